@@ -1,0 +1,144 @@
+// The plain data that flows between the steps: collect -> evaluate -> report.
+// Shapes follow ARM's policy resources, flattened out of `properties`, with only the fields the
+// rule reads. Nothing here depends on an Azure or GitHub package.
+
+/** Name (GUID) of the built-in definition "Management ports of virtual machines should be
+ * protected with just-in-time network access control". */
+export const JIT_POLICY_DEFINITION_NAME = 'b0f33259-77d7-4c9e-aac6-3aabcfae693c'
+export const JIT_POLICY_DEFINITION_ID = `/providers/Microsoft.Authorization/policyDefinitions/${JIT_POLICY_DEFINITION_NAME}`
+
+export type ParameterValues = Record<string, { value?: unknown } | undefined>
+
+export interface Selector {
+  kind: string
+  in?: string[]
+  notIn?: string[]
+}
+
+export interface Override {
+  kind: string
+  value: string
+  selectors?: Selector[]
+}
+
+export interface ResourceSelector {
+  name: string
+  selectors: Selector[]
+}
+
+export interface PolicyAssignment {
+  id: string
+  name: string
+  displayName?: string
+  /** The scope the assignment was created at: a management group, subscription or resource group id. */
+  scope: string
+  policyDefinitionId: string
+  definitionVersion?: string
+  notScopes: string[]
+  parameters: ParameterValues
+  /** `Default` or `DoNotEnforce`. */
+  enforcementMode: string
+  overrides: Override[]
+  resourceSelectors: ResourceSelector[]
+}
+
+export interface PolicyDefinitionReference {
+  policyDefinitionId: string
+  policyDefinitionReferenceId: string
+  parameters: ParameterValues
+}
+
+export interface ParameterDefinition {
+  type?: string
+  defaultValue?: unknown
+  allowedValues?: unknown[]
+}
+
+export interface PolicySetDefinition {
+  id: string
+  name: string
+  displayName?: string
+  version?: string
+  parameters: Record<string, ParameterDefinition | undefined>
+  policyDefinitions: PolicyDefinitionReference[]
+}
+
+export interface PolicyDefinition {
+  id: string
+  name: string
+  displayName?: string
+  version?: string
+  parameters: Record<string, ParameterDefinition | undefined>
+}
+
+export interface PolicyExemption {
+  id: string
+  name: string
+  displayName?: string
+  /** The scope the exemption was created at (its id before `/providers/Microsoft.Authorization`). */
+  scope: string
+  policyAssignmentId: string
+  policyDefinitionReferenceIds: string[]
+  /** `Waiver` or `Mitigated`. */
+  exemptionCategory: string
+  /** ISO 8601; absent when the exemption never expires. */
+  expiresOn?: string
+}
+
+/** Everything the rule needs to decide one subscription, as the collector gathered it. */
+export interface SubscriptionSnapshot {
+  subscriptionId: string
+  /** The assignments that apply to the subscription (`atScope()`). */
+  assignments: PolicyAssignment[]
+  /** The exemptions that touch the subscription: above it, at it and inside it. */
+  exemptions: PolicyExemption[]
+  /** Set definitions named by the assignments, keyed by lower-cased id. A set that could not be
+   * read is absent (and listed in `unreadableSetDefinitions` when the collector knows why). */
+  setDefinitions: Record<string, PolicySetDefinition | undefined>
+  unreadableSetDefinitions?: Record<string, string | undefined>
+  /** The JIT policy definition itself, for its default effect. */
+  jitPolicyDefinition: PolicyDefinition
+  /** Management-group ancestry of the subscription, nearest parent first, as management group ids
+   * (`/providers/Microsoft.Management/managementGroups/NAME`). Absent when it was not read; the
+   * collector reads it only when some notScope names a management group. */
+  managementGroupAncestry?: string[]
+  /** Why the ancestry could not be read, when the collector tried and failed. */
+  managementGroupAncestryError?: string
+  /** When the snapshot was taken, ISO 8601: exemptions that expired before it do not count. */
+  collectedAt: string
+}
+
+export type Verdict = 'compliant' | 'partial' | 'noncompliant' | 'error'
+export const VERDICTS: readonly Verdict[] = ['compliant', 'partial', 'noncompliant', 'error']
+
+/** Where an effect came from. */
+export type EffectSource =
+  'parameter' | 'initiative-default' | 'definition-default' | 'literal' | 'override'
+
+/** How much of the subscription one assignment's JIT reference audits. */
+export type Coverage = 'full' | 'partial' | 'none' | 'unknown'
+
+export interface AssignmentEvidence {
+  id: string
+  displayName: string
+  scope: string
+  policyDefinitionId: string
+  /** The reference id inside the initiative; null when the JIT definition is assigned alone. */
+  policyDefinitionReferenceId: string | null
+  effect: string
+  effectSource: EffectSource
+  enforcementMode: string
+  coverage: Coverage
+  /** Sentences that explain the effect and the coverage, for people. */
+  notes: string[]
+}
+
+export interface SubscriptionResult {
+  subscriptionId: string
+  verdict: Verdict
+  /** One sentence a person can act on. */
+  reason: string
+  /** The effect in force over the subscription, or null when nothing runs the JIT definition. */
+  effectiveEffect: string | null
+  assignments: AssignmentEvidence[]
+}
