@@ -129,6 +129,11 @@ export interface AssignmentEvidence {
   effectSource: EffectSource
   enforcementMode: string
   coverage: Coverage
+  /** The assignment parameter the effect is bound to (what to change), or null when the effect is
+   * not bound to an assignment parameter. */
+  effectParameter: string | null
+  /** Ids of the exemptions that take this assignment off the subscription or off part of it. */
+  exemptionIds: string[]
   /** Sentences that explain the effect and the coverage, for people. */
   notes: string[]
 }
