@@ -1,0 +1,184 @@
+import { describe, expect, test } from '@jest/globals'
+import path from 'node:path'
+import { InputError, readSettings, splitList } from '../src/inputs.ts'
+
+const SUBSCRIPTION_A = '11111111-1111-1111-1111-111111111111'
+const SUBSCRIPTION_B = '22222222-2222-2222-2222-222222222222'
+const CLIENT_ID = '33333333-3333-3333-3333-333333333333'
+const TENANT_ID = '44444444-4444-4444-4444-444444444444'
+const WORKSPACE = '/home/runner/work/repo/repo'
+
+function settingsFrom(inputs: Record<string, string>, environment: NodeJS.ProcessEnv = {}) {
+  const all: Record<string, string> = {
+    subscriptions: SUBSCRIPTION_A,
+    'client-id': CLIENT_ID,
+    'tenant-id': TENANT_ID,
+    ...inputs
+  }
+  return readSettings((name) => all[name] ?? '', { GITHUB_WORKSPACE: WORKSPACE, ...environment })
+}
+
+function problemsFrom(inputs: Record<string, string>, environment: NodeJS.ProcessEnv = {}) {
+  try {
+    settingsFrom(inputs, environment)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as InputError).problems
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('splitList', () => {
+  test('splits on newlines, commas and spaces and drops comments', () => {
+    expect(splitList(`a, b c\n# whole line\n d # trailing comment, e\r\nf,,g`)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'f',
+      'g'
+    ])
+  })
+})
+
+describe('readSettings', () => {
+  test('applies the defaults of action.yml when inputs are empty', () => {
+    const settings = settingsFrom({})
+    expect(settings).toEqual({
+      subscriptionIds: [SUBSCRIPTION_A],
+      clientId: CLIENT_ID,
+      tenantId: TENANT_ID,
+      audience: 'api://AzureADTokenExchange',
+      cloud: {
+        name: 'AzureCloud',
+        authorityHost: 'https://login.microsoftonline.com',
+        resourceManagerEndpoint: 'https://management.azure.com'
+      },
+      failOn: new Set(['noncompliant', 'error']),
+      sarifFile: null,
+      jobSummary: true,
+      maxConcurrency: 8
+    })
+  })
+
+  test('drops duplicate subscription ids case-insensitively, keeping the order', () => {
+    const settings = settingsFrom({
+      subscriptions: `${SUBSCRIPTION_B}\n${SUBSCRIPTION_A.toUpperCase()} # prod\n${SUBSCRIPTION_A}, ${SUBSCRIPTION_B}`
+    })
+    expect(settings.subscriptionIds).toEqual([SUBSCRIPTION_B, SUBSCRIPTION_A])
+  })
+
+  test('takes client and tenant from the environment when the inputs are empty', () => {
+    const settings = settingsFrom(
+      { 'client-id': '', 'tenant-id': '' },
+      { AZURE_CLIENT_ID: CLIENT_ID, AZURE_TENANT_ID: 'contoso.onmicrosoft.com' }
+    )
+    expect(settings.clientId).toBe(CLIENT_ID)
+    expect(settings.tenantId).toBe('contoso.onmicrosoft.com')
+  })
+
+  test.each([
+    ['AzureCloud', 'https://login.microsoftonline.com', 'https://management.azure.com'],
+    [
+      'azureusgovernment',
+      'https://login.microsoftonline.us',
+      'https://management.usgovcloudapi.net'
+    ],
+    ['AZURECHINACLOUD', 'https://login.chinacloudapi.cn', 'https://management.chinacloudapi.cn']
+  ])('environment %s has its endpoints', (environment, authorityHost, resourceManager) => {
+    const { cloud } = settingsFrom({ environment })
+    expect(cloud.authorityHost).toBe(authorityHost)
+    expect(cloud.resourceManagerEndpoint).toBe(resourceManager)
+  })
+
+  test('explicit endpoints override the environment', () => {
+    const { cloud } = settingsFrom({
+      'authority-host': 'https://127.0.0.1:8443/',
+      'resource-manager-endpoint': 'https://arm.example.test'
+    })
+    expect(cloud).toEqual({
+      name: 'AzureCloud',
+      authorityHost: 'https://127.0.0.1:8443',
+      resourceManagerEndpoint: 'https://arm.example.test'
+    })
+  })
+
+  test('reads fail-on, none, sarif-file, job-summary and max-concurrency', () => {
+    const settings = settingsFrom({
+      'fail-on': 'Partial\nnoncompliant',
+      'sarif-file': 'reports/jit.sarif',
+      'job-summary': 'FALSE',
+      'max-concurrency': '64'
+    })
+    expect(settings.failOn).toEqual(new Set(['partial', 'noncompliant']))
+    expect(settings.sarifFile).toBe(path.join(WORKSPACE, 'reports/jit.sarif'))
+    expect(settings.jobSummary).toBe(false)
+    expect(settings.maxConcurrency).toBe(64)
+    expect(settingsFrom({ 'fail-on': 'none' }).failOn.size).toBe(0)
+  })
+
+  test.each([
+    [{ subscriptions: 'not-a-guid' }, /"not-a-guid", which is not a subscription id/],
+    [{ subscriptions: `${SUBSCRIPTION_A}x` }, /not a subscription id/],
+    [{ subscriptions: '' }, /lists no subscription id/],
+    [{ subscriptions: '# only a comment\n  \n' }, /lists no subscription id/],
+    [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
+    [{ 'client-id': 'my-app' }, /`client-id` "my-app" is not an application/],
+    [{ 'tenant-id': '' }, /`tenant-id` is empty/],
+    [{ 'tenant-id': 'not a tenant' }, /"not a tenant" is neither/],
+    [{ environment: 'AzureGermanCloud' }, /"AzureGermanCloud" is not a known cloud/],
+    [{ 'fail-on': 'noncompliant, sometimes' }, /"sometimes", which is not a verdict/],
+    [{ 'fail-on': 'compliant' }, /"compliant", which is not a verdict/],
+    [{ 'fail-on': 'none, error' }, /combines `none` with verdicts/],
+    [{ 'fail-on': '# nothing' }, /`fail-on` is empty/],
+    [{ 'max-concurrency': '0' }, /"0" is not a whole number from 1 to 64/],
+    [{ 'max-concurrency': '-1' }, /"-1" is not a whole number/],
+    [{ 'max-concurrency': 'abc' }, /"abc" is not a whole number/],
+    [{ 'max-concurrency': '1.5' }, /"1.5" is not a whole number/],
+    [{ 'max-concurrency': '65' }, /"65" is not a whole number/],
+    [
+      { 'sarif-file': '../outside.sarif' },
+      /"..\/outside.sarif" is not a file inside the workspace/
+    ],
+    [{ 'sarif-file': '/etc/jit.sarif' }, /"\/etc\/jit.sarif" is not a file inside the workspace/],
+    [{ 'sarif-file': '.' }, /is not a file inside the workspace/],
+    [{ 'job-summary': 'yes' }, /`job-summary` "yes" is not `true` or `false`/],
+    [
+      { 'authority-host': 'http://127.0.0.1:8080' },
+      /`authority-host` "http:\/\/127.0.0.1:8080" is not https/
+    ],
+    [{ 'resource-manager-endpoint': 'management.azure.com' }, /is not a URL/],
+    [{ 'resource-manager-endpoint': 'https://user:pw@arm.test' }, /must not carry credentials/],
+    [
+      { 'resource-manager-endpoint': 'https://arm.test/?x=1' },
+      /must not carry credentials, a query/
+    ]
+  ])('rejects %j', (inputs, message) => {
+    const problems = problemsFrom(inputs)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(message)
+  })
+
+  test('reports every problem at once, each on its own line', () => {
+    const problems = problemsFrom({
+      subscriptions: 'one, two',
+      environment: 'Mars',
+      'max-concurrency': '0'
+    })
+    expect(problems).toHaveLength(4)
+    let message = ''
+    try {
+      settingsFrom({ subscriptions: 'one, two', environment: 'Mars', 'max-concurrency': '0' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message.split('\n')).toHaveLength(5)
+    expect(message).toMatch(/^Invalid inputs:\n- `subscriptions` holds "one"/)
+  })
+
+  test('a multi-line bad value is shown on one line, shortened', () => {
+    const [problem] = problemsFrom({ environment: `x\n::error::injected${'y'.repeat(200)}` })
+    expect(problem).not.toMatch(/\n/)
+    expect(problem!.length).toBeLessThan(300)
+  })
+})

@@ -1,0 +1,245 @@
+// Reads and validates the action's inputs into a typed settings object. Every problem is
+// reported at once, naming the bad value, before any request is made.
+import path from 'node:path'
+import { VERDICTS, type Verdict } from './model.ts'
+
+export interface Cloud {
+  name: string
+  authorityHost: string
+  resourceManagerEndpoint: string
+}
+
+export interface Settings {
+  /** Lower-cased, duplicates dropped, in the order given. */
+  subscriptionIds: string[]
+  clientId: string
+  tenantId: string
+  audience: string
+  cloud: Cloud
+  /** Verdicts that fail the step; empty for `none`. */
+  failOn: ReadonlySet<Verdict>
+  /** Absolute path inside the workspace, or null for no SARIF file. */
+  sarifFile: string | null
+  jobSummary: boolean
+  maxConcurrency: number
+}
+
+export class InputError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0]}`
+        : `Invalid inputs:\n${problems.map((problem) => `- ${problem}`).join('\n')}`
+    )
+    this.name = 'InputError'
+    this.problems = problems
+  }
+}
+
+export const CLOUDS: readonly Cloud[] = [
+  {
+    name: 'AzureCloud',
+    authorityHost: 'https://login.microsoftonline.com',
+    resourceManagerEndpoint: 'https://management.azure.com'
+  },
+  {
+    name: 'AzureUSGovernment',
+    authorityHost: 'https://login.microsoftonline.us',
+    resourceManagerEndpoint: 'https://management.usgovcloudapi.net'
+  },
+  {
+    name: 'AzureChinaCloud',
+    authorityHost: 'https://login.chinacloudapi.cn',
+    resourceManagerEndpoint: 'https://management.chinacloudapi.cn'
+  }
+]
+
+export const MAX_CONCURRENCY_LIMIT = 64
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+// A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
+const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
+const FAILING_VERDICTS: readonly Verdict[] = VERDICTS.filter((verdict) => verdict !== 'compliant')
+
+/** Splits a list input on newlines, commas and spaces; `#` starts a comment to the end of the line. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, ''))
+    .flatMap((line) => line.split(/[\s,]+/))
+    .filter((item) => item.length > 0)
+}
+
+/** Shows a value from the workflow in a message without letting it run over several lines. */
+function quote(value: string): string {
+  const oneLine = value.replace(/[\r\n]+/g, ' ')
+  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine)
+}
+
+export function readSettings(
+  getInput: (name: string) => string,
+  environment: NodeJS.ProcessEnv
+): Settings {
+  const problems: string[] = []
+  const input = (name: string): string => getInput(name).trim()
+
+  const subscriptionIds: string[] = []
+  const rawSubscriptions = splitList(input('subscriptions'))
+  if (rawSubscriptions.length === 0) {
+    problems.push(
+      '`subscriptions` lists no subscription id; give at least one, separated by newlines, commas or spaces.'
+    )
+  }
+  for (const item of rawSubscriptions) {
+    if (!GUID.test(item)) {
+      problems.push(
+        `\`subscriptions\` holds ${quote(item)}, which is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`
+      )
+    } else if (!subscriptionIds.includes(item.toLowerCase())) {
+      subscriptionIds.push(item.toLowerCase())
+    }
+  }
+
+  const clientId = input('client-id') || (environment.AZURE_CLIENT_ID ?? '').trim()
+  if (clientId === '') {
+    problems.push(
+      '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
+    )
+  } else if (!GUID.test(clientId)) {
+    problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
+  }
+
+  const tenantId = input('tenant-id') || (environment.AZURE_TENANT_ID ?? '').trim()
+  if (tenantId === '') {
+    problems.push(
+      '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'
+    )
+  } else if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
+    problems.push(
+      `\`tenant-id\` ${quote(tenantId)} is neither a directory (tenant) id (a GUID) nor a tenant domain name.`
+    )
+  }
+
+  const audience = input('audience') || 'api://AzureADTokenExchange'
+
+  const environmentName = input('environment') || 'AzureCloud'
+  const namedCloud = CLOUDS.find(
+    (cloud) => cloud.name.toLowerCase() === environmentName.toLowerCase()
+  )
+  if (!namedCloud) {
+    problems.push(
+      `\`environment\` ${quote(environmentName)} is not a known cloud; use one of ${CLOUDS.map((cloud) => cloud.name).join(', ')}, or set \`authority-host\` and \`resource-manager-endpoint\`.`
+    )
+  }
+  const authorityHost = readEndpoint('authority-host', input('authority-host'), problems)
+  const resourceManagerEndpoint = readEndpoint(
+    'resource-manager-endpoint',
+    input('resource-manager-endpoint'),
+    problems
+  )
+  const cloud: Cloud = {
+    name: namedCloud?.name ?? environmentName,
+    authorityHost: authorityHost ?? namedCloud?.authorityHost ?? '',
+    resourceManagerEndpoint: resourceManagerEndpoint ?? namedCloud?.resourceManagerEndpoint ?? ''
+  }
+
+  const failOn = readFailOn(input('fail-on'), problems)
+
+  const workspace = path.resolve(environment.GITHUB_WORKSPACE || process.cwd())
+  const sarifInput = input('sarif-file')
+  let sarifFile: string | null = null
+  if (sarifInput !== '') {
+    const resolved = path.resolve(workspace, sarifInput)
+    const relative = path.relative(workspace, resolved)
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+      problems.push(
+        `\`sarif-file\` ${quote(sarifInput)} is not a file inside the workspace (${workspace}); give a path relative to it, or leave it empty for no SARIF file.`
+      )
+    } else {
+      sarifFile = resolved
+    }
+  }
+
+  const jobSummaryInput = input('job-summary') || 'true'
+  const jobSummary = /^true$/i.test(jobSummaryInput)
+  if (!jobSummary && !/^false$/i.test(jobSummaryInput)) {
+    problems.push(`\`job-summary\` ${quote(jobSummaryInput)} is not \`true\` or \`false\`.`)
+  }
+
+  const concurrencyInput = input('max-concurrency') || '8'
+  const maxConcurrency = Number(concurrencyInput)
+  if (
+    !/^\d+$/.test(concurrencyInput) ||
+    maxConcurrency < 1 ||
+    maxConcurrency > MAX_CONCURRENCY_LIMIT
+  ) {
+    problems.push(
+      `\`max-concurrency\` ${quote(concurrencyInput)} is not a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}.`
+    )
+  }
+
+  if (problems.length > 0) throw new InputError(problems)
+  return {
+    subscriptionIds,
+    clientId,
+    tenantId,
+    audience,
+    cloud,
+    failOn,
+    sarifFile,
+    jobSummary,
+    maxConcurrency
+  }
+}
+
+/** An explicit endpoint: https only, no credentials, query or fragment. Empty: undefined. */
+function readEndpoint(name: string, value: string, problems: string[]): string | undefined {
+  if (value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    problems.push(`\`${name}\` ${quote(value)} is not a URL; give an https URL.`)
+    return undefined
+  }
+  if (url.protocol !== 'https:') {
+    problems.push(
+      `\`${name}\` ${quote(value)} is not https; Azure sign-in and Resource Manager need https.`
+    )
+    return undefined
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    problems.push(
+      `\`${name}\` ${quote(value)} must not carry credentials, a query or a fragment; give the endpoint's base URL.`
+    )
+    return undefined
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function readFailOn(value: string, problems: string[]): ReadonlySet<Verdict> {
+  const items = splitList(value || 'noncompliant, error').map((item) => item.toLowerCase())
+  if (items.length === 0) {
+    problems.push('`fail-on` is empty; list verdicts (noncompliant, partial, error) or `none`.')
+    return new Set()
+  }
+  if (items.includes('none')) {
+    if (items.length > 1) {
+      problems.push('`fail-on` combines `none` with verdicts; give `none` alone, or verdicts.')
+    }
+    return new Set()
+  }
+  const failOn = new Set<Verdict>()
+  for (const item of items) {
+    const verdict = FAILING_VERDICTS.find((candidate) => candidate === item)
+    if (verdict) {
+      failOn.add(verdict)
+    } else {
+      problems.push(
+        `\`fail-on\` holds ${quote(item)}, which is not a verdict that can fail the step; use ${FAILING_VERDICTS.join(', ')} or none.`
+      )
+    }
+  }
+  return failOn
+}
