@@ -1,0 +1,62 @@
+import { describe, expect, jest, test } from '@jest/globals'
+import { decodeTokenClaims, oidcAssertion } from '../src/signin.ts'
+
+function jwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`
+}
+
+describe('decodeTokenClaims', () => {
+  test('reads the payload of a JWT', () => {
+    expect(decodeTokenClaims(jwt({ sub: 'repo:o/r:ref:refs/heads/main', exp: 10 }))).toEqual({
+      sub: 'repo:o/r:ref:refs/heads/main',
+      exp: 10
+    })
+  })
+
+  test.each(['', 'opaque', 'a.!!!.c', `a.${Buffer.from('"text"').toString('base64url')}.c`])(
+    'returns no claims for %j',
+    (token) => {
+      expect(decodeTokenClaims(token)).toEqual({})
+    }
+  )
+})
+
+describe('oidcAssertion', () => {
+  test('asks the runner once per token lifetime, sharing one request among concurrent callers', async () => {
+    let now = 1_000_000_000_000
+    const getIdToken = jest.fn(async (audience: string) =>
+      jwt({ aud: audience, exp: Math.floor(now / 1000) + 300 })
+    )
+    const assertion = oidcAssertion(getIdToken, 'api://AzureADTokenExchange', () => now)
+
+    const [first, second] = await Promise.all([assertion.getAssertion(), assertion.getAssertion()])
+    expect(first).toBe(second)
+    expect(getIdToken).toHaveBeenCalledTimes(1)
+    expect(getIdToken).toHaveBeenCalledWith('api://AzureADTokenExchange')
+
+    now += 200_000
+    expect(await assertion.getAssertion()).toBe(first)
+    expect(getIdToken).toHaveBeenCalledTimes(1)
+
+    // Within a minute of expiry the token is renewed rather than sent to Entra ID.
+    now += 45_000
+    const renewed = await assertion.getAssertion()
+    expect(getIdToken).toHaveBeenCalledTimes(2)
+    expect(renewed).not.toBe(first)
+    expect(assertion.lastToken()).toBe(renewed)
+  })
+
+  test('remembers a failure and tries again on the next call', async () => {
+    const getIdToken = jest
+      .fn<(audience: string) => Promise<string>>()
+      .mockRejectedValueOnce(new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable'))
+      .mockResolvedValueOnce(jwt({ exp: 9_999_999_999 }))
+    const assertion = oidcAssertion(getIdToken, 'aud')
+    await expect(assertion.getAssertion()).rejects.toThrow('ACTIONS_ID_TOKEN_REQUEST_URL')
+    expect(assertion.lastError()).toBeInstanceOf(Error)
+    await expect(assertion.getAssertion()).resolves.toMatch(/\./)
+    expect(assertion.lastError()).toBeUndefined()
+    expect(getIdToken).toHaveBeenCalledTimes(2)
+  })
+})

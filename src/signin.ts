@@ -1,0 +1,217 @@
+// The only code that talks to GitHub's OIDC endpoint and to Entra ID: it exchanges the runner's
+// OIDC token for an Azure Resource Manager access token and explains the refusals people hit.
+import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
+import type { TokenCredential } from '@azure/identity'
+
+export interface SignInOptions {
+  tenantId: string
+  clientId: string
+  audience: string
+  authorityHost: string
+  resourceManagerEndpoint: string
+  /** Asks the runner for an OIDC token for the audience (`core.getIDToken`). */
+  getIdToken: (audience: string) => Promise<string>
+  /** Masks a value in the job log (`core.setSecret`). */
+  setSecret: (secret: string) => void
+  /** Whether the runner offers an OIDC token at all (ACTIONS_ID_TOKEN_REQUEST_URL is set). */
+  oidcAvailable: boolean
+}
+
+export interface SignedIn {
+  credential: TokenCredential
+  /** The token scope for Resource Manager, `<endpoint>/.default`. */
+  scope: string
+}
+
+export class SignInError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SignInError'
+  }
+}
+
+interface TokenClaims {
+  iss?: unknown
+  sub?: unknown
+  aud?: unknown
+  exp?: unknown
+}
+
+// Entra hosts that MSAL knows; any other authority (a sovereign cloud's, or a local stand-in) must
+// skip instance discovery, which would otherwise ask the public cloud about it.
+const KNOWN_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn'
+])
+
+// Reuse the OIDC token until this long before it expires: the credential asks for an assertion
+// twice per token request, and Entra rejects an assertion that expires in flight.
+const ASSERTION_EXPIRY_MARGIN_MS = 60_000
+const ASSERTION_FALLBACK_LIFETIME_MS = 5 * 60_000
+
+/** Reads a JWT's claims without verifying it: only to explain a refusal and to know its expiry. */
+export function decodeTokenClaims(token: string): TokenClaims {
+  const payload = token.split('.')[1]
+  if (payload === undefined) return {}
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+    return typeof claims === 'object' && claims !== null ? (claims as TokenClaims) : {}
+  } catch {
+    return {}
+  }
+}
+
+export interface OidcAssertion {
+  /** The callback for ClientAssertionCredential. */
+  getAssertion: () => Promise<string>
+  /** The last token the runner gave, to explain a refusal (never printed). */
+  lastToken: () => string | undefined
+  /** The last failure to get a token, which the credential may have wrapped. */
+  lastError: () => unknown
+}
+
+/** The assertion callback: one OIDC request per token lifetime, shared by concurrent callers. */
+export function oidcAssertion(
+  getIdToken: (audience: string) => Promise<string>,
+  audience: string,
+  now: () => number = Date.now
+): OidcAssertion {
+  let cached: { token: string; renewAt: number } | undefined
+  let pending: Promise<string> | undefined
+  let failure: unknown
+
+  async function fetchToken(): Promise<string> {
+    try {
+      const token = await getIdToken(audience)
+      const expiry = decodeTokenClaims(token).exp
+      const renewAt =
+        typeof expiry === 'number'
+          ? expiry * 1000 - ASSERTION_EXPIRY_MARGIN_MS
+          : now() + ASSERTION_FALLBACK_LIFETIME_MS
+      cached = { token, renewAt }
+      failure = undefined
+      return token
+    } catch (error) {
+      failure = error
+      throw error
+    }
+  }
+
+  return {
+    getAssertion() {
+      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token)
+      pending ??= fetchToken().finally(() => {
+        pending = undefined
+      })
+      return pending
+    },
+    lastToken: () => cached?.token,
+    lastError: () => failure
+  }
+}
+
+/** Signs in once for the run and proves it by getting a Resource Manager token. */
+export async function signIn(options: SignInOptions): Promise<SignedIn> {
+  if (!options.oidcAvailable) throw new SignInError(noOidcTokenMessage())
+  const assertion = oidcAssertion(options.getIdToken, options.audience)
+  const authority = new URL(options.authorityHost)
+  const credential = new ClientAssertionCredential(
+    options.tenantId,
+    options.clientId,
+    assertion.getAssertion,
+    {
+      authorityHost: options.authorityHost,
+      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(authority.hostname.toLowerCase())
+    }
+  )
+  const scope = `${options.resourceManagerEndpoint}/.default`
+  let accessToken: string
+  try {
+    accessToken = (await credential.getToken(scope)).token
+  } catch (error) {
+    throw explainSignInFailure(error, assertion, options)
+  }
+  options.setSecret(accessToken)
+  return { credential, scope }
+}
+
+function noOidcTokenMessage(): string {
+  return (
+    'The runner gave this job no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ' +
+    'Add `permissions: id-token: write` to the workflow or the job (with `contents: read`). ' +
+    'Pull requests from forks never get an OIDC token: run this check on pushes, on a schedule, ' +
+    'or on pull requests from branches of this repository.'
+  )
+}
+
+function explainSignInFailure(
+  error: unknown,
+  assertion: OidcAssertion,
+  options: SignInOptions
+): SignInError {
+  const oidcFailure = assertion.lastError()
+  if (oidcFailure !== undefined) {
+    return new SignInError(
+      `Could not get a GitHub OIDC token for audience '${options.audience}': ${firstLine(oidcFailure)}. ` +
+        'Check that the job has `permissions: id-token: write`; pull requests from forks get no token.'
+    )
+  }
+  const description = entraErrorDescription(error)
+  const code = /AADSTS(\d+)/.exec(description)?.[1]
+  if (code === undefined) {
+    return new SignInError(
+      `Could not sign in to Entra ID at ${options.authorityHost} for tenant ${options.tenantId}: ${description}`
+    )
+  }
+  const claims = decodeTokenClaims(assertion.lastToken() ?? '')
+  const shown = (value: unknown): string =>
+    typeof value === 'string'
+      ? `'${value}'`
+      : Array.isArray(value)
+        ? `'${value.join("', '")}'`
+        : 'unknown'
+  const tokenClaims = `The GitHub OIDC token has iss ${shown(claims.iss)}, sub ${shown(claims.sub)}, aud ${shown(claims.aud)}.`
+  const entra = `Entra ID refused the sign-in of application ${options.clientId} in tenant ${options.tenantId}: AADSTS${code}`
+  switch (code) {
+    case '70021':
+    case '700213':
+    case '700212':
+    case '700211':
+      return new SignInError(
+        `${entra} (no federated credential matches the token). ${tokenClaims} ` +
+          `Add a federated credential to the application with issuer ${shown(claims.iss)}, subject ${shown(claims.sub)} and audience ${shown(claims.aud)} ` +
+          '(the subject changes with the trigger: pull_request, a branch, a tag or an environment).'
+      )
+    case '700024':
+      return new SignInError(
+        `${entra} (the GitHub OIDC token was expired or not yet valid when Entra ID received it). ${tokenClaims} ` +
+          'Re-run the job; if it keeps failing, check the runner clock.'
+      )
+    case '700016':
+      return new SignInError(
+        `${entra} (no application with that client id in the tenant). Check \`client-id\` and \`tenant-id\`.`
+      )
+    case '90002':
+      return new SignInError(
+        `${entra} (tenant not found). Check \`tenant-id\` and \`environment\`.`
+      )
+    default:
+      return new SignInError(`${entra}: ${description} ${tokenClaims}`)
+  }
+}
+
+/** Entra's own description of a refusal, first line only: it never holds the assertion. */
+function entraErrorDescription(error: unknown): string {
+  if (error instanceof AuthenticationError) {
+    return firstLine(error.errorResponse.errorDescription || error.errorResponse.error)
+  }
+  return firstLine(error)
+}
+
+function firstLine(value: unknown): string {
+  const text = value instanceof Error ? value.message : String(value)
+  return (text.split(/\r?\n/).find((line) => line.trim() !== '') ?? text).trim()
+}
