@@ -1,0 +1,42 @@
+// How sentences name an effect, where it came from, and what to change to make it audit.
+import { AUDIT_IF_NOT_EXISTS } from './effect-values.ts'
+import type { JitReference, ResolvedEffect } from './types.ts'
+
+/** The effect for a sentence: known effects as written, anything else quoted. */
+export function shownEffect(effect: ResolvedEffect): string {
+  if (effect.text === '') return 'no value'
+  return effect.known === null ? `'${effect.text}'` : effect.text
+}
+
+/** A verb phrase, with the assignment as subject, that says which effect it runs and whence. */
+export function effectClause(effect: ResolvedEffect, reference: JitReference): string {
+  return `${origin(effect, reference)}${effect.known === null ? `, which does not audit JIT (only ${AUDIT_IF_NOT_EXISTS} does)` : ''}`
+}
+
+function origin(effect: ResolvedEffect, reference: JitReference): string {
+  const shown = shownEffect(effect)
+  switch (effect.source) {
+    case 'parameter':
+      return `sets parameter ${effect.parameter} to ${shown}`
+    case 'initiative-default':
+      return effect.text === ''
+        ? `leaves parameter ${effect.parameter} without a value and its initiative gives it no default`
+        : `leaves parameter ${effect.parameter} at its initiative default ${shown}`
+    case 'definition-default':
+      return `runs the JIT definition with its default effect ${shown}`
+    case 'literal':
+      return `assigns an initiative whose reference ${reference.referenceId} sets the JIT effect to ${shown}`
+    case 'override':
+      return `overrides the JIT effect to ${shown} (override #${effect.overrideNumber})`
+  }
+}
+
+/** An imperative phrase that would make this effect AuditIfNotExists. */
+export function effectFix(effect: ResolvedEffect, reference: JitReference): string {
+  if (effect.source === 'override') {
+    return `remove override #${effect.overrideNumber} or set its value to ${AUDIT_IF_NOT_EXISTS}`
+  }
+  if (effect.parameter !== null)
+    return `set parameter ${effect.parameter} to ${AUDIT_IF_NOT_EXISTS}`
+  return `add a policyEffect override with value ${AUDIT_IF_NOT_EXISTS} for reference ${reference.referenceId}`
+}

@@ -1,0 +1,34 @@
+// Effect values as Azure data holds them: any JSON, compared case-insensitively.
+
+export const AUDIT_IF_NOT_EXISTS = 'AuditIfNotExists'
+export const DISABLED = 'Disabled'
+
+export type KnownEffect = typeof AUDIT_IF_NOT_EXISTS | typeof DISABLED
+
+export interface EffectValue {
+  /** The value as written: the string itself, JSON for other values, '' when there is none. */
+  text: string
+  /** AuditIfNotExists or Disabled when the value is one of them in any case, else null. */
+  known: KnownEffect | null
+}
+
+export function effectValue(raw: unknown): EffectValue {
+  if (typeof raw !== 'string') return { text: JSON.stringify(raw) ?? '', known: null }
+  return { text: raw, known: knownEffect(raw) }
+}
+
+function knownEffect(value: string): KnownEffect | null {
+  const lower = value.toLowerCase()
+  if (lower === AUDIT_IF_NOT_EXISTS.toLowerCase()) return AUDIT_IF_NOT_EXISTS
+  if (lower === DISABLED.toLowerCase()) return DISABLED
+  return null
+}
+
+export function audits(effect: EffectValue): boolean {
+  return effect.known === AUDIT_IF_NOT_EXISTS
+}
+
+/** How a sentence names the effect: the value, or a description when there is none. */
+export function describeEffect(effect: EffectValue): string {
+  return effect.text === '' ? 'no value' : effect.text
+}

@@ -1,0 +1,57 @@
+// The rule of DESIGN.md ("The rule, per subscription S") as a pure function: a snapshot of what
+// applies to one subscription in, its verdict with evidence out. No I/O, no clock, no Azure.
+import type { SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
+import { managementGroupName, normalizeId, subscriptionScope } from './ids.ts'
+import { evaluateReference } from './reference-evaluation.ts'
+import type { MissingSet } from './reasons.ts'
+import { assignmentContent } from './references.ts'
+import type { Evaluated, SubscriptionContext } from './types.ts'
+import { decide, rank } from './verdict.ts'
+
+export function evaluateSubscription(snapshot: SubscriptionSnapshot): SubscriptionResult {
+  const context = subscriptionContext(snapshot)
+  const evaluated: Evaluated[] = []
+  const missing: MissingSet[] = []
+  for (const assignment of snapshot.assignments) {
+    const content = assignmentContent(assignment, snapshot)
+    if (content.kind === 'missing-set') {
+      missing.push({ assignment, setId: content.setId, why: content.why })
+      continue
+    }
+    for (const reference of content.references) {
+      evaluated.push(evaluateReference(reference, snapshot, context))
+    }
+  }
+  return decide(snapshot.subscriptionId, rank(evaluated), missing)
+}
+
+/** The verdict for a subscription the collector could not read; `message` says what to do. */
+export function collectionErrorResult(subscriptionId: string, message: string): SubscriptionResult {
+  return {
+    subscriptionId,
+    verdict: 'error',
+    reason: message,
+    effectiveEffect: null,
+    assignments: []
+  }
+}
+
+function subscriptionContext(snapshot: SubscriptionSnapshot): SubscriptionContext {
+  const ancestry = snapshot.managementGroupAncestry
+  const assignedGroups = snapshot.assignments.map((assignment) =>
+    managementGroupName(assignment.scope)
+  )
+  return {
+    subscriptionId: snapshot.subscriptionId,
+    scope: subscriptionScope(snapshot.subscriptionId),
+    ancestry: ancestry === undefined ? null : new Set(ancestry.map(groupKey)),
+    knownAncestors: new Set(assignedGroups.filter((name) => name !== null)),
+    ancestryError: snapshot.managementGroupAncestryError,
+    collectedAt: snapshot.collectedAt
+  }
+}
+
+/** Ancestry entries are management group ids; a bare name is accepted too. */
+function groupKey(entry: string): string {
+  return managementGroupName(entry) ?? normalizeId(entry)
+}

@@ -1,0 +1,118 @@
+// The assignment's `overrides` of kind policyEffect, applied in order as Azure applies them: for
+// each resource the last override that selects it wins.
+import type { Override, Selector } from '../model.ts'
+import { effectClause, effectFix } from './effect-phrases.ts'
+import { audits, effectValue } from './effect-values.ts'
+import { includesIgnoringCase } from './ids.ts'
+import type { JitReference, Limit, ResolvedEffect } from './types.ts'
+
+/** How much of the subscription a selector (or an override) reaches. */
+type Reach = 'all' | 'part' | 'none'
+
+export interface OverrideOutcome {
+  /** The effect where the reference audits, else the effect over the rest of the subscription. */
+  effect: ResolvedEffect
+  limits: Limit[]
+  notes: string[]
+}
+
+export function applyOverrides(base: ResolvedEffect, reference: JitReference): OverrideOutcome {
+  let everywhere = base
+  let somewhere: ResolvedEffect[] = []
+  const notes: string[] = []
+  for (const [index, override] of reference.assignment.overrides.entries()) {
+    if (override.kind.toLowerCase() !== 'policyeffect') continue
+    const number = index + 1
+    const reach = overrideReach(override, reference.referenceId)
+    if (reach === 'none') {
+      notes.push(unselectedNote(override, number, reference))
+      continue
+    }
+    const effect = overrideEffect(override, number, reach)
+    notes.push(effect.note)
+    if (reach === 'all') {
+      everywhere = effect
+      somewhere = []
+    } else {
+      somewhere.push(effect)
+    }
+  }
+  return { ...combine(everywhere, somewhere, reference), notes }
+}
+
+function overrideReach(override: Override, referenceId: string | null): Reach {
+  const reaches = (override.selectors ?? []).map((selector) => selectorReach(selector, referenceId))
+  if (reaches.includes('none')) return 'none'
+  return reaches.includes('part') ? 'part' : 'all'
+}
+
+function selectorReach(selector: Selector, referenceId: string | null): Reach {
+  const kind = selector.kind.toLowerCase()
+  if (kind === 'policydefinitionreferenceid') return referenceReach(selector, referenceId)
+  if (kind === 'resourcelocation') return locationReach(selector)
+  // A kind this check does not know: assume it narrows the override to part of the subscription.
+  return 'part'
+}
+
+/** Azure documents this selector as choosing definitions within an initiative assignment: the
+ * definition assigned alone has no reference id, and no such selector chooses it. */
+function referenceReach(selector: Selector, referenceId: string | null): Reach {
+  if (referenceId === null) return 'none'
+  if (selector.in !== undefined)
+    return includesIgnoringCase(selector.in, referenceId) ? 'all' : 'none'
+  if (selector.notIn !== undefined) {
+    return includesIgnoringCase(selector.notIn, referenceId) ? 'none' : 'all'
+  }
+  return 'all'
+}
+
+function locationReach(selector: Selector): Reach {
+  if (selector.in !== undefined) return selector.in.length === 0 ? 'none' : 'part'
+  if (selector.notIn !== undefined) return selector.notIn.length === 0 ? 'all' : 'part'
+  return 'all'
+}
+
+function overrideEffect(override: Override, number: number, reach: Reach): ResolvedEffect {
+  const value = effectValue(override.value)
+  const where =
+    reach === 'all' ? '' : ' for the resources its selectors choose, part of the subscription'
+  return {
+    ...value,
+    source: 'override',
+    parameter: null,
+    overrideNumber: number,
+    note: `Override #${number} sets the effect to ${value.text}${where}.`
+  }
+}
+
+function unselectedNote(override: Override, number: number, reference: JitReference): string {
+  if (reference.referenceId === null) {
+    return `Override #${number} (${override.value}) selects by policyDefinitionReferenceId, which Azure documents only for initiative assignments: it does not apply to the JIT definition assigned alone.`
+  }
+  return `Override #${number} (${override.value}) does not select reference ${reference.referenceId}.`
+}
+
+/** The effect that counts and, when only part of the subscription audits, a partial limit. */
+function combine(
+  everywhere: ResolvedEffect,
+  somewhere: ResolvedEffect[],
+  reference: JitReference
+): { effect: ResolvedEffect; limits: Limit[] } {
+  const effects = [everywhere, ...somewhere.filter((effect) => !sameEffect(effect, everywhere))]
+  const auditing = effects.find(audits)
+  const gap = effects.find((effect) => !audits(effect))
+  if (auditing === undefined || gap === undefined) return { effect: everywhere, limits: [] }
+  const cause =
+    auditing === everywhere
+      ? `${effectClause(gap, reference)} for the resources that override selects`
+      : `audits only the resources override #${auditing.overrideNumber} selects, and elsewhere ${effectClause(gap, reference)}`
+  return {
+    effect: auditing,
+    limits: [{ coverage: 'partial', cause, fix: effectFix(gap, reference) }]
+  }
+}
+
+function sameEffect(a: ResolvedEffect, b: ResolvedEffect): boolean {
+  if (a.known !== null || b.known !== null) return a.known === b.known
+  return a.text.toLowerCase() === b.text.toLowerCase()
+}

@@ -1,0 +1,58 @@
+// The one sentence a person reads first: what decided the verdict and what to change.
+// Strings from Azure go in as they are; reporters escape them for their format.
+import { JIT_POLICY_DEFINITION_NAME } from '../model.ts'
+import { effectClause, effectFix } from './effect-phrases.ts'
+import { audits } from './effect-values.ts'
+import type { PolicyAssignment } from '../model.ts'
+import type { Evaluated } from './types.ts'
+
+/** A set definition an assignment names that the collector could not read. */
+export interface MissingSet {
+  assignment: PolicyAssignment
+  setId: string
+  why: string | undefined
+}
+
+export function compliantReason(decided: Evaluated, subscription: string): string {
+  return `Assignment ${who(decided)} audits JIT network access on ${subscription}: it ${effectClause(decided.effect, decided.reference)}.`
+}
+
+export function partialReason(decided: Evaluated, subscription: string): string {
+  const { limit } = decided
+  return `Assignment ${who(decided)} audits JIT only on part of ${subscription}: it ${limit.cause}; ${limit.fix}.`
+}
+
+export function undecidedReason(decided: Evaluated, subscription: string): string {
+  const { limit } = decided
+  return `Could not decide whether JIT is audited on ${subscription}: assignment ${who(decided)} ${limit.cause}; ${limit.fix}.`
+}
+
+export function missingSetReason(missing: readonly MissingSet[], subscription: string): string {
+  const sets = missing.map(
+    ({ assignment, setId, why }) =>
+      `initiative ${setId}, assigned by '${displayName(assignment)}' at ${assignment.scope}${why === undefined ? '' : ` (${why})`}`
+  )
+  return `Could not decide whether JIT is audited on ${subscription}: ${sets.join(', and ')} could not be read; grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where ${missing.length === 1 ? 'it is' : 'they are'} defined.`
+}
+
+export function nothingRunsReason(subscription: string): string {
+  return `No policy assignment that applies to ${subscription} runs the JIT definition (${JIT_POLICY_DEFINITION_NAME}); assign the Microsoft cloud security benchmark or the definition itself.`
+}
+
+export function noncompliantReason(decided: Evaluated, subscription: string): string {
+  const { effect, reference } = decided
+  if (decided.evidence.coverage !== 'none') {
+    return `Assignment ${who(decided)} ${effectClause(effect, reference)}; ${effectFix(effect, reference)}.`
+  }
+  const { limit } = decided
+  const alsoEffect = audits(effect) ? '' : `, and ${effectFix(effect, reference)}`
+  return `Assignment ${who(decided)} does not audit JIT on ${subscription}: it ${limit.cause}; ${limit.fix}${alsoEffect}.`
+}
+
+function who(evaluated: Evaluated): string {
+  return `'${evaluated.evidence.displayName}' at ${evaluated.evidence.scope}`
+}
+
+function displayName(assignment: PolicyAssignment): string {
+  return assignment.displayName ?? assignment.name
+}

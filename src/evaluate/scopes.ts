@@ -1,0 +1,45 @@
+// Coverage by scope: where the assignment was made and its notScopes, against the subscription
+// and its management-group ancestry.
+import type { PolicyAssignment } from '../model.ts'
+import { isInside, managementGroupName, normalizeId } from './ids.ts'
+import type { Limit, SubscriptionContext } from './types.ts'
+
+const ANCESTRY_PERMISSION =
+  "grant the action's identity the Management Group Reader role (Microsoft.Management/managementGroups/read) at the tenant root management group so the check can read the subscription's management-group ancestry"
+
+export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionContext): Limit[] {
+  const limits = assignment.notScopes.flatMap((notScope) => notScopeLimit(notScope, context))
+  if (isInside(assignment.scope, context.scope)) {
+    limits.push({
+      coverage: 'partial',
+      cause: `is assigned at ${assignment.scope}, inside /subscriptions/${context.subscriptionId}`,
+      fix: `assign it at /subscriptions/${context.subscriptionId} or above`
+    })
+  }
+  return limits
+}
+
+function notScopeLimit(notScope: string, context: SubscriptionContext): Limit[] {
+  const subscription = `/subscriptions/${context.subscriptionId}`
+  const fix = `remove ${notScope} from its notScopes`
+  if (normalizeId(notScope) === context.scope) {
+    return [{ coverage: 'none', cause: `excludes ${notScope} in its notScopes`, fix }]
+  }
+  if (isInside(notScope, context.scope)) {
+    return [{ coverage: 'partial', cause: `excludes ${notScope} in its notScopes`, fix }]
+  }
+  const group = managementGroupName(notScope)
+  if (group === null) return []
+  if (isAncestor(group, context)) {
+    const cause = `excludes management group ${notScope}, which contains ${subscription}, in its notScopes`
+    return [{ coverage: 'none', cause, fix }]
+  }
+  if (context.ancestry !== null) return []
+  const error = context.ancestryError === undefined ? '' : ` (${context.ancestryError})`
+  const cause = `excludes management group ${notScope} in its notScopes, and the management-group ancestry of ${subscription} could not be read${error} to tell whether that group contains it`
+  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION }]
+}
+
+function isAncestor(group: string, context: SubscriptionContext): boolean {
+  return context.knownAncestors.has(group) || (context.ancestry?.has(group) ?? false)
+}

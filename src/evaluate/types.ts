@@ -1,0 +1,66 @@
+// Shapes the evaluator passes between its steps; none of them leaves the module.
+import type {
+  AssignmentEvidence,
+  Coverage,
+  EffectSource,
+  ParameterValues,
+  PolicyAssignment,
+  PolicySetDefinition
+} from '../model.ts'
+import type { EffectValue } from './effect-values.ts'
+
+/** One place where an assignment runs the JIT definition. */
+export interface JitReference {
+  assignment: PolicyAssignment
+  /** The initiative that holds the reference; null when the definition is assigned alone. */
+  set: PolicySetDefinition | null
+  /** The reference id inside the initiative; null when the definition is assigned alone. */
+  referenceId: string | null
+  /** The reference's own parameter bindings; empty when the definition is assigned alone. */
+  referenceParameters: ParameterValues
+  /** The id the assignment or the reference uses for the JIT definition. */
+  definitionId: string
+}
+
+export interface ResolvedEffect extends EffectValue {
+  source: EffectSource
+  /** The assignment parameter that sets this effect (what to change), or null. */
+  parameter: string | null
+  /** 1-based position of the override that set this effect, when one did. */
+  overrideNumber: number | null
+  /** Explains where the effect came from, for people. */
+  note: string
+}
+
+/** Something that takes an assignment off all or part of the subscription. */
+export interface Limit {
+  coverage: Coverage
+  /** A verb phrase with the assignment as subject: "excludes /subscriptions/… in its notScopes". */
+  cause: string
+  /** An imperative phrase: "remove it from notScopes". */
+  fix: string
+}
+
+/** What the rule found for one JIT reference: its evidence and what the reason needs. */
+export interface Evaluated {
+  reference: JitReference
+  effect: ResolvedEffect
+  /** The narrowest limit: the one behind the evidence's coverage. */
+  limit: Limit
+  evidence: AssignmentEvidence
+}
+
+/** Facts about the subscription that every assignment is measured against. */
+export interface SubscriptionContext {
+  subscriptionId: string
+  /** `/subscriptions/<id>`, normalized. */
+  scope: string
+  /** Lower-cased names of the management groups above the subscription, when the ancestry was
+   * read; null when it was not. */
+  ancestry: ReadonlySet<string> | null
+  /** Lower-cased names of management groups known to be above the subscription because
+   * assignments that apply to it were made there. */
+  knownAncestors: ReadonlySet<string>
+  ancestryError: string | undefined
+  collectedAt: string
+}
