@@ -1,0 +1,265 @@
+// Sign-in through the stand-in with the real @azure/identity ClientAssertionCredential, whose
+// assertion is @actions/core's getIDToken from the stand-in's GitHub OIDC endpoint.
+
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals'
+import * as core from '@actions/core'
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineRequest
+} from '@azure/core-rest-pipeline'
+import { ClientAssertionCredential } from '@azure/identity'
+import { decodeJwt } from '../../standin/identity.ts'
+import { startStandIn } from '../../standin/server.ts'
+import type { StandIn } from '../../standin/server.ts'
+import { trustStandIn } from '../../standin/trust.ts'
+import { baseEstate, CLIENT, credentialFor, TENANT, useRunnerEnvironment } from './helpers.ts'
+import type { Estate } from '../../standin/estate.ts'
+import { guid } from '../../standin/estate.ts'
+
+const started: { standIn: StandIn; untrust: () => void }[] = []
+
+async function start(extra: Partial<Estate> = {}): Promise<StandIn> {
+  const standIn = await startStandIn({ estate: baseEstate(extra) })
+  started.push({ standIn, untrust: trustStandIn(standIn) })
+  useRunnerEnvironment(standIn)
+  return standIn
+}
+
+afterEach(async () => {
+  for (const { standIn, untrust } of started.splice(0)) {
+    untrust()
+    await standIn.close()
+  }
+})
+
+afterAll(() => {
+  delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
+  delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+})
+
+const http = createDefaultHttpClient()
+
+describe('GitHub OIDC endpoint', () => {
+  test('issues a JWT-shaped token for the audience asked, to the runner token only', async () => {
+    const standIn = await start()
+    expect(standIn.oidcRequestUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/.*\?api-version=2\.0$/)
+    const write = process.stdout.write
+    process.stdout.write = () => true
+    let token: string
+    try {
+      token = await core.getIDToken('api://custom-audience')
+    } finally {
+      process.stdout.write = write
+    }
+    const [header, , signature] = token.split('.')
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toMatchObject({
+      typ: 'JWT',
+      alg: 'RS256'
+    })
+    expect(signature!.length).toBeGreaterThan(100)
+    const claims = decodeJwt(token)!
+    expect(claims).toMatchObject({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo-org/octo-repo:ref:refs/heads/main',
+      aud: 'api://custom-audience',
+      repository: 'octo-org/octo-repo'
+    })
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(300)
+    expect(typeof claims.jti).toBe('string')
+
+    const noToken = await http.sendRequest(
+      createPipelineRequest({ url: `${standIn.oidcRequestUrl}&audience=x` })
+    )
+    expect(noToken.status).toBe(401)
+    expect(standIn.requests.map((r) => [r.service, r.status, r.query.audience])).toEqual([
+      ['oidc', 200, 'api://custom-audience'],
+      ['oidc', 401, 'x']
+    ])
+  })
+
+  test('can fail, or be absent from the runner environment', async () => {
+    const failing = await start({ oidc: { status: 500 } })
+    const response = await http.sendRequest(
+      createPipelineRequest({
+        url: failing.oidcRequestUrl,
+        headers: createHttpHeaders({ Authorization: `Bearer ${failing.oidcRequestToken}` })
+      })
+    )
+    expect(response.status).toBe(500)
+    const absent = await start({ oidc: { absent: true } })
+    expect(absent.runnerEnvironment()).toEqual({
+      NODE_EXTRA_CA_CERTS: absent.caCertificatePath,
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_TENANT_ID: TENANT
+    })
+  })
+})
+
+describe('Entra ID', () => {
+  test('serves the OpenID metadata MSAL reads, pointing at itself', async () => {
+    const standIn = await start()
+    const response = await http.sendRequest(
+      createPipelineRequest({
+        url: `${standIn.authorityHost}/${TENANT}/v2.0/.well-known/openid-configuration`
+      })
+    )
+    expect(response.status).toBe(200)
+    const metadata = JSON.parse(response.bodyAsText!)
+    expect(metadata).toMatchObject({
+      token_endpoint: `${standIn.authorityHost}/${TENANT}/oauth2/v2.0/token`,
+      issuer: `${standIn.authorityHost}/${TENANT}/v2.0`,
+      authorization_endpoint: `${standIn.authorityHost}/${TENANT}/oauth2/v2.0/authorize`,
+      jwks_uri: `${standIn.authorityHost}/${TENANT}/discovery/v2.0/keys`
+    })
+    const unknown = await http.sendRequest(
+      createPipelineRequest({
+        url: `${standIn.authorityHost}/${guid('nope')}/v2.0/.well-known/openid-configuration`
+      })
+    )
+    expect(unknown.status).toBe(400)
+    expect(JSON.parse(unknown.bodyAsText!).error_codes).toEqual([90002])
+  })
+
+  test('signs in with ClientAssertionCredential and the OIDC token', async () => {
+    const standIn = await start()
+    const token = await credentialFor(standIn).getToken(
+      `${standIn.resourceManagerEndpoint}/.default`
+    )
+    expect(token.token).toMatch(/^standin\./)
+    expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3000 * 1000)
+    expect(standIn.tokensIssued()).toBe(1)
+    expect(standIn.requests.map((r) => `${r.service} ${r.method} ${r.status}`)).toEqual([
+      'oidc GET 200', // the credential asks for the assertion twice per token request
+      'entra GET 200', // openid-configuration
+      'oidc GET 200',
+      'entra POST 200' // oauth2/v2.0/token
+    ])
+    const publicCloud = await credentialFor(standIn).getToken(
+      'https://management.azure.com/.default'
+    )
+    expect(publicCloud.token).toMatch(/^standin\./)
+  })
+
+  test('refuses a subject no federated credential matches with AADSTS70021', async () => {
+    const standIn = await start({
+      federatedSubjects: ['repo:octo-org/octo-repo:environment:production']
+    })
+    const error = await credentialFor(standIn)
+      .getToken(`${standIn.resourceManagerEndpoint}/.default`)
+      .catch((e: Error) => e)
+    expect((error as Error).message).toContain(
+      'AADSTS70021: No matching federated identity record found for presented assertion.'
+    )
+    expect((error as Error).message).toContain(
+      "Assertion Subject: 'repo:octo-org/octo-repo:ref:refs/heads/main'"
+    )
+    const refusal = standIn.requests.at(-1)!
+    expect([refusal.service, refusal.status]).toEqual(['entra', 400])
+  })
+
+  test('refuses an expired assertion with AADSTS700024', async () => {
+    const standIn = await start({ oidc: { lifetimeSeconds: 300, backdateSeconds: 600 } })
+    const error = await credentialFor(standIn)
+      .getToken(`${standIn.resourceManagerEndpoint}/.default`)
+      .catch((e: Error) => e)
+    expect((error as Error).message).toContain(
+      'AADSTS700024: Client assertion is not within its valid time range.'
+    )
+    expect(standIn.requests.at(-1)!.status).toBe(401)
+  })
+
+  test('refuses an unknown application with AADSTS700016, and the real error body shape', async () => {
+    const standIn = await start()
+    const error = await credentialFor({ ...standIn, clientId: guid('someone else') })
+      .getToken(`${standIn.resourceManagerEndpoint}/.default`)
+      .catch((e: Error) => e)
+    expect((error as Error).message).toContain('AADSTS700016')
+
+    const response = await http.sendRequest(
+      createPipelineRequest({
+        url: `${standIn.authorityHost}/${TENANT}/oauth2/v2.0/token`,
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: CLIENT
+        }).toString(),
+        headers: createHttpHeaders({ 'Content-Type': 'application/x-www-form-urlencoded' })
+      })
+    )
+    const body = JSON.parse(response.bodyAsText!)
+    expect(response.status).toBe(401)
+    expect(Object.keys(body).sort()).toEqual(
+      [
+        'correlation_id',
+        'error',
+        'error_codes',
+        'error_description',
+        'error_uri',
+        'timestamp',
+        'trace_id'
+      ].sort()
+    )
+    expect(body.error).toBe('invalid_client')
+    expect(body.error_codes).toEqual([7000218])
+    expect(body.error_description).toMatch(
+      /^AADSTS7000218: .* Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/
+    )
+  })
+
+  test('rejects an assertion it did not issue, and a scope for another resource', async () => {
+    const standIn = await start()
+    expect((await forgedAssertionError(standIn)).message).toContain('AADSTS700027')
+    const error = await credentialFor(standIn)
+      .getToken('https://graph.microsoft.com/.default')
+      .catch((e: Error) => e)
+    expect((error as Error).message).toContain('AADSTS500011')
+  })
+
+  test('fails the token endpoint after N tokens (a sign-in failing mid-run)', async () => {
+    const standIn = await start({ entra: { failAfterTokens: 1, failStatus: 503 } })
+    const credential = credentialFor(standIn, { retryOptions: { maxRetries: 0 } })
+    await credential.getToken(`${standIn.resourceManagerEndpoint}/.default`)
+    const error = await credential
+      .getToken('https://management.azure.com/.default')
+      .catch((e: Error) => e)
+    expect((error as Error).message).toContain('AADSTS50000')
+    expect(
+      standIn.requests
+        .filter((r) => r.service === 'entra' && r.method === 'POST')
+        .map((r) => r.status)
+    ).toEqual([200, 503])
+  })
+
+  test('issues access tokens with the configured lifetime', async () => {
+    const standIn = await start({ entra: { accessTokenLifetimeSeconds: 120 } })
+    const token = await credentialFor(standIn).getToken(
+      `${standIn.resourceManagerEndpoint}/.default`
+    )
+    expect(token.expiresOnTimestamp - Date.now()).toBeLessThanOrEqual(121 * 1000)
+    expect(token.expiresOnTimestamp - Date.now()).toBeGreaterThan(100 * 1000)
+  })
+})
+
+/** Signs in with a JWT-shaped assertion the OIDC endpoint never issued. */
+async function forgedAssertionError(standIn: StandIn): Promise<Error> {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const now = Math.floor(Date.now() / 1000)
+  const claims = {
+    iss: 'https://token.actions.githubusercontent.com',
+    sub: 'repo:octo-org/octo-repo:ref:refs/heads/main',
+    aud: 'api://AzureADTokenExchange',
+    iat: now,
+    nbf: now,
+    exp: now + 300
+  }
+  const jwt = `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${part({ forged: true })}`
+  const credential = new ClientAssertionCredential(TENANT, CLIENT, async () => jwt, {
+    authorityHost: standIn.authorityHost,
+    disableInstanceDiscovery: true
+  })
+  return credential.getToken(`${standIn.resourceManagerEndpoint}/.default`).then(
+    () => new Error('signed in with a forged assertion'),
+    (e: Error) => e
+  )
+}

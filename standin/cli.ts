@@ -1,0 +1,85 @@
+// Runs the local Azure stand-in as a process:
+//   node standin/cli.ts --estate FILE [--latency-ms N] [--request-log FILE]
+// Prints one JSON line to stdout once it listens (the StandIn fields but the request list, plus
+// `environment`: what runnerEnvironment() gives), then serves until SIGTERM or SIGINT.
+// With --request-log, every request is appended to FILE as a JSON line once answered.
+
+import { createWriteStream } from 'node:fs'
+import type { WriteStream } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { loadEstate } from './estate.ts'
+import { startStandIn } from './server.ts'
+
+const usage = 'usage: node standin/cli.ts --estate FILE [--latency-ms N] [--request-log FILE]'
+
+async function main(): Promise<void> {
+  let values: { estate?: string; 'latency-ms'?: string; 'request-log'?: string; help?: boolean }
+  try {
+    ;({ values } = parseArgs({
+      options: {
+        estate: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'request-log': { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    }))
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${usage}`, { cause: error })
+  }
+  if (values.help) {
+    console.log(usage)
+    return
+  }
+  if (!values.estate) throw new Error(`--estate is required\n${usage}`)
+  let latencyMs: number | undefined
+  if (values['latency-ms'] !== undefined) {
+    latencyMs = Number(values['latency-ms'])
+    if (!Number.isInteger(latencyMs) || latencyMs < 0)
+      throw new Error(
+        `--latency-ms must be a whole number of milliseconds, got '${values['latency-ms']}'`
+      )
+  }
+  const estate = await loadEstate(values.estate)
+  let log: WriteStream | undefined
+  if (values['request-log']) {
+    log = createWriteStream(values['request-log'], { flags: 'a' })
+    await new Promise<void>((resolve, reject) => {
+      log!.once('open', () => resolve())
+      log!.once('error', reject)
+    })
+  }
+  const standIn = await startStandIn({
+    estate,
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(log ? { onRequest: (record) => log.write(`${JSON.stringify(record)}\n`) } : {})
+  })
+  const info = {
+    authorityHost: standIn.authorityHost,
+    resourceManagerEndpoint: standIn.resourceManagerEndpoint,
+    oidcRequestUrl: standIn.oidcRequestUrl,
+    oidcRequestToken: standIn.oidcRequestToken,
+    caCertificatePath: standIn.caCertificatePath,
+    caCertificatePem: standIn.caCertificatePem,
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    environment: standIn.runnerEnvironment()
+  }
+  process.stdout.write(`${JSON.stringify(info)}\n`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    await standIn.close()
+    if (log) await new Promise<void>((resolve) => log.end(() => resolve()))
+    process.exitCode = 0
+    if (process.env.STANDIN_DEBUG) console.error(`stand-in stopped on ${signal}`)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  console.error(`local Azure stand-in: ${(error as Error).message}`)
+  process.exitCode = 1
+})
