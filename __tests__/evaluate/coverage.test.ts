@@ -1,0 +1,341 @@
+// Coverage: notScopes at, above and below the subscription (with its management-group ancestry),
+// the assignment's own scope, resource selectors and enforcement mode.
+import { describe, expect, test } from '@jest/globals'
+import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import type { PolicyAssignment, ResourceSelector, SubscriptionSnapshot } from '../../src/model.ts'
+import {
+  assignment,
+  builtInSet,
+  groupId,
+  MCSB_V1,
+  OTHER_SUBSCRIPTION,
+  setId,
+  snapshot,
+  SUBSCRIPTION_SCOPE,
+  TENANT
+} from './builders.ts'
+
+const PLATFORM = groupId('platform')
+
+function atGroup(fields: Partial<PolicyAssignment> = {}): PolicyAssignment {
+  return assignment({
+    name: 'mcsb',
+    displayName: 'MCSB',
+    scope: PLATFORM,
+    policyDefinitionId: setId(MCSB_V1),
+    ...fields
+  })
+}
+
+function evaluate(assignments: PolicyAssignment[], fields: Partial<SubscriptionSnapshot> = {}) {
+  return evaluateSubscription(snapshot(assignments, [builtInSet(MCSB_V1)], fields))
+}
+
+describe('notScopes', () => {
+  test.each([[SUBSCRIPTION_SCOPE], [SUBSCRIPTION_SCOPE.toUpperCase()], [`${SUBSCRIPTION_SCOPE}/`]])(
+    '%s excludes the subscription: noncompliant, never a pass',
+    (notScope) => {
+      const result = evaluate([atGroup({ notScopes: [notScope] })])
+      expect(result.verdict).toBe('noncompliant')
+      expect(result.effectiveEffect).toBeNull()
+      expect(result.assignments[0]).toMatchObject({ coverage: 'none', effect: 'AuditIfNotExists' })
+      expect(result.reason).toBe(
+        `Assignment 'MCSB' at ${PLATFORM} does not audit JIT on ${SUBSCRIPTION_SCOPE}: it excludes ${notScope} in its notScopes; remove ${notScope} from its notScopes.`
+      )
+    }
+  )
+
+  test.each([
+    [`${SUBSCRIPTION_SCOPE}/resourceGroups/vms`],
+    [
+      `${SUBSCRIPTION_SCOPE.toUpperCase()}/resourceGroups/vms/providers/Microsoft.Compute/virtualMachines/vm1`
+    ]
+  ])('%s inside the subscription: partial', (notScope) => {
+    const result = evaluate([atGroup({ notScopes: [notScope] })])
+    expect(result.verdict).toBe('partial')
+    expect(result.effectiveEffect).toBe('AuditIfNotExists')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'partial' })
+    expect(result.reason).toBe(
+      `Assignment 'MCSB' at ${PLATFORM} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it excludes ${notScope} in its notScopes; remove ${notScope} from its notScopes.`
+    )
+  })
+
+  test('the first of the narrowest limits gives the reason', () => {
+    const rg = `${SUBSCRIPTION_SCOPE}/resourceGroups/rg`
+    const result = evaluate([
+      atGroup({ notScopes: [rg, SUBSCRIPTION_SCOPE, `${rg}2`, SUBSCRIPTION_SCOPE.toUpperCase()] })
+    ])
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+    expect(result.reason).toContain(`it excludes ${SUBSCRIPTION_SCOPE} in its notScopes`)
+    expect(result.assignments[0]!.notes.filter((note) => note.startsWith('Coverage'))).toHaveLength(
+      4
+    )
+  })
+
+  test('scopes of another subscription do not matter', () => {
+    const others = [
+      `/subscriptions/${OTHER_SUBSCRIPTION}`,
+      `/subscriptions/${OTHER_SUBSCRIPTION}/resourceGroups/x`
+    ]
+    expect(evaluate([atGroup({ notScopes: others })]).verdict).toBe('compliant')
+  })
+
+  test('a subscription whose id starts like ours is not inside ours', () => {
+    expect(evaluate([atGroup({ notScopes: [`${SUBSCRIPTION_SCOPE}0`] })]).verdict).toBe('compliant')
+  })
+})
+
+describe('notScopes that name a management group', () => {
+  const ancestry = [groupId('landing-zones'), PLATFORM, groupId(TENANT)]
+
+  test.each([
+    ['the nearest parent', groupId('landing-zones')],
+    ['in another case', groupId('LANDING-ZONES').toUpperCase()],
+    ['the tenant root group', groupId(TENANT)]
+  ])('%s, in the ancestry, excludes the subscription', (_name, notScope) => {
+    const result = evaluate([atGroup({ notScopes: [notScope] })], {
+      managementGroupAncestry: ancestry
+    })
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+    expect(result.reason).toContain(
+      `it excludes management group ${notScope}, which contains ${SUBSCRIPTION_SCOPE}, in its notScopes`
+    )
+  })
+
+  test('something below a management group is not a management group', () => {
+    const below = `${groupId('landing-zones')}/providers/Microsoft.Authorization/policyAssignments/x`
+    const result = evaluate([atGroup({ notScopes: [below, groupId('')] })])
+    expect(result.verdict).toBe('compliant')
+  })
+
+  test('a group outside the ancestry does not matter', () => {
+    const result = evaluate([atGroup({ notScopes: [groupId('sandbox')] })], {
+      managementGroupAncestry: ancestry
+    })
+    expect(result.verdict).toBe('compliant')
+  })
+
+  test('ancestry given as bare names is understood', () => {
+    const result = evaluate([atGroup({ notScopes: [groupId('landing-zones')] })], {
+      managementGroupAncestry: ['Landing-Zones', 'platform']
+    })
+    expect(result.verdict).toBe('noncompliant')
+  })
+
+  test('a group where an assignment that applies was made is a known ancestor, ancestry or not', () => {
+    const excluding = atGroup({ name: 'excluding', notScopes: [groupId('Corp')] })
+    const atCorp = assignment({
+      name: 'other-policy',
+      scope: groupId('corp'),
+      policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/other'
+    })
+    const result = evaluate([excluding, atCorp])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments).toHaveLength(1)
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+  })
+
+  test('a group that cannot be placed without the ancestry: error that says what to grant', () => {
+    const result = evaluate([atGroup({ notScopes: [groupId('sandbox')] })], {
+      managementGroupAncestryError: 'AuthorizationFailed'
+    })
+    expect(result.verdict).toBe('error')
+    expect(result.effectiveEffect).toBe('AuditIfNotExists')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'unknown' })
+    expect(result.reason).toContain(
+      `Could not decide whether JIT is audited on ${SUBSCRIPTION_SCOPE}: assignment 'MCSB' at ${PLATFORM} excludes management group ${groupId('sandbox')} in its notScopes`
+    )
+    expect(result.reason).toContain('could not be read (AuthorizationFailed)')
+    expect(result.reason).toContain(
+      'Management Group Reader role (Microsoft.Management/managementGroups/read)'
+    )
+  })
+
+  test('without an ancestry error the reason still says the ancestry could not be read', () => {
+    const result = evaluate([atGroup({ notScopes: [groupId('sandbox')] })])
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain(
+      `the management-group ancestry of ${SUBSCRIPTION_SCOPE} could not be read to tell`
+    )
+  })
+
+  test('an undecidable notScope does not matter when the effect is Disabled anyway', () => {
+    const result = evaluate([
+      atGroup({
+        notScopes: [groupId('sandbox')],
+        parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } }
+      })
+    ])
+    expect(result.verdict).toBe('noncompliant')
+  })
+
+  test('an undecidable notScope does not matter when another assignment audits fully', () => {
+    const undecided = atGroup({ notScopes: [groupId('sandbox')] })
+    const full = assignment({ name: 'jit', displayName: 'JIT alone' })
+    const result = evaluate([undecided, full])
+    expect(result.verdict).toBe('compliant')
+    expect(result.reason).toContain("'JIT alone'")
+    expect(result.assignments.map((item) => item.coverage)).toEqual(['full', 'unknown'])
+  })
+
+  test('an undecidable notScope beats a partial audit: error', () => {
+    const undecided = atGroup({ notScopes: [groupId('sandbox')] })
+    const partly = assignment({
+      name: 'jit',
+      notScopes: [`${SUBSCRIPTION_SCOPE}/resourceGroups/rg`]
+    })
+    expect(evaluate([partly, undecided]).verdict).toBe('error')
+  })
+
+  test('exclusion beats an unknown on the same assignment', () => {
+    const result = evaluate([atGroup({ notScopes: [groupId('sandbox'), SUBSCRIPTION_SCOPE] })])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+  })
+})
+
+describe('the assignment scope', () => {
+  test('an assignment made inside the subscription covers it partly', () => {
+    const rg = `${SUBSCRIPTION_SCOPE}/resourceGroups/vms`
+    const result = evaluate([assignment({ name: 'jit', displayName: 'RG JIT', scope: rg })])
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toBe(
+      `Assignment 'RG JIT' at ${rg} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it is assigned at ${rg}, inside ${SUBSCRIPTION_SCOPE}; assign it at ${SUBSCRIPTION_SCOPE} or above.`
+    )
+  })
+})
+
+describe('resource selectors', () => {
+  function selected(resourceSelectors: ResourceSelector[]) {
+    return evaluate([atGroup({ resourceSelectors })])
+  }
+
+  test.each([
+    ['a location in list', [{ kind: 'resourceLocation', in: ['eastus'] }]],
+    ['a location notIn list', [{ kind: 'resourceLocation', notIn: ['eastus'] }]],
+    [
+      'resources without location in another value',
+      [{ kind: 'resourceWithoutLocation', in: ['other'] }]
+    ],
+    ['a kind this check does not know', [{ kind: 'resourceTag', in: ['x'] }]],
+    ['a location selector with neither list', [{ kind: 'resourceLocation' }]]
+  ])('%s may leave out virtual machines: partial, saying what was assumed', (_name, selectors) => {
+    const result = selected([{ name: 'SDP', selectors }])
+    expect(result.verdict).toBe('partial')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'partial' })
+    expect(result.reason).toContain(
+      "may leave out virtual machines through its resource selectors ('SDP')"
+    )
+    expect(result.reason).toContain('assumed that they select only some')
+  })
+
+  test.each([
+    [
+      'resourceType in without virtual machines',
+      [{ kind: 'resourceType', in: ['Microsoft.Storage/storageAccounts'] }]
+    ],
+    [
+      'resourceType notIn with virtual machines',
+      [{ kind: 'resourceType', notIn: ['microsoft.compute/VIRTUALMACHINES'] }]
+    ],
+    [
+      'only resources without a location',
+      [{ kind: 'resourceWithoutLocation', in: ['subscriptionLevelResources'] }]
+    ],
+    ['a location in list that is empty', [{ kind: 'resourceLocation', in: [] }]],
+    [
+      'virtual machines, but only without a location',
+      [
+        { kind: 'resourceType', in: ['Microsoft.Compute/virtualMachines'] },
+        { kind: 'resourceWithoutLocation', in: ['subscriptionLevelResources'] }
+      ]
+    ]
+  ])('%s leaves out every virtual machine: noncompliant', (_name, selectors) => {
+    const result = selected([{ name: 'Types', selectors }])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.effectiveEffect).toBeNull()
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+    expect(result.reason).toContain(
+      "evaluates no virtual machines: its resource selectors ('Types') leave out Microsoft.Compute/virtualMachines"
+    )
+  })
+
+  test.each([
+    [
+      'resourceType in with virtual machines',
+      [{ kind: 'ResourceType', in: ['microsoft.compute/virtualmachines'] }]
+    ],
+    [
+      'resourceType notIn without virtual machines',
+      [{ kind: 'resourceType', notIn: ['Microsoft.Storage/storageAccounts'] }]
+    ],
+    ['resourceType with neither list', [{ kind: 'resourceType' }]],
+    [
+      'resources with a location',
+      [{ kind: 'resourceWithoutLocation', notIn: ['subscriptionLevelResources'] }]
+    ],
+    ['an empty location notIn', [{ kind: 'resourceLocation', notIn: [] }]],
+    ['no selectors at all', []]
+  ])('%s lets every virtual machine through: full', (_name, selectors) => {
+    const result = selected([{ name: 'All', selectors }])
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'full' })
+  })
+
+  test('any one resource selector that takes every virtual machine is enough', () => {
+    const result = selected([
+      {
+        name: 'Storage',
+        selectors: [{ kind: 'resourceType', in: ['Microsoft.Storage/storageAccounts'] }]
+      },
+      { name: 'Regions', selectors: [{ kind: 'resourceLocation', in: ['eastus'] }] },
+      {
+        name: 'VMs',
+        selectors: [{ kind: 'resourceType', in: ['Microsoft.Compute/virtualMachines'] }]
+      }
+    ])
+    expect(result.verdict).toBe('compliant')
+  })
+
+  test('one that takes some is better than none', () => {
+    const result = selected([
+      {
+        name: 'Storage',
+        selectors: [{ kind: 'resourceType', in: ['Microsoft.Storage/storageAccounts'] }]
+      },
+      { name: 'Regions', selectors: [{ kind: 'resourceLocation', in: ['eastus'] }] }
+    ])
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toContain("('Storage', 'Regions')")
+  })
+})
+
+describe('enforcement mode', () => {
+  test.each([['DoNotEnforce'], ['doNotEnforce']])(
+    '%s still audits: compliant, with a note',
+    (mode) => {
+      const result = evaluate([atGroup({ enforcementMode: mode })])
+      expect(result.verdict).toBe('compliant')
+      expect(result.assignments[0]).toMatchObject({ coverage: 'full', enforcementMode: mode })
+      expect(result.assignments[0]!.notes.join(' ')).toContain(
+        'DoNotEnforce does not stop AuditIfNotExists'
+      )
+    }
+  )
+
+  test('Default has no such note', () => {
+    const result = evaluate([atGroup()])
+    expect(result.assignments[0]!.notes.join(' ')).not.toContain('DoNotEnforce')
+  })
+})
+
+test('the subscription id in the snapshot decides what S is', () => {
+  const result = evaluateSubscription(
+    snapshot([atGroup({ notScopes: [SUBSCRIPTION_SCOPE] })], [builtInSet(MCSB_V1)], {
+      subscriptionId: OTHER_SUBSCRIPTION
+    })
+  )
+  expect(result.subscriptionId).toBe(OTHER_SUBSCRIPTION)
+  expect(result.verdict).toBe('compliant')
+})

@@ -1,0 +1,298 @@
+// Effect resolution in hand-made initiatives: literals, parameter expressions, defaults, and the
+// values that must not count as auditing.
+import { describe, expect, test } from '@jest/globals'
+import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import type { ParameterDefinition, ParameterValues, PolicyAssignment } from '../../src/model.ts'
+import { JIT_POLICY_DEFINITION_NAME } from '../../src/model.ts'
+import {
+  assignment,
+  customSet,
+  jitDefinition,
+  jitReference,
+  snapshot,
+  SUBSCRIPTION_SCOPE
+} from './builders.ts'
+
+const EFFECT_PARAMETER: Record<string, ParameterDefinition> = {
+  jitEffect: {
+    type: 'String',
+    defaultValue: 'AuditIfNotExists',
+    allowedValues: ['AuditIfNotExists', 'Disabled']
+  }
+}
+
+function evaluateCustom(
+  binding: unknown,
+  parameters: ParameterValues = {},
+  setParameters: Record<string, ParameterDefinition> = EFFECT_PARAMETER
+) {
+  const set = customSet(
+    'custom',
+    [jitReference('jit', { effect: { value: binding } })],
+    setParameters
+  )
+  const custom = assignment({
+    name: 'custom',
+    displayName: 'Custom',
+    policyDefinitionId: set.id,
+    parameters
+  })
+  return evaluateSubscription(snapshot([custom], [set]))
+}
+
+describe('a reference that binds the effect to an initiative parameter', () => {
+  test.each([
+    ["[parameters('jitEffect')]"],
+    ['[parameters("jitEffect")]'],
+    ["[ parameters ( 'jitEffect' ) ]"],
+    ["[PARAMETERS('jitEffect')]"],
+    ["[parameters('JITEFFECT')]"]
+  ])('%s takes the assignment value', (binding) => {
+    const result = evaluateCustom(binding, { jitEffect: { value: 'Disabled' } })
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({
+      effect: 'Disabled',
+      effectSource: 'parameter',
+      effectParameter: 'jitEffect'
+    })
+  })
+
+  test('without an assignment value it takes the initiative default', () => {
+    const result = evaluateCustom(
+      "[parameters('jitEffect')]",
+      {},
+      {
+        jitEffect: { type: 'String', defaultValue: 'Disabled' }
+      }
+    )
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({
+      effect: 'Disabled',
+      effectSource: 'initiative-default',
+      effectParameter: 'jitEffect'
+    })
+    expect(result.reason).toBe(
+      `Assignment 'Custom' at ${SUBSCRIPTION_SCOPE} leaves parameter jitEffect at its initiative default Disabled; set parameter jitEffect to AuditIfNotExists.`
+    )
+  })
+
+  test('an initiative default of AuditIfNotExists audits', () => {
+    const result = evaluateCustom("[parameters('jitEffect')]")
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ effectSource: 'initiative-default' })
+  })
+
+  test('with neither an assignment value nor a default, nothing audits', () => {
+    const result = evaluateCustom(
+      "[parameters('jitEffect')]",
+      {},
+      { jitEffect: { type: 'String' } }
+    )
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.effectiveEffect).toBe('')
+    expect(result.assignments[0]).toMatchObject({ effect: '', effectSource: 'initiative-default' })
+    expect(result.reason).toContain(
+      'leaves parameter jitEffect without a value and its initiative gives it no default'
+    )
+  })
+
+  test('a parameter the initiative does not declare falls back to nothing', () => {
+    const result = evaluateCustom("[parameters('undeclared')]", {}, {})
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ effectParameter: 'undeclared' })
+  })
+})
+
+describe('a literal effect in the reference', () => {
+  test.each([['AuditIfNotExists'], ['auditifnotexists'], ['AUDITIFNOTEXISTS']])(
+    '%s audits, reported as written and normalized as effective',
+    (literal) => {
+      const result = evaluateCustom(literal)
+      expect(result.verdict).toBe('compliant')
+      expect(result.effectiveEffect).toBe('AuditIfNotExists')
+      expect(result.assignments[0]).toMatchObject({
+        effect: literal,
+        effectSource: 'literal',
+        effectParameter: null
+      })
+    }
+  )
+
+  test('Disabled is noncompliant and the fix is an override for the reference', () => {
+    const result = evaluateCustom('disabled')
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.effectiveEffect).toBe('Disabled')
+    expect(result.reason).toBe(
+      `Assignment 'Custom' at ${SUBSCRIPTION_SCOPE} assigns an initiative whose reference jit sets the JIT effect to disabled; add a policyEffect override with value AuditIfNotExists for reference jit.`
+    )
+  })
+
+  test('an escaped [[ string is a literal, not an expression', () => {
+    const result = evaluateCustom("[[parameters('jitEffect')]", {
+      jitEffect: { value: 'AuditIfNotExists' }
+    })
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({
+      effect: "[parameters('jitEffect')]",
+      effectSource: 'literal'
+    })
+  })
+
+  test('an expression this check cannot evaluate does not count as auditing', () => {
+    const result = evaluateCustom("[if(true(), 'AuditIfNotExists', 'Disabled')]")
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]!.notes.join(' ')).toContain('which this check cannot evaluate')
+    expect(result.reason).toContain('which does not audit JIT (only AuditIfNotExists does)')
+  })
+
+  test('a literal that is not a string does not audit', () => {
+    const result = evaluateCustom(42)
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ effect: '42', effectSource: 'literal' })
+    expect(result.reason).toContain("sets the JIT effect to '42', which does not audit JIT")
+  })
+
+  test('a string that only starts with [ is a literal', () => {
+    const result = evaluateCustom('[AuditIfNotExists')
+    expect(result.assignments[0]).toMatchObject({
+      effect: '[AuditIfNotExists',
+      effectSource: 'literal'
+    })
+    expect(result.verdict).toBe('noncompliant')
+  })
+})
+
+describe('values that are not AuditIfNotExists or Disabled never count as auditing', () => {
+  test.each([
+    ['Audit', 'Audit', "'Audit'"],
+    ['DeployIfNotExists', 'DeployIfNotExists', "'DeployIfNotExists'"],
+    [true, 'true', "'true'"],
+    [
+      { value: 'AuditIfNotExists' },
+      '{"value":"AuditIfNotExists"}',
+      `'{"value":"AuditIfNotExists"}'`
+    ],
+    [null, 'null', "'null'"]
+  ])('%j', (value, written, shown) => {
+    const result = evaluateCustom("[parameters('jitEffect')]", { jitEffect: { value } })
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.effectiveEffect).toBe(written)
+    expect(result.assignments[0]).toMatchObject({ effect: written, effectSource: 'parameter' })
+    expect(result.reason).toBe(
+      `Assignment 'Custom' at ${SUBSCRIPTION_SCOPE} sets parameter jitEffect to ${shown}, which does not audit JIT (only AuditIfNotExists does); set parameter jitEffect to AuditIfNotExists.`
+    )
+    expect(result.assignments[0]!.notes.join(' ')).toContain(
+      `The effect ${shown} is neither AuditIfNotExists nor Disabled: it does not count as auditing JIT.`
+    )
+  })
+})
+
+describe('a reference that does not bind the effect', () => {
+  test('runs with the JIT definition default', () => {
+    const set = customSet('plain', [jitReference('jit')])
+    const plain = assignment({ name: 'plain', policyDefinitionId: set.id })
+    const result = evaluateSubscription(snapshot([plain], [set]))
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({
+      effectSource: 'definition-default',
+      effectParameter: null
+    })
+  })
+
+  test('reads the default from the definition it is given', () => {
+    const definition = jitDefinition()
+    const disabledByDefault = {
+      ...definition,
+      parameters: { effect: { type: 'String', defaultValue: 'Disabled' } }
+    }
+    const set = customSet('plain', [jitReference('jit', { EFFECT: { value: undefined } })])
+    const plain = assignment({ name: 'plain', displayName: 'Plain', policyDefinitionId: set.id })
+    const result = evaluateSubscription(
+      snapshot([plain], [set], { jitPolicyDefinition: disabledByDefault })
+    )
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.reason).toBe(
+      `Assignment 'Plain' at ${SUBSCRIPTION_SCOPE} runs the JIT definition with its default effect Disabled; add a policyEffect override with value AuditIfNotExists for reference jit.`
+    )
+  })
+
+  test('a definition without an effect default does not audit', () => {
+    const jit = assignment({ name: 'jit' })
+    const result = evaluateSubscription(
+      snapshot([jit], [], { jitPolicyDefinition: { ...jitDefinition(), parameters: {} } })
+    )
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ effect: '', effectParameter: 'effect' })
+    expect(result.reason).toContain('runs the JIT definition with its default effect no value')
+  })
+})
+
+describe('finding the JIT definition', () => {
+  test('a custom initiative holding it twice gives evidence for each reference', () => {
+    const set = customSet(
+      'twice',
+      [jitReference('first', { effect: { value: 'Disabled' } }), jitReference('second')],
+      {}
+    )
+    const twice = assignment({ name: 'twice', policyDefinitionId: set.id })
+    const result = evaluateSubscription(snapshot([twice], [set]))
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments.map((item) => item.policyDefinitionReferenceId)).toEqual([
+      'second',
+      'first'
+    ])
+  })
+
+  test('a reference is found by its definition id in any case, not by its reference id', () => {
+    const set = customSet('ids', [
+      jitReference(
+        'jitNetworkAccessMonitoring',
+        {},
+        '/providers/Microsoft.Authorization/policyDefinitions/0000-not-jit'
+      ),
+      jitReference(
+        'renamed',
+        {},
+        `/PROVIDERS/microsoft.authorization/POLICYDEFINITIONS/${JIT_POLICY_DEFINITION_NAME.toUpperCase()}`
+      )
+    ])
+    const ids = assignment({ name: 'ids', policyDefinitionId: set.id })
+    const result = evaluateSubscription(snapshot([ids], [set]))
+    expect(result.assignments.map((item) => item.policyDefinitionReferenceId)).toEqual(['renamed'])
+    expect(result.verdict).toBe('compliant')
+  })
+
+  test('a definition of the same name outside the built-ins is matched, with a note', () => {
+    const copy = `/subscriptions/${'0'.repeat(8)}/providers/Microsoft.Authorization/policyDefinitions/${JIT_POLICY_DEFINITION_NAME}`
+    const result = evaluateSubscription(
+      snapshot([assignment({ name: 'copy', policyDefinitionId: copy })])
+    )
+    expect(result.assignments).toHaveLength(1)
+    expect(result.assignments[0]!.notes[0]).toContain(`named by ${copy}, not the built-in`)
+  })
+
+  test('the built-in definition id needs no such note', () => {
+    const result = evaluateSubscription(snapshot([assignment({ name: 'jit' })]))
+    expect(result.assignments[0]!.notes.join(' ')).not.toContain('not the built-in')
+  })
+
+  test('a set definition keyed in another case is still found', () => {
+    const set = customSet('cased', [jitReference('jit')])
+    const cased = assignment({ name: 'cased', policyDefinitionId: set.id.toUpperCase() })
+    const result = evaluateSubscription(
+      snapshot([cased], [], { setDefinitions: { [set.id]: set } })
+    )
+    expect(result.verdict).toBe('compliant')
+  })
+
+  test('an assignment of another policy definition has no evidence', () => {
+    const other: PolicyAssignment = assignment({
+      name: 'other',
+      policyDefinitionId:
+        '/providers/Microsoft.Authorization/policyDefinitions/06a78e20-9358-41c9-923c-fb736d382a4d'
+    })
+    const result = evaluateSubscription(snapshot([other]))
+    expect(result.assignments).toEqual([])
+    expect(result.verdict).toBe('noncompliant')
+  })
+})
