@@ -1,0 +1,145 @@
+// Annotations for the failing subscriptions, at the same place as their SARIF results. GitHub
+// shows at most 10 annotations of each level per step; past that, 9 are shown and the 10th counts
+// the rest.
+//
+// They are written as workflow commands by @actions/core (`::error title=T,file=F,line=N::M`).
+// Verified in node_modules/@actions/core/lib/command.js: the message is escaped for `%`, `\r`,
+// `\n`; properties (title, file) also for `:` and `,`. So a display name with a newline or `::`
+// cannot end the command or start another through core.error/core.warning. Independently of
+// that, every text here is made one line and `::` and `##[` (the runner's older command syntax,
+// recognised anywhere in a line) are broken with a zero-width space, so the text stays inert even
+// if it is also logged with core.info or printed by other code.
+import type { SubscriptionResult, Verdict } from '../model.ts'
+import { locateSubscription, type WorkflowFile } from './locate.ts'
+import { VERDICT_PHRASES } from './outcome.ts'
+import { oneLine } from './text.ts'
+
+export interface Annotation {
+  level: 'error' | 'warning'
+  title: string
+  message: string
+  /** Repository-relative path of the workflow file. */
+  file: string
+  startLine: number
+}
+
+/** GitHub's limit of annotations of one level per step. */
+export const MAX_ANNOTATIONS_PER_LEVEL = 10
+/** Longest annotation message and title, in code points. */
+export const MAX_ANNOTATION_MESSAGE = 1000
+export const MAX_ANNOTATION_TITLE = 200
+
+const ZWSP = '\u200B'
+
+/** Text safe to print as (part of) a log line: one line, bounded, and unable to form a workflow
+ * command (`::name::` at the start of a line, `##[name]` anywhere in it). */
+export function inertLogText(value: unknown, max: number = MAX_ANNOTATION_MESSAGE): string {
+  return oneLine(value, max)
+    .replace(/:(?=:)/g, `:${ZWSP}`)
+    .replace(/#(?=#\[)/g, `#${ZWSP}`)
+}
+
+const LEVEL_OF: Readonly<Record<Exclude<Verdict, 'compliant'>, Annotation['level']>> = {
+  noncompliant: 'error',
+  error: 'error',
+  partial: 'warning'
+}
+
+// Order within a level: noncompliant before error (both `error`), then the order given.
+const RANK: Readonly<Record<string, number>> = { noncompliant: 0, error: 1, partial: 2 }
+
+const TITLES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
+  noncompliant: 'JIT network access not audited',
+  partial: 'JIT network access audited on part of the subscription',
+  error: 'JIT network access audit could not be checked'
+}
+
+const STATES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
+  noncompliant: 'is noncompliant',
+  partial: 'is only partly audited',
+  error: 'could not be checked'
+}
+
+function failingVerdict(verdict: Verdict): Exclude<Verdict, 'compliant'> {
+  return verdict === 'compliant' || !(verdict in LEVEL_OF) ? 'error' : verdict
+}
+
+function individual(result: SubscriptionResult, file: WorkflowFile): Annotation {
+  const verdict = failingVerdict(result.verdict)
+  const location = locateSubscription(file, result.subscriptionId)
+  const id = oneLine(result.subscriptionId, 64)
+  const reason = oneLine(result.reason, MAX_ANNOTATION_MESSAGE)
+  return {
+    level: LEVEL_OF[verdict],
+    title: inertLogText(`${TITLES[verdict]}: ${id}`, MAX_ANNOTATION_TITLE),
+    message: inertLogText(`Subscription ${id} ${STATES[verdict]}: ${reason || 'no reason given'}`),
+    file: location.file,
+    startLine: location.startLine
+  }
+}
+
+function aggregate(
+  level: Annotation['level'],
+  rest: readonly SubscriptionResult[],
+  file: WorkflowFile
+): Annotation {
+  const counts = new Map<string, number>()
+  for (const result of rest) {
+    const verdict = failingVerdict(result.verdict)
+    counts.set(verdict, (counts.get(verdict) ?? 0) + 1)
+  }
+  const kinds = (['noncompliant', 'partial', 'error'] as const).filter((verdict) =>
+    counts.has(verdict)
+  )
+  const noun = rest.length === 1 ? 'subscription' : 'subscriptions'
+  const n = rest.length
+  const single: Readonly<Record<string, string>> = {
+    noncompliant: `${n} more noncompliant ${noun}`,
+    partial: `${n} more ${noun} only partly audited`,
+    error: `${n} more ${noun} that could not be checked`
+  }
+  const what =
+    kinds.length === 1
+      ? (single[kinds[0] as string] as string)
+      : `${n} more failing ${noun} (${kinds.map((verdict) => `${counts.get(verdict)} ${VERDICT_PHRASES[verdict]}`).join(', ')})`
+  const first = rest[0] as SubscriptionResult
+  const location = locateSubscription(file, first.subscriptionId)
+  return {
+    level,
+    title: `${rest.length} more ${level === 'error' ? 'failing' : 'partly audited'} ${noun}`,
+    message: inertLogText(`…and ${what}; see the job summary.`),
+    file: location.file,
+    startLine: location.startLine
+  }
+}
+
+/**
+ * One annotation per subscription that is not compliant (`error` for noncompliant and error,
+ * `warning` for partial), at its SARIF location. When a level has more than
+ * MAX_ANNOTATIONS_PER_LEVEL subscriptions, the first MAX_ANNOTATIONS_PER_LEVEL - 1 are annotated
+ * and one more annotation counts the rest.
+ */
+export function buildAnnotations(
+  results: readonly SubscriptionResult[],
+  file: WorkflowFile
+): Annotation[] {
+  const failing = results
+    .map((result, index) => ({ result, index }))
+    .filter(({ result }) => result.verdict !== 'compliant')
+    .sort(
+      (a, b) => (RANK[a.result.verdict] ?? 1) - (RANK[b.result.verdict] ?? 1) || a.index - b.index
+    )
+    .map(({ result }) => result)
+  const annotations: Annotation[] = []
+  for (const level of ['error', 'warning'] as const) {
+    const ofLevel = failing.filter((result) => LEVEL_OF[failingVerdict(result.verdict)] === level)
+    if (ofLevel.length <= MAX_ANNOTATIONS_PER_LEVEL) {
+      annotations.push(...ofLevel.map((result) => individual(result, file)))
+    } else {
+      const shown = ofLevel.slice(0, MAX_ANNOTATIONS_PER_LEVEL - 1)
+      annotations.push(...shown.map((result) => individual(result, file)))
+      annotations.push(aggregate(level, ofLevel.slice(shown.length), file))
+    }
+  }
+  return annotations
+}

@@ -1,0 +1,69 @@
+// What the report builders need from the runner, as plain data. src/main.ts fills it from the
+// environment (GITHUB_WORKFLOW_REF, GITHUB_JOB, ...) and the workflow file; tests hand it values.
+import type { Verdict } from '../model.ts'
+
+export interface ReportContext {
+  /** `GITHUB_WORKFLOW_REF`, e.g. `owner/repo/.github/workflows/ci.yml@refs/heads/main`;
+   * undefined when the runner did not set it. */
+  workflowRef: string | undefined
+  /** The text of that workflow file as checked out in the workspace, or null when it could not be
+   * read (not checked out, too large, not the same commit). */
+  workflowFileContent: string | null
+  /** This action's version, e.g. `1.2.0` (package.json). */
+  actionVersion: string
+  /** `GITHUB_JOB`: the job's id in the workflow. Part of the SARIF category. */
+  job?: string | undefined
+  /** `GITHUB_WORKFLOW`: the workflow's name, shown in the summary footer. */
+  workflowName?: string | undefined
+  /** `GITHUB_RUN_ID` and `GITHUB_RUN_ATTEMPT`, for the link to the run. */
+  runId?: string | undefined
+  runAttempt?: string | undefined
+  /** `GITHUB_SERVER_URL`, e.g. `https://github.com`. */
+  serverUrl?: string | undefined
+  /** `GITHUB_REPOSITORY`, `owner/name`. */
+  repository?: string | undefined
+  /** `GITHUB_ACTION_REPOSITORY`: the repository of this action, for the tool's information URI. */
+  actionRepository?: string | undefined
+  /** The application (client) id the action signed in with (not a secret); used in the role
+   * assignment command of `error` verdicts. */
+  clientId?: string | undefined
+  /** Verdicts that fail the step (the `fail-on` input); decides the summary's headline mark.
+   * Defaults to noncompliant and error. */
+  failOn?: ReadonlySet<Verdict> | undefined
+}
+
+export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompliant', 'error'])
+
+/** The tool's name in SARIF and in the summary footer. */
+export const TOOL_NAME = 'azure-jit-network-access-check'
+/** Microsoft's page on just-in-time VM access, for rule help and as a fallback information URI. */
+export const JIT_DOCS_URL =
+  'https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-usage'
+const OWNER_REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/
+
+/** `https://server/owner/repo` when both look like what GitHub sets, else null. */
+export function repositoryUrl(
+  serverUrl: string | undefined,
+  repository: string | undefined
+): string | null {
+  if (!serverUrl || !repository || !OWNER_REPO.test(repository)) return null
+  let server: URL
+  try {
+    server = new URL(serverUrl)
+  } catch {
+    return null
+  }
+  if (server.protocol !== 'https:' && server.protocol !== 'http:') return null
+  return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}`
+}
+
+/** Link to this workflow run, or null when the context lacks what it takes. */
+export function runUrl(context: ReportContext): string | null {
+  const base = repositoryUrl(context.serverUrl, context.repository)
+  if (!base || !context.runId || !/^\d{1,20}$/.test(context.runId)) return null
+  const attempt =
+    context.runAttempt && /^\d{1,5}$/.test(context.runAttempt) && context.runAttempt !== '1'
+      ? `/attempts/${context.runAttempt}`
+      : ''
+  return `${base}/actions/runs/${context.runId}${attempt}`
+}

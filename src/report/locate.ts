@@ -1,0 +1,148 @@
+// Where a finding is reported: GitHub code scanning rejects a SARIF file in which any result lacks
+// a physical location, and annotations need a file and line. The place that states what is
+// checked is the workflow file that ran the action (GITHUB_WORKFLOW_REF), at the line listing the
+// subscription id when the id is written there.
+
+/**
+ * The location used when GITHUB_WORKFLOW_REF is missing or unusable (a runner too old to set it,
+ * or the action run outside GitHub Actions). The workflow file cannot be known then, so results
+ * point at the folder that holds every workflow: the place the check is configured, a path inside
+ * the repository (which code scanning accepts), and never a made-up file name.
+ */
+export const FALLBACK_WORKFLOW_PATH = '.github/workflows'
+
+export interface WorkflowRef {
+  owner: string
+  repo: string
+  /** Path of the workflow file from the repository root, e.g. `.github/workflows/ci.yml`. */
+  path: string
+  /** e.g. `refs/heads/main`, `refs/pull/7/merge`, `refs/tags/v1`. */
+  ref: string
+}
+
+const MAX_PATH_LENGTH = 1024
+
+function isSafeRelativePath(path: string): boolean {
+  if (path === '' || path.length > MAX_PATH_LENGTH) return false
+  if (path.startsWith('/') || path.includes('\\')) return false
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001F\u007F]/.test(path)) return false
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
+}
+
+/**
+ * Parses GITHUB_WORKFLOW_REF (`owner/repo/path/to/workflow.yml@ref`). The path is taken up to the
+ * first `.yml@` or `.yaml@`, so a branch name holding `@` does not cut it short; returns null when
+ * the value is missing or malformed, or the path is not a plain relative path.
+ */
+export function parseWorkflowRef(value: string | undefined): WorkflowRef | null {
+  if (!value) return null
+  const trimmed = value.trim()
+  const match =
+    /^([^/@\s]+)\/([^/@\s]+)\/(.+?\.ya?ml)@(.+)$/i.exec(trimmed) ??
+    /^([^/@\s]+)\/([^/@\s]+)\/(.+)@([^@]+)$/.exec(trimmed)
+  if (!match) return null
+  const [, owner, repo, path, ref] = match as unknown as [string, string, string, string, string]
+  if (!isSafeRelativePath(path)) return null
+  return { owner, repo, path, ref }
+}
+
+export interface WorkflowFile {
+  /** Repository-relative path every result and annotation points at. */
+  path: string
+  /** True when the path came from GITHUB_WORKFLOW_REF, false for FALLBACK_WORKFLOW_PATH. */
+  fromWorkflowRef: boolean
+  /** The file's text, or null when it could not be read. */
+  content: string | null
+  /** Lower-cased GUID -> 1-based line where it is written, first uncommented occurrence preferred. */
+  guidLines: ReadonlyMap<string, number>
+}
+
+const GUID_G = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function splitLines(content: string): string[] {
+  return content.split(/\r\n|\n|\r/)
+}
+
+/** True when `index` on `line` follows a `#`: the action's list inputs treat the rest of the
+ * line as a comment there, so an id written after it is not one the action was given. */
+function isCommented(line: string, index: number): boolean {
+  const hash = line.indexOf('#')
+  return hash !== -1 && hash < index
+}
+
+/** Maps every GUID written in `content` (lower-cased) to its line: the first line where it is
+ * not commented out, else the first where it is. One pass over the file. */
+export function indexGuidLines(content: string | null): Map<string, number> {
+  const uncommented = new Map<string, number>()
+  const commented = new Map<string, number>()
+  if (content === null) return uncommented
+  splitLines(content).forEach((line, index) => {
+    for (const match of line.matchAll(GUID_G)) {
+      const id = match[0].toLowerCase()
+      const target = isCommented(line, match.index) ? commented : uncommented
+      if (!target.has(id)) target.set(id, index + 1)
+    }
+  })
+  for (const [id, line] of commented) if (!uncommented.has(id)) uncommented.set(id, line)
+  return uncommented
+}
+
+/**
+ * The 1-based line of `content` that lists `subscriptionId` (case-insensitive; an uncommented
+ * occurrence preferred), or 1 when the id is not written there or the content is unknown.
+ */
+export function findSubscriptionLine(content: string | null, subscriptionId: string): number {
+  if (content === null || subscriptionId === '') return 1
+  const wanted = subscriptionId.toLowerCase()
+  if (GUID.test(subscriptionId)) return indexGuidLines(content).get(wanted) ?? 1
+  let fallback = 0
+  const lines = splitLines(content)
+  for (let index = 0; index < lines.length; index++) {
+    const line = (lines[index] as string).toLowerCase()
+    const at = line.indexOf(wanted)
+    if (at === -1) continue
+    if (!isCommented(line, at)) return index + 1
+    if (fallback === 0) fallback = index + 1
+  }
+  return fallback || 1
+}
+
+/** The workflow file results are reported against, with an index of the ids written in it. */
+export function workflowLocation(
+  workflowRef: string | undefined,
+  workflowFileContent: string | null
+): WorkflowFile {
+  const parsed = parseWorkflowRef(workflowRef)
+  if (!parsed) {
+    return {
+      path: FALLBACK_WORKFLOW_PATH,
+      fromWorkflowRef: false,
+      content: null,
+      guidLines: new Map()
+    }
+  }
+  return {
+    path: parsed.path,
+    fromWorkflowRef: true,
+    content: workflowFileContent,
+    guidLines: indexGuidLines(workflowFileContent)
+  }
+}
+
+export interface ResultLocation {
+  /** Repository-relative path. */
+  file: string
+  /** 1-based line. */
+  startLine: number
+}
+
+/** Where the finding for `subscriptionId` goes: the same place for SARIF and annotations. */
+export function locateSubscription(file: WorkflowFile, subscriptionId: string): ResultLocation {
+  if (!file.fromWorkflowRef || file.content === null) return { file: file.path, startLine: 1 }
+  const line = GUID.test(subscriptionId)
+    ? (file.guidLines.get(subscriptionId.toLowerCase()) ?? 1)
+    : findSubscriptionLine(file.content, subscriptionId)
+  return { file: file.path, startLine: line }
+}

@@ -1,0 +1,57 @@
+// The counts behind the step's outcome: the one-line message the step fails with, and the
+// headline of the job summary.
+import { VERDICTS, type SubscriptionResult, type Verdict } from '../model.ts'
+
+export type VerdictCounts = Record<Verdict, number> & { total: number }
+
+const KNOWN_VERDICTS: ReadonlySet<string> = new Set(VERDICTS)
+
+export function countVerdicts(results: readonly SubscriptionResult[]): VerdictCounts {
+  const counts: VerdictCounts = { total: 0, compliant: 0, partial: 0, noncompliant: 0, error: 0 }
+  for (const result of results) {
+    counts.total++
+    // A verdict outside the model (should not happen) counts as one that could not be checked.
+    if (KNOWN_VERDICTS.has(result.verdict)) counts[result.verdict]++
+    else counts.error++
+  }
+  return counts
+}
+
+/** How each failing verdict reads after a count ("2 of 5 subscriptions noncompliant"). */
+export const VERDICT_PHRASES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
+  noncompliant: 'noncompliant',
+  partial: 'only partly audited',
+  error: 'could not be checked'
+}
+
+const FAILING_ORDER: readonly Exclude<Verdict, 'compliant'>[] = ['noncompliant', 'partial', 'error']
+
+/**
+ * "2 of 5 subscriptions noncompliant, 1 could not be checked": the counts of the listed failing
+ * verdicts that occurred, in a fixed order (noncompliant, partial, error), or null when none did.
+ */
+export function describeCounts(counts: VerdictCounts, verdicts: Iterable<Verdict>): string | null {
+  const wanted = new Set(verdicts)
+  const clauses = FAILING_ORDER.filter((verdict) => wanted.has(verdict) && counts[verdict] > 0)
+  if (clauses.length === 0) return null
+  const noun = counts.total === 1 ? 'subscription' : 'subscriptions'
+  return clauses
+    .map((verdict, index) =>
+      index === 0
+        ? `${counts[verdict]} of ${counts.total} ${noun} ${VERDICT_PHRASES[verdict]}`
+        : `${counts[verdict]} ${VERDICT_PHRASES[verdict]}`
+    )
+    .join(', ')
+}
+
+/**
+ * The one-line message the step fails with, e.g. `2 of 5 subscriptions noncompliant, 1 could not
+ * be checked`: only the verdicts listed in `failOn` are counted; null when none of them occurred
+ * (the step passes).
+ */
+export function failureMessage(
+  results: readonly SubscriptionResult[],
+  failOn: ReadonlySet<Verdict>
+): string | null {
+  return describeCounts(countVerdicts(results), failOn)
+}

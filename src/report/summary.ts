@@ -1,0 +1,300 @@
+// The job summary: a headline, a table of subscriptions, how to fix the failing ones, and how the
+// verdicts were decided. Markdown that GitHub renders; every string from Azure goes through
+// markdown.ts first. Its size is bounded whatever the number of subscriptions or the length of the
+// strings Azure returns: GitHub refuses summaries over 1 MiB.
+import { Buffer } from 'node:buffer'
+import type { AssignmentEvidence, EffectSource, SubscriptionResult, Verdict } from '../model.ts'
+import { DEFAULT_FAIL_ON, TOOL_NAME, runUrl, type ReportContext } from './context.ts'
+import { codeBlock, codeSpan, escapeInline, link } from './markdown.ts'
+import { countVerdicts, describeCounts } from './outcome.ts'
+import { remediationFor, type Remediation, type RemediationStep } from './remediation.ts'
+
+/** Up to this many subscriptions, the table lists every one; above it, only those that are not
+ * compliant (the compliant ones are counted). */
+export const DETAIL_THRESHOLD = 200
+/** Most table rows when the table lists only the failing subscriptions. */
+export const MAX_TABLE_ROWS_LARGE = 100
+/** Most remediation sections (each covers every subscription that needs the same fix). */
+export const MAX_REMEDIATION_SECTIONS = 25
+/** Most subscriptions named in one remediation section; the rest are counted. */
+export const MAX_SUBSCRIPTIONS_PER_SECTION = 20
+/** Most assignments shown in one table cell. */
+export const MAX_ASSIGNMENTS_PER_ROW = 3
+/** Bytes the table and the remediation sections may take together; past it, rows and sections are
+ * counted instead of shown. Keeps the summary far below GitHub's 1 MiB limit. */
+export const SUMMARY_BYTE_BUDGET = 384 * 1024
+
+const MAX_DISPLAY_NAME = 80
+const MAX_REASON = 300
+const MAX_ID = 200
+
+const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
+  compliant: '✅ compliant',
+  partial: '⚠️ partial',
+  noncompliant: '❌ noncompliant',
+  error: '❓ error'
+}
+
+const SOURCE_LABELS: Readonly<Record<EffectSource, string>> = {
+  parameter: 'assignment parameter',
+  'initiative-default': 'initiative default',
+  'definition-default': 'definition default',
+  literal: 'written in the initiative',
+  override: 'assignment override'
+}
+
+const COVERAGE_LABELS: Readonly<Record<string, string>> = {
+  full: 'covers the whole subscription',
+  partial: 'covers part of the subscription',
+  none: 'does not cover the subscription',
+  unknown: 'coverage unknown'
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
+function sourceLabel(source: string): string {
+  return SOURCE_LABELS[source as EffectSource] ?? escapeInline(source, 40)
+}
+
+function headline(results: readonly SubscriptionResult[], failOn: ReadonlySet<Verdict>): string {
+  const counts = countVerdicts(results)
+  if (counts.total === 0) return 'No subscriptions were checked.'
+  const failing = describeCounts(counts, ['noncompliant', 'partial', 'error'])
+  if (failing === null) {
+    return `✅ **${counts.total === 1 ? 'The subscription audits' : `All ${counts.total} subscriptions audit`} JIT network access** (AuditIfNotExists over the whole subscription).`
+  }
+  const fails = [...failOn].some((verdict) => verdict !== 'compliant' && counts[verdict] > 0)
+  const mark = fails ? '❌' : '⚠️'
+  const compliant = counts.compliant > 0 ? `; ${counts.compliant} compliant` : ''
+  const outcome = fails ? '' : ' (not listed in `fail-on`: the step does not fail)'
+  return `${mark} **${failing}**${compliant}.${outcome}`
+}
+
+function effectCell(result: SubscriptionResult): string {
+  if (result.effectiveEffect === null) return 'none'
+  const wanted = result.effectiveEffect.toLowerCase()
+  const from = result.assignments.find((evidence) => evidence.effect.toLowerCase() === wanted)
+  const effect = codeSpan(result.effectiveEffect, { table: true, max: 40 })
+  return from ? `${effect} (${sourceLabel(from.effectSource)})` : effect
+}
+
+function assignmentSummary(evidence: AssignmentEvidence, table: boolean): string {
+  const name = escapeInline(evidence.displayName || evidence.id, MAX_DISPLAY_NAME)
+  const scope = codeSpan(evidence.scope, { table, max: MAX_ID })
+  const effect = codeSpan(evidence.effect, { table, max: 40 })
+  const parameter = evidence.effectParameter
+    ? ` ${codeSpan(evidence.effectParameter, { table, max: 80 })}`
+    : ''
+  const coverage = COVERAGE_LABELS[evidence.coverage] ?? 'coverage unknown'
+  return `**${name}** at ${scope}: ${effect} from ${sourceLabel(evidence.effectSource)}${parameter}, ${coverage}`
+}
+
+function assignmentsCell(result: SubscriptionResult): string {
+  if (result.assignments.length === 0) return 'none runs the JIT policy'
+  const shown = result.assignments
+    .slice(0, MAX_ASSIGNMENTS_PER_ROW)
+    .map((evidence) => assignmentSummary(evidence, true))
+  const more = result.assignments.length - shown.length
+  if (more > 0) shown.push(`and ${more} more`)
+  return shown.join('<br>')
+}
+
+function tableRow(result: SubscriptionResult): string {
+  const cells = [
+    codeSpan(result.subscriptionId, { table: true, max: 64 }),
+    VERDICT_LABELS[result.verdict] ?? VERDICT_LABELS.error,
+    effectCell(result),
+    assignmentsCell(result),
+    escapeInline(result.reason, MAX_REASON) || '—'
+  ]
+  return `| ${cells.join(' | ')} |`
+}
+
+const TABLE_HEADER = [
+  '| Subscription | Verdict | Effective effect | Assignments and scope | Reason |',
+  '|---|---|---|---|---|'
+].join('\n')
+
+interface Budget {
+  left: number
+}
+
+/** Adds `text` when the budget allows it; returns false (and adds nothing) when it does not. */
+function spend(parts: string[], budget: Budget, text: string): boolean {
+  const size = bytes(text) + 1
+  if (size > budget.left) return false
+  budget.left -= size
+  parts.push(text)
+  return true
+}
+
+function renderStep(step: RemediationStep, index: number): string {
+  const lines: string[] = [`**${index + 1}. ${escapeInline(step.title, 200)}**`, '']
+  const items: string[] = []
+  if (step.target) {
+    const name = step.target.displayName
+      ? `**${escapeInline(step.target.displayName, MAX_DISPLAY_NAME)}** `
+      : ''
+    items.push(
+      `${escapeInline(step.target.label, 40)}: ${name}${codeSpan(step.target.id, { max: MAX_ID })}`
+    )
+  }
+  if (step.portalPath.length > 0) {
+    items.push(
+      `Portal: ${step.portalPath.map((segment) => escapeInline(segment, MAX_DISPLAY_NAME)).join(' › ')}`
+    )
+  }
+  for (const detail of step.details) items.push(escapeInline(detail, 600))
+  lines.push(...items.map((item) => `- ${item}`))
+  if (step.command !== null) lines.push('', codeBlock(step.command, 'sh'))
+  if (step.commandNote) lines.push('', escapeInline(step.commandNote, 600))
+  return lines.join('\n')
+}
+
+interface RemediationGroup {
+  remediation: Remediation
+  results: SubscriptionResult[]
+}
+
+/** Subscriptions that need the very same steps (typically all those under one management-group
+ * assignment) share one section. */
+function groupRemediations(
+  failing: readonly SubscriptionResult[],
+  context: ReportContext
+): RemediationGroup[] {
+  const groups = new Map<string, RemediationGroup>()
+  for (const result of failing) {
+    const remediation = remediationFor(result, { clientId: context.clientId })
+    const key = JSON.stringify([remediation.intro, remediation.steps, remediation.omittedSteps])
+    const group = groups.get(key)
+    if (group) group.results.push(result)
+    else groups.set(key, { remediation, results: [result] })
+  }
+  return [...groups.values()]
+}
+
+function renderGroup(group: RemediationGroup): string {
+  const [first] = group.results as [SubscriptionResult, ...SubscriptionResult[]]
+  const lines: string[] = []
+  if (group.results.length === 1) {
+    lines.push(
+      `#### ${VERDICT_LABELS[first.verdict] ?? VERDICT_LABELS.error}: ${codeSpan(first.subscriptionId, { max: 64 })}`,
+      '',
+      `Reason: ${escapeInline(first.reason, MAX_REASON) || '—'}`
+    )
+  } else {
+    const named = group.results
+      .slice(0, MAX_SUBSCRIPTIONS_PER_SECTION)
+      .map((result) => codeSpan(result.subscriptionId, { max: 64 }))
+    const more = group.results.length - named.length
+    lines.push(
+      `#### ${group.results.length} subscriptions with the same fix`,
+      '',
+      `Subscriptions: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}. Their reasons are in the table.`
+    )
+  }
+  if (group.remediation.intro) lines.push('', escapeInline(group.remediation.intro, 600))
+  group.remediation.steps.forEach((step, index) => lines.push('', renderStep(step, index)))
+  if (group.remediation.omittedSteps > 0) {
+    lines.push(
+      '',
+      `${plural(group.remediation.omittedSteps, 'more step is', 'more steps are')} not shown.`
+    )
+  }
+  return lines.join('\n')
+}
+
+const HOW_DECIDED = [
+  '### How this was decided',
+  '',
+  'Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy `b0f33259-77d7-4c9e-aac6-3aabcfae693c` ("Management ports of virtual machines should be protected with just-in-time network access control") with the effect `AuditIfNotExists`. For each subscription the check:',
+  '',
+  '1. lists every policy assignment that applies to it, including those inherited from management groups;',
+  '2. finds the JIT policy inside each assigned policy or initiative by its definition id, never by a display name or reference id;',
+  "3. resolves its effect: the initiative's reference, the assignment's parameter or the initiative's default, then the assignment's overrides;",
+  '4. works out how much of the subscription each assignment covers: excluded scopes, exemptions, resource selectors;',
+  '5. decides: **compliant** when some assignment audits JIT over the whole subscription, **partial** when only over part of it, **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read.',
+  '',
+  'Names, descriptions and values shown above come from Azure Policy and are shown as text.'
+].join('\n')
+
+function footer(context: ReportContext): string {
+  const version = codeSpan(context.actionVersion, { max: 40 })
+  const url = runUrl(context)
+  const run = url ? ` in ${link('this run', url)}` : ''
+  return `<sub>${TOOL_NAME} ${version}${run}</sub>`
+}
+
+/**
+ * The job summary in Markdown for `results` (in the order given). Up to DETAIL_THRESHOLD
+ * subscriptions it lists each one; above it, only those that are not compliant, up to
+ * MAX_TABLE_ROWS_LARGE rows, with counts for the rest. Remediation steps follow for the failing
+ * subscriptions (those that need the same fix share a section), then how the verdicts were decided.
+ */
+export function buildJobSummary(
+  results: readonly SubscriptionResult[],
+  context: ReportContext
+): string {
+  const failOn = context.failOn ?? DEFAULT_FAIL_ON
+  const counts = countVerdicts(results)
+  const failing = results.filter((result) => result.verdict !== 'compliant')
+  const parts: string[] = ['## Azure JIT network access audit', '', headline(results, failOn), '']
+  const budget: Budget = { left: SUMMARY_BYTE_BUDGET }
+
+  const large = results.length > DETAIL_THRESHOLD
+  const rows = large ? failing.slice(0, MAX_TABLE_ROWS_LARGE) : results
+  if (rows.length > 0) {
+    parts.push(TABLE_HEADER)
+    let shown = 0
+    for (const result of rows) {
+      if (!spend(parts, budget, tableRow(result))) break
+      shown++
+    }
+    const hiddenFailing =
+      failing.length - rows.slice(0, shown).filter((r) => r.verdict !== 'compliant').length
+    const hiddenCompliant = large ? counts.compliant : rows.length - shown - hiddenFailing
+    const notes: string[] = []
+    if (hiddenFailing > 0)
+      notes.push(
+        plural(
+          hiddenFailing,
+          'more subscription that is not compliant',
+          'more subscriptions that are not compliant'
+        )
+      )
+    if (hiddenCompliant > 0)
+      notes.push(plural(hiddenCompliant, 'compliant subscription', 'compliant subscriptions'))
+    if (notes.length > 0)
+      parts.push(
+        '',
+        `Not listed: ${notes.join(' and ')}. The \`results\` output has every subscription.`
+      )
+    parts.push('')
+  }
+
+  if (failing.length > 0) {
+    parts.push('### How to fix', '')
+    const groups = groupRemediations(failing, context)
+    let shownGroups = 0
+    for (const group of groups.slice(0, MAX_REMEDIATION_SECTIONS)) {
+      if (!spend(parts, budget, `${renderGroup(group)}\n`)) break
+      shownGroups++
+    }
+    const hidden = groups.slice(shownGroups).reduce((sum, group) => sum + group.results.length, 0)
+    if (hidden > 0) {
+      parts.push(
+        `Steps for ${plural(hidden, 'more subscription', 'more subscriptions')} are not shown; their reasons are in the \`results\` output.`,
+        ''
+      )
+    }
+  }
+
+  parts.push(HOW_DECIDED, '', footer(context), '')
+  return parts.join('\n')
+}

@@ -1,0 +1,80 @@
+// Plain-text hygiene for strings that come from Azure. Every display name, id, parameter value and
+// reason that quotes them is text written by whoever can edit policy: before it goes anywhere a
+// person reads it (job summary, annotations, SARIF) it is made one line, stripped of control and
+// invisible formatting characters, and cut to a bounded length. The format-specific escaping
+// (Markdown, SARIF) builds on this.
+
+/** Longest text kept from one Azure string in a table cell or inline sentence, in code points. */
+export const MAX_INLINE_LENGTH = 300
+/** Longest display name kept, in code points (Azure allows 128; anything longer is not Azure's). */
+export const MAX_NAME_LENGTH = 128
+export const ELLIPSIS = '…'
+
+// C0 and C1 controls other than the whitespace handled below, and DEL.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/g
+// Characters that change how text is laid out or read without being visible: bidirectional
+// embeddings, overrides and isolates (Trojan Source), zero-width characters, the BOM, and
+// interlinear annotation and object replacement characters.
+const INVISIBLE =
+  /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFC]/g
+// Everything that ends or breaks a line, and tabs.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const LINE_BREAKS = /[\t\n\r\u000B\u000C\u0085\u2028\u2029]+/g
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/** Turns anything into a string without throwing (objects become JSON, nullish becomes ''). */
+export function asText(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value)
+  }
+  try {
+    return JSON.stringify(value) ?? ''
+  } catch {
+    return String(value)
+  }
+}
+
+/** Cuts `text` to at most `max` code points, ending with an ellipsis when it was cut. Never
+ * splits a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (max <= 0) return ''
+  // Fast path: fewer UTF-16 units than the limit means fewer code points too.
+  if (text.length <= max) return text
+  const points = Array.from(text)
+  if (points.length <= max) return text
+  return points.slice(0, max - 1).join('') + ELLIPSIS
+}
+
+/**
+ * One line of plain text: line breaks and tabs become spaces, control and invisible formatting
+ * characters are removed, lone surrogates become U+FFFD, runs of spaces collapse, and the result
+ * is cut to `max` code points with an ellipsis.
+ */
+export function oneLine(value: unknown, max: number = MAX_INLINE_LENGTH): string {
+  // Cut very long input early so that the regular expressions below stay cheap; the final cut
+  // happens after cleaning, when the length is known.
+  let text = asText(value)
+  if (text.length > max * 4 + 64) text = text.slice(0, max * 4 + 64)
+  const cleaned = text
+    .replace(LINE_BREAKS, ' ')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE, '')
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+  return truncate(cleaned, max)
+}
+
+/** True when the text holds anything `oneLine` would remove or change besides spaces: control
+ * characters, line breaks, invisible formatting characters or lone surrogates. */
+export function hasUnsafeCharacters(text: string): boolean {
+  return (
+    new RegExp(CONTROL.source).test(text) ||
+    new RegExp(INVISIBLE.source).test(text) ||
+    new RegExp(LINE_BREAKS.source).test(text) ||
+    new RegExp(LONE_SURROGATE.source).test(text)
+  )
+}
