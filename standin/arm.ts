@@ -339,9 +339,13 @@ export class Arm {
         )
       }
       case 'reset': {
+        // a TCP reset where the socket allows it (ECONNRESET on the client), else a plain close
         const socket = req.socket as typeof req.socket & { resetAndDestroy?: () => void }
-        if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy()
-        else socket.destroy()
+        try {
+          socket.resetAndDestroy!()
+        } catch {
+          socket.destroy()
+        }
         return
       }
       case 'hang':

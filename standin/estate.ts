@@ -94,7 +94,7 @@ export interface OidcSettings {
 export interface EntraSettings {
   /** Audience the federated credential accepts; default api://AzureADTokenExchange. */
   audience?: string
-  /** Lifetime of the access tokens issued; default 3600. */
+  /** Lifetime of the access tokens issued; default 3600 (0: expired when issued). */
   accessTokenLifetimeSeconds?: number
   /** After this many tokens were issued, the token endpoint fails (the "failing mid-run" case). */
   failAfterTokens?: number
@@ -265,7 +265,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     if (!isObject(e.entra)) problem('entra', 'must be an object')
     else {
       str('entra.audience', e.entra.audience)
-      int('entra.accessTokenLifetimeSeconds', e.entra.accessTokenLifetimeSeconds, 1)
+      int('entra.accessTokenLifetimeSeconds', e.entra.accessTokenLifetimeSeconds, 0)
       int('entra.failAfterTokens', e.entra.failAfterTokens, 0)
       int('entra.failStatus', e.entra.failStatus, 400, 599)
     }

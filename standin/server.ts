@@ -146,9 +146,15 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         endedAt: 0
       }
       requests.push(record)
-      res.on('close', () => {
-        record.status = res.headersSent ? res.statusCode : 0
+      // status and end time are taken as the answer is written, before the client can see it
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+      res.end = ((...args: unknown[]) => {
+        record.status = res.statusCode
         record.endedAt = now()
+        return end(...args)
+      }) as typeof res.end
+      res.on('close', () => {
+        if (record.endedAt === 0) record.endedAt = now() // reset, hang, or the client gave up
         options.onRequest?.(record)
       })
       dispatch(service, req, res, url, path, record).catch((error: unknown) => {
