@@ -1,0 +1,485 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { SubscriptionResult } from '../../src/model.ts'
+import {
+  MAX_STEPS_PER_SUBSCRIPTION,
+  classifyError,
+  remediationFor,
+  splitPolicyResourceId,
+  type RemediationStep
+} from '../../src/report/remediation.ts'
+import { shellQuote, unsafeCommandValue } from '../../src/report/shell.ts'
+import { CLIENT_ID, MG_SCOPE, SUB2, commandExists, evidence, result } from './helpers.ts'
+
+let dir = ''
+const canary = () => path.join(dir, 'pwned')
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'jit-remediation-'))
+  // A stand-in for the Azure CLI: records its arguments (unit separator between them, record
+  // separator after each call) and prints the JSON a real `az` would for the reads.
+  writeFileSync(
+    path.join(dir, 'az'),
+    [
+      '#!/bin/sh',
+      'for arg in "$@"; do printf "%s\\037" "$arg" >> "$FAKE_AZ_LOG"; done',
+      'printf "\\036" >> "$FAKE_AZ_LOG"',
+      'case "$*" in',
+      '  "policy assignment show "*"--query parameters"*) cat "$FAKE_DIR/parameters.json" ;;',
+      '  "policy assignment show "*"--query notScopes"*) cat "$FAKE_DIR/notScopes.json" ;;',
+      '  "rest --method get "*) cat "$FAKE_DIR/assignment.json" ;;',
+      'esac'
+    ].join('\n')
+  )
+  chmodSync(path.join(dir, 'az'), 0o755)
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Runs `command` with the fake `az` first on PATH; returns each az call's arguments. */
+function runWithFakeAz(command: string, files: Record<string, unknown>): string[][] {
+  const log = path.join(dir, 'az.log')
+  rmSync(log, { force: true })
+  for (const [name, value] of Object.entries(files)) {
+    writeFileSync(path.join(dir, name), JSON.stringify(value))
+  }
+  const run = spawnSync('sh', ['-c', command], {
+    cwd: dir,
+    env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, FAKE_AZ_LOG: log, FAKE_DIR: dir },
+    encoding: 'utf8'
+  })
+  expect(run.stderr).toBe('')
+  expect(run.status).toBe(0)
+  return readFileSync(log, 'utf8')
+    .split('\u001e')
+    .filter((call) => call !== '')
+    .map((call) => call.split('\u001f').slice(0, -1))
+}
+
+function argAfter(args: string[], flag: string): string {
+  const at = args.indexOf(flag)
+  expect(at).toBeGreaterThanOrEqual(0)
+  return args[at + 1] as string
+}
+
+function onlyStep(subscription: SubscriptionResult): RemediationStep {
+  const remediation = remediationFor(subscription, { clientId: CLIENT_ID })
+  expect(remediation.steps).toHaveLength(1)
+  return remediation.steps[0] as RemediationStep
+}
+
+const withJq = commandExists('jq') ? test : test.skip
+
+describe('shellQuote', () => {
+  test.each([
+    "it's",
+    '$(touch pwned)',
+    '`touch pwned`',
+    'a; touch pwned',
+    'two\nlines',
+    'back\\slash "double"',
+    "'''",
+    ''
+  ])('the shell reads %j back unchanged', (value) => {
+    const run = spawnSync('sh', ['-c', `printf '%s' ${shellQuote(value)}`], {
+      cwd: dir,
+      encoding: 'utf8'
+    })
+    expect(run.stdout).toBe(value)
+    expect(existsSync(canary())).toBe(false)
+  })
+
+  test('refuses values that would mislead the Azure CLI or the terminal', () => {
+    expect(unsafeCommandValue('/subscriptions/x')).toBeNull()
+    expect(unsafeCommandValue('@/etc/passwd')).toMatch(/read a file/)
+    expect(unsafeCommandValue('--debug')).toMatch(/option/)
+    expect(unsafeCommandValue('a\u202Eb')).toMatch(/control or invisible/)
+    expect(unsafeCommandValue('x'.repeat(2000))).toMatch(/longer/)
+  })
+})
+
+describe('splitPolicyResourceId', () => {
+  test('splits scope and name, case-insensitively', () => {
+    expect(
+      splitPolicyResourceId(
+        `${MG_SCOPE}/PROVIDERS/microsoft.authorization/policyassignments/a1`,
+        'policyAssignments'
+      )
+    ).toEqual({ scope: MG_SCOPE, name: 'a1' })
+    expect(splitPolicyResourceId('nonsense', 'policyAssignments')).toBeNull()
+    expect(
+      splitPolicyResourceId(
+        '/providers/Microsoft.Authorization/policyAssignments/a',
+        'policyAssignments'
+      )
+    ).toBeNull()
+  })
+})
+
+describe('effect parameter set to Disabled', () => {
+  const subscription = result(SUB2, 'noncompliant')
+
+  test('portal path and an update command that keeps the other parameters', () => {
+    const step = onlyStep(subscription)
+    expect(step.kind).toBe('set-parameter')
+    expect(step.portalPath).toEqual([
+      'Azure portal',
+      'Policy',
+      'Assignments',
+      'ASC Default',
+      'Edit assignment',
+      'Parameters'
+    ])
+    expect(step.command).toContain(
+      `az policy assignment show --name 'SecurityCenterBuiltIn' --scope '${MG_SCOPE}' --query parameters --output json`
+    )
+    expect(step.command).toContain(
+      `az policy assignment update --name 'SecurityCenterBuiltIn' --scope '${MG_SCOPE}' --params "$params"`
+    )
+    expect(step.commandNote).toMatch(/replaces all/)
+  })
+
+  withJq('the command passes every current parameter with only the effect changed', () => {
+    const calls = runWithFakeAz(onlyStep(subscription).command as string, {
+      'parameters.json': {
+        jitNetworkAccessMonitoringEffect: { value: 'Disabled' },
+        systemUpdatesMonitoringEffect: { value: 'Disabled' },
+        allowedLocations: { value: ['westeurope'] }
+      }
+    })
+    expect(calls).toHaveLength(2)
+    const update = calls[1] as string[]
+    expect(update.slice(0, 3)).toEqual(['policy', 'assignment', 'update'])
+    expect(argAfter(update, '--name')).toBe('SecurityCenterBuiltIn')
+    expect(argAfter(update, '--scope')).toBe(MG_SCOPE)
+    expect(JSON.parse(argAfter(update, '--params'))).toEqual({
+      jitNetworkAccessMonitoringEffect: { value: 'AuditIfNotExists' },
+      systemUpdatesMonitoringEffect: { value: 'Disabled' },
+      allowedLocations: { value: ['westeurope'] }
+    })
+  })
+
+  withJq('a hostile parameter name is data, never shell code', () => {
+    const parameter = `x' ; touch ${canary()} ; echo '$(touch ${canary()})`
+    const step = onlyStep(
+      result(SUB2, 'noncompliant', {
+        assignments: [
+          evidence({ effect: 'Disabled', effectSource: 'parameter', effectParameter: parameter })
+        ]
+      })
+    )
+    const calls = runWithFakeAz(step.command as string, { 'parameters.json': null })
+    expect(existsSync(canary())).toBe(false)
+    expect(JSON.parse(argAfter(calls[1] as string[], '--params'))).toEqual({
+      [parameter]: { value: 'AuditIfNotExists' }
+    })
+  })
+
+  test('no command for a name the Azure CLI rejects, or a value that cannot go in a command', () => {
+    const dotted = onlyStep(
+      result(SUB2, 'noncompliant', {
+        assignments: [
+          evidence({
+            effect: 'Disabled',
+            id: `${MG_SCOPE}/providers/Microsoft.Authorization/policyAssignments/ALZ-Policy-v1.0.0`
+          })
+        ]
+      })
+    )
+    expect(dotted.command).toBeNull()
+    expect(dotted.commandNote).toMatch(/rejects/)
+    const atFile = onlyStep(
+      result(SUB2, 'noncompliant', {
+        assignments: [
+          evidence({
+            effect: 'Disabled',
+            effectParameter: '@/home/runner/.azure/msal_token_cache.json'
+          })
+        ]
+      })
+    )
+    expect(atFile.command).toBeNull()
+    expect(atFile.commandNote).toMatch(/read a file/)
+  })
+})
+
+describe('overrides', () => {
+  const overridden = result(SUB2, 'noncompliant', {
+    assignments: [evidence({ effect: 'Disabled', effectSource: 'override', effectParameter: null })]
+  })
+
+  test('portal path and az rest PATCH of properties.overrides', () => {
+    const step = onlyStep(overridden)
+    expect(step.kind).toBe('remove-override')
+    expect(step.portalPath.slice(-3)).toEqual(['Edit assignment', 'Advanced', 'Overrides'])
+    expect(step.command).toContain(
+      `url='${MG_SCOPE}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn?api-version=2023-04-01'`
+    )
+    expect(step.command).toContain('az rest --method patch --url "$url" --body "$body"')
+  })
+
+  withJq(
+    'narrows Disabled overrides to leave the JIT reference out and keeps everything else',
+    () => {
+      const calls = runWithFakeAz(onlyStep(overridden).command as string, {
+        'assignment.json': {
+          id: 'x',
+          properties: {
+            overrides: [
+              { kind: 'policyEffect', value: 'Disabled' },
+              {
+                kind: 'policyEffect',
+                value: 'disabled',
+                selectors: [
+                  {
+                    kind: 'policyDefinitionReferenceId',
+                    in: ['jitNetworkAccessMonitoring', 'other']
+                  }
+                ]
+              },
+              {
+                kind: 'policyEffect',
+                value: 'Disabled',
+                selectors: [
+                  { kind: 'policyDefinitionReferenceId', in: ['JITNetworkAccessMonitoring'] }
+                ]
+              },
+              {
+                kind: 'policyEffect',
+                value: 'Disabled',
+                selectors: [
+                  { kind: 'policyDefinitionReferenceId', notIn: ['a'] },
+                  { kind: 'resourceLocation', in: ['eastus'] }
+                ]
+              },
+              { kind: 'definitionVersion', value: '1.*.*' }
+            ]
+          }
+        }
+      })
+      expect(calls.map((call) => call.slice(0, 3))).toEqual([
+        ['rest', '--method', 'get'],
+        ['rest', '--method', 'patch']
+      ])
+      expect(JSON.parse(argAfter(calls[1] as string[], '--body'))).toEqual({
+        properties: {
+          overrides: [
+            {
+              kind: 'policyEffect',
+              value: 'Disabled',
+              selectors: [
+                { kind: 'policyDefinitionReferenceId', notIn: ['jitNetworkAccessMonitoring'] }
+              ]
+            },
+            {
+              kind: 'policyEffect',
+              value: 'disabled',
+              selectors: [{ kind: 'policyDefinitionReferenceId', in: ['other'] }]
+            },
+            {
+              kind: 'policyEffect',
+              value: 'Disabled',
+              selectors: [
+                { kind: 'policyDefinitionReferenceId', notIn: ['a', 'jitNetworkAccessMonitoring'] },
+                { kind: 'resourceLocation', in: ['eastus'] }
+              ]
+            },
+            { kind: 'definitionVersion', value: '1.*.*' }
+          ]
+        }
+      })
+    }
+  )
+
+  withJq(
+    'an effect written as Disabled in the initiative gets an AuditIfNotExists override',
+    () => {
+      const step = onlyStep(
+        result(SUB2, 'noncompliant', {
+          assignments: [
+            evidence({ effect: 'Disabled', effectSource: 'literal', effectParameter: null })
+          ]
+        })
+      )
+      expect(step.kind).toBe('add-override')
+      const calls = runWithFakeAz(step.command as string, {
+        'assignment.json': {
+          properties: { overrides: [{ kind: 'definitionVersion', value: '1.*.*' }] }
+        }
+      })
+      expect(JSON.parse(argAfter(calls[1] as string[], '--body'))).toEqual({
+        properties: {
+          overrides: [
+            { kind: 'definitionVersion', value: '1.*.*' },
+            {
+              kind: 'policyEffect',
+              value: 'AuditIfNotExists',
+              selectors: [
+                { kind: 'policyDefinitionReferenceId', in: ['jitNetworkAccessMonitoring'] }
+              ]
+            }
+          ]
+        }
+      })
+    }
+  )
+})
+
+describe('coverage', () => {
+  test('an exemption: delete it by name and scope', () => {
+    const step = onlyStep(result(SUB2, 'partial'))
+    expect(step.kind).toBe('remove-exemption')
+    expect(step.command).toBe(
+      `az policy exemption delete --name 'legacy-vms' --scope '/subscriptions/${SUB2}/resourceGroups/rg-legacy'`
+    )
+    expect(step.portalPath).toEqual([
+      'Azure portal',
+      'Policy',
+      'Exemptions',
+      'legacy-vms',
+      'Delete exemption'
+    ])
+  })
+
+  test('an exemption name the CLI rejects is deleted through az rest', () => {
+    const id = `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyExemptions/a&b`
+    const step = onlyStep(
+      result(SUB2, 'noncompliant', {
+        assignments: [evidence({ coverage: 'none', exemptionIds: [id] })]
+      })
+    )
+    expect(step.command).toBe(
+      `az rest --method delete --url '${id}?api-version=2022-07-01-preview'`
+    )
+  })
+
+  withJq('excluded scopes: drops the subscription and its resource groups, keeps the rest', () => {
+    const step = onlyStep(
+      result(SUB2, 'noncompliant', {
+        assignments: [evidence({ coverage: 'none', exemptionIds: [] })]
+      })
+    )
+    expect(step.kind).toBe('restore-coverage')
+    expect(step.portalPath.slice(-3)).toEqual(['Edit assignment', 'Basics', 'Exclusions'])
+    const calls = runWithFakeAz(step.command as string, {
+      'notScopes.json': [
+        `/subscriptions/${SUB2.toUpperCase()}`,
+        `/subscriptions/${SUB2}/resourceGroups/rg-vms`,
+        `/subscriptions/${SUB2}0`,
+        '/subscriptions/other/resourceGroups/rg'
+      ]
+    })
+    const update = calls[1] as string[]
+    expect(update.slice(0, 3)).toEqual(['policy', 'assignment', 'update'])
+    expect(JSON.parse(argAfter(update, '--not-scopes'))).toEqual([
+      `/subscriptions/${SUB2}0`,
+      '/subscriptions/other/resourceGroups/rg'
+    ])
+  })
+
+  test('unknown coverage asks for management group read access', () => {
+    const step = onlyStep(
+      result(SUB2, 'noncompliant', { assignments: [evidence({ coverage: 'unknown' })] })
+    )
+    expect(step.kind).toBe('grant-management-group-reader')
+    expect(step.command).toContain("--role 'Management Group Reader'")
+  })
+})
+
+describe('nothing assigns the policy', () => {
+  test('Defender for Cloud path and an assignment of the built-in definition by name', () => {
+    const step = onlyStep(result(SUB2, 'noncompliant', { effectiveEffect: null, assignments: [] }))
+    expect(step.kind).toBe('assign-policy')
+    expect(step.portalPath).toEqual([
+      'Microsoft Defender for Cloud',
+      'Environment settings',
+      SUB2,
+      'Security policies'
+    ])
+    expect(step.command).toBe(
+      "az policy assignment create --name 'jit-network-access-audit' --display-name 'Management ports of virtual machines should be protected with just-in-time network access control' --policy 'b0f33259-77d7-4c9e-aac6-3aabcfae693c' " +
+        `--scope '/subscriptions/${SUB2}'`
+    )
+  })
+})
+
+describe('subscriptions that could not be checked', () => {
+  test('403: Reader on the subscription for the client id', () => {
+    const step = onlyStep(result(SUB2, 'error'))
+    expect(step.kind).toBe('grant-reader')
+    expect(step.command).toBe(
+      `az role assignment create --assignee '${CLIENT_ID}' --role 'Reader' --scope '/subscriptions/${SUB2}'`
+    )
+    expect(step.commandNote).toBeNull()
+  })
+
+  test('without a client id the command holds a placeholder and says so', () => {
+    const step = remediationFor(result(SUB2, 'error')).steps[0] as RemediationStep
+    expect(step.command).toContain("--assignee '<client-id>'")
+    expect(step.commandNote).toMatch(/Replace <client-id>/)
+  })
+
+  test.each([
+    [
+      'Resource Manager refused the access token for /subscriptions/x (401 InvalidAuthenticationToken: bad)',
+      'check-tenant'
+    ],
+    [
+      'Subscription x was not found, or is not visible (404 SubscriptionNotFound: gone)',
+      'check-subscription'
+    ],
+    ['Resource Manager kept throttling the requests for x (429 TooManyRequests: slow)', 'retry'],
+    ['Resource Manager failed while reading x (503 ServiceUnavailable: down)', 'retry'],
+    ["Resource Manager's answer was malformed (200 MalformedResponse: x)", 'retry'],
+    [
+      'The management group ancestry of x could not be read (403 AuthorizationFailed: no)',
+      'grant-management-group-reader'
+    ],
+    ['Something else entirely', 'investigate']
+  ])('%s -> %s', (reason, kind) => {
+    expect(classifyError(reason)).toBe(kind)
+  })
+})
+
+describe('the set of steps', () => {
+  test('compliant needs nothing', () => {
+    expect(remediationFor(result(SUB2, 'compliant')).steps).toEqual([])
+  })
+
+  test('several failing assignments: any one fix is enough, and steps are capped', () => {
+    const assignments = Array.from({ length: 6 }, (_, index) =>
+      evidence({
+        id: `${MG_SCOPE}/providers/Microsoft.Authorization/policyAssignments/a${index}`,
+        effect: 'Disabled',
+        effectSource: 'parameter'
+      })
+    )
+    const remediation = remediationFor(result(SUB2, 'noncompliant', { assignments }))
+    expect(remediation.intro).toMatch(/any one of them/)
+    expect(remediation.steps).toHaveLength(MAX_STEPS_PER_SUBSCRIPTION)
+    expect(remediation.omittedSteps).toBe(6 - MAX_STEPS_PER_SUBSCRIPTION)
+  })
+
+  test('Disabled and exempted: both steps', () => {
+    const remediation = remediationFor(
+      result(SUB2, 'noncompliant', {
+        assignments: [
+          evidence({
+            effect: 'Disabled',
+            coverage: 'none',
+            exemptionIds: [
+              `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyExemptions/e1`
+            ]
+          })
+        ]
+      })
+    )
+    expect(remediation.steps.map((step) => step.kind)).toEqual([
+      'set-parameter',
+      'remove-exemption'
+    ])
+  })
+})
