@@ -1,5 +1,131 @@
+// Wires the steps: inputs -> sign-in -> collect -> evaluate -> reports -> outcome. Every report
+// is written before the step is failed, and the step is failed once.
 import * as core from '@actions/core'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import packageJson from '../package.json' with { type: 'json' }
+import { collectSubscriptions } from './collect/collect.ts'
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_RETRY_DELAY_MS,
+  DEFAULT_RUN_DEADLINE_MS
+} from './collect/limits.ts'
+import { createResourceManager } from './collect/resource-manager.ts'
+import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
+import { InputError, readSettings, type Settings } from './inputs.ts'
+import type { SubscriptionResult } from './model.ts'
+import { buildAnnotations, inertLogText } from './report/annotations.ts'
+import { workflowLocation } from './report/locate.ts'
+import { failureMessage } from './report/outcome.ts'
+import { buildOutputs } from './report/outputs.ts'
+import { buildSarif } from './report/sarif.ts'
+import { buildJobSummary } from './report/summary.ts'
+import { readReportContext } from './runner.ts'
+import { SignInError, signIn } from './signin.ts'
+
+const VERDICT_MARKS = { compliant: '✅', partial: '⚠️', noncompliant: '❌', error: '⛔' } as const
 
 export async function run(): Promise<void> {
-  core.info('hello')
+  try {
+    const settings = readSettings((name) => core.getInput(name), process.env)
+    const results = await check(settings)
+    const failure = await report(results, settings)
+    if (failure !== null) core.setFailed(failure)
+  } catch (error) {
+    if (error instanceof InputError || error instanceof SignInError) {
+      core.setFailed(error.message)
+    } else {
+      // Unexpected: say what happened in one line; the stack stays in the debug log.
+      core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+      core.setFailed(
+        `The check failed unexpectedly: ${inertLogText(error instanceof Error ? error.message : error)}`
+      )
+    }
+  }
+}
+
+async function check(settings: Settings): Promise<SubscriptionResult[]> {
+  const { credential } = await signIn({
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    audience: settings.audience,
+    authorityHost: settings.cloud.authorityHost,
+    resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
+    getIdToken: (audience) => core.getIDToken(audience),
+    setSecret: (secret) => core.setSecret(secret),
+    oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL)
+  })
+  core.info(
+    `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s).`
+  )
+  const resourceManager = createResourceManager(
+    credential,
+    settings.cloud.resourceManagerEndpoint,
+    {
+      maxConcurrency: settings.maxConcurrency,
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+      maxRetries: DEFAULT_MAX_RETRIES,
+      retryDelayMs: DEFAULT_RETRY_DELAY_MS,
+      maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
+      deadline: AbortSignal.timeout(DEFAULT_RUN_DEADLINE_MS)
+    },
+    `${packageJson.name}/${packageJson.version}`
+  )
+  const collected = await collectSubscriptions(resourceManager, settings.subscriptionIds, {
+    clientId: settings.clientId
+  })
+  return collected.map((entry) => {
+    const result =
+      'snapshot' in entry
+        ? evaluateSubscription(entry.snapshot)
+        : collectionErrorResult(entry.subscriptionId, entry.failure)
+    core.info(
+      `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
+    )
+    return result
+  })
+}
+
+/** Writes the summary, SARIF, annotations and outputs; returns the failure line, if any. */
+async function report(results: SubscriptionResult[], settings: Settings): Promise<string | null> {
+  const context = await readReportContext(process.env, settings, packageJson.version)
+  const workflowFile = workflowLocation(context.workflowRef, context.workflowFileContent)
+
+  if (settings.sarifFile !== null) {
+    await writeAtomically(
+      settings.sarifFile,
+      `${JSON.stringify(buildSarif(results, context), null, 2)}\n`
+    )
+    core.info(`SARIF written to ${settings.sarifFile}.`)
+  }
+  if (settings.jobSummary) {
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      await core.summary.addRaw(buildJobSummary(results, context)).write()
+    } else {
+      core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
+    }
+  }
+  for (const annotation of buildAnnotations(results, workflowFile)) {
+    const properties = {
+      title: annotation.title,
+      file: annotation.file,
+      startLine: annotation.startLine
+    }
+    if (annotation.level === 'error') core.error(annotation.message, properties)
+    else core.warning(annotation.message, properties)
+  }
+  for (const [name, value] of Object.entries(buildOutputs(results, settings.sarifFile))) {
+    core.setOutput(name, value)
+  }
+  return failureMessage(results, settings.failOn)
+}
+
+/** Writes through a temporary file, so a reader never sees half a report. */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true })
+  const temporary = `${file}.${process.pid}.tmp`
+  await writeFile(temporary, content)
+  await rename(temporary, file)
 }

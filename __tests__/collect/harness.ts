@@ -1,0 +1,66 @@
+// Runs the sign-in and the collector in-process against the local Azure stand-in.
+import { startStandIn, type StandIn } from '../../standin/server.ts'
+import { trustStandIn } from '../../standin/trust.ts'
+import type { Estate } from '../../standin/estate.ts'
+import { collectSubscriptions, type Collected } from '../../src/collect/collect.ts'
+import { createResourceManager } from '../../src/collect/resource-manager.ts'
+import type { RequestLimits } from '../../src/collect/limits.ts'
+import { signIn } from '../../src/signin.ts'
+import { getIDToken } from '@actions/core'
+
+export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+export const CLIENT_ID = 'c0ffee00-0000-4000-8000-000000000001'
+
+export function subscriptionIdOf(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+}
+
+export async function withStandIn<T>(estate: Estate, body: (standIn: StandIn) => Promise<T>) {
+  const standIn = await startStandIn({ estate })
+  trustStandIn(standIn)
+  const previous = { ...process.env }
+  Object.assign(process.env, standIn.runnerEnvironment())
+  try {
+    return await body(standIn)
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key]
+    Object.assign(process.env, previous)
+    await standIn.close()
+  }
+}
+
+export const FAST_LIMITS: Omit<RequestLimits, 'deadline'> = {
+  maxConcurrency: 8,
+  requestTimeoutMs: 5_000,
+  maxRetries: 3,
+  retryDelayMs: 20,
+  maxRetryAfterMs: 5_000
+}
+
+export async function collectFrom(
+  standIn: StandIn,
+  subscriptionIds: string[],
+  limits: Partial<RequestLimits> = {}
+): Promise<Collected[]> {
+  const { credential } = await signIn({
+    tenantId: standIn.tenantId,
+    clientId: standIn.clientId,
+    audience: 'api://AzureADTokenExchange',
+    authorityHost: standIn.authorityHost,
+    resourceManagerEndpoint: standIn.resourceManagerEndpoint,
+    getIdToken: (audience) => getIDToken(audience),
+    setSecret: () => undefined,
+    oidcAvailable: true
+  })
+  const resourceManager = createResourceManager(
+    credential,
+    standIn.resourceManagerEndpoint,
+    { ...FAST_LIMITS, deadline: AbortSignal.timeout(60_000), ...limits },
+    'jit-check-tests'
+  )
+  return collectSubscriptions(resourceManager, subscriptionIds, { clientId: standIn.clientId })
+}
+
+export function armRequests(standIn: StandIn) {
+  return standIn.requests.filter((request) => request.service === 'arm')
+}

@@ -1,0 +1,168 @@
+// A sample estate of a dozen subscriptions that shows every verdict, for `npm run demo` and the
+// end-to-end tests: Microsoft cloud security benchmark at a management group, an initiative
+// disabled through a parameter and through an override, exemptions at and below a subscription,
+// a notScope, another initiative that still audits, nothing assigned, no access, an unreadable set.
+import {
+  JIT_POLICY_DEFINITION_ID,
+  MCSB_SET_DEFINITION_ID,
+  guid,
+  managementGroupScope,
+  policyAssignment,
+  policyExemption,
+  resourceGroupScope,
+  subscriptionScope,
+  type Estate
+} from '../standin/estate.ts'
+
+export const SAMPLE_TENANT_ID = guid('sample/tenant')
+export const SAMPLE_CLIENT_ID = guid('sample/client')
+
+const MCSB_V2_SET_DEFINITION_ID =
+  '/providers/Microsoft.Authorization/policySetDefinitions/e3ec7e09-768c-4b64-882c-fcada3772047'
+const CIS_SET_DEFINITION_ID =
+  '/providers/Microsoft.Authorization/policySetDefinitions/1a5bb27d-173f-493e-9568-eb56638dde4d'
+
+export interface SampleSubscription {
+  name: string
+  subscriptionId: string
+  managementGroup: string
+  /** The verdict the sample is built to show. */
+  expected: 'compliant' | 'partial' | 'noncompliant' | 'error'
+}
+
+const subscription = (
+  name: string,
+  managementGroup: string,
+  expected: SampleSubscription['expected']
+): SampleSubscription => ({
+  name,
+  subscriptionId: guid(`sample/subscription/${name}`),
+  managementGroup,
+  expected
+})
+
+export const SAMPLE_SUBSCRIPTIONS: readonly SampleSubscription[] = [
+  subscription('corp-prod', 'corp', 'compliant'),
+  subscription('corp-dev', 'corp', 'compliant'),
+  subscription('online-web', 'online', 'compliant'),
+  subscription('corp-analytics', 'corp', 'compliant'),
+  subscription('platform-identity', 'platform', 'compliant'),
+  subscription('platform-connectivity', 'platform', 'noncompliant'),
+  subscription('legacy-erp', 'legacy', 'noncompliant'),
+  subscription('online-shop', 'online', 'noncompliant'),
+  subscription('sandbox-alice', 'sandbox', 'noncompliant'),
+  subscription('corp-data', 'corp', 'partial'),
+  subscription('online-api', 'online', 'error'),
+  subscription('research-lab', 'research', 'error')
+]
+
+function idOf(name: string): string {
+  const found = SAMPLE_SUBSCRIPTIONS.find((entry) => entry.name === name)
+  if (!found) throw new Error(`no sample subscription ${name}`)
+  return found.subscriptionId
+}
+
+export function sampleEstate(): Estate {
+  const landingZonesBenchmark = policyAssignment(
+    managementGroupScope('landing-zones'),
+    'mcsb-landing-zones',
+    {
+      displayName: 'Microsoft cloud security benchmark (landing zones)',
+      policyDefinitionId: MCSB_SET_DEFINITION_ID,
+      notScopes: [subscriptionScope(idOf('corp-analytics'))]
+    }
+  )
+  return {
+    tenantId: SAMPLE_TENANT_ID,
+    clientId: SAMPLE_CLIENT_ID,
+    managementGroups: [
+      { name: 'contoso', displayName: 'Contoso' },
+      { name: 'platform', displayName: 'Platform', parent: 'contoso' },
+      { name: 'landing-zones', displayName: 'Landing zones', parent: 'contoso' },
+      { name: 'corp', displayName: 'Corp', parent: 'landing-zones' },
+      { name: 'online', displayName: 'Online', parent: 'landing-zones' },
+      { name: 'sandbox', displayName: 'Sandbox', parent: 'contoso' },
+      { name: 'legacy', displayName: 'Legacy', parent: 'contoso' },
+      { name: 'research', displayName: 'Research', parent: 'contoso' }
+    ],
+    subscriptions: SAMPLE_SUBSCRIPTIONS.map((entry) => ({
+      subscriptionId: entry.subscriptionId,
+      displayName: entry.name,
+      managementGroup: entry.managementGroup,
+      resourceGroups: ['rg-app', 'rg-bastion'],
+      ...(entry.name === 'online-api' ? { faults: [{ fault: 'forbidden' as const }] } : {})
+    })),
+    policyAssignments: [
+      landingZonesBenchmark,
+      policyAssignment(subscriptionScope(idOf('corp-analytics')), 'cis-1-1-0', {
+        displayName: 'CIS Microsoft Azure Foundations Benchmark v1.1.0',
+        policyDefinitionId: CIS_SET_DEFINITION_ID
+      }),
+      policyAssignment(managementGroupScope('platform'), 'mcsb-v2-platform', {
+        displayName: 'Microsoft cloud security benchmark v2 (platform)',
+        policyDefinitionId: MCSB_V2_SET_DEFINITION_ID,
+        overrides: [
+          {
+            kind: 'policyEffect',
+            value: 'Disabled',
+            selectors: [{ kind: 'policyDefinitionReferenceId', in: ['jitNetworkAccessMonitoring'] }]
+          }
+        ]
+      }),
+      policyAssignment(subscriptionScope(idOf('platform-identity')), 'jit-audit', {
+        displayName: 'Audit JIT network access',
+        policyDefinitionId: JIT_POLICY_DEFINITION_ID,
+        parameters: { effect: { value: 'AuditIfNotExists' } }
+      }),
+      policyAssignment(subscriptionScope(idOf('legacy-erp')), 'SecurityCenterBuiltIn', {
+        displayName: `ASC Default (subscription: ${idOf('legacy-erp')})`,
+        policyDefinitionId: MCSB_SET_DEFINITION_ID,
+        parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } }
+      }),
+      policyAssignment(managementGroupScope('research'), 'research-baseline', {
+        displayName: 'Research baseline',
+        policyDefinitionId: `${managementGroupScope('research')}/providers/Microsoft.Authorization/policySetDefinitions/research-baseline`
+      })
+    ],
+    policyExemptions: [
+      policyExemption(subscriptionScope(idOf('online-shop')), 'jit-waiver', {
+        displayName: 'JIT waiver for the shop',
+        policyAssignmentId: landingZonesBenchmark.id,
+        policyDefinitionReferenceIds: ['jitNetworkAccessMonitoring'],
+        exemptionCategory: 'Waiver'
+      }),
+      policyExemption(resourceGroupScope(idOf('corp-data'), 'rg-bastion'), 'bastion-waiver', {
+        displayName: 'Bastion hosts manage their own access',
+        policyAssignmentId: landingZonesBenchmark.id,
+        exemptionCategory: 'Mitigated'
+      })
+    ]
+  }
+}
+
+/** A workflow that lists the sample's subscriptions, as a user would write it. */
+export function sampleWorkflow(subscriptions: readonly SampleSubscription[]): string {
+  return [
+    'name: JIT network access',
+    'on:',
+    '  pull_request:',
+    '  schedule:',
+    "    - cron: '17 6 * * *'",
+    'permissions:',
+    '  contents: read',
+    '  id-token: write',
+    '  security-events: write',
+    'jobs:',
+    '  jit-audit:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v5',
+    '      - uses: octo-org/azure-jit-network-access-check@v1',
+    '        with:',
+    '          client-id: ${{ vars.AZURE_CLIENT_ID }}',
+    '          tenant-id: ${{ vars.AZURE_TENANT_ID }}',
+    '          subscriptions: |',
+    ...subscriptions.map((entry) => `            ${entry.subscriptionId} # ${entry.name}`),
+    ''
+  ].join('\n')
+}

@@ -1,0 +1,206 @@
+// The only code that reads Resource Manager: for every subscription, the assignments that apply,
+// the exemptions that touch it, and (shared by all subscriptions) the definitions they name and
+// the management-group ancestry the notScopes ask about.
+import type { PolicyClient } from '@azure/arm-policy'
+import {
+  JIT_POLICY_DEFINITION_NAME,
+  type PolicyAssignment,
+  type PolicySetDefinition,
+  type SubscriptionSnapshot
+} from '../model.ts'
+import { describeFailure, failureDetail } from './errors.ts'
+import { mapAssignment, mapExemption, mapPolicyDefinition, mapSetDefinition } from './map.ts'
+import type { ResourceManager } from './resource-manager.ts'
+
+export const ASSIGNMENTS_API_VERSION = '2025-03-01'
+export const EXEMPTIONS_API_VERSION = '2022-07-01-preview'
+export const MANAGEMENT_GROUPS_API_VERSION = '2023-04-01'
+
+export type Collected =
+  | { subscriptionId: string; snapshot: SubscriptionSnapshot }
+  | { subscriptionId: string; failure: string }
+
+export interface CollectOptions {
+  clientId: string
+  /** Called as each subscription finishes, for progress in the log. */
+  onCollected?: (collected: Collected) => void
+}
+
+const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
+
+/** A map of shared fetches: concurrent callers of the same key share one request. */
+class SharedFetches<T> {
+  readonly #fetches = new Map<string, Promise<T>>()
+  get(key: string, fetch: () => Promise<T>): Promise<T> {
+    let pending = this.#fetches.get(key)
+    if (!pending) {
+      pending = fetch()
+      // A rejection is observed by every caller; this keeps an early one from going unhandled.
+      pending.catch(() => undefined)
+      this.#fetches.set(key, pending)
+    }
+    return pending
+  }
+}
+
+export async function collectSubscriptions(
+  resourceManager: ResourceManager,
+  subscriptionIds: string[],
+  options: CollectOptions
+): Promise<Collected[]> {
+  const tenantClient = resourceManager.policyClient()
+  const setDefinitions = new SharedFetches<PolicySetDefinition>()
+  const descendants = new SharedFetches<Map<string, string>>()
+  const jitDefinition = tenantClient.policyDefinitions
+    .getBuiltIn(JIT_POLICY_DEFINITION_NAME)
+    .then(mapPolicyDefinition)
+  jitDefinition.catch(() => undefined)
+
+  async function collectOne(subscriptionId: string): Promise<Collected> {
+    const client = resourceManager.policyClient(subscriptionId)
+    let assignments: PolicyAssignment[]
+    let exemptions: SubscriptionSnapshot['exemptions']
+    let what = 'the policy assignments'
+    try {
+      const exemptionsRead = resourceManager.listAll(
+        `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${EXEMPTIONS_API_VERSION}`
+      )
+      exemptionsRead.catch(() => undefined)
+      assignments = (
+        await resourceManager.listAll(
+          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${ASSIGNMENTS_API_VERSION}`
+        )
+      ).map(mapAssignment)
+      what = 'the policy exemptions'
+      exemptions = (await exemptionsRead).map(mapExemption)
+      what = 'the JIT policy definition'
+      const jitPolicyDefinition = await jitDefinition
+      const snapshot: SubscriptionSnapshot = {
+        subscriptionId,
+        assignments,
+        exemptions,
+        setDefinitions: {},
+        jitPolicyDefinition,
+        collectedAt: new Date().toISOString()
+      }
+      await Promise.all([addSetDefinitions(snapshot, client), addAncestry(snapshot)])
+      return { subscriptionId, snapshot }
+    } catch (error) {
+      return {
+        subscriptionId,
+        failure: describeFailure(error, { subscriptionId, clientId: options.clientId, what })
+      }
+    }
+  }
+
+  async function addSetDefinitions(snapshot: SubscriptionSnapshot, client: PolicyClient) {
+    const setIds = new Set(
+      snapshot.assignments
+        .map((assignment) => assignment.policyDefinitionId.toLowerCase())
+        .filter((id) => id.includes('/providers/microsoft.authorization/policysetdefinitions/'))
+    )
+    await Promise.all(
+      [...setIds].map(async (id) => {
+        try {
+          snapshot.setDefinitions[id] = await setDefinitions.get(id, () =>
+            readSetDefinition(id, client)
+          )
+        } catch (error) {
+          snapshot.unreadableSetDefinitions ??= {}
+          snapshot.unreadableSetDefinitions[id] = failureDetail(error)
+        }
+      })
+    )
+  }
+
+  async function readSetDefinition(id: string, client: PolicyClient) {
+    const name = id.slice(id.lastIndexOf('/') + 1)
+    const managementGroup = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)\//.exec(
+      id
+    )?.[1]
+    const definition = managementGroup
+      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
+      : id.startsWith('/subscriptions/')
+        ? await client.policySetDefinitions.get(name)
+        : await tenantClient.policySetDefinitions.getBuiltIn(name)
+    return mapSetDefinition(definition)
+  }
+
+  // Only a notScope that names a management group needs the ancestry; the descendants of that
+  // group (one shared request per group) say whether the subscription is below it.
+  async function addAncestry(snapshot: SubscriptionSnapshot) {
+    const groups = new Set(
+      snapshot.assignments
+        .flatMap((assignment) => assignment.notScopes)
+        .map((scope) => scope.toLowerCase())
+        .filter((scope) => scope.startsWith(MANAGEMENT_GROUP_PREFIX))
+        .map((scope) => scope.slice(MANAGEMENT_GROUP_PREFIX.length).replace(/\/.*$/, ''))
+    )
+    if (groups.size === 0) return
+    let longest: string[] = []
+    for (const group of groups) {
+      let parents: Map<string, string>
+      try {
+        parents = await descendants.get(group, () => readParents(group))
+      } catch (error) {
+        snapshot.managementGroupAncestryError = `${describeFailure(error, {
+          subscriptionId: snapshot.subscriptionId,
+          clientId: options.clientId,
+          what: 'the descendants',
+          scope: `/providers/Microsoft.Management/managementGroups/${group}`
+        })} Reading them needs Microsoft.Management/managementGroups/descendants/read there (the Management Group Reader role).`
+        return
+      }
+      const chain = chainUp(parents, `/subscriptions/${snapshot.subscriptionId}`)
+      if (chain.length > longest.length) longest = chain
+    }
+    snapshot.managementGroupAncestry = longest
+  }
+
+  /** Each descendant of a management group, by lower-cased id, to its parent's id. */
+  async function readParents(group: string): Promise<Map<string, string>> {
+    const entries = await resourceManager.listAll(
+      `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`
+    )
+    const parents = new Map<string, string>()
+    for (const entry of entries) {
+      const { id, type, name, properties } = entry as {
+        id?: unknown
+        type?: unknown
+        name?: unknown
+        properties?: { parent?: { id?: unknown } }
+      }
+      const parent = properties?.parent?.id
+      if (typeof id !== 'string' || typeof parent !== 'string') continue
+      // Subscriptions come as managementGroups/subscriptions resources; key them as /subscriptions/ID.
+      const key =
+        typeof type === 'string' && /subscriptions$/i.test(type) && typeof name === 'string'
+          ? `/subscriptions/${name}`
+          : id
+      parents.set(key.toLowerCase(), parent)
+    }
+    return parents
+  }
+
+  const collected = await Promise.all(
+    subscriptionIds.map(async (subscriptionId) => {
+      const entry = await collectOne(subscriptionId)
+      options.onCollected?.(entry)
+      return entry
+    })
+  )
+  // Leave no request running behind the results (all subscriptions may have failed before it).
+  await jitDefinition.catch(() => undefined)
+  return collected
+}
+
+/** The management groups above an entity, nearest first, as far as the parents map reaches. */
+function chainUp(parents: Map<string, string>, id: string): string[] {
+  const chain: string[] = []
+  let current = parents.get(id.toLowerCase())
+  while (current !== undefined && !chain.includes(current)) {
+    chain.push(current)
+    current = parents.get(current.toLowerCase())
+  }
+  return chain
+}

@@ -1,0 +1,122 @@
+// Turns what went wrong talking to Resource Manager into one sentence that says what to do.
+import { isRestError } from '@azure/core-rest-pipeline'
+import { RequestGaveUpError } from './limits.ts'
+
+/** An error answer from Resource Manager, with ARM's error code when it gave one. */
+export class ArmRequestError extends Error {
+  readonly status: number
+  readonly code: string
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.name = 'ArmRequestError'
+    this.status = status
+    this.code = code
+  }
+
+  static fromBody(status: number, body: unknown): ArmRequestError {
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error
+    return new ArmRequestError(
+      status,
+      typeof error?.code === 'string' ? error.code : `HTTP ${status}`,
+      typeof error?.message === 'string' ? error.message : `Resource Manager answered ${status}`
+    )
+  }
+}
+
+export class PagingLoopError extends Error {
+  readonly pages: number
+  constructor(pages: number) {
+    super(`Resource Manager's paging did not end: a nextLink repeated after ${pages} pages`)
+    this.name = 'PagingLoopError'
+    this.pages = pages
+  }
+}
+
+export interface FailureContext {
+  subscriptionId: string
+  clientId: string
+  /** What was being read, e.g. "the policy assignments". */
+  what: string
+  /** Where it was read; default the subscription. */
+  scope?: string
+}
+
+interface Failure {
+  status: number | undefined
+  code: string
+  message: string
+}
+
+function failureOf(error: unknown): Failure {
+  if (error instanceof ArmRequestError) {
+    return { status: error.status, code: error.code, message: error.message }
+  }
+  if (isRestError(error)) {
+    const parsing = error.code === 'PARSE_ERROR' || /JSON|parse/i.test(error.message)
+    return {
+      status: error.statusCode,
+      code: parsing && (error.statusCode ?? 200) < 400 ? 'MalformedResponse' : (error.code ?? ''),
+      message: error.message
+    }
+  }
+  if (error instanceof SyntaxError) {
+    return { status: 200, code: 'MalformedResponse', message: error.message }
+  }
+  return {
+    status: undefined,
+    code: '',
+    message: error instanceof Error ? error.message : String(error)
+  }
+}
+
+/** ARM messages can run over lines and carry correlation ids; one line is enough here. */
+function firstSentence(message: string): string {
+  const line = message.split(/\r?\n/).find((part) => part.trim() !== '') ?? message
+  return line.trim().slice(0, 300)
+}
+
+/** What went wrong, in a few words, e.g. `404 PolicySetDefinitionNotFound: The policy set ...`. */
+export function failureDetail(error: unknown): string {
+  if (error instanceof RequestGaveUpError || error instanceof PagingLoopError) return error.message
+  const failure = failureOf(error)
+  return `${failure.status ?? 'no answer'}${failure.code ? ` ${failure.code}` : ''}: ${firstSentence(failure.message)}`
+}
+
+/** One sentence for the `error` verdict of a subscription that could not be read. */
+export function describeFailure(error: unknown, context: FailureContext): string {
+  const scope = context.scope ?? `/subscriptions/${context.subscriptionId}`
+  if (error instanceof RequestGaveUpError) {
+    if (error.kind === 'deadline') {
+      return `Could not read ${context.what} of ${scope}: the run reached its deadline first; re-run the check, or split the subscriptions over several steps.`
+    }
+    return `Could not read ${context.what} of ${scope}: ${error.message}; re-run the check later.`
+  }
+  if (error instanceof PagingLoopError) {
+    return `Could not read ${context.what} of ${scope}: ${error.message}; re-run the check later, and report it to Azure support if it persists.`
+  }
+  const failure = failureOf(error)
+  const detail = `(${failureDetail(error)})`
+  switch (failure.status) {
+    case 401:
+      return `Resource Manager refused the access token for ${scope} ${detail}; check that \`tenant-id\` is the tenant of the subscription.`
+    case 403:
+      return context.scope === undefined
+        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least Microsoft.Authorization/policyAssignments/read, policyExemptions/read and policySetDefinitions/read.`
+        : `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}.`
+    case 404:
+      return context.scope === undefined
+        ? `Subscription ${context.subscriptionId} was not found, or is not visible to the identity ${context.clientId} ${detail}; check the id and the identity's role assignments.`
+        : `${scope} was not found, or is not visible to the identity ${context.clientId} ${detail}; check the identity's role assignments there.`
+    case 429:
+      return `Resource Manager kept throttling the requests for ${scope} ${detail}; lower \`max-concurrency\` or re-run the check later.`
+    default:
+      break
+  }
+  if (failure.code === 'MalformedResponse') {
+    return `Resource Manager's answer for ${context.what} of ${scope} was malformed ${detail}; re-run the check later.`
+  }
+  if (failure.status !== undefined && failure.status >= 500) {
+    return `Resource Manager failed while reading ${context.what} of ${scope} ${detail}; re-run the check later.`
+  }
+  return `Could not read ${context.what} of ${scope} ${detail}.`
+}

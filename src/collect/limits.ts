@@ -1,0 +1,194 @@
+// Bounds on the work against Resource Manager: how many requests are in flight, how long one
+// attempt may take, how often it is retried, and a deadline for the whole run.
+import { isRestError } from '@azure/core-rest-pipeline'
+import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline'
+
+export interface RequestLimits {
+  /** Requests in flight at once, across every subscription. */
+  maxConcurrency: number
+  /** How long one attempt may take before it is abandoned and retried. */
+  requestTimeoutMs: number
+  /** Retries after the first attempt, for throttling, 5xx answers, resets and time-outs. */
+  maxRetries: number
+  /** First back-off when the answer gives no Retry-After; doubles with each retry. */
+  retryDelayMs: number
+  /** A Retry-After longer than this is not waited for: the request fails instead. */
+  maxRetryAfterMs: number
+  /** Aborts every request when the run has taken too long. */
+  deadline: AbortSignal
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+export const DEFAULT_MAX_RETRIES = 4
+export const DEFAULT_RETRY_DELAY_MS = 500
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000
+export const DEFAULT_RUN_DEADLINE_MS = 15 * 60_000
+
+/** A first-in, first-out counting semaphore. */
+export class Semaphore {
+  #available: number
+  readonly #waiting: (() => void)[] = []
+
+  constructor(permits: number) {
+    this.#available = permits
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.#available > 0) {
+      this.#available -= 1
+    } else {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    }
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#available += 1
+    }
+  }
+}
+
+export const requestLimiterPolicyName = 'jitCheckRequestLimiter'
+
+/** Holds a permit for the duration of each attempt (not during back-off). */
+export function requestLimiterPolicy(semaphore: Semaphore): PipelinePolicy {
+  return {
+    name: requestLimiterPolicyName,
+    async sendRequest(request, next) {
+      const release = await semaphore.acquire()
+      try {
+        return await next(request)
+      } finally {
+        release()
+      }
+    }
+  }
+}
+
+/** Why the retries gave up, for the error message. */
+export class RequestGaveUpError extends Error {
+  readonly attempts: number
+  readonly kind: 'timeout' | 'deadline' | 'connection'
+  constructor(kind: 'timeout' | 'deadline' | 'connection', attempts: number, message: string) {
+    super(message)
+    this.name = 'RequestGaveUpError'
+    this.kind = kind
+    this.attempts = attempts
+  }
+}
+
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+const RETRIED_SYSTEM_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN'
+])
+
+export const retryPolicyName = 'jitCheckRetryPolicy'
+
+/**
+ * Retries throttling, 5xx answers, connection failures and hung attempts, honouring Retry-After,
+ * with a time-out on every attempt and the run's deadline over all of them.
+ */
+export function retryPolicy(limits: RequestLimits): PipelinePolicy {
+  return {
+    name: retryPolicyName,
+    async sendRequest(request, next) {
+      const callerSignal = request.abortSignal
+      for (let attempt = 1; ; attempt += 1) {
+        const attemptTimeout = AbortSignal.timeout(limits.requestTimeoutMs)
+        const signals = [limits.deadline, attemptTimeout]
+        if (callerSignal) signals.push(callerSignal as AbortSignal)
+        request.abortSignal = AbortSignal.any(signals)
+        let response: PipelineResponse | undefined
+        let failure: unknown
+        try {
+          response = await next(request)
+        } catch (error) {
+          failure = error
+        } finally {
+          request.abortSignal = callerSignal
+        }
+        if (limits.deadline.aborted) {
+          throw new RequestGaveUpError(
+            'deadline',
+            attempt,
+            'the run reached its deadline before Resource Manager answered'
+          )
+        }
+        if (failure !== undefined) {
+          if (callerSignal?.aborted) throw failure
+          const timedOut = attemptTimeout.aborted
+          if (!timedOut && !isRetriedSystemError(failure)) throw failure
+          if (attempt > limits.maxRetries) {
+            throw new RequestGaveUpError(
+              timedOut ? 'timeout' : 'connection',
+              attempt,
+              timedOut
+                ? `Resource Manager did not answer within ${limits.requestTimeoutMs / 1000} s, ${attempt} times`
+                : `the connection to Resource Manager failed ${attempt} times (${systemErrorCode(failure)})`
+            )
+          }
+          await sleep(backOff(limits, attempt), limits.deadline)
+          continue
+        }
+        const answered = response as PipelineResponse
+        if (!RETRIED_STATUSES.has(answered.status) || attempt > limits.maxRetries) return answered
+        const retryAfter = retryAfterMs(answered)
+        if (retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs) return answered
+        await sleep(retryAfter ?? backOff(limits, attempt), limits.deadline)
+      }
+    }
+  }
+}
+
+function isRetriedSystemError(error: unknown): boolean {
+  return RETRIED_SYSTEM_ERRORS.has(systemErrorCode(error))
+}
+
+function systemErrorCode(error: unknown): string {
+  if (isRestError(error) && error.code) return error.code
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code
+  if (typeof code === 'string') return code
+  const causeCode = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code
+  return typeof causeCode === 'string' ? causeCode : 'unknown error'
+}
+
+function backOff(limits: RequestLimits, attempt: number): number {
+  const exponential = limits.retryDelayMs * 2 ** (attempt - 1)
+  // Jitter spreads the retries of many subscriptions throttled at the same moment.
+  return Math.round(exponential * (0.8 + Math.random() * 0.4))
+}
+
+/** Retry-After (seconds or an HTTP date) or retry-after-ms / x-ms-retry-after-ms. */
+export function retryAfterMs(response: PipelineResponse): number | undefined {
+  for (const header of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(response.headers.get(header))
+    if (response.headers.has(header) && Number.isFinite(value) && value >= 0) return value
+  }
+  const retryAfter = response.headers.get('retry-after')
+  if (retryAfter === undefined || retryAfter.trim() === '') return undefined
+  const seconds = Number(retryAfter)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(retryAfter)
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,177 @@
+// Maps Resource Manager's answers (the SDK's models, or raw JSON where the SDK has no API) into
+// the plain data the evaluator reads. Anything malformed is refused here, not guessed at.
+import type {
+  PolicyDefinition as SdkPolicyDefinition,
+  PolicySetDefinition as SdkPolicySetDefinition
+} from '@azure/arm-policy'
+import type {
+  Override,
+  ParameterDefinition,
+  ParameterValues,
+  PolicyAssignment,
+  PolicyDefinition,
+  PolicyExemption,
+  PolicySetDefinition,
+  ResourceSelector,
+  Selector
+} from '../model.ts'
+import { ArmRequestError } from './errors.ts'
+
+function malformed(what: string): ArmRequestError {
+  return new ArmRequestError(200, 'MalformedResponse', `${what} lacked required fields`)
+}
+
+/** The scope an ARM resource id was created at: the id before `/providers/Microsoft.Authorization/`. */
+export function scopeOfResourceId(id: string): string {
+  const index = id.toLowerCase().lastIndexOf('/providers/microsoft.authorization/')
+  return index > 0 ? id.slice(0, index) : ''
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : []
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {}
+}
+
+function parameterValues(value: unknown): ParameterValues {
+  const values: ParameterValues = {}
+  for (const [name, entry] of Object.entries(record(value))) {
+    values[name] = { value: record(entry).value }
+  }
+  return values
+}
+
+function parameterDefinitions(value: unknown): Record<string, ParameterDefinition> {
+  const definitions: Record<string, ParameterDefinition> = {}
+  for (const [name, entry] of Object.entries(record(value))) {
+    const definition = record(entry)
+    definitions[name] = {
+      type: text(definition.type),
+      defaultValue: definition.defaultValue,
+      allowedValues: Array.isArray(definition.allowedValues) ? definition.allowedValues : undefined
+    }
+  }
+  return definitions
+}
+
+function selectors(value: unknown): Selector[] {
+  return (Array.isArray(value) ? value : []).map((entry) => {
+    const selector = record(entry)
+    return {
+      kind: text(selector.kind) ?? '',
+      ...(Array.isArray(selector.in) ? { in: strings(selector.in) } : {}),
+      ...(Array.isArray(selector.notIn) ? { notIn: strings(selector.notIn) } : {})
+    }
+  })
+}
+
+/** A policy assignment as ARM's REST API returns it (`id`, `name`, `properties`). */
+export function mapAssignment(raw: unknown): PolicyAssignment {
+  const assignment = record(raw)
+  const properties = record(assignment.properties)
+  const { id, name } = assignment
+  const { policyDefinitionId } = properties
+  if (
+    typeof id !== 'string' ||
+    typeof name !== 'string' ||
+    typeof policyDefinitionId !== 'string'
+  ) {
+    throw malformed('A policy assignment')
+  }
+  const overrides: Override[] = (
+    Array.isArray(properties.overrides) ? properties.overrides : []
+  ).map((entry) => {
+    const override = record(entry)
+    return {
+      kind: text(override.kind) ?? '',
+      value: text(override.value) ?? '',
+      selectors: selectors(override.selectors)
+    }
+  })
+  const resourceSelectors: ResourceSelector[] = (
+    Array.isArray(properties.resourceSelectors) ? properties.resourceSelectors : []
+  ).map((entry) => {
+    const resourceSelector = record(entry)
+    return {
+      name: text(resourceSelector.name) ?? '',
+      selectors: selectors(resourceSelector.selectors)
+    }
+  })
+  return {
+    id,
+    name,
+    displayName: text(properties.displayName),
+    scope: text(properties.scope) || scopeOfResourceId(id),
+    policyDefinitionId,
+    definitionVersion: text(properties.definitionVersion),
+    notScopes: strings(properties.notScopes),
+    parameters: parameterValues(properties.parameters),
+    enforcementMode: text(properties.enforcementMode) ?? 'Default',
+    overrides,
+    resourceSelectors
+  }
+}
+
+export function mapSetDefinition(definition: SdkPolicySetDefinition): PolicySetDefinition {
+  const { id, name, policyDefinitions } = definition
+  if (!id || !name || !Array.isArray(policyDefinitions)) throw malformed('A policy set definition')
+  return {
+    id,
+    name,
+    displayName: definition.displayName,
+    version: definition.version,
+    parameters: parameterDefinitions(definition.parameters),
+    policyDefinitions: policyDefinitions.map((reference) => ({
+      policyDefinitionId: reference.policyDefinitionId,
+      policyDefinitionReferenceId: reference.policyDefinitionReferenceId ?? '',
+      parameters: parameterValues(reference.parameters)
+    }))
+  }
+}
+
+export function mapPolicyDefinition(definition: SdkPolicyDefinition): PolicyDefinition {
+  const { id, name } = definition
+  if (!id || !name) throw malformed('A policy definition')
+  return {
+    id,
+    name,
+    displayName: definition.displayName,
+    version: definition.version,
+    parameters: parameterDefinitions(definition.parameters)
+  }
+}
+
+/** A policy exemption as ARM's REST API returns it (the SDK has no exemption API). */
+export function mapExemption(raw: unknown): PolicyExemption {
+  const exemption = record(raw)
+  const properties = record(exemption.properties)
+  const { id, name } = exemption
+  const { policyAssignmentId } = properties
+  if (
+    typeof id !== 'string' ||
+    typeof name !== 'string' ||
+    typeof policyAssignmentId !== 'string'
+  ) {
+    throw malformed('A policy exemption')
+  }
+  return {
+    id,
+    name,
+    displayName: text(properties.displayName),
+    scope: scopeOfResourceId(id),
+    policyAssignmentId,
+    policyDefinitionReferenceIds: strings(properties.policyDefinitionReferenceIds),
+    exemptionCategory: text(properties.exemptionCategory) ?? '',
+    ...(typeof properties.expiresOn === 'string' ? { expiresOn: properties.expiresOn } : {})
+  }
+}

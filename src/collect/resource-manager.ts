@@ -1,0 +1,98 @@
+// The Resource Manager connection for a run: one credential, one HTTP client (so connections are
+// reused), one request limiter and retry policy shared by every policy client.
+import { PolicyClient } from '@azure/arm-policy'
+import {
+  createDefaultHttpClient,
+  createPipelineRequest,
+  type HttpClient,
+  type Pipeline
+} from '@azure/core-rest-pipeline'
+import type { TokenCredential } from '@azure/identity'
+import { ArmRequestError, PagingLoopError } from './errors.ts'
+import { Semaphore, requestLimiterPolicy, retryPolicy, type RequestLimits } from './limits.ts'
+
+// ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
+export const MAX_PAGES = 1000
+
+export interface ResourceManager {
+  readonly endpoint: string
+  /** A policy client for one subscription (or, without one, for tenant-level reads). */
+  policyClient(subscriptionId?: string): PolicyClient
+  /** GETs a path (with its query) from Resource Manager and parses the JSON answer. */
+  getJson(pathAndQuery: string): Promise<unknown>
+  /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed. */
+  listAll(pathAndQuery: string): Promise<unknown[]>
+}
+
+export function createResourceManager(
+  credential: TokenCredential,
+  endpoint: string,
+  limits: RequestLimits,
+  userAgentPrefix: string
+): ResourceManager {
+  const httpClient: HttpClient = createDefaultHttpClient()
+  const semaphore = new Semaphore(limits.maxConcurrency)
+
+  function configure(pipeline: Pipeline): void {
+    pipeline.removePolicy({ name: 'defaultRetryPolicy' })
+    pipeline.addPolicy(retryPolicy(limits), { phase: 'Retry' })
+    pipeline.addPolicy(requestLimiterPolicy(semaphore), { afterPhase: 'Retry' })
+  }
+
+  function policyClient(subscriptionId?: string): PolicyClient {
+    const options = { endpoint, httpClient, userAgentOptions: { userAgentPrefix } }
+    const client =
+      subscriptionId === undefined
+        ? new PolicyClient(credential, options)
+        : new PolicyClient(credential, subscriptionId, options)
+    configure(client.pipeline)
+    return client
+  }
+
+  const tenantClient = policyClient()
+
+  async function getJson(pathAndQuery: string): Promise<unknown> {
+    const url = new URL(pathAndQuery, endpoint).href
+    return getJsonAt(url)
+  }
+
+  async function getJsonAt(url: string): Promise<unknown> {
+    const response = await tenantClient.pipeline.sendRequest(
+      httpClient,
+      createPipelineRequest({ url, method: 'GET' })
+    )
+    let body: unknown
+    try {
+      body = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined
+    } catch {
+      if (response.status < 400) {
+        throw new ArmRequestError(
+          response.status,
+          'MalformedResponse',
+          'the answer was not valid JSON'
+        )
+      }
+    }
+    if (response.status >= 400) throw ArmRequestError.fromBody(response.status, body)
+    return body
+  }
+
+  async function listAll(pathAndQuery: string): Promise<unknown[]> {
+    const items: unknown[] = []
+    const followed = new Set<string>()
+    let url: string | undefined = new URL(pathAndQuery, endpoint).href
+    while (url !== undefined) {
+      if (followed.has(url) || followed.size >= MAX_PAGES) throw new PagingLoopError(followed.size)
+      followed.add(url)
+      const page = (await getJsonAt(url)) as { value?: unknown; nextLink?: unknown } | undefined
+      if (!Array.isArray(page?.value)) {
+        throw new ArmRequestError(200, 'MalformedResponse', 'the answer had no `value` list')
+      }
+      items.push(...page.value)
+      url = typeof page.nextLink === 'string' && page.nextLink !== '' ? page.nextLink : undefined
+    }
+    return items
+  }
+
+  return { endpoint, policyClient, getJson, listAll }
+}
