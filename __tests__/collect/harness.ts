@@ -23,7 +23,9 @@ export async function withStandIn<T>(estate: Estate, body: (standIn: StandIn) =>
   try {
     return await body(standIn)
   } finally {
-    for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key]
+    for (const key of Object.keys(process.env)) {
+      if (!(key in previous)) Reflect.deleteProperty(process.env, key)
+    }
     Object.assign(process.env, previous)
     await standIn.close()
   }
