@@ -7,8 +7,9 @@
 //        &$filter=name eq '{subscriptionId}'
 //     -> value[0].properties.parent.id, .parentNameChain (root first), .parentDisplayNameChain.
 //   This is the one to use: it needs no role at any management group. It lists the entities the
-//   caller can see through its own role assignments (Reader on the subscription is enough to
-//   see the subscription and the names of its ancestors).
+//   caller can see through its own role assignments, and a group shows when the caller can access
+//   one of its descendants (its documentation), so Reader on the subscription should be enough to
+//   see the subscription and the names of its ancestors (not verified against a live tenant).
 //   The others need Microsoft.Management/managementGroups/read (Management Group Reader) at the
 //   group they name, and all but the first need the group's name up front:
 //     GET /providers/Microsoft.Management/managementGroups/{mg}?$expand=ancestors|path|children

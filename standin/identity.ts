@@ -151,7 +151,12 @@ export class Identity {
   }
 
   entra(method: string, url: URL, body: string, correlationHeader: string | undefined): Reply {
-    const correlationId = correlationHeader ?? randomUUID()
+    // MSAL sends client-request-id in the query (and the form); Entra echoes it as correlation_id
+    const correlationId =
+      url.searchParams.get('client-request-id') ??
+      new URLSearchParams(body).get('client-request-id') ??
+      correlationHeader ??
+      randomUUID()
     const match =
       /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)\/?$/i.exec(
         url.pathname

@@ -112,6 +112,11 @@ describe('estate validation', () => {
     }
   })
 
+  test('the example estate of the README is valid', async () => {
+    const estate = await loadEstate(new URL('standin/estates/example.json', root).pathname)
+    expect(estate.subscriptions).toHaveLength(3)
+  })
+
   test('subscriptionId(n) is a stable GUID', () => {
     expect(subscriptionId(1)).toBe(subscriptionId(1))
     expect(subscriptionId(1)).not.toBe(subscriptionId(2))

@@ -178,7 +178,7 @@ describe('Entra ID', () => {
 
     const response = await http.sendRequest(
       createPipelineRequest({
-        url: `${standIn.authorityHost}/${TENANT}/oauth2/v2.0/token`,
+        url: `${standIn.authorityHost}/${TENANT}/oauth2/v2.0/token?client-request-id=${guid('request')}`,
         method: 'POST',
         body: new URLSearchParams({
           grant_type: 'client_credentials',
@@ -202,6 +202,7 @@ describe('Entra ID', () => {
     )
     expect(body.error).toBe('invalid_client')
     expect(body.error_codes).toEqual([7000218])
+    expect(body.correlation_id).toBe(guid('request'))
     expect(body.error_description).toMatch(
       /^AADSTS7000218: .* Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/
     )
