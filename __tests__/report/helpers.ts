@@ -175,7 +175,7 @@ export function splitTableRow(row: string, escapes: 'any' | 'pipe' = 'any'): str
  * image syntax, autolinks, mentions. Empty when `markdown` is inert. */
 export function activeMarkdown(markdown: string): string[] {
   const found: string[] = []
-  const allowedTags = /^<\/?(br|sub)>$/
+  const allowedTags = /^<\/?(br|sub|code\/)>$/
   for (const tag of markdown.match(/<\/?[A-Za-z][^>]*>/g) ?? []) {
     if (!allowedTags.test(tag)) found.push(tag)
   }
@@ -190,4 +190,56 @@ export function activeMarkdown(markdown: string): string[] {
     for (const match of markdown.match(pattern) ?? []) found.push(match)
   }
   return found
+}
+
+/**
+ * Splits Markdown into what a renderer interprets and what it shows literally: fenced code blocks
+ * (which must all be closed by a fence at least as long) and code spans (a run of n backticks up
+ * to the next run of exactly n) are taken out. Returns the remaining text and the blocks.
+ */
+export function outsideCode(markdown: string): { text: string; blocks: string[] } {
+  const lines = markdown.split('\n')
+  const kept: string[] = []
+  const blocks: string[] = []
+  let fence: string | null = null
+  let block: string[] = []
+  for (const line of lines) {
+    if (fence === null) {
+      const open = /^(`{3,})[^`]*$/.exec(line)
+      if (open) {
+        fence = open[1] as string
+        block = []
+      } else kept.push(line)
+    } else if (new RegExp(`^${fence}\`*\\s*$`).test(line)) {
+      blocks.push(block.join('\n'))
+      fence = null
+    } else block.push(line)
+  }
+  if (fence !== null) throw new Error('unclosed code block')
+  let text = ''
+  const joined = kept.join('\n')
+  for (let index = 0; index < joined.length;) {
+    if (joined[index] === '\\') {
+      text += joined.slice(index, index + 2)
+      index += 2
+      continue
+    }
+    const run = /^`+/.exec(joined.slice(index))?.[0]
+    if (!run) {
+      text += joined[index]
+      index++
+      continue
+    }
+    const close = new RegExp(`(?<!\`)${run}(?!\`)`, 'g')
+    close.lastIndex = index + run.length
+    const found = close.exec(joined)
+    if (found) {
+      text += '<code/>'
+      index = found.index + run.length
+    } else {
+      text += run
+      index += run.length
+    }
+  }
+  return { text, blocks }
 }

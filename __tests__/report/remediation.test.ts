@@ -344,15 +344,17 @@ describe('coverage', () => {
     ])
   })
 
-  test('an exemption name the CLI rejects is deleted through az rest', () => {
-    const id = `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyExemptions/a&b`
+  test('an exemption name the CLI rejects is deleted through az rest, its name encoded', () => {
+    const base = `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyExemptions`
     const step = onlyStep(
       result(SUB2, 'noncompliant', {
-        assignments: [evidence({ coverage: 'none', exemptionIds: [id] })]
+        assignments: [
+          evidence({ coverage: 'none', exemptionIds: [`${base}/a&b?x=1#{subscriptionId}`] })
+        ]
       })
     )
     expect(step.command).toBe(
-      `az rest --method delete --url '${id}?api-version=2022-07-01-preview'`
+      `az rest --method delete --url '${base}/a%26b%3Fx%3D1%23%7BsubscriptionId%7D?api-version=2022-07-01-preview'`
     )
   })
 

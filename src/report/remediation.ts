@@ -26,6 +26,7 @@ import {
   type SubscriptionResult
 } from '../model.ts'
 import { shellQuote, unsafeCommandValue } from './shell.ts'
+import { MAX_NAME_LENGTH, oneLine } from './text.ts'
 
 /** api-version for `az rest` on policy assignments (PATCH with properties.overrides). */
 export const ASSIGNMENTS_API_VERSION = '2023-04-01'
@@ -37,6 +38,9 @@ export const JIT_POLICY_DISPLAY_NAME =
   'Management ports of virtual machines should be protected with just-in-time network access control'
 /** Name the remediation gives a new assignment of the JIT policy at a subscription. */
 export const NEW_ASSIGNMENT_NAME = 'jit-network-access-audit'
+/** Longest id kept in a step's target (ids in commands are never cut: a value too long for a
+ * command gets no command). */
+export const MAX_TARGET_ID_LENGTH = 1024
 /** At most this many steps per subscription; the rest are counted. */
 export const MAX_STEPS_PER_SUBSCRIPTION = 4
 
@@ -169,12 +173,18 @@ function assignmentName(evidence: AssignmentEvidence): string | null {
   return splitPolicyResourceId(evidence.id, 'policyAssignments')?.name ?? null
 }
 
+// Names and ids shown in a step are bounded one-line text: a step is data for the summary, and a
+// 10,000-character display name must not make every step that large.
 function assignmentLabel(evidence: AssignmentEvidence): string {
-  return evidence.displayName || assignmentName(evidence) || evidence.id
+  return oneLine(evidence.displayName || assignmentName(evidence) || evidence.id, MAX_NAME_LENGTH)
 }
 
 function assignmentTarget(evidence: AssignmentEvidence): RemediationTarget {
-  return { label: 'Assignment', displayName: evidence.displayName || null, id: evidence.id }
+  return {
+    label: 'Assignment',
+    displayName: oneLine(evidence.displayName, MAX_NAME_LENGTH) || null,
+    id: oneLine(evidence.id, MAX_TARGET_ID_LENGTH)
+  }
 }
 
 function assignmentPortal(evidence: AssignmentEvidence, ...rest: string[]): string[] {
@@ -240,8 +250,11 @@ function setParameterStep(evidence: AssignmentEvidence, parameter: string): Reme
   }
 }
 
+/** The resource URL for `az rest`, quoted: each path segment percent-encoded, so that a `?`, `#`
+ * or `{subscriptionId}` inside a name cannot move the query, cut the path or be substituted. */
 function restUrl(id: string, apiVersion: string): string {
-  return shellQuote(`${id}?api-version=${apiVersion}`)
+  const path = id.split('/').map(encodeURIComponent).join('/')
+  return shellQuote(`${path}?api-version=${apiVersion}`)
 }
 
 function patchOverridesCommand(
@@ -326,12 +339,16 @@ function removeExemptionStep(exemptionId: string): RemediationStep {
   return {
     kind: 'remove-exemption',
     title: 'Remove the exemption that takes the JIT policy off the subscription',
-    target: { label: 'Exemption', displayName: null, id: exemptionId },
+    target: {
+      label: 'Exemption',
+      displayName: null,
+      id: oneLine(exemptionId, MAX_TARGET_ID_LENGTH)
+    },
     portalPath: [
       'Azure portal',
       'Policy',
       'Exemptions',
-      split?.name ?? exemptionId,
+      oneLine(split?.name ?? exemptionId, MAX_NAME_LENGTH),
       'Delete exemption'
     ],
     details: [

@@ -103,7 +103,17 @@ const LEVELS: Readonly<Record<Exclude<Verdict, 'compliant'>, Result.level>> = {
  * form a link (`[text](url)` is SARIF's embedded-link syntax in plain-text messages).
  */
 export function sarifText(value: unknown, max: number = MAX_SARIF_MESSAGE): string {
-  return oneLine(value, max).replace(/[\\[\]]/g, (char) => `\\${char}`)
+  const escape = (text: string) => text.replace(/[\\[\]]/g, (char) => `\\${char}`)
+  // Escaping lengthens the text; cut the plain text shorter until the escaped text fits.
+  let limit = max
+  let text = escape(oneLine(value, limit))
+  let length = Array.from(text).length
+  while (length > max && limit > 1) {
+    limit = Math.max(1, limit - (length - max))
+    text = escape(oneLine(value, limit))
+    length = Array.from(text).length
+  }
+  return text
 }
 
 /** Stable per rule and subscription: the same subscription keeps its alert across runs, branches

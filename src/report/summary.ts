@@ -3,6 +3,7 @@
 // markdown.ts first. Its size is bounded whatever the number of subscriptions or the length of the
 // strings Azure returns: GitHub refuses summaries over 1 MiB.
 import { Buffer } from 'node:buffer'
+import { createHash } from 'node:crypto'
 import type { AssignmentEvidence, EffectSource, SubscriptionResult, Verdict } from '../model.ts'
 import { DEFAULT_FAIL_ON, TOOL_NAME, runUrl, type ReportContext } from './context.ts'
 import { codeBlock, codeSpan, escapeInline, link } from './markdown.ts'
@@ -171,7 +172,11 @@ function groupRemediations(
   const groups = new Map<string, RemediationGroup>()
   for (const result of failing) {
     const remediation = remediationFor(result, { clientId: context.clientId })
-    const key = JSON.stringify([remediation.intro, remediation.steps, remediation.omittedSteps])
+    // A digest, not the JSON itself: V8 hashes strings longer than 16,383 characters by their
+    // length alone, so long keys of equal length would turn the map into a linear search.
+    const key = createHash('sha256')
+      .update(JSON.stringify([remediation.intro, remediation.steps, remediation.omittedSteps]))
+      .digest('hex')
     const group = groups.get(key)
     if (group) group.results.push(result)
     else groups.set(key, { remediation, results: [result] })
