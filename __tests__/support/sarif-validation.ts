@@ -1,0 +1,83 @@
+// Validates SARIF the way code scanning would: the OASIS 2.1.0 schema (the copy in
+// fixtures/sarif) and the rules GitHub adds to it.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { Log } from 'sarif'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const schema = JSON.parse(
+  readFileSync(path.join(root, 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')
+) as { definitions: { region: { properties: Record<string, unknown>; anyOf?: unknown } } }
+// This copy of the schema nests the region's `anyOf` (startLine, charOffset or byteOffset
+// required) inside `properties`, where it is not a valid schema; ajv refuses it there. Moved back
+// to where the OASIS schema has it, it also checks that every region has a start.
+const region = schema.definitions.region
+if (Array.isArray(region.properties.anyOf)) {
+  region.anyOf = region.properties.anyOf
+  delete region.properties.anyOf
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false })
+// The schema's formats, checked strictly enough to catch an unencoded path or a bad URL.
+ajv.addFormat('uri', (value: string) => {
+  try {
+    return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/[\s<>"{}|\\^`]/.test(value) && !!new URL(value)
+  } catch {
+    return false
+  }
+})
+ajv.addFormat('uri-reference', (value: string) => {
+  try {
+    // eslint-disable-next-line no-control-regex
+    return !/[\s<>"{}|\\^`\u0000-\u001f]/.test(value) && !!new URL(value, 'https://base.example/')
+  } catch {
+    return false
+  }
+})
+ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)))
+const validate = ajv.compile(schema)
+
+/** Where the log breaks the SARIF 2.1.0 schema, as ajv words it; empty when it is valid. */
+export function schemaProblems(log: unknown): string[] {
+  if (validate(log)) return []
+  return (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`)
+}
+
+/** The rules GitHub code scanning adds to the schema (fixtures/sarif/README.md). */
+export function githubProblems(log: Log): string[] {
+  const problems: string[] = []
+  if (log.runs.length > 20) problems.push('more than 20 runs')
+  for (const run of log.runs) {
+    if (!run.automationDetails?.id) problems.push('automationDetails.id missing')
+    if ((run.results?.length ?? 0) > 25_000) problems.push('more than 25,000 results')
+    for (const rule of run.tool.driver.rules ?? []) {
+      if ((rule.shortDescription?.text.length ?? 0) > 1024)
+        problems.push(`${rule.id}: shortDescription > 1024`)
+      if ((rule.fullDescription?.text.length ?? 0) > 1024)
+        problems.push(`${rule.id}: fullDescription > 1024`)
+      if (!rule.help?.text) problems.push(`${rule.id}: help.text missing`)
+      const severity = rule.properties?.['security-severity'] as unknown
+      if (severity !== undefined) {
+        const value = Number(severity)
+        if (
+          typeof severity !== 'string' ||
+          !/^\d{1,2}(\.\d)?$/.test(severity) ||
+          !(value >= 0.1 && value <= 10)
+        ) {
+          problems.push(`${rule.id}: security-severity ${String(severity)}`)
+        }
+        if (!(rule.properties?.tags ?? []).includes('security'))
+          problems.push(`${rule.id}: no security tag`)
+      }
+    }
+    for (const [index, item] of (run.results ?? []).entries()) {
+      const physical = item.locations?.[0]?.physicalLocation
+      if (!physical?.artifactLocation?.uri) problems.push(`result ${index}: no physical location`)
+      if (!physical?.region?.startLine || physical.region.startLine < 1)
+        problems.push(`result ${index}: no start line`)
+    }
+  }
+  return problems
+}
