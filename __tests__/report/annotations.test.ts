@@ -61,7 +61,9 @@ function parseCommand(line: string): {
   return { name, properties, message }
 }
 
-afterEach(() => jest.restoreAllMocks())
+afterEach(() => {
+  jest.restoreAllMocks()
+})
 
 describe('buildAnnotations', () => {
   test('one per failing subscription, error for noncompliant and error, warning for partial', () => {
