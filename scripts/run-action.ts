@@ -26,6 +26,8 @@ export interface ActionRunOptions {
   entryPoint?: string
   /** Keep the workspace after the run (the caller removes it). */
   keepWorkspace?: boolean
+  /** Run in this folder (created, and kept) instead of a new temporary one. */
+  workspace?: string
 }
 
 export interface ActionRun {
@@ -67,7 +69,8 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
-  const workspace = await mkdtemp(path.join(tmpdir(), 'jit-action-workspace-'))
+  const workspace =
+    options.workspace ?? (await mkdtemp(path.join(tmpdir(), 'jit-action-workspace-')))
   const runnerTemp = path.join(workspace, '_temp')
   await mkdir(runnerTemp, { recursive: true })
   const outputFile = path.join(runnerTemp, 'github_output')
@@ -133,6 +136,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     workspace,
     durationMs
   }
-  if (!options.keepWorkspace) await rm(workspace, { recursive: true, force: true })
+  if (!options.keepWorkspace && !options.workspace)
+    await rm(workspace, { recursive: true, force: true })
   return run
 }

@@ -1,0 +1,57 @@
+// `npm run demo`: the committed bundle, run as a GitHub runner runs it (every input with its
+// action.yml default, the runner's files and variables, the OIDC endpoint), against the local
+// Azure stand-in serving a sample estate of a dozen subscriptions that shows every verdict.
+import { mkdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startStandIn } from '../standin/server.ts'
+import { runAction, WORKFLOW_PATH } from './run-action.ts'
+import { SAMPLE_SUBSCRIPTIONS, sampleEstate, sampleWorkflow } from './sample-estate.ts'
+import { renderForTerminal } from './terminal-markdown.ts'
+
+const workspace = fileURLToPath(new URL('../.demo/', import.meta.url))
+await rm(workspace, { recursive: true, force: true })
+await mkdir(workspace, { recursive: true })
+
+const standIn = await startStandIn({ estate: sampleEstate() })
+try {
+  console.log(
+    `Local Azure stand-in on ${standIn.resourceManagerEndpoint}: ${SAMPLE_SUBSCRIPTIONS.length} subscriptions.`
+  )
+  console.log(`Running dist/index.js as a runner would, with ${WORKFLOW_PATH} listing them.\n`)
+  const run = await runAction({
+    standIn,
+    inputs: {
+      subscriptions: SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId).join('\n'),
+      'authority-host': standIn.authorityHost,
+      'resource-manager-endpoint': standIn.resourceManagerEndpoint
+    },
+    workflowContent: sampleWorkflow(SAMPLE_SUBSCRIPTIONS),
+    workspace
+  })
+  const log = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::debug::') && !line.startsWith('::add-mask::'))
+  console.log('--- the step log (workflow commands as the runner receives them) ---')
+  console.log(log.join('\n'))
+  if (run.stderr.trim() !== '') console.log(run.stderr)
+  console.log('--- the job summary ---\n')
+  console.log(renderForTerminal(run.summary))
+  console.log('--- outcome ---')
+  const sarif = run.outputs['sarif-file']
+  console.log(`SARIF: ${sarif ? path.relative(process.cwd(), sarif) : 'not written'}`)
+  console.log(
+    `Job summary (Markdown): ${path.relative(process.cwd(), path.join(workspace, '_temp/step_summary.md'))}`
+  )
+  console.log(
+    `Outputs: compliant=${run.outputs.compliant}, noncompliant-subscriptions=${run.outputs['noncompliant-subscriptions']}`
+  )
+  const failure = /^::error::(\d+ of \d+ .*)$/m.exec(run.stdout)?.[1]
+  console.log(
+    run.exitCode === 0
+      ? 'The step would pass (exit code 0).'
+      : `The step would fail (exit code ${run.exitCode}): ${failure ?? 'see the log above'}.`
+  )
+} finally {
+  await standIn.close()
+}
