@@ -41,6 +41,8 @@ export async function generateCertificates(): Promise<Certificates> {
         'keyUsage = critical, digitalSignature',
         'extendedKeyUsage = serverAuth',
         'subjectAltName = IP:127.0.0.1, DNS:localhost',
+        'subjectKeyIdentifier = hash',
+        'authorityKeyIdentifier = keyid',
         ''
       ].join('\n')
     )

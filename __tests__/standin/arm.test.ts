@@ -28,7 +28,8 @@ import {
   policyClientFor,
   SUB,
   TENANT,
-  useRunnerEnvironment
+  useRunnerEnvironment,
+  clearRunnerEnvironment
 } from './helpers.ts'
 
 let standIn: StandIn
@@ -45,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   untrust()
+  clearRunnerEnvironment()
   await standIn.close()
 })
 

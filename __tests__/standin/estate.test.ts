@@ -1,7 +1,7 @@
 // The estate format (validation, helpers), an estate at scale, and the stand-in as a child
 // process (standin/cli.ts) with its request log.
 
-import { describe, expect, test } from '@jest/globals'
+import { afterAll, describe, expect, test } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -24,6 +24,7 @@ import { trustStandIn } from '../../standin/trust.ts'
 import {
   armRequests,
   baseEstate,
+  clearRunnerEnvironment,
   CLIENT,
   credentialFor,
   policyClientFor,
@@ -33,6 +34,8 @@ import {
 } from './helpers.ts'
 
 const root = new URL('../../', import.meta.url)
+
+afterAll(clearRunnerEnvironment)
 
 describe('estate validation', () => {
   test('the test estate is valid', () => {

@@ -19,7 +19,8 @@ import {
   OTHER_SUB,
   policyClientFor,
   SUB,
-  useRunnerEnvironment
+  useRunnerEnvironment,
+  clearRunnerEnvironment
 } from './helpers.ts'
 
 let standIn: StandIn
@@ -58,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   untrust()
+  clearRunnerEnvironment()
   await standIn.close()
 })
 

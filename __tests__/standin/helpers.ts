@@ -97,11 +97,19 @@ export function baseEstate(extra: Partial<Estate> = {}): Estate {
   }
 }
 
-/** Sets the runner's OIDC variables for this stand-in (getIDToken reads them on each call). */
+/** Sets the runner's variables for this stand-in (getIDToken reads them on each call). */
 export function useRunnerEnvironment(standIn: StandIn): void {
+  clearRunnerEnvironment()
+  Object.assign(process.env, standIn.runnerEnvironment())
+}
+
+/** Removes the variables runnerEnvironment() gives. */
+export function clearRunnerEnvironment(): void {
   delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
   delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-  Object.assign(process.env, standIn.runnerEnvironment())
+  delete process.env.NODE_EXTRA_CA_CERTS
+  delete process.env.AZURE_CLIENT_ID
+  delete process.env.AZURE_TENANT_ID
 }
 
 /** @actions/core's getIDToken, with its ::debug:: and ::add-mask:: lines kept off the output. */

@@ -13,7 +13,14 @@ import { decodeJwt } from '../../standin/identity.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
-import { baseEstate, CLIENT, credentialFor, TENANT, useRunnerEnvironment } from './helpers.ts'
+import {
+  baseEstate,
+  clearRunnerEnvironment,
+  CLIENT,
+  credentialFor,
+  TENANT,
+  useRunnerEnvironment
+} from './helpers.ts'
 import type { Estate } from '../../standin/estate.ts'
 import { guid } from '../../standin/estate.ts'
 
@@ -33,10 +40,7 @@ afterEach(async () => {
   }
 })
 
-afterAll(() => {
-  delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
-  delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-})
+afterAll(clearRunnerEnvironment)
 
 const http = createDefaultHttpClient()
 
