@@ -1,7 +1,7 @@
 // The only code that talks to GitHub's OIDC endpoint and to Entra ID: it exchanges the runner's
 // OIDC token for an Azure Resource Manager access token and explains the refusals people hit.
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
-import type { TokenCredential } from '@azure/identity'
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 
 export interface SignInOptions {
   tenantId: string
@@ -113,12 +113,53 @@ export function oidcAssertion(
   }
 }
 
+// Renew an access token this long before it expires, so no request carries a token that lapses
+// in flight.
+const ACCESS_TOKEN_RENEWAL_MARGIN_MS = 5 * 60_000
+
+export interface SharedTokenCredential extends TokenCredential {
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>
+}
+
+/**
+ * One access token per scope for the whole run, renewed shortly before it expires, shared by
+ * every policy client: each client's pipeline would otherwise ask Entra ID for its own.
+ */
+export function sharedTokenCredential(
+  inner: TokenCredential,
+  now: () => number = Date.now
+): SharedTokenCredential {
+  const tokens = new Map<string, Promise<AccessToken>>()
+  const settled = new Map<string, AccessToken>()
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+      const key = [scopes].flat().join(' ')
+      const current = settled.get(key)
+      if (current && current.expiresOnTimestamp - ACCESS_TOKEN_RENEWAL_MARGIN_MS > now()) {
+        return Promise.resolve(current)
+      }
+      let pending = tokens.get(key)
+      if (!pending) {
+        pending = inner.getToken(scopes, options).then((token) => {
+          if (!token) throw new Error('Entra ID returned no access token')
+          settled.set(key, token)
+          return token
+        })
+        const forget = () => tokens.delete(key)
+        pending.then(forget, forget)
+        tokens.set(key, pending)
+      }
+      return pending
+    }
+  }
+}
+
 /** Signs in once for the run and proves it by getting a Resource Manager token. */
 export async function signIn(options: SignInOptions): Promise<SignedIn> {
   if (!options.oidcAvailable) throw new SignInError(noOidcTokenMessage())
   const assertion = oidcAssertion(options.getIdToken, options.audience)
   const authority = new URL(options.authorityHost)
-  const credential = new ClientAssertionCredential(
+  const assertionCredential = new ClientAssertionCredential(
     options.tenantId,
     options.clientId,
     assertion.getAssertion,
@@ -127,6 +168,7 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
       disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(authority.hostname.toLowerCase())
     }
   )
+  const credential = sharedTokenCredential(assertionCredential)
   const scope = `${options.resourceManagerEndpoint}/.default`
   let accessToken: string
   try {
