@@ -85,7 +85,7 @@ describe('findSubscriptionLine', () => {
     expect(findSubscriptionLine(WORKFLOW_CONTENT, SUB2)).toBe(LINES.sub2)
     expect(findSubscriptionLine(WORKFLOW_CONTENT, SUB3)).toBe(LINES.sub3)
     expect(findSubscriptionLine(WORKFLOW_CONTENT, SUBA)).toBe(LINES.subA)
-    expect(findSubscriptionLine(WORKFLOW_CONTENT, SUB1.toUpperCase())).toBe(LINES.sub1)
+    expect(findSubscriptionLine(WORKFLOW_CONTENT, SUBA.toUpperCase())).toBe(LINES.subA)
   })
 
   test('prefers a line where the id is not commented out', () => {

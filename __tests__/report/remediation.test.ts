@@ -368,7 +368,7 @@ describe('coverage', () => {
     expect(step.portalPath.slice(-3)).toEqual(['Edit assignment', 'Basics', 'Exclusions'])
     const calls = runWithFakeAz(step.command as string, {
       'notScopes.json': [
-        `/subscriptions/${SUB2.toUpperCase()}`,
+        `/SUBSCRIPTIONS/${SUB2}`,
         `/subscriptions/${SUB2}/resourceGroups/rg-vms`,
         `/subscriptions/${SUB2}0`,
         '/subscriptions/other/resourceGroups/rg'

@@ -212,7 +212,7 @@ describe('buildSarif', () => {
       return print
     })
     expect(new Set(prints).size).toBe(prints.length)
-    expect(subscriptionFingerprint(SUB2.toUpperCase())).toBe(subscriptionFingerprint(SUB2))
+    expect(subscriptionFingerprint(SUBA.toUpperCase())).toBe(subscriptionFingerprint(SUBA))
   })
 
   test('automationDetails.id: a category per workflow file and job, empty run id', () => {
