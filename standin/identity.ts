@@ -41,6 +41,11 @@ export class Identity {
   /** Access tokens issued so far. */
   tokensIssued = 0
 
+  /** Every GitHub OIDC token and Entra access token issued, so tests can look for leaks. */
+  secretsIssued(): string[] {
+    return [...this.assertions.keys(), ...this.accessTokens.keys()]
+  }
+
   constructor(estate: Estate, urls: IdentityUrls) {
     this.estate = estate
     this.urls = urls

@@ -64,6 +64,8 @@ export interface StandIn {
   setTenantFaults(faults: Fault[]): void
   /** Access tokens Entra ID has issued so far. */
   tokensIssued(): number
+  /** Every GitHub OIDC token and Entra access token issued so far (secrets to look for in output). */
+  secretsIssued(): string[]
   /** Closes the servers, destroys open (hanging) connections, removes the temporary files. */
   close(): Promise<void>
 }
@@ -212,6 +214,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     setFaults: (subscriptionId, faults) => arm.setFaults(subscriptionId, faults),
     setTenantFaults: (faults) => arm.setTenantFaults(faults),
     tokensIssued: () => identity.tokensIssued,
+    secretsIssued: () => identity.secretsIssued(),
     close() {
       closed ??= (async () => {
         closing = true

@@ -1,5 +1,6 @@
 // Turns what went wrong talking to Resource Manager into one sentence that says what to do.
 import { isRestError } from '@azure/core-rest-pipeline'
+import { AuthenticationError } from '@azure/identity'
 import { RequestGaveUpError } from './limits.ts'
 
 /** An error answer from Resource Manager, with ARM's error code when it gave one. */
@@ -82,6 +83,24 @@ export function failureDetail(error: unknown): string {
   return `${failure.status ?? 'no answer'}${failure.code ? ` ${failure.code}` : ''}: ${firstSentence(failure.message)}`
 }
 
+// The credential fails with AuthenticationError, AuthenticationRequiredError or an MSAL error
+// whose message carries Entra's AADSTS code; all mean no access token, not an ARM answer.
+function isEntraFailure(error: unknown): boolean {
+  if (error instanceof AuthenticationError) return true
+  return (
+    error instanceof Error &&
+    (/^(Authentication|CredentialUnavailable)/.test(error.name) || /AADSTS\d+/.test(error.message))
+  )
+}
+
+function entraDescription(error: unknown): string {
+  if (error instanceof AuthenticationError) {
+    return error.errorResponse.errorDescription || error.errorResponse.error
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return /AADSTS\d+:[^.]*\./.exec(message)?.[0] ?? message
+}
+
 /** One sentence for the `error` verdict of a subscription that could not be read. */
 export function describeFailure(error: unknown, context: FailureContext): string {
   const scope = context.scope ?? `/subscriptions/${context.subscriptionId}`
@@ -90,6 +109,9 @@ export function describeFailure(error: unknown, context: FailureContext): string
       return `Could not read ${context.what} of ${scope}: the run reached its deadline first; re-run the check, or split the subscriptions over several steps.`
     }
     return `Could not read ${context.what} of ${scope}: ${error.message}; re-run the check later.`
+  }
+  if (isEntraFailure(error)) {
+    return `Could not read ${context.what} of ${scope}: Entra ID refused a new access token during the run (${firstSentence(entraDescription(error))}); re-run the check.`
   }
   if (error instanceof PagingLoopError) {
     return `Could not read ${context.what} of ${scope}: ${error.message}; re-run the check later, and report it to Azure support if it persists.`
