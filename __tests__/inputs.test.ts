@@ -103,6 +103,25 @@ describe('readSettings', () => {
     })
   })
 
+  test('an environment of another name is accepted with both endpoints given', () => {
+    const { cloud } = settingsFrom({
+      environment: 'AzureStackHub',
+      'authority-host': 'https://login.contoso.local',
+      'resource-manager-endpoint': 'https://management.contoso.local'
+    })
+    expect(cloud).toEqual({
+      name: 'AzureStackHub',
+      authorityHost: 'https://login.contoso.local',
+      resourceManagerEndpoint: 'https://management.contoso.local'
+    })
+    expect(
+      problemsFrom({
+        environment: 'AzureStackHub',
+        'authority-host': 'https://login.contoso.local'
+      })
+    ).toEqual([expect.stringMatching(/"AzureStackHub" is not a known cloud/)])
+  })
+
   test('reads fail-on, none, sarif-file, job-summary and max-concurrency', () => {
     const settings = settingsFrom({
       'fail-on': 'Partial\nnoncompliant',

@@ -127,17 +127,19 @@ export function readSettings(
   const namedCloud = CLOUDS.find(
     (cloud) => cloud.name.toLowerCase() === environmentName.toLowerCase()
   )
-  if (!namedCloud) {
-    problems.push(
-      `\`environment\` ${quote(environmentName)} is not a known cloud; use one of ${CLOUDS.map((cloud) => cloud.name).join(', ')}, or set \`authority-host\` and \`resource-manager-endpoint\`.`
-    )
-  }
   const authorityHost = readEndpoint('authority-host', input('authority-host'), problems)
   const resourceManagerEndpoint = readEndpoint(
     'resource-manager-endpoint',
     input('resource-manager-endpoint'),
     problems
   )
+  // With both endpoints given, the environment is only a name for the log.
+  const explicitEndpoints = authorityHost !== undefined && resourceManagerEndpoint !== undefined
+  if (!namedCloud && !explicitEndpoints) {
+    problems.push(
+      `\`environment\` ${quote(environmentName)} is not a known cloud; use one of ${CLOUDS.map((cloud) => cloud.name).join(', ')}, or set \`authority-host\` and \`resource-manager-endpoint\`.`
+    )
+  }
   const cloud: Cloud = {
     name: namedCloud?.name ?? environmentName,
     authorityHost: authorityHost ?? namedCloud?.authorityHost ?? '',
