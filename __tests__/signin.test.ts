@@ -1,5 +1,5 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import { decodeTokenClaims, oidcAssertion } from '../src/signin.ts'
+import { decodeTokenClaims, oidcAssertion, sharedTokenCredential } from '../src/signin.ts'
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -58,5 +58,48 @@ describe('oidcAssertion', () => {
     await expect(assertion.getAssertion()).resolves.toMatch(/\./)
     expect(assertion.lastError()).toBeUndefined()
     expect(getIdToken).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('sharedTokenCredential', () => {
+  test('one token per scope until shortly before it expires, each new one handed to onToken', async () => {
+    let now = 1_000_000
+    let issued = 0
+    const inner = {
+      getToken: jest.fn(async () => ({
+        token: `token-${++issued}`,
+        expiresOnTimestamp: now + 10 * 60_000
+      }))
+    }
+    const seen: string[] = []
+    const credential = sharedTokenCredential(
+      inner,
+      (token) => seen.push(token.token),
+      () => now
+    )
+    const tokens = await Promise.all([
+      credential.getToken('scope/.default'),
+      credential.getToken('scope/.default')
+    ])
+    expect(tokens.map((token) => token.token)).toEqual(['token-1', 'token-1'])
+    now += 4 * 60_000
+    expect((await credential.getToken('scope/.default')).token).toBe('token-1')
+    // Within five minutes of expiry it is renewed.
+    now += 2 * 60_000
+    expect((await credential.getToken('scope/.default')).token).toBe('token-2')
+    expect(inner.getToken).toHaveBeenCalledTimes(2)
+    expect(seen).toEqual(['token-1', 'token-2'])
+  })
+
+  test('a failure is not cached', async () => {
+    const inner = {
+      getToken: jest
+        .fn<() => Promise<{ token: string; expiresOnTimestamp: number } | null>>()
+        .mockRejectedValueOnce(new Error('AADSTS50000: down'))
+        .mockResolvedValueOnce({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 })
+    }
+    const credential = sharedTokenCredential(inner, () => undefined)
+    await expect(credential.getToken('s')).rejects.toThrow('AADSTS50000')
+    await expect(credential.getToken('s')).resolves.toMatchObject({ token: 't' })
   })
 })

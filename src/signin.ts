@@ -127,6 +127,7 @@ export interface SharedTokenCredential extends TokenCredential {
  */
 export function sharedTokenCredential(
   inner: TokenCredential,
+  onToken: (token: AccessToken) => void,
   now: () => number = Date.now
 ): SharedTokenCredential {
   const tokens = new Map<string, Promise<AccessToken>>()
@@ -142,6 +143,7 @@ export function sharedTokenCredential(
       if (!pending) {
         pending = inner.getToken(scopes, options).then((token) => {
           if (!token) throw new Error('Entra ID returned no access token')
+          onToken(token)
           settled.set(key, token)
           return token
         })
@@ -168,15 +170,16 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
       disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(authority.hostname.toLowerCase())
     }
   )
-  const credential = sharedTokenCredential(assertionCredential)
+  // Every token, the first and those renewed during a long run, is masked in the job log.
+  const credential = sharedTokenCredential(assertionCredential, (token) =>
+    options.setSecret(token.token)
+  )
   const scope = `${options.resourceManagerEndpoint}/.default`
-  let accessToken: string
   try {
-    accessToken = (await credential.getToken(scope)).token
+    await credential.getToken(scope)
   } catch (error) {
     throw explainSignInFailure(error, assertion, options)
   }
-  options.setSecret(accessToken)
   return { credential, scope }
 }
 
