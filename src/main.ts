@@ -80,7 +80,7 @@ async function check(settings: Settings): Promise<SubscriptionResult[]> {
     const result =
       'snapshot' in entry
         ? evaluateSubscription(entry.snapshot)
-        : collectionErrorResult(entry.subscriptionId, entry.failure)
+        : collectionErrorResult(entry.subscriptionId, entry.failure, entry.cause)
     core.info(
       `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
     )

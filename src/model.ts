@@ -138,6 +138,21 @@ export interface AssignmentEvidence {
   notes: string[]
 }
 
+/** What kept a subscription from being decided: the thing an `error` verdict asks to fix. */
+export type ErrorCause =
+  /** 403: the identity may not read the subscription's policy. */
+  | 'access-denied'
+  /** 404: the subscription does not exist, or the identity cannot see it. */
+  | 'not-found'
+  /** 401: Resource Manager refused the token (a subscription of another tenant). */
+  | 'wrong-tenant'
+  /** Throttling, 5xx answers, time-outs, resets, malformed answers, the run's deadline. */
+  | 'transient'
+  /** An initiative the assignments name could not be read. */
+  | 'unreadable-initiative'
+  /** A notScope names a management group whose members could not be read. */
+  | 'unknown-ancestry'
+
 export interface SubscriptionResult {
   subscriptionId: string
   verdict: Verdict
@@ -146,4 +161,6 @@ export interface SubscriptionResult {
   /** The effect in force over the subscription, or null when nothing runs the JIT definition. */
   effectiveEffect: string | null
   assignments: AssignmentEvidence[]
+  /** Present on `error` verdicts only. */
+  errorCause?: ErrorCause
 }

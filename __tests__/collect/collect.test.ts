@@ -51,6 +51,11 @@ function failureOf(collected: Collected): string {
   return collected.failure
 }
 
+function causeOf(collected: Collected): string {
+  if (!('cause' in collected)) throw new Error('expected a failure')
+  return collected.cause
+}
+
 describe('collectSubscriptions against the stand-in', () => {
   test('20 subscriptions: one OIDC request, one token, two ARM requests each plus the shared definitions', async () => {
     await withStandIn(estateOf(20), async (standIn) => {
@@ -244,7 +249,7 @@ describe('collectSubscriptions against the stand-in', () => {
       expect(snapshot.managementGroupAncestry).toBeUndefined()
       expect(snapshot.managementGroupAncestryError).toMatch(/403 AuthorizationFailed/)
       expect(snapshot.managementGroupAncestryError).toMatch(
-        /descendants of \/providers\/Microsoft.Management\/managementGroups\/sandbox .*Management Group Reader role/
+        /descendants of \/providers\/Microsoft.Management\/managementGroups\/sandbox .*the Reader role there includes it/
       )
     })
   })
@@ -274,11 +279,12 @@ describe('faults', () => {
       expect(snapshotOf(collected[0]!).assignments).toHaveLength(1)
       expect(snapshotOf(collected[2]!).assignments).toHaveLength(1)
       const failure = failureOf(collected[1]!)
+      expect(causeOf(collected[1]!)).toBe('access-denied')
       expect(failure).toMatch(/^The identity c0ffee00-0000-4000-8000-000000000001 may not read/)
       expect(failure).toMatch(/403 AuthorizationFailed/)
       expect(failure).toMatch(/Reader role on the subscription/)
       expect(failure).toMatch(
-        /policyAssignments\/read, policyExemptions\/read and policySetDefinitions\/read/
+        /policyAssignments\/read, policyExemptions\/read, policySetDefinitions\/read and policyDefinitions\/read/
       )
     })
   })
@@ -287,6 +293,7 @@ describe('faults', () => {
     await withStandIn(estateOf(1), async (standIn) => {
       const missing = subscriptionId(99)
       const [collected] = await collectFrom(standIn, [missing])
+      expect(causeOf(collected!)).toBe('not-found')
       expect(failureOf(collected!)).toMatch(
         new RegExp(`^Subscription ${missing} was not found, or is not visible to the identity`)
       )
@@ -318,6 +325,7 @@ describe('faults', () => {
       const [recovered, throttled] = await collectFrom(standIn, [1, 2].map(subscriptionId))
       expect(snapshotOf(recovered!).exemptions).toEqual([])
       expect(failureOf(throttled!)).toMatch(/kept throttling .* lower `max-concurrency`/)
+      expect(causeOf(throttled!)).toBe('transient')
     })
   })
 

@@ -131,6 +131,9 @@ describe('a mixed estate', () => {
     for (const id of SAMPLE_IDS) expect(run.summary).toContain(id)
     expect(run.summary).toMatch(/\| *Subscription *\| *Verdict/)
     expect(run.summary).toMatch(/az policy assignment/)
+    // An unreadable initiative asks for read access, not for a subscription id that is fine.
+    expect(run.summary).not.toMatch(/subscription was not found/)
+    expect(run.summary).toMatch(/az role assignment create --assignee '[0-9a-f-]{36}' --role 'Reader'/)
   })
 
   test('writes schema-valid SARIF with one located result per subscription not compliant', () => {

@@ -141,6 +141,7 @@ describe('notScopes that name a management group', () => {
       managementGroupAncestryError: 'AuthorizationFailed'
     })
     expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('unknown-ancestry')
     expect(result.effectiveEffect).toBe('AuditIfNotExists')
     expect(result.assignments[0]).toMatchObject({ coverage: 'unknown' })
     expect(result.reason).toContain(
@@ -148,13 +149,14 @@ describe('notScopes that name a management group', () => {
     )
     expect(result.reason).toContain('could not be read (AuthorizationFailed)')
     expect(result.reason).toContain(
-      'Management Group Reader role (Microsoft.Management/managementGroups/read)'
+      'Microsoft.Management/managementGroups/descendants/read (in the Reader role) on the excluded management group'
     )
   })
 
   test('without an ancestry error the reason still says the ancestry could not be read', () => {
     const result = evaluate([atGroup({ notScopes: [groupId('sandbox')] })])
     expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('unknown-ancestry')
     expect(result.reason).toContain(
       `the management-group ancestry of ${SUBSCRIPTION_SCOPE} could not be read to tell`
     )

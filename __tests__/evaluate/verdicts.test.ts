@@ -160,6 +160,7 @@ describe('a set definition that could not be read', () => {
       snapshot([unreadable], [], { unreadableSetDefinitions: { [key]: '403 AuthorizationFailed' } })
     )
     expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('unreadable-initiative')
     expect(result.effectiveEffect).toBeNull()
     expect(result.assignments).toEqual([])
     expect(result.reason).toBe(
@@ -176,6 +177,7 @@ describe('a set definition that could not be read', () => {
     }
     const result = evaluateSubscription(snapshot([unreadable, second]))
     expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('unreadable-initiative')
     expect(result.reason).toContain(
       `initiative ${unreadable.policyDefinitionId}, assigned by 'Custom baseline' at ${groupId('corp')}, and initiative ${setId('missing-builtin')}, assigned by 'second'`
     )
@@ -189,6 +191,7 @@ describe('a set definition that could not be read', () => {
     })
     const result = evaluateSubscription(snapshot([partly, unreadable]))
     expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('unreadable-initiative')
     expect(result.effectiveEffect).toBe('AuditIfNotExists')
     expect(result.assignments).toHaveLength(1)
   })
@@ -255,12 +258,13 @@ test('the same snapshot gives the same result', () => {
 describe('collectionErrorResult', () => {
   test('is an error carrying the collector message as the reason', () => {
     const message = `Access to ${SUBSCRIPTION_SCOPE} was denied (403); grant the identity Reader on it.`
-    expect(collectionErrorResult(SUBSCRIPTION, message)).toEqual({
+    expect(collectionErrorResult(SUBSCRIPTION, message, 'access-denied')).toEqual({
       subscriptionId: SUBSCRIPTION,
       verdict: 'error',
       reason: message,
       effectiveEffect: null,
-      assignments: []
+      assignments: [],
+      errorCause: 'access-denied'
     })
   })
 })

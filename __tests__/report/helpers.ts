@@ -105,7 +105,8 @@ export function result(
     error: {
       reason: `The identity ${CLIENT_ID} may not read the policy assignments of /subscriptions/${subscriptionId} (403 AuthorizationFailed: no access); give it the Reader role.`,
       effectiveEffect: null,
-      assignments: []
+      assignments: [],
+      errorCause: 'access-denied'
     }
   }
   return { subscriptionId, verdict, ...base[verdict], ...overrides }

@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { SubscriptionResult } from '../../src/model.ts'
 import {
   MAX_STEPS_PER_SUBSCRIPTION,
-  classifyError,
+  errorRemediationKind,
   remediationFor,
   splitPolicyResourceId,
   type RemediationStep
@@ -387,7 +387,10 @@ describe('coverage', () => {
       result(SUB2, 'noncompliant', { assignments: [evidence({ coverage: 'unknown' })] })
     )
     expect(step.kind).toBe('grant-management-group-reader')
-    expect(step.command).toContain("--role 'Management Group Reader'")
+    expect(step.command).toContain("--role 'Reader'")
+    expect(step.command).toContain(
+      '/providers/Microsoft.Management/managementGroups/<management-group-id>'
+    )
   })
 })
 
@@ -425,24 +428,17 @@ describe('subscriptions that could not be checked', () => {
   })
 
   test.each([
-    [
-      'Resource Manager refused the access token for /subscriptions/x (401 InvalidAuthenticationToken: bad)',
-      'check-tenant'
-    ],
-    [
-      'Subscription x was not found, or is not visible (404 SubscriptionNotFound: gone)',
-      'check-subscription'
-    ],
-    ['Resource Manager kept throttling the requests for x (429 TooManyRequests: slow)', 'retry'],
-    ['Resource Manager failed while reading x (503 ServiceUnavailable: down)', 'retry'],
-    ["Resource Manager's answer was malformed (200 MalformedResponse: x)", 'retry'],
-    [
-      'The management group ancestry of x could not be read (403 AuthorizationFailed: no)',
-      'grant-management-group-reader'
-    ],
-    ['Something else entirely', 'investigate']
-  ])('%s -> %s', (reason, kind) => {
-    expect(classifyError(reason)).toBe(kind)
+    ['wrong-tenant', 'check-tenant'],
+    ['not-found', 'check-subscription'],
+    ['transient', 'retry'],
+    ['access-denied', 'grant-reader'],
+    ['unreadable-initiative', 'grant-reader'],
+    ['unknown-ancestry', 'grant-management-group-reader'],
+    [undefined, 'investigate']
+  ] as const)('an error caused by %s -> %s', (cause, kind) => {
+    expect(errorRemediationKind(cause)).toBe(kind)
+    const remediation = remediationFor(result(SUB2, 'error', { errorCause: cause }))
+    expect(remediation.steps[0]?.kind).toBe(kind)
   })
 })
 

@@ -4,11 +4,12 @@
 import type { PolicyClient } from '@azure/arm-policy'
 import {
   JIT_POLICY_DEFINITION_NAME,
+  type ErrorCause,
   type PolicyAssignment,
   type PolicySetDefinition,
   type SubscriptionSnapshot
 } from '../model.ts'
-import { describeFailure, failureDetail } from './errors.ts'
+import { describeFailure, failureCause, failureDetail } from './errors.ts'
 import { mapAssignment, mapExemption, mapPolicyDefinition, mapSetDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
 
@@ -18,7 +19,7 @@ export const MANAGEMENT_GROUPS_API_VERSION = '2023-04-01'
 
 export type Collected =
   | { subscriptionId: string; snapshot: SubscriptionSnapshot }
-  | { subscriptionId: string; failure: string }
+  | { subscriptionId: string; failure: string; cause: ErrorCause }
 
 export interface CollectOptions {
   clientId: string
@@ -88,7 +89,8 @@ export async function collectSubscriptions(
     } catch (error) {
       return {
         subscriptionId,
-        failure: describeFailure(error, { subscriptionId, clientId: options.clientId, what })
+        failure: describeFailure(error, { subscriptionId, clientId: options.clientId, what }),
+        cause: failureCause(error)
       }
     }
   }
@@ -148,7 +150,7 @@ export async function collectSubscriptions(
           clientId: options.clientId,
           what: 'the descendants',
           scope: `/providers/Microsoft.Management/managementGroups/${group}`
-        })} Reading them needs Microsoft.Management/managementGroups/descendants/read there (the Management Group Reader role).`
+        })} Reading them needs Microsoft.Management/managementGroups/descendants/read on that group (the Reader role there includes it; Management Group Reader does not).`
         return
       }
       const chain = chainUp(parents, `/subscriptions/${snapshot.subscriptionId}`)

@@ -1,6 +1,7 @@
 // Turns what went wrong talking to Resource Manager into one sentence that says what to do.
 import { isRestError } from '@azure/core-rest-pipeline'
 import { AuthenticationError } from '@azure/identity'
+import type { ErrorCause } from '../model.ts'
 import { RequestGaveUpError } from './limits.ts'
 
 /** An error answer from Resource Manager, with ARM's error code when it gave one. */
@@ -76,6 +77,22 @@ function firstSentence(message: string): string {
   return line.trim().slice(0, 300)
 }
 
+/** What the reader of an `error` verdict has to fix, from what went wrong. */
+export function failureCause(error: unknown): ErrorCause {
+  if (error instanceof RequestGaveUpError || error instanceof PagingLoopError) return 'transient'
+  if (isEntraFailure(error)) return 'transient'
+  switch (failureOf(error).status) {
+    case 401:
+      return 'wrong-tenant'
+    case 403:
+      return 'access-denied'
+    case 404:
+      return 'not-found'
+    default:
+      return 'transient'
+  }
+}
+
 /** What went wrong, in a few words, e.g. `404 PolicySetDefinitionNotFound: The policy set ...`. */
 export function failureDetail(error: unknown): string {
   if (error instanceof RequestGaveUpError || error instanceof PagingLoopError) return error.message
@@ -123,7 +140,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
       return `Resource Manager refused the access token for ${scope} ${detail}; check that \`tenant-id\` is the tenant of the subscription.`
     case 403:
       return context.scope === undefined
-        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least Microsoft.Authorization/policyAssignments/read, policyExemptions/read and policySetDefinitions/read.`
+        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least Microsoft.Authorization/policyAssignments/read, policyExemptions/read, policySetDefinitions/read and policyDefinitions/read.`
         : `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}.`
     case 404:
       return context.scope === undefined

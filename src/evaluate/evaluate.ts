@@ -1,6 +1,6 @@
 // The rule of DESIGN.md ("The rule, per subscription S") as a pure function: a snapshot of what
 // applies to one subscription in, its verdict with evidence out. No I/O, no clock, no Azure.
-import type { SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
+import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
 import { managementGroupName, normalizeId, subscriptionScope } from './ids.ts'
 import { evaluateReference } from './reference-evaluation.ts'
 import type { MissingSet } from './reasons.ts'
@@ -26,13 +26,18 @@ export function evaluateSubscription(snapshot: SubscriptionSnapshot): Subscripti
 }
 
 /** The verdict for a subscription the collector could not read; `message` says what to do. */
-export function collectionErrorResult(subscriptionId: string, message: string): SubscriptionResult {
+export function collectionErrorResult(
+  subscriptionId: string,
+  message: string,
+  cause: ErrorCause
+): SubscriptionResult {
   return {
     subscriptionId,
     verdict: 'error',
     reason: message,
     effectiveEffect: null,
-    assignments: []
+    assignments: [],
+    errorCause: cause
   }
 }
 

@@ -5,7 +5,7 @@ import { isInside, managementGroupName, normalizeId } from './ids.ts'
 import type { Limit, SubscriptionContext } from './types.ts'
 
 const ANCESTRY_PERMISSION =
-  "grant the action's identity the Management Group Reader role (Microsoft.Management/managementGroups/read) at the tenant root management group so the check can read the subscription's management-group ancestry"
+  "grant the action's identity Microsoft.Management/managementGroups/descendants/read (in the Reader role) on the excluded management group so the check can tell whether the subscription is below it"
 
 export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionContext): Limit[] {
   const limits = assignment.notScopes.flatMap((notScope) => notScopeLimit(notScope, context))

@@ -1,5 +1,5 @@
 // From every evaluated JIT reference to the subscription's verdict, deciding reference first.
-import type { SubscriptionResult, Verdict } from '../model.ts'
+import type { ErrorCause, SubscriptionResult, Verdict } from '../model.ts'
 import { audits } from './effect-values.ts'
 import {
   compliantReason,
@@ -49,17 +49,25 @@ function verdictAndReason(
   decided: Evaluated | undefined,
   missing: readonly MissingSet[],
   subscription: string
-): { verdict: Verdict; reason: string } {
+): { verdict: Verdict; reason: string; errorCause?: ErrorCause } {
   if (decided !== undefined && standing(decided) === 'audits') {
     return { verdict: 'compliant', reason: compliantReason(decided, subscription) }
   }
   if (missing.length > 0)
-    return { verdict: 'error', reason: missingSetReason(missing, subscription) }
+    return {
+      verdict: 'error',
+      reason: missingSetReason(missing, subscription),
+      errorCause: 'unreadable-initiative'
+    }
   if (decided === undefined)
     return { verdict: 'noncompliant', reason: nothingRunsReason(subscription) }
   switch (standing(decided)) {
     case 'undecided':
-      return { verdict: 'error', reason: undecidedReason(decided, subscription) }
+      return {
+        verdict: 'error',
+        reason: undecidedReason(decided, subscription),
+        errorCause: 'unknown-ancestry'
+      }
     case 'audits-part':
       return { verdict: 'partial', reason: partialReason(decided, subscription) }
     default:

@@ -23,6 +23,7 @@
 import {
   JIT_POLICY_DEFINITION_NAME,
   type AssignmentEvidence,
+  type ErrorCause,
   type SubscriptionResult
 } from '../model.ts'
 import { shellQuote, unsafeCommandValue } from './shell.ts'
@@ -429,7 +430,9 @@ function grantRoleStep(
   const clientId = options.clientId && GUID.test(options.clientId) ? options.clientId : null
   const assignee = clientId ?? '<client-id>'
   const forSubscription = kind === 'grant-reader'
-  const role = forSubscription ? 'Reader' : 'Management Group Reader'
+  // Reading which subscriptions sit below a management group takes managementGroups/descendants/
+  // read there: Reader has it, Management Group Reader does not.
+  const role = 'Reader'
   const scope = forSubscription
     ? `/subscriptions/${subscriptionId}`
     : '/providers/Microsoft.Management/managementGroups/<management-group-id>'
@@ -438,13 +441,13 @@ function grantRoleStep(
     clientId ? null : '<client-id> with the application (client) id of the action',
     forSubscription
       ? null
-      : '<management-group-id> with the management group above the subscription'
+      : '<management-group-id> with the management group that the assignment excludes in its notScopes'
   ].filter((text): text is string => text !== null)
   return {
     kind,
     title: forSubscription
       ? "Give the action's identity the Reader role on the subscription"
-      : "Give the action's identity read access to the management groups above the subscription",
+      : "Give the action's identity read access to the excluded management group",
     target: null,
     portalPath: forSubscription
       ? [
@@ -464,7 +467,7 @@ function grantRoleStep(
     details: [
       forSubscription
         ? 'Reader lets it read the policy assignments, exemptions and initiatives that apply. If an initiative is defined at a management group, give the same role there too.'
-        : 'An assignment excludes a management group, and the check must read which management groups hold the subscription to know whether that exclusion covers it.'
+        : 'An assignment excludes a management group, and the check must read which subscriptions sit below that group (Microsoft.Management/managementGroups/descendants/read, part of Reader) to know whether the exclusion covers this one.'
     ],
     command: problem
       ? null
@@ -507,34 +510,18 @@ function plainStep(
   }
 }
 
-/** Reads what an `error` verdict's reason says went wrong (status codes as the collector writes
- * them, "(403 AuthorizationFailed: ...)", and key words). */
-export function classifyError(reason: string): RemediationKind {
-  const status = /\((\d{3})\b/.exec(reason)?.[1]
-  if (
-    /management.?group/i.test(reason) &&
-    (status === '403' || /ancestry|may not read|not authori[sz]ed|forbidden/i.test(reason))
-  ) {
-    return 'grant-management-group-reader'
-  }
-  if (
-    status === '403' ||
-    /AuthorizationFailed|may not read|not authori[sz]ed|forbidden|permission/i.test(reason)
-  ) {
-    return 'grant-reader'
-  }
-  if (status === '401' || /refused the access token|InvalidAuthenticationToken/i.test(reason))
-    return 'check-tenant'
-  if (status === '404' || /not found|SubscriptionNotFound/i.test(reason))
-    return 'check-subscription'
-  if (
-    status === '429' ||
-    (status !== undefined && status.startsWith('5')) ||
-    /throttl|deadline|timed? ?out|malformed|re-run|paging did not end/i.test(reason)
-  ) {
-    return 'retry'
-  }
-  return 'investigate'
+const KIND_OF_CAUSE: Readonly<Record<ErrorCause, RemediationKind>> = {
+  'access-denied': 'grant-reader',
+  'unreadable-initiative': 'grant-reader',
+  'unknown-ancestry': 'grant-management-group-reader',
+  'not-found': 'check-subscription',
+  'wrong-tenant': 'check-tenant',
+  transient: 'retry'
+}
+
+/** What an `error` verdict asks for, from the cause the collector or the evaluator gave. */
+export function errorRemediationKind(cause: ErrorCause | undefined): RemediationKind {
+  return cause === undefined ? 'investigate' : KIND_OF_CAUSE[cause]
 }
 
 function stepsForAssignment(
@@ -577,7 +564,7 @@ export function remediationFor(
     return { subscriptionId, intro: null, steps: [], omittedSteps: 0 }
   }
   if (result.verdict === 'error') {
-    const kind = classifyError(result.reason)
+    const kind = errorRemediationKind(result.errorCause)
     steps =
       kind === 'grant-reader' || kind === 'grant-management-group-reader'
         ? [grantRoleStep(kind, subscriptionId, options)]
