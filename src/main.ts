@@ -73,19 +73,21 @@ async function check(settings: Settings): Promise<SubscriptionResult[]> {
     },
     `${packageJson.name}/${packageJson.version}`
   )
-  const collected = await collectSubscriptions(resourceManager, settings.subscriptionIds, {
-    clientId: settings.clientId
-  })
-  return collected.map((entry) => {
-    const result =
-      'snapshot' in entry
-        ? evaluateSubscription(entry.snapshot)
-        : collectionErrorResult(entry.subscriptionId, entry.failure, entry.cause)
-    core.info(
-      `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
-    )
-    return result
-  })
+  return collectSubscriptions(
+    resourceManager,
+    settings.subscriptionIds,
+    { clientId: settings.clientId, subscriptionsInFlight: settings.maxConcurrency * 2 },
+    (entry) => {
+      const result =
+        'snapshot' in entry
+          ? evaluateSubscription(entry.snapshot)
+          : collectionErrorResult(entry.subscriptionId, entry.failure, entry.cause)
+      core.info(
+        `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
+      )
+      return result
+    }
+  )
 }
 
 /** Writes the summary, SARIF, annotations and outputs; returns the failure line, if any. */

@@ -118,6 +118,20 @@ describe('collectSubscriptions against the stand-in', () => {
     })
   })
 
+  test('reads above the subscriptions jump the queue: every subscription waits on them', async () => {
+    await withStandIn(estateOf(6), async (standIn) => {
+      const ids = Array.from({ length: 6 }, (_, index) => subscriptionId(index + 1))
+      await collectFrom(standIn, ids, { maxConcurrency: 1 }, 6)
+      const paths = armRequests(standIn).map((request) => request.path.toLowerCase())
+      const firstAssignments = paths.findIndex((path) => path.endsWith('/policyassignments'))
+      const setDefinition = paths.findIndex((path) => path.includes('/policysetdefinitions/'))
+      // With one request at a time and six subscriptions' lists waiting, the set is read as soon
+      // as the first assignments list names it (one request may take the freed slot first).
+      expect(firstAssignments).toBeGreaterThanOrEqual(0)
+      expect(setDefinition).toBeLessThanOrEqual(firstAssignments + 2)
+    })
+  })
+
   test('follows nextLink across three pages', async () => {
     const assignments = Array.from({ length: 5 }, (_, index) =>
       policyAssignment(subscriptionScope(SUBSCRIPTION), `audit-${index}`, {

@@ -42,7 +42,8 @@ export const FAST_LIMITS: Omit<RequestLimits, 'deadline'> = {
 export async function collectFrom(
   standIn: StandIn,
   subscriptionIds: string[],
-  limits: Partial<RequestLimits> = {}
+  limits: Partial<RequestLimits> = {},
+  subscriptionsInFlight = (limits.maxConcurrency ?? FAST_LIMITS.maxConcurrency) * 2
 ): Promise<Collected[]> {
   const { credential } = await signIn({
     tenantId: standIn.tenantId,
@@ -60,7 +61,12 @@ export async function collectFrom(
     { ...FAST_LIMITS, deadline: AbortSignal.timeout(60_000), ...limits },
     'jit-check-tests'
   )
-  return collectSubscriptions(resourceManager, subscriptionIds, { clientId: standIn.clientId })
+  return collectSubscriptions(
+    resourceManager,
+    subscriptionIds,
+    { clientId: standIn.clientId, subscriptionsInFlight },
+    (collected) => collected
+  )
 }
 
 export function armRequests(standIn: StandIn) {

@@ -1,7 +1,6 @@
 // The only code that reads Resource Manager: for every subscription, the assignments that apply,
 // the exemptions that touch it, and (shared by all subscriptions) the definitions they name and
 // the management-group ancestry the notScopes ask about.
-import type { PolicyClient } from '@azure/arm-policy'
 import {
   JIT_POLICY_DEFINITION_NAME,
   type ErrorCause,
@@ -23,8 +22,8 @@ export type Collected =
 
 export interface CollectOptions {
   clientId: string
-  /** Called as each subscription finishes, for progress in the log. */
-  onCollected?: (collected: Collected) => void
+  /** Subscriptions read at once; twice the request concurrency keeps every slot busy. */
+  subscriptionsInFlight: number
 }
 
 const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
@@ -44,11 +43,16 @@ class SharedFetches<T> {
   }
 }
 
-export async function collectSubscriptions(
+/**
+ * Collects every subscription and hands each to `decide` as soon as it is read, so its snapshot
+ * can be let go of; returns what `decide` made of each, in the order of `subscriptionIds`.
+ */
+export async function collectSubscriptions<T>(
   resourceManager: ResourceManager,
   subscriptionIds: string[],
-  options: CollectOptions
-): Promise<Collected[]> {
+  options: CollectOptions,
+  decide: (collected: Collected) => T
+): Promise<T[]> {
   const tenantClient = resourceManager.policyClient()
   const setDefinitions = new SharedFetches<PolicySetDefinition>()
   const descendants = new SharedFetches<Map<string, string>>()
@@ -58,7 +62,6 @@ export async function collectSubscriptions(
   jitDefinition.catch(() => undefined)
 
   async function collectOne(subscriptionId: string): Promise<Collected> {
-    const client = resourceManager.policyClient(subscriptionId)
     let assignments: PolicyAssignment[]
     let exemptions: SubscriptionSnapshot['exemptions']
     let what = 'the policy assignments'
@@ -84,7 +87,7 @@ export async function collectSubscriptions(
         jitPolicyDefinition,
         collectedAt: new Date().toISOString()
       }
-      await Promise.all([addSetDefinitions(snapshot, client), addAncestry(snapshot)])
+      await Promise.all([addSetDefinitions(snapshot), addAncestry(snapshot)])
       return { subscriptionId, snapshot }
     } catch (error) {
       return {
@@ -95,7 +98,7 @@ export async function collectSubscriptions(
     }
   }
 
-  async function addSetDefinitions(snapshot: SubscriptionSnapshot, client: PolicyClient) {
+  async function addSetDefinitions(snapshot: SubscriptionSnapshot) {
     const setIds = new Set(
       snapshot.assignments
         .map((assignment) => assignment.policyDefinitionId.toLowerCase())
@@ -104,9 +107,7 @@ export async function collectSubscriptions(
     await Promise.all(
       [...setIds].map(async (id) => {
         try {
-          snapshot.setDefinitions[id] = await setDefinitions.get(id, () =>
-            readSetDefinition(id, client)
-          )
+          snapshot.setDefinitions[id] = await setDefinitions.get(id, () => readSetDefinition(id))
         } catch (error) {
           snapshot.unreadableSetDefinitions ??= {}
           snapshot.unreadableSetDefinitions[id] = failureDetail(error)
@@ -115,15 +116,16 @@ export async function collectSubscriptions(
     )
   }
 
-  async function readSetDefinition(id: string, client: PolicyClient) {
+  async function readSetDefinition(id: string) {
     const name = id.slice(id.lastIndexOf('/') + 1)
     const managementGroup = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)\//.exec(
       id
     )?.[1]
+    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
     const definition = managementGroup
       ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
-      : id.startsWith('/subscriptions/')
-        ? await client.policySetDefinitions.get(name)
+      : subscription
+        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
         : await tenantClient.policySetDefinitions.getBuiltIn(name)
     return mapSetDefinition(definition)
   }
@@ -184,16 +186,23 @@ export async function collectSubscriptions(
     return parents
   }
 
-  const collected = await Promise.all(
-    subscriptionIds.map(async (subscriptionId) => {
-      const entry = await collectOne(subscriptionId)
-      options.onCollected?.(entry)
-      return entry
-    })
-  )
+  // A pool of workers, each taking the next subscription when it is done with one: enough to keep
+  // every request slot busy (a subscription reads two lists at once), few enough that the first
+  // request leaves at once instead of after thousands of requests have been queued, and that only
+  // a pool's worth of snapshots is held at a time.
+  const decided: T[] = new Array<T>(subscriptionIds.length)
+  // One iterator shared by the workers: each takes the next subscription from it.
+  const queue = subscriptionIds.entries()
+  async function worker(): Promise<void> {
+    for (const [index, subscriptionId] of queue) {
+      decided[index] = decide(await collectOne(subscriptionId))
+    }
+  }
+  const workers = Math.min(subscriptionIds.length, options.subscriptionsInFlight)
+  await Promise.all(Array.from({ length: workers }, worker))
   // Leave no request running behind the results (all subscriptions may have failed before it).
   await jitDefinition.catch(() => undefined)
-  return collected
+  return decided
 }
 
 /** The management groups above an entity, nearest first, as far as the parents map reaches. */

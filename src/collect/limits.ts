@@ -24,26 +24,27 @@ export const DEFAULT_RETRY_DELAY_MS = 500
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000
 export const DEFAULT_RUN_DEADLINE_MS = 15 * 60_000
 
-/** A first-in, first-out counting semaphore. */
+/** A counting semaphore, first in first out, where urgent waiters go before the others. */
 export class Semaphore {
   #available: number
+  readonly #urgent: (() => void)[] = []
   readonly #waiting: (() => void)[] = []
 
   constructor(permits: number) {
     this.#available = permits
   }
 
-  async acquire(): Promise<() => void> {
+  async acquire(urgent = false): Promise<() => void> {
     if (this.#available > 0) {
       this.#available -= 1
     } else {
-      await new Promise<void>((resolve) => this.#waiting.push(resolve))
+      await new Promise<void>((resolve) => (urgent ? this.#urgent : this.#waiting).push(resolve))
     }
     let released = false
     return () => {
       if (released) return
       released = true
-      const next = this.#waiting.shift()
+      const next = this.#urgent.shift() ?? this.#waiting.shift()
       if (next) next()
       else this.#available += 1
     }
@@ -52,12 +53,18 @@ export class Semaphore {
 
 export const requestLimiterPolicyName = 'jitCheckRequestLimiter'
 
-/** Holds a permit for the duration of each attempt (not during back-off). */
+/**
+ * Holds a permit for the duration of each attempt (not during back-off). Reads above the
+ * subscriptions (built-in and management-group definitions, management groups) go first: every
+ * subscription that names them waits on them, so queueing them behind the per-subscription lists
+ * would hold verdicts back.
+ */
 export function requestLimiterPolicy(semaphore: Semaphore): PipelinePolicy {
   return {
     name: requestLimiterPolicyName,
     async sendRequest(request, next) {
-      const release = await semaphore.acquire()
+      const shared = new URL(request.url).pathname.toLowerCase().startsWith('/providers/')
+      const release = await semaphore.acquire(shared)
       try {
         return await next(request)
       } finally {
