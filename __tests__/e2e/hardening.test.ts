@@ -78,7 +78,10 @@ describe('bad input: a clear message naming the value, and no request', () => {
   test.each([
     [{ subscriptions: 'prod-subscription' }, '`subscriptions` holds "prod-subscription"'],
     [{ subscriptions: '  # nothing here\n' }, '`subscriptions` lists no subscription id'],
-    [{ environment: 'AzureStack' }, '`environment` "AzureStack" is not a known cloud'],
+    [
+      { environment: 'AzureStack', 'authority-host': '', 'resource-manager-endpoint': '' },
+      '`environment` "AzureStack" is not a known cloud'
+    ],
     [{ 'fail-on': 'noncompliant, warning' }, '`fail-on` holds "warning"'],
     [{ 'max-concurrency': '0' }, '`max-concurrency` "0" is not a whole number from 1 to 64'],
     [{ 'max-concurrency': '-1' }, '`max-concurrency` "-1"'],
