@@ -133,7 +133,9 @@ describe('a mixed estate', () => {
     expect(run.summary).toMatch(/az policy assignment/)
     // An unreadable initiative asks for read access, not for a subscription id that is fine.
     expect(run.summary).not.toMatch(/subscription was not found/)
-    expect(run.summary).toMatch(/az role assignment create --assignee '[0-9a-f-]{36}' --role 'Reader'/)
+    expect(run.summary).toMatch(
+      /az role assignment create --assignee '[0-9a-f-]{36}' --role 'Reader'/
+    )
   })
 
   test('writes schema-valid SARIF with one located result per subscription not compliant', () => {
