@@ -18,8 +18,6 @@ export interface ResourceManager {
   readonly endpoint: string
   /** A policy client for one subscription (or, without one, for tenant-level reads). */
   policyClient(subscriptionId?: string): PolicyClient
-  /** GETs a path (with its query) from Resource Manager and parses the JSON answer. */
-  getJson(pathAndQuery: string): Promise<unknown>
   /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed. */
   listAll(pathAndQuery: string): Promise<unknown[]>
 }
@@ -51,12 +49,7 @@ export function createResourceManager(
 
   const tenantClient = policyClient()
 
-  async function getJson(pathAndQuery: string): Promise<unknown> {
-    const url = new URL(pathAndQuery, endpoint).href
-    return getJsonAt(url)
-  }
-
-  async function getJsonAt(url: string): Promise<unknown> {
+  async function getJson(url: string): Promise<unknown> {
     const response = await tenantClient.pipeline.sendRequest(
       httpClient,
       createPipelineRequest({ url, method: 'GET' })
@@ -84,7 +77,7 @@ export function createResourceManager(
     while (url !== undefined) {
       if (followed.has(url) || followed.size >= MAX_PAGES) throw new PagingLoopError(followed.size)
       followed.add(url)
-      const page = (await getJsonAt(url)) as { value?: unknown; nextLink?: unknown } | undefined
+      const page = (await getJson(url)) as { value?: unknown; nextLink?: unknown } | undefined
       if (!Array.isArray(page?.value)) {
         throw new ArmRequestError(200, 'MalformedResponse', 'the answer had no `value` list')
       }
@@ -94,5 +87,5 @@ export function createResourceManager(
     return items
   }
 
-  return { endpoint, policyClient, getJson, listAll }
+  return { endpoint, policyClient, listAll }
 }
