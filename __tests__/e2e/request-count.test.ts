@@ -1,0 +1,179 @@
+// The bundled action (dist/index.js) as a runner runs it, against the in-process stand-in: the
+// exact number of Resource Manager requests for a small estate, so that a request added per
+// subscription, a definition read more than once or a shared read lost fails CI. (Figures of
+// time are for `npm run bench`, not for tests.)
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import {
+  JIT_POLICY_DEFINITION_ID,
+  MCSB_SET_DEFINITION_ID,
+  guid,
+  managementGroupScope,
+  policyAssignment,
+  policyExemption,
+  policySetDefinition,
+  resourceGroupScope,
+  subscriptionId,
+  subscriptionScope,
+  type Estate
+} from '../../standin/estate.ts'
+import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
+import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+
+const TENANT_ID = guid('e2e/request-count/tenant')
+const CORP = Array.from({ length: 6 }, (_, index) => subscriptionId(100 + index))
+const ONLINE = Array.from({ length: 6 }, (_, index) => subscriptionId(200 + index))
+const SUBSCRIPTIONS = [...CORP, ...ONLINE]
+
+// A custom initiative at the tenant root group, assigned at both groups: one read for both.
+const BASELINE_SET_ID = `${managementGroupScope(TENANT_ID)}/providers/Microsoft.Authorization/policySetDefinitions/baseline`
+const benchmark = policyAssignment(managementGroupScope(TENANT_ID), 'mcsb', {
+  displayName: 'Microsoft cloud security benchmark',
+  policyDefinitionId: MCSB_SET_DEFINITION_ID,
+  notScopes: [managementGroupScope('online')]
+})
+
+/**
+ * 12 subscriptions, 6 in corp and 6 in online, under the tenant root group. MCSB at the root with
+ * online as a notScope (the one management group a notScope names); a custom initiative (at the
+ * root) assigned at corp and, with JIT Disabled, at online, and again at one online subscription;
+ * an exemption at a corp subscription and one on a resource group of another.
+ */
+function estate(): Estate {
+  return {
+    tenantId: TENANT_ID,
+    clientId: guid('e2e/request-count/client'),
+    managementGroups: [
+      { name: 'corp', displayName: 'Corp' },
+      { name: 'online', displayName: 'Online' }
+    ],
+    subscriptions: [
+      ...CORP.map((id) => ({ subscriptionId: id, managementGroup: 'corp' })),
+      ...ONLINE.map((id) => ({ subscriptionId: id, managementGroup: 'online' }))
+    ],
+    policySetDefinitions: [
+      policySetDefinition(managementGroupScope(TENANT_ID), 'baseline', {
+        parameters: {
+          jitEffect: {
+            type: 'String',
+            defaultValue: 'AuditIfNotExists',
+            allowedValues: ['AuditIfNotExists', 'Disabled']
+          }
+        },
+        policyDefinitions: [
+          {
+            policyDefinitionId: JIT_POLICY_DEFINITION_ID,
+            policyDefinitionReferenceId: 'jit',
+            parameters: { effect: { value: "[parameters('jitEffect')]" } }
+          }
+        ]
+      })
+    ],
+    policyAssignments: [
+      benchmark,
+      policyAssignment(managementGroupScope('corp'), 'baseline-corp', {
+        policyDefinitionId: BASELINE_SET_ID
+      }),
+      policyAssignment(managementGroupScope('online'), 'baseline-online', {
+        policyDefinitionId: BASELINE_SET_ID,
+        parameters: { jitEffect: { value: 'Disabled' } }
+      }),
+      policyAssignment(subscriptionScope(ONLINE[0]!), 'baseline-here', {
+        policyDefinitionId: BASELINE_SET_ID
+      })
+    ],
+    policyExemptions: [
+      policyExemption(subscriptionScope(CORP[0]!), 'mcsb-waiver', {
+        policyAssignmentId: benchmark.id
+      }),
+      policyExemption(resourceGroupScope(CORP[1]!, 'rg-vm'), 'mcsb-vm-waiver', {
+        policyAssignmentId: benchmark.id
+      })
+    ]
+  }
+}
+
+/** The ARM requests of one subscription: its assignments and exemptions lists, nothing else. */
+const SUBSCRIPTION_REQUESTS = 2
+/** Read once for the whole run: MCSB and the custom initiative, the JIT definition, and the
+ * descendants of the one management group a notScope names. */
+const SHARED_REQUESTS = 2 + 1 + 1
+
+let standIn: StandIn
+let run: ActionRun
+let arm: RequestRecord[]
+
+beforeAll(async () => {
+  standIn = await startStandIn({ estate: estate(), latencyMs: 0 })
+  run = await runAction({
+    standIn,
+    inputs: {
+      subscriptions: SUBSCRIPTIONS.join('\n'),
+      'authority-host': standIn.authorityHost,
+      'resource-manager-endpoint': standIn.resourceManagerEndpoint
+    }
+  })
+  arm = standIn.requests.filter((request) => request.service === 'arm')
+})
+
+afterAll(async () => {
+  await standIn?.close()
+})
+
+const lower = (text: string) => text.toLowerCase()
+
+describe('the bundled action against 12 subscriptions in 2 management groups', () => {
+  test('runs to its verdicts (the request count below is of a complete run)', () => {
+    const results = JSON.parse(run.outputs.results ?? '[]') as {
+      subscriptionId: string
+      verdict: string
+    }[]
+    expect(results.map((result) => result.subscriptionId).sort()).toEqual([...SUBSCRIPTIONS].sort())
+    const verdictOf = new Map(results.map((result) => [result.subscriptionId, result.verdict]))
+    expect(CORP.map((id) => verdictOf.get(id))).toEqual(Array(6).fill('compliant'))
+    expect(ONLINE.map((id) => verdictOf.get(id))).toEqual([
+      'compliant',
+      ...Array(5).fill('noncompliant')
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(run.stderr).toBe('')
+  })
+
+  test(`makes exactly ${SUBSCRIPTION_REQUESTS} ARM requests per subscription plus ${SHARED_REQUESTS} shared ones`, () => {
+    expect(arm).toHaveLength(SUBSCRIPTION_REQUESTS * SUBSCRIPTIONS.length + SHARED_REQUESTS)
+  })
+
+  test('every ARM request is a GET that was answered 200', () => {
+    expect(arm.filter((request) => request.method !== 'GET')).toEqual([])
+    expect(arm.filter((request) => request.status !== 200)).toEqual([])
+  })
+
+  test('per subscription: one assignments list with $filter=atScope() and one exemptions list', () => {
+    for (const id of SUBSCRIPTIONS) {
+      const own = arm.filter((request) => lower(request.subscriptionId ?? '') === lower(id))
+      const paths = own.map((request) => lower(request.path)).sort()
+      expect(paths).toEqual([
+        lower(`/subscriptions/${id}/providers/Microsoft.Authorization/policyAssignments`),
+        lower(`/subscriptions/${id}/providers/Microsoft.Authorization/policyExemptions`)
+      ])
+      const assignments = own.find((request) => lower(request.path).endsWith('/policyassignments'))
+      expect(assignments?.query.$filter).toBe('atScope()')
+    }
+  })
+
+  test('the shared reads: each set definition once, the JIT definition once, one descendants read', () => {
+    const shared = arm
+      .filter((request) => request.subscriptionId === undefined)
+      .map((request) => lower(request.path))
+      .sort()
+    expect(shared).toEqual(
+      [
+        BASELINE_SET_ID,
+        MCSB_SET_DEFINITION_ID,
+        JIT_POLICY_DEFINITION_ID,
+        `${managementGroupScope('online')}/descendants`
+      ]
+        .map(lower)
+        .sort()
+    )
+  })
+})
