@@ -359,6 +359,19 @@ describe('faults', () => {
     })
   })
 
+  test('the time-out of an attempt starts when it gets a request slot, not while it queues', async () => {
+    await withStandIn({ ...estateOf(6), latencyMs: 150 }, async (standIn) => {
+      const collected = await collectFrom(standIn, [1, 2, 3, 4, 5, 6].map(subscriptionId), {
+        maxConcurrency: 1,
+        requestTimeoutMs: 400,
+        maxRetries: 0
+      })
+      // Requests wait up to ~600 ms for the single slot; each takes 150 ms once sent.
+      expect(collected.every((entry) => 'snapshot' in entry)).toBe(true)
+      expect(armRequests(standIn).every((request) => request.status === 200)).toBe(true)
+    })
+  })
+
   test('the run deadline stops every request still waiting', async () => {
     const estate = estateOf(2)
     estate.subscriptions[0]!.faults = [{ fault: 'hang', on: 'assignments' }]

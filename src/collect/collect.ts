@@ -26,6 +26,9 @@ export interface CollectOptions {
   subscriptionsInFlight: number
 }
 
+/** A snapshot being filled in, before the JIT definition joins it. */
+type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
+
 const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
 
 /** A map of shared fetches: concurrent callers of the same key share one request. */
@@ -77,18 +80,20 @@ export async function collectSubscriptions<T>(
       ).map(mapAssignment)
       what = 'the policy exemptions'
       exemptions = (await exemptionsRead).map(mapExemption)
-      what = 'the JIT policy definition'
-      const jitPolicyDefinition = await jitDefinition
-      const snapshot: SubscriptionSnapshot = {
+      const snapshot: PartialSnapshot = {
         subscriptionId,
         assignments,
         exemptions,
         setDefinitions: {},
-        jitPolicyDefinition,
         collectedAt: new Date().toISOString()
       }
-      await Promise.all([addSetDefinitions(snapshot), addAncestry(snapshot)])
-      return { subscriptionId, snapshot }
+      what = 'the JIT policy definition'
+      const [jitPolicyDefinition] = await Promise.all([
+        jitDefinition,
+        addSetDefinitions(snapshot),
+        addAncestry(snapshot)
+      ])
+      return { subscriptionId, snapshot: { ...snapshot, jitPolicyDefinition } }
     } catch (error) {
       return {
         subscriptionId,
@@ -98,7 +103,7 @@ export async function collectSubscriptions<T>(
     }
   }
 
-  async function addSetDefinitions(snapshot: SubscriptionSnapshot) {
+  async function addSetDefinitions(snapshot: PartialSnapshot) {
     const setIds = new Set(
       snapshot.assignments
         .map((assignment) => assignment.policyDefinitionId.toLowerCase())
@@ -132,7 +137,7 @@ export async function collectSubscriptions<T>(
 
   // Only a notScope that names a management group needs the ancestry; the descendants of that
   // group (one shared request per group) say whether the subscription is below it.
-  async function addAncestry(snapshot: SubscriptionSnapshot) {
+  async function addAncestry(snapshot: PartialSnapshot) {
     const groups = new Set(
       snapshot.assignments
         .flatMap((assignment) => assignment.notScopes)

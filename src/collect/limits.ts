@@ -51,29 +51,6 @@ export class Semaphore {
   }
 }
 
-export const requestLimiterPolicyName = 'jitCheckRequestLimiter'
-
-/**
- * Holds a permit for the duration of each attempt (not during back-off). Reads above the
- * subscriptions (built-in and management-group definitions, management groups) go first: every
- * subscription that names them waits on them, so queueing them behind the per-subscription lists
- * would hold verdicts back.
- */
-export function requestLimiterPolicy(semaphore: Semaphore): PipelinePolicy {
-  return {
-    name: requestLimiterPolicyName,
-    async sendRequest(request, next) {
-      const shared = new URL(request.url).pathname.toLowerCase().startsWith('/providers/')
-      const release = await semaphore.acquire(shared)
-      try {
-        return await next(request)
-      } finally {
-        release()
-      }
-    }
-  }
-}
-
 /** Why the retries gave up, for the error message. */
 export class RequestGaveUpError extends Error {
   readonly attempts: number
@@ -97,18 +74,26 @@ const RETRIED_SYSTEM_ERRORS = new Set([
   'EAI_AGAIN'
 ])
 
-export const retryPolicyName = 'jitCheckRetryPolicy'
+export const boundedRetryPolicyName = 'jitCheckBoundedRetryPolicy'
 
 /**
- * Retries throttling, 5xx answers, connection failures and hung attempts, honouring Retry-After,
- * with a time-out on every attempt and the run's deadline over all of them.
+ * Sends each attempt while holding one of the run's request slots, with a time-out that starts
+ * once the slot is held (time spent queued is not the server's); retries throttling, 5xx answers,
+ * connection failures and hung attempts, honouring Retry-After, without holding a slot while it
+ * waits; and gives up at the run's deadline.
+ *
+ * Reads above the subscriptions (built-in and management-group definitions, management groups)
+ * take a slot first: every subscription that names them waits on them, so queueing them behind
+ * the per-subscription lists would hold verdicts back.
  */
-export function retryPolicy(limits: RequestLimits): PipelinePolicy {
+export function boundedRetryPolicy(limits: RequestLimits, slots: Semaphore): PipelinePolicy {
   return {
-    name: retryPolicyName,
+    name: boundedRetryPolicyName,
     async sendRequest(request, next) {
       const callerSignal = request.abortSignal
+      const shared = new URL(request.url).pathname.toLowerCase().startsWith('/providers/')
       for (let attempt = 1; ; attempt += 1) {
+        const release = await slots.acquire(shared)
         const attemptTimeout = AbortSignal.timeout(limits.requestTimeoutMs)
         const signals = [limits.deadline, attemptTimeout]
         if (callerSignal) signals.push(callerSignal as AbortSignal)
@@ -121,6 +106,7 @@ export function retryPolicy(limits: RequestLimits): PipelinePolicy {
           failure = error
         } finally {
           request.abortSignal = callerSignal
+          release()
         }
         if (limits.deadline.aborted) {
           throw new RequestGaveUpError(

@@ -9,7 +9,7 @@ import {
 } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
 import { ArmRequestError, PagingLoopError } from './errors.ts'
-import { Semaphore, requestLimiterPolicy, retryPolicy, type RequestLimits } from './limits.ts'
+import { Semaphore, boundedRetryPolicy, type RequestLimits } from './limits.ts'
 
 // ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
 export const MAX_PAGES = 1000
@@ -29,12 +29,11 @@ export function createResourceManager(
   userAgentPrefix: string
 ): ResourceManager {
   const httpClient: HttpClient = createDefaultHttpClient()
-  const semaphore = new Semaphore(limits.maxConcurrency)
+  const slots = new Semaphore(limits.maxConcurrency)
 
   function configure(pipeline: Pipeline): void {
     pipeline.removePolicy({ name: 'defaultRetryPolicy' })
-    pipeline.addPolicy(retryPolicy(limits), { phase: 'Retry' })
-    pipeline.addPolicy(requestLimiterPolicy(semaphore), { afterPhase: 'Retry' })
+    pipeline.addPolicy(boundedRetryPolicy(limits, slots), { phase: 'Retry' })
   }
 
   function policyClient(subscriptionId?: string): PolicyClient {

@@ -1,6 +1,11 @@
 // Where an assignment runs the JIT definition: the definition itself, or every reference to it in
 // the assigned initiative. Found by policyDefinitionId only, never by reference id or name.
-import type { PolicyAssignment, PolicySetDefinition, SubscriptionSnapshot } from '../model.ts'
+import type {
+  PolicyAssignment,
+  PolicyDefinitionReference,
+  PolicySetDefinition,
+  SubscriptionSnapshot
+} from '../model.ts'
 import { isJitDefinitionId, isSetDefinitionId, normalizeId } from './ids.ts'
 import { findEntry } from './parameters.ts'
 import type { JitReference } from './types.ts'
@@ -36,16 +41,29 @@ function aloneReference(assignment: PolicyAssignment): JitReference {
   }
 }
 
+// A built-in set holds hundreds of references and is shared by every subscription's snapshot:
+// find its JIT references once per set, not once per assignment and subscription.
+const jitReferencesOfSet = new WeakMap<PolicySetDefinition, PolicyDefinitionReference[]>()
+
+function jitReferences(set: PolicySetDefinition): PolicyDefinitionReference[] {
+  let references = jitReferencesOfSet.get(set)
+  if (references === undefined) {
+    references = set.policyDefinitions.filter((reference) =>
+      isJitDefinitionId(reference.policyDefinitionId)
+    )
+    jitReferencesOfSet.set(set, references)
+  }
+  return references
+}
+
 function setReferences(assignment: PolicyAssignment, set: PolicySetDefinition): JitReference[] {
-  return set.policyDefinitions
-    .filter((reference) => isJitDefinitionId(reference.policyDefinitionId))
-    .map((reference) => ({
-      assignment,
-      set,
-      referenceId: reference.policyDefinitionReferenceId,
-      referenceParameters: reference.parameters,
-      definitionId: reference.policyDefinitionId
-    }))
+  return jitReferences(set).map((reference) => ({
+    assignment,
+    set,
+    referenceId: reference.policyDefinitionReferenceId,
+    referenceParameters: reference.parameters,
+    definitionId: reference.policyDefinitionId
+  }))
 }
 
 /** Records keyed by lower-cased id; a key in another case is found too. */
