@@ -1,5 +1,11 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import { decodeTokenClaims, oidcAssertion, sharedTokenCredential } from '../src/signin.ts'
+import {
+  decodeTokenClaims,
+  oidcAssertion,
+  sharedTokenCredential,
+  skipsInstanceDiscovery
+} from '../src/signin.ts'
+import { CLOUDS } from '../src/inputs.ts'
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -101,5 +107,23 @@ describe('sharedTokenCredential', () => {
     const credential = sharedTokenCredential(inner, () => undefined)
     await expect(credential.getToken('s')).rejects.toThrow('AADSTS50000')
     await expect(credential.getToken('s')).resolves.toMatchObject({ token: 't' })
+  })
+})
+
+describe('skipsInstanceDiscovery', () => {
+  test.each(CLOUDS.map((cloud) => [cloud.name, cloud.authorityHost]))(
+    'the %s authority (%s) keeps instance discovery',
+    (_name, authorityHost) => {
+      expect(skipsInstanceDiscovery(authorityHost)).toBe(false)
+      expect(skipsInstanceDiscovery(authorityHost.toUpperCase())).toBe(false)
+    }
+  )
+
+  test.each([
+    'https://127.0.0.1:8443',
+    'https://login.contoso.local',
+    'https://login.microsoftonline.com.evil.test'
+  ])('another authority (%s) skips it', (authorityHost) => {
+    expect(skipsInstanceDiscovery(authorityHost)).toBe(true)
   })
 })

@@ -52,6 +52,11 @@ const KNOWN_AUTHORITY_HOSTS = new Set([
 const ASSERTION_EXPIRY_MARGIN_MS = 60_000
 const ASSERTION_FALLBACK_LIFETIME_MS = 5 * 60_000
 
+/** Whether MSAL must be told not to ask the public cloud about this authority. */
+export function skipsInstanceDiscovery(authorityHost: string): boolean {
+  return !KNOWN_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase())
+}
+
 /** Reads a JWT's claims without verifying it: only to explain a refusal and to know its expiry. */
 export function decodeTokenClaims(token: string): TokenClaims {
   const payload = token.split('.')[1]
@@ -160,14 +165,13 @@ export function sharedTokenCredential(
 export async function signIn(options: SignInOptions): Promise<SignedIn> {
   if (!options.oidcAvailable) throw new SignInError(noOidcTokenMessage())
   const assertion = oidcAssertion(options.getIdToken, options.audience)
-  const authority = new URL(options.authorityHost)
   const assertionCredential = new ClientAssertionCredential(
     options.tenantId,
     options.clientId,
     assertion.getAssertion,
     {
       authorityHost: options.authorityHost,
-      disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(authority.hostname.toLowerCase())
+      disableInstanceDiscovery: skipsInstanceDiscovery(options.authorityHost)
     }
   )
   // Every token, the first and those renewed during a long run, is masked in the job log.

@@ -267,6 +267,17 @@ describe('secrets and read-only access', () => {
   })
 })
 
+test('an expired GitHub token is explained as AADSTS700024, before any ARM request', async () => {
+  const estate = estateOf(1, { oidc: { lifetimeSeconds: 300, backdateSeconds: 600 } })
+  await runWith(estate, { subscriptions: subscription(1) }, ({ run }, standIn) => {
+    expect(run.exitCode).toBe(1)
+    const failure = run.stdout.split('\n').find((line) => line.startsWith('::error::'))!
+    expect(failure).toContain('AADSTS700024')
+    expect(failure).toContain('expired or not yet valid')
+    expect(standIn.requests.filter((request) => request.service === 'arm')).toEqual([])
+  })
+})
+
 describe('hostile data from Azure is rendered inert', () => {
   const hostile = [
     'x\n::error::injected annotation',
