@@ -1,7 +1,7 @@
 // Wires the steps: inputs -> sign-in -> collect -> evaluate -> reports -> outcome. Every report
 // is written before the step is failed, and the step is failed once.
 import * as core from '@actions/core'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import packageJson from '../package.json' with { type: 'json' }
 import { collectSubscriptions } from './collect/collect.ts'
@@ -39,9 +39,7 @@ export async function run(): Promise<void> {
     } else {
       // Unexpected: say what happened in one line; the stack stays in the debug log.
       core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-      core.setFailed(
-        `The check failed unexpectedly: ${inertLogText(error instanceof Error ? error.message : error)}`
-      )
+      core.setFailed(`The check failed unexpectedly: ${describe(error)}`)
     }
   }
 }
@@ -95,16 +93,28 @@ async function report(results: SubscriptionResult[], settings: Settings): Promis
   const context = await readReportContext(process.env, settings, packageJson.version)
   const workflowFile = workflowLocation(context.workflowRef, context.workflowFileContent)
 
+  // Each report is written on its own: one that cannot be written is reported, the others still are.
+  const unwritten: string[] = []
+  let sarifFile: string | null = null
   if (settings.sarifFile !== null) {
-    await writeAtomically(
-      settings.sarifFile,
-      `${JSON.stringify(buildSarif(results, context), null, 2)}\n`
-    )
-    core.info(`SARIF written to ${settings.sarifFile}.`)
+    try {
+      await writeAtomically(
+        settings.sarifFile,
+        `${JSON.stringify(buildSarif(results, context), null, 2)}\n`
+      )
+      sarifFile = settings.sarifFile
+      core.info(`SARIF written to ${settings.sarifFile}.`)
+    } catch (error) {
+      unwritten.push(`the SARIF file ${settings.sarifFile} (${describe(error)})`)
+    }
   }
   if (settings.jobSummary) {
     if (process.env.GITHUB_STEP_SUMMARY) {
-      await core.summary.addRaw(buildJobSummary(results, context)).write()
+      try {
+        await core.summary.addRaw(buildJobSummary(results, context)).write()
+      } catch (error) {
+        unwritten.push(`the job summary (${describe(error)})`)
+      }
     } else {
       core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     }
@@ -118,16 +128,28 @@ async function report(results: SubscriptionResult[], settings: Settings): Promis
     if (annotation.level === 'error') core.error(annotation.message, properties)
     else core.warning(annotation.message, properties)
   }
-  for (const [name, value] of Object.entries(buildOutputs(results, settings.sarifFile))) {
+  for (const [name, value] of Object.entries(buildOutputs(results, sarifFile))) {
     core.setOutput(name, value)
   }
-  return failureMessage(results, settings.failOn)
+  const failure = failureMessage(results, settings.failOn)
+  if (unwritten.length === 0) return failure
+  const notWritten = `Could not write ${unwritten.join(' or ')}`
+  return failure === null ? notWritten : `${failure}. ${notWritten}`
+}
+
+function describe(error: unknown): string {
+  return inertLogText(error instanceof Error ? error.message : error)
 }
 
 /** Writes through a temporary file, so a reader never sees half a report. */
 async function writeAtomically(file: string, content: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
-  await writeFile(temporary, content)
-  await rename(temporary, file)
+  try {
+    await writeFile(temporary, content)
+    await rename(temporary, file)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
 }

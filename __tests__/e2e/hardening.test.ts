@@ -1,7 +1,9 @@
 // Faults, bad input, secrets, hostile data and read-only access, with the bundle as a runner runs
 // it against the stand-in.
 import { describe, expect, test } from '@jest/globals'
+import { readdirSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
+import path from 'node:path'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import {
   JIT_POLICY_DEFINITION_ID,
@@ -60,10 +62,13 @@ async function runWith(
       workflowContent: 'name: jit\non: push\n',
       keepWorkspace: true
     })
-    const sarifPath = run.outputs['sarif-file']
-    const sarif = sarifPath ? await readFile(sarifPath, 'utf8') : ''
-    await rm(run.workspace, { recursive: true, force: true })
-    await check({ run, sarif }, standIn)
+    try {
+      const sarifPath = run.outputs['sarif-file']
+      const sarif = sarifPath ? await readFile(sarifPath, 'utf8') : ''
+      await check({ run, sarif }, standIn)
+    } finally {
+      await rm(run.workspace, { recursive: true, force: true })
+    }
   } finally {
     await standIn.close()
   }
@@ -276,6 +281,28 @@ test('an expired GitHub token is explained as AADSTS700024, before any ARM reque
     expect(failure).toContain('expired or not yet valid')
     expect(standIn.requests.filter((request) => request.service === 'arm')).toEqual([])
   })
+})
+
+test('a SARIF file that cannot be written fails the step, after every other report is written', async () => {
+  // The workflow file's folder exists in the workspace, so a file cannot take its place.
+  await runWith(
+    estateOf(1),
+    { subscriptions: subscription(1), 'sarif-file': '.github/workflows', 'fail-on': 'none' },
+    ({ run }) => {
+      expect(run.exitCode).toBe(1)
+      const failures = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+      expect(failures).toHaveLength(1)
+      expect(failures[0]).toMatch(
+        /^::error::Could not write the SARIF file .*\.github\/workflows \(/
+      )
+      expect(run.outputs['sarif-file']).toBe('')
+      expect(run.outputs.compliant).toBe('true')
+      expect(run.summary).toMatch(/Azure JIT network access audit/)
+      expect(run.stderr).toBe('')
+      // Nothing half-written is left behind.
+      expect(readdirSync(path.join(run.workspace, '.github'))).toEqual(['workflows'])
+    }
+  )
 })
 
 describe('hostile data from Azure is rendered inert', () => {
