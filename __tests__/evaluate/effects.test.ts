@@ -262,17 +262,30 @@ describe('finding the JIT definition', () => {
     expect(result.verdict).toBe('compliant')
   })
 
-  test('a definition of the same name outside the built-ins is matched, with a note', () => {
+  test('a custom definition given the JIT name does not audit: only the built-in feeds Defender', () => {
     const copy = `/subscriptions/${'0'.repeat(8)}/providers/Microsoft.Authorization/policyDefinitions/${JIT_POLICY_DEFINITION_NAME}`
     const result = evaluateSubscription(
       snapshot([assignment({ name: 'copy', policyDefinitionId: copy })])
     )
+    expect(result.verdict).toBe('noncompliant')
     expect(result.assignments).toHaveLength(1)
-    expect(result.assignments[0]!.notes[0]).toContain(`named by ${copy}, not the built-in`)
+    expect(result.assignments[0]!.coverage).toBe('none')
+    expect(result.reason).toContain(`a custom definition named like the JIT policy`)
+    expect(result.reason).toContain('assign the built-in definition')
   })
 
-  test('the built-in definition id needs no such note', () => {
+  test('a custom initiative referencing a custom copy of the JIT definition does not audit', () => {
+    const copy = `/providers/Microsoft.Management/managementGroups/corp/providers/Microsoft.Authorization/policyDefinitions/${JIT_POLICY_DEFINITION_NAME}`
+    const set = customSet('fake', [jitReference('jit', {}, copy)])
+    const result = evaluateSubscription(
+      snapshot([assignment({ name: 'fake', policyDefinitionId: set.id })], [set])
+    )
+    expect(result.verdict).toBe('noncompliant')
+  })
+
+  test('the built-in definition id is not limited', () => {
     const result = evaluateSubscription(snapshot([assignment({ name: 'jit' })]))
+    expect(result.verdict).toBe('compliant')
     expect(result.assignments[0]!.notes.join(' ')).not.toContain('not the built-in')
   })
 

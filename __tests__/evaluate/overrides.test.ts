@@ -210,8 +210,8 @@ describe('overrides that select by location cover part of the subscription', () 
 })
 
 describe('overrides on the JIT definition assigned alone', () => {
-  function alone(overrides: Override[]) {
-    return evaluateSubscription(snapshot([assignment({ name: 'jit', overrides })]))
+  function alone(overrides: Override[], parameters: ParameterValues = {}) {
+    return evaluateSubscription(snapshot([assignment({ name: 'jit', overrides, parameters })]))
   }
 
   test('an override without selectors applies', () => {
@@ -220,19 +220,30 @@ describe('overrides on the JIT definition assigned alone', () => {
     expect(result.assignments[0]).toMatchObject({ effectSource: 'override', effectParameter: null })
   })
 
-  test.each([
-    ['in', byReference('Disabled', { in: ['jit'] })],
-    ['notIn', byReference('Disabled', { notIn: ['jit'] })]
-  ])(
-    'a policyDefinitionReferenceId selector (%s) selects nothing: Azure documents it only for initiative assignments',
-    (_name, override) => {
-      const result = alone([override])
-      expect(result.verdict).toBe('compliant')
-      expect(result.assignments[0]!.notes.join(' ')).toContain(
-        'selects by policyDefinitionReferenceId, which Azure documents only for initiative assignments'
-      )
-    }
-  )
+  test('a policyDefinitionReferenceId `in` selector cannot name the definition assigned alone', () => {
+    const result = alone([byReference('Disabled', { in: ['jit'] })])
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]!.notes.join(' ')).toContain(
+      'cannot name the JIT definition assigned alone'
+    )
+  })
+
+  test('a policyDefinitionReferenceId `notIn` selector reaches the definition assigned alone (fails closed)', () => {
+    const result = alone([byReference('Disabled', { notIn: ['zzz'] })])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ effect: 'Disabled', effectSource: 'override' })
+  })
+
+  test('a later location override that disables cancels an earlier one that audits', () => {
+    const result = alone(
+      [
+        byLocation('AuditIfNotExists', { in: ['eastus'] }),
+        byLocation('Disabled', { in: ['eastus'] })
+      ],
+      { effect: { value: 'Disabled' } }
+    )
+    expect(result.verdict).toBe('noncompliant')
+  })
 
   test('a location override applies to part', () => {
     const result = alone([byLocation('Disabled', { notIn: ['eastus'] })])

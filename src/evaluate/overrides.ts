@@ -34,6 +34,10 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
       everywhere = effect
       somewhere = []
     } else {
+      // Whether two location selectors overlap is not worked out: an override that does not
+      // audit is taken to win over every earlier partial one that does, so overlapping overrides
+      // cannot leave an audit that Azure would not run.
+      if (!audits(effect)) somewhere = somewhere.filter((earlier) => !audits(earlier))
       somewhere.push(effect)
     }
   }
@@ -54,10 +58,12 @@ function selectorReach(selector: Selector, referenceId: string | null): Reach {
   return 'part'
 }
 
-/** Azure documents this selector as choosing definitions within an initiative assignment: the
- * definition assigned alone has no reference id, and no such selector chooses it. */
+/** Azure documents this selector as choosing definitions within an initiative assignment. The
+ * definition assigned alone has no reference id: an `in` list cannot name it, and a `notIn` list
+ * leaves it out of nothing, so such an override is taken to reach it (the side that cannot pass a
+ * disabled audit as enforced). */
 function referenceReach(selector: Selector, referenceId: string | null): Reach {
-  if (referenceId === null) return 'none'
+  if (referenceId === null) return selector.in !== undefined ? 'none' : 'all'
   if (selector.in !== undefined)
     return includesIgnoringCase(selector.in, referenceId) ? 'all' : 'none'
   if (selector.notIn !== undefined) {
@@ -87,7 +93,7 @@ function overrideEffect(override: Override, number: number, reach: Reach): Resol
 
 function unselectedNote(override: Override, number: number, reference: JitReference): string {
   if (reference.referenceId === null) {
-    return `Override #${number} (${override.value}) selects by policyDefinitionReferenceId, which Azure documents only for initiative assignments: it does not apply to the JIT definition assigned alone.`
+    return `Override #${number} (${override.value}) selects by policyDefinitionReferenceId in a list, which cannot name the JIT definition assigned alone: it does not apply to it.`
   }
   return `Override #${number} (${override.value}) does not select reference ${reference.referenceId}.`
 }

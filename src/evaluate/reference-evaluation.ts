@@ -27,6 +27,7 @@ export function evaluateReference(
   const overridden = applyOverrides(base, reference)
   const exempted = exemptionOutcome(reference, snapshot.exemptions, context)
   const limits: Limit[] = [
+    ...definitionLimits(reference),
     ...scopeLimits(assignment, context),
     ...exempted.limits,
     ...resourceSelectorLimits(assignment),
@@ -35,7 +36,6 @@ export function evaluateReference(
   const effect = overridden.effect
   const limit = narrowestLimit(limits)
   const notes = [
-    ...definitionNotes(reference),
     base.note,
     ...overridden.notes,
     ...unknownEffectNotes(effect),
@@ -60,10 +60,16 @@ export function evaluateReference(
   return { reference, effect, limit, evidence }
 }
 
-function definitionNotes(reference: JitReference): string[] {
+// Only the built-in definition feeds Defender for Cloud's JIT recommendation. A custom definition
+// given its name can hold any rule, so whoever can write policy could fake an audit with it.
+function definitionLimits(reference: JitReference): Limit[] {
   if (isBuiltInJitDefinitionId(reference.definitionId)) return []
   return [
-    `The JIT definition is named by ${reference.definitionId}, not the built-in ${JIT_POLICY_DEFINITION_ID}; it was matched by its name.`
+    {
+      coverage: 'none',
+      cause: `runs ${reference.definitionId}, a custom definition named like the JIT policy, not the built-in ${JIT_POLICY_DEFINITION_ID}`,
+      fix: `assign the built-in definition ${JIT_POLICY_DEFINITION_ID} instead`
+    }
   ]
 }
 
