@@ -1,8 +1,10 @@
 import { describe, expect, jest, test } from '@jest/globals'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import {
   decodeTokenClaims,
   oidcAssertion,
   sharedTokenCredential,
+  signIn,
   skipsInstanceDiscovery
 } from '../src/signin.ts'
 import { CLOUDS } from '../src/inputs.ts'
@@ -125,5 +127,55 @@ describe('skipsInstanceDiscovery', () => {
     'https://login.microsoftonline.com.evil.test'
   ])('another authority (%s) skips it', (authorityHost) => {
     expect(skipsInstanceDiscovery(authorityHost)).toBe(true)
+  })
+})
+
+describe('signIn', () => {
+  test('an authority that never answers ends in a clear error within the time-out', async () => {
+    // A local server that accepts connections and never answers: no request leaves the machine.
+    const sockets = new Set<Socket>()
+    const silent = createServer((socket) => sockets.add(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const authorityHost = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    const started = Date.now()
+    try {
+      await expect(
+        signIn({
+          tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+          clientId: '11111111-1111-1111-1111-111111111111',
+          audience: 'api://AzureADTokenExchange',
+          authorityHost,
+          resourceManagerEndpoint: 'https://127.0.0.1:1',
+          getIdToken: () => new Promise<string>(() => undefined),
+          setSecret: () => undefined,
+          oidcAvailable: true,
+          timeoutMs: 300
+        })
+      ).rejects.toThrow(
+        `Sign-in did not finish within 0.3 s: the runner's OIDC endpoint or Entra ID at ${authorityHost} did not answer`
+      )
+      expect(Date.now() - started).toBeLessThan(5_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
+  test('without an OIDC endpoint it says why, before any request', async () => {
+    const getIdToken = jest.fn(async () => 'never')
+    await expect(
+      signIn({
+        tenantId: 't',
+        clientId: 'c',
+        audience: 'a',
+        authorityHost: 'https://login.microsoftonline.com',
+        resourceManagerEndpoint: 'https://management.azure.com',
+        getIdToken,
+        setSecret: () => undefined,
+        oidcAvailable: false,
+        timeoutMs: 1_000
+      })
+    ).rejects.toThrow(/no GitHub OIDC token .*id-token: write.*forks/)
+    expect(getIdToken).not.toHaveBeenCalled()
   })
 })

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import packageJson from '../package.json' with { type: 'json' }
-import { collectSubscriptions } from './collect/collect.ts'
+import { collectSubscriptions, type Collected } from './collect/collect.ts'
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_AFTER_MS,
@@ -24,6 +24,8 @@ import { buildSarif } from './report/sarif.ts'
 import { buildJobSummary } from './report/summary.ts'
 import { readReportContext } from './runner.ts'
 import { SignInError, signIn } from './signin.ts'
+
+const SIGN_IN_TIMEOUT_MS = 120_000
 
 const VERDICT_MARKS = { compliant: '✅', partial: '⚠️', noncompliant: '❌', error: '⛔' } as const
 
@@ -53,7 +55,8 @@ async function check(settings: Settings): Promise<SubscriptionResult[]> {
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
     getIdToken: (audience) => core.getIDToken(audience),
     setSecret: (secret) => core.setSecret(secret),
-    oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL)
+    oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL),
+    timeoutMs: SIGN_IN_TIMEOUT_MS
   })
   core.info(
     `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s).`
@@ -76,16 +79,30 @@ async function check(settings: Settings): Promise<SubscriptionResult[]> {
     settings.subscriptionIds,
     { clientId: settings.clientId, subscriptionsInFlight: settings.maxConcurrency * 2 },
     (entry) => {
-      const result =
-        'snapshot' in entry
-          ? evaluateSubscription(entry.snapshot)
-          : collectionErrorResult(entry.subscriptionId, entry.failure, entry.cause)
+      const result = decide(entry)
       core.info(
         `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
       )
       return result
     }
   )
+}
+
+/** The verdict of one subscription; a defect met on its data costs that subscription alone. */
+function decide(entry: Collected): SubscriptionResult {
+  if (!('snapshot' in entry)) {
+    return collectionErrorResult(entry.subscriptionId, entry.failure, entry.cause)
+  }
+  try {
+    return evaluateSubscription(entry.snapshot)
+  } catch (error) {
+    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    return collectionErrorResult(
+      entry.subscriptionId,
+      `The check failed on the policy data of /subscriptions/${entry.subscriptionId} (${describe(error)}); please report it with the job log.`,
+      'internal'
+    )
+  }
 }
 
 /** Writes the summary, SARIF, annotations and outputs; returns the failure line, if any. */

@@ -152,6 +152,8 @@ export type ErrorCause =
   | 'unreadable-initiative'
   /** A notScope names a management group whose members could not be read. */
   | 'unknown-ancestry'
+  /** The check failed on this subscription's data: a defect to report. */
+  | 'internal'
 
 export interface SubscriptionResult {
   subscriptionId: string

@@ -15,6 +15,8 @@ export interface SignInOptions {
   setSecret: (secret: string) => void
   /** Whether the runner offers an OIDC token at all (ACTIONS_ID_TOKEN_REQUEST_URL is set). */
   oidcAvailable: boolean
+  /** How long the OIDC token and the Entra exchange may take together. */
+  timeoutMs: number
 }
 
 export interface SignedIn {
@@ -138,7 +140,9 @@ export function sharedTokenCredential(
   const tokens = new Map<string, Promise<AccessToken>>()
   const settled = new Map<string, AccessToken>()
   return {
-    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    // The caller's options (its abort signal above all) are not passed on: the request is shared,
+    // and one caller giving up must not fail every other caller waiting on the same token.
+    getToken(scopes: string | string[]): Promise<AccessToken> {
       const key = [scopes].flat().join(' ')
       const current = settled.get(key)
       if (current && current.expiresOnTimestamp - ACCESS_TOKEN_RENEWAL_MARGIN_MS > now()) {
@@ -146,7 +150,7 @@ export function sharedTokenCredential(
       }
       let pending = tokens.get(key)
       if (!pending) {
-        pending = inner.getToken(scopes, options).then((token) => {
+        pending = inner.getToken(scopes).then((token) => {
           if (!token) throw new Error('Entra ID returned no access token')
           onToken(token)
           settled.set(key, token)
@@ -179,10 +183,24 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     options.setSecret(token.token)
   )
   const scope = `${options.resourceManagerEndpoint}/.default`
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SignInError(
+            `Sign-in did not finish within ${options.timeoutMs / 1000} s: the runner's OIDC endpoint or Entra ID at ${options.authorityHost} did not answer. Re-run the job, and check \`authority-host\` if it is set.`
+          )
+        ),
+      options.timeoutMs
+    )
+  })
   try {
-    await credential.getToken(scope)
+    await Promise.race([credential.getToken(scope), timeout])
   } catch (error) {
-    throw explainSignInFailure(error, assertion, options)
+    throw error instanceof SignInError ? error : explainSignInFailure(error, assertion, options)
+  } finally {
+    clearTimeout(timer)
   }
   return { credential, scope }
 }

@@ -53,7 +53,8 @@ export async function collectFrom(
     resourceManagerEndpoint: standIn.resourceManagerEndpoint,
     getIdToken: (audience) => getIDToken(audience),
     setSecret: () => undefined,
-    oidcAvailable: true
+    oidcAvailable: true,
+    timeoutMs: 30_000
   })
   const resourceManager = createResourceManager(
     credential,

@@ -11,6 +11,7 @@ import {
   guid,
   managementGroupScope,
   policyAssignment,
+  policySetDefinition,
   subscriptionScope,
   type Estate
 } from '../../standin/estate.ts'
@@ -155,6 +156,28 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
         expect(run.stderr).toBe('')
       }
     )
+  })
+
+  test('an initiative with a reference that lacks its definition id costs only the subscriptions that use it', async () => {
+    const broken = policySetDefinition(managementGroupScope('contoso'), 'broken', {
+      policyDefinitions: [{ policyDefinitionReferenceId: 'jit', parameters: {} }]
+    })
+    const estate = estateOf(2, { policySetDefinitions: [broken] })
+    estate.policyAssignments!.push(
+      policyAssignment(subscriptionScope(subscription(1)), 'broken', {
+        policyDefinitionId: broken.id
+      })
+    )
+    // Without the management group's MCSB, the broken initiative decides subscription 1 alone.
+    estate.policyAssignments!.splice(0, 1)
+    await runWith(estate, { subscriptions: [1, 2].map(subscription).join('\n') }, ({ run }) => {
+      expect(verdictsOf(run)).toEqual(['error', 'noncompliant'])
+      const reasons = (JSON.parse(run.outputs.results!) as { reason: string }[]).map(
+        (r) => r.reason
+      )
+      expect(reasons[0]).toMatch(/broken.*lacked required fields/)
+      expect(run.stderr).toBe('')
+    })
   })
 
   test('the token endpoint failing mid-run turns the rest into errors that say so', async () => {

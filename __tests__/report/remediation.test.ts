@@ -434,6 +434,7 @@ describe('subscriptions that could not be checked', () => {
     ['access-denied', 'grant-reader'],
     ['unreadable-initiative', 'grant-reader'],
     ['unknown-ancestry', 'grant-management-group-reader'],
+    ['internal', 'investigate'],
     [undefined, 'investigate']
   ] as const)('an error caused by %s -> %s', (cause, kind) => {
     expect(errorRemediationKind(cause)).toBe(kind)

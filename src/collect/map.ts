@@ -125,6 +125,11 @@ export function mapAssignment(raw: unknown): PolicyAssignment {
 export function mapSetDefinition(definition: SdkPolicySetDefinition): PolicySetDefinition {
   const { id, name, policyDefinitions } = definition
   if (!id || !name || !Array.isArray(policyDefinitions)) throw malformed('A policy set definition')
+  // The SDK does not check required fields of what it reads; a reference without its definition
+  // id cannot be judged, and must not be skipped either.
+  if (policyDefinitions.some((reference) => typeof reference?.policyDefinitionId !== 'string')) {
+    throw malformed(`A reference in policy set definition ${id}`)
+  }
   return {
     id,
     name,

@@ -14,6 +14,34 @@ import { Semaphore, boundedRetryPolicy, type RequestLimits } from './limits.ts'
 // ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
 export const MAX_PAGES = 1000
 
+/**
+ * The next page of a list, resolved against the page it came from. A nextLink to another origin
+ * is refused: the pipeline would send it the Resource Manager token.
+ */
+export function nextPageUrl(
+  nextLink: unknown,
+  current: string,
+  endpoint: string
+): string | undefined {
+  if (nextLink === undefined || nextLink === null || nextLink === '') return undefined
+  if (typeof nextLink !== 'string') {
+    throw new ArmRequestError(
+      200,
+      'MalformedResponse',
+      'the answer had a nextLink that is not text'
+    )
+  }
+  const next = new URL(nextLink, current)
+  if (next.origin !== new URL(endpoint).origin) {
+    throw new ArmRequestError(
+      200,
+      'MalformedResponse',
+      `the answer's nextLink points to ${next.origin}, not to ${new URL(endpoint).origin}`
+    )
+  }
+  return next.href
+}
+
 export interface ResourceManager {
   readonly endpoint: string
   /** A policy client for one subscription (or, without one, for tenant-level reads). */
@@ -81,7 +109,7 @@ export function createResourceManager(
         throw new ArmRequestError(200, 'MalformedResponse', 'the answer had no `value` list')
       }
       items.push(...page.value)
-      url = typeof page.nextLink === 'string' && page.nextLink !== '' ? page.nextLink : undefined
+      url = nextPageUrl(page.nextLink, url, endpoint)
     }
     return items
   }

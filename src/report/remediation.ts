@@ -516,7 +516,8 @@ const KIND_OF_CAUSE: Readonly<Record<ErrorCause, RemediationKind>> = {
   'unknown-ancestry': 'grant-management-group-reader',
   'not-found': 'check-subscription',
   'wrong-tenant': 'check-tenant',
-  transient: 'retry'
+  transient: 'retry',
+  internal: 'investigate'
 }
 
 /** What an `error` verdict asks for, from the cause the collector or the evaluator gave. */
