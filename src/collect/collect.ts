@@ -9,7 +9,14 @@ import {
   type SubscriptionSnapshot
 } from '../model.ts'
 import { describeFailure, failureCause, failureDetail } from './errors.ts'
-import { mapAssignment, mapExemption, mapPolicyDefinition, mapSetDefinition } from './map.ts'
+import { isSetDefinitionId, managementGroupName, normalizeId } from '../azure-ids.ts'
+import {
+  mapAssignment,
+  mapExemption,
+  mapPolicyDefinition,
+  mapSetDefinition,
+  scopeOfResourceId
+} from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
 
 export const ASSIGNMENTS_API_VERSION = '2025-03-01'
@@ -28,8 +35,6 @@ export interface CollectOptions {
 
 /** A snapshot being filled in, before the JIT definition joins it. */
 type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
-
-const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
 
 /** A map of shared fetches: concurrent callers of the same key share one request. */
 class SharedFetches<T> {
@@ -106,8 +111,8 @@ export async function collectSubscriptions<T>(
   async function addSetDefinitions(snapshot: PartialSnapshot) {
     const setIds = new Set(
       snapshot.assignments
-        .map((assignment) => assignment.policyDefinitionId.toLowerCase())
-        .filter((id) => id.includes('/providers/microsoft.authorization/policysetdefinitions/'))
+        .map((assignment) => normalizeId(assignment.policyDefinitionId))
+        .filter(isSetDefinitionId)
     )
     await Promise.all(
       [...setIds].map(async (id) => {
@@ -123,9 +128,7 @@ export async function collectSubscriptions<T>(
 
   async function readSetDefinition(id: string) {
     const name = id.slice(id.lastIndexOf('/') + 1)
-    const managementGroup = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)\//.exec(
-      id
-    )?.[1]
+    const managementGroup = managementGroupName(scopeOfResourceId(id))
     const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
     const definition = managementGroup
       ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
@@ -141,9 +144,8 @@ export async function collectSubscriptions<T>(
     const groups = new Set(
       snapshot.assignments
         .flatMap((assignment) => assignment.notScopes)
-        .map((scope) => scope.toLowerCase())
-        .filter((scope) => scope.startsWith(MANAGEMENT_GROUP_PREFIX))
-        .map((scope) => scope.slice(MANAGEMENT_GROUP_PREFIX.length).replace(/\/.*$/, ''))
+        .map(managementGroupName)
+        .filter((name) => name !== null)
     )
     if (groups.size === 0) return
     let longest: string[] = []

@@ -1,0 +1,25 @@
+// Azure resource ids and scopes, compared the way ARM compares them: case-insensitively, with no
+// trailing slash. Shared by the collector and the evaluator so both key and match ids alike.
+
+const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
+
+/** The id in the form used for comparisons: trimmed, lower case, without trailing slashes. */
+export function normalizeId(id: string): string {
+  return id.trim().replace(/\/+$/, '').toLowerCase()
+}
+
+export function sameId(a: string, b: string): boolean {
+  return normalizeId(a) === normalizeId(b)
+}
+
+/** The lower-cased name of a management group id, or null when `id` names something else. */
+export function managementGroupName(id: string): string | null {
+  const normalized = normalizeId(id)
+  if (!normalized.startsWith(MANAGEMENT_GROUP_PREFIX)) return null
+  const name = normalized.slice(MANAGEMENT_GROUP_PREFIX.length)
+  return name === '' || name.includes('/') ? null : name
+}
+
+export function isSetDefinitionId(id: string): boolean {
+  return normalizeId(id).includes('/policysetdefinitions/')
+}
