@@ -195,6 +195,9 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
       options.timeoutMs
     )
   })
+  // Ask the runner for its token now, while MSAL reads the authority's metadata: the credential
+  // asks for the assertion only after that, and then shares this request.
+  assertion.getAssertion().catch(() => undefined)
   try {
     await Promise.race([credential.getToken(scope), timeout])
   } catch (error) {
