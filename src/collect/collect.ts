@@ -9,6 +9,11 @@ import {
   type SubscriptionSnapshot
 } from '../model.ts'
 import { describeFailure, failureCause, failureDetail } from './errors.ts'
+import {
+  MANAGEMENT_GROUPS_API_VERSION,
+  POLICY_ASSIGNMENTS_API_VERSION,
+  POLICY_EXEMPTIONS_API_VERSION
+} from '../api-versions.ts'
 import { isSetDefinitionId, managementGroupName, normalizeId } from '../azure-ids.ts'
 import {
   mapAssignment,
@@ -18,10 +23,6 @@ import {
   scopeOfResourceId
 } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
-
-export const ASSIGNMENTS_API_VERSION = '2025-03-01'
-export const EXEMPTIONS_API_VERSION = '2022-07-01-preview'
-export const MANAGEMENT_GROUPS_API_VERSION = '2023-04-01'
 
 export type Collected =
   | { subscriptionId: string; snapshot: SubscriptionSnapshot }
@@ -75,12 +76,12 @@ export async function collectSubscriptions<T>(
     let what = 'the policy assignments'
     try {
       const exemptionsRead = resourceManager.listAll(
-        `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${EXEMPTIONS_API_VERSION}`
+        `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${POLICY_EXEMPTIONS_API_VERSION}`
       )
       exemptionsRead.catch(() => undefined)
       assignments = (
         await resourceManager.listAll(
-          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${ASSIGNMENTS_API_VERSION}`
+          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
         )
       ).map(mapAssignment)
       what = 'the policy exemptions'

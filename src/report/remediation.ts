@@ -26,13 +26,10 @@ import {
   type ErrorCause,
   type SubscriptionResult
 } from '../model.ts'
+import { ASSIGNMENT_PATCH_API_VERSION, POLICY_EXEMPTIONS_API_VERSION } from '../api-versions.ts'
 import { shellQuote, unsafeCommandValue } from './shell.ts'
 import { MAX_NAME_LENGTH, oneLine } from './text.ts'
 
-/** api-version for `az rest` on policy assignments (PATCH with properties.overrides). */
-export const ASSIGNMENTS_API_VERSION = '2023-04-01'
-/** api-version for `az rest` on policy exemptions. */
-export const EXEMPTIONS_API_VERSION = '2022-07-01-preview'
 /** The effect that makes Defender for Cloud audit JIT network access. */
 export const AUDIT_EFFECT = 'AuditIfNotExists'
 export const JIT_POLICY_DISPLAY_NAME =
@@ -265,7 +262,7 @@ function patchOverridesCommand(
 ): string {
   const refArg = ref === null ? '' : ` --arg ref ${shellQuote(ref)}`
   return [
-    `url=${restUrl(evidence.id, ASSIGNMENTS_API_VERSION)}`,
+    `url=${restUrl(evidence.id, ASSIGNMENT_PATCH_API_VERSION)}`,
     `body=$(az rest --method get --url "$url" \\`,
     `  | jq --compact-output${refArg} '${program}')`,
     `az rest --method patch --url "$url" --body "$body"`
@@ -335,7 +332,7 @@ function removeExemptionStep(exemptionId: string): RemediationStep {
   if (!problem && split) {
     command = AZ_EXEMPTION_NAME.test(split.name)
       ? `az policy exemption delete --name ${shellQuote(split.name)} --scope ${shellQuote(split.scope)}`
-      : `az rest --method delete --url ${restUrl(exemptionId, EXEMPTIONS_API_VERSION)}`
+      : `az rest --method delete --url ${restUrl(exemptionId, POLICY_EXEMPTIONS_API_VERSION)}`
   }
   return {
     kind: 'remove-exemption',
