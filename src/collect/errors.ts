@@ -26,11 +26,9 @@ export class ArmRequestError extends Error {
 }
 
 export class PagingLoopError extends Error {
-  readonly pages: number
   constructor(pages: number) {
     super(`Resource Manager's paging did not end: a nextLink repeated after ${pages} pages`)
     this.name = 'PagingLoopError'
-    this.pages = pages
   }
 }
 

@@ -53,13 +53,11 @@ export class Semaphore {
 
 /** Why the retries gave up, for the error message. */
 export class RequestGaveUpError extends Error {
-  readonly attempts: number
   readonly kind: 'timeout' | 'deadline' | 'connection'
-  constructor(kind: 'timeout' | 'deadline' | 'connection', attempts: number, message: string) {
+  constructor(kind: 'timeout' | 'deadline' | 'connection', message: string) {
     super(message)
     this.name = 'RequestGaveUpError'
     this.kind = kind
-    this.attempts = attempts
   }
 }
 
@@ -111,7 +109,6 @@ export function boundedRetryPolicy(limits: RequestLimits, slots: Semaphore): Pip
         if (limits.deadline.aborted) {
           throw new RequestGaveUpError(
             'deadline',
-            attempt,
             'the run reached its deadline before Resource Manager answered'
           )
         }
@@ -122,7 +119,6 @@ export function boundedRetryPolicy(limits: RequestLimits, slots: Semaphore): Pip
           if (attempt > limits.maxRetries) {
             throw new RequestGaveUpError(
               timedOut ? 'timeout' : 'connection',
-              attempt,
               timedOut
                 ? `Resource Manager did not answer within ${limits.requestTimeoutMs / 1000} s, ${attempt} times`
                 : `the connection to Resource Manager failed ${attempt} times (${systemErrorCode(failure)})`
