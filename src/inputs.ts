@@ -84,7 +84,8 @@ export function readSettings(
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
 
-  const subscriptionIds: string[] = []
+  // A Set, not a scan of the list so far: a tenant-wide list of 20,000 ids took 3 s that way.
+  const subscriptionIds = new Set<string>()
   const rawSubscriptions = splitList(input('subscriptions'))
   if (rawSubscriptions.length === 0) {
     problems.push(
@@ -96,8 +97,8 @@ export function readSettings(
       problems.push(
         `\`subscriptions\` holds ${quote(item)}, which is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`
       )
-    } else if (!subscriptionIds.includes(item.toLowerCase())) {
-      subscriptionIds.push(item.toLowerCase())
+    } else {
+      subscriptionIds.add(item.toLowerCase())
     }
   }
 
@@ -183,7 +184,7 @@ export function readSettings(
 
   if (problems.length > 0) throw new InputError(problems)
   return {
-    subscriptionIds,
+    subscriptionIds: [...subscriptionIds],
     clientId,
     tenantId,
     audience,
