@@ -13,8 +13,9 @@
 // once per run as a runner would (scripts/run-action.ts) and
 // prints: the wall time, the ARM requests made, the ideal time for them
 // (`ceil(requests / concurrency) * latency`), the ratio of the two, the time from process start
-// to the first ARM request, the peak memory and the bundle's size, with a breakdown of where the
-// time went (cold start, sign-in, the ARM phase and how busy its slots were, reports and exit).
+// to the first ARM request (and the CPU the action had used by then), the peak memory and the
+// bundle's size, with a breakdown of where the time went (cold start, sign-in, the ARM phase and
+// how busy its slots were, reports and exit).
 // It exits 1 when the action did not do its job (an unexpected error, a verdict other than the
 // one the estate was built to give, a missing output); with --strict also when a target is missed.
 import { spawn } from 'node:child_process'
@@ -217,7 +218,7 @@ function workflowListing(subscriptionIds: string[]): string {
 // the same epoch clock as the stand-in's startedAt), when it exits, its peak resident memory,
 // CPU time and event-loop delay, written to BENCH_PROBE_FILE at exit.
 const PROBE = `
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 const file = process.env.BENCH_PROBE_FILE
 const delay = monitorEventLoopDelay({ resolution: 10 })
@@ -237,9 +238,31 @@ const sample = () => {
 }
 setInterval(sample, 100).unref()
 const sockets = { net: 0, requests: 0 }
+// What the process had used when its first Resource Manager request started: CPU (all threads),
+// the main thread's wait for a CPU (Linux schedstat) and the machine's stolen time (/proc/stat).
+const linux = (file, read) => { try { return read(readFileSync(file, 'utf8')) } catch { return null } }
+const schedstat = () => linux('/proc/self/schedstat', (text) => text.split(' ').map((n) => Number(n) / 1e6))
+const stealMs = () => linux('/proc/stat', (text) => (Number(text.split('\\n')[0].trim().split(/\\s+/)[8]) * 1000) / 100)
+const atStart = { stealMs: stealMs() }
+let firstArm = null
+const armHost = process.env.BENCH_ARM_HOST
 const channels = await import('node:diagnostics_channel')
 channels.subscribe('net.client.socket', () => (sockets.net += 1))
-channels.subscribe('http.client.request.start', () => (sockets.requests += 1))
+channels.subscribe('http.client.request.start', ({ request }) => {
+  sockets.requests += 1
+  if (firstArm === null && request.getHeader('host') === armHost) {
+    const cpu = process.cpuUsage()
+    const steal = stealMs()
+    const mainThread = schedstat()
+    firstArm = {
+      at: performance.timeOrigin + performance.now(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      mainThreadCpuMs: mainThread?.[0] ?? null,
+      runQueueWaitMs: mainThread?.[1] ?? null,
+      stealMs: steal === null || atStart.stealMs === null ? null : steal - atStart.stealMs
+    }
+  }
+})
 process.on('exit', (code) => {
   sample()
   delay.disable()
@@ -258,7 +281,8 @@ process.on('exit', (code) => {
     loopDelayMeanMs: delay.mean / 1e6,
     peak,
     series,
-    sockets
+    sockets,
+    firstArm
   }))
 })
 `
@@ -288,6 +312,18 @@ interface Probe {
   series: number[][]
   /** Client sockets opened, HTTP requests started (diagnostics_channel). */
   sockets: { net: number; requests: number }
+  /** When the first request to Resource Manager started in the process, and what it had used by
+   * then: CPU of all its threads, the main thread's CPU and its wait for a CPU, the machine's
+   * stolen time (the last three null off Linux; steal counts in 10 ms ticks). They tell a slow
+   * start caused by the action (more CPU) from one caused by the machine (the same work taking
+   * longer, or waiting for a CPU). */
+  firstArm: {
+    at: number
+    cpuMs: number
+    mainThreadCpuMs: number | null
+    runQueueWaitMs: number | null
+    stealMs: number | null
+  } | null
 }
 
 // ---- analysis of the request log ----
@@ -446,6 +482,13 @@ interface RunFigures {
   firstArmMs: number
   /** The same from the harness, just before runAction spawns the process. */
   spawnToFirstArmMs: number
+  /** What the action process had used when it started its first ARM request (see Probe). */
+  beforeFirstArm: {
+    cpuMs: number
+    mainThreadCpuMs: number | null
+    runQueueWaitMs: number | null
+    stealMs: number | null
+  } | null
   peakMemoryMb: number
   bundleBytes: number
   exitCode: number | null
@@ -477,7 +520,11 @@ async function runOnce(
       'max-concurrency': String(options.concurrency)
     },
     workflowContent: workflowListing(bench.subscriptionIds),
-    environment: { NODE_OPTIONS: nodeOptions.join(' '), BENCH_PROBE_FILE: probeFile },
+    environment: {
+      NODE_OPTIONS: nodeOptions.join(' '),
+      BENCH_PROBE_FILE: probeFile,
+      BENCH_ARM_HOST: new URL(standIn.resourceManagerEndpoint).host
+    },
     entryPoint: options.entryPoint,
     keepWorkspace: true
   })
@@ -555,6 +602,7 @@ async function runOnce(
       ratio: Number.NaN,
       firstArmMs: Number.NaN,
       spawnToFirstArmMs: Number.NaN,
+      beforeFirstArm: null,
       peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
       bundleBytes,
       exitCode: run.exitCode,
@@ -686,6 +734,7 @@ async function runOnce(
     ratio: run.durationMs / idealMs,
     firstArmMs: armStart - processStart,
     spawnToFirstArmMs: armStart - harnessStart,
+    beforeFirstArm: probe?.firstArm ?? null,
     peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
     bundleBytes,
     exitCode: run.exitCode,
@@ -788,6 +837,13 @@ function printRun(figures: RunFigures, index: number, runs: number): void {
   console.log(
     `process start to first ARM    ${formatMs(figures.firstArmMs)} (target < 400 ms: ${mark(figures.firstArmMs < 400)}; from the harness's spawn: ${formatMs(figures.spawnToFirstArmMs)})`
   )
+  const used = figures.beforeFirstArm
+  if (used) {
+    const known = (ms: number | null) => (ms === null ? 'unknown' : formatMs(ms))
+    console.log(
+      `  by then the action had used ${formatMs(used.cpuMs)} of CPU (all its threads; the main thread ${known(used.mainThreadCpuMs)}); its main thread had waited ${known(used.runQueueWaitMs)} for a CPU; the machine had lost ${known(used.stealMs)} to the hypervisor (steal, 10 ms ticks)`
+    )
+  }
   console.log(
     `peak memory (max RSS)          ${figures.peakMemoryMb.toFixed(1)} MiB (target < 200 MB: ${mark(figures.peakMemoryMb * 2 ** 20 < 200e6)})`
   )
@@ -883,6 +939,15 @@ async function main(): Promise<number> {
     console.log(`wall time ms        ${spread((f) => f.wallMs)}`)
     console.log(`ratio               ${spread((f) => f.ratio, 3)}`)
     console.log(`first ARM ms        ${spread((f) => f.firstArmMs)}`)
+    if (all.every((f) => f.beforeFirstArm !== null)) {
+      console.log(`  CPU before it ms  ${spread((f) => f.beforeFirstArm!.cpuMs)}`)
+      if (all.every((f) => f.beforeFirstArm!.mainThreadCpuMs !== null))
+        console.log(`  main thread ms    ${spread((f) => f.beforeFirstArm!.mainThreadCpuMs!)}`)
+      if (all.every((f) => f.beforeFirstArm!.runQueueWaitMs !== null))
+        console.log(`  CPU wait ms       ${spread((f) => f.beforeFirstArm!.runQueueWaitMs!)}`)
+      if (all.every((f) => f.beforeFirstArm!.stealMs !== null))
+        console.log(`  steal ms          ${spread((f) => f.beforeFirstArm!.stealMs!)}`)
+    }
     console.log(`peak memory MiB     ${spread((f) => f.peakMemoryMb, 1)}`)
     console.log(`ARM requests        ${spread((f) => f.armRequests)}`)
   }
