@@ -1,10 +1,13 @@
 // Benchmarks the bundled action (dist/index.js) against the local Azure stand-in:
 //   npm run bench -- [--subscriptions 1000] [--latency-ms 50] [--max-concurrency 8] [--runs 1]
+//                    [--oidc-latency-ms 0] [--entra-latency-ms 0]
 //                    [--cpu-prof] [--entry-point FILE] [--json] [--strict]
 // --runs R repeats the run against the same stand-in and prints the spread; --cpu-prof profiles
 // the last run's action process and prints where its CPU time went (give --entry-point a bundle
 // built without --minify to get function names); --entry-point runs another build of the action;
-// --json prints one JSON object per run.
+// --json prints one JSON object per run. --oidc-latency-ms and --entra-latency-ms delay the
+// runner's OIDC endpoint and Entra ID as a real network would (the stand-in answers them at once
+// by default), to measure a start that waits on them.
 // It builds an estate of N subscriptions under a few management groups that share a few
 // management-group assignments of built-in initiatives (plus subscription-level assignments and
 // exemptions so that the verdicts vary), starts the stand-in with a fixed latency on every ARM
@@ -14,7 +17,7 @@
 // prints: the wall time, the ARM requests made, the ideal time for them
 // (`ceil(requests / concurrency) * latency`), the ratio of the two, the time from process start
 // to the first ARM request (and the CPU the action had used by then), the peak memory and the
-// bundle's size, with a breakdown of where the time went (cold start, sign-in, the ARM phase and
+// bundle's size (the entry point and its chunks), with a breakdown of where the time went (cold start, sign-in, the ARM phase and
 // how busy its slots were, reports and exit).
 // It exits 1 when the action did not do its job (an unexpected error, a verdict other than the
 // one the estate was built to give, a missing output); with --strict also when a target is missed.
@@ -390,8 +393,14 @@ interface BenchStandIn {
   close(): Promise<void>
 }
 
-async function inProcessStandIn(estate: Estate, latencyMs: number): Promise<BenchStandIn> {
-  const standIn = await startStandIn({ estate, latencyMs })
+interface Latencies {
+  latencyMs: number
+  oidcLatencyMs: number
+  entraLatencyMs: number
+}
+
+async function inProcessStandIn(estate: Estate, latencies: Latencies): Promise<BenchStandIn> {
+  const standIn = await startStandIn({ estate, ...latencies })
   return {
     authorityHost: standIn.authorityHost,
     resourceManagerEndpoint: standIn.resourceManagerEndpoint,
@@ -403,7 +412,7 @@ async function inProcessStandIn(estate: Estate, latencyMs: number): Promise<Benc
 
 /** standin/cli.ts as a child process: its CPU is not this process's, which reads the action's
  * output; requests come from its request log (written as each is answered). */
-async function childStandIn(estate: Estate, latencyMs: number): Promise<BenchStandIn> {
+async function childStandIn(estate: Estate, latencies: Latencies): Promise<BenchStandIn> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'jit-bench-standin-'))
   const estateFile = path.join(scratch, 'estate.json')
   const log = path.join(scratch, 'requests.jsonl')
@@ -416,7 +425,11 @@ async function childStandIn(estate: Estate, latencyMs: number): Promise<BenchSta
       '--estate',
       estateFile,
       '--latency-ms',
-      String(latencyMs),
+      String(latencies.latencyMs),
+      '--oidc-latency-ms',
+      String(latencies.oidcLatencyMs),
+      '--entra-latency-ms',
+      String(latencies.entraLatencyMs),
       '--request-log',
       log
     ],
@@ -490,6 +503,8 @@ interface RunFigures {
     stealMs: number | null
   } | null
   peakMemoryMb: number
+  /** The entry point, and it with the chunks beside it (what main.ts loads with import()). */
+  entryBytes: number
   bundleBytes: number
   exitCode: number | null
   verdicts: Record<string, number>
@@ -546,7 +561,11 @@ async function runOnce(
 
   const requests = (await standIn.requests()).filter((r) => !before.has(requestKey(r)))
   const arm = requests.filter((r) => r.service === 'arm')
-  const bundleBytes = (await stat(options.entryPoint)).size
+  const entryBytes = (await stat(options.entryPoint)).size
+  const bundleFolder = path.dirname(options.entryPoint)
+  let bundleBytes = 0
+  for (const name of await readdir(bundleFolder))
+    if (name.endsWith('.js')) bundleBytes += (await stat(path.join(bundleFolder, name))).size
 
   // Sanity: the action ran to its end and gave every subscription the verdict it was built for.
   const verdicts: Record<string, number> = { compliant: 0, partial: 0, noncompliant: 0, error: 0 }
@@ -604,6 +623,7 @@ async function runOnce(
       spawnToFirstArmMs: Number.NaN,
       beforeFirstArm: null,
       peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
+      entryBytes,
       bundleBytes,
       exitCode: run.exitCode,
       verdicts,
@@ -736,6 +756,7 @@ async function runOnce(
     spawnToFirstArmMs: armStart - harnessStart,
     beforeFirstArm: probe?.firstArm ?? null,
     peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
+    entryBytes,
     bundleBytes,
     exitCode: run.exitCode,
     verdicts,
@@ -847,7 +868,9 @@ function printRun(figures: RunFigures, index: number, runs: number): void {
   console.log(
     `peak memory (max RSS)          ${figures.peakMemoryMb.toFixed(1)} MiB (target < 200 MB: ${mark(figures.peakMemoryMb * 2 ** 20 < 200e6)})`
   )
-  console.log(`dist bundle                    ${(figures.bundleBytes / 1024).toFixed(0)} KiB`)
+  console.log(
+    `dist bundle                    ${(figures.bundleBytes / 1024).toFixed(0)} KiB of JavaScript (the entry point ${(figures.entryBytes / 1024).toFixed(0)} KiB, the rest in the chunks it loads)`
+  )
   console.log(
     `verdicts                       ${v.compliant} compliant, ${v.partial} partial, ${v.noncompliant} noncompliant, ${v.error} error; exit code ${figures.exitCode}`
   )
@@ -872,6 +895,8 @@ async function main(): Promise<number> {
     options: {
       subscriptions: { type: 'string', default: '1000' },
       'latency-ms': { type: 'string', default: '50' },
+      'oidc-latency-ms': { type: 'string', default: '0' },
+      'entra-latency-ms': { type: 'string', default: '0' },
       'max-concurrency': { type: 'string', default: '8' },
       runs: { type: 'string', default: '1' },
       'entry-point': { type: 'string', default: path.join(ROOT, 'dist/index.js') },
@@ -885,6 +910,7 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(
       'usage: npm run bench -- [--subscriptions 1000] [--latency-ms 50] [--max-concurrency 8] [--runs 1]\n' +
+        '                        [--oidc-latency-ms 0] [--entra-latency-ms 0]\n' +
         '                        [--standin child|in-process] [--cpu-prof] [--entry-point dist/index.js]\n' +
         '                        [--json] [--strict]'
     )
@@ -897,6 +923,11 @@ async function main(): Promise<number> {
   }
   const count = whole('subscriptions', values.subscriptions, 1)
   const latencyMs = whole('latency-ms', values['latency-ms'], 1)
+  const latencies: Latencies = {
+    latencyMs,
+    oidcLatencyMs: whole('oidc-latency-ms', values['oidc-latency-ms'], 0),
+    entraLatencyMs: whole('entra-latency-ms', values['entra-latency-ms'], 0)
+  }
   const concurrency = whole('max-concurrency', values['max-concurrency'], 1)
   const runs = whole('runs', values.runs, 1)
   const entryPoint = path.resolve(values['entry-point'])
@@ -906,8 +937,8 @@ async function main(): Promise<number> {
     throw new Error('--standin must be child or in-process')
   const standIn =
     values.standin === 'child'
-      ? await childStandIn(bench.estate, latencyMs)
-      : await inProcessStandIn(bench.estate, latencyMs)
+      ? await childStandIn(bench.estate, latencies)
+      : await inProcessStandIn(bench.estate, latencies)
   const all: RunFigures[] = []
   let cpuProfDir: string | undefined
   try {

@@ -1,5 +1,6 @@
 // Runs the local Azure stand-in as a process:
-//   node standin/cli.ts --estate FILE [--latency-ms N] [--request-log FILE]
+//   node standin/cli.ts --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N]
+//                       [--request-log FILE]
 // Prints one JSON line to stdout once it listens (the StandIn fields but the request list, plus
 // `environment`: what runnerEnvironment() gives), then serves until SIGTERM or SIGINT.
 // With --request-log, every request is appended to FILE as a JSON line once answered.
@@ -10,15 +11,26 @@ import { parseArgs } from 'node:util'
 import { loadEstate } from './estate.ts'
 import { startStandIn } from './server.ts'
 
-const usage = 'usage: node standin/cli.ts --estate FILE [--latency-ms N] [--request-log FILE]'
+const usage =
+  'usage: node standin/cli.ts --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N] [--request-log FILE]'
+const LATENCY_FLAGS = ['latency-ms', 'oidc-latency-ms', 'entra-latency-ms'] as const
 
 async function main(): Promise<void> {
-  let values: { estate?: string; 'latency-ms'?: string; 'request-log'?: string; help?: boolean }
+  let values: {
+    estate?: string
+    'latency-ms'?: string
+    'oidc-latency-ms'?: string
+    'entra-latency-ms'?: string
+    'request-log'?: string
+    help?: boolean
+  }
   try {
     ;({ values } = parseArgs({
       options: {
         estate: { type: 'string' },
         'latency-ms': { type: 'string' },
+        'oidc-latency-ms': { type: 'string' },
+        'entra-latency-ms': { type: 'string' },
         'request-log': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -31,13 +43,14 @@ async function main(): Promise<void> {
     return
   }
   if (!values.estate) throw new Error(`--estate is required\n${usage}`)
-  let latencyMs: number | undefined
-  if (values['latency-ms'] !== undefined) {
-    latencyMs = Number(values['latency-ms'])
-    if (!Number.isInteger(latencyMs) || latencyMs < 0)
-      throw new Error(
-        `--latency-ms must be a whole number of milliseconds, got '${values['latency-ms']}'`
-      )
+  const latencies: Partial<Record<(typeof LATENCY_FLAGS)[number], number>> = {}
+  for (const flag of LATENCY_FLAGS) {
+    const text = values[flag]
+    if (text === undefined) continue
+    const ms = Number(text)
+    if (!Number.isInteger(ms) || ms < 0)
+      throw new Error(`--${flag} must be a whole number of milliseconds, got '${text}'`)
+    latencies[flag] = ms
   }
   const estate = await loadEstate(values.estate)
   let log: WriteStream | undefined
@@ -50,7 +63,13 @@ async function main(): Promise<void> {
   }
   const standIn = await startStandIn({
     estate,
-    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(latencies['latency-ms'] !== undefined ? { latencyMs: latencies['latency-ms'] } : {}),
+    ...(latencies['oidc-latency-ms'] !== undefined
+      ? { oidcLatencyMs: latencies['oidc-latency-ms'] }
+      : {}),
+    ...(latencies['entra-latency-ms'] !== undefined
+      ? { entraLatencyMs: latencies['entra-latency-ms'] }
+      : {}),
     ...(log ? { onRequest: (record) => log.write(`${JSON.stringify(record)}\n`) } : {})
   })
   const info = {

@@ -19,6 +19,10 @@ export interface StandInOptions {
   /** Added to every ARM response, in milliseconds (default: the estate's latencyMs, else 0);
    * a subscription's own latencyMs wins for its requests. */
   latencyMs?: number
+  /** Added to every answer of the GitHub OIDC endpoint, in milliseconds (default 0). */
+  oidcLatencyMs?: number
+  /** Added to every answer of Entra ID, in milliseconds (default 0). */
+  entraLatencyMs?: number
   /** Called once per request, when it has been answered (or reset, or abandoned at close). */
   onRequest?: (record: RequestRecord) => void
 }
@@ -87,24 +91,25 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const identity = new Identity(estate, urls)
   const timers = new Set<NodeJS.Timeout>()
   let closing = false
+  // Never resolves once the stand-in is closing: the answer is abandoned with its connection.
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (closing) return
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.add(timer)
+    })
   const arm = new Arm(
     estate,
     builtIns,
     identity,
-    {
-      latencyMs: options.latencyMs ?? estate.latencyMs ?? 0,
-      sleep: (ms) =>
-        new Promise<void>((resolve) => {
-          if (closing) return
-          const timer = setTimeout(() => {
-            timers.delete(timer)
-            resolve()
-          }, ms)
-          timers.add(timer)
-        })
-    },
+    { latencyMs: options.latencyMs ?? estate.latencyMs ?? 0, sleep },
     () => urls.resourceManagerEndpoint
   )
+  const oidcLatencyMs = options.oidcLatencyMs ?? 0
+  const entraLatencyMs = options.entraLatencyMs ?? 0
   const requests: RequestRecord[] = []
 
   const dispatch = async (
@@ -116,9 +121,13 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     record: RequestRecord
   ): Promise<void> => {
     const method = req.method ?? 'GET'
-    if (service === 'oidc') return send(res, identity.oidc(method, url, req.headers.authorization))
+    if (service === 'oidc') {
+      if (oidcLatencyMs > 0) await sleep(oidcLatencyMs)
+      return send(res, identity.oidc(method, url, req.headers.authorization))
+    }
     if (service === 'entra') {
       const body = method === 'POST' ? await readBody(req) : ''
+      if (entraLatencyMs > 0) await sleep(entraLatencyMs)
       const correlation = req.headers['client-request-id']
       return send(
         res,

@@ -145,6 +145,29 @@ describe('Entra ID', () => {
     expect(publicCloud.token).toMatch(/^standin\./)
   })
 
+  test('answers the runner and Entra ID after their own latencies, when asked', async () => {
+    const standIn = await startStandIn({
+      estate: baseEstate(),
+      oidcLatencyMs: 120,
+      entraLatencyMs: 60,
+      latencyMs: 0
+    })
+    started.push({ standIn, untrust: trustStandIn(standIn) })
+    useRunnerEnvironment(standIn)
+    await credentialFor(standIn).getToken(`${standIn.resourceManagerEndpoint}/.default`)
+    const took = (service: string) =>
+      standIn.requests
+        .filter((r) => r.service === service)
+        .map((r) => Math.round(r.endedAt - r.startedAt))
+    expect(took('oidc')).toHaveLength(2)
+    expect(took('entra')).toHaveLength(2)
+    for (const ms of took('oidc')) expect(ms).toBeGreaterThanOrEqual(115)
+    for (const ms of took('entra')) {
+      expect(ms).toBeGreaterThanOrEqual(55)
+      expect(ms).toBeLessThan(115)
+    }
+  })
+
   test('refuses a subject no federated credential matches with AADSTS70021', async () => {
     const standIn = await start({
       federatedSubjects: ['repo:octo-org/octo-repo:environment:production']
