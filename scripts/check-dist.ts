@@ -7,11 +7,9 @@ import { join } from 'node:path'
 
 const scratch = mkdtempSync(join(tmpdir(), 'check-dist-'))
 try {
-  execFileSync(
-    'npx',
-    ['ncc', 'build', 'src/index.ts', '-o', scratch, '--minify', '--license', 'licenses.txt'],
-    { stdio: ['ignore', 'ignore', 'inherit'] }
-  )
+  execFileSync(process.execPath, ['scripts/bundle.ts', scratch], {
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
   const built = readdirSync(scratch).sort()
   const committed = readdirSync('dist').sort()
   const differing = [...new Set([...built, ...committed])].filter((name) => {

@@ -1,0 +1,82 @@
+// Builds the action into dist/ (or the folder given): `node scripts/bundle.ts [folder]`.
+// ncc bundles src/index.ts; what main.ts loads with import() (check.ts and the Azure SDK) comes out
+// as chunks beside index.js. Two things ncc leaves undone are done here:
+// - it minifies only index.js, so the chunks are minified the same way (terser, no compression,
+//   names kept so that stack traces in the debug log stay readable);
+// - its --license file lists only the packages of one chunk, so licenses.txt is written from the
+//   build's module list: every bundled package, its licence and its licence text.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { minify } from 'terser'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const ENTRY_FILE = 'index.js'
+
+interface StatsModule {
+  nameForCondition?: string
+  modules?: StatsModule[]
+}
+
+/** The folder of the package each bundled file belongs to (the one under its last node_modules). */
+function packageFolders(modules: StatsModule[], found = new Set<string>()): Set<string> {
+  for (const module of modules) {
+    if (module.modules) packageFolders(module.modules, found)
+    const file = module.nameForCondition
+    if (!file) continue
+    const match = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file)
+    if (match) found.add(match[1]!)
+  }
+  return found
+}
+
+function licenceNotice(folder: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+    name: string
+    license?: string
+  }
+  const file = readdirSync(folder)
+    .sort()
+    .find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name))
+  if (!file) {
+    throw new Error(`${manifest.name} (${folder}) has no licence file to ship with the bundle`)
+  }
+  const text = readFileSync(path.join(folder, file), 'utf8').trim()
+  return `${manifest.name}\n${manifest.license ?? 'see the text'}\n${text}\n`
+}
+
+async function bundle(folder: string): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'bundle-'))
+  try {
+    const statsFile = path.join(scratch, 'stats.json')
+    // ncc writes into the folder without removing what an earlier build left there.
+    rmSync(folder, { recursive: true, force: true })
+    execFileSync(
+      'npx',
+      ['ncc', 'build', 'src/index.ts', '-o', folder, '--minify', '--stats-out', statsFile],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }
+    )
+    for (const name of readdirSync(folder)) {
+      if (!name.endsWith('.js') || name === ENTRY_FILE) continue
+      const file = path.join(folder, name)
+      const minified = await minify(readFileSync(file, 'utf8'), {
+        module: true,
+        compress: false,
+        mangle: { keep_classnames: true, keep_fnames: true }
+      })
+      if (minified.code === undefined) throw new Error(`terser returned nothing for ${name}`)
+      writeFileSync(file, minified.code)
+    }
+    const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as { modules: StatsModule[] }
+    const notices = [...packageFolders(stats.modules)]
+      .map(licenceNotice)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    writeFileSync(path.join(folder, 'licenses.txt'), notices.join('\n'))
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+await bundle(path.resolve(process.argv[2] ?? path.join(ROOT, 'dist')))
