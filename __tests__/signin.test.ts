@@ -1,73 +1,8 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
-import {
-  decodeTokenClaims,
-  oidcAssertion,
-  sharedTokenCredential,
-  signIn,
-  skipsInstanceDiscovery
-} from '../src/signin.ts'
+import { oidcAssertion } from '../src/oidc.ts'
+import { sharedTokenCredential, signIn, skipsInstanceDiscovery } from '../src/signin.ts'
 import { CLOUDS } from '../src/inputs.ts'
-
-function jwt(claims: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`
-}
-
-describe('decodeTokenClaims', () => {
-  test('reads the payload of a JWT', () => {
-    expect(decodeTokenClaims(jwt({ sub: 'repo:o/r:ref:refs/heads/main', exp: 10 }))).toEqual({
-      sub: 'repo:o/r:ref:refs/heads/main',
-      exp: 10
-    })
-  })
-
-  test.each(['', 'opaque', 'a.!!!.c', `a.${Buffer.from('"text"').toString('base64url')}.c`])(
-    'returns no claims for %j',
-    (token) => {
-      expect(decodeTokenClaims(token)).toEqual({})
-    }
-  )
-})
-
-describe('oidcAssertion', () => {
-  test('asks the runner once per token lifetime, sharing one request among concurrent callers', async () => {
-    let now = 1_000_000_000_000
-    const getIdToken = jest.fn(async (audience: string) =>
-      jwt({ aud: audience, exp: Math.floor(now / 1000) + 300 })
-    )
-    const assertion = oidcAssertion(getIdToken, 'api://AzureADTokenExchange', () => now)
-
-    const [first, second] = await Promise.all([assertion.getAssertion(), assertion.getAssertion()])
-    expect(first).toBe(second)
-    expect(getIdToken).toHaveBeenCalledTimes(1)
-    expect(getIdToken).toHaveBeenCalledWith('api://AzureADTokenExchange')
-
-    now += 200_000
-    expect(await assertion.getAssertion()).toBe(first)
-    expect(getIdToken).toHaveBeenCalledTimes(1)
-
-    // Within a minute of expiry the token is renewed rather than sent to Entra ID.
-    now += 45_000
-    const renewed = await assertion.getAssertion()
-    expect(getIdToken).toHaveBeenCalledTimes(2)
-    expect(renewed).not.toBe(first)
-    expect(assertion.lastToken()).toBe(renewed)
-  })
-
-  test('remembers a failure and tries again on the next call', async () => {
-    const getIdToken = jest
-      .fn<(audience: string) => Promise<string>>()
-      .mockRejectedValueOnce(new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable'))
-      .mockResolvedValueOnce(jwt({ exp: 9_999_999_999 }))
-    const assertion = oidcAssertion(getIdToken, 'aud')
-    await expect(assertion.getAssertion()).rejects.toThrow('ACTIONS_ID_TOKEN_REQUEST_URL')
-    expect(assertion.lastError()).toBeInstanceOf(Error)
-    await expect(assertion.getAssertion()).resolves.toMatch(/\./)
-    expect(assertion.lastError()).toBeUndefined()
-    expect(getIdToken).toHaveBeenCalledTimes(2)
-  })
-})
 
 describe('sharedTokenCredential', () => {
   test('one token per scope until shortly before it expires, each new one handed to onToken', async () => {
@@ -146,9 +81,8 @@ describe('signIn', () => {
           audience: 'api://AzureADTokenExchange',
           authorityHost,
           resourceManagerEndpoint: 'https://127.0.0.1:1',
-          getIdToken: () => new Promise<string>(() => undefined),
+          assertion: oidcAssertion(() => new Promise<string>(() => undefined), 'aud'),
           setSecret: () => undefined,
-          oidcAvailable: true,
           timeoutMs: 300
         })
       ).rejects.toThrow(
@@ -159,23 +93,5 @@ describe('signIn', () => {
       for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => silent.close(resolve))
     }
-  })
-
-  test('without an OIDC endpoint it says why, before any request', async () => {
-    const getIdToken = jest.fn(async () => 'never')
-    await expect(
-      signIn({
-        tenantId: 't',
-        clientId: 'c',
-        audience: 'a',
-        authorityHost: 'https://login.microsoftonline.com',
-        resourceManagerEndpoint: 'https://management.azure.com',
-        getIdToken,
-        setSecret: () => undefined,
-        oidcAvailable: false,
-        timeoutMs: 1_000
-      })
-    ).rejects.toThrow(/no GitHub OIDC token .*id-token: write.*forks/)
-    expect(getIdToken).not.toHaveBeenCalled()
   })
 })

@@ -1,39 +1,22 @@
-// Wires the steps: inputs -> sign-in -> collect -> evaluate -> reports -> outcome. Every report
-// is written before the step is failed, and the step is failed once.
+// Wires the steps: inputs -> the runner's OIDC token -> check.ts (sign-in, collect, evaluate,
+// reports) -> the step's outcome. check.ts brings the Azure SDK, most of the bundle: it is loaded
+// once the OIDC request has been sent, so that the runner answers while it loads.
 import * as core from '@actions/core'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import path from 'node:path'
-import packageJson from '../package.json' with { type: 'json' }
-import { collectSubscriptions, type Collected } from './collect/collect.ts'
-import {
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_RETRY_DELAY_MS,
-  DEFAULT_RUN_DEADLINE_MS
-} from './collect/limits.ts'
-import { createResourceManager } from './collect/resource-manager.ts'
-import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
-import { InputError, readSettings, type Settings } from './inputs.ts'
-import type { SubscriptionResult } from './model.ts'
-import { buildAnnotations, inertLogText } from './report/annotations.ts'
-import { workflowLocation } from './report/locate.ts'
-import { failureMessage } from './report/outcome.ts'
-import { buildOutputs } from './report/outputs.ts'
-import { buildSarif } from './report/sarif.ts'
-import { buildJobSummary } from './report/summary.ts'
-import { readReportContext } from './runner.ts'
-import { SignInError, signIn } from './signin.ts'
-
-const SIGN_IN_TIMEOUT_MS = 120_000
-
-const VERDICT_MARKS = { compliant: '✅', partial: '⚠️', noncompliant: '❌', error: '⛔' } as const
+import { InputError, readSettings } from './inputs.ts'
+import { SignInError, requestOidcAssertion } from './oidc.ts'
+import { inertErrorMessage } from './report/annotations.ts'
 
 export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env)
-    const results = await check(settings)
-    const failure = await report(results, settings)
+    const oidc = requestOidcAssertion({
+      getIdToken: (audience) => core.getIDToken(audience),
+      audience: settings.audience,
+      available: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL)
+    })
+    await oidc.sent
+    const { checkSubscriptions } = await import('./check.ts')
+    const failure = await checkSubscriptions(settings, oidc.assertion)
     if (failure !== null) core.setFailed(failure)
   } catch (error) {
     if (error instanceof InputError || error instanceof SignInError) {
@@ -41,132 +24,7 @@ export async function run(): Promise<void> {
     } else {
       // Unexpected: say what happened in one line; the stack stays in the debug log.
       core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-      core.setFailed(`The check failed unexpectedly: ${describe(error)}`)
+      core.setFailed(`The check failed unexpectedly: ${inertErrorMessage(error)}`)
     }
-  }
-}
-
-async function check(settings: Settings): Promise<SubscriptionResult[]> {
-  const { credential } = await signIn({
-    tenantId: settings.tenantId,
-    clientId: settings.clientId,
-    audience: settings.audience,
-    authorityHost: settings.cloud.authorityHost,
-    resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
-    getIdToken: (audience) => core.getIDToken(audience),
-    setSecret: (secret) => core.setSecret(secret),
-    oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL),
-    timeoutMs: SIGN_IN_TIMEOUT_MS
-  })
-  core.info(
-    `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s).`
-  )
-  const resourceManager = createResourceManager(
-    credential,
-    settings.cloud.resourceManagerEndpoint,
-    {
-      maxConcurrency: settings.maxConcurrency,
-      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-      maxRetries: DEFAULT_MAX_RETRIES,
-      retryDelayMs: DEFAULT_RETRY_DELAY_MS,
-      maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
-      deadline: AbortSignal.timeout(DEFAULT_RUN_DEADLINE_MS)
-    },
-    `${packageJson.name}/${packageJson.version}`
-  )
-  return collectSubscriptions(
-    resourceManager,
-    settings.subscriptionIds,
-    { clientId: settings.clientId, subscriptionsInFlight: settings.maxConcurrency * 2 },
-    (entry) => {
-      const result = decide(entry)
-      core.info(
-        `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
-      )
-      return result
-    }
-  )
-}
-
-/** The verdict of one subscription; a defect met on its data costs that subscription alone. */
-function decide(entry: Collected): SubscriptionResult {
-  if (!('snapshot' in entry)) {
-    return collectionErrorResult(entry.subscriptionId, entry.failure, entry.cause)
-  }
-  try {
-    return evaluateSubscription(entry.snapshot)
-  } catch (error) {
-    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-    return collectionErrorResult(
-      entry.subscriptionId,
-      `The check failed on the policy data of /subscriptions/${entry.subscriptionId} (${describe(error)}); please report it with the job log.`,
-      'internal'
-    )
-  }
-}
-
-/** Writes the summary, SARIF, annotations and outputs; returns the failure line, if any. */
-async function report(results: SubscriptionResult[], settings: Settings): Promise<string | null> {
-  const context = await readReportContext(process.env, settings, packageJson.version)
-  const workflowFile = workflowLocation(context.workflowRef, context.workflowFileContent)
-
-  // Each report is written on its own: one that cannot be written is reported, the others still are.
-  const unwritten: string[] = []
-  let sarifFile: string | null = null
-  if (settings.sarifFile !== null) {
-    try {
-      await writeAtomically(
-        settings.sarifFile,
-        `${JSON.stringify(buildSarif(results, context), null, 2)}\n`
-      )
-      sarifFile = settings.sarifFile
-      core.info(`SARIF written to ${settings.sarifFile}.`)
-    } catch (error) {
-      unwritten.push(`the SARIF file ${settings.sarifFile} (${describe(error)})`)
-    }
-  }
-  if (settings.jobSummary) {
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      try {
-        await core.summary.addRaw(buildJobSummary(results, context)).write()
-      } catch (error) {
-        unwritten.push(`the job summary (${describe(error)})`)
-      }
-    } else {
-      core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
-    }
-  }
-  for (const annotation of buildAnnotations(results, workflowFile)) {
-    const properties = {
-      title: annotation.title,
-      file: annotation.file,
-      startLine: annotation.startLine
-    }
-    if (annotation.level === 'error') core.error(annotation.message, properties)
-    else core.warning(annotation.message, properties)
-  }
-  for (const [name, value] of Object.entries(buildOutputs(results, sarifFile))) {
-    core.setOutput(name, value)
-  }
-  const failure = failureMessage(results, settings.failOn)
-  if (unwritten.length === 0) return failure
-  const notWritten = `Could not write ${unwritten.join(' or ')}`
-  return failure === null ? notWritten : `${failure}. ${notWritten}`
-}
-
-function describe(error: unknown): string {
-  return inertLogText(error instanceof Error ? error.message : error)
-}
-
-/** Writes through a temporary file, so a reader never sees half a report. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true })
-  const temporary = `${file}.${process.pid}.tmp`
-  try {
-    await writeFile(temporary, content)
-    await rename(temporary, file)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
   }
 }

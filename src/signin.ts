@@ -1,7 +1,8 @@
-// The only code that talks to GitHub's OIDC endpoint and to Entra ID: it exchanges the runner's
-// OIDC token for an Azure Resource Manager access token and explains the refusals people hit.
+// The only code that talks to Entra ID: it exchanges the runner's OIDC token (oidc.ts) for an Azure
+// Resource Manager access token and explains the refusals people hit.
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
+import { SignInError, decodeTokenClaims, type OidcAssertion } from './oidc.ts'
 
 export interface SignInOptions {
   tenantId: string
@@ -9,13 +10,11 @@ export interface SignInOptions {
   audience: string
   authorityHost: string
   resourceManagerEndpoint: string
-  /** Asks the runner for an OIDC token for the audience (`core.getIDToken`). */
-  getIdToken: (audience: string) => Promise<string>
+  /** The runner's OIDC token for `audience`, already asked for (`requestOidcAssertion`). */
+  assertion: OidcAssertion
   /** Masks a value in the job log (`core.setSecret`). */
   setSecret: (secret: string) => void
-  /** Whether the runner offers an OIDC token at all (ACTIONS_ID_TOKEN_REQUEST_URL is set). */
-  oidcAvailable: boolean
-  /** How long the OIDC token and the Entra exchange may take together. */
+  /** How long sign-in may wait for the OIDC token and the Entra exchange together. */
   timeoutMs: number
 }
 
@@ -23,20 +22,6 @@ export interface SignedIn {
   credential: TokenCredential
   /** The token scope for Resource Manager, `<endpoint>/.default`. */
   scope: string
-}
-
-export class SignInError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'SignInError'
-  }
-}
-
-interface TokenClaims {
-  iss?: unknown
-  sub?: unknown
-  aud?: unknown
-  exp?: unknown
 }
 
 // Entra hosts that MSAL knows; any other authority (a sovereign cloud's, or a local stand-in) must
@@ -49,75 +34,9 @@ const KNOWN_AUTHORITY_HOSTS = new Set([
   'login.chinacloudapi.cn'
 ])
 
-// Reuse the OIDC token until this long before it expires: the credential asks for an assertion
-// twice per token request, and Entra rejects an assertion that expires in flight.
-const ASSERTION_EXPIRY_MARGIN_MS = 60_000
-const ASSERTION_FALLBACK_LIFETIME_MS = 5 * 60_000
-
 /** Whether MSAL must be told not to ask the public cloud about this authority. */
 export function skipsInstanceDiscovery(authorityHost: string): boolean {
   return !KNOWN_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase())
-}
-
-/** Reads a JWT's claims without verifying it: only to explain a refusal and to know its expiry. */
-export function decodeTokenClaims(token: string): TokenClaims {
-  const payload = token.split('.')[1]
-  if (payload === undefined) return {}
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
-    return typeof claims === 'object' && claims !== null ? (claims as TokenClaims) : {}
-  } catch {
-    return {}
-  }
-}
-
-export interface OidcAssertion {
-  /** The callback for ClientAssertionCredential. */
-  getAssertion: () => Promise<string>
-  /** The last token the runner gave, to explain a refusal (never printed). */
-  lastToken: () => string | undefined
-  /** The last failure to get a token, which the credential may have wrapped. */
-  lastError: () => unknown
-}
-
-/** The assertion callback: one OIDC request per token lifetime, shared by concurrent callers. */
-export function oidcAssertion(
-  getIdToken: (audience: string) => Promise<string>,
-  audience: string,
-  now: () => number = Date.now
-): OidcAssertion {
-  let cached: { token: string; renewAt: number } | undefined
-  let pending: Promise<string> | undefined
-  let failure: unknown
-
-  async function fetchToken(): Promise<string> {
-    try {
-      const token = await getIdToken(audience)
-      const expiry = decodeTokenClaims(token).exp
-      const renewAt =
-        typeof expiry === 'number'
-          ? expiry * 1000 - ASSERTION_EXPIRY_MARGIN_MS
-          : now() + ASSERTION_FALLBACK_LIFETIME_MS
-      cached = { token, renewAt }
-      failure = undefined
-      return token
-    } catch (error) {
-      failure = error
-      throw error
-    }
-  }
-
-  return {
-    getAssertion() {
-      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token)
-      pending ??= fetchToken().finally(() => {
-        pending = undefined
-      })
-      return pending
-    },
-    lastToken: () => cached?.token,
-    lastError: () => failure
-  }
 }
 
 // Renew an access token this long before it expires, so no request carries a token that lapses
@@ -167,8 +86,7 @@ export function sharedTokenCredential(
 
 /** Signs in once for the run and proves it by getting a Resource Manager token. */
 export async function signIn(options: SignInOptions): Promise<SignedIn> {
-  if (!options.oidcAvailable) throw new SignInError(noOidcTokenMessage())
-  const assertion = oidcAssertion(options.getIdToken, options.audience)
+  const { assertion } = options
   const assertionCredential = new ClientAssertionCredential(
     options.tenantId,
     options.clientId,
@@ -195,9 +113,6 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
       options.timeoutMs
     )
   })
-  // Ask the runner for its token now, while MSAL reads the authority's metadata: the credential
-  // asks for the assertion only after that, and then shares this request.
-  assertion.getAssertion().catch(() => undefined)
   try {
     await Promise.race([credential.getToken(scope), timeout])
   } catch (error) {
@@ -206,15 +121,6 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     clearTimeout(timer)
   }
   return { credential, scope }
-}
-
-function noOidcTokenMessage(): string {
-  return (
-    'The runner gave this job no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ' +
-    'Add `permissions: id-token: write` to the workflow or the job (with `contents: read`). ' +
-    'Pull requests from forks never get an OIDC token: run this check on pushes, on a schedule, ' +
-    'or on pull requests from branches of this repository.'
-  )
 }
 
 function explainSignInFailure(

@@ -5,6 +5,7 @@ import type { Estate } from '../../standin/estate.ts'
 import { collectSubscriptions, type Collected } from '../../src/collect/collect.ts'
 import { createResourceManager } from '../../src/collect/resource-manager.ts'
 import type { RequestLimits } from '../../src/collect/limits.ts'
+import { requestOidcAssertion } from '../../src/oidc.ts'
 import { signIn } from '../../src/signin.ts'
 import { getIDToken } from '@actions/core'
 
@@ -51,9 +52,12 @@ export async function collectFrom(
     audience: 'api://AzureADTokenExchange',
     authorityHost: standIn.authorityHost,
     resourceManagerEndpoint: standIn.resourceManagerEndpoint,
-    getIdToken: (audience) => getIDToken(audience),
+    assertion: requestOidcAssertion({
+      getIdToken: (audience) => getIDToken(audience),
+      audience: 'api://AzureADTokenExchange',
+      available: true
+    }).assertion,
     setSecret: () => undefined,
-    oidcAvailable: true,
     timeoutMs: 30_000
   })
   const resourceManager = createResourceManager(

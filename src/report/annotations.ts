@@ -39,6 +39,11 @@ export function inertLogText(value: unknown, max: number = MAX_ANNOTATION_MESSAG
     .replace(/#(?=#\[)/g, `#${ZWSP}`)
 }
 
+/** An error's message (or whatever was thrown) as inert log text. */
+export function inertErrorMessage(error: unknown): string {
+  return inertLogText(error instanceof Error ? error.message : error)
+}
+
 const LEVEL_OF: Readonly<Record<Exclude<Verdict, 'compliant'>, Annotation['level']>> = {
   noncompliant: 'error',
   error: 'error',

@@ -1,0 +1,161 @@
+import { describe, expect, jest, test } from '@jest/globals'
+import { createServer, get } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { SignInError, decodeTokenClaims, oidcAssertion, requestOidcAssertion } from '../src/oidc.ts'
+
+function jwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`
+}
+
+describe('decodeTokenClaims', () => {
+  test('reads the payload of a JWT', () => {
+    expect(decodeTokenClaims(jwt({ sub: 'repo:o/r:ref:refs/heads/main', exp: 10 }))).toEqual({
+      sub: 'repo:o/r:ref:refs/heads/main',
+      exp: 10
+    })
+  })
+
+  test.each(['', 'opaque', 'a.!!!.c', `a.${Buffer.from('"text"').toString('base64url')}.c`])(
+    'returns no claims for %j',
+    (token) => {
+      expect(decodeTokenClaims(token)).toEqual({})
+    }
+  )
+})
+
+describe('oidcAssertion', () => {
+  test('asks the runner once per token lifetime, sharing one request among concurrent callers', async () => {
+    let now = 1_000_000_000_000
+    const getIdToken = jest.fn(async (audience: string) =>
+      jwt({ aud: audience, exp: Math.floor(now / 1000) + 300 })
+    )
+    const assertion = oidcAssertion(getIdToken, 'api://AzureADTokenExchange', () => now)
+
+    const [first, second] = await Promise.all([assertion.getAssertion(), assertion.getAssertion()])
+    expect(first).toBe(second)
+    expect(getIdToken).toHaveBeenCalledTimes(1)
+    expect(getIdToken).toHaveBeenCalledWith('api://AzureADTokenExchange')
+
+    now += 200_000
+    expect(await assertion.getAssertion()).toBe(first)
+    expect(getIdToken).toHaveBeenCalledTimes(1)
+
+    // Within a minute of expiry the token is renewed rather than sent to Entra ID.
+    now += 45_000
+    const renewed = await assertion.getAssertion()
+    expect(getIdToken).toHaveBeenCalledTimes(2)
+    expect(renewed).not.toBe(first)
+    expect(assertion.lastToken()).toBe(renewed)
+  })
+
+  test('remembers a failure and tries again on the next call', async () => {
+    const getIdToken = jest
+      .fn<(audience: string) => Promise<string>>()
+      .mockRejectedValueOnce(new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable'))
+      .mockResolvedValueOnce(jwt({ exp: 9_999_999_999 }))
+    const assertion = oidcAssertion(getIdToken, 'aud')
+    await expect(assertion.getAssertion()).rejects.toThrow('ACTIONS_ID_TOKEN_REQUEST_URL')
+    expect(assertion.lastError()).toBeInstanceOf(Error)
+    await expect(assertion.getAssertion()).resolves.toMatch(/\./)
+    expect(assertion.lastError()).toBeUndefined()
+    expect(getIdToken).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('requestOidcAssertion', () => {
+  test('asks the runner at once, and the credential gets that same answer', async () => {
+    const token = jwt({ exp: 9_999_999_999 })
+    const getIdToken = jest.fn<(audience: string) => Promise<string>>(async () => token)
+    const { assertion } = requestOidcAssertion({ getIdToken, audience: 'aud', available: true })
+    expect(getIdToken).toHaveBeenCalledTimes(1)
+    expect(getIdToken).toHaveBeenCalledWith('aud')
+    expect(await assertion.getAssertion()).toBe(token)
+    expect(getIdToken).toHaveBeenCalledTimes(1)
+  })
+
+  test('a failure of that first request is kept for sign-in to explain, not left unhandled', async () => {
+    const getIdToken = jest.fn(async () => {
+      throw new Error('Failed to get ID Token. Error Code : 403')
+    })
+    const { assertion, sent } = requestOidcAssertion({
+      getIdToken,
+      audience: 'aud',
+      available: true
+    })
+    // With no request made, `sent` does not wait for the time limit either.
+    const started = Date.now()
+    await sent
+    expect(Date.now() - started).toBeLessThan(500)
+    expect(assertion.lastError()).toEqual(new Error('Failed to get ID Token. Error Code : 403'))
+  })
+
+  test('`sent` settles once the request has been sent, not before it is made nor at the answer', async () => {
+    // The runner's endpoint: receives the request, then holds the answer for 1.5 s.
+    const received: number[] = []
+    const runner = createServer((request, response) => {
+      received.push(Date.now())
+      setTimeout(() => response.end(jwt({ exp: 9_999_999_999 })), 1_500)
+    })
+    await new Promise<void>((resolve) => runner.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(runner.address() as AddressInfo).port}/token`
+    try {
+      // Like core.getIDToken, but it waits 300 ms before it makes the request.
+      const getIdToken = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        return new Promise<string>((resolve, reject) => {
+          get(url, (response) => {
+            let body = ''
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()))
+            response.on('end', () => resolve(body))
+          }).on('error', reject)
+        })
+      }
+      const started = Date.now()
+      const { assertion, sent } = requestOidcAssertion({
+        getIdToken,
+        audience: 'a',
+        available: true
+      })
+      let sentAt = 0
+      void sent.then(() => (sentAt = Date.now()))
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      expect(sentAt).toBe(0)
+      await sent
+      expect(sentAt - started).toBeGreaterThanOrEqual(290)
+      expect(sentAt - started).toBeLessThan(1_200)
+      await assertion.getAssertion()
+      expect(Date.now() - sentAt).toBeGreaterThanOrEqual(1_000)
+      expect(received).toHaveLength(1)
+    } finally {
+      runner.closeAllConnections()
+      await new Promise((resolve) => runner.close(resolve))
+    }
+  })
+
+  test('`sent` stops waiting after a second when no request is seen', async () => {
+    const started = Date.now()
+    const { sent } = requestOidcAssertion({
+      getIdToken: () => new Promise<string>(() => undefined),
+      audience: 'a',
+      available: true
+    })
+    await sent
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
+    expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
+  test('without an OIDC endpoint it says why, before any request', () => {
+    const getIdToken = jest.fn(async () => 'never')
+    expect(() => requestOidcAssertion({ getIdToken, audience: 'a', available: false })).toThrow(
+      new RegExp('no GitHub OIDC token .*id-token: write.*forks')
+    )
+    expect(getIdToken).not.toHaveBeenCalled()
+  })
+
+  test('says so with a SignInError, which the step reports as it is', () => {
+    expect(() =>
+      requestOidcAssertion({ getIdToken: async () => 't', audience: 'a', available: false })
+    ).toThrow(SignInError)
+  })
+})

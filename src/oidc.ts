@@ -1,0 +1,143 @@
+// The runner's GitHub OIDC token, the first thing sign-in needs from the network. main asks for it
+// as soon as the inputs are read and before it loads the Azure SDK (most of the bundle), so that
+// the runner answers while the SDK loads; this module therefore imports nothing from the SDK.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import type { ClientRequest } from 'node:http'
+
+/** A sign-in that failed for a reason its message explains, with what to do about it. */
+export class SignInError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SignInError'
+  }
+}
+
+export interface TokenClaims {
+  iss?: unknown
+  sub?: unknown
+  aud?: unknown
+  exp?: unknown
+}
+
+// Reuse the OIDC token until this long before it expires: the credential asks for an assertion
+// twice per token request, and Entra rejects an assertion that expires in flight.
+const ASSERTION_EXPIRY_MARGIN_MS = 60_000
+const ASSERTION_FALLBACK_LIFETIME_MS = 5 * 60_000
+
+/** Reads a JWT's claims without verifying it: only to explain a refusal and to know its expiry. */
+export function decodeTokenClaims(token: string): TokenClaims {
+  const payload = token.split('.')[1]
+  if (payload === undefined) return {}
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+    return typeof claims === 'object' && claims !== null ? (claims as TokenClaims) : {}
+  } catch {
+    return {}
+  }
+}
+
+export interface OidcAssertion {
+  /** The callback for ClientAssertionCredential. */
+  getAssertion: () => Promise<string>
+  /** The last token the runner gave, to explain a refusal (never printed). */
+  lastToken: () => string | undefined
+  /** The last failure to get a token, which the credential may have wrapped. */
+  lastError: () => unknown
+}
+
+/** The assertion callback: one OIDC request per token lifetime, shared by concurrent callers. */
+export function oidcAssertion(
+  getIdToken: (audience: string) => Promise<string>,
+  audience: string,
+  now: () => number = Date.now
+): OidcAssertion {
+  let cached: { token: string; renewAt: number } | undefined
+  let pending: Promise<string> | undefined
+  let failure: unknown
+
+  async function fetchToken(): Promise<string> {
+    try {
+      const token = await getIdToken(audience)
+      const expiry = decodeTokenClaims(token).exp
+      const renewAt =
+        typeof expiry === 'number'
+          ? expiry * 1000 - ASSERTION_EXPIRY_MARGIN_MS
+          : now() + ASSERTION_FALLBACK_LIFETIME_MS
+      cached = { token, renewAt }
+      failure = undefined
+      return token
+    } catch (error) {
+      failure = error
+      throw error
+    }
+  }
+
+  return {
+    getAssertion() {
+      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token)
+      pending ??= fetchToken().finally(() => {
+        pending = undefined
+      })
+      return pending
+    },
+    lastToken: () => cached?.token,
+    lastError: () => failure
+  }
+}
+
+export interface OidcRequest {
+  /** Shares the runner's answer with the credential. */
+  assertion: OidcAssertion
+  /**
+   * Settles once the request has been handed to the operating system, or has failed before that.
+   * Loading code blocks the event loop, which must first finish sending the request (connection,
+   * TLS handshake); after that, the runner's answer arrives while the code loads.
+   */
+  sent: Promise<void>
+}
+
+// Node announces every HTTP request it creates here (the channel is stable since Node 20).
+const HTTP_REQUEST_CREATED = 'http.client.request.start'
+// If the request is not seen (a proxy tunnel first sends a CONNECT, say), stop waiting after this.
+const SENT_WAIT_LIMIT_MS = 1_000
+
+/**
+ * Starts asking the runner for its OIDC token now; the assertion shares the answer (a failure is
+ * kept for sign-in to explain). Without an OIDC endpoint, says why. The request is the first this
+ * process makes, so the first request Node creates from here on is taken to be it.
+ */
+export function requestOidcAssertion(options: {
+  /** Asks the runner for an OIDC token for the audience (`core.getIDToken`). */
+  getIdToken: (audience: string) => Promise<string>
+  audience: string
+  /** Whether the runner offers an OIDC token at all (ACTIONS_ID_TOKEN_REQUEST_URL is set). */
+  available: boolean
+}): OidcRequest {
+  if (!options.available) throw new SignInError(noOidcTokenMessage())
+  let settle!: () => void
+  const sent = new Promise<void>((resolve) => (settle = resolve))
+  const onRequestCreated = (message: unknown) => {
+    unsubscribe(HTTP_REQUEST_CREATED, onRequestCreated)
+    const { request } = message as { request: ClientRequest }
+    request.once('finish', done).once('close', done)
+  }
+  const timer = setTimeout(done, SENT_WAIT_LIMIT_MS)
+  function done() {
+    clearTimeout(timer)
+    unsubscribe(HTTP_REQUEST_CREATED, onRequestCreated)
+    settle()
+  }
+  subscribe(HTTP_REQUEST_CREATED, onRequestCreated)
+  const assertion = oidcAssertion(options.getIdToken, options.audience)
+  assertion.getAssertion().then(done, done)
+  return { assertion, sent }
+}
+
+function noOidcTokenMessage(): string {
+  return (
+    'The runner gave this job no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ' +
+    'Add `permissions: id-token: write` to the workflow or the job (with `contents: read`). ' +
+    'Pull requests from forks never get an OIDC token: run this check on pushes, on a schedule, ' +
+    'or on pull requests from branches of this repository.'
+  )
+}
