@@ -1,0 +1,30 @@
+// The committed bundle ships the licence notices of what it bundles (check-dist keeps it equal to
+// a fresh build; this checks what that build writes).
+import { describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+
+const root = new URL('../', import.meta.url)
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8')
+
+describe('dist/licenses.txt', () => {
+  const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> }
+  // The runtime dependencies, and packages that only @actions/core brings into dist/index.js.
+  const bundled = [
+    ...Object.keys(manifest.dependencies),
+    '@actions/http-client',
+    'undici',
+    'tunnel'
+  ]
+  const notices = read('dist/licenses.txt').split('\n')
+
+  test.each(bundled)('names %s with its licence and the licence text', (name) => {
+    const { license } = JSON.parse(read(`node_modules/${name}/package.json`)) as {
+      license: string
+    }
+    const at = notices.indexOf(name)
+    expect(at).toBeGreaterThanOrEqual(0)
+    expect(at === 0 || notices[at - 1] === '').toBe(true)
+    expect(notices[at + 1]).toBe(license)
+    expect(notices[at + 2]).toMatch(/\S/)
+  })
+})
