@@ -1,6 +1,7 @@
 import { describe, expect, jest, test } from '@jest/globals'
-import { createServer, get } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { hasSubscribers } from 'node:diagnostics_channel'
+import { createServer, get, request } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { SignInError, decodeTokenClaims, oidcAssertion, requestOidcAssertion } from '../src/oidc.ts'
 
 function jwt(claims: Record<string, unknown>): string {
@@ -87,22 +88,38 @@ describe('requestOidcAssertion', () => {
     const started = Date.now()
     await sent
     expect(Date.now() - started).toBeLessThan(500)
+    expect(hasSubscribers('http.client.request.start')).toBe(false)
     expect(assertion.lastError()).toEqual(new Error('Failed to get ID Token. Error Code : 403'))
   })
 
-  test('`sent` settles once the request has been sent, not before it is made nor at the answer', async () => {
-    // The runner's endpoint: receives the request, then holds the answer for 1.5 s.
+  test('`sent` settles once the token request has been handed over: not before it is made, not at a proxy CONNECT, not at the answer', async () => {
+    // The runner's endpoint: receives the request, then holds the answer for 1.5 s. It also plays
+    // a proxy that accepts a CONNECT.
     const received: number[] = []
     const runner = createServer((request, response) => {
       received.push(Date.now())
       setTimeout(() => response.end(jwt({ exp: 9_999_999_999 })), 1_500)
     })
+    runner.on('connect', (_request, socket: Socket) =>
+      socket.end('HTTP/1.1 200 Connection Established\r\n\r\n')
+    )
     await new Promise<void>((resolve) => runner.listen(0, '127.0.0.1', resolve))
-    const url = `http://127.0.0.1:${(runner.address() as AddressInfo).port}/token`
+    const port = (runner.address() as AddressInfo).port
+    const url = `http://127.0.0.1:${port}/token`
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
     try {
-      // Like core.getIDToken, but it waits 300 ms before it makes the request.
+      // Like core.getIDToken behind a proxy: a CONNECT after 300 ms, the token request 300 ms later.
       const getIdToken = async () => {
-        await new Promise((resolve) => setTimeout(resolve, 300))
+        await pause(300)
+        await new Promise<void>((resolve) =>
+          request({ port, host: '127.0.0.1', method: 'CONNECT', path: `127.0.0.1:${port}` })
+            .once('connect', (_response, socket: Socket) => {
+              socket.destroy()
+              resolve()
+            })
+            .end()
+        )
+        await pause(300)
         return new Promise<string>((resolve, reject) => {
           get(url, (response) => {
             let body = ''
@@ -119,11 +136,12 @@ describe('requestOidcAssertion', () => {
       })
       let sentAt = 0
       void sent.then(() => (sentAt = Date.now()))
-      await new Promise((resolve) => setTimeout(resolve, 150))
+      await pause(450)
       expect(sentAt).toBe(0)
       await sent
-      expect(sentAt - started).toBeGreaterThanOrEqual(290)
-      expect(sentAt - started).toBeLessThan(1_200)
+      expect(sentAt - started).toBeGreaterThanOrEqual(590)
+      expect(sentAt - started).toBeLessThan(1_500)
+      expect(hasSubscribers('http.client.request.start')).toBe(false)
       await assertion.getAssertion()
       expect(Date.now() - sentAt).toBeGreaterThanOrEqual(1_000)
       expect(received).toHaveLength(1)
@@ -143,6 +161,7 @@ describe('requestOidcAssertion', () => {
     await sent
     expect(Date.now() - started).toBeGreaterThanOrEqual(950)
     expect(Date.now() - started).toBeLessThan(3_000)
+    expect(hasSubscribers('http.client.request.start')).toBe(false)
   })
 
   test('without an OIDC endpoint it says why, before any request', () => {

@@ -96,15 +96,17 @@ export interface OidcRequest {
   sent: Promise<void>
 }
 
-// Node announces every HTTP request it creates here (the channel is stable since Node 20).
-const HTTP_REQUEST_CREATED = 'http.client.request.start'
-// If the request is not seen (a proxy tunnel first sends a CONNECT, say), stop waiting after this.
+// Node publishes each HTTP request here once its end() has been called, before it is sent. Node's
+// documentation marks its built-in channels experimental: should this one change, the wait ends
+// when the token arrives or at the limit below, and only the overlap is lost.
+const HTTP_REQUEST_STARTED = 'http.client.request.start'
 const SENT_WAIT_LIMIT_MS = 1_000
 
 /**
  * Starts asking the runner for its OIDC token now; the assertion shares the answer (a failure is
- * kept for sign-in to explain). Without an OIDC endpoint, says why. The request is the first this
- * process makes, so the first request Node creates from here on is taken to be it.
+ * kept for sign-in to explain). Without an OIDC endpoint, says why. The token request is the first
+ * this process makes, so the first request Node starts from here on is taken to be it, except a
+ * CONNECT: behind a proxy, @actions/http-client first opens a tunnel with one.
  */
 export function requestOidcAssertion(options: {
   /** Asks the runner for an OIDC token for the audience (`core.getIDToken`). */
@@ -116,18 +118,19 @@ export function requestOidcAssertion(options: {
   if (!options.available) throw new SignInError(noOidcTokenMessage())
   let settle!: () => void
   const sent = new Promise<void>((resolve) => (settle = resolve))
-  const onRequestCreated = (message: unknown) => {
-    unsubscribe(HTTP_REQUEST_CREATED, onRequestCreated)
+  const onRequestStarted = (message: unknown) => {
     const { request } = message as { request: ClientRequest }
+    if (request.method === 'CONNECT') return
+    unsubscribe(HTTP_REQUEST_STARTED, onRequestStarted)
     request.once('finish', done).once('close', done)
   }
   const timer = setTimeout(done, SENT_WAIT_LIMIT_MS)
   function done() {
     clearTimeout(timer)
-    unsubscribe(HTTP_REQUEST_CREATED, onRequestCreated)
+    unsubscribe(HTTP_REQUEST_STARTED, onRequestStarted)
     settle()
   }
-  subscribe(HTTP_REQUEST_CREATED, onRequestCreated)
+  subscribe(HTTP_REQUEST_STARTED, onRequestStarted)
   const assertion = oidcAssertion(options.getIdToken, options.audience)
   assertion.getAssertion().then(done, done)
   return { assertion, sent }
