@@ -6,13 +6,14 @@
 // - its --license file lists only the packages of one chunk, so licenses.txt is written from the
 //   build's module list: every bundled package, its licence and its licence text.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { minify } from 'terser'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const NCC = path.join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
 const ENTRY_FILE = 'index.js'
 
 interface StatsModule {
@@ -35,27 +36,36 @@ function packageFolders(modules: StatsModule[], found = new Set<string>()): Set<
 function licenceNotice(folder: string): string {
   const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
     name: string
-    license?: string
+    license?: unknown
   }
-  const file = readdirSync(folder)
-    .sort()
-    .find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name))
-  if (!file) {
+  // Every licence file (LICENSE, LICENSE-MIT and LICENSE-APACHE, COPYING...), LICENSE* first.
+  const files = readdirSync(folder)
+    .filter((name) => /^(licen[cs]e|copying)/i.test(name))
+    .sort((a, b) => Number(/^copying/i.test(a)) - Number(/^copying/i.test(b)) || (a < b ? -1 : 1))
+  if (files.length === 0) {
     throw new Error(`${manifest.name} (${folder}) has no licence file to ship with the bundle`)
   }
-  const text = readFileSync(path.join(folder, file), 'utf8').trim()
-  return `${manifest.name}\n${manifest.license ?? 'see the text'}\n${text}\n`
+  const texts = files.map((file) => readFileSync(path.join(folder, file), 'utf8').trim())
+  const licence = typeof manifest.license === 'string' ? manifest.license : 'see the text'
+  return `${manifest.name}\n${licence}\n${texts.join('\n\n')}\n`
 }
 
 async function bundle(folder: string): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bundle-'))
   try {
     const statsFile = path.join(scratch, 'stats.json')
-    // ncc writes into the folder without removing what an earlier build left there.
-    rmSync(folder, { recursive: true, force: true })
+    // ncc writes into the folder without removing what an earlier build left there: its files go
+    // first (ncc writes files only, no folders). A folder holding the project is refused.
+    const fromFolder = path.relative(folder, ROOT)
+    if (fromFolder === '' || !(fromFolder.startsWith('..') || path.isAbsolute(fromFolder))) {
+      throw new Error(`refusing to build into ${folder}: it holds the project`)
+    }
+    if (existsSync(folder)) {
+      for (const name of readdirSync(folder)) rmSync(path.join(folder, name))
+    }
     execFileSync(
-      'npx',
-      ['ncc', 'build', 'src/index.ts', '-o', folder, '--minify', '--stats-out', statsFile],
+      process.execPath,
+      [NCC, 'build', 'src/index.ts', '-o', folder, '--minify', '--stats-out', statsFile],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }
     )
     for (const name of readdirSync(folder)) {
@@ -79,4 +89,9 @@ async function bundle(folder: string): Promise<void> {
   }
 }
 
-await bundle(path.resolve(process.argv[2] ?? path.join(ROOT, 'dist')))
+try {
+  await bundle(path.resolve(process.argv[2] ?? path.join(ROOT, 'dist')))
+} catch (error) {
+  console.error(`bundle: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+}
