@@ -607,27 +607,31 @@ async function runOnce(
   const notGet = arm.filter((r) => r.method !== 'GET')
   if (notGet.length > 0) problems.push(`${notGet.length} ARM request(s) were not GET`)
 
+  // What a run has whether or not it reached Resource Manager.
+  const known = {
+    subscriptions: bench.subscriptionIds.length,
+    latencyMs: options.latencyMs,
+    concurrency: options.concurrency,
+    wallMs: run.durationMs,
+    allowedRequests: 2 * bench.subscriptionIds.length + bench.sharedReads,
+    peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
+    entryBytes,
+    bundleBytes,
+    exitCode: run.exitCode,
+    verdicts,
+    problems
+  }
   if (arm.length === 0) {
     problems.push('the action made no ARM request')
     return {
-      subscriptions: bench.subscriptionIds.length,
-      latencyMs: options.latencyMs,
-      concurrency: options.concurrency,
-      wallMs: run.durationMs,
+      ...known,
       processWallMs: Number.NaN,
       armRequests: 0,
-      allowedRequests: 2 * bench.subscriptionIds.length + bench.sharedReads,
       idealMs: 0,
       ratio: Number.NaN,
       firstArmMs: Number.NaN,
       spawnToFirstArmMs: Number.NaN,
       beforeFirstArm: null,
-      peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
-      entryBytes,
-      bundleBytes,
-      exitCode: run.exitCode,
-      verdicts,
-      problems,
       breakdown: {},
       details: [`stdout (end): ${run.stdout.slice(-1500)}`]
     }
@@ -743,24 +747,14 @@ async function runOnce(
   )
 
   return {
-    subscriptions: bench.subscriptionIds.length,
-    latencyMs,
-    concurrency,
-    wallMs: run.durationMs,
+    ...known,
     processWallMs: processEnd - processStart,
     armRequests: arm.length,
-    allowedRequests: 2 * bench.subscriptionIds.length + bench.sharedReads,
     idealMs,
     ratio: run.durationMs / idealMs,
     firstArmMs: armStart - processStart,
     spawnToFirstArmMs: armStart - harnessStart,
     beforeFirstArm: probe?.firstArm ?? null,
-    peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
-    entryBytes,
-    bundleBytes,
-    exitCode: run.exitCode,
-    verdicts,
-    problems,
     breakdown,
     details
   }

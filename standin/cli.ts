@@ -13,7 +13,12 @@ import { startStandIn } from './server.ts'
 
 const usage =
   'usage: node standin/cli.ts --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N] [--request-log FILE]'
-const LATENCY_FLAGS = ['latency-ms', 'oidc-latency-ms', 'entra-latency-ms'] as const
+// Each latency flag and the StandInOptions field it sets.
+const LATENCY_FLAGS = {
+  'latency-ms': 'latencyMs',
+  'oidc-latency-ms': 'oidcLatencyMs',
+  'entra-latency-ms': 'entraLatencyMs'
+} as const
 
 async function main(): Promise<void> {
   let values: {
@@ -43,14 +48,14 @@ async function main(): Promise<void> {
     return
   }
   if (!values.estate) throw new Error(`--estate is required\n${usage}`)
-  const latencies: Partial<Record<(typeof LATENCY_FLAGS)[number], number>> = {}
-  for (const flag of LATENCY_FLAGS) {
-    const text = values[flag]
+  const latencies: Partial<Record<(typeof LATENCY_FLAGS)[keyof typeof LATENCY_FLAGS], number>> = {}
+  for (const [flag, option] of Object.entries(LATENCY_FLAGS)) {
+    const text = values[flag as keyof typeof LATENCY_FLAGS]
     if (text === undefined) continue
     const ms = Number(text)
     if (!Number.isInteger(ms) || ms < 0)
       throw new Error(`--${flag} must be a whole number of milliseconds, got '${text}'`)
-    latencies[flag] = ms
+    latencies[option] = ms
   }
   const estate = await loadEstate(values.estate)
   let log: WriteStream | undefined
@@ -63,13 +68,7 @@ async function main(): Promise<void> {
   }
   const standIn = await startStandIn({
     estate,
-    ...(latencies['latency-ms'] !== undefined ? { latencyMs: latencies['latency-ms'] } : {}),
-    ...(latencies['oidc-latency-ms'] !== undefined
-      ? { oidcLatencyMs: latencies['oidc-latency-ms'] }
-      : {}),
-    ...(latencies['entra-latency-ms'] !== undefined
-      ? { entraLatencyMs: latencies['entra-latency-ms'] }
-      : {}),
+    ...latencies,
     ...(log ? { onRequest: (record) => log.write(`${JSON.stringify(record)}\n`) } : {})
   })
   const info = {
