@@ -139,7 +139,8 @@ export class EstateError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A GUID, any letter case (subscription, tenant and client ids). */
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const MG_NAME = /^[A-Za-z0-9\-_().]{1,90}$/
 const REQUEST_KINDS: readonly string[] = [
   'assignments',
@@ -207,7 +208,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
   const guid = (path: string, v: unknown, required: boolean) => {
     if (v === undefined) {
       if (required) problem(path, 'is required (a GUID)')
-    } else if (typeof v !== 'string' || !GUID.test(v))
+    } else if (typeof v !== 'string' || !GUID_PATTERN.test(v))
       problem(path, `must be a GUID, got ${show(v)}`)
   }
   const str = (path: string, v: unknown) => {

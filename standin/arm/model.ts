@@ -1,0 +1,164 @@
+// What the stand-in's ARM knows of an estate (docs/design.md, "The stand-in"): the
+// management-group tree with its subscriptions, and the policy resources indexed by where they
+// sit, so that a subscription's list is built from its own entries and its ancestors' without
+// scanning the estate (5,000 assignments in a subscription answer in milliseconds).
+
+import type { BuiltIns } from '../builtins.ts'
+import type { ArmResource, Estate, Subscription } from '../estate.ts'
+import { guid, parseScope, splitPolicyResourceId } from '../estate.ts'
+
+export const MG_PREFIX = '/providers/Microsoft.Management/managementGroups/'
+
+export interface MgNode {
+  name: string
+  displayName: string
+  parent?: MgNode
+  children: MgNode[]
+  subscriptions: SubNode[]
+  /** Management groups and subscriptions below, at any depth. */
+  descendants: number
+}
+
+export interface SubNode {
+  id: string
+  subscription: Subscription
+  parent: MgNode
+}
+
+/** Which of a subscription's policy resources a list holds: `all`, its ancestors', its own and
+ * everything inside it; `atScope`, its ancestors' and its own; `exact`, its own. */
+export type ListMode = 'all' | 'atScope' | 'exact'
+
+/** Policy resources indexed by the scope they sit at. */
+export class ScopedIndex {
+  readonly atScope = new Map<string, ArmResource[]>()
+  readonly inside = new Map<string, ArmResource[]>()
+  readonly byId = new Map<string, ArmResource>()
+
+  add(resource: ArmResource, scope: string): void {
+    const ref = parseScope(scope)
+    this.byId.set(resource.id.toLowerCase(), resource)
+    if (!ref || ref.kind === 'tenant') return
+    const [map, key] =
+      ref.kind === 'inside'
+        ? [this.inside, ref.subscriptionId.toLowerCase()]
+        : [this.atScope, scope.toLowerCase()]
+    const list = map.get(key)
+    if (list) list.push(resource)
+    else map.set(key, [resource])
+  }
+
+  /** A subscription's resources (see ListMode); ancestors' come root first. */
+  list(sub: SubNode, ancestors: MgNode[], mode: ListMode): ArmResource[] {
+    const out: ArmResource[] = []
+    if (mode !== 'exact')
+      for (let i = ancestors.length - 1; i >= 0; i--)
+        out.push(...(this.atScope.get(`${MG_PREFIX}${ancestors[i]!.name}`.toLowerCase()) ?? []))
+    out.push(...(this.atScope.get(`/subscriptions/${sub.id}`.toLowerCase()) ?? []))
+    if (mode === 'all') out.push(...(this.inside.get(sub.id.toLowerCase()) ?? []))
+    return out
+  }
+}
+
+function groupNode(name: string, displayName: string): MgNode {
+  return { name, displayName, children: [], subscriptions: [], descendants: 0 }
+}
+
+/** The estate as ARM serves it. Names and ids are looked up case-insensitively. */
+export class ArmModel {
+  readonly estate: Estate
+  readonly root: MgNode
+  readonly groups = new Map<string, MgNode>()
+  readonly subs = new Map<string, SubNode>()
+  readonly assignments = new ScopedIndex()
+  readonly exemptions = new ScopedIndex()
+  /** Policy (set) definitions, built-in and custom, by lower-cased id. */
+  readonly definitions = new Map<string, ArmResource>()
+  /** The object id of the signed-in application's service principal. */
+  readonly principalObjectId: string
+  private readonly ancestorCache = new Map<string, MgNode[]>()
+
+  constructor(estate: Estate, builtIns: BuiltIns) {
+    this.estate = estate
+    this.principalObjectId = guid(`service-principal/${estate.clientId.toLowerCase()}`)
+    const tenantKey = estate.tenantId.toLowerCase()
+    const explicitRoot = estate.managementGroups?.find((g) => g.name.toLowerCase() === tenantKey)
+    this.root = groupNode(
+      explicitRoot?.name ?? estate.tenantId,
+      explicitRoot?.displayName ?? estate.rootManagementGroupDisplayName ?? 'Tenant Root Group'
+    )
+    this.groups.set(tenantKey, this.root)
+    const others = (estate.managementGroups ?? []).filter((g) => g.name.toLowerCase() !== tenantKey)
+    for (const g of others)
+      this.groups.set(g.name.toLowerCase(), groupNode(g.name, g.displayName ?? g.name))
+    for (const g of others) {
+      const node = this.groups.get(g.name.toLowerCase())!
+      node.parent = this.group(g.parent ?? estate.tenantId)!
+      node.parent.children.push(node)
+    }
+    for (const s of estate.subscriptions) {
+      const parent = this.group(s.managementGroup ?? estate.tenantId)!
+      const node: SubNode = { id: s.subscriptionId, subscription: s, parent }
+      parent.subscriptions.push(node)
+      this.subs.set(s.subscriptionId.toLowerCase(), node)
+    }
+    const count = (node: MgNode): number => {
+      node.descendants = node.subscriptions.length
+      for (const child of node.children) node.descendants += 1 + count(child)
+      return node.descendants
+    }
+    count(this.root)
+
+    for (const a of estate.policyAssignments ?? []) {
+      const { scope } = splitPolicyResourceId(a.id, 'policyAssignments')!
+      const resource = { ...a, type: a.type ?? 'Microsoft.Authorization/policyAssignments' }
+      resource.properties = { ...a.properties, scope: a.properties.scope ?? scope }
+      this.assignments.add(resource, scope)
+    }
+    for (const x of estate.policyExemptions ?? []) {
+      const { scope } = splitPolicyResourceId(x.id, 'policyExemptions')!
+      this.exemptions.add(
+        { ...x, type: x.type ?? 'Microsoft.Authorization/policyExemptions' },
+        scope
+      )
+    }
+    this.addDefinitions(builtIns.policyDefinitions, 'policyDefinitions')
+    this.addDefinitions(builtIns.policySetDefinitions, 'policySetDefinitions')
+    this.addDefinitions(estate.policyDefinitions ?? [], 'policyDefinitions')
+    this.addDefinitions(estate.policySetDefinitions ?? [], 'policySetDefinitions')
+  }
+
+  private addDefinitions(
+    list: ArmResource[],
+    type: 'policyDefinitions' | 'policySetDefinitions'
+  ): void {
+    for (const d of list) {
+      const { name } = splitPolicyResourceId(d.id, type)!
+      this.definitions.set(d.id.toLowerCase(), {
+        ...d,
+        name: d.name ?? name,
+        type: d.type ?? `Microsoft.Authorization/${type}`
+      })
+    }
+  }
+
+  group(name: string): MgNode | undefined {
+    return this.groups.get(name.toLowerCase())
+  }
+
+  subscription(id: string): SubNode | undefined {
+    return this.subs.get(id.toLowerCase())
+  }
+
+  /** The management groups above a subscription, its parent first. */
+  ancestors(sub: SubNode): MgNode[] {
+    const key = sub.id.toLowerCase()
+    let list = this.ancestorCache.get(key)
+    if (!list) {
+      list = []
+      for (let at: MgNode | undefined = sub.parent; at; at = at.parent) list.push(at)
+      this.ancestorCache.set(key, list)
+    }
+    return list
+  }
+}

@@ -1,0 +1,138 @@
+// Microsoft.Authorization policy resources as ARM serves them (docs/design.md, "The stand-in"):
+// a subscription's assignments and exemptions with ARM's `$filter`s, one assignment or
+// exemption at any scope, and policy (set) definitions, built-in or custom.
+
+import type { ArmResource } from '../estate.ts'
+import type { Reply } from '../http.ts'
+import { armError, json } from '../http.ts'
+import type { ListMode } from './model.ts'
+import type { ArmRequest } from './request.ts'
+
+export const AUTHORIZATION = '/providers/Microsoft.Authorization'
+
+const POLICY_TYPES = [
+  'policyAssignments',
+  'policyExemptions',
+  'policyDefinitions',
+  'policySetDefinitions'
+] as const
+
+/** A policy resource type as ARM spells it, from the request's spelling (any letter case). */
+export function policyType(spelled: string): string {
+  return POLICY_TYPES.find((t) => t.toLowerCase() === spelled.toLowerCase()) ?? spelled
+}
+
+/** What a list of one kind of policy resource understands in `$filter`, besides `atScope()`
+ * and `atExactScope()`. */
+interface ListSpec {
+  index: 'assignments' | 'exemptions'
+  /** The property of `{property} eq '{value}'`. */
+  property: 'policyDefinitionId' | 'policyAssignmentId'
+  /** The `eq` term alone reads at scope (ARM's policyDefinitionId filter does). */
+  eqMeansAtScope: boolean
+  /** `excludeExpired()` is understood. */
+  expiry: boolean
+}
+
+/** The subscription's resources of one kind (the row requires the subscription), filtered by the
+ * terms of `$filter` joined with `and`; an unsupported term is a 400. */
+function listPolicy(spec: ListSpec, request: ArmRequest): Reply {
+  const { url } = request
+  const filter = url.searchParams.get('$filter')
+  const terms = filter === null || filter.trim() === '' ? [] : filter.split(/\s+and\s+/i)
+  const eqPattern = new RegExp(`^${spec.property}\\s+eq\\s+'([^']*)'$`, 'i')
+  let mode: ListMode = 'all'
+  let excludeExpired = false
+  let value: string | undefined
+  for (const term of terms.map((t) => t.trim())) {
+    const eq = eqPattern.exec(term)
+    if (/^atScope\(\)$/i.test(term)) mode = 'atScope'
+    else if (/^atExactScope\(\)$/i.test(term)) mode = 'exact'
+    else if (spec.expiry && /^excludeExpired\(\)$/i.test(term)) excludeExpired = true
+    else if (eq) {
+      value = eq[1]!.toLowerCase()
+      if (spec.eqMeansAtScope && mode === 'all') mode = 'atScope'
+    } else
+      return armError(
+        400,
+        'InvalidFilterInQueryString',
+        `The filter '${filter}' is not supported. Supported filters are 'atScope()', 'atExactScope()'${spec.expiry ? ", 'excludeExpired()'" : ''} and '${spec.property} eq '{value}''.`
+      )
+  }
+  const sub = request.subscription!
+  let list = request.model[spec.index].list(sub, request.model.ancestors(sub), mode)
+  if (value !== undefined)
+    list = list.filter((x) => String(x.properties[spec.property]).toLowerCase() === value)
+  if (excludeExpired) {
+    const nowMs = Date.now()
+    list = list.filter(
+      (x) =>
+        typeof x.properties.expiresOn !== 'string' || Date.parse(x.properties.expiresOn) > nowMs
+    )
+  }
+  return request.page(list)
+}
+
+/** GET .../policyAssignments: `atScope()`, `atExactScope()`, `policyDefinitionId eq '...'`. */
+export function listAssignments(request: ArmRequest): Reply {
+  return listPolicy(
+    {
+      index: 'assignments',
+      property: 'policyDefinitionId',
+      eqMeansAtScope: true,
+      expiry: false
+    },
+    request
+  )
+}
+
+/** GET .../policyExemptions: also `excludeExpired()` and `policyAssignmentId eq '...'`. */
+export function listExemptions(request: ArmRequest): Reply {
+  return listPolicy(
+    {
+      index: 'exemptions',
+      property: 'policyAssignmentId',
+      eqMeansAtScope: false,
+      expiry: true
+    },
+    request
+  )
+}
+
+/** GET {scope}/providers/Microsoft.Authorization/{type}/{name} of an assignment or exemption. */
+export function getPolicyItem(request: ArmRequest): Reply {
+  const { scope, type, name } = request.params as Record<'scope' | 'type' | 'name', string>
+  const assignments = policyType(type) === 'policyAssignments'
+  const index = assignments ? request.model.assignments : request.model.exemptions
+  const found = index.byId.get(`${scope}${AUTHORIZATION}/${policyType(type)}/${name}`.toLowerCase())
+  if (found) return json(200, found)
+  return assignments
+    ? armError(404, 'PolicyAssignmentNotFound', `The policy assignment '${name}' is not found.`)
+    : armError(404, 'PolicyExemptionNotFound', `The policy exemption '${name}' is not found.`)
+}
+
+/** GET {scope}/providers/Microsoft.Authorization/{type}/{name} of a policy (set) definition:
+ * built-ins at the tenant (''), custom ones at their management group or subscription only. */
+export function getDefinition(request: ArmRequest): Reply {
+  const { scope, type, name } = request.params as Record<'scope' | 'type' | 'name', string>
+  const found: ArmResource | undefined = request.model.definitions.get(
+    `${scope}${AUTHORIZATION}/${type}/${name}`.toLowerCase()
+  )
+  return found ? json(200, found) : definitionNotFound(request)
+}
+
+/** 404 PolicySetDefinitionNotFound or PolicyDefinitionNotFound of the path's `{name}`. */
+export function definitionNotFound(request: ArmRequest): Reply {
+  const { type, name } = request.params as Record<'type' | 'name', string>
+  return policyType(type) === 'policySetDefinitions'
+    ? armError(
+        404,
+        'PolicySetDefinitionNotFound',
+        `The policy set definition '${name}' could not be found.`
+      )
+    : armError(
+        404,
+        'PolicyDefinitionNotFound',
+        `The policy definition '${name}' could not be found.`
+      )
+}

@@ -1,0 +1,140 @@
+// The routes of the stand-in's ARM, one row each (docs/design.md, "The stand-in"). A new route is
+// a new row here and its handler (a function of an ArmRequest that returns a Reply) in the file
+// named for its resource provider; request.ts says what each field means. Rows are tried in
+// order; the first whose method and path match answers.
+
+import { GUID_PATTERN } from '../estate.ts'
+import type { Reply } from '../http.ts'
+import { RouteTable } from '../router.ts'
+import {
+  entityName,
+  getEntities,
+  getGroupSubscription,
+  getManagementGroup,
+  listDescendants
+} from './management-groups.ts'
+import {
+  AUTHORIZATION,
+  definitionNotFound,
+  getDefinition,
+  getPolicyItem,
+  listAssignments,
+  listExemptions,
+  policyType
+} from './policy.ts'
+import type { ArmRequest, ArmRoute } from './request.ts'
+import { getSubscription, listSubscriptions } from './subscriptions.ts'
+
+const SUBSCRIPTION = '/subscriptions/{subscriptionId}'
+const GROUP = '/providers/Microsoft.Management/managementGroups/{managementGroup}'
+const readOf = (request: ArmRequest) =>
+  `Microsoft.Authorization/${policyType(request.params.type!)}/read`
+
+export const ARM_ROUTES = new RouteTable<ArmRoute>([
+  {
+    method: 'GET',
+    path: '/subscriptions',
+    kind: 'subscription',
+    action: 'Microsoft.Resources/subscriptions/read',
+    scope: '/',
+    paged: true,
+    answer: listSubscriptions
+  },
+  {
+    method: 'GET',
+    path: SUBSCRIPTION,
+    kind: 'subscription',
+    action: 'Microsoft.Resources/subscriptions/read',
+    scope: SUBSCRIPTION,
+    requires: 'subscription',
+    answer: getSubscription
+  },
+  {
+    method: 'GET',
+    path: `${SUBSCRIPTION}${AUTHORIZATION}/policyAssignments`,
+    kind: 'assignments',
+    action: 'Microsoft.Authorization/policyAssignments/read',
+    scope: SUBSCRIPTION,
+    paged: true,
+    requires: 'subscription',
+    answer: listAssignments
+  },
+  {
+    method: 'GET',
+    path: `${SUBSCRIPTION}${AUTHORIZATION}/policyExemptions`,
+    kind: 'exemptions',
+    action: 'Microsoft.Authorization/policyExemptions/read',
+    scope: SUBSCRIPTION,
+    paged: true,
+    requires: 'subscription',
+    answer: listExemptions
+  },
+  {
+    method: 'GET',
+    path: `{scope...}${AUTHORIZATION}/{type:policyAssignments|policyExemptions}/{name}`,
+    scopes: ['managementGroup', 'subscription', 'inside'],
+    kind: (r) =>
+      policyType(r.params.type!) === 'policyAssignments' ? 'assignments' : 'exemptions',
+    action: readOf,
+    scope: '{scope}',
+    requires: 'subscription',
+    answer: getPolicyItem
+  },
+  {
+    method: 'GET',
+    path: `{scope...}${AUTHORIZATION}/{type:policyDefinitions|policySetDefinitions}/{name}`,
+    scopes: ['tenant', 'managementGroup', 'subscription'],
+    kind: 'definitions',
+    action: readOf,
+    scope: (r) => r.params.scope || `${AUTHORIZATION}/${r.params.type}/${r.params.name}`,
+    requires: 'subscription',
+    notFound: definitionNotFound,
+    answer: getDefinition
+  },
+  {
+    method: 'GET',
+    path: GROUP,
+    kind: 'ancestry',
+    action: 'Microsoft.Management/managementGroups/read',
+    scope: GROUP,
+    requires: 'managementGroup',
+    answer: getManagementGroup
+  },
+  {
+    method: 'GET',
+    path: `${GROUP}/descendants`,
+    kind: 'ancestry',
+    action: 'Microsoft.Management/managementGroups/descendants/read',
+    scope: GROUP,
+    paged: true,
+    requires: 'managementGroup',
+    answer: listDescendants
+  },
+  {
+    method: 'GET',
+    path: `${GROUP}/subscriptions/{subscriptionId}`,
+    kind: 'ancestry',
+    action: 'Microsoft.Management/managementGroups/subscriptions/read',
+    scope: `${GROUP}/subscriptions/{subscriptionId}`,
+    requires: 'managementGroup',
+    answer: getGroupSubscription
+  },
+  {
+    method: 'POST',
+    path: '/providers/Microsoft.Management/getEntities',
+    kind: 'ancestry',
+    action: 'Microsoft.Management/getEntities/action',
+    scope: '/',
+    paged: true,
+    check: (r) => refusal(entityName(r.url)),
+    subscriptionId: (r) => {
+      const { name } = entityName(r.url) as { name?: string }
+      return name && GUID_PATTERN.test(name) ? name : undefined
+    },
+    answer: getEntities
+  }
+])
+
+function refusal(result: object): Reply | undefined {
+  return 'status' in result ? (result as Reply) : undefined
+}
