@@ -249,28 +249,27 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     if (typeof s !== 'string' || s === '')
       problem(`federatedSubjects[${i}]`, 'must be a non-empty string')
   })
-  if (e.oidc !== undefined) {
-    if (!isObject(e.oidc)) problem('oidc', 'must be an object')
-    else {
-      str('oidc.subject', e.oidc.subject)
-      int('oidc.lifetimeSeconds', e.oidc.lifetimeSeconds, 0)
-      int('oidc.backdateSeconds', e.oidc.backdateSeconds, 0)
-      int('oidc.status', e.oidc.status, 400, 599)
-      if (e.oidc.absent !== undefined && typeof e.oidc.absent !== 'boolean')
-        problem('oidc.absent', 'must be true or false')
-      if (e.oidc.claims !== undefined && !isObject(e.oidc.claims))
-        problem('oidc.claims', 'must be an object')
-    }
+  const section = (path: string, v: unknown, check: (o: Record<string, unknown>) => void) => {
+    if (v === undefined) return
+    if (!isObject(v)) problem(path, 'must be an object')
+    else check(v)
   }
-  if (e.entra !== undefined) {
-    if (!isObject(e.entra)) problem('entra', 'must be an object')
-    else {
-      str('entra.audience', e.entra.audience)
-      int('entra.accessTokenLifetimeSeconds', e.entra.accessTokenLifetimeSeconds, 0)
-      int('entra.failAfterTokens', e.entra.failAfterTokens, 0)
-      int('entra.failStatus', e.entra.failStatus, 400, 599)
-    }
-  }
+  section('oidc', e.oidc, (oidc) => {
+    str('oidc.subject', oidc.subject)
+    int('oidc.lifetimeSeconds', oidc.lifetimeSeconds, 0)
+    int('oidc.backdateSeconds', oidc.backdateSeconds, 0)
+    int('oidc.status', oidc.status, 400, 599)
+    if (oidc.absent !== undefined && typeof oidc.absent !== 'boolean')
+      problem('oidc.absent', 'must be true or false')
+    if (oidc.claims !== undefined && !isObject(oidc.claims))
+      problem('oidc.claims', 'must be an object')
+  })
+  section('entra', e.entra, (entra) => {
+    str('entra.audience', entra.audience)
+    int('entra.accessTokenLifetimeSeconds', entra.accessTokenLifetimeSeconds, 0)
+    int('entra.failAfterTokens', entra.failAfterTokens, 0)
+    int('entra.failStatus', entra.failStatus, 400, 599)
+  })
   int('pageSize', e.pageSize, 1, 1000)
   int('latencyMs', e.latencyMs, 0)
   str('rootManagementGroupDisplayName', e.rootManagementGroupDisplayName)
@@ -523,19 +522,14 @@ export function policyAssignment(
   name: string,
   properties: Record<string, unknown> & { policyDefinitionId: string }
 ): ArmResource {
-  return {
-    id: `${scope}/providers/Microsoft.Authorization/policyAssignments/${name}`,
-    type: 'Microsoft.Authorization/policyAssignments',
-    name,
-    properties: {
-      displayName: name,
-      scope,
-      notScopes: [],
-      parameters: {},
-      enforcementMode: 'Default',
-      ...properties
-    }
-  }
+  return policyResource('policyAssignments', scope, name, {
+    displayName: name,
+    scope,
+    notScopes: [],
+    parameters: {},
+    enforcementMode: 'Default',
+    ...properties
+  })
 }
 
 /** A policy exemption in ARM's shape. */
@@ -544,12 +538,10 @@ export function policyExemption(
   name: string,
   properties: Record<string, unknown> & { policyAssignmentId: string }
 ): ArmResource {
-  return {
-    id: `${scope}/providers/Microsoft.Authorization/policyExemptions/${name}`,
-    type: 'Microsoft.Authorization/policyExemptions',
-    name,
-    properties: { exemptionCategory: 'Waiver', ...properties }
-  }
+  return policyResource('policyExemptions', scope, name, {
+    exemptionCategory: 'Waiver',
+    ...properties
+  })
 }
 
 /** A custom policy set definition in ARM's shape, at a management group or subscription scope. */
@@ -558,10 +550,25 @@ export function policySetDefinition(
   name: string,
   properties: Record<string, unknown> & { policyDefinitions: unknown[] }
 ): ArmResource {
+  return policyResource('policySetDefinitions', scope, name, {
+    displayName: name,
+    policyType: 'Custom',
+    parameters: {},
+    ...properties
+  })
+}
+
+/** A Microsoft.Authorization resource of `type` named `name` at `scope`, in ARM's shape. */
+function policyResource(
+  type: 'policyAssignments' | 'policyExemptions' | 'policySetDefinitions',
+  scope: string,
+  name: string,
+  properties: Record<string, unknown>
+): ArmResource {
   return {
-    id: `${scope}/providers/Microsoft.Authorization/policySetDefinitions/${name}`,
-    type: 'Microsoft.Authorization/policySetDefinitions',
+    id: `${scope}/providers/Microsoft.Authorization/${type}/${name}`,
+    type: `Microsoft.Authorization/${type}`,
     name,
-    properties: { displayName: name, policyType: 'Custom', parameters: {}, ...properties }
+    properties
   }
 }

@@ -176,18 +176,20 @@ export class Identity {
       )
     const [, tenant, endpoint] = match as unknown as [string, string, string]
     const tenantKnown = tenant.toLowerCase() === this.estate.tenantId.toLowerCase()
+    // AADSTS90002; the metadata endpoints call it invalid_tenant, the token endpoint invalid_request
+    const tenantNotFound = (error: string) =>
+      this.entraError(
+        400,
+        error,
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+        correlationId
+      )
     const lower = endpoint.toLowerCase()
     if (lower.endsWith('openid-configuration') || lower.endsWith('keys')) {
       if (method !== 'GET')
         return json(405, { error: 'invalid_request', error_description: 'Only GET is supported.' })
-      if (!tenantKnown)
-        return this.entraError(
-          400,
-          'invalid_tenant',
-          90002,
-          `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-          correlationId
-        )
+      if (!tenantKnown) return tenantNotFound('invalid_tenant')
       return lower.endsWith('keys') ? json(200, { keys: [] }) : json(200, this.metadata(tenant))
     }
     if (method !== 'POST')
@@ -198,14 +200,7 @@ export class Identity {
         'The endpoint only accepts POST requests.',
         correlationId
       )
-    if (!tenantKnown)
-      return this.entraError(
-        400,
-        'invalid_request',
-        90002,
-        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-        correlationId
-      )
+    if (!tenantKnown) return tenantNotFound('invalid_request')
     return this.token(new URLSearchParams(body), correlationId)
   }
 
