@@ -1,0 +1,66 @@
+// The fixes for what the action's identity may not read: a Reader role assignment on the
+// subscription, or on the management group an assignment excludes.
+//
+// `az role assignment create --assignee` takes an object id, a sign-in name or a service
+// principal name (the application's client id is one).
+import { shellQuote } from '../shell.ts'
+import { step, type RemediationStep } from './step.ts'
+
+export type AccessKind = 'grant-reader' | 'grant-management-group-reader'
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+// Reading which subscriptions sit below a management group takes managementGroups/descendants/
+// read there: Reader has it, Management Group Reader does not.
+const ROLE = 'Reader'
+
+/**
+ * The step that gives the action's identity Reader on subscription `subscriptionId`
+ * (`grant-reader`) or on the management group an assignment excludes
+ * (`grant-management-group-reader`), with an `az role assignment create` command. `clientId` is
+ * the application (client) id the action signs in with; when it is missing or not a GUID, the
+ * command holds a `<client-id>` placeholder, and the note says what to replace.
+ */
+export function grantRoleStep(
+  kind: AccessKind,
+  subscriptionId: string,
+  clientId: string | undefined
+): RemediationStep {
+  const assigneeId = clientId && GUID.test(clientId) ? clientId : null
+  const forSubscription = kind === 'grant-reader'
+  const scope = forSubscription
+    ? `/subscriptions/${subscriptionId}`
+    : '/providers/Microsoft.Management/managementGroups/<management-group-id>'
+  const placeholders = [
+    assigneeId ? null : '<client-id> with the application (client) id of the action',
+    forSubscription
+      ? null
+      : '<management-group-id> with the management group that the assignment excludes in its notScopes'
+  ].filter((text): text is string => text !== null)
+  return step({
+    kind,
+    title: forSubscription
+      ? "Give the action's identity the Reader role on the subscription"
+      : "Give the action's identity read access to the excluded management group",
+    target: null,
+    portalPath: [
+      'Azure portal',
+      ...(forSubscription
+        ? ['Subscriptions', subscriptionId]
+        : ['Management groups', 'the management group']),
+      'Access control (IAM)',
+      'Add role assignment'
+    ],
+    details: [
+      forSubscription
+        ? 'Reader lets it read the policy assignments, exemptions and initiatives that apply. If an initiative is defined at a management group, give the same role there too.'
+        : 'An assignment excludes a management group, and the check must read which subscriptions sit below that group (Microsoft.Management/managementGroups/descendants/read, part of Reader) to know whether the exclusion covers this one.'
+    ],
+    command: {
+      values: { 'subscription id': subscriptionId },
+      write: () =>
+        `az role assignment create --assignee ${shellQuote(assigneeId ?? '<client-id>')} --role ${shellQuote(ROLE)} --scope ${shellQuote(scope)}`,
+      note: placeholders.length ? `Replace ${placeholders.join(', and ')}.` : null
+    }
+  })
+}
