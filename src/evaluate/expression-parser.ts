@@ -58,10 +58,7 @@ export function parseExpression(body: string): ParseResult {
   try {
     const parser = new Parser(body, tokenize(body))
     const node = parser.expression(0)
-    const rest = parser.next()
-    if (rest.kind !== 'end') {
-      throw new ParseFailure(`unexpected ${describe(rest)} after the expression`, rest.start)
-    }
+    parser.expect('end', 'the end of the expression')
     return { ok: true, node }
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error
@@ -146,7 +143,7 @@ class Parser {
     return this.tokens[this.position] as Token
   }
 
-  private expect(kind: TokenKind, what: string): Token {
+  expect(kind: TokenKind, what: string): Token {
     const token = this.next()
     if (token.kind !== kind) {
       throw new ParseFailure(`expected ${what} but found ${describe(token)}`, token.start)
