@@ -49,7 +49,8 @@ function tableProblems(readme: string, action: ActionMetadata): string[] {
     }
     const defaultValue = input.default ?? ''
     if (input.required) {
-      if (cell !== 'required') problems.push(`input ${name} is required; its default cell says '${cell}'`)
+      if (cell !== 'required')
+        problems.push(`input ${name} is required; its default cell says '${cell}'`)
     } else if (cell === 'required') {
       problems.push(`input ${name} is not required; its default cell says 'required'`)
     } else if (defaultValue === '') {
@@ -61,12 +62,14 @@ function tableProblems(readme: string, action: ActionMetadata): string[] {
     }
   }
   for (const name of inputRows.keys()) {
-    if (!(name in action.inputs)) problems.push(`the README's Inputs table has ${name}, which action.yml lacks`)
+    if (!(name in action.inputs))
+      problems.push(`the README's Inputs table has ${name}, which action.yml lacks`)
   }
 
   const outputRows = tableUnder(readme, 'Outputs').map(([name]) => codeSpans(name ?? '')[0] ?? name)
   for (const name of Object.keys(action.outputs)) {
-    if (!outputRows.includes(name)) problems.push(`output ${name} has no row in the README's Outputs table`)
+    if (!outputRows.includes(name))
+      problems.push(`output ${name} has no row in the README's Outputs table`)
   }
   for (const name of outputRows) {
     if (name && !(name in action.outputs)) {
