@@ -1,0 +1,159 @@
+// Checks, in the step after the action ran against the local stand-in (ci.yml, job `action`), that
+// what it left is what a user reads: the step's outcome, every output, and the SARIF file, each
+// result located in the workflow file at the line that lists its subscription.
+//
+//   node .github/self-test/check-run.ts
+//
+// Reads from the environment: EXPECTED_VERDICTS (JSON object, subscription id -> verdict),
+// EXPECTED_OUTCOME (`success` or `failure`), OUTCOME (the step's outcome before continue-on-error),
+// COMPLIANT, NONCOMPLIANT_SUBSCRIPTIONS, RESULTS, SARIF_FILE (the action's outputs),
+// GITHUB_WORKFLOW_REF and GITHUB_WORKSPACE (set by the runner). Exits 1 with every problem listed.
+/* eslint-disable no-console -- a command-line script: it reports on stdout and stderr */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export interface RunToCheck {
+  expectedVerdicts: Record<string, string>
+  expectedOutcome: string
+  outcome: string
+  compliant: string
+  noncompliantSubscriptions: string
+  results: string
+  sarifFile: string
+  /** owner/repo/PATH@REF, as GITHUB_WORKFLOW_REF. */
+  workflowRef: string
+  workspace: string
+}
+
+interface SarifResult {
+  ruleId?: string
+  level?: string
+  message?: { text?: string }
+  locations?: {
+    physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } }
+  }[]
+  partialFingerprints?: Record<string, string>
+}
+
+function parseJson(name: string, text: string, problems: string[]): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    problems.push(`${name} is not JSON (${(error as Error).message}): ${text.slice(0, 200)}`)
+    return undefined
+  }
+}
+
+/** The path of the workflow file inside the repository, from GITHUB_WORKFLOW_REF. */
+export function workflowPath(workflowRef: string): string {
+  const match = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef)
+  if (!match) throw new Error(`GITHUB_WORKFLOW_REF '${workflowRef}' is not owner/repo/path@ref`)
+  return match[1] ?? ''
+}
+
+/** Every problem with the run, empty when it did what the expectations say. */
+export function checkRun(run: RunToCheck): string[] {
+  const problems: string[] = []
+  const expected = new Map(
+    Object.entries(run.expectedVerdicts).map(([id, verdict]) => [id.toLowerCase(), verdict])
+  )
+  if (run.outcome !== run.expectedOutcome) {
+    problems.push(`the action's step ended in '${run.outcome}', expected '${run.expectedOutcome}'`)
+  }
+  const allCompliant = [...expected.values()].every((verdict) => verdict === 'compliant')
+  if (run.compliant !== String(allCompliant)) {
+    problems.push(`output compliant is '${run.compliant}', expected '${allCompliant}'`)
+  }
+
+  const wantNoncompliant = [...expected].filter(([, v]) => v === 'noncompliant').map(([id]) => id)
+  const noncompliant = parseJson(
+    'output noncompliant-subscriptions',
+    run.noncompliantSubscriptions,
+    problems
+  )
+  if (
+    noncompliant !== undefined &&
+    JSON.stringify(noncompliant) !== JSON.stringify(wantNoncompliant)
+  ) {
+    problems.push(
+      `output noncompliant-subscriptions is ${JSON.stringify(noncompliant)}, expected ${JSON.stringify(wantNoncompliant)}`
+    )
+  }
+
+  const results = parseJson('output results', run.results, problems) as
+    { subscriptionId?: string; verdict?: string; reason?: string }[] | undefined
+  if (results !== undefined) {
+    const got = results.map((result) => [result.subscriptionId, result.verdict])
+    if (JSON.stringify(got) !== JSON.stringify([...expected])) {
+      problems.push(
+        `output results gives ${JSON.stringify(got)}, expected ${JSON.stringify([...expected])}`
+      )
+    }
+    for (const result of results) {
+      if (!result.reason) problems.push(`output results: ${result.subscriptionId} has no reason`)
+    }
+  }
+
+  if (!run.sarifFile || !path.isAbsolute(run.sarifFile)) {
+    problems.push(`output sarif-file is '${run.sarifFile}', expected an absolute path`)
+    return problems
+  }
+  const sarif = parseJson('the SARIF file', readFileSync(run.sarifFile, 'utf8'), problems) as
+    { version?: string; runs?: { results?: SarifResult[] }[] } | undefined
+  if (sarif === undefined) return problems
+  if (sarif.version !== '2.1.0') problems.push(`SARIF version is '${sarif.version}', not 2.1.0`)
+
+  const workflow = workflowPath(run.workflowRef)
+  const lines = readFileSync(path.join(run.workspace, workflow), 'utf8').split(/\r?\n/)
+  const sarifResults = sarif.runs?.[0]?.results ?? []
+  const failing = [...expected].filter(([, verdict]) => verdict !== 'compliant')
+  if (sarifResults.length !== failing.length) {
+    problems.push(`the SARIF file has ${sarifResults.length} results, expected ${failing.length}`)
+  }
+  for (const [id, verdict] of failing) {
+    const result = sarifResults.find((candidate) => candidate.message?.text?.includes(id))
+    if (!result) {
+      problems.push(`the SARIF file has no result for ${id}`)
+      continue
+    }
+    const level = verdict === 'partial' ? 'warning' : 'error'
+    if (result.level !== level)
+      problems.push(`SARIF result for ${id}: level '${result.level}', expected '${level}'`)
+    if (!result.partialFingerprints || Object.keys(result.partialFingerprints).length === 0) {
+      problems.push(`SARIF result for ${id} has no partialFingerprints`)
+    }
+    const location = result.locations?.[0]?.physicalLocation
+    const line = lines.findIndex((text) => text.toLowerCase().includes(id)) + 1
+    if (location?.artifactLocation?.uri !== workflow || location.region?.startLine !== line) {
+      problems.push(
+        `SARIF result for ${id} points at ${location?.artifactLocation?.uri}:${location?.region?.startLine}, expected ${workflow}:${line}`
+      )
+    }
+  }
+  return problems
+}
+
+function main(): void {
+  const env = process.env
+  const problems = checkRun({
+    expectedVerdicts: JSON.parse(env.EXPECTED_VERDICTS ?? '{}') as Record<string, string>,
+    expectedOutcome: env.EXPECTED_OUTCOME ?? '',
+    outcome: env.OUTCOME ?? '',
+    compliant: env.COMPLIANT ?? '',
+    noncompliantSubscriptions: env.NONCOMPLIANT_SUBSCRIPTIONS ?? '',
+    results: env.RESULTS ?? '',
+    sarifFile: env.SARIF_FILE ?? '',
+    workflowRef: env.GITHUB_WORKFLOW_REF ?? '',
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd()
+  })
+  if (problems.length > 0) {
+    console.error(
+      `The action's run is not what was expected:\n${problems.map((p) => `- ${p}`).join('\n')}`
+    )
+    process.exit(1)
+  }
+  console.log('The outcome, the outputs and the SARIF file are as expected.')
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main()
