@@ -17,7 +17,7 @@ import { createResourceManager } from './collect/resource-manager.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
 import type { SubscriptionResult } from './model.ts'
-import type { OidcAssertion } from './oidc.ts'
+import type { OidcAssertion } from './signin/oidc.ts'
 import { buildAnnotations, inertErrorMessage, inertLogText } from './report/annotations.ts'
 import { workflowLocation } from './report/locate.ts'
 import { failureMessage } from './report/outcome.ts'
@@ -25,7 +25,7 @@ import { buildOutputs } from './report/outputs.ts'
 import { buildSarif } from './report/sarif.ts'
 import { buildJobSummary } from './report/summary.ts'
 import { readReportContext } from './runner.ts'
-import { signIn } from './signin.ts'
+import { signIn } from './signin/entra.ts'
 
 const SIGN_IN_TIMEOUT_MS = 120_000
 

@@ -3,7 +3,8 @@
 // once the OIDC request has been sent, so that the runner answers while it loads.
 import * as core from '@actions/core'
 import { InputError, readSettings } from './inputs.ts'
-import { SignInError, requestOidcAssertion } from './oidc.ts'
+import { SignInError } from './signin/errors.ts'
+import { requestOidcAssertion } from './signin/oidc.ts'
 import { inertErrorMessage } from './report/annotations.ts'
 
 export async function run(): Promise<void> {
