@@ -6,13 +6,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import packageJson from '../package.json' with { type: 'json' }
 import { collectSubscriptions, type Collected } from './collect/collect.ts'
-import {
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_RETRY_DELAY_MS,
-  DEFAULT_RUN_DEADLINE_MS
-} from './collect/limits.ts'
+import { requestLimits } from './collect/limits.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
@@ -26,8 +20,6 @@ import { buildSarif } from './report/sarif.ts'
 import { buildJobSummary } from './report/summary.ts'
 import { readReportContext } from './runner.ts'
 import { signIn } from './signin/entra.ts'
-
-const SIGN_IN_TIMEOUT_MS = 120_000
 
 const VERDICT_MARKS = { compliant: '✅', partial: '⚠️', noncompliant: '❌', error: '⛔' } as const
 
@@ -47,8 +39,7 @@ async function check(settings: Settings, assertion: OidcAssertion): Promise<Subs
     authorityHost: settings.cloud.authorityHost,
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
     assertion,
-    setSecret: (secret) => core.setSecret(secret),
-    timeoutMs: SIGN_IN_TIMEOUT_MS
+    setSecret: (secret) => core.setSecret(secret)
   })
   core.info(
     `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s).`
@@ -56,14 +47,7 @@ async function check(settings: Settings, assertion: OidcAssertion): Promise<Subs
   const resourceManager = createResourceManager(
     credential,
     settings.cloud.resourceManagerEndpoint,
-    {
-      maxConcurrency: settings.maxConcurrency,
-      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-      maxRetries: DEFAULT_MAX_RETRIES,
-      retryDelayMs: DEFAULT_RETRY_DELAY_MS,
-      maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
-      deadline: AbortSignal.timeout(DEFAULT_RUN_DEADLINE_MS)
-    },
+    requestLimits(settings),
     `${packageJson.name}/${packageJson.version}`
   )
   return collectSubscriptions(

@@ -9,7 +9,9 @@ import {
 } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
 import { ArmRequestError, PagingLoopError } from './errors.ts'
-import { Semaphore, boundedRetryPolicy, type RequestLimits } from './limits.ts'
+import type { RequestLimits } from './limits.ts'
+import { boundedRetryPolicy } from './retry-policy.ts'
+import { Semaphore } from './semaphore.ts'
 
 // ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
 export const MAX_PAGES = 1000
