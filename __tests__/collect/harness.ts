@@ -66,12 +66,14 @@ export async function collectFrom(
     { ...FAST_LIMITS, deadline: AbortSignal.timeout(60_000), ...limits },
     'jit-check-tests'
   )
-  return collectSubscriptions(
-    resourceManager,
-    subscriptionIds,
-    { clientId: standIn.clientId, subscriptionsInFlight },
-    (collected) => collected
-  )
+  // Reads come out of order; the tests read them in the order given, without their index.
+  const collected = new Array<Collected>(subscriptionIds.length)
+  const reads = collectSubscriptions(resourceManager, subscriptionIds, {
+    clientId: standIn.clientId,
+    subscriptionsInFlight
+  })
+  for await (const { index, ...read } of reads) collected[index] = read
+  return collected
 }
 
 export function armRequests(standIn: StandIn) {

@@ -46,12 +46,19 @@ export function nextPageUrl(
 
 export interface ResourceManager {
   readonly endpoint: string
+  /** The limits every request through this connection keeps. */
+  readonly limits: RequestLimits
   /** A policy client for one subscription (or, without one, for tenant-level reads). */
   policyClient(subscriptionId?: string): PolicyClient
   /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed. */
   listAll(pathAndQuery: string): Promise<unknown[]>
 }
 
+/**
+ * The Resource Manager connection of a run at `endpoint` (https, no trailing slash): every request
+ * carries a token from `credential` and `userAgentPrefix`, and keeps `limits` (request slots,
+ * time-outs, retries, the run's deadline).
+ */
 export function createResourceManager(
   credential: TokenCredential,
   endpoint: string,
@@ -116,5 +123,5 @@ export function createResourceManager(
     return items
   }
 
-  return { endpoint, policyClient, listAll }
+  return { endpoint, limits, policyClient, listAll }
 }

@@ -4,10 +4,21 @@
 // strings Azure returns: GitHub refuses summaries over 1 MiB.
 import { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
-import type { AssignmentEvidence, EffectSource, SubscriptionResult, Verdict } from '../model.ts'
-import { DEFAULT_FAIL_ON, TOOL_NAME, runUrl, type ReportContext } from './context.ts'
+import {
+  AUDIT_EFFECT,
+  JIT_POLICY_DEFINITION_NAME,
+  JIT_POLICY_DISPLAY_NAME,
+  VERDICT_MARKS,
+  VERDICTS,
+  type AssignmentEvidence,
+  type EffectSource,
+  type SubscriptionResult,
+  type Verdict
+} from '../model.ts'
+import { DEFAULT_FAIL_ON } from '../defaults.ts'
+import { TOOL_NAME, runUrl, type ReportContext } from './context.ts'
 import { codeBlock, codeSpan, escapeInline, link } from './markdown.ts'
-import { countVerdicts, describeCounts } from './outcome.ts'
+import { countVerdicts, describeCounts } from './counts.ts'
 import { remediationFor, type Remediation, type RemediationStep } from './remediation.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
@@ -29,12 +40,9 @@ const MAX_DISPLAY_NAME = 80
 const MAX_REASON = 300
 const MAX_ID = 200
 
-const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
-  compliant: '✅ compliant',
-  partial: '⚠️ partial',
-  noncompliant: '❌ noncompliant',
-  error: '❓ error'
-}
+const VERDICT_LABELS = Object.fromEntries(
+  VERDICTS.map((verdict) => [verdict, `${VERDICT_MARKS[verdict]} ${verdict}`])
+) as Readonly<Record<Verdict, string>>
 
 const SOURCE_LABELS: Readonly<Record<EffectSource, string>> = {
   parameter: 'assignment parameter',
@@ -68,10 +76,11 @@ function headline(results: readonly SubscriptionResult[], failOn: ReadonlySet<Ve
   if (counts.total === 0) return 'No subscriptions were checked.'
   const failing = describeCounts(counts, ['noncompliant', 'partial', 'error'])
   if (failing === null) {
-    return `✅ **${counts.total === 1 ? 'The subscription audits' : `All ${counts.total} subscriptions audit`} JIT network access** (AuditIfNotExists over the whole subscription).`
+    return `${VERDICT_MARKS.compliant} **${counts.total === 1 ? 'The subscription audits' : `All ${counts.total} subscriptions audit`} JIT network access** (${AUDIT_EFFECT} over the whole subscription).`
   }
   const fails = [...failOn].some((verdict) => verdict !== 'compliant' && counts[verdict] > 0)
-  const mark = fails ? '❌' : '⚠️'
+  // The headline takes the mark of a failing verdict, or of a partial one when the step passes.
+  const mark = fails ? VERDICT_MARKS.noncompliant : VERDICT_MARKS.partial
   const compliant = counts.compliant > 0 ? `; ${counts.compliant} compliant` : ''
   const outcome = fails ? '' : ' (not listed in `fail-on`: the step does not fail)'
   return `${mark} **${failing}**${compliant}.${outcome}`
@@ -218,7 +227,7 @@ function renderGroup(group: RemediationGroup): string {
 const HOW_DECIDED = [
   '### How this was decided',
   '',
-  'Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy `b0f33259-77d7-4c9e-aac6-3aabcfae693c` ("Management ports of virtual machines should be protected with just-in-time network access control") with the effect `AuditIfNotExists`. For each subscription the check:',
+  `Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy \`${JIT_POLICY_DEFINITION_NAME}\` ("${JIT_POLICY_DISPLAY_NAME}") with the effect \`${AUDIT_EFFECT}\`. For each subscription the check:`,
   '',
   '1. lists every policy assignment that applies to it, including those inherited from management groups;',
   '2. finds the JIT policy inside each assigned policy or initiative by its definition id, never by a display name or reference id;',
