@@ -2,12 +2,7 @@
 // reported at once, naming the bad value, before any request is made.
 import path from 'node:path'
 import { GUID } from './azure-ids.ts'
-import {
-  CLOUDS,
-  INPUT_DEFAULTS,
-  MAX_CONCURRENCY_LIMIT,
-  type Cloud
-} from './defaults.ts'
+import { CLOUDS, INPUT_DEFAULTS, MAX_CONCURRENCY_LIMIT, type Cloud } from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
 import type { RunContext } from './run-context.ts'
 
