@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import path from 'node:path'
 import { InputError, readSettings, splitList } from '../src/inputs.ts'
+import { readRunContext } from '../src/run-context.ts'
 
 const SUBSCRIPTION_A = '11111111-1111-1111-1111-111111111111'
 const SUBSCRIPTION_B = '22222222-2222-2222-2222-222222222222'
@@ -15,7 +16,10 @@ function settingsFrom(inputs: Record<string, string>, environment: NodeJS.Proces
     'tenant-id': TENANT_ID,
     ...inputs
   }
-  return readSettings((name) => all[name] ?? '', { GITHUB_WORKSPACE: WORKSPACE, ...environment })
+  return readSettings(
+    (name) => all[name] ?? '',
+    readRunContext({ GITHUB_WORKSPACE: WORKSPACE, ...environment })
+  )
 }
 
 function problemsFrom(inputs: Record<string, string>, environment: NodeJS.ProcessEnv = {}) {

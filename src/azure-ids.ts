@@ -1,6 +1,10 @@
 // Azure resource ids and scopes, compared the way ARM compares them: case-insensitively, with no
 // trailing slash. Shared by the collector and the evaluator so both key and match ids alike.
 
+/** A GUID in any case, e.g. a subscription, tenant or client id; `GUID_SOURCE` finds one in text. */
+export const GUID_SOURCE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+export const GUID = new RegExp(`^${GUID_SOURCE}$`, 'i')
+
 const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
 
 /** The id in the form used for comparisons: trimmed, lower case, without trailing slashes. */

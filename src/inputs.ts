@@ -1,13 +1,10 @@
 // Reads and validates the action's inputs into a typed settings object. Every problem is
 // reported at once, naming the bad value, before any request is made.
 import path from 'node:path'
+import { GUID } from './azure-ids.ts'
+import { CLOUDS, INPUT_DEFAULTS, MAX_CONCURRENCY_LIMIT, type Cloud } from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
-
-export interface Cloud {
-  name: string
-  authorityHost: string
-  resourceManagerEndpoint: string
-}
+import type { RunContext } from './run-context.ts'
 
 export interface Settings {
   /** Lower-cased, duplicates dropped, in the order given. */
@@ -37,28 +34,6 @@ export class InputError extends Error {
   }
 }
 
-export const CLOUDS: readonly Cloud[] = [
-  {
-    name: 'AzureCloud',
-    authorityHost: 'https://login.microsoftonline.com',
-    resourceManagerEndpoint: 'https://management.azure.com'
-  },
-  {
-    name: 'AzureUSGovernment',
-    authorityHost: 'https://login.microsoftonline.us',
-    resourceManagerEndpoint: 'https://management.usgovcloudapi.net'
-  },
-  {
-    name: 'AzureChinaCloud',
-    authorityHost: 'https://login.chinacloudapi.cn',
-    resourceManagerEndpoint: 'https://management.chinacloudapi.cn'
-  }
-]
-
-export const MAX_CONCURRENCY_LIMIT = 64
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-// A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
 const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 const FAILING_VERDICTS: readonly Verdict[] = VERDICTS.filter((verdict) => verdict !== 'compliant')
 
@@ -77,9 +52,14 @@ function quote(value: string): string {
   return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine)
 }
 
+/**
+ * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
+ * the run context (the workspace, AZURE_CLIENT_ID and AZURE_TENANT_ID as fallbacks). Throws
+ * InputError listing every problem at once, each naming the bad value and the fix.
+ */
 export function readSettings(
   getInput: (name: string) => string,
-  environment: NodeJS.ProcessEnv
+  run: Pick<RunContext, 'workspace' | 'azureClientId' | 'azureTenantId'>
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
@@ -102,7 +82,7 @@ export function readSettings(
     }
   }
 
-  const clientId = input('client-id') || (environment.AZURE_CLIENT_ID ?? '').trim()
+  const clientId = input('client-id') || run.azureClientId
   if (clientId === '') {
     problems.push(
       '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
@@ -111,7 +91,7 @@ export function readSettings(
     problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
   }
 
-  const tenantId = input('tenant-id') || (environment.AZURE_TENANT_ID ?? '').trim()
+  const tenantId = input('tenant-id') || run.azureTenantId
   if (tenantId === '') {
     problems.push(
       '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'
@@ -122,9 +102,9 @@ export function readSettings(
     )
   }
 
-  const audience = input('audience') || 'api://AzureADTokenExchange'
+  const audience = input('audience') || INPUT_DEFAULTS.audience
 
-  const environmentName = input('environment') || 'AzureCloud'
+  const environmentName = input('environment') || INPUT_DEFAULTS.environment
   const namedCloud = CLOUDS.find(
     (cloud) => cloud.name.toLowerCase() === environmentName.toLowerCase()
   )
@@ -149,7 +129,7 @@ export function readSettings(
 
   const failOn = readFailOn(input('fail-on'), problems)
 
-  const workspace = path.resolve(environment.GITHUB_WORKSPACE || process.cwd())
+  const { workspace } = run
   const sarifInput = input('sarif-file')
   let sarifFile: string | null = null
   if (sarifInput !== '') {
@@ -164,13 +144,13 @@ export function readSettings(
     }
   }
 
-  const jobSummaryInput = input('job-summary') || 'true'
+  const jobSummaryInput = input('job-summary') || INPUT_DEFAULTS['job-summary']
   const jobSummary = /^true$/i.test(jobSummaryInput)
   if (!jobSummary && !/^false$/i.test(jobSummaryInput)) {
     problems.push(`\`job-summary\` ${quote(jobSummaryInput)} is not \`true\` or \`false\`.`)
   }
 
-  const concurrencyInput = input('max-concurrency') || '8'
+  const concurrencyInput = input('max-concurrency') || INPUT_DEFAULTS['max-concurrency']
   const maxConcurrency = Number(concurrencyInput)
   if (
     !/^\d+$/.test(concurrencyInput) ||
@@ -222,7 +202,7 @@ function readEndpoint(name: string, value: string, problems: string[]): string |
 }
 
 function readFailOn(value: string, problems: string[]): ReadonlySet<Verdict> {
-  const items = splitList(value || 'noncompliant, error').map((item) => item.toLowerCase())
+  const items = splitList(value || INPUT_DEFAULTS['fail-on']).map((item) => item.toLowerCase())
   if (items.length === 0) {
     problems.push('`fail-on` is empty; list verdicts (noncompliant, partial, error) or `none`.')
     return new Set()

@@ -1,29 +1,40 @@
-// Wires the steps: inputs -> the runner's OIDC token -> check.ts (sign-in, collect, evaluate,
-// reports) -> the step's outcome. check.ts brings the Azure SDK, most of the bundle: it is loaded
-// once the OIDC request has been sent, so that the runner answers while it loads.
+// Wires the steps (docs/design.md, "Architecture"): the run context and the inputs -> the runner's
+// OIDC token -> check.ts (sign-in, collect, evaluate, reports) -> the step's outcome. check.ts
+// brings the Azure SDK, most of the bundle: it is loaded once the OIDC request has been sent, so
+// that the runner answers while it loads.
 import * as core from '@actions/core'
 import { InputError, readSettings } from './inputs.ts'
-import { SignInError, requestOidcAssertion } from './oidc.ts'
-import { inertErrorMessage } from './report/annotations.ts'
+import { stepOutcome } from './outcome.ts'
+import { errorStack, inertErrorMessage } from './report/text.ts'
+import { readRunContext } from './run-context.ts'
+import { SignInError } from './signin/errors.ts'
+import { requestOidcAssertion } from './signin/oidc.ts'
 
+/**
+ * Runs the action once: reads process.env (once) and the inputs, checks the subscriptions, writes
+ * the reports and fails the step through @actions/core when the outcome says so. Never throws: an
+ * unexpected error fails the step with one line, its stack going to the debug log.
+ */
 export async function run(): Promise<void> {
   try {
-    const settings = readSettings((name) => core.getInput(name), process.env)
+    const runContext = readRunContext(process.env)
+    const settings = readSettings((name) => core.getInput(name), runContext)
     const oidc = requestOidcAssertion({
       getIdToken: (audience) => core.getIDToken(audience),
       audience: settings.audience,
-      available: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL)
+      available: runContext.oidcAvailable
     })
     await oidc.sent
     const { checkSubscriptions } = await import('./check.ts')
-    const failure = await checkSubscriptions(settings, oidc.assertion)
+    const { results, reports } = await checkSubscriptions(settings, runContext, oidc.assertion)
+    const failure = stepOutcome(results, settings.failOn, reports.unwritten)
     if (failure !== null) core.setFailed(failure)
   } catch (error) {
     if (error instanceof InputError || error instanceof SignInError) {
       core.setFailed(error.message)
     } else {
       // Unexpected: say what happened in one line; the stack stays in the debug log.
-      core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+      core.debug(errorStack(error))
       core.setFailed(`The check failed unexpectedly: ${inertErrorMessage(error)}`)
     }
   }

@@ -2,10 +2,16 @@
 // Shapes follow ARM's policy resources, flattened out of `properties`, with only the fields the
 // rule reads. Nothing here depends on an Azure or GitHub package.
 
-/** Name (GUID) of the built-in definition "Management ports of virtual machines should be
- * protected with just-in-time network access control". */
+// The facts of the rule (docs/design.md, "The rule") have their one home here.
+
+/** Name (GUID) of the built-in definition JIT_POLICY_DISPLAY_NAME. */
 export const JIT_POLICY_DEFINITION_NAME = 'b0f33259-77d7-4c9e-aac6-3aabcfae693c'
 export const JIT_POLICY_DEFINITION_ID = `/providers/Microsoft.Authorization/policyDefinitions/${JIT_POLICY_DEFINITION_NAME}`
+/** The built-in definition's display name, as Azure Policy shows it. */
+export const JIT_POLICY_DISPLAY_NAME =
+  'Management ports of virtual machines should be protected with just-in-time network access control'
+/** The only effect that makes Defender for Cloud audit JIT network access. */
+export const AUDIT_EFFECT = 'AuditIfNotExists'
 
 export type ParameterValues = Record<string, { value?: unknown } | undefined>
 
@@ -110,6 +116,13 @@ export interface SubscriptionSnapshot {
 
 export type Verdict = 'compliant' | 'partial' | 'noncompliant' | 'error'
 export const VERDICTS: readonly Verdict[] = ['compliant', 'partial', 'noncompliant', 'error']
+/** The mark each verdict is shown with, in the log and in the job summary. */
+export const VERDICT_MARKS: Readonly<Record<Verdict, string>> = {
+  compliant: '✅',
+  partial: '⚠️',
+  noncompliant: '❌',
+  error: '❓'
+}
 
 /** Where an effect came from. */
 export type EffectSource =

@@ -13,7 +13,14 @@ import {
 } from '../../standin/estate.ts'
 import type { SubscriptionSnapshot } from '../../src/model.ts'
 import type { Collected } from '../../src/collect/collect.ts'
-import { armRequests, CLIENT_ID, collectFrom, TENANT_ID, withStandIn } from './harness.ts'
+import {
+  armRequests,
+  CLIENT_ID,
+  collectFrom,
+  readsFrom,
+  TENANT_ID,
+  withStandIn
+} from './harness.ts'
 
 const SUBSCRIPTION = subscriptionId(1)
 const CUSTOM_SET_ID = `${managementGroupScope('corp')}/providers/Microsoft.Authorization/policySetDefinitions/corp-baseline`
@@ -57,6 +64,21 @@ function causeOf(collected: Collected): string {
 }
 
 describe('collectSubscriptions against the stand-in', () => {
+  test('holds at most a pool of reads: a worker takes the next subscription once its read is taken', async () => {
+    await withStandIn(estateOf(6), async (standIn) => {
+      const ids = Array.from({ length: 6 }, (_, index) => subscriptionId(index + 1))
+      const reads = await readsFrom(standIn, ids, {}, 2)
+      const touched = () => new Set(armRequests(standIn).map((request) => request.subscriptionId))
+      const first = await reads.next()
+      // The caller holds the first read: the other worker finishes its own and waits too.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(touched().size - (touched().has(undefined) ? 1 : 0)).toBe(2)
+      const indexes = [(first.value as { index: number }).index]
+      for await (const read of reads) indexes.push(read.index)
+      expect(indexes.sort()).toEqual([0, 1, 2, 3, 4, 5])
+    })
+  })
+
   test('20 subscriptions: one OIDC request, one token, two ARM requests each plus the shared definitions', async () => {
     await withStandIn(estateOf(20), async (standIn) => {
       const ids = Array.from({ length: 20 }, (_, index) => subscriptionId(index + 1))

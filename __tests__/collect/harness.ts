@@ -2,11 +2,15 @@
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
 import type { Estate } from '../../standin/estate.ts'
-import { collectSubscriptions, type Collected } from '../../src/collect/collect.ts'
+import {
+  collectSubscriptions,
+  type Collected,
+  type CollectedAt
+} from '../../src/collect/collect.ts'
 import { createResourceManager } from '../../src/collect/resource-manager.ts'
 import type { RequestLimits } from '../../src/collect/limits.ts'
-import { requestOidcAssertion } from '../../src/oidc.ts'
-import { signIn } from '../../src/signin.ts'
+import { requestOidcAssertion } from '../../src/signin/oidc.ts'
+import { signIn } from '../../src/signin/entra.ts'
 import { getIDToken } from '@actions/core'
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
@@ -40,12 +44,13 @@ export const FAST_LIMITS: Omit<RequestLimits, 'deadline'> = {
   maxRetryAfterMs: 5_000
 }
 
-export async function collectFrom(
+/** The collector's reads, as it yields them, signed in to the stand-in as the action does. */
+export async function readsFrom(
   standIn: StandIn,
   subscriptionIds: string[],
   limits: Partial<RequestLimits> = {},
   subscriptionsInFlight = (limits.maxConcurrency ?? FAST_LIMITS.maxConcurrency) * 2
-): Promise<Collected[]> {
+): Promise<AsyncGenerator<CollectedAt, void, undefined>> {
   const { credential } = await signIn({
     tenantId: standIn.tenantId,
     clientId: standIn.clientId,
@@ -66,12 +71,23 @@ export async function collectFrom(
     { ...FAST_LIMITS, deadline: AbortSignal.timeout(60_000), ...limits },
     'jit-check-tests'
   )
-  return collectSubscriptions(
-    resourceManager,
-    subscriptionIds,
-    { clientId: standIn.clientId, subscriptionsInFlight },
-    (collected) => collected
-  )
+  return collectSubscriptions(resourceManager, subscriptionIds, {
+    clientId: standIn.clientId,
+    subscriptionsInFlight
+  })
+}
+
+/** Every read, in the order of `subscriptionIds` (the collector yields them as they finish). */
+export async function collectFrom(
+  standIn: StandIn,
+  subscriptionIds: string[],
+  limits: Partial<RequestLimits> = {},
+  subscriptionsInFlight?: number
+): Promise<Collected[]> {
+  const collected = new Array<Collected>(subscriptionIds.length)
+  const reads = await readsFrom(standIn, subscriptionIds, limits, subscriptionsInFlight)
+  for await (const { index, ...read } of reads) collected[index] = read
+  return collected
 }
 
 export function armRequests(standIn: StandIn) {

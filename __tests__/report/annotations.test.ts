@@ -4,10 +4,9 @@ import type { SubscriptionResult } from '../../src/model.ts'
 import {
   MAX_ANNOTATIONS_PER_LEVEL,
   buildAnnotations,
-  inertLogText,
   type Annotation
 } from '../../src/report/annotations.ts'
-import { workflowLocation } from '../../src/report/locate.ts'
+import { inertLogText } from '../../src/report/text.ts'
 import { buildSarif } from '../../src/report/sarif.ts'
 import {
   HOSTILE,
@@ -20,10 +19,11 @@ import {
   WORKFLOW_REF,
   context,
   mixedResults,
-  result
+  result,
+  workflowFile
 } from './helpers.ts'
 
-const file = workflowLocation(WORKFLOW_REF, WORKFLOW_CONTENT)
+const file = workflowFile(WORKFLOW_REF, WORKFLOW_CONTENT)
 
 function many(
   count: number,
@@ -80,7 +80,7 @@ describe('buildAnnotations', () => {
   test('at the same place as the SARIF result of the subscription', () => {
     const results = mixedResults()
     const annotations = buildAnnotations(results, file)
-    const sarif = buildSarif(results, context())
+    const sarif = buildSarif(results, file, context())
     const sarifPlaces = (sarif.runs[0]?.results ?? []).map((item) => {
       const physical = item.locations?.[0]?.physicalLocation
       return `${String(item.properties?.subscriptionId)}@${physical?.artifactLocation?.uri}:${physical?.region?.startLine}`
@@ -147,7 +147,7 @@ describe('buildAnnotations', () => {
           reason: `${HOSTILE.workflowCommand} 100% ${HOSTILE.newline}`
         })
       ],
-      workflowLocation('o/r/.github/workflows/a,b::c.yml@refs/heads/main', null)
+      workflowFile('o/r/.github/workflows/a,b::c.yml@refs/heads/main', null)
     )
     for (const annotation of annotations) {
       core.error(annotation.message, {

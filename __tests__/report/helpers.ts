@@ -5,6 +5,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AssignmentEvidence, SubscriptionResult, Verdict } from '../../src/model.ts'
 import type { ReportContext } from '../../src/report/context.ts'
+import { workflowLocation, type WorkflowFile } from '../../src/report/locate.ts'
+import { parseWorkflowRef } from '../../src/workflow-ref.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -127,10 +129,17 @@ export function mixedResults(): SubscriptionResult[] {
   ]
 }
 
+/** The located workflow file of GITHUB_WORKFLOW_REF `ref` (null: not set) with `content`, as a
+ * run finds it. */
+export function workflowFile(
+  ref: string | null = WORKFLOW_REF,
+  content: string | null = WORKFLOW_CONTENT
+): WorkflowFile {
+  return workflowLocation(parseWorkflowRef(ref ?? undefined), content)
+}
+
 export function context(overrides: Partial<ReportContext> = {}): ReportContext {
   return {
-    workflowRef: WORKFLOW_REF,
-    workflowFileContent: WORKFLOW_CONTENT,
     actionVersion: '1.2.3',
     job: 'jit',
     workflowName: 'JIT network access audit',

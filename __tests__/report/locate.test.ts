@@ -3,9 +3,9 @@ import {
   FALLBACK_WORKFLOW_PATH,
   findSubscriptionLine,
   locateSubscription,
-  parseWorkflowRef,
   workflowLocation
 } from '../../src/report/locate.ts'
+import { parseWorkflowRef } from '../../src/workflow-ref.ts'
 import {
   LINES,
   SUB1,
@@ -111,7 +111,7 @@ describe('findSubscriptionLine', () => {
 
 describe('workflowLocation and locateSubscription', () => {
   test('the workflow path from GITHUB_WORKFLOW_REF, and the line of each id', () => {
-    const file = workflowLocation(WORKFLOW_REF, WORKFLOW_CONTENT)
+    const file = workflowLocation(parseWorkflowRef(WORKFLOW_REF), WORKFLOW_CONTENT)
     expect(file.path).toBe(WORKFLOW_PATH)
     expect(file.fromWorkflowRef).toBe(true)
     expect(locateSubscription(file, SUB2)).toEqual({ file: WORKFLOW_PATH, startLine: LINES.sub2 })
@@ -119,12 +119,12 @@ describe('workflowLocation and locateSubscription', () => {
   })
 
   test('unreadable workflow file: its path at line 1', () => {
-    const file = workflowLocation(WORKFLOW_REF, null)
+    const file = workflowLocation(parseWorkflowRef(WORKFLOW_REF), null)
     expect(locateSubscription(file, SUB2)).toEqual({ file: WORKFLOW_PATH, startLine: 1 })
   })
 
   test('no GITHUB_WORKFLOW_REF: the workflows folder at line 1, whatever content is given', () => {
-    const file = workflowLocation(undefined, WORKFLOW_CONTENT)
+    const file = workflowLocation(null, WORKFLOW_CONTENT)
     expect(file.fromWorkflowRef).toBe(false)
     expect(locateSubscription(file, SUB2)).toEqual({ file: FALLBACK_WORKFLOW_PATH, startLine: 1 })
   })
@@ -134,7 +134,7 @@ describe('workflowLocation and locateSubscription', () => {
       { length: 5000 },
       (_, index) => `00000000-0000-0000-0000-${index.toString().padStart(12, '0')}`
     )
-    const file = workflowLocation(WORKFLOW_REF, ids.join('\n'))
+    const file = workflowLocation(parseWorkflowRef(WORKFLOW_REF), ids.join('\n'))
     const started = Date.now()
     for (const [index, id] of ids.entries()) {
       expect(locateSubscription(file, id).startLine).toBe(index + 1)

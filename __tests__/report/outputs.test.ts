@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { failureMessage } from '../../src/report/outcome.ts'
+import { failureMessage } from '../../src/outcome.ts'
 import { buildOutputs } from '../../src/report/outputs.ts'
 import type { Verdict } from '../../src/model.ts'
 import {

@@ -7,12 +7,10 @@ import type { SubscriptionResult } from '../../src/model.ts'
 import {
   MAX_STEPS_PER_SUBSCRIPTION,
   errorRemediationKind,
-  remediationFor,
-  splitPolicyResourceId,
-  type RemediationStep
+  remediationFor
 } from '../../src/report/remediation.ts'
-import { jqProgram } from '../../src/report/remediation/azure-cli.ts'
-import { step } from '../../src/report/remediation/step.ts'
+import { jqProgram, splitPolicyResourceId } from '../../src/report/remediation/azure-cli.ts'
+import { step, type RemediationStep } from '../../src/report/remediation/step.ts'
 import { shellQuote, unsafeCommandValue } from '../../src/report/shell.ts'
 import { CLIENT_ID, MG_SCOPE, SUB2, commandExists, evidence, result } from './helpers.ts'
 

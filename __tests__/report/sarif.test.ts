@@ -23,9 +23,11 @@ import {
   SUBA,
   SUB_UNLISTED,
   WORKFLOW_PATH,
+  WORKFLOW_REF,
   context,
   mixedResults,
-  result
+  result,
+  workflowFile
 } from './helpers.ts'
 
 function results(log: Log): Result[] {
@@ -37,7 +39,7 @@ function byId(log: Log): Map<string, Result> {
 }
 
 describe('buildSarif', () => {
-  const log = buildSarif(mixedResults(), context())
+  const log = buildSarif(mixedResults(), workflowFile(), context())
 
   test('is valid SARIF 2.1.0 and within GitHub code scanning rules', () => {
     expect(schemaProblems(log)).toEqual([])
@@ -83,7 +85,11 @@ describe('buildSarif', () => {
 
   test('each result is in the workflow file at the line that lists its subscription, else line 1', () => {
     const found = byId(
-      buildSarif([...mixedResults(), result(SUB_UNLISTED, 'noncompliant')], context())
+      buildSarif(
+        [...mixedResults(), result(SUB_UNLISTED, 'noncompliant')],
+        workflowFile(),
+        context()
+      )
     )
     const where = (id: string) => found.get(id)?.locations?.[0]?.physicalLocation
     expect(where(SUB2)).toEqual({
@@ -97,7 +103,7 @@ describe('buildSarif', () => {
   })
 
   test('still located without GITHUB_WORKFLOW_REF or the file content', () => {
-    const noRef = buildSarif(mixedResults(), context({ workflowRef: undefined }))
+    const noRef = buildSarif(mixedResults(), workflowFile(null), context())
     expect(githubProblems(noRef)).toEqual([])
     expect(schemaProblems(noRef)).toEqual([])
     for (const item of results(noRef)) {
@@ -106,7 +112,7 @@ describe('buildSarif', () => {
         region: { startLine: 1 }
       })
     }
-    const noContent = buildSarif(mixedResults(), context({ workflowFileContent: null }))
+    const noContent = buildSarif(mixedResults(), workflowFile(WORKFLOW_REF, null), context())
     expect(
       results(noContent).every(
         (item) => item.locations?.[0]?.physicalLocation?.region?.startLine === 1
@@ -117,7 +123,8 @@ describe('buildSarif', () => {
   test('a workflow path with a space is percent-encoded', () => {
     const spaced = buildSarif(
       mixedResults(),
-      context({ workflowRef: 'o/r/.github/workflows/jit audit.yml@refs/heads/main' })
+      workflowFile('o/r/.github/workflows/jit audit.yml@refs/heads/main'),
+      context()
     )
     expect(results(spaced)[0]?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe(
       '.github/workflows/jit%20audit.yml'
@@ -128,7 +135,8 @@ describe('buildSarif', () => {
   test('fingerprints are stable across runs and distinct per subscription', () => {
     const again = buildSarif(
       mixedResults().reverse(),
-      context({ runId: '9999', workflowFileContent: null })
+      workflowFile(WORKFLOW_REF, null),
+      context({ runId: '9999' })
     )
     const first = byId(log)
     const second = byId(again)
@@ -146,13 +154,21 @@ describe('buildSarif', () => {
     expect(log.runs[0]!.automationDetails?.id).toBe(
       `azure-jit-network-access/${WORKFLOW_PATH}:jit/`
     )
-    const otherJob = buildSarif(mixedResults(), context({ job: 'nightly', runId: '1' }))
+    const otherJob = buildSarif(
+      mixedResults(),
+      workflowFile(),
+      context({ job: 'nightly', runId: '1' })
+    )
     expect(otherJob.runs[0]!.automationDetails?.id).toBe(
       `azure-jit-network-access/${WORKFLOW_PATH}:nightly/`
     )
-    const sameJobLaterRun = buildSarif(mixedResults(), context({ runId: '777', runAttempt: '3' }))
+    const sameJobLaterRun = buildSarif(
+      mixedResults(),
+      workflowFile(),
+      context({ runId: '777', runAttempt: '3' })
+    )
     expect(sameJobLaterRun.runs[0]!.automationDetails?.id).toBe(log.runs[0]!.automationDetails?.id)
-    const hostileJob = buildSarif(mixedResults(), context({ job: 'a b/c\n::x' }))
+    const hostileJob = buildSarif(mixedResults(), workflowFile(), context({ job: 'a b/c\n::x' }))
     expect(hostileJob.runs[0]!.automationDetails?.id).toMatch(
       /^azure-jit-network-access\/[A-Za-z0-9._/:-]+\/$/
     )
@@ -161,6 +177,7 @@ describe('buildSarif', () => {
   test('messages are the reason as inert plain text', () => {
     const hostile = buildSarif(
       [result(SUB2, 'noncompliant', { reason: `The assignment "${HOSTILE_ALL}" sets Disabled` })],
+      workflowFile(),
       context()
     )
     const text = results(hostile)[0]?.message.text ?? ''
@@ -178,14 +195,14 @@ describe('buildSarif', () => {
     const many = Array.from({ length: MAX_SARIF_RESULTS + 5 }, (_, index) =>
       result(`00000000-0000-0000-0000-${index.toString().padStart(12, '0')}`, 'noncompliant')
     )
-    const capped = buildSarif(many, context())
+    const capped = buildSarif(many, workflowFile(), context())
     expect(results(capped)).toHaveLength(MAX_SARIF_RESULTS)
     expect(capped.runs[0]!.properties).toMatchObject({ resultsOmitted: 5 })
     expect(githubProblems(capped)).toEqual([])
   })
 
   test('an all-compliant run has no results and is still valid', () => {
-    const clean = buildSarif([result(SUB1, 'compliant')], context())
+    const clean = buildSarif([result(SUB1, 'compliant')], workflowFile(), context())
     expect(results(clean)).toEqual([])
     expect(schemaProblems(clean)).toEqual([])
   })

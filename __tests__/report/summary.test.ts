@@ -3,10 +3,10 @@ import type { SubscriptionResult, Verdict } from '../../src/model.ts'
 import {
   DETAIL_THRESHOLD,
   MAX_REMEDIATION_SECTIONS,
-  MAX_SUBSCRIPTIONS_PER_SECTION,
   MAX_TABLE_ROWS_LARGE,
   buildJobSummary
 } from '../../src/report/summary.ts'
+import { MAX_SUBSCRIPTIONS_PER_SECTION } from '../../src/report/summary-fixes.ts'
 import {
   CLIENT_ID,
   HOSTILE,

@@ -1,225 +1,79 @@
-// The only code that reads Resource Manager: for every subscription, the assignments that apply,
-// the exemptions that touch it, and (shared by all subscriptions) the definitions they name and
-// the management-group ancestry the notScopes ask about.
-import {
-  JIT_POLICY_DEFINITION_NAME,
-  type ErrorCause,
-  type PolicyAssignment,
-  type PolicySetDefinition,
-  type SubscriptionSnapshot
-} from '../model.ts'
-import { describeFailure, failureCause, failureDetail } from './errors.ts'
-import {
-  MANAGEMENT_GROUPS_API_VERSION,
-  POLICY_ASSIGNMENTS_API_VERSION,
-  POLICY_EXEMPTIONS_API_VERSION
-} from '../api-versions.ts'
-import { isSetDefinitionId, managementGroupName, normalizeId } from '../azure-ids.ts'
-import {
-  mapAssignment,
-  mapExemption,
-  mapPolicyDefinition,
-  mapSetDefinition,
-  scopeOfResourceId
-} from './map.ts'
+// The only code that reads Resource Manager for the run: every subscription, through a pool of
+// workers, each read handed to the caller as soon as it is done (docs/design.md, "Architecture").
+// The collector does not evaluate: the caller decides each subscription and lets its snapshot go.
 import type { ResourceManager } from './resource-manager.ts'
+import { subscriptionReader, type Collected } from './subscription.ts'
 
-export type Collected =
-  | { subscriptionId: string; snapshot: SubscriptionSnapshot }
-  | { subscriptionId: string; failure: string; cause: ErrorCause }
+export type { Collected } from './subscription.ts'
+
+/** One subscription's read, with its position in the list given to collectSubscriptions. */
+export type CollectedAt = Collected & { index: number }
 
 export interface CollectOptions {
+  /** The identity the run signed in as, named in failure messages. */
   clientId: string
-  /** Subscriptions read at once; twice the request concurrency keeps every slot busy. */
-  subscriptionsInFlight: number
-}
-
-/** A snapshot being filled in, before the JIT definition joins it. */
-type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
-
-/** A map of shared fetches: concurrent callers of the same key share one request. */
-class SharedFetches<T> {
-  readonly #fetches = new Map<string, Promise<T>>()
-  get(key: string, fetch: () => Promise<T>): Promise<T> {
-    let pending = this.#fetches.get(key)
-    if (!pending) {
-      pending = fetch()
-      // A rejection is observed by every caller; this keeps an early one from going unhandled.
-      pending.catch(() => undefined)
-      this.#fetches.set(key, pending)
-    }
-    return pending
-  }
+  /** Subscriptions read at once; default twice the request concurrency, which keeps every request
+   * slot busy (a subscription reads two lists at once). */
+  subscriptionsInFlight?: number
 }
 
 /**
- * Collects every subscription and hands each to `decide` as soon as it is read, so its snapshot
- * can be let go of; returns what `decide` made of each, in the order of `subscriptionIds`.
+ * Reads every subscription of `subscriptionIds` and yields each read (its snapshot, or why it could
+ * not be read) as soon as it is done, with its index in `subscriptionIds`: reads finish out of
+ * order. Never throws for a subscription that cannot be read; that is a yielded failure.
+ *
+ * A pool of workers, each taking the next subscription when the caller has taken its last one:
+ * enough to keep every request slot busy, few enough that the first request leaves at once instead
+ * of after thousands have been queued, and that at most `subscriptionsInFlight` snapshots are held
+ * at a time, however many subscriptions there are.
  */
-export async function collectSubscriptions<T>(
+export async function* collectSubscriptions(
   resourceManager: ResourceManager,
-  subscriptionIds: string[],
-  options: CollectOptions,
-  decide: (collected: Collected) => T
-): Promise<T[]> {
-  const tenantClient = resourceManager.policyClient()
-  const setDefinitions = new SharedFetches<PolicySetDefinition>()
-  const descendants = new SharedFetches<Map<string, string>>()
-  const jitDefinition = tenantClient.policyDefinitions
-    .getBuiltIn(JIT_POLICY_DEFINITION_NAME)
-    .then(mapPolicyDefinition)
-  jitDefinition.catch(() => undefined)
-
-  async function collectOne(subscriptionId: string): Promise<Collected> {
-    let assignments: PolicyAssignment[]
-    let exemptions: SubscriptionSnapshot['exemptions']
-    let what = 'the policy assignments'
-    try {
-      const exemptionsRead = resourceManager.listAll(
-        `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${POLICY_EXEMPTIONS_API_VERSION}`
-      )
-      exemptionsRead.catch(() => undefined)
-      assignments = (
-        await resourceManager.listAll(
-          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
-        )
-      ).map(mapAssignment)
-      what = 'the policy exemptions'
-      exemptions = (await exemptionsRead).map(mapExemption)
-      const snapshot: PartialSnapshot = {
-        subscriptionId,
-        assignments,
-        exemptions,
-        setDefinitions: {},
-        collectedAt: new Date().toISOString()
-      }
-      what = 'the JIT policy definition'
-      const [jitPolicyDefinition] = await Promise.all([
-        jitDefinition,
-        addSetDefinitions(snapshot),
-        addAncestry(snapshot)
-      ])
-      return { subscriptionId, snapshot: { ...snapshot, jitPolicyDefinition } }
-    } catch (error) {
-      return {
-        subscriptionId,
-        failure: describeFailure(error, { subscriptionId, clientId: options.clientId, what }),
-        cause: failureCause(error)
-      }
-    }
-  }
-
-  async function addSetDefinitions(snapshot: PartialSnapshot) {
-    const setIds = new Set(
-      snapshot.assignments
-        .map((assignment) => normalizeId(assignment.policyDefinitionId))
-        .filter(isSetDefinitionId)
-    )
-    await Promise.all(
-      [...setIds].map(async (id) => {
-        try {
-          snapshot.setDefinitions[id] = await setDefinitions.get(id, () => readSetDefinition(id))
-        } catch (error) {
-          snapshot.unreadableSetDefinitions ??= {}
-          snapshot.unreadableSetDefinitions[id] = failureDetail(error)
-        }
-      })
-    )
-  }
-
-  async function readSetDefinition(id: string) {
-    const name = id.slice(id.lastIndexOf('/') + 1)
-    const managementGroup = managementGroupName(scopeOfResourceId(id))
-    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
-    const definition = managementGroup
-      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
-      : subscription
-        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
-        : await tenantClient.policySetDefinitions.getBuiltIn(name)
-    return mapSetDefinition(definition)
-  }
-
-  // Only a notScope that names a management group needs the ancestry; the descendants of that
-  // group (one shared request per group) say whether the subscription is below it.
-  async function addAncestry(snapshot: PartialSnapshot) {
-    const groups = new Set(
-      snapshot.assignments
-        .flatMap((assignment) => assignment.notScopes)
-        .map(managementGroupName)
-        .filter((name) => name !== null)
-    )
-    if (groups.size === 0) return
-    let longest: string[] = []
-    for (const group of groups) {
-      let parents: Map<string, string>
-      try {
-        parents = await descendants.get(group, () => readParents(group))
-      } catch (error) {
-        snapshot.managementGroupAncestryError = `${describeFailure(error, {
-          subscriptionId: snapshot.subscriptionId,
-          clientId: options.clientId,
-          what: 'the descendants',
-          scope: `/providers/Microsoft.Management/managementGroups/${group}`
-        })} Reading them needs Microsoft.Management/managementGroups/descendants/read on that group (the Reader role there includes it; Management Group Reader does not).`
-        return
-      }
-      const chain = chainUp(parents, `/subscriptions/${snapshot.subscriptionId}`)
-      if (chain.length > longest.length) longest = chain
-    }
-    snapshot.managementGroupAncestry = longest
-  }
-
-  /** Each descendant of a management group, by lower-cased id, to its parent's id. */
-  async function readParents(group: string): Promise<Map<string, string>> {
-    const entries = await resourceManager.listAll(
-      `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`
-    )
-    const parents = new Map<string, string>()
-    for (const entry of entries) {
-      const { id, type, name, properties } = entry as {
-        id?: unknown
-        type?: unknown
-        name?: unknown
-        properties?: { parent?: { id?: unknown } }
-      }
-      const parent = properties?.parent?.id
-      if (typeof id !== 'string' || typeof parent !== 'string') continue
-      // Subscriptions come as managementGroups/subscriptions resources; key them as /subscriptions/ID.
-      const key =
-        typeof type === 'string' && /subscriptions$/i.test(type) && typeof name === 'string'
-          ? `/subscriptions/${name}`
-          : id
-      parents.set(key.toLowerCase(), parent)
-    }
-    return parents
-  }
-
-  // A pool of workers, each taking the next subscription when it is done with one: enough to keep
-  // every request slot busy (a subscription reads two lists at once), few enough that the first
-  // request leaves at once instead of after thousands of requests have been queued, and that only
-  // a pool's worth of snapshots is held at a time.
-  const decided: T[] = new Array<T>(subscriptionIds.length)
+  subscriptionIds: readonly string[],
+  options: CollectOptions
+): AsyncGenerator<CollectedAt, void, undefined> {
+  const reader = subscriptionReader(resourceManager, options.clientId)
+  const inFlight = options.subscriptionsInFlight ?? resourceManager.limits.maxConcurrency * 2
   // One iterator shared by the workers: each takes the next subscription from it.
   const queue = subscriptionIds.entries()
+  const ready: { read: CollectedAt; taken: () => void }[] = []
+  let wake: (() => void) | undefined
+  let stopped = false
+  let working = Math.min(subscriptionIds.length, inFlight)
+
   async function worker(): Promise<void> {
     for (const [index, subscriptionId] of queue) {
-      decided[index] = decide(await collectOne(subscriptionId))
+      const read: CollectedAt = { ...(await reader.read(subscriptionId)), index }
+      if (stopped) break
+      // Hold this worker until the caller has taken its read: the pool bounds the snapshots held.
+      await new Promise<void>((taken) => {
+        ready.push({ read, taken })
+        wake?.()
+      })
+      if (stopped) break
     }
+    working -= 1
+    wake?.()
   }
-  const workers = Math.min(subscriptionIds.length, options.subscriptionsInFlight)
-  await Promise.all(Array.from({ length: workers }, worker))
-  // Leave no request running behind the results (all subscriptions may have failed before it).
-  await jitDefinition.catch(() => undefined)
-  return decided
-}
 
-/** The management groups above an entity, nearest first, as far as the parents map reaches. */
-function chainUp(parents: Map<string, string>, id: string): string[] {
-  const chain: string[] = []
-  let current = parents.get(id.toLowerCase())
-  while (current !== undefined && !chain.includes(current)) {
-    chain.push(current)
-    current = parents.get(current.toLowerCase())
+  const workers = Array.from({ length: working }, worker)
+  try {
+    while (working > 0 || ready.length > 0) {
+      const next = ready.shift()
+      if (next === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve))
+        wake = undefined
+        continue
+      }
+      yield next.read
+      next.taken()
+    }
+  } finally {
+    // A caller that stops early frees the workers waiting for it; they take no more subscriptions.
+    stopped = true
+    for (const waiting of ready.splice(0)) waiting.taken()
   }
-  return chain
+  await Promise.all(workers)
+  // Leave no request running behind the results (all subscriptions may have failed before it).
+  await reader.settled()
 }

@@ -2,7 +2,7 @@
 import { isRestError } from '@azure/core-rest-pipeline'
 import { AuthenticationError } from '@azure/identity'
 import type { ErrorCause } from '../model.ts'
-import { RequestGaveUpError } from './limits.ts'
+import { RequestGaveUpError } from './retry-policy.ts'
 
 /** An error answer from Resource Manager, with ARM's error code when it gave one. */
 export class ArmRequestError extends Error {

@@ -75,19 +75,27 @@ function selectors(value: unknown): Selector[] {
   })
 }
 
+/** An ARM resource's `id`, `name` and `properties`, with the one property it cannot go without
+ * (`required`, a string); throws a MalformedResponse ArmRequestError naming `what` otherwise. */
+function armResource(raw: unknown, required: string, what: string) {
+  const resource = record(raw)
+  const properties = record(resource.properties)
+  const { id, name } = resource
+  const value = properties[required]
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof value !== 'string') {
+    throw malformed(what)
+  }
+  return { id, name, properties, required: value }
+}
+
 /** A policy assignment as ARM's REST API returns it (`id`, `name`, `properties`). */
 export function mapAssignment(raw: unknown): PolicyAssignment {
-  const assignment = record(raw)
-  const properties = record(assignment.properties)
-  const { id, name } = assignment
-  const { policyDefinitionId } = properties
-  if (
-    typeof id !== 'string' ||
-    typeof name !== 'string' ||
-    typeof policyDefinitionId !== 'string'
-  ) {
-    throw malformed('A policy assignment')
-  }
+  const { id, name, properties, required } = armResource(
+    raw,
+    'policyDefinitionId',
+    'A policy assignment'
+  )
+  const policyDefinitionId = required
   const overrides: Override[] = (
     Array.isArray(properties.overrides) ? properties.overrides : []
   ).map((entry) => {
@@ -158,17 +166,12 @@ export function mapPolicyDefinition(definition: SdkPolicyDefinition): PolicyDefi
 
 /** A policy exemption as ARM's REST API returns it (the SDK has no exemption API). */
 export function mapExemption(raw: unknown): PolicyExemption {
-  const exemption = record(raw)
-  const properties = record(exemption.properties)
-  const { id, name } = exemption
-  const { policyAssignmentId } = properties
-  if (
-    typeof id !== 'string' ||
-    typeof name !== 'string' ||
-    typeof policyAssignmentId !== 'string'
-  ) {
-    throw malformed('A policy exemption')
-  }
+  const { id, name, properties, required } = armResource(
+    raw,
+    'policyAssignmentId',
+    'A policy exemption'
+  )
+  const policyAssignmentId = required
   return {
     id,
     name,

@@ -9,7 +9,9 @@ import {
 } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
 import { ArmRequestError, PagingLoopError } from './errors.ts'
-import { Semaphore, boundedRetryPolicy, type RequestLimits } from './limits.ts'
+import type { RequestLimits } from './limits.ts'
+import { boundedRetryPolicy } from './retry-policy.ts'
+import { Semaphore } from './semaphore.ts'
 
 // ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
 export const MAX_PAGES = 1000
@@ -44,12 +46,19 @@ export function nextPageUrl(
 
 export interface ResourceManager {
   readonly endpoint: string
+  /** The limits every request through this connection keeps. */
+  readonly limits: RequestLimits
   /** A policy client for one subscription (or, without one, for tenant-level reads). */
   policyClient(subscriptionId?: string): PolicyClient
   /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed. */
   listAll(pathAndQuery: string): Promise<unknown[]>
 }
 
+/**
+ * The Resource Manager connection of a run at `endpoint` (https, no trailing slash): every request
+ * carries a token from `credential` and `userAgentPrefix`, and keeps `limits` (request slots,
+ * time-outs, retries, the run's deadline).
+ */
 export function createResourceManager(
   credential: TokenCredential,
   endpoint: string,
@@ -114,5 +123,5 @@ export function createResourceManager(
     return items
   }
 
-  return { endpoint, policyClient, listAll }
+  return { endpoint, limits, policyClient, listAll }
 }

@@ -1,5 +1,5 @@
 // How sentences name an effect, where it came from, and what to change to make it audit.
-import { AUDIT_IF_NOT_EXISTS } from './effect-values.ts'
+import { AUDIT_EFFECT } from '../model.ts'
 import type { JitReference, ResolvedEffect } from './types.ts'
 
 /** The effect for a sentence: known effects as written, anything else quoted. */
@@ -10,7 +10,7 @@ export function shownEffect(effect: ResolvedEffect): string {
 
 /** A verb phrase, with the assignment as subject, that says which effect it runs and whence. */
 export function effectClause(effect: ResolvedEffect, reference: JitReference): string {
-  return `${origin(effect, reference)}${effect.known === null ? `, which does not audit JIT (only ${AUDIT_IF_NOT_EXISTS} does)` : ''}`
+  return `${origin(effect, reference)}${effect.known === null ? `, which does not audit JIT (only ${AUDIT_EFFECT} does)` : ''}`
 }
 
 function origin(effect: ResolvedEffect, reference: JitReference): string {
@@ -34,9 +34,8 @@ function origin(effect: ResolvedEffect, reference: JitReference): string {
 /** An imperative phrase that would make this effect AuditIfNotExists. */
 export function effectFix(effect: ResolvedEffect, reference: JitReference): string {
   if (effect.source === 'override') {
-    return `remove override #${effect.overrideNumber} or set its value to ${AUDIT_IF_NOT_EXISTS}`
+    return `remove override #${effect.overrideNumber} or set its value to ${AUDIT_EFFECT}`
   }
-  if (effect.parameter !== null)
-    return `set parameter ${effect.parameter} to ${AUDIT_IF_NOT_EXISTS}`
-  return `add a policyEffect override with value ${AUDIT_IF_NOT_EXISTS} for reference ${reference.referenceId}`
+  if (effect.parameter !== null) return `set parameter ${effect.parameter} to ${AUDIT_EFFECT}`
+  return `add a policyEffect override with value ${AUDIT_EFFECT} for reference ${reference.referenceId}`
 }

@@ -1,9 +1,9 @@
 // Effect values as Azure data holds them: any JSON, compared case-insensitively.
+import { AUDIT_EFFECT } from '../model.ts'
 
-export const AUDIT_IF_NOT_EXISTS = 'AuditIfNotExists'
 export const DISABLED = 'Disabled'
 
-export type KnownEffect = typeof AUDIT_IF_NOT_EXISTS | typeof DISABLED
+export type KnownEffect = typeof AUDIT_EFFECT | typeof DISABLED
 
 export interface EffectValue {
   /** The value as written: the string itself, JSON for other values, '' when there is none. */
@@ -19,13 +19,13 @@ export function effectValue(raw: unknown): EffectValue {
 
 function knownEffect(value: string): KnownEffect | null {
   const lower = value.toLowerCase()
-  if (lower === AUDIT_IF_NOT_EXISTS.toLowerCase()) return AUDIT_IF_NOT_EXISTS
+  if (lower === AUDIT_EFFECT.toLowerCase()) return AUDIT_EFFECT
   if (lower === DISABLED.toLowerCase()) return DISABLED
   return null
 }
 
 export function audits(effect: EffectValue): boolean {
-  return effect.known === AUDIT_IF_NOT_EXISTS
+  return effect.known === AUDIT_EFFECT
 }
 
 /** How a sentence names the effect: the value, or a description when there is none. */

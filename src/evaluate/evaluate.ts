@@ -1,13 +1,19 @@
-// The rule of DESIGN.md ("The rule, per subscription S") as a pure function: a snapshot of what
+// The rule (docs/design.md, "The rule") as a pure function: a snapshot of what
 // applies to one subscription in, its verdict with evidence out. No I/O, no clock, no Azure.
 import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
-import { managementGroupName, normalizeId, subscriptionScope } from './ids.ts'
+import { managementGroupName, normalizeId } from '../azure-ids.ts'
+import { subscriptionScope } from './ids.ts'
 import { evaluateReference } from './reference-evaluation.ts'
 import type { MissingSet } from './reasons.ts'
 import { assignmentContent } from './references.ts'
 import type { Evaluated, SubscriptionContext } from './types.ts'
 import { decide, rank } from './verdict.ts'
 
+/**
+ * The verdict of one subscription from its snapshot, with the evidence of every assignment that
+ * runs the JIT definition, deciding reference first. Pure; throws only on a defect (the caller
+ * turns that into an `internal` error verdict).
+ */
 export function evaluateSubscription(snapshot: SubscriptionSnapshot): SubscriptionResult {
   const context = subscriptionContext(snapshot)
   const evaluated: Evaluated[] = []

@@ -1,7 +1,8 @@
 // Exemptions of an assignment: unexpired ones for this reference take the assignment off the
 // subscription (at it or above) or off part of it (below it).
 import type { PolicyExemption } from '../model.ts'
-import { includesIgnoringCase, isInside, managementGroupName, normalizeId, sameId } from './ids.ts'
+import { managementGroupName, normalizeId, sameId } from '../azure-ids.ts'
+import { includesIgnoringCase, isInside } from './ids.ts'
 import type { JitReference, Limit, SubscriptionContext } from './types.ts'
 
 export interface ExemptionOutcome {

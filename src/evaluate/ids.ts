@@ -1,9 +1,7 @@
-// Azure resource ids and scopes, compared the way ARM compares them: case-insensitively, with no
-// trailing slash.
+// What the rule asks of ids beyond ../azure-ids.ts (which the collector shares): scopes inside
+// scopes, and which policyDefinitionIds name the JIT definition.
 import { JIT_POLICY_DEFINITION_ID, JIT_POLICY_DEFINITION_NAME } from '../model.ts'
 import { normalizeId, sameId } from '../azure-ids.ts'
-
-export { isSetDefinitionId, managementGroupName, normalizeId, sameId } from '../azure-ids.ts'
 
 const JIT_DEFINITION_SUFFIX = `/policydefinitions/${JIT_POLICY_DEFINITION_NAME}`
 

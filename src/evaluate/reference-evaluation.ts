@@ -1,11 +1,12 @@
 // Everything the rule says about one JIT reference: its effect, its coverage, its evidence.
-import { JIT_POLICY_DEFINITION_ID } from '../model.ts'
+import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_ID } from '../model.ts'
 import type { AssignmentEvidence, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { baseEffect } from './base-effect.ts'
 import { limitNote, narrowestLimit } from './coverage.ts'
 import { shownEffect } from './effect-phrases.ts'
 import { exemptionOutcome } from './exemptions.ts'
 import { isBuiltInJitDefinitionId } from './ids.ts'
+import { DISABLED } from './effect-values.ts'
 import { applyOverrides } from './overrides.ts'
 import { resourceSelectorLimits } from './resource-selectors.ts'
 import { scopeLimits } from './scopes.ts'
@@ -76,13 +77,13 @@ function definitionLimits(reference: JitReference): Limit[] {
 function unknownEffectNotes(effect: ResolvedEffect): string[] {
   if (effect.known !== null) return []
   return [
-    `The effect ${shownEffect(effect)} is neither AuditIfNotExists nor Disabled: it does not count as auditing JIT.`
+    `The effect ${shownEffect(effect)} is neither ${AUDIT_EFFECT} nor ${DISABLED}: it does not count as auditing JIT.`
   ]
 }
 
 function enforcementNotes(assignment: PolicyAssignment): string[] {
   if (assignment.enforcementMode.toLowerCase() !== 'donotenforce') return []
   return [
-    'enforcementMode DoNotEnforce does not stop AuditIfNotExists: Azure still evaluates and reports compliance, so it counts as auditing.'
+    `enforcementMode DoNotEnforce does not stop ${AUDIT_EFFECT}: Azure still evaluates and reports compliance, so it counts as auditing.`
   ]
 }

@@ -6,7 +6,8 @@ import type {
   PolicySetDefinition,
   SubscriptionSnapshot
 } from '../model.ts'
-import { isJitDefinitionId, isSetDefinitionId, normalizeId } from './ids.ts'
+import { isSetDefinitionId, normalizeId } from '../azure-ids.ts'
+import { isJitDefinitionId } from './ids.ts'
 import { findEntry } from './parameters.ts'
 import type { JitReference } from './types.ts'
 

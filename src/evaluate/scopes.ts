@@ -1,7 +1,8 @@
 // Coverage by scope: where the assignment was made and its notScopes, against the subscription
 // and its management-group ancestry.
 import type { PolicyAssignment } from '../model.ts'
-import { isInside, managementGroupName, normalizeId } from './ids.ts'
+import { managementGroupName, normalizeId } from '../azure-ids.ts'
+import { isInside } from './ids.ts'
 import type { Limit, SubscriptionContext } from './types.ts'
 
 const ANCESTRY_PERMISSION =

@@ -11,8 +11,8 @@
 // if it is also logged with core.info or printed by other code.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
-import { VERDICT_PHRASES } from './outcome.ts'
-import { oneLine } from './text.ts'
+import { VERDICT_PHRASES } from './counts.ts'
+import { MAX_LOG_TEXT_LENGTH, inertLogText, oneLine } from './text.ts'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -26,23 +26,8 @@ export interface Annotation {
 /** GitHub's limit of annotations of one level per step. */
 export const MAX_ANNOTATIONS_PER_LEVEL = 10
 /** Longest annotation message and title, in code points. */
-export const MAX_ANNOTATION_MESSAGE = 1000
+export const MAX_ANNOTATION_MESSAGE = MAX_LOG_TEXT_LENGTH
 export const MAX_ANNOTATION_TITLE = 200
-
-const ZWSP = '\u200B'
-
-/** Text safe to print as (part of) a log line: one line, bounded, and unable to form a workflow
- * command (`::name::` at the start of a line, `##[name]` anywhere in it). */
-export function inertLogText(value: unknown, max: number = MAX_ANNOTATION_MESSAGE): string {
-  return oneLine(value, max)
-    .replace(/:(?=:)/g, `:${ZWSP}`)
-    .replace(/#(?=#\[)/g, `#${ZWSP}`)
-}
-
-/** An error's message (or whatever was thrown) as inert log text. */
-export function inertErrorMessage(error: unknown): string {
-  return inertLogText(error instanceof Error ? error.message : error)
-}
 
 const LEVEL_OF: Readonly<Record<Exclude<Verdict, 'compliant'>, Annotation['level']>> = {
   noncompliant: 'error',

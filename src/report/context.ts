@@ -1,14 +1,11 @@
-// What the report builders need from the runner, as plain data. src/main.ts fills it from the
-// environment (GITHUB_WORKFLOW_REF, GITHUB_JOB, ...) and the workflow file; tests hand it values.
+// What the report builders need from the run besides the results, as plain data: reportContext
+// fills it from the run context and the settings; tests hand it values. The workflow file the
+// findings point at is passed on its own (report/locate.ts, workflowLocation).
+import type { Settings } from '../inputs.ts'
 import type { Verdict } from '../model.ts'
+import type { RunContext } from '../run-context.ts'
 
 export interface ReportContext {
-  /** `GITHUB_WORKFLOW_REF`, e.g. `owner/repo/.github/workflows/ci.yml@refs/heads/main`;
-   * undefined when the runner did not set it. */
-  workflowRef: string | undefined
-  /** The text of that workflow file as checked out in the workspace, or null when it could not be
-   * read (not checked out, too large, not the same commit). */
-  workflowFileContent: string | null
   /** This action's version, e.g. `1.2.0` (package.json). */
   actionVersion: string
   /** `GITHUB_JOB`: the job's id in the workflow. Part of the SARIF category. */
@@ -32,7 +29,26 @@ export interface ReportContext {
   failOn?: ReadonlySet<Verdict> | undefined
 }
 
-export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompliant', 'error'])
+/** The report context of a run: its identifiers, this action's version (package.json), and the
+ * settings the reports mention (`client-id`, `fail-on`). */
+export function reportContext(
+  run: RunContext,
+  settings: Pick<Settings, 'clientId' | 'failOn'>,
+  actionVersion: string
+): ReportContext {
+  return {
+    actionVersion,
+    job: run.job,
+    workflowName: run.workflowName,
+    runId: run.runId,
+    runAttempt: run.runAttempt,
+    serverUrl: run.serverUrl,
+    repository: run.repository,
+    actionRepository: run.actionRepository,
+    clientId: settings.clientId,
+    failOn: settings.failOn
+  }
+}
 
 /** The tool's name in SARIF and in the summary footer. */
 export const TOOL_NAME = 'azure-jit-network-access-check'

@@ -3,6 +3,9 @@
 // checked is the workflow file that ran the action (GITHUB_WORKFLOW_REF), at the line listing the
 // subscription id when the id is written there.
 
+import { GUID, GUID_SOURCE } from '../azure-ids.ts'
+import type { WorkflowRef } from '../workflow-ref.ts'
+
 /**
  * The location used when GITHUB_WORKFLOW_REF is missing or unusable (a runner too old to set it,
  * or the action run outside GitHub Actions). The workflow file cannot be known then, so results
@@ -10,42 +13,6 @@
  * the repository (which code scanning accepts), and never a made-up file name.
  */
 export const FALLBACK_WORKFLOW_PATH = '.github/workflows'
-
-export interface WorkflowRef {
-  owner: string
-  repo: string
-  /** Path of the workflow file from the repository root, e.g. `.github/workflows/ci.yml`. */
-  path: string
-  /** e.g. `refs/heads/main`, `refs/pull/7/merge`, `refs/tags/v1`. */
-  ref: string
-}
-
-const MAX_PATH_LENGTH = 1024
-
-function isSafeRelativePath(path: string): boolean {
-  if (path === '' || path.length > MAX_PATH_LENGTH) return false
-  if (path.startsWith('/') || path.includes('\\')) return false
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001F\u007F]/.test(path)) return false
-  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
-}
-
-/**
- * Parses GITHUB_WORKFLOW_REF (`owner/repo/path/to/workflow.yml@ref`). The path is taken up to the
- * first `.yml@` or `.yaml@`, so a branch name holding `@` does not cut it short; returns null when
- * the value is missing or malformed, or the path is not a plain relative path.
- */
-export function parseWorkflowRef(value: string | undefined): WorkflowRef | null {
-  if (!value) return null
-  const trimmed = value.trim()
-  const match =
-    /^([^/@\s]+)\/([^/@\s]+)\/(.+?\.ya?ml)@(.+)$/i.exec(trimmed) ??
-    /^([^/@\s]+)\/([^/@\s]+)\/(.+)@([^@]+)$/.exec(trimmed)
-  if (!match) return null
-  const [, owner, repo, path, ref] = match as unknown as [string, string, string, string, string]
-  if (!isSafeRelativePath(path)) return null
-  return { owner, repo, path, ref }
-}
 
 export interface WorkflowFile {
   /** Repository-relative path every result and annotation points at. */
@@ -58,8 +25,7 @@ export interface WorkflowFile {
   guidLines: ReadonlyMap<string, number>
 }
 
-const GUID_G = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const GUID_G = new RegExp(GUID_SOURCE, 'gi')
 
 function splitLines(content: string): string[] {
   return content.split(/\r\n|\n|\r/)
@@ -109,12 +75,15 @@ export function findSubscriptionLine(content: string | null, subscriptionId: str
   return fallback || 1
 }
 
-/** The workflow file results are reported against, with an index of the ids written in it. */
+/**
+ * The workflow file results are reported against (GITHUB_WORKFLOW_REF as the run context parsed
+ * it, null when it is missing or unusable), with an index of the ids written in its content. SARIF
+ * and annotations both take the file this returns, so they point at the same lines.
+ */
 export function workflowLocation(
-  workflowRef: string | undefined,
+  parsed: WorkflowRef | null,
   workflowFileContent: string | null
 ): WorkflowFile {
-  const parsed = parseWorkflowRef(workflowRef)
   if (!parsed) {
     return {
       path: FALLBACK_WORKFLOW_PATH,

@@ -14,9 +14,7 @@
 //   reading the same.
 // - Length: every Azure string is cut (see text.ts) before escaping, so one value cannot flood the
 //   summary.
-import { MAX_INLINE_LENGTH, oneLine } from './text.ts'
-
-const ZWSP = '\u200B'
+import { MAX_INLINE_LENGTH, ZWSP, oneLine } from './text.ts'
 
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',

@@ -1,54 +1,48 @@
-// The step outputs, exactly as DESIGN.md ("The action's contract") and action.yml name them. Values
-// are data for later steps: they keep Azure's strings as they are (JSON-encoded), not escaped for
-// display. A workflow that interpolates them into a script with ${{ }} must treat them as
-// untrusted text.
+// The step outputs, exactly as docs/design.md ("The action's contract") and action.yml name
+// them. Values are data for later steps: they keep Azure's strings as they are (JSON-encoded), not
+// escaped for display. A workflow that interpolates them into a script with ${{ }} must treat them
+// as untrusted text.
 import type { AssignmentEvidence, SubscriptionResult } from '../model.ts'
 
 export type OutputName = 'compliant' | 'noncompliant-subscriptions' | 'results' | 'sarif-file'
 
-/** One assignment in the `results` output: exactly these fields, in this order. */
-export interface AssignmentOutput {
-  id: string
-  displayName: string
-  scope: string
-  policyDefinitionId: string
-  policyDefinitionReferenceId: string | null
-  effect: string
-  effectSource: string
-  enforcementMode: string
-  coverage: string
-}
+/** The fields of each assignment in the `results` output, in this order: AssignmentEvidence's,
+ * less the notes and ids meant for people and the remediation. */
+export const ASSIGNMENT_OUTPUT_FIELDS = [
+  'id',
+  'displayName',
+  'scope',
+  'policyDefinitionId',
+  'policyDefinitionReferenceId',
+  'effect',
+  'effectSource',
+  'enforcementMode',
+  'coverage'
+] as const satisfies readonly (keyof AssignmentEvidence)[]
 
-/** One subscription in the `results` output: exactly these fields, in this order. */
-export interface ResultOutput {
-  subscriptionId: string
-  verdict: string
-  reason: string
-  effectiveEffect: string | null
+/** The fields of each subscription in the `results` output, in this order, before `assignments`. */
+export const RESULT_OUTPUT_FIELDS = [
+  'subscriptionId',
+  'verdict',
+  'reason',
+  'effectiveEffect'
+] as const satisfies readonly (keyof SubscriptionResult)[]
+
+export type AssignmentOutput = Pick<AssignmentEvidence, (typeof ASSIGNMENT_OUTPUT_FIELDS)[number]>
+export type ResultOutput = Pick<SubscriptionResult, (typeof RESULT_OUTPUT_FIELDS)[number]> & {
   assignments: AssignmentOutput[]
 }
 
-function assignmentOutput(evidence: AssignmentEvidence): AssignmentOutput {
-  return {
-    id: evidence.id,
-    displayName: evidence.displayName,
-    scope: evidence.scope,
-    policyDefinitionId: evidence.policyDefinitionId,
-    policyDefinitionReferenceId: evidence.policyDefinitionReferenceId,
-    effect: evidence.effect,
-    effectSource: evidence.effectSource,
-    enforcementMode: evidence.enforcementMode,
-    coverage: evidence.coverage
-  }
+/** `value` with only `fields`, in their order (JSON keeps it). */
+function pick<T, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(fields.map((field) => [field, value[field]])) as Pick<T, K>
 }
 
+/** One subscription as the `results` output gives it. */
 export function resultOutput(result: SubscriptionResult): ResultOutput {
   return {
-    subscriptionId: result.subscriptionId,
-    verdict: result.verdict,
-    reason: result.reason,
-    effectiveEffect: result.effectiveEffect,
-    assignments: result.assignments.map(assignmentOutput)
+    ...pick(result, RESULT_OUTPUT_FIELDS),
+    assignments: result.assignments.map((evidence) => pick(evidence, ASSIGNMENT_OUTPUT_FIELDS))
   }
 }
 
@@ -57,7 +51,8 @@ export function resultOutput(result: SubscriptionResult): ResultOutput {
  * - `compliant`: 'true' when every subscription is compliant (and there is at least one), else
  *   'false';
  * - `noncompliant-subscriptions`: JSON array of the ids whose verdict is noncompliant;
- * - `results`: JSON array, one object per subscription with the DESIGN.md fields;
+ * - `results`: JSON array, one object per subscription with RESULT_OUTPUT_FIELDS and
+ *   `assignments` (ASSIGNMENT_OUTPUT_FIELDS each);
  * - `sarif-file`: the path of the SARIF file written, '' when none was.
  */
 export function buildOutputs(

@@ -9,18 +9,8 @@ import { byHandStep, type ByHandKind } from './remediation/by-hand.ts'
 import { removeExemptionStep, restoreCoverageStep } from './remediation/coverage.ts'
 import { addOverrideStep, removeOverrideStep } from './remediation/effect-overrides.ts'
 import { setParameterStep } from './remediation/effect-parameter.ts'
-import { AUDIT_EFFECT } from './remediation/jit-policy.ts'
+import { AUDIT_EFFECT } from '../model.ts'
 import type { RemediationStep } from './remediation/step.ts'
-
-export { NEW_ASSIGNMENT_NAME } from './remediation/assign-policy.ts'
-export { splitPolicyResourceId } from './remediation/azure-cli.ts'
-export { AUDIT_EFFECT, JIT_POLICY_DISPLAY_NAME } from './remediation/jit-policy.ts'
-export {
-  MAX_TARGET_ID_LENGTH,
-  type RemediationKind,
-  type RemediationStep,
-  type RemediationTarget
-} from './remediation/step.ts'
 
 /** At most this many steps per subscription; the rest are counted. */
 export const MAX_STEPS_PER_SUBSCRIPTION = 4

@@ -5,10 +5,15 @@
 // with the `security` tag, and at most 25,000 results per run.
 import { createHash } from 'node:crypto'
 import type { Log, ReportingDescriptor, Result, Run } from 'sarif'
-import type { SubscriptionResult, Verdict } from '../model.ts'
+import {
+  AUDIT_EFFECT,
+  JIT_POLICY_DEFINITION_NAME,
+  JIT_POLICY_DISPLAY_NAME,
+  type SubscriptionResult,
+  type Verdict
+} from '../model.ts'
 import { JIT_DOCS_URL, TOOL_NAME, repositoryUrl, type ReportContext } from './context.ts'
-import { locateSubscription, workflowLocation, type WorkflowFile } from './locate.ts'
-import { AUDIT_EFFECT, JIT_POLICY_DISPLAY_NAME } from './remediation.ts'
+import { locateSubscription, type WorkflowFile } from './locate.ts'
 import { oneLine } from './text.ts'
 
 export const RULE_ID = 'azure-jit-network-access-audit'
@@ -32,11 +37,11 @@ export const MAX_SARIF_MESSAGE = 1000
 const SHORT_DESCRIPTION = 'Just-in-time network access is not audited on the Azure subscription'
 
 const FULL_DESCRIPTION =
-  `Microsoft Defender for Cloud recommends just-in-time (JIT) network access for virtual machines only while a policy assignment that applies to the subscription runs the built-in policy "${JIT_POLICY_DISPLAY_NAME}" (b0f33259-77d7-4c9e-aac6-3aabcfae693c) with the effect ${AUDIT_EFFECT}. ` +
+  `Microsoft Defender for Cloud recommends just-in-time (JIT) network access for virtual machines only while a policy assignment that applies to the subscription runs the built-in policy "${JIT_POLICY_DISPLAY_NAME}" (${JIT_POLICY_DEFINITION_NAME}) with the effect ${AUDIT_EFFECT}. ` +
   'This result means that no assignment does so over the whole subscription (the policy is not assigned, its effect is Disabled through a parameter or an override, or an exemption or an excluded scope takes the subscription out), or that the subscription could not be checked.'
 
 const HELP_TEXT = [
-  'What it checks: for each Azure subscription, whether some policy assignment that applies to it runs the built-in policy b0f33259-77d7-4c9e-aac6-3aabcfae693c (Management ports of virtual machines should be protected with just-in-time network access control) with the effect AuditIfNotExists over the whole subscription. Parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.',
+  `What it checks: for each Azure subscription, whether some policy assignment that applies to it runs the built-in policy ${JIT_POLICY_DEFINITION_NAME} (${JIT_POLICY_DISPLAY_NAME}) with the effect ${AUDIT_EFFECT} over the whole subscription. Parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.`,
   '',
   'Why it matters: while the policy audits, Defender for Cloud flags every virtual machine whose management ports (RDP 3389, SSH 22, WinRM) are open without just-in-time access control. Anyone who can edit policy can switch the effect to Disabled, exempt the subscription or exclude it, and the recommendation silently disappears; exposed management ports are a leading way into virtual machines.',
   '',
@@ -46,7 +51,7 @@ const HELP_TEXT = [
 const HELP_MARKDOWN = [
   '## What it checks',
   '',
-  'For each Azure subscription, whether some policy assignment that applies to it runs the built-in policy `b0f33259-77d7-4c9e-aac6-3aabcfae693c` (*Management ports of virtual machines should be protected with just-in-time network access control*) with the effect `AuditIfNotExists` over the whole subscription. The policy is found by its definition id inside any initiative; parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.',
+  `For each Azure subscription, whether some policy assignment that applies to it runs the built-in policy \`${JIT_POLICY_DEFINITION_NAME}\` (*${JIT_POLICY_DISPLAY_NAME}*) with the effect \`${AUDIT_EFFECT}\` over the whole subscription. The policy is found by its definition id inside any initiative; parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.`,
   '',
   '## Why it matters',
   '',
@@ -62,7 +67,7 @@ const HELP_MARKDOWN = [
   '| An override sets `Disabled` | Edit assignment › Advanced › Overrides: remove the override or leave the JIT reference out of its selector. |',
   '| An exemption | Azure portal › Policy › Exemptions: delete the exemption (`az policy exemption delete --name NAME --scope SCOPE`) or take the JIT policy out of it. |',
   '| An excluded scope | Edit assignment › Basics › Exclusions: remove the subscription, its resource groups or the management group above it. |',
-  '| Nothing assigns the policy | Defender for Cloud › Environment settings › the subscription › Security policies: turn on the Microsoft cloud security benchmark, or `az policy assignment create --policy b0f33259-77d7-4c9e-aac6-3aabcfae693c --scope /subscriptions/ID`. |',
+  `| Nothing assigns the policy | Defender for Cloud › Environment settings › the subscription › Security policies: turn on the Microsoft cloud security benchmark, or \`az policy assignment create --policy ${JIT_POLICY_DEFINITION_NAME} --scope /subscriptions/ID\`. |`,
   "| The subscription could not be checked | Give the action's identity the Reader role on the subscription: `az role assignment create --assignee CLIENT_ID --role Reader --scope /subscriptions/ID`. |",
   '',
   `More: [Just-in-time VM access in Defender for Cloud](${JIT_DOCS_URL}).`
@@ -193,11 +198,15 @@ function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result
 
 /**
  * The SARIF log for `results`: one result per subscription whose verdict is not `compliant`
- * (`error` level for noncompliant and error, `warning` for partial), located in the workflow file
- * from `context.workflowRef` at the line that lists the subscription id, else at line 1.
+ * (`error` level for noncompliant and error, `warning` for partial), located in `file` (the
+ * workflow file, from workflowLocation, that the annotations point at too) at the line that lists
+ * the subscription id, else at line 1.
  */
-export function buildSarif(results: readonly SubscriptionResult[], context: ReportContext): Log {
-  const file = workflowLocation(context.workflowRef, context.workflowFileContent)
+export function buildSarif(
+  results: readonly SubscriptionResult[],
+  file: WorkflowFile,
+  context: ReportContext
+): Log {
   const failing = results.filter((result) => result.verdict !== 'compliant')
   const kept = failing.slice(0, MAX_SARIF_RESULTS)
   const version = oneLine(context.actionVersion, 64)

@@ -3,12 +3,29 @@
 // markdown.ts first. Its size is bounded whatever the number of subscriptions or the length of the
 // strings Azure returns: GitHub refuses summaries over 1 MiB.
 import { Buffer } from 'node:buffer'
-import { createHash } from 'node:crypto'
-import type { AssignmentEvidence, EffectSource, SubscriptionResult, Verdict } from '../model.ts'
-import { DEFAULT_FAIL_ON, TOOL_NAME, runUrl, type ReportContext } from './context.ts'
-import { codeBlock, codeSpan, escapeInline, link } from './markdown.ts'
-import { countVerdicts, describeCounts } from './outcome.ts'
-import { remediationFor, type Remediation, type RemediationStep } from './remediation.ts'
+import {
+  AUDIT_EFFECT,
+  JIT_POLICY_DEFINITION_NAME,
+  JIT_POLICY_DISPLAY_NAME,
+  VERDICT_MARKS,
+  type AssignmentEvidence,
+  type SubscriptionResult,
+  type Verdict
+} from '../model.ts'
+import { DEFAULT_FAIL_ON } from '../defaults.ts'
+import { TOOL_NAME, runUrl, type ReportContext } from './context.ts'
+import { codeSpan, escapeInline, link } from './markdown.ts'
+import { countVerdicts, describeCounts } from './counts.ts'
+import { groupRemediations, renderGroup } from './summary-fixes.ts'
+import {
+  COVERAGE_LABELS,
+  MAX_DISPLAY_NAME,
+  MAX_ID,
+  MAX_REASON,
+  VERDICT_LABELS,
+  plural,
+  sourceLabel
+} from './summary-labels.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
  * compliant (the compliant ones are counted). */
@@ -17,50 +34,14 @@ export const DETAIL_THRESHOLD = 200
 export const MAX_TABLE_ROWS_LARGE = 100
 /** Most remediation sections (each covers every subscription that needs the same fix). */
 export const MAX_REMEDIATION_SECTIONS = 25
-/** Most subscriptions named in one remediation section; the rest are counted. */
-export const MAX_SUBSCRIPTIONS_PER_SECTION = 20
 /** Most assignments shown in one table cell. */
 export const MAX_ASSIGNMENTS_PER_ROW = 3
 /** Bytes the table and the remediation sections may take together; past it, rows and sections are
  * counted instead of shown. Keeps the summary far below GitHub's 1 MiB limit. */
 export const SUMMARY_BYTE_BUDGET = 384 * 1024
 
-const MAX_DISPLAY_NAME = 80
-const MAX_REASON = 300
-const MAX_ID = 200
-
-const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
-  compliant: '✅ compliant',
-  partial: '⚠️ partial',
-  noncompliant: '❌ noncompliant',
-  error: '❓ error'
-}
-
-const SOURCE_LABELS: Readonly<Record<EffectSource, string>> = {
-  parameter: 'assignment parameter',
-  'initiative-default': 'initiative default',
-  'definition-default': 'definition default',
-  literal: 'written in the initiative',
-  override: 'assignment override'
-}
-
-const COVERAGE_LABELS: Readonly<Record<string, string>> = {
-  full: 'covers the whole subscription',
-  partial: 'covers part of the subscription',
-  none: 'does not cover the subscription',
-  unknown: 'coverage unknown'
-}
-
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8')
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`
-}
-
-function sourceLabel(source: string): string {
-  return SOURCE_LABELS[source as EffectSource] ?? escapeInline(source, 40)
 }
 
 function headline(results: readonly SubscriptionResult[], failOn: ReadonlySet<Verdict>): string {
@@ -68,10 +49,11 @@ function headline(results: readonly SubscriptionResult[], failOn: ReadonlySet<Ve
   if (counts.total === 0) return 'No subscriptions were checked.'
   const failing = describeCounts(counts, ['noncompliant', 'partial', 'error'])
   if (failing === null) {
-    return `✅ **${counts.total === 1 ? 'The subscription audits' : `All ${counts.total} subscriptions audit`} JIT network access** (AuditIfNotExists over the whole subscription).`
+    return `${VERDICT_MARKS.compliant} **${counts.total === 1 ? 'The subscription audits' : `All ${counts.total} subscriptions audit`} JIT network access** (${AUDIT_EFFECT} over the whole subscription).`
   }
   const fails = [...failOn].some((verdict) => verdict !== 'compliant' && counts[verdict] > 0)
-  const mark = fails ? '❌' : '⚠️'
+  // The headline takes the mark of a failing verdict, or of a partial one when the step passes.
+  const mark = fails ? VERDICT_MARKS.noncompliant : VERDICT_MARKS.partial
   const compliant = counts.compliant > 0 ? `; ${counts.compliant} compliant` : ''
   const outcome = fails ? '' : ' (not listed in `fail-on`: the step does not fail)'
   return `${mark} **${failing}**${compliant}.${outcome}`
@@ -135,90 +117,10 @@ function spend(parts: string[], budget: Budget, text: string): boolean {
   return true
 }
 
-function renderStep(step: RemediationStep, index: number): string {
-  const lines: string[] = [`**${index + 1}. ${escapeInline(step.title, 200)}**`, '']
-  const items: string[] = []
-  if (step.target) {
-    const name = step.target.displayName
-      ? `**${escapeInline(step.target.displayName, MAX_DISPLAY_NAME)}** `
-      : ''
-    items.push(
-      `${escapeInline(step.target.label, 40)}: ${name}${codeSpan(step.target.id, { max: MAX_ID })}`
-    )
-  }
-  if (step.portalPath.length > 0) {
-    items.push(
-      `Portal: ${step.portalPath.map((segment) => escapeInline(segment, MAX_DISPLAY_NAME)).join(' › ')}`
-    )
-  }
-  for (const detail of step.details) items.push(escapeInline(detail, 600))
-  lines.push(...items.map((item) => `- ${item}`))
-  if (step.command !== null) lines.push('', codeBlock(step.command, 'sh'))
-  if (step.commandNote) lines.push('', escapeInline(step.commandNote, 600))
-  return lines.join('\n')
-}
-
-interface RemediationGroup {
-  remediation: Remediation
-  results: SubscriptionResult[]
-}
-
-/** Subscriptions that need the very same steps (typically all those under one management-group
- * assignment) share one section. */
-function groupRemediations(
-  failing: readonly SubscriptionResult[],
-  context: ReportContext
-): RemediationGroup[] {
-  const groups = new Map<string, RemediationGroup>()
-  for (const result of failing) {
-    const remediation = remediationFor(result, { clientId: context.clientId })
-    // A digest, not the JSON itself: V8 hashes strings longer than 16,383 characters by their
-    // length alone, so long keys of equal length would turn the map into a linear search.
-    const key = createHash('sha256')
-      .update(JSON.stringify([remediation.intro, remediation.steps, remediation.omittedSteps]))
-      .digest('hex')
-    const group = groups.get(key)
-    if (group) group.results.push(result)
-    else groups.set(key, { remediation, results: [result] })
-  }
-  return [...groups.values()]
-}
-
-function renderGroup(group: RemediationGroup): string {
-  const [first] = group.results as [SubscriptionResult, ...SubscriptionResult[]]
-  const lines: string[] = []
-  if (group.results.length === 1) {
-    lines.push(
-      `#### ${VERDICT_LABELS[first.verdict] ?? VERDICT_LABELS.error}: ${codeSpan(first.subscriptionId, { max: 64 })}`,
-      '',
-      `Reason: ${escapeInline(first.reason, MAX_REASON) || '—'}`
-    )
-  } else {
-    const named = group.results
-      .slice(0, MAX_SUBSCRIPTIONS_PER_SECTION)
-      .map((result) => codeSpan(result.subscriptionId, { max: 64 }))
-    const more = group.results.length - named.length
-    lines.push(
-      `#### ${group.results.length} subscriptions with the same fix`,
-      '',
-      `Subscriptions: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}. Their reasons are in the table.`
-    )
-  }
-  if (group.remediation.intro) lines.push('', escapeInline(group.remediation.intro, 600))
-  group.remediation.steps.forEach((step, index) => lines.push('', renderStep(step, index)))
-  if (group.remediation.omittedSteps > 0) {
-    lines.push(
-      '',
-      `${plural(group.remediation.omittedSteps, 'more step is', 'more steps are')} not shown.`
-    )
-  }
-  return lines.join('\n')
-}
-
 const HOW_DECIDED = [
   '### How this was decided',
   '',
-  'Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy `b0f33259-77d7-4c9e-aac6-3aabcfae693c` ("Management ports of virtual machines should be protected with just-in-time network access control") with the effect `AuditIfNotExists`. For each subscription the check:',
+  `Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy \`${JIT_POLICY_DEFINITION_NAME}\` ("${JIT_POLICY_DISPLAY_NAME}") with the effect \`${AUDIT_EFFECT}\`. For each subscription the check:`,
   '',
   '1. lists every policy assignment that applies to it, including those inherited from management groups;',
   '2. finds the JIT policy inside each assigned policy or initiative by its definition id, never by a display name or reference id;',

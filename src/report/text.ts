@@ -9,6 +9,10 @@ export const MAX_INLINE_LENGTH = 300
 /** Longest display name kept, in code points (Azure allows 128; anything longer is not Azure's). */
 export const MAX_NAME_LENGTH = 128
 export const ELLIPSIS = '…'
+/** Longest line of log text (and annotation message) kept, in code points. */
+export const MAX_LOG_TEXT_LENGTH = 1000
+/** Zero-width space: breaks a pattern (a workflow command, a mention) while reading the same. */
+export const ZWSP = '\u200B'
 
 // C0 and C1 controls other than the whitespace handled below, and DEL.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -77,4 +81,22 @@ export function hasUnsafeCharacters(text: string): boolean {
     new RegExp(LINE_BREAKS.source).test(text) ||
     new RegExp(LONE_SURROGATE.source).test(text)
   )
+}
+
+/** Text safe to print as (part of) a log line: one line, bounded, and unable to form a workflow
+ * command (`::name::` at the start of a line, `##[name]` anywhere in it). */
+export function inertLogText(value: unknown, max: number = MAX_LOG_TEXT_LENGTH): string {
+  return oneLine(value, max)
+    .replace(/:(?=:)/g, `:${ZWSP}`)
+    .replace(/#(?=#\[)/g, `#${ZWSP}`)
+}
+
+/** Whatever was thrown, with its stack when it has one: for the debug log only. */
+export function errorStack(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}
+
+/** An error's message (or whatever was thrown) as inert log text. */
+export function inertErrorMessage(error: unknown): string {
+  return inertLogText(error instanceof Error ? error.message : error)
 }

@@ -3,12 +3,11 @@
 //
 // `az role assignment create --assignee` takes an object id, a sign-in name or a service
 // principal name (the application's client id is one).
+import { GUID } from '../../azure-ids.ts'
 import { shellQuote } from '../shell.ts'
 import { step, type RemediationStep } from './step.ts'
 
 export type AccessKind = 'grant-reader' | 'grant-management-group-reader'
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // Reading which subscriptions sit below a management group takes managementGroups/descendants/
 // read there: Reader has it, Management Group Reader does not.

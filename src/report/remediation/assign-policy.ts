@@ -4,7 +4,7 @@
 // it up; a tenant-level definition id there would be misread as a management group.
 import { JIT_POLICY_DEFINITION_NAME } from '../../model.ts'
 import { shellQuote } from '../shell.ts'
-import { AUDIT_EFFECT, JIT_POLICY_DISPLAY_NAME } from './jit-policy.ts'
+import { AUDIT_EFFECT, JIT_POLICY_DISPLAY_NAME } from '../../model.ts'
 import { step, type RemediationStep } from './step.ts'
 
 /** Name the remediation gives a new assignment of the JIT policy at a subscription. */

@@ -10,7 +10,7 @@ import { ASSIGNMENT_PATCH_API_VERSION } from '../../api-versions.ts'
 import { shellQuote } from '../shell.ts'
 import { assignmentStep } from './assignment.ts'
 import { jqProgram, restUrl } from './azure-cli.ts'
-import { AUDIT_EFFECT } from './jit-policy.ts'
+import { AUDIT_EFFECT } from '../../model.ts'
 import type { CommandPlan, RemediationStep } from './step.ts'
 
 // Every program below reads the assignment as `az rest --method get` returns it and writes the

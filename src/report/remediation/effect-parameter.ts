@@ -3,7 +3,7 @@
 import type { AssignmentEvidence } from '../../model.ts'
 import { assignmentStep, cliUpdate } from './assignment.ts'
 import { jqProgram } from './azure-cli.ts'
-import { AUDIT_EFFECT } from './jit-policy.ts'
+import { AUDIT_EFFECT } from '../../model.ts'
 import type { RemediationStep } from './step.ts'
 
 // Input: the assignment's `parameters` object (null when it has none). Output: the same object

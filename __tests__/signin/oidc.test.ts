@@ -2,7 +2,8 @@ import { describe, expect, jest, test } from '@jest/globals'
 import { hasSubscribers } from 'node:diagnostics_channel'
 import { createServer, get, request } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { SignInError, decodeTokenClaims, oidcAssertion, requestOidcAssertion } from '../src/oidc.ts'
+import { SignInError } from '../../src/signin/errors.ts'
+import { decodeTokenClaims, oidcAssertion, requestOidcAssertion } from '../../src/signin/oidc.ts'
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')

@@ -2,7 +2,8 @@
 // Resource Manager access token and explains the refusals people hit.
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
-import { SignInError, decodeTokenClaims, type OidcAssertion } from './oidc.ts'
+import { SignInError } from './errors.ts'
+import { decodeTokenClaims, type OidcAssertion } from './oidc.ts'
 
 export interface SignInOptions {
   tenantId: string
@@ -14,9 +15,13 @@ export interface SignInOptions {
   assertion: OidcAssertion
   /** Masks a value in the job log (`core.setSecret`). */
   setSecret: (secret: string) => void
-  /** How long sign-in may wait for the OIDC token and the Entra exchange together. */
-  timeoutMs: number
+  /** How long sign-in may wait for the OIDC token and the Entra exchange together, in
+   * milliseconds; default SIGN_IN_TIMEOUT_MS. */
+  timeoutMs?: number
 }
+
+/** How long a run's sign-in may take by default: the OIDC token and the Entra exchange. */
+export const SIGN_IN_TIMEOUT_MS = 120_000
 
 export interface SignedIn {
   credential: TokenCredential
@@ -84,9 +89,15 @@ export function sharedTokenCredential(
   }
 }
 
-/** Signs in once for the run and proves it by getting a Resource Manager token. */
+/**
+ * Signs in once for the run and proves it by getting a Resource Manager token (Entra ID's
+ * client-assertion flow with the runner's OIDC token). Returns the credential every Resource
+ * Manager client shares, and its scope. Throws SignInError, with what to fix, when the OIDC token
+ * or the exchange fails or does not finish within `timeoutMs`.
+ */
 export async function signIn(options: SignInOptions): Promise<SignedIn> {
   const { assertion } = options
+  const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS
   const assertionCredential = new ClientAssertionCredential(
     options.tenantId,
     options.clientId,
@@ -107,10 +118,10 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
       () =>
         reject(
           new SignInError(
-            `Sign-in did not finish within ${options.timeoutMs / 1000} s: the runner's OIDC endpoint or Entra ID at ${options.authorityHost} did not answer. Re-run the job, and check \`authority-host\` if it is set.`
+            `Sign-in did not finish within ${timeoutMs / 1000} s: the runner's OIDC endpoint or Entra ID at ${options.authorityHost} did not answer. Re-run the job, and check \`authority-host\` if it is set.`
           )
         ),
-      options.timeoutMs
+      timeoutMs
     )
   })
   try {

@@ -1,8 +1,8 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
-import { oidcAssertion } from '../src/oidc.ts'
-import { sharedTokenCredential, signIn, skipsInstanceDiscovery } from '../src/signin.ts'
-import { CLOUDS } from '../src/inputs.ts'
+import { oidcAssertion } from '../../src/signin/oidc.ts'
+import { sharedTokenCredential, signIn, skipsInstanceDiscovery } from '../../src/signin/entra.ts'
+import { CLOUDS } from '../../src/defaults.ts'
 
 describe('sharedTokenCredential', () => {
   test('one token per scope until shortly before it expires, each new one handed to onToken', async () => {

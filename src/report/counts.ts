@@ -1,11 +1,12 @@
-// The counts behind the step's outcome: the one-line message the step fails with, and the
-// headline of the job summary.
+// Verdict counts and how they read: behind the step's outcome (src/outcome.ts), the headline of
+// the job summary and the annotation that counts the rest.
 import { VERDICTS, type SubscriptionResult, type Verdict } from '../model.ts'
 
 export type VerdictCounts = Record<Verdict, number> & { total: number }
 
 const KNOWN_VERDICTS: ReadonlySet<string> = new Set(VERDICTS)
 
+/** How many results have each verdict, and in all. */
 export function countVerdicts(results: readonly SubscriptionResult[]): VerdictCounts {
   const counts: VerdictCounts = { total: 0, compliant: 0, partial: 0, noncompliant: 0, error: 0 }
   for (const result of results) {
@@ -42,16 +43,4 @@ export function describeCounts(counts: VerdictCounts, verdicts: Iterable<Verdict
         : `${counts[verdict]} ${VERDICT_PHRASES[verdict]}`
     )
     .join(', ')
-}
-
-/**
- * The one-line message the step fails with, e.g. `2 of 5 subscriptions noncompliant, 1 could not
- * be checked`: only the verdicts listed in `failOn` are counted; null when none of them occurred
- * (the step passes).
- */
-export function failureMessage(
-  results: readonly SubscriptionResult[],
-  failOn: ReadonlySet<Verdict>
-): string | null {
-  return describeCounts(countVerdicts(results), failOn)
 }

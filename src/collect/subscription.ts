@@ -1,0 +1,216 @@
+// What the collector reads for one subscription: the assignments that apply, the exemptions that
+// touch it, and (shared by all subscriptions of the run) the definitions they name and the
+// management-group ancestry the notScopes ask about.
+import {
+  JIT_POLICY_DEFINITION_NAME,
+  type ErrorCause,
+  type PolicyAssignment,
+  type PolicySetDefinition,
+  type SubscriptionSnapshot
+} from '../model.ts'
+import { describeFailure, failureCause, failureDetail } from './errors.ts'
+import {
+  MANAGEMENT_GROUPS_API_VERSION,
+  POLICY_ASSIGNMENTS_API_VERSION,
+  POLICY_EXEMPTIONS_API_VERSION
+} from '../api-versions.ts'
+import { isSetDefinitionId, managementGroupName, normalizeId } from '../azure-ids.ts'
+import {
+  mapAssignment,
+  mapExemption,
+  mapPolicyDefinition,
+  mapSetDefinition,
+  scopeOfResourceId
+} from './map.ts'
+import type { ResourceManager } from './resource-manager.ts'
+
+/** What was read for one subscription: its snapshot, or why it could not be read. */
+export type Collected =
+  | { subscriptionId: string; snapshot: SubscriptionSnapshot }
+  | { subscriptionId: string; failure: string; cause: ErrorCause }
+
+export interface SubscriptionReader {
+  /** Reads one subscription; never rejects (a failure is a Collected with its cause). */
+  read(subscriptionId: string): Promise<Collected>
+  /** Settles once the reads shared by every subscription are done (none is left running). */
+  settled(): Promise<void>
+}
+
+/** A snapshot being filled in, before the JIT definition joins it. */
+type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
+
+/** A map of shared fetches: concurrent callers of the same key share one request. */
+class SharedFetches<T> {
+  readonly #fetches = new Map<string, Promise<T>>()
+  get(key: string, fetch: () => Promise<T>): Promise<T> {
+    let pending = this.#fetches.get(key)
+    if (!pending) {
+      pending = fetch()
+      // A rejection is observed by every caller; this keeps an early one from going unhandled.
+      pending.catch(() => undefined)
+      this.#fetches.set(key, pending)
+    }
+    return pending
+  }
+}
+
+/**
+ * A reader of subscriptions for one run: reads of definitions and management-group descendants
+ * are shared by every subscription it reads. `clientId` names the identity in failure messages.
+ */
+export function subscriptionReader(
+  resourceManager: ResourceManager,
+  clientId: string
+): SubscriptionReader {
+  const tenantClient = resourceManager.policyClient()
+  const setDefinitions = new SharedFetches<PolicySetDefinition>()
+  const descendants = new SharedFetches<Map<string, string>>()
+  const jitDefinition = tenantClient.policyDefinitions
+    .getBuiltIn(JIT_POLICY_DEFINITION_NAME)
+    .then(mapPolicyDefinition)
+  jitDefinition.catch(() => undefined)
+
+  async function read(subscriptionId: string): Promise<Collected> {
+    let assignments: PolicyAssignment[]
+    let exemptions: SubscriptionSnapshot['exemptions']
+    let what = 'the policy assignments'
+    try {
+      const exemptionsRead = resourceManager.listAll(
+        `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${POLICY_EXEMPTIONS_API_VERSION}`
+      )
+      exemptionsRead.catch(() => undefined)
+      assignments = (
+        await resourceManager.listAll(
+          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
+        )
+      ).map(mapAssignment)
+      what = 'the policy exemptions'
+      exemptions = (await exemptionsRead).map(mapExemption)
+      const snapshot: PartialSnapshot = {
+        subscriptionId,
+        assignments,
+        exemptions,
+        setDefinitions: {},
+        collectedAt: new Date().toISOString()
+      }
+      what = 'the JIT policy definition'
+      const [jitPolicyDefinition] = await Promise.all([
+        jitDefinition,
+        addSetDefinitions(snapshot),
+        addAncestry(snapshot)
+      ])
+      return { subscriptionId, snapshot: { ...snapshot, jitPolicyDefinition } }
+    } catch (error) {
+      return {
+        subscriptionId,
+        failure: describeFailure(error, { subscriptionId, clientId, what }),
+        cause: failureCause(error)
+      }
+    }
+  }
+
+  async function addSetDefinitions(snapshot: PartialSnapshot) {
+    const setIds = new Set(
+      snapshot.assignments
+        .map((assignment) => normalizeId(assignment.policyDefinitionId))
+        .filter(isSetDefinitionId)
+    )
+    await Promise.all(
+      [...setIds].map(async (id) => {
+        try {
+          snapshot.setDefinitions[id] = await setDefinitions.get(id, () => readSetDefinition(id))
+        } catch (error) {
+          snapshot.unreadableSetDefinitions ??= {}
+          snapshot.unreadableSetDefinitions[id] = failureDetail(error)
+        }
+      })
+    )
+  }
+
+  async function readSetDefinition(id: string) {
+    const name = id.slice(id.lastIndexOf('/') + 1)
+    const managementGroup = managementGroupName(scopeOfResourceId(id))
+    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
+    const definition = managementGroup
+      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
+      : subscription
+        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
+        : await tenantClient.policySetDefinitions.getBuiltIn(name)
+    return mapSetDefinition(definition)
+  }
+
+  // Only a notScope that names a management group needs the ancestry; the descendants of that
+  // group (one shared request per group) say whether the subscription is below it.
+  async function addAncestry(snapshot: PartialSnapshot) {
+    const groups = new Set(
+      snapshot.assignments
+        .flatMap((assignment) => assignment.notScopes)
+        .map(managementGroupName)
+        .filter((name) => name !== null)
+    )
+    if (groups.size === 0) return
+    let longest: string[] = []
+    for (const group of groups) {
+      let parents: Map<string, string>
+      try {
+        parents = await descendants.get(group, () => readParents(group))
+      } catch (error) {
+        snapshot.managementGroupAncestryError = `${describeFailure(error, {
+          subscriptionId: snapshot.subscriptionId,
+          clientId,
+          what: 'the descendants',
+          scope: `/providers/Microsoft.Management/managementGroups/${group}`
+        })} Reading them needs Microsoft.Management/managementGroups/descendants/read on that group (the Reader role there includes it; Management Group Reader does not).`
+        return
+      }
+      const chain = chainUp(parents, `/subscriptions/${snapshot.subscriptionId}`)
+      if (chain.length > longest.length) longest = chain
+    }
+    snapshot.managementGroupAncestry = longest
+  }
+
+  /** Each descendant of a management group, by lower-cased id, to its parent's id. */
+  async function readParents(group: string): Promise<Map<string, string>> {
+    const entries = await resourceManager.listAll(
+      `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`
+    )
+    const parents = new Map<string, string>()
+    for (const entry of entries) {
+      const { id, type, name, properties } = entry as {
+        id?: unknown
+        type?: unknown
+        name?: unknown
+        properties?: { parent?: { id?: unknown } }
+      }
+      const parent = properties?.parent?.id
+      if (typeof id !== 'string' || typeof parent !== 'string') continue
+      // Subscriptions come as managementGroups/subscriptions resources; key them as /subscriptions/ID.
+      const key =
+        typeof type === 'string' && /subscriptions$/i.test(type) && typeof name === 'string'
+          ? `/subscriptions/${name}`
+          : id
+      parents.set(key.toLowerCase(), parent)
+    }
+    return parents
+  }
+
+  return {
+    read,
+    settled: () =>
+      jitDefinition.then(
+        () => undefined,
+        () => undefined
+      )
+  }
+}
+
+/** The management groups above an entity, nearest first, as far as the parents map reaches. */
+function chainUp(parents: Map<string, string>, id: string): string[] {
+  const chain: string[] = []
+  let current = parents.get(id.toLowerCase())
+  while (current !== undefined && !chain.includes(current)) {
+    chain.push(current)
+    current = parents.get(current.toLowerCase())
+  }
+  return chain
+}

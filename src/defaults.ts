@@ -1,0 +1,53 @@
+// The inputs' defaults and the clouds `environment` names: one home for each, which action.yml
+// states again for the runner (__tests__/defaults.test.ts holds the two together).
+import type { Verdict } from './model.ts'
+
+export interface Cloud {
+  name: string
+  authorityHost: string
+  resourceManagerEndpoint: string
+}
+
+export const CLOUDS: readonly Cloud[] = [
+  {
+    name: 'AzureCloud',
+    authorityHost: 'https://login.microsoftonline.com',
+    resourceManagerEndpoint: 'https://management.azure.com'
+  },
+  {
+    name: 'AzureUSGovernment',
+    authorityHost: 'https://login.microsoftonline.us',
+    resourceManagerEndpoint: 'https://management.usgovcloudapi.net'
+  },
+  {
+    name: 'AzureChinaCloud',
+    authorityHost: 'https://login.chinacloudapi.cn',
+    resourceManagerEndpoint: 'https://management.chinacloudapi.cn'
+  }
+]
+
+export const MAX_CONCURRENCY_LIMIT = 64
+
+// A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
+
+/** Verdicts that fail the step when `fail-on` is not given. */
+export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompliant', 'error'])
+
+/**
+ * Every input's default, as action.yml gives it (the runner passes these when the workflow does
+ * not set an input). An empty `client-id` or `tenant-id` falls back to AZURE_CLIENT_ID or
+ * AZURE_TENANT_ID; an empty `sarif-file` writes no SARIF file.
+ */
+export const INPUT_DEFAULTS = {
+  subscriptions: undefined,
+  'client-id': '',
+  'tenant-id': '',
+  audience: 'api://AzureADTokenExchange',
+  environment: 'AzureCloud',
+  'authority-host': '',
+  'resource-manager-endpoint': '',
+  'fail-on': [...DEFAULT_FAIL_ON].join(', '),
+  'sarif-file': 'jit-network-access.sarif',
+  'job-summary': 'true',
+  'max-concurrency': '8'
+} as const

@@ -1,0 +1,86 @@
+// What the action reads from the runner besides its inputs, read once from the environment: the
+// identifiers of the run, what the runner offers (an OIDC token, a job summary file), and the
+// workflow file that ran it (to point results at the line listing each subscription). The inputs
+// (inputs.ts) take their fallbacks from here too, so no other module reads process.env.
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseWorkflowRef, type WorkflowRef } from './workflow-ref.ts'
+
+export interface RunContext {
+  /** GITHUB_WORKSPACE as an absolute path; the current directory when it is not set. */
+  workspace: string
+  /** AZURE_CLIENT_ID and AZURE_TENANT_ID, trimmed; '' when not set. */
+  azureClientId: string
+  azureTenantId: string
+  /** Whether the runner offers an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is set). */
+  oidcAvailable: boolean
+  /** Whether the runner takes a job summary (GITHUB_STEP_SUMMARY is set). */
+  jobSummaryAvailable: boolean
+  /** GITHUB_WORKFLOW_REF, parsed; null when it is missing or unusable. */
+  workflowRef: WorkflowRef | null
+  /** GITHUB_JOB: the job's id in the workflow. */
+  job: string | undefined
+  /** GITHUB_WORKFLOW: the workflow's name. */
+  workflowName: string | undefined
+  /** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT. */
+  runId: string | undefined
+  runAttempt: string | undefined
+  /** GITHUB_SERVER_URL, e.g. `https://github.com`. */
+  serverUrl: string | undefined
+  /** GITHUB_REPOSITORY, `owner/name`. */
+  repository: string | undefined
+  /** GITHUB_ACTION_REPOSITORY: the repository of this action. */
+  actionRepository: string | undefined
+}
+
+/** The run context from `environment` (process.env on a runner); `cwd` stands in for an unset
+ * GITHUB_WORKSPACE. Reads nothing else and never throws. */
+export function readRunContext(
+  environment: NodeJS.ProcessEnv,
+  cwd: string = process.cwd()
+): RunContext {
+  return {
+    workspace: path.resolve(environment.GITHUB_WORKSPACE || cwd),
+    azureClientId: (environment.AZURE_CLIENT_ID ?? '').trim(),
+    azureTenantId: (environment.AZURE_TENANT_ID ?? '').trim(),
+    oidcAvailable: Boolean(environment.ACTIONS_ID_TOKEN_REQUEST_URL),
+    jobSummaryAvailable: Boolean(environment.GITHUB_STEP_SUMMARY),
+    workflowRef: parseWorkflowRef(environment.GITHUB_WORKFLOW_REF),
+    job: environment.GITHUB_JOB,
+    workflowName: environment.GITHUB_WORKFLOW,
+    runId: environment.GITHUB_RUN_ID,
+    runAttempt: environment.GITHUB_RUN_ATTEMPT,
+    serverUrl: environment.GITHUB_SERVER_URL,
+    repository: environment.GITHUB_REPOSITORY,
+    actionRepository: environment.GITHUB_ACTION_REPOSITORY
+  }
+}
+
+// A workflow file larger than this is not one people list subscriptions in; do not read it.
+export const MAX_WORKFLOW_FILE_BYTES = 1024 * 1024
+
+/**
+ * The text of the workflow file that ran the action, as checked out in the workspace; null when
+ * there is no usable GITHUB_WORKFLOW_REF, the workflow belongs to another repository (a reusable
+ * workflow), the path leaves the workspace, the file is missing or unreadable, or it is larger than
+ * MAX_WORKFLOW_FILE_BYTES. Never throws.
+ */
+export async function readWorkflowFile(run: RunContext): Promise<string | null> {
+  const workflow = run.workflowRef
+  if (!workflow) return null
+  const repository = run.repository
+  if (
+    repository &&
+    repository.toLowerCase() !== `${workflow.owner}/${workflow.repo}`.toLowerCase()
+  ) {
+    return null
+  }
+  const file = path.resolve(run.workspace, workflow.path)
+  if (path.relative(run.workspace, file).startsWith('..')) return null
+  try {
+    const content = await readFile(file)
+    return content.length > MAX_WORKFLOW_FILE_BYTES ? null : content.toString('utf8')
+  } catch {
+    return null
+  }
+}
