@@ -78,6 +78,7 @@ export interface GitHubStandin {
   /** What GITHUB_API_URL would be, e.g. `http://127.0.0.1:PORT`. */
   url: string
   store: GitHubStore
+  /** Stops the server; closing twice is harmless. */
   close(): Promise<void>
 }
 
@@ -475,6 +476,7 @@ export async function startGitHubStandin(
     store,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve()
         server.closeAllConnections()
         server.close((error) => (error ? reject(error) : resolve()))
       })

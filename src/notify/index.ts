@@ -6,6 +6,7 @@ import { DEFAULT_FAIL_ON } from '../report/context.ts'
 import type { NotificationView } from './body.ts'
 import {
   connect,
+  describeWrite,
   failureWarning,
   listComments,
   listIssues,
@@ -83,7 +84,8 @@ export interface NotifyOutcome {
   commentId: number | null
 }
 
-/** Performs `plan`'s writes in order; the first failure stops the rest (and becomes a warning). */
+/** Performs `plan`'s writes in order; the first failure stops the rest (and becomes a warning).
+ * Returns what the plan is about: `plan.subject`, or the issue or comment it created. */
 async function execute(
   octokit: Octokit,
   where: Repository,
@@ -91,17 +93,17 @@ async function execute(
   permission: string,
   outcome: NotifyOutcome
 ): Promise<number | null> {
-  let written: number | null = null
+  let subject = plan.subject
   for (const write of plan.writes) {
     try {
       const id = await perform(octokit, where, write)
-      if (written === null) written = id
+      if (subject === null && write.op.startsWith('create-')) subject = id
     } catch (error) {
-      outcome.warnings.push(failureWarning(error, write.op.replace('-', ' an '), permission))
-      return written
+      outcome.warnings.push(failureWarning(error, describeWrite(write), permission))
+      break
     }
   }
-  return written
+  return subject
 }
 
 /**
