@@ -249,6 +249,15 @@ describe('refusals and rate limits end in warnings', () => {
     ])
   })
 
+  it('gives up at the deadline with a warning', async () => {
+    await start({ faults: { rateLimit: { count: 1, kind: 'secondary', retryAfter: 1 } } })
+    const outcome = await notify(input([result(1, 'noncompliant')]), settings({ deadlineMs: 300 }))
+    expect(outcome.warnings).toEqual([
+      "Could not list the issues: GitHub's API did not answer within the 1 s allowed for notifications. The next run tries again."
+    ])
+    expect(standin.store.listIssues()).toEqual([])
+  })
+
   it('warns on a token GitHub refuses, and on a repository that is not owner/name', async () => {
     const refused = await notify(input([result(1, 'noncompliant')]), settings({ token: 'wrong' }))
     expect(refused.warnings).toEqual([

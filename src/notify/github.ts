@@ -15,6 +15,16 @@ export interface Repository {
 /** Most pages (of 100) read from one listing: bounds a repository with years of issues. */
 export const MAX_LISTED_PAGES = 20
 
+/** Thrown when the run's requests to GitHub take longer than the deadline. */
+export class DeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(
+      `GitHub's API did not answer within the ${Math.ceil(deadlineMs / 1000)} s allowed for notifications`
+    )
+    this.name = 'DeadlineError'
+  }
+}
+
 /** An Octokit for `apiUrl` (GITHUB_API_URL; GitHub Enterprise Server's `https://HOST/api/v3`)
  * whose every request waits out rate limits within `boundMs` milliseconds in total, and which
  * gives up on the whole run after `deadlineMs`. */
@@ -25,14 +35,25 @@ export async function connect(
   deadlineMs: number
 ): Promise<Octokit> {
   const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(token, {
-    baseUrl: apiUrl.replace(/\/+$/, ''),
-    request: { signal: AbortSignal.timeout(deadlineMs) }
-  })
+  // Only baseUrl is set: the options are merged shallowly over @actions/github's defaults, whose
+  // `request` carries the runner's proxy settings; the deadline goes on each request instead.
+  const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, '') })
+  const signal = AbortSignal.timeout(deadlineMs)
   const waited = { ms: 0 }
-  octokit.hook.wrap('request', (request, options) =>
-    withRateLimitWaits(async () => request(options), waited, boundMs)
-  )
+  // A wrap's inner layers are bound to the options object the request started with, so the
+  // signal is set on that object (before-after-hook's `before`), not on a copy.
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal }
+  })
+  octokit.hook.wrap('request', async (request, options) => {
+    try {
+      return await withRateLimitWaits(async () => request(options), waited, boundMs)
+    } catch (error) {
+      // Octokit reports an aborted fetch as a 500 "Unknown Error": say what it was.
+      if (signal.aborted) throw new DeadlineError(deadlineMs)
+      throw error
+    }
+  })
   return octokit
 }
 
@@ -147,7 +168,7 @@ export function describeWrite(write: Write): string {
  * `permission` is what the job's `permissions:` needs for it (e.g. `issues: write`).
  */
 export function failureWarning(error: unknown, doing: string, permission: string): string {
-  if (error instanceof RateLimitBoundError) {
+  if (error instanceof RateLimitBoundError || error instanceof DeadlineError) {
     return `Could not ${doing}: ${error.message}. The next run tries again.`
   }
   const http = describeHttpError(error)
