@@ -1,0 +1,191 @@
+// The thin I/O layer: reads the category's issues or pull-request comments, and performs a plan's
+// writes in order, through @actions/github's Octokit (loaded here, on first use, so a run that
+// writes nothing never loads it). Errors become warnings that name the fix; nothing here throws.
+import type { getOctokit } from '@actions/github'
+import type { ExistingComment, ExistingIssue, Write } from './plan.ts'
+import { describeHttpError, RateLimitBoundError, withRateLimitWaits } from './rate-limit.ts'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export interface Repository {
+  owner: string
+  repo: string
+}
+
+/** Most pages (of 100) read from one listing: bounds a repository with years of issues. */
+export const MAX_LISTED_PAGES = 20
+
+/** Thrown when the run's requests to GitHub take longer than the deadline. */
+export class DeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(
+      `GitHub's API did not answer within the ${Math.ceil(deadlineMs / 1000)} s allowed for notifications`
+    )
+    this.name = 'DeadlineError'
+  }
+}
+
+/** An Octokit for `apiUrl` (GITHUB_API_URL; GitHub Enterprise Server's `https://HOST/api/v3`)
+ * whose every request waits out rate limits within `boundMs` milliseconds in total, and which
+ * gives up on the whole run after `deadlineMs`. */
+export async function connect(
+  token: string,
+  apiUrl: string,
+  boundMs: number,
+  deadlineMs: number
+): Promise<Octokit> {
+  const { getOctokit } = await import('@actions/github')
+  // Only baseUrl is set: the options are merged shallowly over @actions/github's defaults, whose
+  // `request` carries the runner's proxy settings; the deadline goes on each request instead.
+  const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, '') })
+  const signal = AbortSignal.timeout(deadlineMs)
+  const waited = { ms: 0 }
+  // A wrap's inner layers are bound to the options object the request started with, so the
+  // signal is set on that object (before-after-hook's `before`), not on a copy.
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal }
+  })
+  octokit.hook.wrap('request', async (request, options) => {
+    try {
+      return await withRateLimitWaits(async () => request(options), waited, boundMs)
+    } catch (error) {
+      // Octokit reports an aborted fetch as a 500 "Unknown Error": say what it was.
+      if (signal.aborted) throw new DeadlineError(deadlineMs)
+      throw error
+    }
+  })
+  return octokit
+}
+
+/** The repository's issues with all of `labels` (any state, newest first), pull requests left
+ * out, up to MAX_LISTED_PAGES pages. */
+export async function listIssues(
+  octokit: Octokit,
+  where: Repository,
+  labels: readonly string[]
+): Promise<ExistingIssue[]> {
+  const issues: ExistingIssue[] = []
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    ...where,
+    state: 'all',
+    sort: 'created',
+    direction: 'desc',
+    per_page: 100,
+    ...(labels.length > 0 ? { labels: labels.join(',') } : {})
+  })
+  let count = 0
+  for await (const page of pages) {
+    for (const issue of page.data) {
+      if (issue.pull_request) continue
+      issues.push({
+        number: issue.number,
+        state: issue.state === 'closed' ? 'closed' : 'open',
+        body: issue.body ?? null
+      })
+    }
+    if (++count >= MAX_LISTED_PAGES) break
+  }
+  return issues
+}
+
+/** The comments on issue or pull request `number`, up to MAX_LISTED_PAGES pages. */
+export async function listComments(
+  octokit: Octokit,
+  where: Repository,
+  number: number
+): Promise<ExistingComment[]> {
+  const comments: ExistingComment[] = []
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    ...where,
+    issue_number: number,
+    per_page: 100
+  })
+  let count = 0
+  for await (const page of pages) {
+    for (const comment of page.data) comments.push({ id: comment.id, body: comment.body ?? null })
+    if (++count >= MAX_LISTED_PAGES) break
+  }
+  return comments
+}
+
+/** Performs one write; returns the issue number or comment id it wrote. */
+export async function perform(octokit: Octokit, where: Repository, write: Write): Promise<number> {
+  switch (write.op) {
+    case 'create-issue': {
+      const { data } = await octokit.rest.issues.create({
+        ...where,
+        title: write.title,
+        body: write.body,
+        labels: write.labels
+      })
+      return data.number
+    }
+    case 'update-issue': {
+      await octokit.rest.issues.update({
+        ...where,
+        issue_number: write.number,
+        ...(write.body !== undefined ? { body: write.body } : {}),
+        ...(write.state !== undefined ? { state: write.state } : {}),
+        ...(write.stateReason !== undefined ? { state_reason: write.stateReason } : {})
+      })
+      return write.number
+    }
+    case 'create-comment': {
+      const { data } = await octokit.rest.issues.createComment({
+        ...where,
+        issue_number: write.number,
+        body: write.body
+      })
+      return data.id
+    }
+    case 'update-comment': {
+      const { data } = await octokit.rest.issues.updateComment({
+        ...where,
+        comment_id: write.commentId,
+        body: write.body
+      })
+      return data.id
+    }
+  }
+}
+
+/** What a write does, for warnings ("comment on #12"). */
+export function describeWrite(write: Write): string {
+  switch (write.op) {
+    case 'create-issue':
+      return 'open the issue'
+    case 'update-issue':
+      return `update issue #${write.number}`
+    case 'create-comment':
+      return `comment on #${write.number}`
+    case 'update-comment':
+      return `update comment ${write.commentId}`
+  }
+}
+
+/**
+ * A warning for a failed request: what was being done, GitHub's status and message, and the fix.
+ * `permission` is what the job's `permissions:` needs for it (e.g. `issues: write`).
+ */
+export function failureWarning(error: unknown, doing: string, permission: string): string {
+  if (error instanceof RateLimitBoundError || error instanceof DeadlineError) {
+    return `Could not ${doing}: ${error.message}. The next run tries again.`
+  }
+  const http = describeHttpError(error)
+  if (http === null) {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    return `Could not ${doing}: ${text}.`
+  }
+  const said = `${http.status}${http.message ? ` ${http.message}` : ''}`
+  if (http.status === 403 || http.status === 404) {
+    return (
+      `Could not ${doing} (${said}): the token lacks \`${permission}\`. Add \`permissions: ${permission}\` to the job ` +
+      '(a pull request from a fork gets a read-only token whatever the workflow asks; such runs cannot write).'
+    )
+  }
+  if (http.status === 401)
+    return `Could not ${doing} (${said}): GitHub refused the token given as \`github-token\`.`
+  if (http.status === 410)
+    return `Could not ${doing} (${said}): issues are turned off in this repository's settings.`
+  return `Could not ${doing} (${said}).`
+}

@@ -1,0 +1,182 @@
+// Notifications of a run (issue 15): the category's issue on scheduled runs, the category's comment
+// on a pull request. Decided by plan.ts (pure), written by github.ts. Never throws and never
+// changes the check's verdict: every failure comes back as a warning for the caller to log.
+import type { SubscriptionResult, Verdict } from '../model.ts'
+import { DEFAULT_FAIL_ON } from '../report/context.ts'
+import type { NotificationView } from './body.ts'
+import {
+  connect,
+  describeWrite,
+  failureWarning,
+  listComments,
+  listIssues,
+  perform,
+  type Octokit,
+  type Repository
+} from './github.ts'
+import {
+  issueWanted,
+  planIssue,
+  planPullRequestComment,
+  type IssueMode,
+  type Plan
+} from './plan.ts'
+
+export type { IssueMode } from './plan.ts'
+export { AUTO_ISSUE_EVENTS, issueWanted } from './plan.ts'
+
+/** Label the issue carries by default (the `issue-labels` input's default). */
+export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
+/** GitHub.com's REST API, when GITHUB_API_URL is not set. */
+export const DEFAULT_API_URL = 'https://api.github.com'
+/** Most time spent waiting out rate limits in one run, in milliseconds. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 120_000
+/** Most time all of a run's GitHub requests may take, waits included, in milliseconds. */
+export const DEFAULT_DEADLINE_MS = 300_000
+
+export interface NotifyInput {
+  results: readonly SubscriptionResult[]
+  /** Subscription id -> display name, when known. */
+  names?: ReadonlyMap<string, string>
+  /** The SARIF category of the checked scope: one issue and one pull-request comment per category. */
+  category: string
+  /** Link to this workflow run, or null. */
+  runUrl: string | null
+  /** Verdicts that fail the step (`fail-on`); default noncompliant and error. */
+  failOn?: ReadonlySet<Verdict>
+  /** The application (client) id signed in with, for the fixes' role assignment commands. */
+  clientId?: string
+}
+
+export interface NotifySettings {
+  /** `github-token`. Masked (through `setSecret`) before any use. */
+  token: string
+  /** GITHUB_API_URL; default https://api.github.com. */
+  apiUrl?: string
+  /** GITHUB_REPOSITORY, `owner/name`. */
+  repository: string
+  /** The `issue` input. */
+  issue: IssueMode
+  /** GITHUB_EVENT_NAME. */
+  eventName: string | undefined
+  /** `issue-labels`: the issue is created with them and found by them (all of them). */
+  labels: readonly string[]
+  /** `pr-comment`. */
+  pullRequestComment: boolean
+  /** The pull request's number on pull_request events, else null. */
+  pullRequest: number | null
+  /** @actions/core's setSecret. */
+  setSecret: (secret: string) => void
+  /** Bound on rate-limit waits, in milliseconds; default DEFAULT_MAX_RATE_LIMIT_WAIT_MS. */
+  maxRateLimitWaitMs?: number
+  /** Bound on the whole of it, in milliseconds; default DEFAULT_DEADLINE_MS. */
+  deadlineMs?: number
+}
+
+export interface NotifyOutcome {
+  /** For the log as warnings: what could not be written, and the fix. */
+  warnings: string[]
+  /** For the log as information: what was done or left alone, and why. */
+  notes: string[]
+  /** The category's issue after the run, when one was written or found. */
+  issueNumber: number | null
+  /** The pull-request comment written, when one was. */
+  commentId: number | null
+}
+
+/** Performs `plan`'s writes in order; the first failure stops the rest (and becomes a warning).
+ * Returns what the plan is about: `plan.subject`, or the issue or comment it created. */
+async function execute(
+  octokit: Octokit,
+  where: Repository,
+  plan: Plan,
+  permission: string,
+  outcome: NotifyOutcome
+): Promise<number | null> {
+  let subject = plan.subject
+  for (const write of plan.writes) {
+    try {
+      const id = await perform(octokit, where, write)
+      if (subject === null && write.op.startsWith('create-')) subject = id
+    } catch (error) {
+      outcome.warnings.push(failureWarning(error, describeWrite(write), permission))
+      break
+    }
+  }
+  return subject
+}
+
+/**
+ * Keeps the category's issue and pull-request comment up to date with this run's results, as
+ * `settings` ask (issue 15; docs/design.md "Architecture"). Loads @actions/github only when an issue
+ * or a comment is wanted. Resolves, never rejects: failures (a refused permission, a rate limit
+ * past the bound, a network error) are in `warnings`.
+ */
+export async function notify(input: NotifyInput, settings: NotifySettings): Promise<NotifyOutcome> {
+  const outcome: NotifyOutcome = { warnings: [], notes: [], issueNumber: null, commentId: null }
+  const wantIssue = issueWanted(settings.issue, settings.eventName)
+  const wantComment = settings.pullRequestComment && settings.pullRequest !== null
+  if (!wantIssue && !wantComment) return outcome
+  if (settings.token === '') {
+    outcome.warnings.push('No `github-token`: the issue and pull-request comment are not written.')
+    return outcome
+  }
+  settings.setSecret(settings.token)
+  const [owner, repo, ...rest] = settings.repository.split('/')
+  if (!owner || !repo || rest.length > 0) {
+    outcome.warnings.push(
+      `GITHUB_REPOSITORY is ${JSON.stringify(settings.repository)}, not owner/name: nothing is written.`
+    )
+    return outcome
+  }
+  const where = { owner, repo }
+  const view: NotificationView = {
+    results: input.results,
+    failOn: input.failOn ?? DEFAULT_FAIL_ON,
+    names: input.names ?? new Map(),
+    category: input.category,
+    runUrl: input.runUrl,
+    clientId: input.clientId
+  }
+  let octokit: Octokit
+  try {
+    octokit = await connect(
+      settings.token,
+      settings.apiUrl || DEFAULT_API_URL,
+      settings.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+      settings.deadlineMs ?? DEFAULT_DEADLINE_MS
+    )
+  } catch (error) {
+    outcome.warnings.push(failureWarning(error, 'load the GitHub client', 'issues: write'))
+    return outcome
+  }
+  if (wantIssue) {
+    try {
+      const existing = await listIssues(octokit, where, settings.labels)
+      const plan = planIssue(view, existing, settings.labels)
+      outcome.notes.push(...plan.notes)
+      outcome.warnings.push(...plan.warnings)
+      outcome.issueNumber = await execute(octokit, where, plan, 'issues: write', outcome)
+    } catch (error) {
+      outcome.warnings.push(failureWarning(error, 'list the issues', 'issues: write'))
+    }
+  }
+  if (wantComment && settings.pullRequest !== null) {
+    try {
+      const comments = await listComments(octokit, where, settings.pullRequest)
+      const plan = planPullRequestComment(view, settings.pullRequest, comments)
+      outcome.notes.push(...plan.notes)
+      outcome.warnings.push(...plan.warnings)
+      outcome.commentId = await execute(octokit, where, plan, 'pull-requests: write', outcome)
+    } catch (error) {
+      outcome.warnings.push(
+        failureWarning(
+          error,
+          `list the comments of pull request #${settings.pullRequest}`,
+          'pull-requests: write'
+        )
+      )
+    }
+  }
+  return outcome
+}
