@@ -27,3 +27,13 @@ export function managementGroupName(id: string): string | null {
 export function isSetDefinitionId(id: string): boolean {
   return normalizeId(id).includes('/policysetdefinitions/')
 }
+
+/**
+ * The key of a set definition's version in a snapshot's `setDefinitions`: the normalized id, then
+ * `@` and the version as the assignment or override names it (`1.*.*`, `2.0.0`), or the id alone
+ * when no version is named (the version ARM runs by default, the latest).
+ */
+export function setDefinitionKey(id: string, version: string | null | undefined): string {
+  const normalized = normalizeId(id)
+  return version ? `${normalized}@${version.trim().toLowerCase()}` : normalized
+}

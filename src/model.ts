@@ -36,13 +36,19 @@ export interface PolicyAssignment {
   id: string
   name: string
   displayName?: string
-  /** The scope the assignment was created at: a management group, subscription or resource group id. */
+  /** The scope the assignment was created at: a management group, the subscription, or a resource
+   * group or resource inside it (the unfiltered list returns all of them). */
   scope: string
   policyDefinitionId: string
+  /** The version asked for, as written (`1.*.*`, `2.0.0`); absent: the latest. */
   definitionVersion?: string
+  /** The version the assignment runs, as ARM reports it (`$expand=EffectiveDefinitionVersion`). */
+  effectiveDefinitionVersion?: string
+  /** The newest version there is, as ARM reports it (`$expand=LatestDefinitionVersion`). */
+  latestDefinitionVersion?: string
   notScopes: string[]
   parameters: ParameterValues
-  /** `Default` or `DoNotEnforce`. */
+  /** `Default`, `DoNotEnforce` or `Enroll`. */
   enforcementMode: string
   overrides: Override[]
   resourceSelectors: ResourceSelector[]
@@ -51,6 +57,8 @@ export interface PolicyAssignment {
 export interface PolicyDefinitionReference {
   policyDefinitionId: string
   policyDefinitionReferenceId: string
+  /** The version of the referenced definition the set pins, as written; absent: the latest. */
+  definitionVersion?: string
   parameters: ParameterValues
 }
 
@@ -87,19 +95,31 @@ export interface PolicyExemption {
   policyDefinitionReferenceIds: string[]
   /** `Waiver` or `Mitigated`. */
   exemptionCategory: string
-  /** ISO 8601; absent when the exemption never expires. */
+  /** ISO 8601; absent when the exemption never expires (ARM writes `null` or leaves it out). */
   expiresOn?: string
+  /** Which resources the exemption exempts, with the meaning an assignment's have; empty: all. */
+  resourceSelectors: ResourceSelector[]
 }
+
+/** Defender for Cloud's plan for servers on a subscription (`Microsoft.Security/pricings/VirtualMachines`). */
+export type DefenderForServersPlan =
+  /** `pricingTier` `Free` or `Standard`; `subPlan` `P1` or `P2` when Standard. */
+  | { pricingTier: string; subPlan?: string }
+  /** The plan could not be read: why, for people. */
+  | { unreadable: string }
 
 /** Everything the rule needs to decide one subscription, as the collector gathered it. */
 export interface SubscriptionSnapshot {
   subscriptionId: string
-  /** The assignments that apply to the subscription (`atScope()`). */
+  /** Every assignment associated with the subscription: inherited from management groups, at it,
+   * and at resource groups and resources inside it (the list without `$filter`). */
   assignments: PolicyAssignment[]
   /** The exemptions that touch the subscription: above it, at it and inside it. */
   exemptions: PolicyExemption[]
-  /** Set definitions named by the assignments, keyed by lower-cased id. A set that could not be
-   * read is absent (and listed in `unreadableSetDefinitions` when the collector knows why). */
+  /** Set definitions named by the assignments, keyed by `setDefinitionKey(id, version)` (azure-ids.ts)
+   * for each version an assignment runs (its effective version, or the version a `definitionVersion`
+   * override names). A set that could not be read is absent (and listed in
+   * `unreadableSetDefinitions`, under the same key, when the collector knows why). */
   setDefinitions: Record<string, PolicySetDefinition | undefined>
   unreadableSetDefinitions?: Record<string, string | undefined>
   /** The JIT policy definition itself, for its default effect. */
@@ -112,6 +132,8 @@ export interface SubscriptionSnapshot {
   managementGroupAncestryError?: string
   /** When the snapshot was taken, ISO 8601: exemptions that expired before it do not count. */
   collectedAt: string
+  /** The subscription's Defender for Servers plan; absent when the check was turned off. */
+  defenderForServers?: DefenderForServersPlan
 }
 
 export type Verdict = 'compliant' | 'partial' | 'noncompliant' | 'error'

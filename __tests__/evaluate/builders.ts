@@ -143,6 +143,7 @@ export function exemption(
     policyAssignmentId: of.id,
     policyDefinitionReferenceIds: [],
     exemptionCategory: 'Waiver',
+    resourceSelectors: [],
     ...fields
   }
 }

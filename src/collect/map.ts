@@ -106,15 +106,7 @@ export function mapAssignment(raw: unknown): PolicyAssignment {
       selectors: selectors(override.selectors)
     }
   })
-  const resourceSelectors: ResourceSelector[] = (
-    Array.isArray(properties.resourceSelectors) ? properties.resourceSelectors : []
-  ).map((entry) => {
-    const resourceSelector = record(entry)
-    return {
-      name: text(resourceSelector.name) ?? '',
-      selectors: selectors(resourceSelector.selectors)
-    }
-  })
+  const resourceSelectors = mapResourceSelectors(properties.resourceSelectors)
   return {
     id,
     name,
@@ -164,6 +156,17 @@ export function mapPolicyDefinition(definition: SdkPolicyDefinition): PolicyDefi
   }
 }
 
+/** An assignment's or exemption's `resourceSelectors`, the same shape on both. */
+function mapResourceSelectors(value: unknown): ResourceSelector[] {
+  return (Array.isArray(value) ? value : []).map((entry) => {
+    const resourceSelector = record(entry)
+    return {
+      name: text(resourceSelector.name) ?? '',
+      selectors: selectors(resourceSelector.selectors)
+    }
+  })
+}
+
 /** A policy exemption as ARM's REST API returns it (the SDK has no exemption API). */
 export function mapExemption(raw: unknown): PolicyExemption {
   const { id, name, properties, required } = armResource(
@@ -180,6 +183,7 @@ export function mapExemption(raw: unknown): PolicyExemption {
     policyAssignmentId,
     policyDefinitionReferenceIds: strings(properties.policyDefinitionReferenceIds),
     exemptionCategory: text(properties.exemptionCategory) ?? '',
+    resourceSelectors: mapResourceSelectors(properties.resourceSelectors),
     ...(typeof properties.expiresOn === 'string' ? { expiresOn: properties.expiresOn } : {})
   }
 }

@@ -3,7 +3,7 @@
 // limit on issue and comment bodies, cutting at a whole row and saying how many were left out.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { codeSpan, escapeInline, link } from '../report/markdown.ts'
-import { countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/outcome.ts'
+import { countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
 import { remediationFor } from '../report/remediation.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../report/text.ts'
 import { isFailing, type VerdictChange } from './change.ts'

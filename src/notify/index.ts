@@ -2,7 +2,7 @@
 // on a pull request. Decided by plan.ts (pure), written by github.ts. Never throws and never
 // changes the check's verdict: every failure comes back as a warning for the caller to log.
 import type { SubscriptionResult, Verdict } from '../model.ts'
-import { DEFAULT_FAIL_ON } from '../report/context.ts'
+import { DEFAULT_FAIL_ON } from '../defaults.ts'
 import type { NotificationView } from './body.ts'
 import {
   connect,
