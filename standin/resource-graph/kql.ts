@@ -17,7 +17,6 @@ interface KustoNode {
   Text?: string
   SimpleName?: string
   LiteralValue?: unknown
-  ToString(): string
 }
 interface KustoDiagnostic {
   Message: string
@@ -120,8 +119,16 @@ function listItems(list: KustoNode): KustoNode[] {
   return children(list).map((element) => children(element)[0] as KustoNode)
 }
 
+// The query being compiled: compileQuery is synchronous, so one at a time.
+let source = ''
+
+/** The query text a node spans (the parser's ToString drops the whitespace). */
+function textOf(node: KustoNode): string {
+  return source.slice(node.TextStart, node.TextStart + node.Width).trim()
+}
+
 function notInterpreted(node: KustoNode, what = kindOf(node)): QueryError {
-  const text = node.ToString().trim()
+  const text = textOf(node)
   return new QueryError(
     'NotInterpreted',
     `the local Azure stand-in does not interpret ${what} (\`${text.slice(0, 60)}\`); teach standin/resource-graph/kql.ts before the action sends it`,
@@ -132,6 +139,7 @@ function notInterpreted(node: KustoNode, what = kindOf(node)): QueryError {
 
 /** Parses and checks `text` against `tables` (lower-case names). Throws QueryError. */
 export function compileQuery(text: string, tables: readonly string[]): CompiledQuery {
+  source = text
   const code = kusto().kusto.KustoCode.Parse(text)
   const diagnostics = code.GetDiagnostics()
   if (diagnostics.Count > 0) {
@@ -233,7 +241,7 @@ export function compileQuery(text: string, tables: readonly string[]): CompiledQ
         break
       }
       default:
-        throw notInterpreted(stage, `the operator '${stage.ToString().trim().split(/\s/)[0]}'`)
+        throw notInterpreted(stage, `the operator '${stage.GetChild(0)?.Text ?? kindOf(stage)}'`)
     }
   }
   return {
@@ -290,6 +298,6 @@ function compilePredicate(node: KustoNode, column: (node: KustoNode) => Value): 
       return (row) => wanted.has(text(value(row)) ?? '\u0000')
     }
     default:
-      throw notInterpreted(node, `the expression '${node.ToString().trim().slice(0, 40)}'`)
+      throw notInterpreted(node, `the expression '${textOf(node).slice(0, 40)}'`)
   }
 }
