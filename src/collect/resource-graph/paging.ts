@@ -30,10 +30,13 @@ export function parseResetsAfter(value: string | undefined): number | undefined 
   return Math.round((Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1000)
 }
 
-/** The quota shared by every query of a run: when an answer says none is left, the next query
- * waits for the window to reset. A wait longer than `maxWaitMs` fails the query instead. */
+/** The quota shared by every query of a run. An answer says how many queries are left in the
+ * window; queries started since count against that, and once none are left the next query
+ * waits for the window to reset. A reset further off than `maxWaitMs` fails the query instead. */
 export class QuotaGate {
-  #openAt = 0
+  #remaining: number | undefined
+  #resetAt = 0
+  #startedSinceAnswer = 0
   readonly #maxWaitMs: number
   readonly #signal: AbortSignal | undefined
   /** Milliseconds spent waiting for the quota. */
@@ -45,36 +48,51 @@ export class QuotaGate {
   }
 
   async beforeQuery(): Promise<void> {
-    const wait = this.#openAt - Date.now()
-    if (wait <= 0) return
-    const started = Date.now()
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, wait)
-      const signal = this.#signal
-      function done() {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', done)
-        resolve()
+    while (this.#remaining !== undefined && this.#startedSinceAnswer >= this.#remaining) {
+      const wait = this.#resetAt - Date.now()
+      if (wait > 0) {
+        const started = Date.now()
+        await sleep(wait, this.#signal)
+        this.waitedMs += Date.now() - started
       }
-      signal?.addEventListener('abort', done, { once: true })
-    })
-    this.waitedMs += Date.now() - started
+      // The run's deadline: the query goes ahead and fails on the aborted signal.
+      if (this.#signal?.aborted) break
+      if (Date.now() >= this.#resetAt) {
+        this.#remaining = undefined
+        this.#startedSinceAnswer = 0
+      }
+    }
+    this.#startedSinceAnswer += 1
   }
 
   afterAnswer(header: (name: string) => string | undefined): void {
     const remaining = Number(header('x-ms-user-quota-remaining') ?? Number.NaN)
-    if (!(remaining <= 0)) return
     const resetsAfter = parseResetsAfter(header('x-ms-user-quota-resets-after'))
-    if (resetsAfter === undefined) return
-    if (resetsAfter > this.#maxWaitMs) {
+    if (!Number.isFinite(remaining) || resetsAfter === undefined) return
+    if (remaining <= 0 && resetsAfter > this.#maxWaitMs) {
       throw new ArmRequestError(
         429,
         'QuotaExhausted',
         `Resource Graph's query quota for this identity is used up and resets after ${Math.ceil(resetsAfter / 1000)} s, longer than the ${Math.round(this.#maxWaitMs / 1000)} s the check waits`
       )
     }
-    this.#openAt = Math.max(this.#openAt, Date.now() + resetsAfter)
+    this.#remaining = Math.max(0, remaining)
+    this.#resetAt = Date.now() + resetsAfter
+    this.#startedSinceAnswer = 0
   }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
 }
 
 export interface PagedResult {
