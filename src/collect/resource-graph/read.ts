@@ -19,7 +19,8 @@ import {
   subscriptionsQuery
 } from './queries.ts'
 
-/** Subscriptions one request may name (the REST API's QueryRequest.subscriptions). */
+/** Subscriptions one request may name: Microsoft Learn, "Troubleshoot errors using Azure Resource
+ * Graph", scenario "Too many subscriptions" (batch them under 1,000). */
 export const MAX_SUBSCRIPTIONS_PER_REQUEST = 1000
 /** Management groups whose own assignments one query asks for, and set ids one query names:
  * keeps each query's text short. */
@@ -134,7 +135,12 @@ export async function readResourceGraph(
   const ancestors = [...new Set(found.flatMap(ancestorNames))]
 
   // Assignments, exemptions and pricings at and inside the subscriptions; those at the
-  // management groups above them, at tenant scope (a subscription scope leaves them out).
+  // management groups above them, at tenant scope: rows at a management group belong to no
+  // subscription, so a subscription scope leaves them out, and a management-group scope reaches
+  // only down. Resource Graph returns them only where the identity may read that group: an
+  // assignment inherited from a group it cannot read is missing here (Resource Manager's list of
+  // the subscription shows it), which is why verdicts short of compliant are re-read through
+  // Resource Manager.
   const scopes = [...groupScopes, ...batches]
   const [policyRows, pricingRows, groupPolicyRows] = await Promise.all([
     runAll(scopes.map((at) => [subscriptionPolicyQuery(), at])),
