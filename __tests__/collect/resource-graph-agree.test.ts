@@ -1,0 +1,113 @@
+// Resource Graph and Resource Manager agree on the stand-in's estates: for every subscription, the
+// assignments and exemptions the reader hands it are those Resource Manager's unfiltered lists
+// give (above, at and inside it), and its ancestry is the management-group chain ARM reports.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
+import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline'
+import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
+import type { SendGraphQuery } from '../../src/collect/resource-graph/client.ts'
+import type { Estate } from '../../standin/estate.ts'
+import { validateEstate } from '../../standin/estate.ts'
+import { createResourceGraph } from '../../standin/resource-graph/handler.ts'
+import { startStandIn, type StandIn } from '../../standin/server.ts'
+import { trustStandIn } from '../../standin/trust.ts'
+import {
+  baseEstate,
+  clearRunnerEnvironment,
+  policyClientFor,
+  useRunnerEnvironment
+} from '../standin/helpers.ts'
+
+function inProcess(estate: Estate): SendGraphQuery {
+  const handle = createResourceGraph(estate, { quota: { queriesPerWindow: 1000, windowMs: 1000 } })
+  return async (request) => {
+    const reply = handle(
+      JSON.stringify({
+        query: request.query,
+        subscriptions: request.subscriptions,
+        managementGroups: request.managementGroups,
+        options: { $top: request.options.top, $skipToken: request.options.skipToken }
+      }),
+      { 'api-version': '2024-04-01' }
+    )
+    if (reply.status !== 200) throw new Error(JSON.stringify(reply.body))
+    const body = reply.body as {
+      data: unknown
+      $skipToken?: string
+      totalRecords: number
+      count: number
+      resultTruncated: string
+    }
+    return { ...body, skipToken: body.$skipToken, header: (name) => reply.headers[name] }
+  }
+}
+
+let standIn: StandIn | undefined
+let untrust: (() => void) | undefined
+afterEach(async () => {
+  untrust?.()
+  clearRunnerEnvironment()
+  await standIn?.close()
+})
+
+async function armIds(standIn: StandIn, subscription: string, type: string): Promise<string[]> {
+  const client = policyClientFor(standIn, subscription)
+  const http = createDefaultHttpClient()
+  const version = type === 'policyExemptions' ? '2022-07-01-preview' : '2025-03-01'
+  const ids: string[] = []
+  let url: string | undefined =
+    `${standIn.resourceManagerEndpoint}/subscriptions/${subscription}/providers/Microsoft.Authorization/${type}?api-version=${version}`
+  while (url) {
+    const response = await client.pipeline.sendRequest(http, createPipelineRequest({ url }))
+    expect(response.status).toBe(200)
+    const page = JSON.parse(response.bodyAsText ?? '{}') as {
+      value: { id: string }[]
+      nextLink?: string
+    }
+    ids.push(...page.value.map((item) => item.id.toLowerCase()))
+    url = page.nextLink
+  }
+  return ids.sort()
+}
+
+const estates: [string, () => Promise<Estate>][] = [
+  ['the helpers’ estate', async () => baseEstate()],
+  [
+    'standin/estates/example.json',
+    async () => {
+      const estate = validateEstate(
+        JSON.parse(await readFile('standin/estates/example.json', 'utf8'))
+      )
+      // Its injected faults are ARM's, not the question here.
+      return {
+        ...estate,
+        subscriptions: estate.subscriptions.map((s) => ({ ...s, faults: undefined }))
+      }
+    }
+  ]
+]
+
+describe.each(estates)('on %s', (_name, load) => {
+  it('every subscription gets the rows Resource Manager lists for it', async () => {
+    const estate = await load()
+    standIn = await startStandIn({ estate })
+    untrust = trustStandIn(standIn)
+    useRunnerEnvironment(standIn)
+    const subscriptionIds = estate.subscriptions.map((s) => s.subscriptionId)
+    const read = await readResourceGraph(
+      inProcess(estate),
+      { subscriptionIds },
+      { maxQuotaWaitMs: 5000 }
+    )
+    expect(read.notFound).toEqual([])
+    for (const subscription of read.subscriptions) {
+      const rows = (list: { id: string }[]) => list.map((row) => row.id.toLowerCase()).sort()
+      expect(rows(subscription.assignments)).toEqual(
+        await armIds(standIn, subscription.subscriptionId, 'policyAssignments')
+      )
+      expect(rows(subscription.exemptions)).toEqual(
+        await armIds(standIn, subscription.subscriptionId, 'policyExemptions')
+      )
+    }
+  })
+})

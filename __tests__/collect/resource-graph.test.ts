@@ -1,0 +1,237 @@
+// The resource-graph engine's reader against the stand-in's Resource Graph: what it reads per
+// subscription, how it scopes and batches, pages and minds the quota.
+import { describe, expect, it } from '@jest/globals'
+import { RestError } from '@azure/core-rest-pipeline'
+import type {
+  GraphAnswer,
+  GraphRequest,
+  SendGraphQuery
+} from '../../src/collect/resource-graph/client.ts'
+import {
+  QuotaGate,
+  queryAllPages,
+  parseResetsAfter
+} from '../../src/collect/resource-graph/paging.ts'
+import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
+import { mapAssignment, mapExemption, mapSetDefinition } from '../../src/collect/map.ts'
+import type { PolicySetDefinition } from '@azure/arm-policy'
+import { MCSB_SET_DEFINITION_ID, subscriptionId } from '../../standin/estate.ts'
+import {
+  createResourceGraph,
+  type ResourceGraphOptions
+} from '../../standin/resource-graph/handler.ts'
+import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
+import { OTHER_SUB, SUB, TENANT, baseEstate, customSetId } from '../standin/helpers.ts'
+
+/** A SendGraphQuery that calls the stand-in's handler in process, as the REST API would be. */
+function sendTo(estate: ResourceGraphEstate, options: ResourceGraphOptions = {}) {
+  const handle = createResourceGraph(estate, {
+    quota: { queriesPerWindow: 10_000, windowMs: 60_000 },
+    ...options
+  })
+  const requests: GraphRequest[] = []
+  const send: SendGraphQuery = async (request) => {
+    requests.push(request)
+    const { top, skipToken, resultFormat } = request.options
+    const reply = handle(
+      JSON.stringify({
+        query: request.query,
+        subscriptions: request.subscriptions,
+        managementGroups: request.managementGroups,
+        options: { $top: top, $skipToken: skipToken, resultFormat }
+      }),
+      { 'api-version': '2024-04-01' }
+    )
+    if (reply.status !== 200) {
+      throw new RestError(JSON.stringify(reply.body), { statusCode: reply.status })
+    }
+    const body = reply.body as Omit<GraphAnswer, 'header' | 'skipToken'> & { $skipToken?: string }
+    const headers = new Map(Object.entries(reply.headers).map(([k, v]) => [k.toLowerCase(), v]))
+    return { ...body, skipToken: body.$skipToken, header: (name) => headers.get(name) }
+  }
+  return { send, requests }
+}
+
+const options = { maxQuotaWaitMs: 10_000 }
+const names = (rows: { name?: string }[]) => rows.map((row) => row.name).sort()
+
+const pricing = (sub: string, subPlan: string) => ({
+  id: `/subscriptions/${sub}/providers/Microsoft.Security/pricings/VirtualMachines`,
+  name: 'VirtualMachines',
+  type: 'Microsoft.Security/pricings',
+  properties: { pricingTier: 'Standard', subPlan }
+})
+
+describe('readResourceGraph', () => {
+  it('reads per subscription: name, state, ancestry, the assignments and exemptions above, at and inside it, its servers plan', async () => {
+    const unknown = subscriptionId(99)
+    const { send } = sendTo({ ...baseEstate(), pricings: [pricing(SUB, 'P2')] })
+    const read = await readResourceGraph(
+      send,
+      { subscriptionIds: [SUB, OTHER_SUB, unknown] },
+      options
+    )
+
+    expect(read.subscriptions.map((s) => s.subscriptionId)).toEqual([SUB, OTHER_SUB])
+    expect(read.notFound).toEqual([unknown])
+    const [sub, other] = read.subscriptions
+    expect(sub).toMatchObject({
+      displayName: 'prod-1',
+      state: 'Enabled',
+      managementGroupAncestry: [
+        '/providers/Microsoft.Management/managementGroups/prod',
+        '/providers/Microsoft.Management/managementGroups/corp',
+        `/providers/Microsoft.Management/managementGroups/${TENANT}`
+      ]
+    })
+    expect(names(sub!.assignments)).toEqual(['corp-baseline', 'jit', 'jit-app', 'mcsb'])
+    expect(names(sub!.exemptions)).toEqual(['corp-waiver', 'data-waiver', 'expired'])
+    expect(sub!.serversPricing?.properties).toEqual({ pricingTier: 'Standard', subPlan: 'P2' })
+    expect(names(other!.assignments)).toEqual(['other'])
+    expect(other!.exemptions).toEqual([])
+    expect(other!.serversPricing).toBeUndefined()
+
+    // The rows are in the shape the collector's mapping takes.
+    const jit = sub!.assignments.map(mapAssignment).find((a) => a.name === 'jit')
+    expect(jit).toMatchObject({
+      scope: `/subscriptions/${SUB}`,
+      parameters: { effect: { value: 'Disabled' } }
+    })
+    const expired = sub!.exemptions.map(mapExemption).find((e) => e.name === 'expired')
+    expect(expired).toMatchObject({
+      scope: `/subscriptions/${SUB}`,
+      expiresOn: '2020-01-01T00:00:00Z'
+    })
+
+    // Custom sets from Resource Graph; built-in ones named for Resource Manager.
+    const set = read.setDefinitions.get(customSetId.toLowerCase())
+    expect(mapSetDefinition(set as PolicySetDefinition)).toMatchObject({
+      id: customSetId,
+      displayName: 'Corp baseline',
+      policyDefinitions: [expect.objectContaining({ policyDefinitionReferenceId: 'jit' })]
+    })
+    expect(read.builtInSetDefinitionIds).toEqual([MCSB_SET_DEFINITION_ID.toLowerCase()])
+    expect(read.setDefinitionsNotFound).toEqual([])
+  })
+
+  it('queries a management group at its own scope and the subscriptions outside it by batch', async () => {
+    const { send, requests } = sendTo(baseEstate())
+    const read = await readResourceGraph(
+      send,
+      { subscriptionIds: [SUB, OTHER_SUB], managementGroups: ['corp'] },
+      options
+    )
+    expect(read.subscriptions.map((s) => s.subscriptionId)).toEqual([SUB, OTHER_SUB])
+    expect(names(read.subscriptions[0]!.assignments)).toEqual([
+      'corp-baseline',
+      'jit',
+      'jit-app',
+      'mcsb'
+    ])
+    // subscriptions: corp + one batch; policy and pricings: at both; groups above; sets.
+    expect(read.requests).toBe(8)
+    expect(requests.filter((r) => r.managementGroups).length).toBe(3)
+    expect(requests.filter((r) => r.subscriptions).map((r) => r.subscriptions)).toEqual([
+      [OTHER_SUB],
+      [OTHER_SUB],
+      [OTHER_SUB]
+    ])
+  })
+
+  it('falls back to subscription batches when a management group is over the subscription cap', async () => {
+    const estate = baseEstate()
+    estate.subscriptions.push({ subscriptionId: subscriptionId(3), managementGroup: 'corp' })
+    const { send, requests } = sendTo(estate, { subscriptionLimit: 1 })
+    const read = await readResourceGraph(
+      send,
+      { subscriptionIds: [SUB, subscriptionId(3)], managementGroups: ['corp'] },
+      options
+    )
+    expect(read.notFound).toEqual([])
+    expect(names(read.subscriptions[0]!.assignments)).toEqual([
+      'corp-baseline',
+      'jit',
+      'jit-app',
+      'mcsb'
+    ])
+    // Only the first query went to the group; everything after it by batch.
+    expect(requests.filter((r) => r.managementGroups).length).toBe(1)
+  })
+
+  it('pages through thousands of subscriptions, 1,000 a batch and a page', async () => {
+    const ids = Array.from({ length: 2500 }, (_, n) => subscriptionId(n + 1))
+    const estate: ResourceGraphEstate = {
+      tenantId: TENANT,
+      clientId: subscriptionId(0),
+      managementGroups: [{ name: 'all' }],
+      subscriptions: ids.map((id) => ({ subscriptionId: id, managementGroup: 'all' })),
+      pricings: ids.map((id) => pricing(id, 'P2'))
+    }
+    const batched = sendTo(estate)
+    const read = await readResourceGraph(batched.send, { subscriptionIds: ids }, options)
+    expect(read.subscriptions).toHaveLength(2500)
+    expect(read.subscriptions.every((s) => s.serversPricing?.name === 'VirtualMachines')).toBe(true)
+    // 3 batches × (subscriptions, policy, pricings) + the groups above.
+    expect(read.requests).toBe(10)
+    expect(Math.max(...batched.requests.map((r) => r.subscriptions?.length ?? 0))).toBe(1000)
+
+    // At the management group's scope the same rows come in pages of 1,000.
+    const paged = sendTo(estate)
+    const byGroup = await readResourceGraph(
+      paged.send,
+      { subscriptionIds: ids, managementGroups: ['all'] },
+      options
+    )
+    expect(byGroup.subscriptions).toHaveLength(2500)
+    expect(paged.requests.filter((r) => r.options.skipToken).length).toBe(4)
+    expect(byGroup.requests).toBe(3 + 1 + 3 + 1)
+  })
+
+  it('waits for the quota to reset instead of being throttled', async () => {
+    const { send } = sendTo(baseEstate(), { quota: { queriesPerWindow: 3, windowMs: 1000 } })
+    const started = Date.now()
+    const read = await readResourceGraph(send, { subscriptionIds: [SUB, OTHER_SUB] }, options)
+    expect(read.requests).toBe(5)
+    expect(read.quotaWaitedMs).toBeGreaterThan(0)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+  })
+
+  it('fails when the quota resets later than it may wait', async () => {
+    const { send } = sendTo(baseEstate(), { quota: { queriesPerWindow: 1, windowMs: 60_000 } })
+    await expect(
+      readResourceGraph(send, { subscriptionIds: [SUB] }, { maxQuotaWaitMs: 5000 })
+    ).rejects.toThrow(/quota .* resets after 60 s, longer than the 5 s/)
+  })
+})
+
+describe('queryAllPages', () => {
+  const answer = (data: unknown, more: Partial<GraphAnswer> = {}): GraphAnswer => ({
+    totalRecords: 2,
+    count: Array.isArray(data) ? data.length : 0,
+    data,
+    resultTruncated: 'false',
+    header: () => undefined,
+    ...more
+  })
+  const gate = () => new QuotaGate(1000)
+
+  it('refuses an answer truncated without a $skipToken, a repeated $skipToken, rows without ids', async () => {
+    const truncated: SendGraphQuery = async () => answer([{ id: 'a' }], { resultTruncated: 'true' })
+    await expect(queryAllPages(truncated, 'q', {}, gate())).rejects.toThrow(
+      /truncated at 1 of 2 rows/
+    )
+    const loop: SendGraphQuery = async () => answer([{ id: 'a' }], { skipToken: 'same' })
+    await expect(queryAllPages(loop, 'q', {}, gate())).rejects.toThrow(/repeated a \$skipToken/)
+    const noId: SendGraphQuery = async () => answer([{ name: 'a' }])
+    await expect(queryAllPages(noId, 'q', {}, gate())).rejects.toThrow(/without an `id`/)
+    const noData: SendGraphQuery = async () => answer({ columns: [], rows: [] })
+    await expect(queryAllPages(noData, 'q', {}, gate())).rejects.toThrow(/no `data` list/)
+  })
+
+  it('parses hh:mm:ss', () => {
+    expect(parseResetsAfter('00:00:03')).toBe(3000)
+    expect(parseResetsAfter('01:02:03.5')).toBe(3_723_500)
+    expect(parseResetsAfter('3s')).toBeUndefined()
+    expect(parseResetsAfter(undefined)).toBeUndefined()
+  })
+})

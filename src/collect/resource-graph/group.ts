@@ -1,0 +1,116 @@
+// Sorts Resource Graph's rows to the subscriptions they concern, the way Resource Manager's
+// unfiltered list of a subscription's policy assignments does: those made at the management
+// groups above it, at it, and inside it (resource groups and resources).
+import { normalizeId } from '../../azure-ids.ts'
+import { scopeOfResourceId } from '../map.ts'
+import type { GraphRow } from './paging.ts'
+import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE } from './queries.ts'
+
+const MANAGEMENT_GROUP_ID_PREFIX = '/providers/Microsoft.Management/managementGroups/'
+
+/** What Resource Graph holds about one subscription, rows in ARM's raw shape. */
+export interface GraphSubscription {
+  subscriptionId: string
+  /** The subscription's display name (`name` of its resourcecontainers row). */
+  displayName?: string
+  /** `Enabled`, `Warned`, `PastDue`, `Disabled`, `Deleted`. */
+  state?: string
+  /** Management group ids above it, nearest parent first, the tenant root group last. */
+  managementGroupAncestry: string[]
+  /** Assignments that apply: above, at and inside the subscription (id, name, type, properties,
+   * as src/collect/map.ts's mapAssignment takes them). */
+  assignments: GraphRow[]
+  /** Exemptions above, at and inside the subscription (for mapExemption). */
+  exemptions: GraphRow[]
+  /** Its Microsoft.Security/pricings/VirtualMachines row; undefined when Resource Graph has
+   * none (the plan was never set, or Defender for Cloud has not written it). */
+  serversPricing?: GraphRow
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {}
+}
+
+/** Names of the management groups above a subscription row, from
+ * properties.managementGroupAncestorsChain (entries `{name, displayName}`, nearest parent first). */
+export function ancestorNames(row: GraphRow): string[] {
+  const chain = record(row.properties).managementGroupAncestorsChain
+  if (!Array.isArray(chain)) return []
+  return chain
+    .map((entry) => record(entry).name)
+    .filter((name): name is string => typeof name === 'string' && name !== '')
+}
+
+/** The subscription id a row sits in (from its id), lower case; undefined above subscriptions. */
+function subscriptionOf(id: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase()
+}
+
+/**
+ * Builds one GraphSubscription per subscription row, keyed by lower-case subscription id, and
+ * hands each the policy rows that concern it: rows inside `/subscriptions/ID` go to that
+ * subscription; rows at a management group go to every subscription below it.
+ */
+export function groupBySubscription(
+  subscriptionRows: readonly GraphRow[],
+  policyRows: readonly GraphRow[],
+  pricingRows: readonly GraphRow[]
+): Map<string, GraphSubscription> {
+  const subscriptions = new Map<string, GraphSubscription>()
+  const belowGroup = new Map<string, GraphSubscription[]>()
+  for (const row of subscriptionRows) {
+    const id =
+      (typeof row.subscriptionId === 'string' && row.subscriptionId) || subscriptionOf(row.id)
+    if (!id) continue
+    const properties = record(row.properties)
+    const subscription: GraphSubscription = {
+      subscriptionId: id,
+      displayName: typeof row.name === 'string' ? row.name : undefined,
+      state: typeof properties.state === 'string' ? properties.state : undefined,
+      managementGroupAncestry: ancestorNames(row).map(
+        (name) => `${MANAGEMENT_GROUP_ID_PREFIX}${name}`
+      ),
+      assignments: [],
+      exemptions: []
+    }
+    subscriptions.set(id.toLowerCase(), subscription)
+    for (const group of subscription.managementGroupAncestry) {
+      const key = normalizeId(group)
+      belowGroup.set(key, [...(belowGroup.get(key) ?? []), subscription])
+    }
+  }
+  const seen = new Set<string>()
+  for (const row of policyRows) {
+    // A row read twice (a management group and a subscription scope overlap) counts once.
+    const key = normalizeId(row.id)
+    if (seen.has(key)) continue
+    seen.add(key)
+    const type = String(row.type ?? '').toLowerCase()
+    const field =
+      type === POLICY_ASSIGNMENT_TYPE
+        ? 'assignments'
+        : type === POLICY_EXEMPTION_TYPE
+          ? 'exemptions'
+          : undefined
+    if (!field) continue
+    const inside = subscriptionOf(row.id)
+    const targets = inside
+      ? [subscriptions.get(inside)].filter((s) => s !== undefined)
+      : (belowGroup.get(normalizeId(scopeOfResourceId(row.id))) ?? [])
+    for (const subscription of targets) subscription[field].push(row)
+  }
+  for (const row of pricingRows) {
+    const inside = subscriptionOf(row.id)
+    const subscription = inside ? subscriptions.get(inside) : undefined
+    if (subscription) subscription.serversPricing = row
+  }
+  return subscriptions
+}
+
+/** A set definition row in the shape src/collect/map.ts's mapSetDefinition takes (the SDK's:
+ * `properties` lifted to the top). */
+export function setDefinitionForMapping(row: GraphRow): Record<string, unknown> {
+  return { ...record(row.properties), id: row.id, name: row.name, type: row.type }
+}

@@ -1,0 +1,187 @@
+// The stand-in's Resource Graph tables, derived from the same estate its Resource Manager serves:
+// `resourcecontainers` (subscriptions and resource groups), `policyresources` (policy assignments,
+// exemptions, custom definitions and set definitions) and `securityresources` (Defender for Cloud
+// pricings). Rows carry the columns of Resource Graph's resources schema; `type` is lower case,
+// as Resource Graph gives it. Built-in definitions are left out: Microsoft documents no table
+// holding them.
+import type { ArmResource, Estate } from '../estate.ts'
+import { parseScope } from '../estate.ts'
+import type { Row } from './kql.ts'
+
+/** An estate, with the Defender for Cloud pricings the stand-in's Resource Graph serves (ARM
+ * shape, id `/subscriptions/S/providers/Microsoft.Security/pricings/NAME`). */
+export type ResourceGraphEstate = Estate & { pricings?: ArmResource[] }
+
+/** A row, with where it sits for scoping: a subscription or a management group (lower case). */
+export interface ScopedRow {
+  row: Row
+  subscriptionId?: string
+  managementGroup?: string
+}
+
+export interface ResourceGraphTables {
+  tables: Map<string, ScopedRow[]>
+  /** Each management group (lower case) to the management groups at or below it. */
+  groupsBelow: Map<string, Set<string>>
+  /** Each subscription (lower case) to its management group chain, nearest first. */
+  chains: Map<string, string[]>
+}
+
+function baseRow(
+  estate: Estate,
+  resource: ArmResource,
+  subscriptionId = '',
+  resourceGroup = ''
+): Row {
+  return {
+    id: resource.id,
+    name: resource.name,
+    type: String(resource.type ?? '').toLowerCase(),
+    tenantId: estate.tenantId,
+    kind: '',
+    location: '',
+    resourceGroup: resourceGroup.toLowerCase(),
+    subscriptionId,
+    managedBy: '',
+    sku: null,
+    plan: null,
+    properties: resource.properties,
+    tags: {},
+    identity: null,
+    zones: null,
+    extendedLocation: null
+  }
+}
+
+/** Builds the three tables and the management-group hierarchy from an estate. */
+export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
+  const root = estate.tenantId.toLowerCase()
+  const groups = new Map<string, { name: string; displayName: string; parent?: string }>()
+  const rootGroup = estate.managementGroups?.find((g) => g.name.toLowerCase() === root)
+  groups.set(root, {
+    name: rootGroup?.name ?? estate.tenantId,
+    displayName:
+      rootGroup?.displayName ?? estate.rootManagementGroupDisplayName ?? 'Tenant Root Group'
+  })
+  for (const g of estate.managementGroups ?? []) {
+    if (g.name.toLowerCase() === root) continue
+    groups.set(g.name.toLowerCase(), {
+      name: g.name,
+      displayName: g.displayName ?? g.name,
+      parent: (g.parent ?? estate.tenantId).toLowerCase()
+    })
+  }
+  const chainFrom = (start: string): string[] => {
+    const chain: string[] = []
+    for (let at: string | undefined = start; at !== undefined && !chain.includes(at);) {
+      chain.push(at)
+      at = groups.get(at)?.parent
+    }
+    return chain
+  }
+  const groupsBelow = new Map<string, Set<string>>()
+  for (const key of groups.keys()) {
+    for (const above of chainFrom(key)) {
+      groupsBelow.set(above, (groupsBelow.get(above) ?? new Set()).add(key))
+    }
+  }
+
+  const containers: ScopedRow[] = []
+  const chains = new Map<string, string[]>()
+  for (const s of estate.subscriptions) {
+    const key = s.subscriptionId.toLowerCase()
+    const chain = chainFrom((s.managementGroup ?? estate.tenantId).toLowerCase())
+    chains.set(key, chain)
+    const id = `/subscriptions/${s.subscriptionId}`
+    containers.push({
+      subscriptionId: key,
+      row: baseRow(
+        estate,
+        {
+          id,
+          name: s.displayName ?? s.subscriptionId,
+          type: 'microsoft.resources/subscriptions',
+          properties: {
+            state: s.state ?? 'Enabled',
+            managementGroupAncestorsChain: chain.map((g) => ({
+              name: groups.get(g)?.name ?? g,
+              displayName: groups.get(g)?.displayName ?? g
+            })),
+            subscriptionPolicies: { quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' }
+          }
+        },
+        s.subscriptionId
+      )
+    })
+    for (const resourceGroup of s.resourceGroups ?? []) {
+      containers.push({
+        subscriptionId: key,
+        row: baseRow(
+          estate,
+          {
+            id: `${id}/resourceGroups/${resourceGroup}`,
+            name: resourceGroup,
+            type: 'microsoft.resources/subscriptions/resourcegroups',
+            properties: { provisioningState: 'Succeeded' }
+          },
+          s.subscriptionId,
+          resourceGroup
+        )
+      })
+    }
+  }
+
+  const placed = (
+    resource: ArmResource,
+    defaultType: string,
+    scope: string
+  ): ScopedRow | undefined => {
+    const ref = parseScope(scope)
+    if (!ref || ref.kind === 'tenant') return undefined
+    const typed = { ...resource, type: resource.type ?? defaultType }
+    if (ref.kind === 'managementGroup') {
+      return { row: baseRow(estate, typed), managementGroup: ref.managementGroup.toLowerCase() }
+    }
+    const resourceGroup = ref.kind === 'inside' ? ref.resourceGroup : ''
+    return {
+      row: baseRow(estate, typed, ref.subscriptionId, resourceGroup),
+      subscriptionId: ref.subscriptionId.toLowerCase()
+    }
+  }
+  const scopeOf = (id: string) => {
+    const at = id.toLowerCase().lastIndexOf('/providers/microsoft.')
+    return at < 0 ? '' : id.slice(0, at)
+  }
+  const policy: ScopedRow[] = []
+  const kinds: [ArmResource[] | undefined, string][] = [
+    [estate.policyAssignments, 'Microsoft.Authorization/policyAssignments'],
+    [estate.policyExemptions, 'Microsoft.Authorization/policyExemptions'],
+    [estate.policySetDefinitions, 'Microsoft.Authorization/policySetDefinitions'],
+    [estate.policyDefinitions, 'Microsoft.Authorization/policyDefinitions']
+  ]
+  for (const [resources, type] of kinds) {
+    for (const resource of resources ?? []) {
+      const scope = scopeOf(resource.id)
+      // Resource Manager fills in an assignment's properties.scope; so does Resource Graph.
+      const withScope =
+        type.endsWith('policyAssignments') && resource.properties.scope === undefined
+          ? { ...resource, properties: { ...resource.properties, scope } }
+          : resource
+      const row = placed(withScope, type, scope)
+      if (row) policy.push(row)
+    }
+  }
+  const security = (estate.pricings ?? [])
+    .map((resource) => placed(resource, 'Microsoft.Security/pricings', scopeOf(resource.id)))
+    .filter((row) => row !== undefined)
+
+  return {
+    tables: new Map([
+      ['resourcecontainers', containers],
+      ['policyresources', policy],
+      ['securityresources', security]
+    ]),
+    groupsBelow,
+    chains
+  }
+}
