@@ -5,6 +5,7 @@ import { isRestError } from '@azure/core-rest-pipeline'
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline'
 import type { RequestLimits } from './limits.ts'
 import type { Semaphore } from './semaphore.ts'
+import { sleep } from './sleep.ts'
 
 /** Why the retries gave up, for the error message. */
 export class RequestGaveUpError extends Error {
@@ -122,17 +123,4 @@ export function retryAfterMs(response: PipelineResponse): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(retryAfter)
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
 }

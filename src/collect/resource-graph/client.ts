@@ -2,7 +2,9 @@
 // resource-graph engine is chosen (a dynamic import), on the run's retry policy (which honours
 // Retry-After on 429), with each answer's headers handed back for the quota.
 import type { TokenCredential } from '@azure/identity'
-import { Semaphore, boundedRetryPolicy, type RequestLimits } from '../limits.ts'
+import type { RequestLimits } from '../limits.ts'
+import { boundedRetryPolicy } from '../retry-policy.ts'
+import { Semaphore } from '../semaphore.ts'
 
 /** One query request, as the REST API's QueryRequest: either `subscriptions` (at most
  * MAX_SUBSCRIPTIONS_PER_REQUEST) or `managementGroups` (names), or neither (tenant scope). */

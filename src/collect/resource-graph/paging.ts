@@ -6,6 +6,7 @@
 // 1,000 rows an answer; $skipToken asks for the next page.
 import { ArmRequestError } from '../errors.ts'
 import type { GraphRequest, SendGraphQuery } from './client.ts'
+import { sleep } from '../sleep.ts'
 
 /** Rows one answer holds at most ($top's upper bound). */
 export const MAX_PAGE_SIZE = 1000
@@ -80,19 +81,6 @@ export class QuotaGate {
     this.#resetAt = Date.now() + resetsAfter
     this.#startedSinceAnswer = 0
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }
 
 export interface PagedResult {
