@@ -192,6 +192,8 @@ export type ErrorCause =
 
 export interface SubscriptionResult {
   subscriptionId: string
+  /** The subscription's display name, when the run learnt it (a value from Azure: escape it). */
+  displayName?: string
   verdict: Verdict
   /** One sentence a person can act on. */
   reason: string
