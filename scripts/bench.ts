@@ -20,44 +20,68 @@
 // It exits 1 when the action did not do its job (an unexpected error, a verdict other than the
 // one the estate was built to give, a missing output; scripts/bench/checks.ts); with --strict also
 // when a target is missed; 2 on a bad flag.
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { summariseCpuProfiles } from './bench/cpu-profile.ts'
 import { targetsMet, type RunFigures } from './bench/figures.ts'
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts'
 import { printRun, printSpread } from './bench/print.ts'
+import { writeProbeScript } from './bench/probe-report.ts'
 import { runOnce } from './bench/run.ts'
-import { startBenchStandIn } from './bench/standin.ts'
+import type { BenchEstate } from './bench/scenarios.ts'
+import { startBenchStandIn, type BenchStandIn } from './bench/standin.ts'
 
-async function bench(options: BenchOptions): Promise<number> {
+/** Runs the action `options.runs` times against `standIn` and prints each run (and the CPU
+ * profile of the last one with --cpu-prof). */
+async function runAll(
+  options: BenchOptions,
+  estate: BenchEstate,
+  standIn: BenchStandIn,
+  probeScript: string
+): Promise<RunFigures[]> {
   const { runs } = options
-  const estate = options.scenario.build(options.subscriptions)
-  const standIn = await startBenchStandIn(options.standIn, estate.estate, options.latencies)
   const all: RunFigures[] = []
   const cpuProfDir = options.cpuProf
     ? await mkdtemp(path.join(tmpdir(), 'jit-bench-cpuprof-'))
     : undefined
+  for (let index = 0; index < runs; index += 1) {
+    const figures = await runOnce(standIn, estate, {
+      latencyMs: options.latencies.latencyMs,
+      concurrency: options.concurrency,
+      entryPoint: options.entryPoint,
+      probeScript,
+      ...(cpuProfDir && index === runs - 1 ? { cpuProfDir } : {})
+    })
+    all.push(figures)
+    if (options.json) console.log(JSON.stringify(figures))
+    else printRun(figures, index, runs)
+  }
+  if (cpuProfDir) {
+    console.log(`\nCPU profile of the last run (${cpuProfDir}):`)
+    for (const line of await summariseCpuProfiles(cpuProfDir)) console.log(line)
+  }
+  return all
+}
+
+/** The bench: its exit code, 1 when the action did not do its job (or, with --strict, missed a
+ * target). */
+async function bench(options: BenchOptions): Promise<number> {
+  const estate = options.scenario.build(options.subscriptions)
+  const scratch = await mkdtemp(path.join(tmpdir(), 'jit-bench-'))
+  let all: RunFigures[]
   try {
-    for (let index = 0; index < runs; index += 1) {
-      const figures = await runOnce(standIn, estate, {
-        latencyMs: options.latencies.latencyMs,
-        concurrency: options.concurrency,
-        entryPoint: options.entryPoint,
-        ...(cpuProfDir && index === runs - 1 ? { cpuProfDir } : {})
-      })
-      all.push(figures)
-      if (options.json) console.log(JSON.stringify(figures))
-      else printRun(figures, index, runs)
-    }
-    if (cpuProfDir) {
-      console.log(`\nCPU profile of the last run (${cpuProfDir}):`)
-      for (const line of await summariseCpuProfiles(cpuProfDir)) console.log(line)
+    const probeScript = await writeProbeScript(scratch)
+    const standIn = await startBenchStandIn(options.standIn, estate.estate, options.latencies)
+    try {
+      all = await runAll(options, estate, standIn, probeScript)
+    } finally {
+      await standIn.close()
     }
   } finally {
-    await standIn.close()
+    await rm(scratch, { recursive: true, force: true })
   }
-  if (runs > 1 && !options.json) printSpread(all)
+  if (options.runs > 1 && !options.json) printSpread(all)
   if (all.some((f) => f.problems.length > 0)) {
     console.error('The action did not run as expected: see PROBLEM above.')
     return 1

@@ -4,12 +4,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { REPOSITORY, runAction, type ActionRun } from '../run-action.ts'
-import {
-  readProbeReport,
-  writeProbeScript,
-  type ProbeEnvironment,
-  type ProbeReport
-} from './probe-report.ts'
+import { readProbeReport, type ProbeEnvironment, type ProbeReport } from './probe-report.ts'
 import type { BenchEstate } from './scenarios.ts'
 import type { BenchStandIn } from './standin.ts'
 
@@ -17,6 +12,8 @@ export interface LaunchOptions {
   concurrency: number
   /** The action's entry point (a build of dist/index.js). */
   entryPoint: string
+  /** The probe as JavaScript (writeProbeScript), loaded into the action's process. */
+  probeScript: string
   /** Where the process writes a CPU profile; absent: none. */
   cpuProfDir?: string
 }
@@ -62,7 +59,7 @@ export async function launch(
 ): Promise<Launched> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'jit-bench-'))
   const probeFile = path.join(scratch, 'probe.json')
-  const nodeOptions = [`--import=${await writeProbeScript(scratch)}`]
+  const nodeOptions = [`--import=${options.probeScript}`]
   if (options.cpuProfDir) nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`)
   const probeEnvironment: ProbeEnvironment = {
     BENCH_PROBE_FILE: probeFile,

@@ -1,6 +1,7 @@
 // What the probe (probe.ts), running inside the action's process, reports to the bench, and how
 // the bench installs it there and reads its report back.
 import { readFile, writeFile } from 'node:fs/promises'
+import { stripTypeScriptTypes } from 'node:module'
 import path from 'node:path'
 
 /** The environment the probe reads: the bench sets it on the action's process. */
@@ -58,16 +59,15 @@ export interface ProbeReport {
 /**
  * Writes the probe into `folder` as plain JavaScript and returns its path, for the action's
  * `--import`. Type-stripping at load time would cost the action's process some 30 ms of start-up
- * and skew the time to its first request, so the types go here, once, with TypeScript.
+ * and skew the time to its first request, so the types go here, once a bench, before any run, with
+ * the stripper Node already uses to run the bench (loading TypeScript's compiler here instead
+ * grows this process's heap, and its garbage collection then competes with the action for the
+ * CPU). Node marks stripTypeScriptTypes experimental: `npm run bench` silences that warning.
  */
 export async function writeProbeScript(folder: string): Promise<string> {
-  const { default: ts } = await import('typescript')
   const source = await readFile(new URL('probe.ts', import.meta.url), 'utf8')
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.ESNext }
-  })
   const script = path.join(folder, 'probe.mjs')
-  await writeFile(script, outputText)
+  await writeFile(script, stripTypeScriptTypes(source))
   return script
 }
 
