@@ -314,21 +314,37 @@ describe('resource selectors', () => {
 })
 
 describe('enforcement mode', () => {
-  test.each([['DoNotEnforce'], ['doNotEnforce']])(
-    '%s still audits: compliant, with a note',
-    (mode) => {
-      const result = evaluate([atGroup({ enforcementMode: mode })])
-      expect(result.verdict).toBe('compliant')
-      expect(result.assignments[0]).toMatchObject({ coverage: 'full', enforcementMode: mode })
-      expect(result.assignments[0]!.notes.join(' ')).toContain(
-        'DoNotEnforce does not stop AuditIfNotExists'
-      )
-    }
-  )
+  test.each([
+    ['Default', 'Default: the effect is enforced'],
+    ['DoNotEnforce', 'DoNotEnforce: the effect is not enforced at creation or update'],
+    ['doNotEnforce', 'DoNotEnforce: the effect is not enforced at creation or update'],
+    ['Enroll', 'Enroll: the effect is enforced only on enrolled resources, but resources']
+  ])('%s still audits: compliant, and the note says which mode', (mode, note) => {
+    const result = evaluate([atGroup({ enforcementMode: mode })])
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'full', enforcementMode: mode })
+    const notes = result.assignments[0]!.notes.join(' ')
+    expect(notes).toContain(`enforcementMode ${note}`)
+    expect(notes).toContain('so AuditIfNotExists still audits')
+  })
 
-  test('Default has no such note', () => {
-    const result = evaluate([atGroup()])
-    expect(result.assignments[0]!.notes.join(' ')).not.toContain('DoNotEnforce')
+  test('a mode Azure does not document is an error, not a guess', () => {
+    const result = evaluate([atGroup({ enforcementMode: 'Audit' })])
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.reason).toContain(
+      "has enforcementMode 'Audit', which Azure does not document (only Default, DoNotEnforce, Enroll); check the assignment's enforcementMode."
+    )
+  })
+
+  test('an undocumented mode does not matter when the effect does not audit', () => {
+    const result = evaluate([
+      atGroup({
+        enforcementMode: 'Audit',
+        parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } }
+      })
+    ])
+    expect(result.verdict).toBe('noncompliant')
   })
 })
 

@@ -23,8 +23,8 @@ export function partialReason(decided: Evaluated, subscription: string): string 
 }
 
 export function undecidedReason(decided: Evaluated, subscription: string): string {
-  const { limit } = decided
-  return `Could not decide whether JIT is audited on ${subscription}: assignment ${who(decided)} ${limit.cause}; ${limit.fix}.`
+  const { cause, fix } = decided.undecided ?? decided.limit
+  return `Could not decide whether JIT is audited on ${subscription}: assignment ${who(decided)} ${cause}; ${fix}.`
 }
 
 export function missingSetReason(missing: readonly MissingSet[], subscription: string): string {

@@ -38,7 +38,7 @@ function notScopeLimit(notScope: string, context: SubscriptionContext): Limit[] 
   if (context.ancestry !== null) return []
   const error = context.ancestryError === undefined ? '' : ` (${context.ancestryError})`
   const cause = `excludes management group ${notScope} in its notScopes, and the management-group ancestry of ${subscription} could not be read${error} to tell whether that group contains it`
-  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION }]
+  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION, errorCause: 'unknown-ancestry' }]
 }
 
 function isAncestor(group: string, context: SubscriptionContext): boolean {

@@ -36,6 +36,8 @@ const KIND_OF_CAUSE: Readonly<Record<ErrorCause, AccessKind | ByHandKind>> = {
   'not-found': 'check-subscription',
   'wrong-tenant': 'check-tenant',
   transient: 'retry',
+  // The reason names what to check in the policy data.
+  undecidable: 'investigate',
   internal: 'investigate'
 }
 
