@@ -2,6 +2,7 @@
 // applies to one subscription in, its verdict with evidence out. No I/O, no clock, no Azure.
 import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
 import { managementGroupName, normalizeId } from '../azure-ids.ts'
+import { weighDefenderPlan } from './defender-plan.ts'
 import { subscriptionScope } from './ids.ts'
 import { evaluateReference } from './reference-evaluation.ts'
 import type { MissingSet } from './reasons.ts'
@@ -28,7 +29,7 @@ export function evaluateSubscription(snapshot: SubscriptionSnapshot): Subscripti
       evaluated.push(evaluateReference(reference, snapshot, context))
     }
   }
-  return decide(snapshot.subscriptionId, rank(evaluated), missing)
+  return weighDefenderPlan(decide(snapshot.subscriptionId, rank(evaluated), missing), snapshot)
 }
 
 /** The verdict for a subscription the collector could not read; `message` says what to do. */
