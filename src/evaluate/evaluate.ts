@@ -4,11 +4,10 @@ import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot } from '../mo
 import { managementGroupName, normalizeId } from '../azure-ids.ts'
 import { weighDefenderPlan } from './defender-plan.ts'
 import { subscriptionScope } from './ids.ts'
-import { evaluateReference } from './reference-evaluation.ts'
 import type { MissingSet } from './reasons.ts'
-import { assignmentContent } from './references.ts'
 import type { Evaluated, SubscriptionContext } from './types.ts'
 import { decide, rank } from './verdict.ts'
+import { evaluateAssignment } from './versions.ts'
 
 /**
  * The verdict of one subscription from its snapshot, with the evidence of every assignment that
@@ -20,14 +19,9 @@ export function evaluateSubscription(snapshot: SubscriptionSnapshot): Subscripti
   const evaluated: Evaluated[] = []
   const missing: MissingSet[] = []
   for (const assignment of snapshot.assignments) {
-    const content = assignmentContent(assignment, snapshot)
-    if (content.kind === 'missing-set') {
-      missing.push({ assignment, setId: content.setId, why: content.why })
-      continue
-    }
-    for (const reference of content.references) {
-      evaluated.push(evaluateReference(reference, snapshot, context))
-    }
+    const outcome = evaluateAssignment(assignment, snapshot, context)
+    evaluated.push(...outcome.evaluated)
+    missing.push(...outcome.missing)
   }
   return weighDefenderPlan(decide(snapshot.subscriptionId, rank(evaluated), missing), snapshot)
 }

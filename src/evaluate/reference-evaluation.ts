@@ -22,7 +22,8 @@ import type {
 export function evaluateReference(
   reference: JitReference,
   snapshot: SubscriptionSnapshot,
-  context: SubscriptionContext
+  context: SubscriptionContext,
+  extraLimits: Limit[] = []
 ): Evaluated {
   const { assignment } = reference
   const base = baseEffect(reference, snapshot.jitPolicyDefinition)
@@ -33,7 +34,8 @@ export function evaluateReference(
     ...scopeLimits(assignment, context),
     ...exempted.limits,
     ...resourceSelectorLimits(assignment),
-    ...overridden.limits
+    ...overridden.limits,
+    ...extraLimits
   ]
   const effect = overridden.effect
   const limit = narrowestLimit(limits)
@@ -60,7 +62,7 @@ export function evaluateReference(
     exemptionIds: exempted.exemptionIds,
     notes
   }
-  return { reference, effect, limit, undecided, evidence }
+  return { reference, effect, limit, extraLimits, undecided, evidence }
 }
 
 // Only the built-in definition feeds Defender for Cloud's JIT recommendation. A custom definition
@@ -97,11 +99,10 @@ function undecidedOf(
       errorCause: 'undecidable'
     }
   }
-  if (!audits(effect)) return null
-  if (limit.coverage === 'unknown') {
+  if (limit.coverage === 'unknown' && (audits(effect) || limit.decidesEffect === true)) {
     return { cause: limit.cause, fix: limit.fix, errorCause: limit.errorCause ?? 'undecidable' }
   }
-  if (enforcementMode(assignment) === undefined) {
+  if (audits(effect) && enforcementMode(assignment) === undefined) {
     return {
       cause: `has enforcementMode '${assignment.enforcementMode}', which Azure does not document (only ${Object.keys(ENFORCEMENT_MODES).join(', ')})`,
       fix: "check the assignment's enforcementMode",

@@ -44,6 +44,9 @@ export interface Limit {
   fix: string
   /** For `unknown` coverage: what kept it from being decided (default `undecidable`). */
   errorCause?: ErrorCause
+  /** For `unknown` coverage: the unknown decides the effect too, so it matters even when the
+   * effect found does not audit. */
+  decidesEffect?: true
 }
 
 /** What keeps one reference from being decided: the cause and fix an `error` verdict gives. */
@@ -60,6 +63,9 @@ export interface Evaluated {
   effect: ResolvedEffect
   /** The narrowest limit: the one behind the evidence's coverage. */
   limit: Limit
+  /** Limits from outside the reference (the versions its assignment runs), kept so that it can
+   * be evaluated again with more. */
+  extraLimits: Limit[]
   /** Set when the effect, or the coverage of an auditing effect, cannot be decided. */
   undecided: Undecided | null
   evidence: AssignmentEvidence
