@@ -69,8 +69,7 @@ describe('which overrides select the JIT reference', () => {
   test.each([
     ['in not holding the reference id', byReference('Disabled', { in: ['other'] })],
     ['notIn holding it', byReference('Disabled', { notIn: [REFERENCE.toLowerCase()] })],
-    ['a location selector with an empty in', byLocation('Disabled', { in: [] })],
-    ['kind policyVersion', { kind: 'policyVersion', value: '2.*.*' }]
+    ['a location selector with an empty in', byLocation('Disabled', { in: [] })]
   ] as [string, Override][])('%s: does not apply', (_name, override) => {
     const result = mcsb([override])
     expect(result.verdict).toBe('compliant')
