@@ -3,7 +3,7 @@
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SignInError } from './errors.ts'
-import { decodeTokenClaims, type OidcAssertion } from './oidc.ts'
+import { decodeTokenClaims, explainOidcFailure, type OidcAssertion } from './oidc.ts'
 
 export interface SignInOptions {
   tenantId: string
@@ -141,10 +141,7 @@ function explainSignInFailure(
 ): SignInError {
   const oidcFailure = assertion.lastError()
   if (oidcFailure !== undefined) {
-    return new SignInError(
-      `Could not get a GitHub OIDC token for audience '${options.audience}': ${firstLine(oidcFailure)}. ` +
-        'Check that the job has `permissions: id-token: write`; pull requests from forks get no token.'
-    )
+    return new SignInError(explainOidcFailure(oidcFailure, options.audience))
   }
   const description = entraErrorDescription(error)
   const code = /AADSTS(\d+)/.exec(description)?.[1]
