@@ -9,8 +9,15 @@ import { parseScope } from '../estate.ts'
 import type { Row } from './kql.ts'
 
 /** An estate, with the Defender for Cloud pricings the stand-in's Resource Graph serves (ARM
- * shape, id `/subscriptions/S/providers/Microsoft.Security/pricings/NAME`). */
-export type ResourceGraphEstate = Estate & { pricings?: ArmResource[] }
+ * shape, id `/subscriptions/S/providers/Microsoft.Security/pricings/NAME`) and, in
+ * `resourceGraph`, its per-user quota and the subscriptions one scope covers (handler.ts). */
+export type ResourceGraphEstate = Estate & {
+  pricings?: ArmResource[]
+  resourceGraph?: {
+    quota?: { queriesPerWindow: number; windowMs: number }
+    subscriptionLimit?: number
+  }
+}
 
 /** A row, with where it sits for scoping: a subscription or a management group (lower case). */
 export interface ScopedRow {
@@ -175,11 +182,29 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
     .map((resource) => placed(resource, 'Microsoft.Security/pricings', scopeOf(resource.id)))
     .filter((row) => row !== undefined)
 
+  // Resource Graph returns only what the identity may read: a subscription whose every ARM read
+  // is refused for good (a `forbidden` or `not-found` fault on all its requests, without `times`)
+  // is absent, as it is from ARM's list of subscriptions. Other faults are ARM's transport.
+  const denied = new Set(
+    estate.subscriptions
+      .filter((s) =>
+        (s.faults ?? []).some(
+          (f) =>
+            (f.fault === 'forbidden' || f.fault === 'not-found') &&
+            f.times === undefined &&
+            (f.on ?? 'any') === 'any'
+        )
+      )
+      .map((s) => s.subscriptionId.toLowerCase())
+  )
+  const readable = (rows: ScopedRow[]) =>
+    rows.filter((row) => row.subscriptionId === undefined || !denied.has(row.subscriptionId))
+  for (const id of denied) chains.delete(id)
   return {
     tables: new Map([
-      ['resourcecontainers', containers],
-      ['policyresources', policy],
-      ['securityresources', security]
+      ['resourcecontainers', readable(containers)],
+      ['policyresources', readable(policy)],
+      ['securityresources', readable(security)]
     ]),
     groupsBelow,
     chains
