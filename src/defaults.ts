@@ -38,6 +38,12 @@ export const CLOUDS: readonly Cloud[] = [
 
 export const MAX_CONCURRENCY_LIMIT = 64
 
+/** How the run reads Azure: `resource-manager`, a few Resource Manager lists per subscription;
+ * `resource-graph`, the whole scope in a few paged Azure Resource Graph queries, verdicts short of
+ * compliant read again through Resource Manager (docs/design.md, "Architecture"). */
+export const ENGINES = ['resource-manager', 'resource-graph'] as const
+export type Engine = (typeof ENGINES)[number]
+
 // A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
 
 /** Verdicts that fail the step when `fail-on` is not given. */
@@ -60,5 +66,6 @@ export const INPUT_DEFAULTS = {
   'fail-on': [...DEFAULT_FAIL_ON].join(', '),
   'sarif-file': 'jit-network-access.sarif',
   'job-summary': 'true',
-  'max-concurrency': '8'
+  'max-concurrency': '8',
+  engine: 'resource-manager'
 } as const

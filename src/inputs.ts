@@ -5,9 +5,11 @@ import { GUID } from './azure-ids.ts'
 import {
   CLOUDS,
   DEFAULT_TOKEN_EXCHANGE_AUDIENCE,
+  ENGINES,
   INPUT_DEFAULTS,
   MAX_CONCURRENCY_LIMIT,
-  type Cloud
+  type Cloud,
+  type Engine
 } from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
 import type { RunContext } from './run-context.ts'
@@ -26,6 +28,8 @@ export interface Settings {
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
+  /** How the run reads Azure (defaults.ts, ENGINES). */
+  engine: Engine
 }
 
 export class InputError extends Error {
@@ -174,7 +178,13 @@ export function readSettings(
     )
   }
 
-  if (problems.length > 0) throw new InputError(problems)
+  const engineInput = (input('engine') || INPUT_DEFAULTS.engine).toLowerCase()
+  const engine = ENGINES.find((name) => name === engineInput)
+  if (!engine) {
+    problems.push(`\`engine\` ${quote(engineInput)} is not an engine; use ${ENGINES.join(' or ')}.`)
+  }
+
+  if (problems.length > 0 || !engine) throw new InputError(problems)
   return {
     subscriptionIds: [...subscriptionIds],
     clientId,
@@ -184,7 +194,8 @@ export function readSettings(
     failOn,
     sarifFile,
     jobSummary,
-    maxConcurrency
+    maxConcurrency,
+    engine
   }
 }
 
