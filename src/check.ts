@@ -3,9 +3,12 @@
 // token (docs/design.md, "Architecture"). The step's outcome is decided by main (src/outcome.ts).
 import * as core from '@actions/core'
 import packageJson from '../package.json' with { type: 'json' }
-import { collectSubscriptions, type Collected } from './collect/collect.ts'
+import { collectSubscriptions, type Collected, type CollectedAt } from './collect/collect.ts'
 import { requestLimits } from './collect/limits.ts'
+import { createGraphQuery } from './collect/resource-graph/client.ts'
+import { collectThroughResourceGraph } from './collect/resource-graph/engine.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
+import { subscriptionReader } from './collect/subscription.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
 import { VERDICT_MARKS, type SubscriptionResult } from './model.ts'
@@ -52,24 +55,54 @@ async function decideSubscriptions(
     setSecret: (secret) => core.setSecret(secret)
   })
   core.info(
-    `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s).`
+    `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s) with the ${settings.engine} engine.`
   )
-  const resourceManager = createResourceManager(
-    credential,
-    settings.cloud.resourceManagerEndpoint,
-    requestLimits(settings),
-    `${packageJson.name}/${packageJson.version}`
-  )
-  const results = new Array<SubscriptionResult>(settings.subscriptionIds.length)
-  const reads = collectSubscriptions(resourceManager, settings.subscriptionIds, {
-    clientId: settings.clientId
-  })
-  for await (const read of reads) {
-    const result = decide(read)
+  const limits = requestLimits(settings)
+  const userAgent = `${packageJson.name}/${packageJson.version}`
+  const endpoint = settings.cloud.resourceManagerEndpoint
+  const resourceManager = createResourceManager(credential, endpoint, limits, userAgent)
+  const ids = settings.subscriptionIds
+  const clientId = settings.clientId
+  // One reader for the run: both engines and the re-checks share its definition reads.
+  const reader = subscriptionReader(resourceManager, clientId)
+  const results = new Array<SubscriptionResult>(ids.length)
+  const report = (result: SubscriptionResult, index: number) => {
     core.info(
       `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
     )
-    results[read.index] = result
+    results[index] = result
+  }
+  const reads: AsyncIterable<CollectedAt & { fromResourceGraph?: boolean }> =
+    settings.engine === 'resource-graph'
+      ? collectThroughResourceGraph(
+          resourceManager,
+          await createGraphQuery(credential, endpoint, limits, userAgent),
+          ids,
+          {
+            clientId,
+            reader,
+            maxQuotaWaitMs: limits.maxRetryAfterMs,
+            log: (line) => core.info(line)
+          }
+        )
+      : collectSubscriptions(resourceManager, ids, { clientId, reader })
+  // Resource Graph can lag behind Resource Manager: what it finds short of compliant is read
+  // again through Resource Manager, whose verdict is the one reported (README, "Engines").
+  const recheck: { index: number; subscriptionId: string }[] = []
+  for await (const read of reads) {
+    const result = decide(read)
+    if (read.fromResourceGraph && result.verdict !== 'compliant')
+      recheck.push({ index: read.index, subscriptionId: read.subscriptionId })
+    else report(result, read.index)
+  }
+  if (recheck.length > 0) {
+    core.info(
+      `Reading ${recheck.length} subscription(s) that Azure Resource Graph found not compliant again through Resource Manager.`
+    )
+    const again = recheck.map((read) => read.subscriptionId)
+    for await (const read of collectSubscriptions(resourceManager, again, { clientId, reader })) {
+      report(decide(read), recheck[read.index]?.index ?? read.index)
+    }
   }
   return results
 }

@@ -32,12 +32,16 @@ export type Collected =
 export interface SubscriptionReader {
   /** Reads one subscription; never rejects (a failure is a Collected with its cause). */
   read(subscriptionId: string): Promise<Collected>
+  /** Completes a snapshot whose lists were read elsewhere (Resource Graph) with the reads every
+   * subscription shares: the set definitions it does not hold yet, the JIT definition, and the
+   * ancestry when a notScope asks for it and the snapshot has none. Never rejects. */
+  complete(snapshot: PartialSnapshot): Promise<Collected>
   /** Settles once the reads shared by every subscription are done (none is left running). */
   settled(): Promise<void>
 }
 
 /** A snapshot being filled in, before the JIT definition joins it. */
-type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
+export type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
 
 /** A map of shared fetches: concurrent callers of the same key share one request. */
 class SharedFetches<T> {
@@ -70,9 +74,16 @@ export function subscriptionReader(
     .then(mapPolicyDefinition)
   jitDefinition.catch(() => undefined)
 
+  const failed = (subscriptionId: string, error: unknown, what: string): Collected => ({
+    subscriptionId,
+    failure: describeFailure(error, { subscriptionId, clientId, what }),
+    cause: failureCause(error)
+  })
+
   async function read(subscriptionId: string): Promise<Collected> {
     let assignments: PolicyAssignment[]
     let exemptions: SubscriptionSnapshot['exemptions']
+    let snapshot: PartialSnapshot
     let what = 'the policy assignments'
     try {
       const exemptionsRead = resourceManager.listAll(
@@ -86,26 +97,32 @@ export function subscriptionReader(
       ).map(mapAssignment)
       what = 'the policy exemptions'
       exemptions = (await exemptionsRead).map(mapExemption)
-      const snapshot: PartialSnapshot = {
+      snapshot = {
         subscriptionId,
         assignments,
         exemptions,
         setDefinitions: {},
         collectedAt: new Date().toISOString()
       }
-      what = 'the JIT policy definition'
+    } catch (error) {
+      return failed(subscriptionId, error, what)
+    }
+    return complete(snapshot)
+  }
+
+  async function complete(snapshot: PartialSnapshot): Promise<Collected> {
+    try {
       const [jitPolicyDefinition] = await Promise.all([
         jitDefinition,
         addSetDefinitions(snapshot),
         addAncestry(snapshot)
       ])
-      return { subscriptionId, snapshot: { ...snapshot, jitPolicyDefinition } }
-    } catch (error) {
       return {
-        subscriptionId,
-        failure: describeFailure(error, { subscriptionId, clientId, what }),
-        cause: failureCause(error)
+        subscriptionId: snapshot.subscriptionId,
+        snapshot: { ...snapshot, jitPolicyDefinition }
       }
+    } catch (error) {
+      return failed(snapshot.subscriptionId, error, 'the JIT policy definition')
     }
   }
 
@@ -117,6 +134,7 @@ export function subscriptionReader(
     )
     await Promise.all(
       [...setIds].map(async (id) => {
+        if (snapshot.setDefinitions[id] !== undefined) return
         try {
           snapshot.setDefinitions[id] = await setDefinitions.get(id, () => readSetDefinition(id))
         } catch (error) {
@@ -148,7 +166,7 @@ export function subscriptionReader(
         .map(managementGroupName)
         .filter((name) => name !== null)
     )
-    if (groups.size === 0) return
+    if (groups.size === 0 || snapshot.managementGroupAncestry !== undefined) return
     let longest: string[] = []
     for (const group of groups) {
       let parents: Map<string, string>
@@ -196,6 +214,7 @@ export function subscriptionReader(
 
   return {
     read,
+    complete,
     settled: () =>
       jitDefinition.then(
         () => undefined,
