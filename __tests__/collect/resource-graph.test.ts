@@ -167,13 +167,27 @@ describe('readResourceGraph', () => {
       subscriptions: ids.map((id) => ({ subscriptionId: id, managementGroup: 'all' })),
       pricings: ids.map((id) => pricing(id, 'P2'))
     }
+    // Asked for 1,200 of them: batches of at most 1,000 (the tenant holds more than twice that).
     const batched = sendTo(estate)
-    const read = await readResourceGraph(batched.send, { subscriptionIds: ids }, options)
-    expect(read.subscriptions).toHaveLength(2500)
+    const some = ids.slice(0, 1200)
+    const read = await readResourceGraph(batched.send, { subscriptionIds: some }, options)
+    expect(read.subscriptions).toHaveLength(1200)
     expect(read.subscriptions.every((s) => s.serversPricing?.name === 'VirtualMachines')).toBe(true)
-    // 3 batches × (subscriptions, policy, pricings) + the groups above.
-    expect(read.requests).toBe(10)
-    expect(Math.max(...batched.requests.map((r) => r.subscriptions?.length ?? 0))).toBe(1000)
+    // The tenant's subscriptions (3 pages), too wide for the rest: 2 batches × (policy,
+    // pricings); the groups above.
+    expect(read.requests).toBe(3 + 2 * 2 + 1)
+    expect(
+      batched.requests.filter((r) => r.subscriptions).map((r) => r.subscriptions!.length)
+    ).toEqual([1000, 200, 1000, 200])
+
+    // Asked for all of them: the tenant's scope, in pages of 1,000 rows.
+    const tenant = sendTo(estate)
+    const all = await readResourceGraph(tenant.send, { subscriptionIds: ids }, options)
+    expect(all.subscriptions).toHaveLength(2500)
+    expect(all.notFound).toEqual([])
+    // subscriptions 3 pages, policy 1, pricings 3 pages, the groups above 1.
+    expect(all.requests).toBe(3 + 1 + 3 + 1)
+    expect(tenant.requests.every((r) => !r.subscriptions && !r.managementGroups)).toBe(true)
 
     // At the management group's scope the same rows come in pages of 1,000.
     const paged = sendTo(estate)
