@@ -459,7 +459,10 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     'policyExemptions',
     'policySetDefinitions',
     'policyDefinitions',
-    'faults'
+    'faults',
+    // Resource Graph's: Defender for Cloud pricings and its quota (resource-graph/tables.ts).
+    'pricings',
+    'resourceGraph'
   ]
   for (const key of Object.keys(e))
     if (!known.includes(key) && !key.startsWith('$') && !key.startsWith('//'))

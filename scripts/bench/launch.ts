@@ -3,6 +3,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { Engine } from '../../src/defaults.ts'
 import { REPOSITORY, runAction, type ActionRun } from '../run-action.ts'
 import { readProbeReport, type ProbeEnvironment, type ProbeReport } from './probe-report.ts'
 import type { BenchEstate } from './scenarios.ts'
@@ -10,6 +11,8 @@ import type { BenchStandIn } from './standin.ts'
 
 export interface LaunchOptions {
   concurrency: number
+  /** The action's `engine` input. */
+  engine: Engine
   /** The action's entry point (a build of dist/index.js). */
   entryPoint: string
   /** The probe as JavaScript (writeProbeScript), loaded into the action's process. */
@@ -72,7 +75,8 @@ export async function launch(
       subscriptions: bench.subscriptionIds.join('\n'),
       'authority-host': standIn.authorityHost,
       'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-      'max-concurrency': String(options.concurrency)
+      'max-concurrency': String(options.concurrency),
+      engine: options.engine
     },
     workflowContent: workflowListing(bench.subscriptionIds),
     environment: { NODE_OPTIONS: nodeOptions.join(' '), ...probeEnvironment },

@@ -15,6 +15,7 @@ export function kindOf(request: RequestRecord): string {
   if (p.includes('/policysetdefinitions/')) return 'set definition'
   if (p.includes('/policydefinitions/')) return 'policy definition'
   if (p.endsWith('/descendants')) return 'descendants'
+  if (p.endsWith('/microsoft.resourcegraph/resources')) return 'resource graph query'
   return `other (${request.method} ${request.path})`
 }
 

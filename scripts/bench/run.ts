@@ -3,7 +3,13 @@
 import type { RequestRecord } from '../../standin/server.ts'
 import { checkArmRequests, checkOutcome, checkVerdicts } from './checks.ts'
 import { armDetails, probeDetails, reportDetails } from './details.ts'
-import type { RunFigures, Timeline } from './figures.ts'
+import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import {
+  REQUESTS_PER_SUBSCRIPTION,
+  RESOURCE_GRAPH_BUDGET,
+  type RunFigures,
+  type Timeline
+} from './figures.ts'
 import { bundleSize, launch, type LaunchOptions, type Launched } from './launch.ts'
 import { requestKey } from './requests.ts'
 import type { BenchEstate } from './scenarios.ts'
@@ -34,12 +40,29 @@ export async function runOnce(
     ...checkOutcome(run, verdicts),
     ...checkArmRequests(arm)
   ]
+  const graphQueries = arm.filter((r) => r.method === 'POST' && r.path === RESOURCE_GRAPH_PATH)
+  const readOneByOne = new Set(arm.map((r) => r.subscriptionId).filter((id) => id !== undefined))
+  if (options.engine === 'resource-graph') {
+    // The stand-in's Resource Graph holds what its ARM does: only the verdicts short of compliant
+    // are read again.
+    const short = [...bench.expected.values()].filter((v) => v !== 'compliant').length
+    if (readOneByOne.size !== short)
+      problems.push(
+        `${readOneByOne.size} subscription(s) read through Resource Manager, expected the ${short} short of compliant`
+      )
+  }
   const known = {
+    engine: options.engine,
     subscriptions: bench.subscriptionIds.length,
     latencyMs: options.latencyMs,
     concurrency: options.concurrency,
     wallMs: run.durationMs,
-    allowedRequests: 2 * bench.subscriptionIds.length + bench.sharedReads,
+    graphQueries: graphQueries.length,
+    readOneByOne: readOneByOne.size,
+    allowedRequests:
+      options.engine === 'resource-graph'
+        ? RESOURCE_GRAPH_BUDGET + REQUESTS_PER_SUBSCRIPTION * readOneByOne.size
+        : REQUESTS_PER_SUBSCRIPTION * bench.subscriptionIds.length + bench.sharedReads,
     peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
     ...(await bundleSize(options.entryPoint)),
     exitCode: run.exitCode,
