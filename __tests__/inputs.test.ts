@@ -62,8 +62,14 @@ describe('readSettings', () => {
       failOn: new Set(['noncompliant', 'error']),
       sarifFile: null,
       jobSummary: true,
-      maxConcurrency: 8
+      maxConcurrency: 8,
+      engine: 'resource-manager'
     })
+  })
+
+  test('reads engine, in any case', () => {
+    expect(settingsFrom({ engine: 'Resource-Graph' }).engine).toBe('resource-graph')
+    expect(settingsFrom({ engine: 'resource-manager' }).engine).toBe('resource-manager')
   })
 
   test('drops duplicate subscription ids case-insensitively, keeping the order', () => {
@@ -181,6 +187,10 @@ describe('readSettings', () => {
     [{ 'max-concurrency': 'abc' }, /"abc" is not a whole number/],
     [{ 'max-concurrency': '1.5' }, /"1.5" is not a whole number/],
     [{ 'max-concurrency': '65' }, /"65" is not a whole number/],
+    [
+      { engine: 'graph' },
+      /`engine` "graph" is not an engine; use resource-manager or resource-graph/
+    ],
     [
       { 'sarif-file': '../outside.sarif' },
       /"..\/outside.sarif" is not a file inside the workspace/
