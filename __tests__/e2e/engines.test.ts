@@ -118,6 +118,22 @@ describe.each(estates)('both engines on %s', (_name, load) => {
   }, 120_000)
 })
 
+test('when Resource Graph refuses the identity, every subscription is read through Resource Manager', async () => {
+  const estate = withoutTransportFaults(sampleEstate())
+  // Requests that concern no subscription and read assignments: Resource Graph's queries alone.
+  estate.faults = [{ fault: 'forbidden', on: 'assignments' }]
+  const standIn = await startStandIn({ estate })
+  started.push(standIn)
+  const ids = estate.subscriptions.map((s) => s.subscriptionId.toLowerCase())
+  const manager = await runEngine(standIn, ids, 'resource-manager')
+  const graph = await runEngine(standIn, ids, 'resource-graph')
+  expect(verdicts(graph.results)).toEqual(verdicts(manager.results))
+  expect(graph.arm.filter(isGraphQuery).map((r) => r.status)).toEqual([403])
+  expect(graph.run.stdout).toMatch(
+    /Azure Resource Graph could not be read \(.*403.*\); reading every subscription through Resource Manager instead\./
+  )
+}, 120_000)
+
 describe('2,000 subscriptions under one management group through Resource Graph', () => {
   const bench = oneGroupEstate(2000)
   const ids = bench.subscriptionIds
