@@ -2,13 +2,20 @@
 // reported at once, naming the bad value, before any request is made.
 import path from 'node:path'
 import { GUID } from './azure-ids.ts'
-import { CLOUDS, INPUT_DEFAULTS, MAX_CONCURRENCY_LIMIT, type Cloud } from './defaults.ts'
+import {
+  CLOUDS,
+  DEFAULT_RESULTS_FILE_NAME,
+  INPUT_DEFAULTS,
+  MAX_CONCURRENCY_LIMIT,
+  type Cloud
+} from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
 import type { RunContext } from './run-context.ts'
+import { quote, readScope, type Scope } from './scope.ts'
 
 export interface Settings {
-  /** Lower-cased, duplicates dropped, in the order given. */
-  subscriptionIds: string[]
+  /** Which subscriptions to check, as the inputs name them (src/scope.ts). */
+  scope: Scope
   clientId: string
   tenantId: string
   audience: string
@@ -19,6 +26,8 @@ export interface Settings {
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
+  /** Absolute path of the file that gets the full results (JSON). */
+  resultsFile: string
 }
 
 export class InputError extends Error {
@@ -46,41 +55,27 @@ export function splitList(value: string): string[] {
     .filter((item) => item.length > 0)
 }
 
-/** Shows a value from the workflow in a message without letting it run over several lines. */
-function quote(value: string): string {
-  const oneLine = value.replace(/[\r\n]+/g, ' ')
-  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine)
-}
-
 /**
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
- * the run context (the workspace, AZURE_CLIENT_ID and AZURE_TENANT_ID as fallbacks). Throws
+ * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
+ * AZURE_TENANT_ID as fallbacks). Throws
  * InputError listing every problem at once, each naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'azureClientId' | 'azureTenantId'>
+  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
 
-  // A Set, not a scan of the list so far, which made reading the input quadratic in its length.
-  const subscriptionIds = new Set<string>()
-  const rawSubscriptions = splitList(input('subscriptions'))
-  if (rawSubscriptions.length === 0) {
-    problems.push(
-      '`subscriptions` lists no subscription id; give at least one, separated by newlines, commas or spaces.'
-    )
-  }
-  for (const item of rawSubscriptions) {
-    if (!GUID.test(item)) {
-      problems.push(
-        `\`subscriptions\` holds ${quote(item)}, which is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`
-      )
-    } else {
-      subscriptionIds.add(item.toLowerCase())
-    }
-  }
+  const scope = readScope(
+    {
+      subscriptions: splitList(input('subscriptions')),
+      managementGroups: splitList(input('management-groups')),
+      excludeSubscriptions: splitList(input('exclude-subscriptions'))
+    },
+    problems
+  )
 
   const clientId = input('client-id') || run.azureClientId
   if (clientId === '') {
@@ -162,9 +157,14 @@ export function readSettings(
     )
   }
 
+  const resultsInput = input('results-file')
+  const resultsFile = resultsInput
+    ? path.resolve(run.workspace, resultsInput)
+    : path.join(run.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+
   if (problems.length > 0) throw new InputError(problems)
   return {
-    subscriptionIds: [...subscriptionIds],
+    scope,
     clientId,
     tenantId,
     audience,
@@ -172,7 +172,8 @@ export function readSettings(
     failOn,
     sarifFile,
     jobSummary,
-    maxConcurrency
+    maxConcurrency,
+    resultsFile
   }
 }
 

@@ -203,3 +203,11 @@ export interface SubscriptionResult {
   /** Present on `error` verdicts only. */
   errorCause?: ErrorCause
 }
+
+/** A subscription in scope that was not checked because of its state (`Disabled`, `Deleted`). */
+export interface SkippedSubscription {
+  subscriptionId: string
+  /** A value from Azure: escape it. */
+  displayName?: string
+  state: string
+}
