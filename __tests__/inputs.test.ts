@@ -18,7 +18,11 @@ function settingsFrom(inputs: Record<string, string>, environment: NodeJS.Proces
   }
   return readSettings(
     (name) => all[name] ?? '',
-    readRunContext({ GITHUB_WORKSPACE: WORKSPACE, ...environment })
+    readRunContext({
+      GITHUB_WORKSPACE: WORKSPACE,
+      RUNNER_TEMP: path.join(WORKSPACE, '_temp'),
+      ...environment
+    })
   )
 }
 
@@ -49,7 +53,12 @@ describe('readSettings', () => {
   test('applies the defaults of action.yml when inputs are empty', () => {
     const settings = settingsFrom({})
     expect(settings).toEqual({
-      subscriptionIds: [SUBSCRIPTION_A],
+      scope: {
+        subscriptionIds: [SUBSCRIPTION_A],
+        allSubscriptions: false,
+        managementGroups: [],
+        excludeSubscriptionIds: []
+      },
       clientId: CLIENT_ID,
       tenantId: TENANT_ID,
       audience: 'api://AzureADTokenExchange',
@@ -61,7 +70,8 @@ describe('readSettings', () => {
       failOn: new Set(['noncompliant', 'error']),
       sarifFile: null,
       jobSummary: true,
-      maxConcurrency: 8
+      maxConcurrency: 32,
+      resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json')
     })
   })
 
@@ -69,7 +79,7 @@ describe('readSettings', () => {
     const settings = settingsFrom({
       subscriptions: `${SUBSCRIPTION_B}\n${SUBSCRIPTION_A.toUpperCase()} # prod\n${SUBSCRIPTION_A}, ${SUBSCRIPTION_B}`
     })
-    expect(settings.subscriptionIds).toEqual([SUBSCRIPTION_B, SUBSCRIPTION_A])
+    expect(settings.scope.subscriptionIds).toEqual([SUBSCRIPTION_B, SUBSCRIPTION_A])
   })
 
   test('takes client and tenant from the environment when the inputs are empty', () => {
@@ -143,8 +153,8 @@ describe('readSettings', () => {
   test.each([
     [{ subscriptions: 'not-a-guid' }, /"not-a-guid", which is not a subscription id/],
     [{ subscriptions: `${SUBSCRIPTION_A}x` }, /not a subscription id/],
-    [{ subscriptions: '' }, /lists no subscription id/],
-    [{ subscriptions: '# only a comment\n  \n' }, /lists no subscription id/],
+    [{ subscriptions: '' }, /`subscriptions` and `management-groups` are both empty/],
+    [{ subscriptions: '# only a comment\n  \n' }, /are both empty/],
     [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
     [{ 'client-id': 'my-app' }, /`client-id` "my-app" is not an application/],
     [{ 'tenant-id': '' }, /`tenant-id` is empty/],

@@ -78,7 +78,7 @@ function parseDescendants(items: unknown[]): Map<string, Listed> {
   for (const item of items) {
     const { type, name, properties } = (item ?? {}) as Record<string, unknown>
     const id = text(name)
-    // ARM types them Microsoft.Management/managementGroups/subscriptions; groups end otherwise.
+    // Subscriptions are typed `/subscriptions`; groups Microsoft.Management/managementGroups.
     if (typeof type !== 'string' || !/subscriptions$/i.test(type) || !id || !GUID.test(id)) continue
     found.set(id.toLowerCase(), {
       displayName: text((properties as { displayName?: unknown } | undefined)?.displayName)
