@@ -21,7 +21,7 @@ function fakeResourceManager(lists: Record<string, Pages>) {
       const pages = lists[path.toLowerCase()]
       if (pages === undefined) throw new ArmRequestError(404, 'NotFound', `${path} not found`)
       if (pages instanceof Error) throw pages
-      for (const _page of pages) onPage?.()
+      pages.forEach(() => onPage?.())
       return pages.flat()
     }
   } as unknown as ResourceManager
