@@ -237,7 +237,8 @@ describe('readSettings', () => {
       'subscription-id': SUBSCRIPTION_B.toUpperCase()
     })
     expect(listed.scope.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
-    expect(problemsFrom({ subscriptions: '*', 'subscription-id': SUBSCRIPTION_B })).toHaveLength(0)
+    const all = settingsFrom({ subscriptions: '*', 'subscription-id': SUBSCRIPTION_B })
+    expect(all.scope.allSubscriptions).toBe(true)
   })
 
   test('reports every problem at once, each on its own line', () => {
