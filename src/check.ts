@@ -61,7 +61,8 @@ async function decideSubscriptions(
   )
   const results = new Array<SubscriptionResult>(settings.subscriptionIds.length)
   const reads = collectSubscriptions(resourceManager, settings.subscriptionIds, {
-    clientId: settings.clientId
+    clientId: settings.clientId,
+    defenderPlanCheck: settings.defenderPlanCheck
   })
   for await (const read of reads) {
     const result = decide(read)

@@ -52,6 +52,9 @@ export interface ResourceManager {
   policyClient(subscriptionId?: string): PolicyClient
   /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed. */
   listAll(pathAndQuery: string): Promise<unknown[]>
+  /** GETs one resource; its parsed JSON body. Throws ArmRequestError for an error answer or a body
+   * that is not JSON. */
+  getJson(pathAndQuery: string): Promise<unknown>
 }
 
 /**
@@ -123,5 +126,11 @@ export function createResourceManager(
     return items
   }
 
-  return { endpoint, limits, policyClient, listAll }
+  return {
+    endpoint,
+    limits,
+    policyClient,
+    listAll,
+    getJson: (pathAndQuery) => getJson(new URL(pathAndQuery, endpoint).href)
+  }
 }
