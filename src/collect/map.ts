@@ -164,21 +164,28 @@ export function mapSetDefinition(definition: SetDefinitionFields): PolicySetDefi
  * `setId` (the version's own id and name end in `/versions/VERSION`). Throws a MalformedResponse
  * ArmRequestError when it lacks the references or its version.
  */
-export function mapSetDefinitionVersion(raw: unknown, setId: string): PolicySetDefinition {
-  const { properties } = armResource(raw, 'version', 'A policy set definition version')
+export function mapSetDefinitionVersion(
+  raw: unknown,
+  setId: string
+): PolicySetDefinition & { version: string } {
+  const { properties, required: version } = armResource(
+    raw,
+    'version',
+    'A policy set definition version'
+  )
   if (!Array.isArray(properties.policyDefinitions))
     throw malformed('A policy set definition version')
-  return mapSetDefinition({
+  const definition = mapSetDefinition({
     id: setId,
     name: setId.slice(setId.lastIndexOf('/') + 1),
     displayName: text(properties.displayName),
-    version: text(properties.version),
     parameters: record(properties.parameters) as SdkPolicySetDefinition['parameters'],
     // mapSetDefinition refuses a reference without its definition id.
     policyDefinitions: properties.policyDefinitions.map(
       record
     ) as unknown as SdkPolicySetDefinition['policyDefinitions']
   })
+  return { ...definition, version }
 }
 
 export function mapPolicyDefinition(definition: SdkPolicyDefinition): PolicyDefinition {

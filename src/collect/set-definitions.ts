@@ -54,7 +54,8 @@ export function highestMatchingVersion(
 
 function compare(a: number[], b: number[]): number {
   for (let index = 0; index < a.length; index += 1) {
-    if (a[index] !== b[index]) return a[index]! - b[index]!
+    const difference = (a[index] ?? 0) - (b[index] ?? 0)
+    if (difference !== 0) return difference
   }
   return 0
 }
@@ -113,8 +114,9 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
       .get(shared, () => readVersionList(setId))
       .then((list) => {
         const version = highestMatchingVersion(concrete, list.keys())
-        if (version === undefined) throw new VersionNotFoundError(setId, concrete, [...list.keys()])
-        return list.get(version)!
+        const definition = version === undefined ? undefined : list.get(version)
+        if (!definition) throw new VersionNotFoundError(setId, concrete, [...list.keys()])
+        return definition
       })
   }
 
@@ -137,7 +139,7 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
     const list = new Map<string, PolicySetDefinition>()
     for (const item of items) {
       const definition = mapSetDefinitionVersion(item, setId)
-      list.set(definition.version!, definition)
+      list.set(definition.version, definition)
       versions.offer(setDefinitionKey(setId, definition.version), definition)
     }
     return list
