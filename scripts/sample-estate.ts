@@ -136,7 +136,13 @@ export function sampleEstate(): Estate {
         policyAssignmentId: landingZonesBenchmark.id,
         exemptionCategory: 'Mitigated'
       })
-    ]
+    ],
+    // Defender for Servers Plan 2 everywhere: the verdicts above come from policy alone.
+    pricings: SAMPLE_SUBSCRIPTIONS.map((entry) => ({
+      id: `/subscriptions/${entry.subscriptionId}/providers/Microsoft.Security/pricings/VirtualMachines`,
+      name: 'VirtualMachines',
+      properties: { pricingTier: 'Standard', subPlan: 'P2' }
+    }))
   }
 }
 
