@@ -10,6 +10,7 @@ import {
   policyAssignment,
   policyExemption,
   resourceGroupScope,
+  serversPricing,
   subscriptionScope,
   type Estate
 } from '../standin/estate.ts'
@@ -138,11 +139,9 @@ export function sampleEstate(): Estate {
       })
     ],
     // Defender for Servers Plan 2 everywhere: the verdicts above come from policy alone.
-    pricings: SAMPLE_SUBSCRIPTIONS.map((entry) => ({
-      id: `/subscriptions/${entry.subscriptionId}/providers/Microsoft.Security/pricings/VirtualMachines`,
-      name: 'VirtualMachines',
-      properties: { pricingTier: 'Standard', subPlan: 'P2' }
-    }))
+    pricings: SAMPLE_SUBSCRIPTIONS.map((entry) =>
+      serversPricing(entry.subscriptionId, 'Standard', 'P2')
+    )
   }
 }
 

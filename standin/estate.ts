@@ -624,3 +624,18 @@ function policyResource(
     properties
   }
 }
+
+/** Defender for Cloud's pricing of Defender for Servers (`VirtualMachines`) on a subscription, in
+ * ARM's shape: `Free`, or `Standard` with `subPlan` `P1` or `P2`. */
+export function serversPricing(
+  subscription: string,
+  pricingTier: 'Free' | 'Standard',
+  subPlan?: 'P1' | 'P2'
+): ArmResource {
+  return {
+    id: `/subscriptions/${subscription}/providers/Microsoft.Security/pricings/VirtualMachines`,
+    name: 'VirtualMachines',
+    type: 'Microsoft.Security/pricings',
+    properties: { pricingTier, ...(subPlan ? { subPlan } : {}) }
+  }
+}

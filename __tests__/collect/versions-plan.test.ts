@@ -10,6 +10,7 @@ import {
   policyExemption,
   policySetDefinition,
   resourceGroupScope,
+  serversPricing,
   subscriptionId,
   subscriptionScope,
   type ArmResource,
@@ -50,8 +51,7 @@ const versions = ['1.0.0', '1.2.0', '2.0.0'].map((version) =>
 )
 
 const pricing = (properties: Record<string, unknown>): ArmResource => ({
-  id: `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`,
-  name: 'VirtualMachines',
+  ...serversPricing(SUB, 'Free'),
   properties
 })
 

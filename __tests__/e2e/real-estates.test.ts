@@ -11,9 +11,9 @@ import {
   policyExemption,
   policySetDefinition,
   resourceGroupScope,
+  serversPricing,
   subscriptionId,
   subscriptionScope,
-  type ArmResource,
   type Estate
 } from '../../standin/estate.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
@@ -46,12 +46,6 @@ const VERSIONS = ['1.0.0', '2.0.0'].map((version) =>
     ]
   })
 )
-const pricing = (id: string, properties: Record<string, unknown>): ArmResource => ({
-  id: `/subscriptions/${id}/providers/Microsoft.Security/pricings/VirtualMachines`,
-  name: 'VirtualMachines',
-  properties
-})
-const PLAN_2 = { pricingTier: 'Standard', subPlan: 'P2' }
 
 function estate(): Estate {
   return {
@@ -94,9 +88,9 @@ function estate(): Estate {
       })
     ],
     pricings: [
-      ...[RG_ONLY, SELECTED, PINNED, LATEST, P2].map((id) => pricing(id, PLAN_2)),
-      pricing(P1, { pricingTier: 'Standard', subPlan: 'P1' }),
-      pricing(FREE, { pricingTier: 'Free' })
+      ...[RG_ONLY, SELECTED, PINNED, LATEST, P2].map((id) => serversPricing(id, 'Standard', 'P2')),
+      serversPricing(P1, 'Standard', 'P1'),
+      serversPricing(FREE, 'Free')
     ]
   }
 }

@@ -13,6 +13,7 @@ import {
   policyExemption,
   policySetDefinition,
   resourceGroupScope,
+  serversPricing,
   subscriptionId,
   subscriptionScope,
   type Estate
@@ -82,6 +83,8 @@ function estate(): Estate {
         policyDefinitionId: BASELINE_SET_ID
       })
     ],
+    // Defender for Servers Plan 2 everywhere: the verdicts here come from policy alone.
+    pricings: SUBSCRIPTIONS.map((id) => serversPricing(id, 'Standard', 'P2')),
     policyExemptions: [
       policyExemption(subscriptionScope(CORP[0]!), 'mcsb-waiver', {
         policyAssignmentId: benchmark.id
