@@ -72,7 +72,8 @@ describe('readSettings', () => {
       sarifFile: null,
       jobSummary: true,
       maxConcurrency: 32,
-      resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json')
+      resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
+      defenderPlanCheck: true
     })
   })
 
@@ -165,6 +166,14 @@ describe('readSettings', () => {
     expect(settings.jobSummary).toBe(false)
     expect(settings.maxConcurrency).toBe(64)
     expect(settingsFrom({ 'fail-on': 'none' }).failOn.size).toBe(0)
+  })
+
+  test('reads defender-plan-check: true by default, false in any letter case, nothing else', () => {
+    expect(settingsFrom({}).defenderPlanCheck).toBe(true)
+    expect(settingsFrom({ 'defender-plan-check': 'False' }).defenderPlanCheck).toBe(false)
+    expect(() => settingsFrom({ 'defender-plan-check': 'off' })).toThrow(
+      /`defender-plan-check` "off" is not `true` or `false`/
+    )
   })
 
   test.each([

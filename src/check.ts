@@ -69,7 +69,7 @@ async function decideSubscriptions(
   const reads = collectSubscriptions(
     resourceManager,
     subscriptions.map((subscription) => subscription.subscriptionId),
-    { clientId: settings.clientId }
+    { clientId: settings.clientId, defenderPlanCheck: settings.defenderPlanCheck }
   )
   for await (const read of reads) {
     // The one place a result gets its display name: the evaluator knows only the id.

@@ -68,5 +68,6 @@ export const INPUT_DEFAULTS = {
   'sarif-file': 'jit-network-access.sarif',
   'job-summary': 'true',
   'max-concurrency': '32',
-  'results-file': ''
+  'results-file': '',
+  'defender-plan-check': 'true'
 } as const

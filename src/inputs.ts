@@ -30,6 +30,8 @@ export interface Settings {
   maxConcurrency: number
   /** Absolute path of the file that gets the full results (JSON). */
   resultsFile: string
+  /** Read each subscription's Defender for Servers plan (one request per subscription). */
+  defenderPlanCheck: boolean
 }
 
 export class InputError extends Error {
@@ -154,11 +156,12 @@ export function readSettings(
     }
   }
 
-  const jobSummaryInput = input('job-summary') || INPUT_DEFAULTS['job-summary']
-  const jobSummary = /^true$/i.test(jobSummaryInput)
-  if (!jobSummary && !/^false$/i.test(jobSummaryInput)) {
-    problems.push(`\`job-summary\` ${quote(jobSummaryInput)} is not \`true\` or \`false\`.`)
-  }
+  const jobSummary = readBoolean('job-summary', input('job-summary'), problems)
+  const defenderPlanCheck = readBoolean(
+    'defender-plan-check',
+    input('defender-plan-check'),
+    problems
+  )
 
   const concurrencyInput = input('max-concurrency') || INPUT_DEFAULTS['max-concurrency']
   const maxConcurrency = Number(concurrencyInput)
@@ -188,8 +191,23 @@ export function readSettings(
     sarifFile,
     jobSummary,
     maxConcurrency,
-    resultsFile
+    resultsFile,
+    defenderPlanCheck
   }
+}
+
+/** A `true`/`false` input (any letter case); empty: its default. */
+function readBoolean(
+  name: 'job-summary' | 'defender-plan-check',
+  value: string,
+  problems: string[]
+): boolean {
+  const given = value || INPUT_DEFAULTS[name]
+  const yes = /^true$/i.test(given)
+  if (!yes && !/^false$/i.test(given)) {
+    problems.push(`\`${name}\` ${quote(given)} is not \`true\` or \`false\`.`)
+  }
+  return yes
 }
 
 /** An explicit endpoint: https only, no credentials, query or fragment. Empty: undefined. */

@@ -12,6 +12,7 @@ import {
   managementGroupScope,
   policyAssignment,
   policySetDefinition,
+  serversPricing,
   subscriptionScope,
   type Estate
 } from '../../standin/estate.ts'
@@ -37,6 +38,10 @@ function estateOf(count: number, extra: Partial<Estate> = {}): Estate {
         policyDefinitionId: MCSB_SET_DEFINITION_ID
       })
     ],
+    // Defender for Servers Plan 2 everywhere: the verdicts here come from policy alone.
+    pricings: Array.from({ length: count }, (_, index) =>
+      serversPricing(subscription(index + 1), 'Standard', 'P2')
+    ),
     ...extra
   }
 }
@@ -243,8 +248,9 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
         expect(schemaProblems(JSON.parse(sarif))).toEqual([])
         expect(githubProblems(JSON.parse(sarif))).toEqual([])
         const arm = standIn.requests.filter((request) => request.service === 'arm')
-        // Discovery reads the subscription list: 10 pages of 100.
-        expect(arm.length).toBeLessThanOrEqual(1000 * 2 + 2 + 10)
+        // Assignments, exemptions and the plan per subscription; the set and the JIT definition;
+        // discovery reads the subscription list: 10 pages of 100.
+        expect(arm.length).toBeLessThanOrEqual(1000 * 3 + 2 + 10)
       }
     )
   }, 60_000)

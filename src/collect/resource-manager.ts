@@ -53,6 +53,9 @@ export interface ResourceManager {
   /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed;
    * `onPage` is called once for each page read. */
   listAll(pathAndQuery: string, onPage?: () => void): Promise<unknown[]>
+  /** GETs one resource; its parsed JSON body. Throws ArmRequestError for an error answer or a body
+   * that is not JSON. */
+  getJson(pathAndQuery: string): Promise<unknown>
 }
 
 /**
@@ -125,5 +128,11 @@ export function createResourceManager(
     return items
   }
 
-  return { endpoint, limits, policyClient, listAll }
+  return {
+    endpoint,
+    limits,
+    policyClient,
+    listAll,
+    getJson: (pathAndQuery) => getJson(new URL(pathAndQuery, endpoint).href)
+  }
 }

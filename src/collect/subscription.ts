@@ -5,24 +5,20 @@ import {
   JIT_POLICY_DEFINITION_NAME,
   type ErrorCause,
   type PolicyAssignment,
-  type PolicySetDefinition,
   type SubscriptionSnapshot
 } from '../model.ts'
-import { describeFailure, failureCause, failureDetail } from './errors.ts'
+import { describeFailure, failureCause } from './errors.ts'
 import {
   MANAGEMENT_GROUPS_API_VERSION,
   POLICY_ASSIGNMENTS_API_VERSION,
   POLICY_EXEMPTIONS_API_VERSION
 } from '../api-versions.ts'
-import { isSetDefinitionId, managementGroupName, normalizeId } from '../azure-ids.ts'
-import {
-  mapAssignment,
-  mapExemption,
-  mapPolicyDefinition,
-  mapSetDefinition,
-  scopeOfResourceId
-} from './map.ts'
+import { managementGroupName } from '../azure-ids.ts'
+import { readDefenderForServers } from './defender-plan.ts'
+import { mapAssignment, mapExemption, mapPolicyDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
+import { setDefinitionReader } from './set-definitions.ts'
+import { SharedFetches } from './shared-fetches.ts'
 
 /** What was read for one subscription: its snapshot, or why it could not be read. */
 export type Collected =
@@ -36,34 +32,32 @@ export interface SubscriptionReader {
   settled(): Promise<void>
 }
 
+export interface ReaderOptions {
+  /** The identity the run signed in as, named in failure messages. */
+  clientId: string
+  /** Read each subscription's Defender for Servers plan (`defender-plan-check`); default true. */
+  defenderPlanCheck?: boolean
+}
+
 /** A snapshot being filled in, before the JIT definition joins it. */
 type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
 
-/** A map of shared fetches: concurrent callers of the same key share one request. */
-class SharedFetches<T> {
-  readonly #fetches = new Map<string, Promise<T>>()
-  get(key: string, fetch: () => Promise<T>): Promise<T> {
-    let pending = this.#fetches.get(key)
-    if (!pending) {
-      pending = fetch()
-      // A rejection is observed by every caller; this keeps an early one from going unhandled.
-      pending.catch(() => undefined)
-      this.#fetches.set(key, pending)
-    }
-    return pending
-  }
-}
+// Every assignment associated with the subscription: no $filter ("Policy Assignments - List":
+// without it the list also holds those at resource groups and resources inside the scope), with
+// the version each runs.
+const ASSIGNMENTS_QUERY = `$expand=${encodeURIComponent('LatestDefinitionVersion, EffectiveDefinitionVersion')}&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
 
 /**
- * A reader of subscriptions for one run: reads of definitions and management-group descendants
- * are shared by every subscription it reads. `clientId` names the identity in failure messages.
+ * A reader of subscriptions for one run: per subscription its assignments, its exemptions and
+ * (unless turned off) its Defender for Servers plan, read at once; reads of definitions, their
+ * versions and management-group descendants are shared by every subscription it reads.
  */
 export function subscriptionReader(
   resourceManager: ResourceManager,
-  clientId: string
+  { clientId, defenderPlanCheck = true }: ReaderOptions
 ): SubscriptionReader {
   const tenantClient = resourceManager.policyClient()
-  const setDefinitions = new SharedFetches<PolicySetDefinition>()
+  const setDefinitions = setDefinitionReader(resourceManager)
   const descendants = new SharedFetches<Map<string, string>>()
   const jitDefinition = tenantClient.policyDefinitions
     .getBuiltIn(JIT_POLICY_DEFINITION_NAME)
@@ -79,9 +73,12 @@ export function subscriptionReader(
         `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${POLICY_EXEMPTIONS_API_VERSION}`
       )
       exemptionsRead.catch(() => undefined)
+      const planRead = defenderPlanCheck
+        ? readDefenderForServers(resourceManager, subscriptionId, clientId)
+        : undefined
       assignments = (
         await resourceManager.listAll(
-          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
+          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?${ASSIGNMENTS_QUERY}`
         )
       ).map(mapAssignment)
       what = 'the policy exemptions'
@@ -94,12 +91,20 @@ export function subscriptionReader(
         collectedAt: new Date().toISOString()
       }
       what = 'the JIT policy definition'
-      const [jitPolicyDefinition] = await Promise.all([
+      const [jitPolicyDefinition, defenderForServers] = await Promise.all([
         jitDefinition,
-        addSetDefinitions(snapshot),
+        planRead,
+        setDefinitions.add(snapshot),
         addAncestry(snapshot)
       ])
-      return { subscriptionId, snapshot: { ...snapshot, jitPolicyDefinition } }
+      return {
+        subscriptionId,
+        snapshot: {
+          ...snapshot,
+          jitPolicyDefinition,
+          ...(defenderForServers ? { defenderForServers } : {})
+        }
+      }
     } catch (error) {
       return {
         subscriptionId,
@@ -107,36 +112,6 @@ export function subscriptionReader(
         cause: failureCause(error)
       }
     }
-  }
-
-  async function addSetDefinitions(snapshot: PartialSnapshot) {
-    const setIds = new Set(
-      snapshot.assignments
-        .map((assignment) => normalizeId(assignment.policyDefinitionId))
-        .filter(isSetDefinitionId)
-    )
-    await Promise.all(
-      [...setIds].map(async (id) => {
-        try {
-          snapshot.setDefinitions[id] = await setDefinitions.get(id, () => readSetDefinition(id))
-        } catch (error) {
-          snapshot.unreadableSetDefinitions ??= {}
-          snapshot.unreadableSetDefinitions[id] = failureDetail(error)
-        }
-      })
-    )
-  }
-
-  async function readSetDefinition(id: string) {
-    const name = id.slice(id.lastIndexOf('/') + 1)
-    const managementGroup = managementGroupName(scopeOfResourceId(id))
-    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
-    const definition = managementGroup
-      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
-      : subscription
-        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
-        : await tenantClient.policySetDefinitions.getBuiltIn(name)
-    return mapSetDefinition(definition)
   }
 
   // Only a notScope that names a management group needs the ancestry; the descendants of that

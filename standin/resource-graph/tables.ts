@@ -8,9 +8,8 @@ import type { ArmResource, Estate } from '../estate.ts'
 import { parseScope } from '../estate.ts'
 import type { Row } from './kql.ts'
 
-/** An estate, with the Defender for Cloud pricings the stand-in's Resource Graph serves (ARM
- * shape, id `/subscriptions/S/providers/Microsoft.Security/pricings/NAME`). */
-export type ResourceGraphEstate = Estate & { pricings?: ArmResource[] }
+/** The estate Resource Graph serves: the one ARM serves, `pricings` included. */
+export type ResourceGraphEstate = Estate
 
 /** A row, with where it sits for scoping: a subscription or a management group (lower case). */
 export interface ScopedRow {
