@@ -10,6 +10,7 @@ import {
   policyAssignment,
   policyExemption,
   resourceGroupScope,
+  serversPricing,
   subscriptionScope,
   type Estate
 } from '../standin/estate.ts'
@@ -136,7 +137,11 @@ export function sampleEstate(): Estate {
         policyAssignmentId: landingZonesBenchmark.id,
         exemptionCategory: 'Mitigated'
       })
-    ]
+    ],
+    // Defender for Servers Plan 2 everywhere: the verdicts above come from policy alone.
+    pricings: SAMPLE_SUBSCRIPTIONS.map((entry) =>
+      serversPricing(entry.subscriptionId, 'Standard', 'P2')
+    )
   }
 }
 

@@ -38,7 +38,7 @@ export interface ManagementGroup {
 /** Which ARM requests a fault applies to. `definitions` are policy (set) definition reads,
  * `ancestry` the Microsoft.Management reads (getEntities, managementGroups/...). */
 export type RequestKind =
-  'assignments' | 'exemptions' | 'subscription' | 'ancestry' | 'definitions' | 'any'
+  'assignments' | 'exemptions' | 'subscription' | 'ancestry' | 'definitions' | 'pricings' | 'any'
 
 export type FaultKind =
   | 'throttle'
@@ -59,6 +59,15 @@ export interface Fault {
   /** `throttle` and `unavailable`: the `Retry-After` header, in seconds; absent: no header. */
   retryAfterSeconds?: number
 }
+
+/** The states ARM gives a subscription (Subscriptions - List, `state`). */
+export const SUBSCRIPTION_STATES: readonly string[] = [
+  'Enabled',
+  'Warned',
+  'PastDue',
+  'Disabled',
+  'Deleted'
+]
 
 export interface Subscription {
   subscriptionId: string
@@ -127,9 +136,15 @@ export interface Estate {
   policyAssignments?: ArmResource[]
   policyExemptions?: ArmResource[]
   /** Custom sets (id at a management group or subscription), or built-ins added to the fixtures
-   * (id /providers/Microsoft.Authorization/policySetDefinitions/NAME). */
+   * (id /providers/Microsoft.Authorization/policySetDefinitions/NAME). Several entries with one id
+   * and different `properties.version` are that set's versions (absent: 1.0.0); the highest is
+   * the set's latest, and an entry replaces a fixture's of the same version. */
   policySetDefinitions?: ArmResource[]
   policyDefinitions?: ArmResource[]
+  /** Defender for Cloud pricings (ARM shape, id `/subscriptions/S/providers/Microsoft.Security/
+   * pricings/NAME`, `properties.pricingTier` Free or Standard, `subPlan`); a plan a subscription
+   * has no entry for is Free, as ARM answers it. Served by ARM and by Resource Graph. */
+  pricings?: ArmResource[]
   /** Faults for ARM requests that concern no subscription (built-in definitions, definitions and
    * reads at management groups). */
   faults?: Fault[]
@@ -153,6 +168,7 @@ const REQUEST_KINDS: readonly string[] = [
   'subscription',
   'ancestry',
   'definitions',
+  'pricings',
   'any'
 ]
 const FAULT_KINDS: readonly string[] = [
@@ -165,6 +181,18 @@ const FAULT_KINDS: readonly string[] = [
   'forbidden',
   'not-found'
 ]
+
+const VERSION = /^\d+\.\d+\.\d+(-[A-Za-z0-9.-]+)?$/
+const PRICING_ID = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i
+
+function isVersion(value: unknown): value is string {
+  return typeof value === 'string' && VERSION.test(value)
+}
+
+/** The version of a policy (set) definition entry: its `properties.version`, else 1.0.0. */
+export function definitionVersion(properties: Record<string, unknown>): string {
+  return isVersion(properties.version) ? properties.version : '1.0.0'
+}
 
 /** Where a policy resource sits, parsed from its id. */
 export type ScopeRef =
@@ -338,7 +366,9 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
       subscriptions.set(key, rgs)
     }
     str(`${p}.displayName`, s.displayName)
-    str(`${p}.state`, s.state)
+    if (typeof s.state === 'string' && !SUBSCRIPTION_STATES.includes(s.state))
+      problem(`${p}.state`, `'${s.state}' is not one of ${SUBSCRIPTION_STATES.join(', ')}`)
+    else str(`${p}.state`, s.state)
     if (s.managementGroup !== undefined) {
       if (typeof s.managementGroup !== 'string') str(`${p}.managementGroup`, s.managementGroup)
       else if (!groupExists(s.managementGroup))
@@ -395,10 +425,20 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
         (typeof r.name !== 'string' || r.name.toLowerCase() !== split.name.toLowerCase())
       )
         problem(`${p}.name`, `must be the id's last segment '${split.name}', got ${show(r.name)}`)
-      if (ids.has(r.id.toLowerCase())) problem(`${p}.id`, `'${r.id}' is defined twice`)
-      ids.add(r.id.toLowerCase())
-      checkScope(`${p}.id`, split.scope, allowTenant, allowInside)
       const props = isObject(r.properties) ? r.properties : {}
+      const definition = type.endsWith('Definitions')
+      if (definition && props.version !== undefined && !isVersion(props.version))
+        problem(
+          `${p}.properties.version`,
+          `must be a version like 1.0.0, got ${show(props.version)}`
+        )
+      const key = definition
+        ? `${r.id}@${definitionVersion(props)}`.toLowerCase()
+        : r.id.toLowerCase()
+      if (ids.has(key))
+        problem(`${p}.id`, `'${r.id}' is defined twice${definition ? ' with one version' : ''}`)
+      ids.add(key)
+      checkScope(`${p}.id`, split.scope, allowTenant, allowInside)
       if (type === 'policyAssignments') {
         if (typeof props.policyDefinitionId !== 'string')
           problem(`${p}.properties.policyDefinitionId`, 'is required (a string)')
@@ -428,11 +468,12 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
           )
         if (
           props.expiresOn !== undefined &&
+          props.expiresOn !== null &&
           (typeof props.expiresOn !== 'string' || Number.isNaN(Date.parse(props.expiresOn)))
         )
           problem(
             `${p}.properties.expiresOn`,
-            `must be an ISO 8601 date-time, got ${show(props.expiresOn)}`
+            `must be an ISO 8601 date-time or null (never expires), got ${show(props.expiresOn)}`
           )
       }
       if (type === 'policySetDefinitions' && !Array.isArray(props.policyDefinitions))
@@ -443,6 +484,27 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
   resources('policyExemptions', 'policyExemptions', false, true)
   resources('policySetDefinitions', 'policySetDefinitions', true, false)
   resources('policyDefinitions', 'policyDefinitions', true, false)
+  arrayOf('pricings', e.pricings).forEach((r, i) => {
+    const p = `pricings[${i}]`
+    if (!isObject(r) || typeof r.id !== 'string' || !isObject(r.properties))
+      return problem(p, 'must be an ARM resource {id, name, properties: {pricingTier}}')
+    const m = PRICING_ID.exec(r.id)
+    if (!m)
+      return problem(
+        `${p}.id`,
+        `'${r.id}' is not a /subscriptions/S/providers/Microsoft.Security/pricings/NAME id`
+      )
+    if (!subscriptions.has(m[1]!.toLowerCase()))
+      problem(`${p}.id`, `subscription '${m[1]}' is not in subscriptions`)
+    if (r.name !== undefined && r.name !== m[2])
+      problem(`${p}.name`, `must be the id's last segment '${m[2]}', got ${show(r.name)}`)
+    if (r.properties.pricingTier !== 'Free' && r.properties.pricingTier !== 'Standard')
+      problem(
+        `${p}.properties.pricingTier`,
+        `must be Free or Standard, got ${show(r.properties.pricingTier)}`
+      )
+    str(`${p}.properties.subPlan`, r.properties.subPlan)
+  })
 
   const known = [
     'tenantId',
@@ -459,9 +521,9 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     'policyExemptions',
     'policySetDefinitions',
     'policyDefinitions',
-    'faults',
-    // Resource Graph's: Defender for Cloud pricings and its quota (resource-graph/tables.ts).
     'pricings',
+    'faults',
+    // Resource Graph's quota and subscription cap (resource-graph/tables.ts).
     'resourceGraph'
   ]
   for (const key of Object.keys(e))
@@ -580,5 +642,20 @@ function policyResource(
     type: `Microsoft.Authorization/${type}`,
     name,
     properties
+  }
+}
+
+/** Defender for Cloud's pricing of Defender for Servers (`VirtualMachines`) on a subscription, in
+ * ARM's shape: `Free`, or `Standard` with `subPlan` `P1` or `P2`. */
+export function serversPricing(
+  subscription: string,
+  pricingTier: 'Free' | 'Standard',
+  subPlan?: 'P1' | 'P2'
+): ArmResource {
+  return {
+    id: `/subscriptions/${subscription}/providers/Microsoft.Security/pricings/VirtualMachines`,
+    name: 'VirtualMachines',
+    type: 'Microsoft.Security/pricings',
+    properties: { pricingTier, ...(subPlan ? { subPlan } : {}) }
   }
 }

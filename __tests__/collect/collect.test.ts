@@ -79,7 +79,7 @@ describe('collectSubscriptions against the stand-in', () => {
     })
   })
 
-  test('20 subscriptions: one OIDC request, one token, two ARM requests each plus the shared definitions', async () => {
+  test('20 subscriptions: one OIDC request, one token, three ARM requests each plus the shared definitions', async () => {
     await withStandIn(estateOf(20), async (standIn) => {
       const ids = Array.from({ length: 20 }, (_, index) => subscriptionId(index + 1))
       const collected = await collectFrom(standIn, ids)
@@ -97,14 +97,18 @@ describe('collectSubscriptions against the stand-in', () => {
       expect(standIn.requests.filter((request) => request.service === 'oidc')).toHaveLength(1)
       expect(standIn.tokensIssued()).toBe(1)
       const arm = armRequests(standIn)
-      // Per subscription: assignments and exemptions; shared: the set and the JIT definition.
-      expect(arm).toHaveLength(20 * 2 + 2)
+      // Per subscription: assignments, exemptions and the Defender for Servers plan; shared: the
+      // version of the set the assignment runs, and the JIT definition.
+      expect(arm).toHaveLength(20 * 3 + 2)
       for (const id of ids) {
-        expect(arm.filter((request) => request.subscriptionId === id)).toHaveLength(2)
+        expect(arm.filter((request) => request.subscriptionId === id)).toHaveLength(3)
       }
       expect(arm.every((request) => request.method === 'GET')).toBe(true)
       const assignmentsRequest = arm.find((request) => /policyAssignments$/i.test(request.path))
-      expect(assignmentsRequest?.query.$filter).toBe('atScope()')
+      expect(assignmentsRequest?.query.$filter).toBeUndefined()
+      expect(assignmentsRequest?.query.$expand).toBe(
+        'LatestDefinitionVersion, EffectiveDefinitionVersion'
+      )
     })
   })
 
@@ -117,7 +121,7 @@ describe('collectSubscriptions against the stand-in', () => {
         /policySetDefinitions/i.test(request.path)
       )
       expect(setRequests).toHaveLength(1)
-      expect(armRequests(standIn)).toHaveLength(50 * 2 + 2)
+      expect(armRequests(standIn)).toHaveLength(50 * 3 + 2)
     })
   })
 
@@ -214,7 +218,8 @@ describe('collectSubscriptions against the stand-in', () => {
           policyAssignmentId: assignmentId,
           policyDefinitionReferenceIds: ['jit'],
           exemptionCategory: 'Waiver',
-          expiresOn: '2099-01-01T00:00:00Z'
+          expiresOn: '2099-01-01T00:00:00Z',
+          resourceSelectors: []
         }
       ])
       const set = snapshot.setDefinitions[CUSTOM_SET_ID.toLowerCase()]

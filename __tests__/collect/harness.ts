@@ -49,7 +49,8 @@ export async function readsFrom(
   standIn: StandIn,
   subscriptionIds: string[],
   limits: Partial<RequestLimits> = {},
-  subscriptionsInFlight = (limits.maxConcurrency ?? FAST_LIMITS.maxConcurrency) * 2
+  subscriptionsInFlight = (limits.maxConcurrency ?? FAST_LIMITS.maxConcurrency) * 2,
+  options: { defenderPlanCheck?: boolean } = {}
 ): Promise<AsyncGenerator<CollectedAt, void, undefined>> {
   const { credential } = await signIn({
     tenantId: standIn.tenantId,
@@ -73,7 +74,8 @@ export async function readsFrom(
   )
   return collectSubscriptions(resourceManager, subscriptionIds, {
     clientId: standIn.clientId,
-    subscriptionsInFlight
+    subscriptionsInFlight,
+    ...options
   })
 }
 

@@ -12,6 +12,7 @@ import {
   managementGroupScope,
   policyAssignment,
   policySetDefinition,
+  serversPricing,
   subscriptionScope,
   type Estate
 } from '../../standin/estate.ts'
@@ -37,6 +38,10 @@ function estateOf(count: number, extra: Partial<Estate> = {}): Estate {
         policyDefinitionId: MCSB_SET_DEFINITION_ID
       })
     ],
+    // Defender for Servers Plan 2 everywhere: the verdicts here come from policy alone.
+    pricings: Array.from({ length: count }, (_, index) =>
+      serversPricing(subscription(index + 1), 'Standard', 'P2')
+    ),
     ...extra
   }
 }
@@ -83,7 +88,10 @@ const verdictsOf = (run: ActionRun) =>
 describe('bad input: a clear message naming the value, and no request', () => {
   test.each([
     [{ subscriptions: 'prod-subscription' }, '`subscriptions` holds "prod-subscription"'],
-    [{ subscriptions: '  # nothing here\n' }, '`subscriptions` lists no subscription id'],
+    [
+      { subscriptions: '  # nothing here\n' },
+      '`subscriptions` and `management-groups` are both empty'
+    ],
     [
       { environment: 'AzureStack', 'authority-host': '', 'resource-manager-endpoint': '' },
       '`environment` "AzureStack" is not a known cloud'
@@ -224,8 +232,15 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
     await runWith(
       estate,
       { subscriptions: ids.join('\n'), 'max-concurrency': '16' },
-      ({ run, sarif }, standIn) => {
-        const verdicts = verdictsOf(run)
+      async ({ run, sarif }, standIn) => {
+        // The `results` output keeps under 512 KiB (the failing subscription first); the results
+        // file has all 1,000.
+        expect((run.outputs.results ?? '').length * 2).toBeLessThanOrEqual(512 * 1024)
+        expect(verdictsOf(run)).toContain('error')
+        const full = JSON.parse(await readFile(run.outputs['results-file'] ?? '', 'utf8')) as {
+          verdict: string
+        }[]
+        const verdicts = full.map((result) => result.verdict)
         expect(verdicts).toHaveLength(1000)
         expect(verdicts.filter((verdict) => verdict === 'compliant')).toHaveLength(999)
         expect(run.stdout).toMatch(/^::error::1 of 1000 subscriptions could not be checked$/m)
@@ -233,7 +248,9 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
         expect(schemaProblems(JSON.parse(sarif))).toEqual([])
         expect(githubProblems(JSON.parse(sarif))).toEqual([])
         const arm = standIn.requests.filter((request) => request.service === 'arm')
-        expect(arm.length).toBeLessThanOrEqual(1000 * 2 + 2)
+        // Assignments, exemptions and the plan per subscription; the set and the JIT definition;
+        // discovery reads the subscription list: 10 pages of 100.
+        expect(arm.length).toBeLessThanOrEqual(1000 * 3 + 2 + 10)
       }
     )
   }, 60_000)

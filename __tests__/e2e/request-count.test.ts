@@ -3,6 +3,7 @@
 // subscription, a definition read more than once or a shared read lost fails CI. (Figures of
 // time are for `npm run bench`, not for tests.)
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import {
   JIT_POLICY_DEFINITION_ID,
   MCSB_SET_DEFINITION_ID,
@@ -12,6 +13,7 @@ import {
   policyExemption,
   policySetDefinition,
   resourceGroupScope,
+  serversPricing,
   subscriptionId,
   subscriptionScope,
   type Estate
@@ -81,6 +83,8 @@ function estate(): Estate {
         policyDefinitionId: BASELINE_SET_ID
       })
     ],
+    // Defender for Servers Plan 2 everywhere: the verdicts here come from policy alone.
+    pricings: SUBSCRIPTIONS.map((id) => serversPricing(id, 'Standard', 'P2')),
     policyExemptions: [
       policyExemption(subscriptionScope(CORP[0]!), 'mcsb-waiver', {
         policyAssignmentId: benchmark.id
@@ -92,27 +96,35 @@ function estate(): Estate {
   }
 }
 
-/** The ARM requests of one subscription: its assignments and exemptions lists, nothing else. */
-const SUBSCRIPTION_REQUESTS = 2
-/** Read once for the whole run: MCSB and the custom initiative, the JIT definition, and the
- * descendants of the one management group a notScope names. */
-const SHARED_REQUESTS = 2 + 1 + 1
+/** The ARM requests of one subscription: its assignments and exemptions lists and its Defender
+ * for Servers plan, nothing else. */
+const SUBSCRIPTION_REQUESTS = 3
+/** Read once for the whole run: the version of MCSB and of the custom initiative the assignments
+ * run, the JIT definition, the descendants of the one management group a notScope names, and
+ * (discovery) one page of the subscription list, for display names and states. */
+const SHARED_REQUESTS = 2 + 1 + 1 + 1
 
 let standIn: StandIn
 let run: ActionRun
 let arm: RequestRecord[]
 
-beforeAll(async () => {
+/** Runs the bundled action over the estate; the ARM requests it made. */
+async function armRequestsOf(extraInputs: Record<string, string> = {}) {
   standIn = await startStandIn({ estate: estate(), latencyMs: 0 })
   run = await runAction({
     standIn,
     inputs: {
       subscriptions: SUBSCRIPTIONS.join('\n'),
       'authority-host': standIn.authorityHost,
-      'resource-manager-endpoint': standIn.resourceManagerEndpoint
+      'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+      ...extraInputs
     }
   })
-  arm = standIn.requests.filter((request) => request.service === 'arm')
+  return standIn.requests.filter((request) => request.service === 'arm')
+}
+
+beforeAll(async () => {
+  arm = await armRequestsOf()
 })
 
 afterAll(async () => {
@@ -120,6 +132,18 @@ afterAll(async () => {
 })
 
 const lower = (text: string) => text.toLowerCase()
+/** The version of the built-in MCSB fixture, the one version the stand-in holds. */
+const MCSB_VERSION = (
+  JSON.parse(
+    readFileSync(
+      new URL(
+        `../../fixtures/azure-policy/policySetDefinitions/${MCSB_SET_DEFINITION_ID.split('/').pop()}.json`,
+        import.meta.url
+      ),
+      'utf8'
+    )
+  ) as { properties: { version: string } }
+).properties.version
 
 describe('the bundled action against 12 subscriptions in 2 management groups', () => {
   test('runs to its verdicts (the request count below is of a complete run)', () => {
@@ -147,33 +171,53 @@ describe('the bundled action against 12 subscriptions in 2 management groups', (
     expect(arm.filter((request) => request.status !== 200)).toEqual([])
   })
 
-  test('per subscription: one assignments list with $filter=atScope() and one exemptions list', () => {
+  test('per subscription: the unfiltered assignments list with the versions, the exemptions, the plan', () => {
     for (const id of SUBSCRIPTIONS) {
       const own = arm.filter((request) => lower(request.subscriptionId ?? '') === lower(id))
       const paths = own.map((request) => lower(request.path)).sort()
       expect(paths).toEqual([
         lower(`/subscriptions/${id}/providers/Microsoft.Authorization/policyAssignments`),
-        lower(`/subscriptions/${id}/providers/Microsoft.Authorization/policyExemptions`)
+        lower(`/subscriptions/${id}/providers/Microsoft.Authorization/policyExemptions`),
+        lower(`/subscriptions/${id}/providers/Microsoft.Security/pricings/VirtualMachines`)
       ])
       const assignments = own.find((request) => lower(request.path).endsWith('/policyassignments'))
-      expect(assignments?.query.$filter).toBe('atScope()')
+      expect(assignments?.query.$filter).toBeUndefined()
+      expect(assignments?.query.$expand).toBe('LatestDefinitionVersion, EffectiveDefinitionVersion')
     }
   })
 
-  test('the shared reads: each set definition once, the JIT definition once, one descendants read', () => {
+  test('the shared reads: each set definition once, the JIT definition once, one descendants read, the subscription list', () => {
     const shared = arm
       .filter((request) => request.subscriptionId === undefined)
       .map((request) => lower(request.path))
       .sort()
+    // Each set at the version its assignments run (ARM reports it: no version list is needed).
     expect(shared).toEqual(
       [
-        BASELINE_SET_ID,
-        MCSB_SET_DEFINITION_ID,
+        `${BASELINE_SET_ID}/versions/1.0.0`,
+        `${MCSB_SET_DEFINITION_ID}/versions/${MCSB_VERSION}`,
         JIT_POLICY_DEFINITION_ID,
-        `${managementGroupScope('online')}/descendants`
+        `${managementGroupScope('online')}/descendants`,
+        '/subscriptions'
       ]
         .map(lower)
         .sort()
     )
+  })
+})
+
+describe('with defender-plan-check: false', () => {
+  let withoutPlan: RequestRecord[]
+  beforeAll(async () => {
+    await standIn.close()
+    withoutPlan = await armRequestsOf({ 'defender-plan-check': 'false' })
+  })
+
+  test(`makes ${SUBSCRIPTION_REQUESTS - 1} ARM requests per subscription plus the same shared ones, none to Microsoft.Security`, () => {
+    expect(withoutPlan).toHaveLength(
+      (SUBSCRIPTION_REQUESTS - 1) * SUBSCRIPTIONS.length + SHARED_REQUESTS
+    )
+    expect(withoutPlan.filter((request) => /microsoft\.security/i.test(request.path))).toEqual([])
+    expect(run.stderr).toBe('')
   })
 })

@@ -2,18 +2,21 @@
 // workers, each read handed to the caller as soon as it is done (docs/design.md, "Architecture").
 // The collector does not evaluate: the caller decides each subscription and lets its snapshot go.
 import type { ResourceManager } from './resource-manager.ts'
-import { subscriptionReader, type Collected, type SubscriptionReader } from './subscription.ts'
+import {
+  subscriptionReader,
+  type Collected,
+  type ReaderOptions,
+  type SubscriptionReader
+} from './subscription.ts'
 
 export type { Collected } from './subscription.ts'
 
 /** One subscription's read, with its position in the list given to collectSubscriptions. */
 export type CollectedAt = Collected & { index: number }
 
-export interface CollectOptions {
-  /** The identity the run signed in as, named in failure messages. */
-  clientId: string
+export interface CollectOptions extends ReaderOptions {
   /** Subscriptions read at once; default twice the request concurrency, which keeps every request
-   * slot busy (a subscription reads two lists at once). */
+   * slot busy (a subscription reads two lists and its plan at once). */
   subscriptionsInFlight?: number
   /** The reader whose shared reads (definitions, descendants) the run already uses; default a
    * new one. */
@@ -35,7 +38,7 @@ export async function* collectSubscriptions(
   subscriptionIds: readonly string[],
   options: CollectOptions
 ): AsyncGenerator<CollectedAt, void, undefined> {
-  const reader = options.reader ?? subscriptionReader(resourceManager, options.clientId)
+  const reader = options.reader ?? subscriptionReader(resourceManager, options)
   const inFlight = options.subscriptionsInFlight ?? resourceManager.limits.maxConcurrency * 2
   // One iterator shared by the workers: each takes the next subscription from it.
   const queue = subscriptionIds.entries()

@@ -37,6 +37,11 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
+/** `{ [key]: value }` when value is a non-empty string, else `{}` (ARM writes null or leaves out). */
+function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {}
+}
+
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -113,7 +118,9 @@ export function mapAssignment(raw: unknown): PolicyAssignment {
     displayName: text(properties.displayName),
     scope: text(properties.scope) || scopeOfResourceId(id),
     policyDefinitionId,
-    definitionVersion: text(properties.definitionVersion),
+    ...optionalText('definitionVersion', properties.definitionVersion),
+    ...optionalText('effectiveDefinitionVersion', properties.effectiveDefinitionVersion),
+    ...optionalText('latestDefinitionVersion', properties.latestDefinitionVersion),
     notScopes: strings(properties.notScopes),
     parameters: parameterValues(properties.parameters),
     enforcementMode: text(properties.enforcementMode) ?? 'Default',
@@ -122,7 +129,13 @@ export function mapAssignment(raw: unknown): PolicyAssignment {
   }
 }
 
-export function mapSetDefinition(definition: SdkPolicySetDefinition): PolicySetDefinition {
+/** The fields of a policy set definition the rule reads: the SDK's model, or a version of it. */
+type SetDefinitionFields = Pick<
+  SdkPolicySetDefinition,
+  'id' | 'name' | 'displayName' | 'version' | 'parameters' | 'policyDefinitions'
+>
+
+export function mapSetDefinition(definition: SetDefinitionFields): PolicySetDefinition {
   const { id, name, policyDefinitions } = definition
   if (!id || !name || !Array.isArray(policyDefinitions)) throw malformed('A policy set definition')
   // The SDK does not check required fields of what it reads; a reference without its definition
@@ -139,9 +152,40 @@ export function mapSetDefinition(definition: SdkPolicySetDefinition): PolicySetD
     policyDefinitions: policyDefinitions.map((reference) => ({
       policyDefinitionId: reference.policyDefinitionId,
       policyDefinitionReferenceId: reference.policyDefinitionReferenceId ?? '',
+      ...optionalText('definitionVersion', reference.definitionVersion),
       parameters: parameterValues(reference.parameters)
     }))
   }
+}
+
+/**
+ * One version of a policy set definition as ARM's REST API returns it (`id`, `name`,
+ * `properties`: "Policy Set Definition Versions - Get" and the items of its List), as the set
+ * `setId` (the version's own id and name end in `/versions/VERSION`). Throws a MalformedResponse
+ * ArmRequestError when it lacks the references or its version.
+ */
+export function mapSetDefinitionVersion(
+  raw: unknown,
+  setId: string
+): PolicySetDefinition & { version: string } {
+  const { properties, required: version } = armResource(
+    raw,
+    'version',
+    'A policy set definition version'
+  )
+  if (!Array.isArray(properties.policyDefinitions))
+    throw malformed('A policy set definition version')
+  const definition = mapSetDefinition({
+    id: setId,
+    name: setId.slice(setId.lastIndexOf('/') + 1),
+    displayName: text(properties.displayName),
+    parameters: record(properties.parameters) as SdkPolicySetDefinition['parameters'],
+    // mapSetDefinition refuses a reference without its definition id.
+    policyDefinitions: properties.policyDefinitions.map(
+      record
+    ) as unknown as SdkPolicySetDefinition['policyDefinitions']
+  })
+  return { ...definition, version }
 }
 
 export function mapPolicyDefinition(definition: SdkPolicyDefinition): PolicyDefinition {
@@ -185,5 +229,15 @@ export function mapExemption(raw: unknown): PolicyExemption {
     exemptionCategory: text(properties.exemptionCategory) ?? '',
     resourceSelectors: mapResourceSelectors(properties.resourceSelectors),
     ...(typeof properties.expiresOn === 'string' ? { expiresOn: properties.expiresOn } : {})
+  }
+}
+
+/** Defender for Cloud's pricing of a plan (`Microsoft.Security/pricings/NAME`, "Pricings - Get"):
+ * its `pricingTier` (`Free`, `Standard`) and `subPlan` (`P1`, `P2` for VirtualMachines). */
+export function mapPricing(raw: unknown): { pricingTier: string; subPlan?: string } {
+  const { properties } = armResource(raw, 'pricingTier', 'A Defender for Cloud pricing')
+  return {
+    pricingTier: properties.pricingTier as string,
+    ...optionalText('subPlan', properties.subPlan)
   }
 }

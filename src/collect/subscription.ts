@@ -3,26 +3,23 @@
 // management-group ancestry the notScopes ask about.
 import {
   JIT_POLICY_DEFINITION_NAME,
+  type DefenderForServersPlan,
   type ErrorCause,
   type PolicyAssignment,
-  type PolicySetDefinition,
   type SubscriptionSnapshot
 } from '../model.ts'
-import { describeFailure, failureCause, failureDetail } from './errors.ts'
+import { describeFailure, failureCause } from './errors.ts'
 import {
   MANAGEMENT_GROUPS_API_VERSION,
   POLICY_ASSIGNMENTS_API_VERSION,
   POLICY_EXEMPTIONS_API_VERSION
 } from '../api-versions.ts'
-import { isSetDefinitionId, managementGroupName, normalizeId } from '../azure-ids.ts'
-import {
-  mapAssignment,
-  mapExemption,
-  mapPolicyDefinition,
-  mapSetDefinition,
-  scopeOfResourceId
-} from './map.ts'
+import { managementGroupName } from '../azure-ids.ts'
+import { readDefenderForServers } from './defender-plan.ts'
+import { mapAssignment, mapExemption, mapPolicyDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
+import { setDefinitionReader } from './set-definitions.ts'
+import { SharedFetches } from './shared-fetches.ts'
 
 /** What was read for one subscription: its snapshot, or why it could not be read. */
 export type Collected =
@@ -33,41 +30,44 @@ export interface SubscriptionReader {
   /** Reads one subscription; never rejects (a failure is a Collected with its cause). */
   read(subscriptionId: string): Promise<Collected>
   /** Completes a snapshot whose lists were read elsewhere (Resource Graph) with the reads every
-   * subscription shares: the set definitions it does not hold yet, the JIT definition, and the
-   * ancestry when a notScope asks for it and the snapshot has none. Never rejects. */
-  complete(snapshot: PartialSnapshot): Promise<Collected>
+   * subscription shares: the set definitions it does not hold yet, at the versions its
+   * assignments run, the JIT definition, and the ancestry when a notScope asks for it and the
+   * snapshot has none; `planRead`, when given, becomes its Defender for Servers plan. Never
+   * rejects. */
+  complete(
+    snapshot: PartialSnapshot,
+    planRead?: Promise<DefenderForServersPlan>
+  ): Promise<Collected>
   /** Settles once the reads shared by every subscription are done (none is left running). */
   settled(): Promise<void>
+}
+
+export interface ReaderOptions {
+  /** The identity the run signed in as, named in failure messages. */
+  clientId: string
+  /** Read each subscription's Defender for Servers plan (`defender-plan-check`); default true. */
+  defenderPlanCheck?: boolean
 }
 
 /** A snapshot being filled in, before the JIT definition joins it. */
 export type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
 
-/** A map of shared fetches: concurrent callers of the same key share one request. */
-class SharedFetches<T> {
-  readonly #fetches = new Map<string, Promise<T>>()
-  get(key: string, fetch: () => Promise<T>): Promise<T> {
-    let pending = this.#fetches.get(key)
-    if (!pending) {
-      pending = fetch()
-      // A rejection is observed by every caller; this keeps an early one from going unhandled.
-      pending.catch(() => undefined)
-      this.#fetches.set(key, pending)
-    }
-    return pending
-  }
-}
+// Every assignment associated with the subscription: no $filter ("Policy Assignments - List":
+// without it the list also holds those at resource groups and resources inside the scope), with
+// the version each runs.
+const ASSIGNMENTS_QUERY = `$expand=${encodeURIComponent('LatestDefinitionVersion, EffectiveDefinitionVersion')}&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
 
 /**
- * A reader of subscriptions for one run: reads of definitions and management-group descendants
- * are shared by every subscription it reads. `clientId` names the identity in failure messages.
+ * A reader of subscriptions for one run: per subscription its assignments, its exemptions and
+ * (unless turned off) its Defender for Servers plan, read at once; reads of definitions, their
+ * versions and management-group descendants are shared by every subscription it reads.
  */
 export function subscriptionReader(
   resourceManager: ResourceManager,
-  clientId: string
+  { clientId, defenderPlanCheck = true }: ReaderOptions
 ): SubscriptionReader {
   const tenantClient = resourceManager.policyClient()
-  const setDefinitions = new SharedFetches<PolicySetDefinition>()
+  const setDefinitions = setDefinitionReader(resourceManager)
   const descendants = new SharedFetches<Map<string, string>>()
   const jitDefinition = tenantClient.policyDefinitions
     .getBuiltIn(JIT_POLICY_DEFINITION_NAME)
@@ -84,15 +84,19 @@ export function subscriptionReader(
     let assignments: PolicyAssignment[]
     let exemptions: SubscriptionSnapshot['exemptions']
     let snapshot: PartialSnapshot
+    let planRead: Promise<DefenderForServersPlan> | undefined
     let what = 'the policy assignments'
     try {
       const exemptionsRead = resourceManager.listAll(
         `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${POLICY_EXEMPTIONS_API_VERSION}`
       )
       exemptionsRead.catch(() => undefined)
+      planRead = defenderPlanCheck
+        ? readDefenderForServers(resourceManager, subscriptionId, clientId)
+        : undefined
       assignments = (
         await resourceManager.listAll(
-          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()&api-version=${POLICY_ASSIGNMENTS_API_VERSION}`
+          `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments?${ASSIGNMENTS_QUERY}`
         )
       ).map(mapAssignment)
       what = 'the policy exemptions'
@@ -107,54 +111,32 @@ export function subscriptionReader(
     } catch (error) {
       return failed(subscriptionId, error, what)
     }
-    return complete(snapshot)
+    return complete(snapshot, planRead)
   }
 
-  async function complete(snapshot: PartialSnapshot): Promise<Collected> {
+  /** The snapshot with the shared reads; `planRead`, when given, is the plan read alongside. */
+  async function complete(
+    snapshot: PartialSnapshot,
+    planRead?: Promise<DefenderForServersPlan>
+  ): Promise<Collected> {
     try {
-      const [jitPolicyDefinition] = await Promise.all([
+      const [jitPolicyDefinition, defenderForServers] = await Promise.all([
         jitDefinition,
-        addSetDefinitions(snapshot),
+        planRead,
+        setDefinitions.add(snapshot),
         addAncestry(snapshot)
       ])
       return {
         subscriptionId: snapshot.subscriptionId,
-        snapshot: { ...snapshot, jitPolicyDefinition }
+        snapshot: {
+          ...snapshot,
+          jitPolicyDefinition,
+          ...(defenderForServers ? { defenderForServers } : {})
+        }
       }
     } catch (error) {
       return failed(snapshot.subscriptionId, error, 'the JIT policy definition')
     }
-  }
-
-  async function addSetDefinitions(snapshot: PartialSnapshot) {
-    const setIds = new Set(
-      snapshot.assignments
-        .map((assignment) => normalizeId(assignment.policyDefinitionId))
-        .filter(isSetDefinitionId)
-    )
-    await Promise.all(
-      [...setIds].map(async (id) => {
-        if (snapshot.setDefinitions[id] !== undefined) return
-        try {
-          snapshot.setDefinitions[id] = await setDefinitions.get(id, () => readSetDefinition(id))
-        } catch (error) {
-          snapshot.unreadableSetDefinitions ??= {}
-          snapshot.unreadableSetDefinitions[id] = failureDetail(error)
-        }
-      })
-    )
-  }
-
-  async function readSetDefinition(id: string) {
-    const name = id.slice(id.lastIndexOf('/') + 1)
-    const managementGroup = managementGroupName(scopeOfResourceId(id))
-    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
-    const definition = managementGroup
-      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
-      : subscription
-        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
-        : await tenantClient.policySetDefinitions.getBuiltIn(name)
-    return mapSetDefinition(definition)
   }
 
   // Only a notScope that names a management group needs the ancestry; the descendants of that

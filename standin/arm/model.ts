@@ -5,7 +5,7 @@
 
 import type { BuiltIns } from '../builtins.ts'
 import type { ArmResource, Estate, Subscription } from '../estate.ts'
-import { guid, parseScope, splitPolicyResourceId } from '../estate.ts'
+import { definitionVersion, guid, parseScope, splitPolicyResourceId } from '../estate.ts'
 
 export const MG_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 
@@ -72,8 +72,13 @@ export class ArmModel {
   readonly subs = new Map<string, SubNode>()
   readonly assignments = new ScopedIndex()
   readonly exemptions = new ScopedIndex()
-  /** Policy (set) definitions, built-in and custom, by lower-cased id. */
+  /** Policy (set) definitions, built-in and custom, by lower-cased id: the latest version, with
+   * `properties.versions` listing every version held, newest first. */
   readonly definitions = new Map<string, ArmResource>()
+  /** Every version of each definition, by lower-cased id, newest first. */
+  readonly definitionVersions = new Map<string, ArmResource[]>()
+  /** Defender for Cloud pricings by lower-cased id. */
+  readonly pricings = new Map<string, ArmResource>()
   /** The object id of the signed-in application's service principal. */
   readonly principalObjectId: string
   private readonly ancestorCache = new Map<string, MgNode[]>()
@@ -126,6 +131,22 @@ export class ArmModel {
     this.addDefinitions(builtIns.policySetDefinitions, 'policySetDefinitions')
     this.addDefinitions(estate.policyDefinitions ?? [], 'policyDefinitions')
     this.addDefinitions(estate.policySetDefinitions ?? [], 'policySetDefinitions')
+    for (const [id, versions] of this.definitionVersions) {
+      versions.sort((a, b) =>
+        compareVersions(definitionVersion(b.properties), definitionVersion(a.properties))
+      )
+      const latest = versions[0]!
+      this.definitions.set(id, {
+        ...latest,
+        properties: {
+          ...latest.properties,
+          version: definitionVersion(latest.properties),
+          versions: versions.map((v) => definitionVersion(v.properties))
+        }
+      })
+    }
+    for (const pricing of estate.pricings ?? [])
+      this.pricings.set(pricing.id.toLowerCase(), pricing)
   }
 
   private addDefinitions(
@@ -134,11 +155,17 @@ export class ArmModel {
   ): void {
     for (const d of list) {
       const { name } = splitPolicyResourceId(d.id, type)!
-      this.definitions.set(d.id.toLowerCase(), {
+      const entry = {
         ...d,
         name: d.name ?? name,
         type: d.type ?? `Microsoft.Authorization/${type}`
-      })
+      }
+      const version = definitionVersion(d.properties)
+      // An entry replaces one of the same version (the estate's over the fixtures').
+      const versions = (this.definitionVersions.get(d.id.toLowerCase()) ?? []).filter(
+        (held) => definitionVersion(held.properties) !== version
+      )
+      this.definitionVersions.set(d.id.toLowerCase(), [...versions, entry])
     }
   }
 
@@ -161,4 +188,17 @@ export class ArmModel {
     }
     return list
   }
+}
+
+/** Orders versions (`1.2.3`, `1.2.3-preview`) by their numbers; a suffix ranks below none. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [numbers = '', suffix] = v.split(/-(.*)/s)
+    return [...numbers.split('.').map(Number), suffix === undefined ? 1 : 0]
+  }
+  const [x, y] = [parse(a), parse(b)]
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
+  }
+  return 0
 }

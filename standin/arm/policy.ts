@@ -3,9 +3,10 @@
 // exemption at any scope, and policy (set) definitions, built-in or custom.
 
 import type { ArmResource } from '../estate.ts'
+import { definitionVersion } from '../estate.ts'
 import type { Reply } from '../http.ts'
 import { armError, json } from '../http.ts'
-import type { ListMode } from './model.ts'
+import type { ArmModel, ListMode } from './model.ts'
 import type { ArmRequest } from './request.ts'
 
 export const AUTHORIZATION = '/providers/Microsoft.Authorization'
@@ -73,8 +74,58 @@ function listPolicy(spec: ListSpec, request: ArmRequest): Reply {
   return request.page(list)
 }
 
-/** GET .../policyAssignments: `atScope()`, `atExactScope()`, `policyDefinitionId eq '...'`. */
+const EXPANDS = ['LatestDefinitionVersion', 'EffectiveDefinitionVersion']
+
+/** `$expand` of an assignments list: the supported values it names (comma-separated, any case),
+ * or the 400 that refuses another. */
+export function assignmentExpands(url: URL): Set<string> | Reply {
+  const expand = url.searchParams.get('$expand')
+  const named = new Set<string>()
+  for (const value of (expand ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')) {
+    const known = EXPANDS.find((e) => e.toLowerCase() === value.toLowerCase())
+    if (!known)
+      return armError(
+        400,
+        'InvalidExpandQueryParameter',
+        `The $expand value '${value}' is not supported. Supported values are '${EXPANDS.join(', ')}'.`
+      )
+    named.add(known)
+  }
+  return named
+}
+
+/** The versions an assignment runs and could run, as ARM's `$expand` adds them: the latest held
+ * version of its definition, and the highest that its `definitionVersion` matches (`1.*.*`; an
+ * exact version when held; absent: the latest). Unknown definitions get neither. */
+function withVersions(assignment: ArmResource, model: ArmModel, expands: Set<string>): ArmResource {
+  const id = String(assignment.properties.policyDefinitionId ?? '').toLowerCase()
+  const held = (model.definitionVersions.get(id) ?? []).map((d) => definitionVersion(d.properties))
+  if (held.length === 0 || expands.size === 0) return assignment
+  const asked = assignment.properties.definitionVersion
+  const wanted = typeof asked === 'string' ? asked.split('.') : ['*', '*', '*']
+  // `held` is newest first: the first match is the highest.
+  const effective = held.find((version) => {
+    const parts = version.split('-')[0]!.split('.')
+    return (
+      wanted.length === 3 &&
+      wanted.every((part, i) => part === '*' || Number(part) === Number(parts[i]))
+    )
+  })
+  const properties = { ...assignment.properties }
+  if (expands.has('LatestDefinitionVersion')) properties.latestDefinitionVersion = held[0]
+  if (expands.has('EffectiveDefinitionVersion') && effective !== undefined)
+    properties.effectiveDefinitionVersion = effective
+  return { ...assignment, properties }
+}
+
+/** GET .../policyAssignments: `atScope()`, `atExactScope()`, `policyDefinitionId eq '...'`;
+ * `$expand=LatestDefinitionVersion, EffectiveDefinitionVersion`. */
 export function listAssignments(request: ArmRequest): Reply {
+  const expands = assignmentExpands(request.url)
+  if (!(expands instanceof Set)) return expands
   return listPolicy(
     {
       index: 'assignments',
@@ -82,7 +133,11 @@ export function listAssignments(request: ArmRequest): Reply {
       eqMeansAtScope: true,
       expiry: false
     },
-    request
+    {
+      ...request,
+      page: (items) =>
+        request.page(items.map((a) => withVersions(a as ArmResource, request.model, expands)))
+    }
   )
 }
 
@@ -135,4 +190,47 @@ export function definitionNotFound(request: ArmRequest): Reply {
         'PolicyDefinitionNotFound',
         `The policy definition '${name}' could not be found.`
       )
+}
+
+/** A version of a policy (set) definition as ARM serves it: `{definition id}/versions/{version}`. */
+function versionResource(definition: ArmResource): ArmResource {
+  const version = definitionVersion(definition.properties)
+  // A version lists no versions: only the definition's latest does.
+  const properties = { ...definition.properties }
+  Reflect.deleteProperty(properties, 'versions')
+  return {
+    ...definition,
+    id: `${definition.id}/versions/${version}`,
+    name: version,
+    type: `${definition.type ?? ''}/versions`,
+    properties: { ...properties, version }
+  }
+}
+
+function versionsOf(request: ArmRequest): ArmResource[] | undefined {
+  const { scope, type, name } = request.params as Record<'scope' | 'type' | 'name', string>
+  return request.model.definitionVersions.get(
+    `${scope}${AUTHORIZATION}/${policyType(type)}/${name}`.toLowerCase()
+  )
+}
+
+/** GET {definition}/versions: every version held, newest first; 404 for an unknown definition. */
+export function listDefinitionVersions(request: ArmRequest): Reply {
+  const versions = versionsOf(request)
+  return versions ? request.page(versions.map(versionResource)) : definitionNotFound(request)
+}
+
+/** GET {definition}/versions/{version}: that version; 404 when the definition or it is unknown. */
+export function getDefinitionVersion(request: ArmRequest): Reply {
+  const versions = versionsOf(request)
+  if (!versions) return definitionNotFound(request)
+  const wanted = request.params.version!
+  const found = versions.find((d) => definitionVersion(d.properties) === wanted)
+  if (found) return json(200, versionResource(found))
+  const set = policyType(request.params.type!) === 'policySetDefinitions'
+  return armError(
+    404,
+    set ? 'PolicySetDefinitionVersionNotFound' : 'PolicyDefinitionVersionNotFound',
+    `The policy ${set ? 'set ' : ''}definition version '${wanted}' of '${request.params.name}' could not be found.`
+  )
 }

@@ -17,18 +17,25 @@ import {
   AUTHORIZATION,
   definitionNotFound,
   getDefinition,
+  getDefinitionVersion,
   getPolicyItem,
+  listDefinitionVersions,
   listAssignments,
   listExemptions,
   policyType
 } from './policy.ts'
 import type { ArmRequest, ArmRoute } from './request.ts'
+import { getPricing } from './security.ts'
 import { getSubscription, listSubscriptions } from './subscriptions.ts'
 import { RESOURCE_GRAPH_PATH } from '../resource-graph/handler.ts'
 import { answerResourceGraph } from '../resource-graph/route.ts'
 
 const SUBSCRIPTION = '/subscriptions/{subscriptionId}'
 const GROUP = '/providers/Microsoft.Management/managementGroups/{managementGroup}'
+const DEFINITION = `{scope...}${AUTHORIZATION}/{type:policyDefinitions|policySetDefinitions}/{name}`
+/** A built-in definition is its own scope (the tenant has no scope id). */
+const definitionScope = (r: ArmRequest) =>
+  r.params.scope || `${AUTHORIZATION}/${r.params.type}/${r.params.name}`
 const readOf = (request: ArmRequest) =>
   `Microsoft.Authorization/${policyType(request.params.type!)}/read`
 
@@ -84,14 +91,46 @@ export const ARM_ROUTES = new RouteTable<ArmRoute>([
   },
   {
     method: 'GET',
-    path: `{scope...}${AUTHORIZATION}/{type:policyDefinitions|policySetDefinitions}/{name}`,
+    path: DEFINITION,
     scopes: ['tenant', 'managementGroup', 'subscription'],
     kind: 'definitions',
     action: readOf,
-    scope: (r) => r.params.scope || `${AUTHORIZATION}/${r.params.type}/${r.params.name}`,
+    scope: definitionScope,
     requires: 'subscription',
     notFound: definitionNotFound,
     answer: getDefinition
+  },
+  {
+    method: 'GET',
+    path: `${DEFINITION}/versions`,
+    scopes: ['tenant', 'managementGroup', 'subscription'],
+    kind: 'definitions',
+    action: readOf,
+    scope: definitionScope,
+    paged: true,
+    requires: 'subscription',
+    notFound: definitionNotFound,
+    answer: listDefinitionVersions
+  },
+  {
+    method: 'GET',
+    path: `${DEFINITION}/versions/{version}`,
+    scopes: ['tenant', 'managementGroup', 'subscription'],
+    kind: 'definitions',
+    action: readOf,
+    scope: definitionScope,
+    requires: 'subscription',
+    notFound: definitionNotFound,
+    answer: getDefinitionVersion
+  },
+  {
+    method: 'GET',
+    path: `${SUBSCRIPTION}/providers/Microsoft.Security/pricings/{name}`,
+    kind: 'pricings',
+    action: 'Microsoft.Security/pricings/read',
+    scope: SUBSCRIPTION,
+    requires: 'subscription',
+    answer: getPricing
   },
   {
     method: 'GET',

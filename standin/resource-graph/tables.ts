@@ -8,11 +8,9 @@ import type { ArmResource, Estate } from '../estate.ts'
 import { parseScope } from '../estate.ts'
 import type { Row } from './kql.ts'
 
-/** An estate, with the Defender for Cloud pricings the stand-in's Resource Graph serves (ARM
- * shape, id `/subscriptions/S/providers/Microsoft.Security/pricings/NAME`) and, in
- * `resourceGraph`, its per-user quota and the subscriptions one scope covers (handler.ts). */
+/** The estate Resource Graph serves: the one ARM serves, `pricings` included, and in
+ * `resourceGraph` its per-user quota and the subscriptions one scope covers (handler.ts). */
 export type ResourceGraphEstate = Estate & {
-  pricings?: ArmResource[]
   resourceGraph?: {
     quota?: { queriesPerWindow: number; windowMs: number }
     subscriptionLimit?: number
