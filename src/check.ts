@@ -90,6 +90,7 @@ async function decideSubscriptions(
           {
             clientId,
             reader,
+            defenderPlanCheck,
             managementGroups: settings.scope.managementGroups,
             maxQuotaWaitMs: limits.maxRetryAfterMs,
             log: (line) => core.info(line)

@@ -3,14 +3,16 @@
 // (read.ts), handed on per subscription in the shape the resource-manager collector gives, so
 // both engines are decided by the same evaluator. What Resource Graph does not hold comes from
 // Resource Manager through the run's subscription reader, whose shared reads both engines use:
-// built-in set definitions, the JIT definition, and the subscriptions Resource Graph did not
-// return. Its verdicts short of compliant are read again through Resource Manager by the caller
+// built-in set definitions, the versions of any set an assignment names one of (Resource Graph's
+// rows carry neither the version an assignment runs nor a set's other versions), the JIT
+// definition, and the subscriptions Resource Graph did not return. Its verdicts short of compliant are read again through Resource Manager by the caller
 // (src/check.ts), since Resource Graph can lag behind Resource Manager.
-import { normalizeId } from '../../azure-ids.ts'
-import type { PolicySetDefinition } from '../../model.ts'
+import { isSetDefinitionId, normalizeId, setDefinitionKey } from '../../azure-ids.ts'
+import type { DefenderForServersPlan, PolicySetDefinition } from '../../model.ts'
 import { collectSubscriptions, type CollectedAt } from '../collect.ts'
+import { readDefenderForServers } from '../defender-plan.ts'
 import { describeFailure, failureCause, failureDetail } from '../errors.ts'
-import { mapAssignment, mapExemption, mapSetDefinition } from '../map.ts'
+import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../map.ts'
 import type { ResourceManager } from '../resource-manager.ts'
 import type { Collected, PartialSnapshot, SubscriptionReader } from '../subscription.ts'
 import type { SendGraphQuery } from './client.ts'
@@ -26,6 +28,8 @@ export interface ResourceGraphEngineOptions {
   clientId: string
   /** The run's subscription reader: its shared reads serve both engines and the re-checks. */
   reader: SubscriptionReader
+  /** Give each snapshot its Defender for Servers plan (`defender-plan-check`); default true. */
+  defenderPlanCheck?: boolean
   /** Management group names whose subscriptions are asked for (queried at their scope). */
   managementGroups?: readonly string[]
   /** Longest wait for Resource Graph's per-user quota to reset, in milliseconds. */
@@ -51,7 +55,7 @@ export async function* collectThroughResourceGraph(
   subscriptionIds: readonly string[],
   options: ResourceGraphEngineOptions
 ): AsyncGenerator<EngineRead, void, undefined> {
-  const { reader, clientId } = options
+  const { reader, clientId, defenderPlanCheck = true } = options
   let graph: ResourceGraphRead
   try {
     graph = await readResourceGraph(
@@ -94,8 +98,10 @@ export async function* collectThroughResourceGraph(
 
   function complete(subscriptionId: string, subscription: GraphSubscription): Promise<Collected> {
     let snapshot: PartialSnapshot
+    let plan: DefenderForServersPlan | undefined
     try {
       snapshot = snapshotOf(subscriptionId, subscription, sets, collectedAt)
+      plan = defenderPlanCheck ? serversPlan(subscription) : undefined
     } catch (error) {
       return Promise.resolve({
         subscriptionId,
@@ -107,7 +113,12 @@ export async function* collectThroughResourceGraph(
         cause: failureCause(error)
       })
     }
-    return reader.complete(snapshot)
+    if (plan !== undefined) return reader.complete({ ...snapshot, defenderForServers: plan })
+    // A pricing row Resource Graph gave malformed: Resource Manager's answer decides.
+    const planRead = defenderPlanCheck
+      ? readDefenderForServers(resourceManager, subscriptionId, clientId)
+      : undefined
+    return reader.complete(snapshot, planRead)
   }
 }
 
@@ -156,11 +167,15 @@ function snapshotOf(
   collectedAt: string
 ): PartialSnapshot {
   const assignments = subscription.assignments.map(mapAssignment)
+  // Resource Graph holds a custom set at its latest version, the one an assignment that names no
+  // version runs (setDefinitionKey of the id alone); any other version is the reader's to read.
   const setDefinitions: PartialSnapshot['setDefinitions'] = {}
   for (const assignment of assignments) {
-    const key = normalizeId(assignment.policyDefinitionId)
-    const set = sets.get(key)
-    if (set) setDefinitions[key] = set
+    const id = assignment.policyDefinitionId
+    if (!isSetDefinitionId(id) || assignment.definitionVersion !== undefined) continue
+    if (assignment.effectiveDefinitionVersion !== undefined) continue
+    const set = sets.get(normalizeId(id))
+    if (set) setDefinitions[setDefinitionKey(id, undefined)] = set
   }
   return {
     subscriptionId,
@@ -173,5 +188,21 @@ function snapshotOf(
       ? { managementGroupAncestry: subscription.managementGroupAncestry }
       : {}),
     collectedAt
+  }
+}
+
+/**
+ * A subscription's Defender for Servers plan from its `securityresources` pricing row. Without a
+ * row, Free: what Resource Manager's "Pricings - Get" answers for a plan never turned on, and a
+ * plan that never raises a verdict (a row Resource Graph has not indexed yet costs at worst a
+ * re-check through Resource Manager, as every verdict short of compliant does). Undefined for a
+ * row it cannot read (map.ts's mapPricing refuses it), for Resource Manager to read.
+ */
+function serversPlan(subscription: GraphSubscription): DefenderForServersPlan | undefined {
+  if (subscription.serversPricing === undefined) return { pricingTier: 'Free' }
+  try {
+    return mapPricing(subscription.serversPricing)
+  } catch {
+    return undefined
   }
 }
