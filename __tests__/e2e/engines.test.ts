@@ -5,9 +5,9 @@
 // queries, minds its per-user quota, and only what it finds short of compliant is read again
 // through Resource Manager.
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { readdir } from 'node:fs/promises'
+import { readFile, readdir, rm } from 'node:fs/promises'
 import { landingZonesEstate } from '../../scripts/bench/scenarios/landing-zones.ts'
-import { oneGroupEstate } from '../../scripts/bench/scenarios/one-group.ts'
+import { ONE_GROUP, oneGroupEstate } from '../../scripts/bench/scenarios/one-group.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 import { sampleEstate } from '../../scripts/sample-estate.ts'
 import { loadEstate, type Estate } from '../../standin/estate.ts'
@@ -33,24 +33,34 @@ interface EngineRun {
   arm: RequestRecord[]
 }
 
+/** Runs the action with `engine` over `scope` (subscription ids, or scope inputs); the results
+ * are read from the results file, which holds every one however many there are. */
 async function runEngine(
   standIn: StandIn,
-  subscriptionIds: string[],
+  scope: string[] | Record<string, string>,
   engine: string
 ): Promise<EngineRun> {
   const before = standIn.requests.length
   const run = await runAction({
     standIn,
     inputs: {
-      subscriptions: subscriptionIds.join('\n'),
+      ...(Array.isArray(scope) ? { subscriptions: scope.join('\n') } : scope),
       'authority-host': standIn.authorityHost,
       'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+      'sarif-file': '',
       engine
-    }
+    },
+    keepWorkspace: true
   })
+  const results = JSON.parse(await readFile(run.outputs['results-file'] ?? '', 'utf8')) as Result[]
+  await rm(run.workspace, { recursive: true, force: true })
   const arm = standIn.requests.slice(before).filter((r) => r.service === 'arm')
-  return { run, results: JSON.parse(run.outputs.results ?? '[]') as Result[], arm }
+  return { run, results, arm }
 }
+
+/** Discovery's requests: the subscription list and management groups' descendants. */
+const isDiscovery = (r: RequestRecord) =>
+  /^\/subscriptions\/?$/.test(r.path) || /\/descendants$/.test(r.path)
 
 const isGraphQuery = (r: RequestRecord) => r.method === 'POST' && r.path === RESOURCE_GRAPH_PATH
 const verdicts = (results: Result[]) =>
@@ -58,9 +68,10 @@ const verdicts = (results: Result[]) =>
 
 /**
  * Only faults Resource Graph also meets are kept: an identity refused every read of a
- * subscription for good, which Resource Graph does not show it either. Throttling, resets and
- * malformed answers are Resource Manager's transport; a refusal of one kind of read only (say
- * exemptions) is a partial role Resource Graph cannot reveal (README, "Engines").
+ * subscription, or of its Defender for Servers plan, for good, which Resource Graph does not show
+ * it either. Throttling, resets and malformed answers are Resource Manager's transport; a refusal
+ * of assignments or exemptions only is a partial role Resource Graph cannot reveal (README,
+ * "Engines").
  */
 function withoutTransportFaults(estate: Estate): Estate {
   return {
@@ -71,7 +82,7 @@ function withoutTransportFaults(estate: Estate): Estate {
         (f) =>
           (f.fault === 'forbidden' || f.fault === 'not-found') &&
           f.times === undefined &&
-          (f.on ?? 'any') === 'any'
+          ['any', 'pricings'].includes(f.on ?? 'any')
       )
     })),
     faults: undefined
@@ -109,12 +120,21 @@ describe.each(estates)('both engines on %s', (_name, load) => {
     expect(graph.run.exitCode).toBe(manager.run.exitCode)
     expect(manager.arm.filter(isGraphQuery)).toEqual([])
     expect(graph.arm.filter(isGraphQuery).length).toBeGreaterThan(0)
-    // Read one by one through Resource Manager: exactly the subscriptions not compliant (a
-    // compliant one was decided from Resource Graph's rows alone).
-    const oneByOne = new Set(graph.arm.map((r) => r.subscriptionId?.toLowerCase()))
+    // Read one by one through Resource Manager: exactly those Resource Graph found short of
+    // compliant. That is the subscriptions not compliant, and those whose plan the identity may
+    // not read: Resource Graph shows no pricing row, taken as Free, so its verdict fell short and
+    // Resource Manager's, compliant with the plan unknown, is the one reported.
+    const oneByOne = new Set(
+      graph.arm.filter((r) => !isDiscovery(r)).map((r) => r.subscriptionId?.toLowerCase())
+    )
     oneByOne.delete(undefined)
-    const notCompliant = graph.results.filter((r) => r.verdict !== 'compliant')
-    expect([...oneByOne].sort()).toEqual(notCompliant.map((r) => r.subscriptionId).sort())
+    const planHidden = estate.subscriptions
+      .filter((s) => (s.faults ?? []).some((f) => f.on === 'pricings'))
+      .map((s) => s.subscriptionId.toLowerCase())
+    const notCompliant = graph.results
+      .filter((r) => r.verdict !== 'compliant')
+      .map((r) => r.subscriptionId)
+    expect([...oneByOne].sort()).toEqual([...new Set([...notCompliant, ...planHidden])].sort())
   }, 120_000)
 })
 
@@ -137,23 +157,31 @@ test('when Resource Graph refuses the identity, every subscription is read throu
 describe('2,000 subscriptions under one management group through Resource Graph', () => {
   const bench = oneGroupEstate(2000)
   const ids = bench.subscriptionIds
+  const scope = { subscriptions: '', 'management-groups': ONE_GROUP }
   const expected = ids.map((id) => `${id} ${bench.expected.get(id)}`)
   const short = ids.filter((id) => bench.expected.get(id) !== 'compliant')
-  // The tenant's scope: subscriptions in 2 pages of 1,000, policy rows in 1, pricings in 2, the
-  // management groups' own assignments in 1. Then the JIT definition and the benchmark, and the
-  // 40 subscriptions short of compliant read again (2 lists each).
+  // Discovery: the subscription list and the group's descendants, 20 pages of 100 each (the
+  // stand-in's Resource Manager page). Then at
+  // the group's scope: subscriptions in 2 pages of 1,000, policy rows in 1, pricings in 2, the
+  // management groups' own assignments in 1. Then the JIT definition and the benchmark (its
+  // latest for Resource Graph's rows, which name no version, and the version Resource Manager
+  // reports for the re-checks), and the 40 subscriptions short of compliant read again (3 each).
+  const DISCOVERY = 20 + 20
   const GRAPH_QUERIES = 2 + 1 + 2 + 1
-  const SHARED_READS = 2
+  const SHARED_READS = 3
 
-  test(`${GRAPH_QUERIES} Resource Graph queries, ${SHARED_READS} shared reads and 2 per re-checked subscription`, async () => {
+  test(`${GRAPH_QUERIES} Resource Graph queries, ${SHARED_READS} shared reads and 3 per re-checked subscription`, async () => {
     const standIn = await startStandIn({ estate: bench.estate })
     started.push(standIn)
-    const graph = await runEngine(standIn, ids, 'resource-graph')
+    const graph = await runEngine(standIn, scope, 'resource-graph')
     expect(graph.results.map((r) => `${r.subscriptionId} ${r.verdict}`)).toEqual(expected)
+    expect(graph.arm.filter(isDiscovery)).toHaveLength(DISCOVERY)
     expect(graph.arm.filter(isGraphQuery)).toHaveLength(GRAPH_QUERIES)
     expect(graph.arm.filter((r) => r.status !== 200)).toEqual([])
     expect(short).toHaveLength(40)
-    expect(graph.arm).toHaveLength(GRAPH_QUERIES + SHARED_READS + 2 * short.length)
+    const perSubscription = graph.arm.filter((r) => r.subscriptionId !== undefined)
+    expect(perSubscription.filter((r) => !isDiscovery(r))).toHaveLength(3 * short.length)
+    expect(graph.arm).toHaveLength(DISCOVERY + GRAPH_QUERIES + SHARED_READS + 3 * short.length)
     expect(graph.run.stdout).toContain(
       `Azure Resource Graph: 2000 of 2000 subscription(s) read in ${GRAPH_QUERIES} query request(s).`
     )
@@ -166,7 +194,7 @@ describe('2,000 subscriptions under one management group through Resource Graph'
     }
     const standIn = await startStandIn({ estate })
     started.push(standIn)
-    const graph = await runEngine(standIn, ids, 'resource-graph')
+    const graph = await runEngine(standIn, scope, 'resource-graph')
     expect(graph.results.map((r) => `${r.subscriptionId} ${r.verdict}`)).toEqual(expected)
     const queries = graph.arm.filter(isGraphQuery)
     // Every page answered once; a query sent before the quota was known may meet a 429 and be
