@@ -8,18 +8,19 @@ import type { BenchEstate } from './scenarios.ts'
 
 type ResultOutput = Pick<SubscriptionResult, 'subscriptionId' | 'verdict' | 'reason'>
 
-/** The count of each verdict in the action's `results` output, and what was wrong with it. */
+/** The count of each verdict in the action's results file (`resultsText`: the `results` output
+ * is trimmed to fit at scale), and what was wrong with it. */
 export function checkVerdicts(
-  run: ActionRun,
+  resultsText: string | undefined,
   bench: BenchEstate
 ): { verdicts: Record<Verdict, number>; problems: string[] } {
   const problems: string[] = []
   const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>
   let results: ResultOutput[] = []
   try {
-    results = JSON.parse(run.outputs.results ?? '') as ResultOutput[]
+    results = JSON.parse(resultsText ?? '') as ResultOutput[]
   } catch {
-    problems.push('the `results` output is missing or not JSON')
+    problems.push('the results file is missing or not JSON')
   }
   const wrong: string[] = []
   for (const result of results) {

@@ -11,11 +11,14 @@ export interface BenchEstate {
   estate: ResourceGraphEstate
   /** The subscriptions the action is asked to check, in the order it is given them. */
   subscriptionIds: string[]
+  /** When set, the action is given these in `management-groups` (and no `subscriptions`), and
+   * discovery finds `subscriptionIds` beneath them; absent: the ids are listed. */
+  managementGroups?: string[]
   /** The verdict each subscription is built to get, by id. */
   expected: Map<string, Verdict>
-  /** Reads shared by every subscription (set definitions, the JIT definition, descendants): the
-   * resource-manager engine's request budget is REQUESTS_PER_SUBSCRIPTION per subscription plus
-   * these. */
+  /** Reads shared by every subscription (set definitions, the JIT definition, descendants a
+   * notScope asks for): the resource-manager engine's request budget is REQUESTS_PER_SUBSCRIPTION
+   * per subscription plus these, discovery apart. */
   sharedReads: number
 }
 

@@ -23,7 +23,8 @@ export const ONE_GROUP = 'workloads'
  * N subscriptions under `workloads`, the Microsoft cloud security benchmark assigned there; by
  * index i: i % 100 = 1, the benchmark exempted at the subscription: noncompliant; i % 100 = 2,
  * exempted on a resource group: partial; every other subscription: compliant. Every subscription
- * has a VirtualMachines pricing (Standard, P2). Shared reads: the benchmark and the JIT
+ * has a VirtualMachines pricing (Standard, P2). The action is given the group in
+ * `management-groups`. Shared reads: the benchmark (at the version it runs) and the JIT
  * definition.
  */
 export function oneGroupEstate(count: number): BenchEstate {
@@ -74,6 +75,7 @@ export function oneGroupEstate(count: number): BenchEstate {
       pricings
     },
     subscriptionIds,
+    managementGroups: [ONE_GROUP],
     expected,
     sharedReads: 2
   }
