@@ -61,7 +61,8 @@ describe('readSettings', () => {
       failOn: new Set(['noncompliant', 'error']),
       sarifFile: null,
       jobSummary: true,
-      maxConcurrency: 8
+      maxConcurrency: 8,
+      category: ''
     })
   })
 

@@ -49,5 +49,6 @@ export const INPUT_DEFAULTS = {
   'fail-on': [...DEFAULT_FAIL_ON].join(', '),
   'sarif-file': 'jit-network-access.sarif',
   'job-summary': 'true',
-  'max-concurrency': '8'
+  'max-concurrency': '8',
+  category: ''
 } as const

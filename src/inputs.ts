@@ -4,6 +4,7 @@ import path from 'node:path'
 import { GUID } from './azure-ids.ts'
 import { CLOUDS, INPUT_DEFAULTS, MAX_CONCURRENCY_LIMIT, type Cloud } from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
+import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
 
 export interface Settings {
@@ -19,6 +20,8 @@ export interface Settings {
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
+  /** The `category` input as given (checked); '' to derive one per scope (report/category.ts). */
+  category: string
 }
 
 export class InputError extends Error {
@@ -162,6 +165,10 @@ export function readSettings(
     )
   }
 
+  const category = input('category')
+  const badCategory = categoryProblem(category)
+  if (badCategory !== null) problems.push(badCategory)
+
   if (problems.length > 0) throw new InputError(problems)
   return {
     subscriptionIds: [...subscriptionIds],
@@ -172,7 +179,8 @@ export function readSettings(
     failOn,
     sarifFile,
     jobSummary,
-    maxConcurrency
+    maxConcurrency,
+    category
   }
 }
 

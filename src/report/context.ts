@@ -4,11 +4,15 @@
 import type { Settings } from '../inputs.ts'
 import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
+import { scanCategory } from './category.ts'
 
 export interface ReportContext {
   /** This action's version, e.g. `1.2.0` (package.json). */
   actionVersion: string
-  /** `GITHUB_JOB`: the job's id in the workflow. Part of the SARIF category. */
+  /** The analysis category (category.ts, scanCategory): SARIF `automationDetails.id` is
+   * `category/`. */
+  category: string
+  /** `GITHUB_JOB`: the job's id in the workflow. */
   job?: string | undefined
   /** `GITHUB_WORKFLOW`: the workflow's name, shown in the summary footer. */
   workflowName?: string | undefined
@@ -29,15 +33,23 @@ export interface ReportContext {
   failOn?: ReadonlySet<Verdict> | undefined
 }
 
-/** The report context of a run: its identifiers, this action's version (package.json), and the
- * settings the reports mention (`client-id`, `fail-on`). */
+/** The report context of a run: its identifiers, this action's version (package.json), the
+ * settings the reports mention (`client-id`, `fail-on`) and the category of the checked scope. */
 export function reportContext(
   run: RunContext,
-  settings: Pick<Settings, 'clientId' | 'failOn'>,
+  settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'subscriptionIds'>,
   actionVersion: string
 ): ReportContext {
   return {
     actionVersion,
+    category: scanCategory({
+      explicit: settings.category,
+      workflow: run.workflowRef?.path ?? run.workflowName,
+      job: run.job,
+      subscriptionIds: settings.subscriptionIds,
+      // Management groups arrive with the `management-groups` input.
+      managementGroups: []
+    }),
     job: run.job,
     workflowName: run.workflowName,
     runId: run.runId,
