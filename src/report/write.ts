@@ -33,7 +33,10 @@ export interface ReportsWritten {
  */
 export async function writeReports(
   results: readonly SubscriptionResult[],
-  settings: Pick<Settings, 'sarifFile' | 'jobSummary' | 'clientId' | 'failOn'>,
+  settings: Pick<
+    Settings,
+    'sarifFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'subscriptionIds'
+  >,
   run: RunContext,
   actionVersion: string
 ): Promise<ReportsWritten> {
@@ -68,7 +71,7 @@ export async function writeReports(
       core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     }
   }
-  for (const annotation of buildAnnotations(results, workflowFile)) {
+  for (const annotation of buildAnnotations(results, workflowFile, settings.failOn)) {
     const properties = {
       title: annotation.title,
       file: annotation.file,
