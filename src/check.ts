@@ -8,9 +8,10 @@ import { requestLimits } from './collect/limits.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
-import { VERDICT_MARKS, type SubscriptionResult } from './model.ts'
+import type { SubscriptionResult } from './model.ts'
+import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
-import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
+import { errorStack, inertErrorMessage } from './report/text.ts'
 import type { RunContext } from './run-context.ts'
 import { signIn } from './signin/entra.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
@@ -65,9 +66,7 @@ async function decideSubscriptions(
   })
   for await (const read of reads) {
     const result = decide(read)
-    core.info(
-      `${VERDICT_MARKS[result.verdict]} ${result.subscriptionId}: ${result.verdict}. ${inertLogText(result.reason)}`
-    )
+    core.info(verdictLogLine(result))
     results[read.index] = result
   }
   return results
