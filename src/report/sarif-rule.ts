@@ -89,6 +89,11 @@ export const NOT_CHECKED: ReportingDescriptor = {
   fullDescription: {
     text: 'The check could not decide whether just-in-time network access is audited on the subscription: Resource Manager refused or failed a read (no access, not found, another tenant, throttling, errors), an initiative or a management group the assignments name could not be read, or the check met a defect. The message names the subscription, the reason and the fix.'
   },
+  help: {
+    text: "The job summary of the workflow run says, for each subscription that could not be checked, why and what to do: give the action's identity the Reader role on the subscription (or where an initiative is defined), check the subscription id and the tenant, restore or re-point an assignment whose initiative is missing, or re-run the check when Azure throttled or failed.",
+    markdown:
+      "The job summary of the workflow run says, for each subscription that could not be checked, why and what to do: give the action's identity the **Reader** role on the subscription (or where an initiative is defined), check the subscription id and the tenant, restore or re-point an assignment whose initiative is missing, or re-run the check when Azure throttled or failed."
+  },
   helpUri: JIT_DOCS_URL,
   defaultConfiguration: { level: 'error' }
 }
