@@ -195,7 +195,7 @@ export function splitTableRow(row: string, escapes: 'any' | 'pipe' = 'any'): str
  * image syntax, autolinks, mentions. Empty when `markdown` is inert. */
 export function activeMarkdown(markdown: string): string[] {
   const found: string[] = []
-  const allowedTags = /^<\/?(br|sub|code\/)>$/
+  const allowedTags = /^<\/?(br|sub|code\/?|details|summary)>$/
   for (const tag of markdown.match(/<\/?[A-Za-z][^>]*>/g) ?? []) {
     if (!allowedTags.test(tag)) found.push(tag)
   }
