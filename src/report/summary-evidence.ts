@@ -33,10 +33,15 @@ export function assignmentSummary(evidence: AssignmentEvidence): string {
 
 function assignmentLines(result: SubscriptionResult): string[] {
   if (result.assignments.length === 0) {
+    if (result.verdict !== 'error') {
+      return ['Assignments: none that applies to the subscription runs the JIT policy.']
+    }
+    const readButUndecided =
+      result.errorCause === 'unreadable-initiative' || result.errorCause === 'unknown-ancestry'
     return [
-      result.verdict === 'error'
-        ? `Assignments: not known; the check could not read them (${notCheckedCause(result)}).`
-        : 'Assignments: none that applies to the subscription runs the JIT policy.'
+      readButUndecided
+        ? `Assignments: none shown; the check could not tell which of them run the JIT policy (${notCheckedCause(result)}).`
+        : `Assignments: not known; the check could not read them (${notCheckedCause(result)}).`
     ]
   }
   const listed = result.assignments.slice(0, MAX_ASSIGNMENTS_LISTED)
