@@ -56,7 +56,8 @@ describe('readSettings', () => {
       cloud: {
         name: 'AzureCloud',
         authorityHost: 'https://login.microsoftonline.com',
-        resourceManagerEndpoint: 'https://management.azure.com'
+        resourceManagerEndpoint: 'https://management.azure.com',
+        tokenExchangeAudience: 'api://AzureADTokenExchange'
       },
       failOn: new Set(['noncompliant', 'error']),
       sarifFile: null,
@@ -96,6 +97,20 @@ describe('readSettings', () => {
     expect(cloud.resourceManagerEndpoint).toBe(resourceManager)
   })
 
+  test.each([
+    ['AzureCloud', 'api://AzureADTokenExchange'],
+    ['AzureUSGovernment', 'api://AzureADTokenExchangeUSGov'],
+    ['azurechinacloud', 'api://AzureADTokenExchangeChina']
+  ])(
+    'an empty audience is the one %s gives new federated credentials (%s)',
+    (environment, audience) => {
+      expect(settingsFrom({ environment }).audience).toBe(audience)
+      expect(settingsFrom({ environment, audience: ' api://Custom ' }).audience).toBe(
+        'api://Custom'
+      )
+    }
+  )
+
   test('explicit endpoints override the environment', () => {
     const { cloud } = settingsFrom({
       'authority-host': 'https://127.0.0.1:8443/',
@@ -104,7 +119,8 @@ describe('readSettings', () => {
     expect(cloud).toEqual({
       name: 'AzureCloud',
       authorityHost: 'https://127.0.0.1:8443',
-      resourceManagerEndpoint: 'https://arm.example.test'
+      resourceManagerEndpoint: 'https://arm.example.test',
+      tokenExchangeAudience: 'api://AzureADTokenExchange'
     })
   })
 
@@ -117,7 +133,8 @@ describe('readSettings', () => {
     expect(cloud).toEqual({
       name: 'AzureStackHub',
       authorityHost: 'https://login.contoso.local',
-      resourceManagerEndpoint: 'https://management.contoso.local'
+      resourceManagerEndpoint: 'https://management.contoso.local',
+      tokenExchangeAudience: 'api://AzureADTokenExchange'
     })
     expect(
       problemsFrom({
@@ -142,8 +159,12 @@ describe('readSettings', () => {
   })
 
   test.each([
-    [{ subscriptions: 'not-a-guid' }, /"not-a-guid", which is not a subscription id/],
-    [{ subscriptions: `${SUBSCRIPTION_A}x` }, /not a subscription id/],
+    [{ subscriptions: 'not-a-guid' }, /"not-a-guid", which looks like a subscription name/],
+    [{ subscriptions: `${SUBSCRIPTION_A}x` }, /holds a subscription id among other text/],
+    [{ subscriptions: `${SUBSCRIPTION_A};${SUBSCRIPTION_B}` }, /`;` does not separate/],
+    [{ subscriptions: `["${SUBSCRIPTION_A}"]` }, /part of a JSON array/],
+    [{ subscriptions: `'${SUBSCRIPTION_A}'` }, /with quotes around it/],
+    [{ 'subscription-id': SUBSCRIPTION_B }, /is Azure\/login's input/],
     [{ subscriptions: '' }, /lists no subscription id/],
     [{ subscriptions: '# only a comment\n  \n' }, /lists no subscription id/],
     [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
@@ -153,6 +174,7 @@ describe('readSettings', () => {
     [{ environment: 'AzureGermanCloud' }, /"AzureGermanCloud" is not a known cloud/],
     [{ 'fail-on': 'noncompliant, sometimes' }, /"sometimes", which is not a verdict/],
     [{ 'fail-on': 'compliant' }, /"compliant", which is not a verdict/],
+    [{ 'fail-on': 'warning' }, /"warning", which is not a verdict .*\(did you mean `partial`\?\)/],
     [{ 'fail-on': 'none, error' }, /combines `none` with verdicts/],
     [{ 'fail-on': '# nothing' }, /`fail-on` is empty/],
     [{ 'max-concurrency': '0' }, /"0" is not a whole number from 1 to 64/],
@@ -181,6 +203,27 @@ describe('readSettings', () => {
     const problems = problemsFrom(inputs)
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(message)
+  })
+
+  test('accepts /subscriptions/<id> and {<id>}, as Azure prints ids', () => {
+    const settings = settingsFrom({
+      subscriptions: `/subscriptions/${SUBSCRIPTION_A.toUpperCase()}\n{${SUBSCRIPTION_B}}\n/subscriptions/${SUBSCRIPTION_B}/`
+    })
+    expect(settings.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
+  })
+
+  test("Azure/login's subscription-id: a hint to use subscriptions, unless it is listed there", () => {
+    const problems = problemsFrom({ subscriptions: '', 'subscription-id': SUBSCRIPTION_B })
+    expect(problems).toEqual([
+      expect.stringMatching(/`subscriptions` lists no subscription id/),
+      `\`subscription-id\` "${SUBSCRIPTION_B}" is Azure/login's input, which this action does not read; list the subscriptions to check in \`subscriptions\` instead.`
+    ])
+    expect(problemsFrom({ 'subscription-id': SUBSCRIPTION_B })).toHaveLength(1)
+    const listed = settingsFrom({
+      subscriptions: `${SUBSCRIPTION_A} ${SUBSCRIPTION_B}`,
+      'subscription-id': SUBSCRIPTION_B.toUpperCase()
+    })
+    expect(listed.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
   })
 
   test('reports every problem at once, each on its own line', () => {

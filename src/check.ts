@@ -46,6 +46,7 @@ async function decideSubscriptions(
     tenantId: settings.tenantId,
     clientId: settings.clientId,
     audience: settings.audience,
+    cloud: settings.cloud,
     authorityHost: settings.cloud.authorityHost,
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
     assertion,

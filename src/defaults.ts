@@ -6,23 +6,33 @@ export interface Cloud {
   name: string
   authorityHost: string
   resourceManagerEndpoint: string
+  /** The audience Entra ID gives a new federated credential in this cloud (Microsoft Learn,
+   * "Configure an app to trust an external identity provider": api://AzureADTokenExchange, and
+   * the USGov and China variants), which the `audience` input defaults to. */
+  tokenExchangeAudience: string
 }
+
+/** The public cloud's, also used for a cloud `environment` does not name (endpoints given). */
+export const DEFAULT_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange'
 
 export const CLOUDS: readonly Cloud[] = [
   {
     name: 'AzureCloud',
     authorityHost: 'https://login.microsoftonline.com',
-    resourceManagerEndpoint: 'https://management.azure.com'
+    resourceManagerEndpoint: 'https://management.azure.com',
+    tokenExchangeAudience: DEFAULT_TOKEN_EXCHANGE_AUDIENCE
   },
   {
     name: 'AzureUSGovernment',
     authorityHost: 'https://login.microsoftonline.us',
-    resourceManagerEndpoint: 'https://management.usgovcloudapi.net'
+    resourceManagerEndpoint: 'https://management.usgovcloudapi.net',
+    tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov'
   },
   {
     name: 'AzureChinaCloud',
     authorityHost: 'https://login.chinacloudapi.cn',
-    resourceManagerEndpoint: 'https://management.chinacloudapi.cn'
+    resourceManagerEndpoint: 'https://management.chinacloudapi.cn',
+    tokenExchangeAudience: 'api://AzureADTokenExchangeChina'
   }
 ]
 
@@ -36,13 +46,14 @@ export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompl
 /**
  * Every input's default, as action.yml gives it (the runner passes these when the workflow does
  * not set an input). An empty `client-id` or `tenant-id` falls back to AZURE_CLIENT_ID or
- * AZURE_TENANT_ID; an empty `sarif-file` writes no SARIF file.
+ * AZURE_TENANT_ID; an empty `audience` is the cloud's `tokenExchangeAudience`; an empty
+ * `sarif-file` writes no SARIF file.
  */
 export const INPUT_DEFAULTS = {
   subscriptions: undefined,
   'client-id': '',
   'tenant-id': '',
-  audience: 'api://AzureADTokenExchange',
+  audience: '',
   environment: 'AzureCloud',
   'authority-host': '',
   'resource-manager-endpoint': '',

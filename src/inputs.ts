@@ -2,10 +2,17 @@
 // reported at once, naming the bad value, before any request is made.
 import path from 'node:path'
 import { GUID } from './azure-ids.ts'
-import { CLOUDS, INPUT_DEFAULTS, MAX_CONCURRENCY_LIMIT, type Cloud } from './defaults.ts'
+import {
+  CLOUDS,
+  DEFAULT_TOKEN_EXCHANGE_AUDIENCE,
+  INPUT_DEFAULTS,
+  MAX_CONCURRENCY_LIMIT,
+  type Cloud
+} from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
 import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
+import { parseSubscriptionId } from './subscription-ids.ts'
 
 export interface Settings {
   /** Lower-cased, duplicates dropped, in the order given. */
@@ -76,13 +83,18 @@ export function readSettings(
     )
   }
   for (const item of rawSubscriptions) {
-    if (!GUID.test(item)) {
-      problems.push(
-        `\`subscriptions\` holds ${quote(item)}, which is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`
-      )
-    } else {
-      subscriptionIds.add(item.toLowerCase())
-    }
+    const parsed = parseSubscriptionId(item, quote)
+    if ('problem' in parsed) problems.push(parsed.problem)
+    else subscriptionIds.add(parsed.id)
+  }
+  // GitHub passes undeclared `with:` keys on too: a step copied from Azure/login keeps its
+  // `subscription-id`, which this action would otherwise ignore without a word.
+  const azureLoginSubscription = input('subscription-id')
+  const listed = parseSubscriptionId(azureLoginSubscription)
+  if (azureLoginSubscription !== '' && !('id' in listed && subscriptionIds.has(listed.id))) {
+    problems.push(
+      `\`subscription-id\` ${quote(azureLoginSubscription)} is Azure/login's input, which this action does not read; list the subscriptions to check in \`subscriptions\` instead.`
+    )
   }
 
   const clientId = input('client-id') || run.azureClientId
@@ -105,8 +117,6 @@ export function readSettings(
     )
   }
 
-  const audience = input('audience') || INPUT_DEFAULTS.audience
-
   const environmentName = input('environment') || INPUT_DEFAULTS.environment
   const namedCloud = CLOUDS.find(
     (cloud) => cloud.name.toLowerCase() === environmentName.toLowerCase()
@@ -127,8 +137,10 @@ export function readSettings(
   const cloud: Cloud = {
     name: namedCloud?.name ?? environmentName,
     authorityHost: authorityHost ?? namedCloud?.authorityHost ?? '',
-    resourceManagerEndpoint: resourceManagerEndpoint ?? namedCloud?.resourceManagerEndpoint ?? ''
+    resourceManagerEndpoint: resourceManagerEndpoint ?? namedCloud?.resourceManagerEndpoint ?? '',
+    tokenExchangeAudience: namedCloud?.tokenExchangeAudience ?? DEFAULT_TOKEN_EXCHANGE_AUDIENCE
   }
+  const audience = input('audience') || cloud.tokenExchangeAudience
 
   const failOn = readFailOn(input('fail-on'), problems)
 
@@ -227,8 +239,10 @@ function readFailOn(value: string, problems: string[]): ReadonlySet<Verdict> {
     if (verdict) {
       failOn.add(verdict)
     } else {
+      // A warning annotation is what a partial verdict writes when it does not fail the step.
+      const hint = /^warn(ing)?s?$/.test(item) ? ' (did you mean `partial`?)' : ''
       problems.push(
-        `\`fail-on\` holds ${quote(item)}, which is not a verdict that can fail the step; use ${FAILING_VERDICTS.join(', ')} or none.`
+        `\`fail-on\` holds ${quote(item)}, which is not a verdict that can fail the step${hint}; use ${FAILING_VERDICTS.join(', ')} or none.`
       )
     }
   }

@@ -187,6 +187,10 @@ export type ErrorCause =
   | 'unreadable-initiative'
   /** A notScope names a management group whose members could not be read. */
   | 'unknown-ancestry'
+  /** The policy data holds something the rule cannot decide (an expression it cannot evaluate,
+   * overrides whose order Azure does not document, a selector of an unknown kind): the reason
+   * says what to check. */
+  | 'undecidable'
   /** The check failed on this subscription's data: a defect to report. */
   | 'internal'
 
@@ -217,4 +221,11 @@ export interface SubscriptionResult {
   errorCause?: ErrorCause
   /** Present when errorCause is `unreadable-initiative`: the initiatives that could not be read. */
   unreadableInitiatives?: UnreadableInitiative[]
+  /** The subscription's Defender for Servers plan as the verdict weighed it; absent when the check
+   * was turned off. */
+  defenderForServers?: DefenderForServersOutcome
 }
+
+/** The Defender for Servers plan in a result: the plan read, or why it is unknown. */
+export type DefenderForServersOutcome =
+  { pricingTier: string; subPlan: string | null; plan2: boolean } | { unknown: string }

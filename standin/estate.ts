@@ -84,6 +84,8 @@ export interface OidcSettings {
   backdateSeconds?: number
   /** Answer every token request with this HTTP status (500, 503, 403, ...) instead of a token. */
   status?: number
+  /** runnerEnvironment() gives a request URL on which nothing listens (connection refused). */
+  unreachable?: boolean
   /** The runner gives no OIDC endpoint (no `permissions: id-token: write`, a fork's pull request):
    * runnerEnvironment() leaves out ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN. */
   absent?: boolean
@@ -100,6 +102,9 @@ export interface EntraSettings {
   failAfterTokens?: number
   /** Status of those failures; default 500 (AADSTS50000). */
   failStatus?: number
+  /** ARM answers 401 ExpiredAuthenticationToken for an access token once it has authorized this
+   * many requests, whatever its lifetime (a token expiring mid-run). */
+  accessTokenExpiresAfterRequests?: number
 }
 
 export interface Estate {
@@ -259,8 +264,9 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     int('oidc.lifetimeSeconds', oidc.lifetimeSeconds, 0)
     int('oidc.backdateSeconds', oidc.backdateSeconds, 0)
     int('oidc.status', oidc.status, 400, 599)
-    if (oidc.absent !== undefined && typeof oidc.absent !== 'boolean')
-      problem('oidc.absent', 'must be true or false')
+    for (const flag of ['absent', 'unreachable'] as const)
+      if (oidc[flag] !== undefined && typeof oidc[flag] !== 'boolean')
+        problem(`oidc.${flag}`, 'must be true or false')
     if (oidc.claims !== undefined && !isObject(oidc.claims))
       problem('oidc.claims', 'must be an object')
   })
@@ -269,6 +275,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     int('entra.accessTokenLifetimeSeconds', entra.accessTokenLifetimeSeconds, 0)
     int('entra.failAfterTokens', entra.failAfterTokens, 0)
     int('entra.failStatus', entra.failStatus, 400, 599)
+    int('entra.accessTokenExpiresAfterRequests', entra.accessTokenExpiresAfterRequests, 0)
   })
   int('pageSize', e.pageSize, 1, 1000)
   int('latencyMs', e.latencyMs, 0)

@@ -23,6 +23,8 @@ const ARM_RESOURCES = [
 interface AccessToken {
   expiresAt: number
   resource: string
+  /** ARM requests it has authorized. */
+  uses: number
 }
 
 export interface IdentityUrls {
@@ -275,33 +277,36 @@ export class Identity {
         `Client assertion is not within its valid time range. Current time: ${iso(nowSeconds)}, assertion valid from ${iso(nbf)}, expiry time of assertion ${iso(exp)}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`
       )
     }
+    // Entra words these as below (AADSTS700211/700212/700213/7002138 in Azure/login's issues and
+    // Microsoft's breaking-changes notice of August 2024 for case-sensitive subjects): it finds
+    // the credentials by issuer, then subject, then compares the audience.
     const federation = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
+    const check = `Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`
+    const noRecord = (code: number, description: string) =>
+      fail(
+        401,
+        'invalid_client',
+        code,
+        `No matching federated identity record found for presented assertion ${description}`
+      )
     if (claims.iss !== GITHUB_OIDC_ISSUER)
-      return fail(
-        400,
-        'invalid_request',
-        700211,
-        `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${federation}`
-      )
-    const audience = entra.audience ?? DEFAULT_AUDIENCE
-    const audiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)]
-    if (!audiences.includes(audience))
-      return fail(
-        400,
-        'invalid_request',
-        700212,
-        `No matching federated identity record found for presented assertion audience '${audiences.join(', ')}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${federation}`
-      )
+      return noRecord(700211, `issuer '${String(claims.iss)}'. ${check} ${federation}`)
     const subjects = this.estate.federatedSubjects ?? [
       this.estate.oidc?.subject ?? DEFAULT_OIDC_SUBJECT
     ]
-    if (!subjects.includes(String(claims.sub)))
-      return fail(
-        400,
-        'invalid_request',
-        70021,
-        `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(claims.iss)}'. Assertion Subject: '${String(claims.sub)}'. Assertion Audience: '${audiences.join(', ')}'. ${federation}`
-      )
+    const subject = String(claims.sub)
+    if (!subjects.includes(subject)) {
+      if (subjects.some((s) => s.toLowerCase() === subject.toLowerCase()))
+        return noRecord(
+          7002138,
+          `subject '${subject}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. ${check} See documentation at: ${federation}. See breaking change notification and remediation at: https://learn.microsoft.com/en-us/entra/identity-platform/reference-breaking-changes#august-2024.`
+        )
+      return noRecord(700213, `subject '${subject}'. ${check} ${federation}`)
+    }
+    const audience = entra.audience ?? DEFAULT_AUDIENCE
+    const audiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)]
+    if (!audiences.includes(audience))
+      return noRecord(700212, `audience '${audiences.join(', ')}'. ${check} ${federation}`)
     const scopes = (form.get('scope') ?? '')
       .split(' ')
       .filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s))
@@ -328,7 +333,11 @@ export class Identity {
       )
     const lifetime = entra.accessTokenLifetimeSeconds ?? 3600
     const accessToken = `standin.${randomBytes(32).toString('base64url')}`
-    this.accessTokens.set(accessToken, { expiresAt: Date.now() + lifetime * 1000, resource })
+    this.accessTokens.set(accessToken, {
+      expiresAt: Date.now() + lifetime * 1000,
+      resource,
+      uses: 0
+    })
     this.tokensIssued++
     return json(200, {
       token_type: 'Bearer',
@@ -368,8 +377,12 @@ export class Identity {
         'The access token is invalid.',
         challenge('The access token is invalid.')
       )
+    // An access token ARM holds expired before the client expected (a runner clock behind, a
+    // token revoked): it expires once it has authorized this many requests.
+    const expiresAfter = this.estate.entra?.accessTokenExpiresAfterRequests
+    if (expiresAfter !== undefined && token.uses >= expiresAfter)
+      token.expiresAt = Math.min(token.expiresAt, Date.now())
     if (Date.now() >= token.expiresAt) {
-      const utc = (ms: number) => new Date(ms).toISOString()
       return armError(
         401,
         'ExpiredAuthenticationToken',
@@ -377,8 +390,17 @@ export class Identity {
         challenge('The access token has expired.')
       )
     }
+    token.uses++
     return undefined
   }
+}
+
+/** A UTC time as ARM's messages print it (.NET's en-US general format: 3/2/2020 4:20:21 PM). */
+function utc(ms: number): string {
+  const d = new Date(ms)
+  const hours = d.getUTCHours() % 12 || 12
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hours}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`
 }
 
 /** The claims of a JWT-shaped token (not verified), or undefined when it is not one. */

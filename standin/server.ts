@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:https'
 import type { Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { Arm } from './arm/service.ts'
 import { loadBuiltIns } from './builtins.ts'
 import { generateCertificates } from './certificate.ts'
@@ -59,8 +59,8 @@ export interface StandIn {
   /** Every request, in order of arrival. */
   requests: RequestRecord[]
   /** The environment a runner would give the action's child process to reach this stand-in:
-   * ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN (left out when the estate says oidc.absent),
-   * NODE_EXTRA_CA_CERTS, AZURE_CLIENT_ID, AZURE_TENANT_ID. */
+   * ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN (left out when the estate says oidc.absent; the URL
+   * names a port nothing listens on when it says oidc.unreachable), NODE_EXTRA_CA_CERTS, AZURE_CLIENT_ID, AZURE_TENANT_ID. */
   runnerEnvironment(): Record<string, string>
   /** Replaces the faults injected into ARM requests that concern this subscription. */
   setFaults(subscriptionId: string, faults: Fault[]): void
@@ -82,6 +82,17 @@ function listen(server: Server): Promise<number> {
       resolve((server.address() as AddressInfo).port)
     })
   })
+}
+
+/** A port on 127.0.0.1 nothing listens on (just released), for an unreachable endpoint. */
+async function closedPort(): Promise<number> {
+  const probe = createNetServer()
+  const port = await new Promise<number>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port))
+  })
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
@@ -197,6 +208,10 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   urls.authorityHost = `https://127.0.0.1:${entraPort}`
   urls.resourceManagerEndpoint = `https://127.0.0.1:${armPort}`
   const oidcRequestUrl = `https://127.0.0.1:${oidcPort}${identity.oidcPath}?api-version=2.0`
+  // oidc.unreachable: the runner is told of an endpoint that refuses connections.
+  const runnerOidcUrl = estate.oidc?.unreachable
+    ? `https://127.0.0.1:${await closedPort()}${identity.oidcPath}?api-version=2.0`
+    : oidcRequestUrl
 
   let closed: Promise<void> | undefined
   return {
@@ -212,7 +227,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     runnerEnvironment() {
       const env: Record<string, string> = {}
       if (!estate.oidc?.absent) {
-        env.ACTIONS_ID_TOKEN_REQUEST_URL = oidcRequestUrl
+        env.ACTIONS_ID_TOKEN_REQUEST_URL = runnerOidcUrl
         env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = identity.oidcRequestToken
       }
       env.NODE_EXTRA_CA_CERTS = certificates.caCertificatePath

@@ -284,7 +284,7 @@ describe('secrets and read-only access', () => {
     await runWith(estate, { subscriptions: subscription(1) }, ({ run }, standIn) => {
       expect(run.exitCode).toBe(1)
       const failure = run.stdout.split('\n').find((line) => line.startsWith('::error::'))!
-      expect(failure).toContain('AADSTS70021')
+      expect(failure).toContain('AADSTS700213')
       expect(failure).toContain("sub 'repo:octo-org/octo-repo:ref:refs/heads/main'")
       expect(failure).toContain("iss 'https://token.actions.githubusercontent.com'")
       expect(failure).toContain("aud 'api://AzureADTokenExchange'")

@@ -215,21 +215,36 @@ describe('resource selectors', () => {
 
   test.each([
     ['a location in list', [{ kind: 'resourceLocation', in: ['eastus'] }]],
-    ['a location notIn list', [{ kind: 'resourceLocation', notIn: ['eastus'] }]],
-    [
-      'resources without location in another value',
-      [{ kind: 'resourceWithoutLocation', in: ['other'] }]
-    ],
-    ['a kind this check does not know', [{ kind: 'resourceTag', in: ['x'] }]],
-    ['a location selector with neither list', [{ kind: 'resourceLocation' }]]
-  ])('%s may leave out virtual machines: partial, saying what was assumed', (_name, selectors) => {
+    ['a location notIn list', [{ kind: 'ResourceLocation', notIn: ['eastus'] }]]
+  ])('%s covers the virtual machines of some locations: partial', (_name, selectors) => {
     const result = selected([{ name: 'SDP', selectors }])
     expect(result.verdict).toBe('partial')
     expect(result.assignments[0]).toMatchObject({ coverage: 'partial' })
     expect(result.reason).toContain(
-      "may leave out virtual machines through its resource selectors ('SDP')"
+      "it evaluates only the virtual machines in the locations its resource selectors ('SDP') choose"
     )
-    expect(result.reason).toContain('assumed that they select only some')
+  })
+
+  test.each([
+    ['a kind Azure does not document', [{ kind: 'resourceTag', in: ['x'] }], "kind 'resourceTag'"],
+    [
+      'a location selector with neither list',
+      [{ kind: 'resourceLocation' }],
+      "kind 'resourceLocation' with neither in nor notIn"
+    ],
+    [
+      'a type selector with neither list',
+      [{ kind: 'resourceType' }],
+      "kind 'resourceType' with neither in nor notIn"
+    ]
+  ])('%s cannot be decided: error naming the selector', (_name, selectors, named) => {
+    const result = selected([{ name: 'Odd', selectors }])
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'unknown' })
+    expect(result.reason).toContain(
+      `has resource selectors ('Odd') whose reach this check cannot decide (a selector of ${named})`
+    )
   })
 
   test.each([
@@ -244,6 +259,10 @@ describe('resource selectors', () => {
     [
       'only resources without a location',
       [{ kind: 'resourceWithoutLocation', in: ['subscriptionLevelResources'] }]
+    ],
+    [
+      'resources without location in another value',
+      [{ kind: 'resourceWithoutLocation', in: ['other'] }]
     ],
     ['a location in list that is empty', [{ kind: 'resourceLocation', in: [] }]],
     [
@@ -272,7 +291,6 @@ describe('resource selectors', () => {
       'resourceType notIn without virtual machines',
       [{ kind: 'resourceType', notIn: ['Microsoft.Storage/storageAccounts'] }]
     ],
-    ['resourceType with neither list', [{ kind: 'resourceType' }]],
     [
       'resources with a location',
       [{ kind: 'resourceWithoutLocation', notIn: ['subscriptionLevelResources'] }]
@@ -314,21 +332,37 @@ describe('resource selectors', () => {
 })
 
 describe('enforcement mode', () => {
-  test.each([['DoNotEnforce'], ['doNotEnforce']])(
-    '%s still audits: compliant, with a note',
-    (mode) => {
-      const result = evaluate([atGroup({ enforcementMode: mode })])
-      expect(result.verdict).toBe('compliant')
-      expect(result.assignments[0]).toMatchObject({ coverage: 'full', enforcementMode: mode })
-      expect(result.assignments[0]!.notes.join(' ')).toContain(
-        'DoNotEnforce does not stop AuditIfNotExists'
-      )
-    }
-  )
+  test.each([
+    ['Default', 'Default: the effect is enforced'],
+    ['DoNotEnforce', 'DoNotEnforce: the effect is not enforced at creation or update'],
+    ['doNotEnforce', 'DoNotEnforce: the effect is not enforced at creation or update'],
+    ['Enroll', 'Enroll: the effect is enforced only on enrolled resources, but resources']
+  ])('%s still audits: compliant, and the note says which mode', (mode, note) => {
+    const result = evaluate([atGroup({ enforcementMode: mode })])
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'full', enforcementMode: mode })
+    const notes = result.assignments[0]!.notes.join(' ')
+    expect(notes).toContain(`enforcementMode ${note}`)
+    expect(notes).toContain('so AuditIfNotExists still audits')
+  })
 
-  test('Default has no such note', () => {
-    const result = evaluate([atGroup()])
-    expect(result.assignments[0]!.notes.join(' ')).not.toContain('DoNotEnforce')
+  test('a mode Azure does not document is an error, not a guess', () => {
+    const result = evaluate([atGroup({ enforcementMode: 'Audit' })])
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.reason).toContain(
+      "has enforcementMode 'Audit', which Azure does not document (only Default, DoNotEnforce, Enroll); check the assignment's enforcementMode."
+    )
+  })
+
+  test('an undocumented mode does not matter when the effect does not audit', () => {
+    const result = evaluate([
+      atGroup({
+        enforcementMode: 'Audit',
+        parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } }
+      })
+    ])
+    expect(result.verdict).toBe('noncompliant')
   })
 })
 

@@ -43,7 +43,6 @@ function evaluateCustom(
 describe('a reference that binds the effect to an initiative parameter', () => {
   test.each([
     ["[parameters('jitEffect')]"],
-    ['[parameters("jitEffect")]'],
     ["[ parameters ( 'jitEffect' ) ]"],
     ["[PARAMETERS('jitEffect')]"],
     ["[parameters('JITEFFECT')]"]
@@ -82,24 +81,80 @@ describe('a reference that binds the effect to an initiative parameter', () => {
     expect(result.assignments[0]).toMatchObject({ effectSource: 'initiative-default' })
   })
 
-  test('with neither an assignment value nor a default, nothing audits', () => {
-    const result = evaluateCustom(
+  // ARM writes strings in single quotes only (template-expressions); `"` is no string there.
+  test.each([
+    ['[parameters("jitEffect")]', 'ARM expressions quote strings with single quotes'],
+    [
       "[parameters('jitEffect')]",
-      {},
-      { jitEffect: { type: 'String' } }
-    )
-    expect(result.verdict).toBe('noncompliant')
-    expect(result.effectiveEffect).toBe('')
-    expect(result.assignments[0]).toMatchObject({ effect: '', effectSource: 'initiative-default' })
+      "cannot evaluate parameters('jitEffect'): parameter jitEffect has no value (neither the assignment nor the initiative's defaultValue sets one)"
+    ],
+    ["[parameters('undeclared')]", "cannot evaluate parameters('undeclared')"]
+  ])('%s it cannot evaluate is an error naming the part, not a verdict', (binding, why) => {
+    const result = evaluateCustom(binding, {}, { jitEffect: { type: 'String' } })
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.reason).toContain(why)
     expect(result.reason).toContain(
-      'leaves parameter jitEffect without a value and its initiative gives it no default'
+      "check the initiative's effect expression and the parameters it reads, or set the effect with a policyEffect override."
+    )
+  })
+})
+
+describe('an effect expression', () => {
+  const SWITCH: Record<string, ParameterDefinition> = {
+    jitEnabled: { type: 'Boolean', defaultValue: true },
+    jitEffect: { type: 'String', defaultValue: 'AuditIfNotExists' }
+  }
+  const EXPRESSION = "[if(parameters('JITENABLED'), Parameters('jitEffect'), 'Disabled')]"
+
+  test.each([
+    [{}, 'compliant', 'initiative-default', 'AuditIfNotExists'],
+    [{ jitEnabled: { value: false } }, 'noncompliant', 'parameter', 'Disabled'],
+    [{ jitEffect: { value: 'disabled' } }, 'noncompliant', 'parameter', 'disabled']
+  ])('is evaluated against the parameters as assigned: %j', (given, verdict, source, effect) => {
+    const result = evaluateCustom(EXPRESSION, given, SWITCH)
+    expect(result.verdict).toBe(verdict)
+    expect(result.assignments[0]).toMatchObject({ effect, effectSource: source })
+  })
+
+  test('reading several parameters names them all in the notes, none as the one to change', () => {
+    const result = evaluateCustom(EXPRESSION, { jitEnabled: { value: true } }, SWITCH)
+    expect(result.assignments[0]).toMatchObject({ effectParameter: null })
+    expect(result.assignments[0]!.notes[0]).toBe(
+      `The effect is AuditIfNotExists: the initiative passes ${EXPRESSION}, and the assignment sets parameter jitEnabled, parameter jitEffect keeps its initiative default.`
     )
   })
 
-  test('a parameter the initiative does not declare falls back to nothing', () => {
-    const result = evaluateCustom("[parameters('undeclared')]", {}, {})
-    expect(result.verdict).toBe('noncompliant')
-    expect(result.assignments[0]).toMatchObject({ effectParameter: 'undeclared' })
+  test('one parameter read through a function is the one to change', () => {
+    const result = evaluateCustom(
+      "[toLower(concat('Audit', parameters('suffix')))]",
+      {},
+      {
+        suffix: { type: 'String', defaultValue: 'IfNotExists' }
+      }
+    )
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({
+      effect: 'auditifnotexists',
+      effectParameter: 'suffix',
+      effectSource: 'initiative-default'
+    })
+  })
+
+  test('without parameters it is a literal', () => {
+    const result = evaluateCustom("[if(true(), 'AuditIfNotExists', 'Disabled')]")
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ effectSource: 'literal', effectParameter: null })
+  })
+
+  test('a function it does not evaluate is an error, unless another assignment audits', () => {
+    const result = evaluateCustom('[resourceGroup().location]')
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain('cannot evaluate resourceGroup()')
+    const set = customSet('custom', [jitReference('jit', { effect: { value: '[utcNow()]' } })])
+    const custom = assignment({ name: 'custom', policyDefinitionId: set.id })
+    const both = evaluateSubscription(snapshot([custom, assignment({ name: 'jit' })], [set]))
+    expect(both.verdict).toBe('compliant')
   })
 })
 
@@ -136,13 +191,6 @@ describe('a literal effect in the reference', () => {
       effect: "[parameters('jitEffect')]",
       effectSource: 'literal'
     })
-  })
-
-  test('an expression this check cannot evaluate does not count as auditing', () => {
-    const result = evaluateCustom("[if(true(), 'AuditIfNotExists', 'Disabled')]")
-    expect(result.verdict).toBe('noncompliant')
-    expect(result.assignments[0]!.notes.join(' ')).toContain('which this check cannot evaluate')
-    expect(result.reason).toContain('which does not audit JIT (only AuditIfNotExists does)')
   })
 
   test('a literal that is not a string does not audit', () => {

@@ -69,8 +69,7 @@ describe('which overrides select the JIT reference', () => {
   test.each([
     ['in not holding the reference id', byReference('Disabled', { in: ['other'] })],
     ['notIn holding it', byReference('Disabled', { notIn: [REFERENCE.toLowerCase()] })],
-    ['a location selector with an empty in', byLocation('Disabled', { in: [] })],
-    ['kind policyVersion', { kind: 'policyVersion', value: '2.*.*' }]
+    ['a location selector with an empty in', byLocation('Disabled', { in: [] })]
   ] as [string, Override][])('%s: does not apply', (_name, override) => {
     const result = mcsb([override])
     expect(result.verdict).toBe('compliant')
@@ -82,14 +81,32 @@ describe('which overrides select the JIT reference', () => {
 })
 
 describe('order', () => {
-  test('the last override that applies wins', () => {
+  // Learn: overrides are "evaluated in the order in which they're specified", without saying
+  // whether the first or the last one that selects a reference wins.
+  test('two overrides that select the JIT reference, one auditing and one not: error', () => {
     const result = mcsb([
       byReference('Disabled', { in: [REFERENCE] }),
       { kind: 'policyEffect', value: 'AuditIfNotExists' }
     ])
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.reason).toContain(
+      'has overrides #1 (Disabled) and #2 (AuditIfNotExists) that both select reference'
+    )
+    expect(result.reason).toContain('keep one policyEffect override that selects reference')
+  })
+
+  test('the same outcome whichever wins: decided', () => {
+    const result = mcsb([
+      byReference('auditifnotexists', { in: [REFERENCE] }),
+      { kind: 'policyEffect', value: 'AuditIfNotExists' }
+    ])
     expect(result.verdict).toBe('compliant')
-    expect(result.assignments[0]).toMatchObject({ effectSource: 'override', effectParameter: null })
-    expect(result.reason).toContain('overrides the JIT effect to AuditIfNotExists (override #2)')
+    const disabled = mcsb([
+      byReference('Disabled', { in: [REFERENCE] }),
+      { kind: 'policyEffect', value: 'disabled' }
+    ])
+    expect(disabled.verdict).toBe('noncompliant')
   })
 
   test('an override beats the assignment parameter', () => {
@@ -105,9 +122,9 @@ describe('order', () => {
     )
   })
 
-  test('an override that does not apply leaves a later one in force', () => {
+  test('overrides that do not select the reference take no part', () => {
     const result = mcsb([
-      { kind: 'policyEffect', value: 'AuditIfNotExists' },
+      byReference('AuditIfNotExists', { in: ['other'] }),
       byReference('Disabled', { notIn: ['other'] }),
       byReference('AuditIfNotExists', { in: ['other'] })
     ])

@@ -276,7 +276,7 @@ test('evidence carries what the outputs need', () => {
     exemptionIds: [],
     notes: [
       "The assignment does not set parameter jitNetworkAccessMonitoringEffect; the initiative's default is AuditIfNotExists.",
-      'enforcementMode DoNotEnforce does not stop AuditIfNotExists: Azure still evaluates and reports compliance, so it counts as auditing.'
+      'enforcementMode DoNotEnforce: the effect is not enforced at creation or update, but Azure still evaluates resources and records compliance, so AuditIfNotExists still audits.'
     ]
   })
 })

@@ -421,6 +421,64 @@ describe('nothing assigns the policy', () => {
   })
 })
 
+describe('Defender for Servers not on Plan 2', () => {
+  const onP1 = { pricingTier: 'Standard', subPlan: 'P1', plan2: false }
+
+  test('the plan step comes first: portal path and az security pricing create', () => {
+    const remediation = remediationFor(
+      result(SUB2, 'partial', { assignments: [evidence()], defenderForServers: onP1 })
+    )
+    expect(remediation.steps).toHaveLength(1)
+    const step = remediation.steps[0] as RemediationStep
+    expect(step.kind).toBe('enable-defender-plan-2')
+    expect(step.portalPath).toEqual([
+      'Microsoft Defender for Cloud',
+      'Environment settings',
+      SUB2,
+      'Defender plans',
+      'Servers',
+      'Plan 2'
+    ])
+    expect(step.command).toBe(
+      `az security pricing create --subscription '${SUB2}' --name VirtualMachines --tier standard --subplan P2`
+    )
+    expect(runWithFakeAz(step.command as string, {})).toEqual([
+      [
+        'security',
+        'pricing',
+        'create',
+        '--subscription',
+        SUB2,
+        '--name',
+        'VirtualMachines',
+        '--tier',
+        'standard',
+        '--subplan',
+        'P2'
+      ]
+    ])
+  })
+
+  test('with several partial assignments the intro says the plan comes first', () => {
+    const partly = evidence({ coverage: 'partial', exemptionIds: ['/x/policyExemptions/e'] })
+    const remediation = remediationFor(
+      result(SUB2, 'partial', { assignments: [partly, partly], defenderForServers: onP1 })
+    )
+    expect(remediation.intro).toMatch(/^Turn on Plan 2 first\. Then: Several assignments/)
+    expect(remediation.steps[0]?.kind).toBe('enable-defender-plan-2')
+  })
+
+  test.each([
+    [{ pricingTier: 'Standard', subPlan: 'P2', plan2: true }],
+    [{ unknown: '403 AuthorizationFailed' }]
+  ])('no plan step when the plan is %j', (defenderForServers) => {
+    const remediation = remediationFor(
+      result(SUB2, 'partial', { assignments: [evidence()], defenderForServers })
+    )
+    expect(remediation.steps.map((step) => step.kind)).not.toContain('enable-defender-plan-2')
+  })
+})
+
 describe('subscriptions that could not be checked', () => {
   test('403: Reader on the subscription for the client id', () => {
     const step = onlyStep(result(SUB2, 'error'))
@@ -445,6 +503,7 @@ describe('subscriptions that could not be checked', () => {
     ['unreadable-initiative', 'grant-reader'],
     ['unknown-ancestry', 'grant-management-group-reader'],
     ['internal', 'investigate'],
+    ['undecidable', 'investigate'],
     [undefined, 'investigate']
   ] as const)('an error caused by %s -> %s', (cause, kind) => {
     expect(errorRemediationKind(cause)).toBe(kind)

@@ -115,6 +115,7 @@ describe('buildSarif', () => {
     ['another tenant', 'wrong-tenant'],
     ['unreadable initiative', 'unreadable-initiative'],
     ['unknown ancestry', 'unknown-ancestry'],
+    ['cannot be decided', 'undecidable'],
     ['a defect', 'internal']
   ] as const)('%s (%s) opens no alert', (_what, cause) => {
     const only = buildSarif(

@@ -1,9 +1,15 @@
 import { describe, expect, jest, test } from '@jest/globals'
+import * as core from '@actions/core'
 import { hasSubscribers } from 'node:diagnostics_channel'
 import { createServer, get, request } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { SignInError } from '../../src/signin/errors.ts'
-import { decodeTokenClaims, oidcAssertion, requestOidcAssertion } from '../../src/signin/oidc.ts'
+import {
+  decodeTokenClaims,
+  explainOidcFailure,
+  oidcAssertion,
+  requestOidcAssertion
+} from '../../src/signin/oidc.ts'
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -177,5 +183,69 @@ describe('requestOidcAssertion', () => {
     expect(() =>
       requestOidcAssertion({ getIdToken: async () => 't', audience: 'a', available: false })
     ).toThrow(SignInError)
+  })
+})
+
+describe('explainOidcFailure', () => {
+  // The errors come from the real @actions/core getIDToken against a local endpoint, so a change
+  // in how it words them fails here.
+  async function getIdTokenError(url: string): Promise<unknown> {
+    const saved = { ...process.env }
+    const write = process.stdout.write
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = url
+    process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'runner-token'
+    process.stdout.write = () => true
+    try {
+      await core.getIDToken('api://AzureADTokenExchangeUSGov')
+      return undefined
+    } catch (error) {
+      return error
+    } finally {
+      process.stdout.write = write
+      process.env = saved
+    }
+  }
+
+  test.each([
+    [500, 'Internal error in the token service'],
+    [403, 'Forbidden by the token service']
+  ])('shows the endpoint status %i and its message', async (status, message) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ message }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const error = await getIdTokenError(`http://127.0.0.1:${port}/idtoken?api-version=2.0`)
+      const explained = explainOidcFailure(error, 'api://AzureADTokenExchangeUSGov')
+      expect(explained).toBe(
+        `Could not get a GitHub OIDC token: the runner's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL) for a token for audience 'api://AzureADTokenExchangeUSGov' answered HTTP ${status} (${message}). ` +
+          "The endpoint is GitHub's: re-run the job, and check https://www.githubstatus.com if it keeps failing."
+      )
+      expect(explained).not.toContain('id-token: write')
+    } finally {
+      server.close()
+    }
+  })
+
+  test('shows the network error when the endpoint cannot be reached', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise((resolve) => closed.close(resolve))
+    const error = await getIdTokenError(`http://127.0.0.1:${port}/idtoken?api-version=2.0`)
+    const explained = explainOidcFailure(error, 'aud')
+    expect(explained).toContain(
+      `for a token for audience 'aud' could not be reached (connect ECONNREFUSED 127.0.0.1:${port}).`
+    )
+    expect(explained).toContain('HTTPS_PROXY')
+    expect(explained).not.toContain('id-token: write')
+  })
+
+  test('shows the first line of any other error', () => {
+    expect(explainOidcFailure(new Error('socket hang up\nmore'), 'a')).toContain(
+      'could not be reached (socket hang up)'
+    )
   })
 })

@@ -8,7 +8,8 @@ import type { Fault } from '../../standin/estate.ts'
 import {
   JIT_POLICY_DEFINITION_ID,
   policyAssignment,
-  subscriptionScope
+  subscriptionScope,
+  validateEstate
 } from '../../standin/estate.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
@@ -269,4 +270,20 @@ test('latency: every ARM answer waits, per subscription when it says so', async 
     undo()
     await slow.close()
   }
+})
+
+test('the sign-in faults are estate settings, checked like the others', () => {
+  expect(() =>
+    validateEstate(
+      baseEstate({
+        oidc: { unreachable: 'yes' as unknown as boolean },
+        entra: { accessTokenExpiresAfterRequests: -1 }
+      })
+    )
+  ).toThrow(/oidc\.unreachable.*must be true or false[\s\S]*entra\.accessTokenExpiresAfterRequests/)
+  expect(() =>
+    validateEstate(
+      baseEstate({ oidc: { unreachable: true }, entra: { accessTokenExpiresAfterRequests: 0 } })
+    )
+  ).not.toThrow()
 })

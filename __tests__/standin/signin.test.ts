@@ -18,6 +18,7 @@ import {
   clearRunnerEnvironment,
   CLIENT,
   credentialFor,
+  SUB,
   TENANT,
   useRunnerEnvironment
 } from './helpers.ts'
@@ -82,7 +83,7 @@ describe('GitHub OIDC endpoint', () => {
     ])
   })
 
-  test('can fail, or be absent from the runner environment', async () => {
+  test('can fail, be unreachable, or be absent from the runner environment', async () => {
     const failing = await start({ oidc: { status: 500 } })
     const response = await http.sendRequest(
       createPipelineRequest({
@@ -91,6 +92,13 @@ describe('GitHub OIDC endpoint', () => {
       })
     )
     expect(response.status).toBe(500)
+    const unreachable = await start({ oidc: { unreachable: true } })
+    const url = unreachable.runnerEnvironment().ACTIONS_ID_TOKEN_REQUEST_URL!
+    expect(url).not.toBe(unreachable.oidcRequestUrl)
+    const refused = await http
+      .sendRequest(createPipelineRequest({ url }))
+      .catch((error: Error & { code?: string }) => error.code)
+    expect(refused).toBe('ECONNREFUSED')
     const absent = await start({ oidc: { absent: true } })
     expect(absent.runnerEnvironment()).toEqual({
       NODE_EXTRA_CA_CERTS: absent.caCertificatePath,
@@ -169,21 +177,67 @@ describe('Entra ID', () => {
     }
   })
 
-  test('refuses a subject no federated credential matches with AADSTS70021', async () => {
+  /** The token endpoint's refusal as the SDK reports it, and the body Entra ID answered. */
+  async function refusal(standIn: StandIn, tenant = TENANT) {
+    const error = await credentialFor({ ...standIn, tenantId: tenant })
+      .getToken(`${standIn.resourceManagerEndpoint}/.default`)
+      .catch((e: Error) => e)
+    return { message: (error as Error).message, last: standIn.requests.at(-1)! }
+  }
+  const CHECK =
+    'Check your federated identity credential Subject, Audience and Issuer against the presented assertion.'
+  const DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
+
+  test('refuses a subject no federated credential has with AADSTS700213, as Entra words it', async () => {
     const standIn = await start({
       federatedSubjects: ['repo:octo-org/octo-repo:environment:production']
     })
-    const error = await credentialFor(standIn)
-      .getToken(`${standIn.resourceManagerEndpoint}/.default`)
-      .catch((e: Error) => e)
-    expect((error as Error).message).toContain(
-      'AADSTS70021: No matching federated identity record found for presented assertion.'
+    const { message, last } = await refusal(standIn)
+    expect(message).toContain(
+      `AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:octo-org/octo-repo:ref:refs/heads/main'. ${CHECK} ${DOCS} Trace ID: `
     )
-    expect((error as Error).message).toContain(
-      "Assertion Subject: 'repo:octo-org/octo-repo:ref:refs/heads/main'"
+    expect([last.service, last.status]).toEqual(['entra', 401])
+  })
+
+  test('refuses a subject that matches only when case is ignored with AADSTS7002138', async () => {
+    const standIn = await start({
+      federatedSubjects: ['repo:Octo-Org/octo-repo:ref:refs/heads/main']
+    })
+    const { message } = await refusal(standIn)
+    expect(message).toContain(
+      `AADSTS7002138: No matching federated identity record found for presented assertion subject 'repo:octo-org/octo-repo:ref:refs/heads/main'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. ${CHECK} See documentation at: ${DOCS}. See breaking change notification and remediation at: https://learn.microsoft.com/en-us/entra/identity-platform/reference-breaking-changes#august-2024.`
     )
-    const refusal = standIn.requests.at(-1)!
-    expect([refusal.service, refusal.status]).toEqual(['entra', 400])
+  })
+
+  test('refuses another audience than the credential has with AADSTS700212, after issuer and subject', async () => {
+    const standIn = await start({ entra: { audience: 'api://AzureADTokenExchangeUSGov' } })
+    const { message } = await refusal(standIn)
+    expect(message).toContain(
+      `AADSTS700212: No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchange'. ${CHECK} ${DOCS}`
+    )
+    // A subject that does not match either is reported first, as Entra finds credentials by it.
+    const both = await start({
+      entra: { audience: 'api://AzureADTokenExchangeUSGov' },
+      federatedSubjects: ['repo:octo-org/other:ref:refs/heads/main']
+    })
+    expect((await refusal(both)).message).toContain('AADSTS700213')
+  })
+
+  test('refuses an unknown tenant with AADSTS90002, which MSAL reports as endpoints_resolution_error', async () => {
+    const standIn = await start()
+    const { message, last } = await refusal(standIn, guid('another tenant'))
+    expect(message).toMatch(/^endpoints_resolution_error/)
+    expect([last.service, last.method, last.status]).toEqual(['entra', 'GET', 400])
+    const response = await http.sendRequest(
+      createPipelineRequest({
+        url: `${standIn.authorityHost}/${guid('another tenant')}/v2.0/.well-known/openid-configuration`
+      })
+    )
+    const body = JSON.parse(response.bodyAsText!)
+    expect(body).toMatchObject({ error: 'invalid_tenant', error_codes: [90002] })
+    expect(body.error_description).toMatch(
+      /^AADSTS90002: Tenant '[0-9a-f-]{36}' not found\. Check to make sure you have the correct tenant ID and are signing into the correct cloud\. Trace ID: /
+    )
   })
 
   test('refuses an expired assertion with AADSTS700024', async () => {
@@ -258,6 +312,33 @@ describe('Entra ID', () => {
         .filter((r) => r.service === 'entra' && r.method === 'POST')
         .map((r) => r.status)
     ).toEqual([200, 503])
+  })
+
+  test('an access token can expire mid-run: ARM answers 401 ExpiredAuthenticationToken as ARM words it', async () => {
+    const standIn = await start({ entra: { accessTokenExpiresAfterRequests: 2 } })
+    const token = await credentialFor(standIn).getToken(
+      `${standIn.resourceManagerEndpoint}/.default`
+    )
+    const read = () =>
+      http.sendRequest(
+        createPipelineRequest({
+          url: `${standIn.resourceManagerEndpoint}/subscriptions/${SUB}?api-version=2022-12-01`,
+          headers: createHttpHeaders({ Authorization: `Bearer ${token.token}` })
+        })
+      )
+    expect([(await read()).status, (await read()).status]).toEqual([200, 200])
+    const expired = await read()
+    expect(expired.status).toBe(401)
+    expect(JSON.parse(expired.bodyAsText!).error).toEqual({
+      code: 'ExpiredAuthenticationToken',
+      message: expect.stringMatching(
+        /^The access token expiry UTC time '\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d\d:\d\d [AP]M' is earlier than current UTC time '\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d\d:\d\d [AP]M'\.$/
+      )
+    })
+    expect(expired.headers.get('www-authenticate')).toContain('error="invalid_token"')
+    // The token stays expired; the client still believes it good for an hour.
+    expect((await read()).status).toBe(401)
+    expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3000 * 1000)
   })
 
   test('issues access tokens with the configured lifetime', async () => {

@@ -79,9 +79,11 @@ function firstSentence(message: string): string {
 export function failureCause(error: unknown): ErrorCause {
   if (error instanceof RequestGaveUpError || error instanceof PagingLoopError) return 'transient'
   if (isEntraFailure(error)) return 'transient'
-  switch (failureOf(error).status) {
+  const failure = failureOf(error)
+  switch (failure.status) {
     case 401:
-      return 'wrong-tenant'
+      // An expired token is a renewal that came too late, not a token of another tenant.
+      return failure.code === 'ExpiredAuthenticationToken' ? 'transient' : 'wrong-tenant'
     case 403:
       return 'access-denied'
     case 404:
@@ -135,7 +137,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
   const detail = `(${failureDetail(error)})`
   switch (failure.status) {
     case 401:
-      return `Resource Manager refused the access token for ${scope} ${detail}; check that \`tenant-id\` is the tenant of the subscription.`
+      return explainRefusedToken(failure.code, scope, detail)
     case 403:
       return context.scope === undefined
         ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least Microsoft.Authorization/policyAssignments/read, policyExemptions/read, policySetDefinitions/read and policyDefinitions/read.`
@@ -156,4 +158,17 @@ export function describeFailure(error: unknown, context: FailureContext): string
     return `Resource Manager failed while reading ${context.what} of ${scope} ${detail}; re-run the check later.`
   }
   return `Could not read ${context.what} of ${scope} ${detail}.`
+}
+
+/** ARM's 401 for a subscription: an expired token, a token for another cloud, or another tenant. */
+function explainRefusedToken(code: string, scope: string, detail: string): string {
+  const refused = `Resource Manager refused the access token for ${scope} ${detail}`
+  switch (code) {
+    case 'ExpiredAuthenticationToken':
+      return `${refused}: the access token expired during the run before it was renewed (the check renews it five minutes before the expiry Entra ID gave). This is not a tenant problem: re-run the check.`
+    case 'InvalidAuthenticationTokenAudience':
+      return `${refused}: the token is for another cloud's Resource Manager; check \`environment\` and \`resource-manager-endpoint\`.`
+    default:
+      return `${refused}; check that \`tenant-id\` is the tenant of the subscription.`
+  }
 }

@@ -2,12 +2,12 @@
 // applies to one subscription in, its verdict with evidence out. No I/O, no clock, no Azure.
 import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
 import { managementGroupName, normalizeId } from '../azure-ids.ts'
+import { weighDefenderPlan } from './defender-plan.ts'
 import { subscriptionScope } from './ids.ts'
-import { evaluateReference } from './reference-evaluation.ts'
 import type { MissingSet } from './reasons.ts'
-import { assignmentContent } from './references.ts'
 import type { Evaluated, SubscriptionContext } from './types.ts'
 import { decide, rank } from './verdict.ts'
+import { evaluateAssignment } from './versions.ts'
 
 /**
  * The verdict of one subscription from its snapshot, with the evidence of every assignment that
@@ -19,16 +19,11 @@ export function evaluateSubscription(snapshot: SubscriptionSnapshot): Subscripti
   const evaluated: Evaluated[] = []
   const missing: MissingSet[] = []
   for (const assignment of snapshot.assignments) {
-    const content = assignmentContent(assignment, snapshot)
-    if (content.kind === 'missing-set') {
-      missing.push({ assignment, setId: content.setId, why: content.why })
-      continue
-    }
-    for (const reference of content.references) {
-      evaluated.push(evaluateReference(reference, snapshot, context))
-    }
+    const outcome = evaluateAssignment(assignment, snapshot, context)
+    evaluated.push(...outcome.evaluated)
+    missing.push(...outcome.missing)
   }
-  return decide(snapshot.subscriptionId, rank(evaluated), missing)
+  return weighDefenderPlan(decide(snapshot.subscriptionId, rank(evaluated), missing), snapshot)
 }
 
 /** The verdict for a subscription the collector could not read; `message` says what to do. */

@@ -3,6 +3,7 @@
 import type { PolicyExemption } from '../model.ts'
 import { managementGroupName, normalizeId, sameId } from '../azure-ids.ts'
 import { includesIgnoringCase, isInside } from './ids.ts'
+import { virtualMachineAdmission } from './resource-selectors.ts'
 import type { JitReference, Limit, SubscriptionContext } from './types.ts'
 
 export interface ExemptionOutcome {
@@ -54,12 +55,32 @@ function addLimit(
 ): void {
   const place = placeOf(exemption.scope, context.scope)
   if (place === 'elsewhere') return
+  const { admits, names, why } = virtualMachineAdmission(exemption.resourceSelectors)
+  if (admits === 'none') {
+    outcome.notes.push(
+      `The ${named(exemption)} exempts no virtual machines (its resource selectors ${names} leave them out); it is ignored.`
+    )
+    return
+  }
   const fix = `delete exemption ${exemption.id} or let it expire`
-  const cause =
+  const where =
     place === 'above'
-      ? `is exempted from /subscriptions/${context.subscriptionId} by ${named(exemption)} at ${exemption.scope}`
-      : `is exempted from ${exemption.scope} by ${named(exemption)}`
-  outcome.limits.push({ coverage: place === 'above' ? 'none' : 'partial', cause, fix })
+      ? `from /subscriptions/${context.subscriptionId} by ${named(exemption)} at ${exemption.scope}`
+      : `from ${exemption.scope} by ${named(exemption)}`
+  const limit: Limit =
+    admits === 'unknown'
+      ? {
+          coverage: 'unknown',
+          cause: `is exempted ${where}, whose resource selectors (${names}) this check cannot decide (${why})`,
+          fix: "check the exemption's resource selectors",
+          errorCause: 'undecidable'
+        }
+      : {
+          coverage: place === 'above' && admits === 'all' ? 'none' : 'partial',
+          cause: `is exempted ${where}${admits === 'some' ? ` for the virtual machines in the locations its resource selectors (${names}) choose` : ''}`,
+          fix
+        }
+  outcome.limits.push(limit)
   outcome.exemptionIds.push(exemption.id)
 }
 

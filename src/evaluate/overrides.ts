@@ -20,6 +20,7 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
   let everywhere = base
   let somewhere: ResolvedEffect[] = []
   const notes: string[] = []
+  const selectingAll: ResolvedEffect[] = []
   for (const [index, override] of reference.assignment.overrides.entries()) {
     if (override.kind.toLowerCase() !== 'policyeffect') continue
     const number = index + 1
@@ -33,6 +34,7 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
     if (reach === 'all') {
       everywhere = effect
       somewhere = []
+      selectingAll.push(effect)
     } else {
       // Whether two location selectors overlap is not worked out: an override that does not
       // audit is taken to win over every earlier partial one that does, so overlapping overrides
@@ -41,7 +43,30 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
       somewhere.push(effect)
     }
   }
-  return { ...combine(everywhere, somewhere, reference), notes }
+  const combined = combine(everywhere, somewhere, reference)
+  const conflict = orderConflict(selectingAll, reference)
+  return { ...combined, limits: conflict ? [...combined.limits, conflict] : combined.limits, notes }
+}
+
+/**
+ * Learn says overrides are "evaluated in the order in which they're specified" but not whether
+ * the first or the last one that selects a reference wins. Two that both select the JIT reference
+ * with values on either side of auditing leave the effect to that unstated rule: undecidable.
+ * (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides)
+ */
+function orderConflict(selecting: ResolvedEffect[], reference: JitReference): Limit | null {
+  const first = selecting[0]
+  const last = selecting[selecting.length - 1]
+  if (first === undefined || last === undefined || audits(first) === audits(last)) return null
+  const which =
+    reference.referenceId === null ? 'the JIT definition' : `reference ${reference.referenceId}`
+  return {
+    coverage: 'unknown',
+    decidesEffect: true,
+    errorCause: 'undecidable',
+    cause: `has overrides #${first.overrideNumber} (${first.text}) and #${last.overrideNumber} (${last.text}) that both select ${which}; Azure documents that overrides are evaluated in order, but not whether the first or the last one wins`,
+    fix: `keep one policyEffect override that selects ${which}`
+  }
 }
 
 function overrideReach(override: Override, referenceId: string | null): Reach {

@@ -10,6 +10,8 @@ import type { Evaluated } from './types.ts'
 export interface MissingSet {
   assignment: PolicyAssignment
   setId: string
+  /** The version asked for, as written; null: the latest. */
+  version: string | null
   why: string | undefined
 }
 
@@ -23,14 +25,14 @@ export function partialReason(decided: Evaluated, subscription: string): string 
 }
 
 export function undecidedReason(decided: Evaluated, subscription: string): string {
-  const { limit } = decided
-  return `Could not decide whether JIT is audited on ${subscription}: assignment ${who(decided)} ${limit.cause}; ${limit.fix}.`
+  const { cause, fix } = decided.undecided ?? decided.limit
+  return `Could not decide whether JIT is audited on ${subscription}: assignment ${who(decided)} ${cause}; ${fix}.`
 }
 
 export function missingSetReason(missing: readonly MissingSet[], subscription: string): string {
   const sets = missing.map(
-    ({ assignment, setId, why }) =>
-      `initiative ${setId}, assigned by '${displayName(assignment)}' at ${assignment.scope}${why === undefined ? '' : ` (${why})`}`
+    ({ assignment, setId, version, why }) =>
+      `initiative ${setId}${version === null ? '' : ` version ${version}`}, assigned by '${displayName(assignment)}' at ${assignment.scope}${why === undefined ? '' : ` (${why})`}`
   )
   return `Could not decide whether JIT is audited on ${subscription}: ${sets.join(', and ')} could not be read; grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where ${missing.length === 1 ? 'it is' : 'they are'} defined.`
 }

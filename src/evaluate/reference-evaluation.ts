@@ -6,7 +6,7 @@ import { limitNote, narrowestLimit } from './coverage.ts'
 import { shownEffect } from './effect-phrases.ts'
 import { exemptionOutcome } from './exemptions.ts'
 import { isBuiltInJitDefinitionId } from './ids.ts'
-import { DISABLED } from './effect-values.ts'
+import { audits, DISABLED } from './effect-values.ts'
 import { applyOverrides } from './overrides.ts'
 import { resourceSelectorLimits } from './resource-selectors.ts'
 import { scopeLimits } from './scopes.ts'
@@ -15,13 +15,15 @@ import type {
   JitReference,
   Limit,
   ResolvedEffect,
-  SubscriptionContext
+  SubscriptionContext,
+  Undecided
 } from './types.ts'
 
 export function evaluateReference(
   reference: JitReference,
   snapshot: SubscriptionSnapshot,
-  context: SubscriptionContext
+  context: SubscriptionContext,
+  extraLimits: Limit[] = []
 ): Evaluated {
   const { assignment } = reference
   const base = baseEffect(reference, snapshot.jitPolicyDefinition)
@@ -32,17 +34,19 @@ export function evaluateReference(
     ...scopeLimits(assignment, context),
     ...exempted.limits,
     ...resourceSelectorLimits(assignment),
-    ...overridden.limits
+    ...overridden.limits,
+    ...extraLimits
   ]
   const effect = overridden.effect
   const limit = narrowestLimit(limits)
+  const undecided = undecidedOf(effect, limit, assignment)
   const notes = [
     base.note,
     ...overridden.notes,
-    ...unknownEffectNotes(effect),
+    ...(effect.undecidable === undefined ? unknownEffectNotes(effect) : []),
     ...limits.map(limitNote),
     ...exempted.notes,
-    ...enforcementNotes(assignment)
+    enforcementNote(assignment)
   ]
   const evidence: AssignmentEvidence = {
     id: assignment.id,
@@ -58,7 +62,7 @@ export function evaluateReference(
     exemptionIds: exempted.exemptionIds,
     notes
   }
-  return { reference, effect, limit, evidence }
+  return { reference, effect, limit, extraLimits, undecided, evidence }
 }
 
 // Only the built-in definition feeds Defender for Cloud's JIT recommendation. A custom definition
@@ -81,9 +85,54 @@ function unknownEffectNotes(effect: ResolvedEffect): string[] {
   ]
 }
 
-function enforcementNotes(assignment: PolicyAssignment): string[] {
-  if (assignment.enforcementMode.toLowerCase() !== 'donotenforce') return []
-  return [
-    `enforcementMode DoNotEnforce does not stop ${AUDIT_EFFECT}: Azure still evaluates and reports compliance, so it counts as auditing.`
-  ]
+/** What keeps the reference from being decided: an effect that cannot be evaluated, an auditing
+ * effect whose coverage is unknown, or an enforcement mode Azure does not document. */
+function undecidedOf(
+  effect: ResolvedEffect,
+  limit: Limit,
+  assignment: PolicyAssignment
+): Undecided | null {
+  if (effect.undecidable !== undefined) {
+    return {
+      cause: `sets the JIT effect through an expression this check cannot decide (${effect.undecidable})`,
+      fix: "check the initiative's effect expression and the parameters it reads, or set the effect with a policyEffect override",
+      errorCause: 'undecidable'
+    }
+  }
+  if (limit.coverage === 'unknown' && (audits(effect) || limit.decidesEffect === true)) {
+    return { cause: limit.cause, fix: limit.fix, errorCause: limit.errorCause ?? 'undecidable' }
+  }
+  if (audits(effect) && enforcementMode(assignment) === undefined) {
+    return {
+      cause: `has enforcementMode '${assignment.enforcementMode}', which Azure does not document (only ${Object.keys(ENFORCEMENT_MODES).join(', ')})`,
+      fix: "check the assignment's enforcementMode",
+      errorCause: 'undecidable'
+    }
+  }
+  return null
+}
+
+// https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#enforcement-mode
+// and https://learn.microsoft.com/azure/governance/policy/concepts/enrollment-structure: every
+// mode still evaluates resources and records compliance; the modes differ only in whether the
+// effect is enforced at creation or update, which an audit never does.
+const ENFORCEMENT_MODES: Record<string, string> = {
+  Default: 'the effect is enforced',
+  DoNotEnforce:
+    'the effect is not enforced at creation or update, but Azure still evaluates resources and records compliance',
+  Enroll:
+    'the effect is enforced only on enrolled resources, but resources that are not enrolled still get compliance records'
+}
+
+function enforcementMode(assignment: PolicyAssignment): string | undefined {
+  const wanted = assignment.enforcementMode.toLowerCase()
+  return Object.keys(ENFORCEMENT_MODES).find((mode) => mode.toLowerCase() === wanted)
+}
+
+function enforcementNote(assignment: PolicyAssignment): string {
+  const mode = enforcementMode(assignment)
+  if (mode === undefined) {
+    return `enforcementMode '${assignment.enforcementMode}' is not one Azure documents; whether it audits cannot be decided.`
+  }
+  return `enforcementMode ${mode}: ${ENFORCEMENT_MODES[mode]}, so ${AUDIT_EFFECT} still audits.`
 }

@@ -6,28 +6,37 @@ import type {
   PolicySetDefinition,
   SubscriptionSnapshot
 } from '../model.ts'
-import { isSetDefinitionId, normalizeId } from '../azure-ids.ts'
+import { isSetDefinitionId, setDefinitionKey } from '../azure-ids.ts'
 import { isJitDefinitionId } from './ids.ts'
 import { findEntry } from './parameters.ts'
 import type { JitReference } from './types.ts'
 
 export type AssignmentContent =
   | { kind: 'references'; references: JitReference[] }
-  | { kind: 'missing-set'; setId: string; why: string | undefined }
+  | { kind: 'missing-set'; setId: string; version: string | null; why: string | undefined }
 
+/**
+ * Where `assignment` runs the JIT definition when it runs version `version` of what it assigns
+ * (as written: `1.*.*`, `2.0.0`; null: the latest). The set definition is looked up under
+ * `setDefinitionKey(id, version)`, as the collector stores each version an assignment runs
+ * (https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-basics#version-preview);
+ * a version it could not read is `missing-set`.
+ */
 export function assignmentContent(
   assignment: PolicyAssignment,
-  snapshot: SubscriptionSnapshot
+  snapshot: SubscriptionSnapshot,
+  version: string | null
 ): AssignmentContent {
   const assigned = assignment.policyDefinitionId
   if (isJitDefinitionId(assigned)) {
     return { kind: 'references', references: [aloneReference(assignment)] }
   }
   if (!isSetDefinitionId(assigned)) return { kind: 'references', references: [] }
-  const set = lookUp(snapshot.setDefinitions, assigned)
+  const key = setDefinitionKey(assigned, version)
+  const set = findEntry(snapshot.setDefinitions, key)?.value
   if (set === undefined) {
-    const why = lookUp(snapshot.unreadableSetDefinitions ?? {}, assigned)
-    return { kind: 'missing-set', setId: assigned, why }
+    const why = findEntry(snapshot.unreadableSetDefinitions ?? {}, key)?.value
+    return { kind: 'missing-set', setId: assigned, version, why }
   }
   return { kind: 'references', references: setReferences(assignment, set) }
 }
@@ -65,9 +74,4 @@ function setReferences(assignment: PolicyAssignment, set: PolicySetDefinition): 
     referenceParameters: reference.parameters,
     definitionId: reference.policyDefinitionId
   }))
-}
-
-/** Records keyed by lower-cased id; a key in another case is found too. */
-function lookUp<T>(record: Record<string, T | undefined>, id: string): T | undefined {
-  return findEntry(record, normalizeId(id))?.value
 }

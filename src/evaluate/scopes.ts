@@ -10,7 +10,18 @@ const ANCESTRY_PERMISSION =
 
 export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionContext): Limit[] {
   const limits = assignment.notScopes.flatMap((notScope) => notScopeLimit(notScope, context))
-  if (isInside(assignment.scope, context.scope)) {
+  const scope = normalizeId(assignment.scope)
+  const applies =
+    scope === context.scope || managementGroupName(scope) !== null || isInside(scope, context.scope)
+  if (!applies) {
+    // The collector lists only assignments that apply to S; one from elsewhere is ignored, never
+    // counted (https://learn.microsoft.com/azure/governance/policy/concepts/scope).
+    limits.push({
+      coverage: 'none',
+      cause: `is assigned at ${assignment.scope}, which does not contain /subscriptions/${context.subscriptionId}, so it does not apply there; it is ignored`,
+      fix: `assign it at /subscriptions/${context.subscriptionId} or a management group above it`
+    })
+  } else if (isInside(scope, context.scope)) {
     limits.push({
       coverage: 'partial',
       cause: `is assigned at ${assignment.scope}, inside /subscriptions/${context.subscriptionId}`,
@@ -38,7 +49,7 @@ function notScopeLimit(notScope: string, context: SubscriptionContext): Limit[] 
   if (context.ancestry !== null) return []
   const error = context.ancestryError === undefined ? '' : ` (${context.ancestryError})`
   const cause = `excludes management group ${notScope} in its notScopes, and the management-group ancestry of ${subscription} could not be read${error} to tell whether that group contains it`
-  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION }]
+  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION, errorCause: 'unknown-ancestry' }]
 }
 
 function isAncestor(group: string, context: SubscriptionContext): boolean {

@@ -3,6 +3,7 @@ import type {
   AssignmentEvidence,
   Coverage,
   EffectSource,
+  ErrorCause,
   ParameterValues,
   PolicyAssignment,
   PolicySetDefinition
@@ -30,6 +31,8 @@ export interface ResolvedEffect extends EffectValue {
   overrideNumber: number | null
   /** Explains where the effect came from, for people. */
   note: string
+  /** Why the effect cannot be decided ("cannot evaluate …"), when it cannot. */
+  undecidable?: string
 }
 
 /** Something that takes an assignment off all or part of the subscription. */
@@ -39,6 +42,19 @@ export interface Limit {
   cause: string
   /** An imperative phrase: "remove it from notScopes". */
   fix: string
+  /** For `unknown` coverage: what kept it from being decided (default `undecidable`). */
+  errorCause?: ErrorCause
+  /** For `unknown` coverage: the unknown decides the effect too, so it matters even when the
+   * effect found does not audit. */
+  decidesEffect?: true
+}
+
+/** What keeps one reference from being decided: the cause and fix an `error` verdict gives. */
+export interface Undecided {
+  /** A verb phrase with the assignment as subject. */
+  cause: string
+  fix: string
+  errorCause: ErrorCause
 }
 
 /** What the rule found for one JIT reference: its evidence and what the reason needs. */
@@ -47,6 +63,11 @@ export interface Evaluated {
   effect: ResolvedEffect
   /** The narrowest limit: the one behind the evidence's coverage. */
   limit: Limit
+  /** Limits from outside the reference (the versions its assignment runs), kept so that it can
+   * be evaluated again with more. */
+  extraLimits: Limit[]
+  /** Set when the effect, or the coverage of an auditing effect, cannot be decided. */
+  undecided: Undecided | null
   evidence: AssignmentEvidence
 }
 

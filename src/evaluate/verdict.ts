@@ -19,9 +19,9 @@ type Standing = (typeof STANDINGS)[number]
 function standing(evaluated: Evaluated): Standing {
   const { coverage } = evaluated.evidence
   if (coverage === 'none') return 'excluded'
+  if (evaluated.undecided !== null) return 'undecided'
   if (!audits(evaluated.effect)) return 'runs'
-  if (coverage === 'full') return 'audits'
-  return coverage === 'unknown' ? 'undecided' : 'audits-part'
+  return coverage === 'full' ? 'audits' : 'audits-part'
 }
 
 /** Stable: references that stand equally keep the order of the assignments. */
@@ -74,7 +74,7 @@ function verdictAndReason(
       return {
         verdict: 'error',
         reason: undecidedReason(decided, subscription),
-        errorCause: 'unknown-ancestry'
+        errorCause: decided.undecided?.errorCause ?? 'undecidable'
       }
     case 'audits-part':
       return { verdict: 'partial', reason: partialReason(decided, subscription) }

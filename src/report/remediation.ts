@@ -11,6 +11,7 @@ import type {
 import { grantRoleStep, type AccessKind } from './remediation/access.ts'
 import { assignPolicyStep } from './remediation/assign-policy.ts'
 import { byHandStep, type ByHandKind } from './remediation/by-hand.ts'
+import { enablePlan2Step } from './remediation/defender-plan.ts'
 import { removeExemptionStep, restoreCoverageStep } from './remediation/coverage.ts'
 import { addOverrideStep, removeOverrideStep } from './remediation/effect-overrides.ts'
 import { setParameterStep } from './remediation/effect-parameter.ts'
@@ -42,6 +43,8 @@ const KIND_OF_CAUSE: Readonly<Record<ErrorCause, AccessKind | ByHandKind>> = {
   'not-found': 'check-subscription',
   'wrong-tenant': 'check-tenant',
   transient: 'retry',
+  // The reason names what to check in the policy data.
+  undecidable: 'investigate',
   internal: 'investigate'
 }
 
@@ -145,6 +148,13 @@ export function remediationFor(
         'Several assignments run the JIT policy here; fixing any one of them so that it audits the whole subscription is enough.'
     }
     steps = groups.flat()
+    const plan = result.defenderForServers
+    if (result.verdict === 'partial' && plan !== undefined && 'plan2' in plan && !plan.plan2) {
+      steps.unshift(enablePlan2Step(subscriptionId))
+      if (groups.length > 1) {
+        intro = `Turn on Plan 2 first. Then: ${intro}`
+      }
+    }
     if (
       result.assignments.length === 0 ||
       (result.verdict === 'noncompliant' && steps.length === 0)

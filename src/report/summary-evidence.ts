@@ -37,7 +37,9 @@ function assignmentLines(result: SubscriptionResult): string[] {
       return ['Assignments: none that applies to the subscription runs the JIT policy.']
     }
     const readButUndecided =
-      result.errorCause === 'unreadable-initiative' || result.errorCause === 'unknown-ancestry'
+      result.errorCause === 'unreadable-initiative' ||
+      result.errorCause === 'unknown-ancestry' ||
+      result.errorCause === 'undecidable'
     return [
       readButUndecided
         ? `Assignments: none shown; the check could not tell which of them run the JIT policy (${notCheckedCause(result)}).`

@@ -27,6 +27,7 @@ const NOT_CHECKED_CAUSES: Readonly<Record<ErrorCause, string>> = {
   transient: 'Azure throttled or failed',
   'unreadable-initiative': 'initiative not read',
   'unknown-ancestry': 'excluded management group not read',
+  undecidable: 'the policy data cannot be decided',
   internal: 'the check failed (a defect)'
 }
 

@@ -3,12 +3,22 @@
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SignInError } from './errors.ts'
-import { decodeTokenClaims, type OidcAssertion } from './oidc.ts'
+import type { Cloud } from '../defaults.ts'
+import { decodeTokenClaims, explainOidcFailure, type OidcAssertion } from './oidc.ts'
+import {
+  cloudOfAuthority,
+  explainEntraRefusal,
+  explainUnresolvedAuthority,
+  type RefusalContext
+} from './refusals.ts'
 
 export interface SignInOptions {
   tenantId: string
   clientId: string
   audience: string
+  /** The cloud `environment` named, for its default audience in messages; default: the one
+   * whose authority host is `authorityHost`, if any. */
+  cloud?: Pick<Cloud, 'name' | 'tokenExchangeAudience'>
   authorityHost: string
   resourceManagerEndpoint: string
   /** The runner's OIDC token for `audience`, already asked for (`requestOidcAssertion`). */
@@ -127,67 +137,40 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
   try {
     await Promise.race([credential.getToken(scope), timeout])
   } catch (error) {
-    throw error instanceof SignInError ? error : explainSignInFailure(error, assertion, options)
+    throw error instanceof SignInError
+      ? error
+      : await explainSignInFailure(error, assertion, options)
   } finally {
     clearTimeout(timer)
   }
   return { credential, scope }
 }
 
-function explainSignInFailure(
+async function explainSignInFailure(
   error: unknown,
   assertion: OidcAssertion,
   options: SignInOptions
-): SignInError {
+): Promise<SignInError> {
   const oidcFailure = assertion.lastError()
   if (oidcFailure !== undefined) {
-    return new SignInError(
-      `Could not get a GitHub OIDC token for audience '${options.audience}': ${firstLine(oidcFailure)}. ` +
-        'Check that the job has `permissions: id-token: write`; pull requests from forks get no token.'
-    )
+    return new SignInError(explainOidcFailure(oidcFailure, options.audience))
+  }
+  const context: RefusalContext = {
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    authorityHost: options.authorityHost,
+    cloud: options.cloud ?? cloudOfAuthority(options.authorityHost),
+    claims: decodeTokenClaims(assertion.lastToken() ?? '')
   }
   const description = entraErrorDescription(error)
   const code = /AADSTS(\d+)/.exec(description)?.[1]
-  if (code === undefined) {
-    return new SignInError(
-      `Could not sign in to Entra ID at ${options.authorityHost} for tenant ${options.tenantId}: ${description}`
-    )
+  if (code !== undefined) return new SignInError(explainEntraRefusal(code, description, context))
+  if (/endpoints_resolution_error/.test(description)) {
+    return new SignInError(await explainUnresolvedAuthority(context))
   }
-  const claims = decodeTokenClaims(assertion.lastToken() ?? '')
-  const shown = (value: unknown): string =>
-    typeof value === 'string'
-      ? `'${value}'`
-      : Array.isArray(value)
-        ? `'${value.join("', '")}'`
-        : 'unknown'
-  const tokenClaims = `The GitHub OIDC token has iss ${shown(claims.iss)}, sub ${shown(claims.sub)}, aud ${shown(claims.aud)}.`
-  const entra = `Entra ID refused the sign-in of application ${options.clientId} in tenant ${options.tenantId}: AADSTS${code}`
-  switch (code) {
-    case '70021':
-    case '700213':
-    case '700212':
-    case '700211':
-      return new SignInError(
-        `${entra} (no federated credential matches the token). ${tokenClaims} ` +
-          `Add a federated credential to the application with issuer ${shown(claims.iss)}, subject ${shown(claims.sub)} and audience ${shown(claims.aud)} ` +
-          '(the subject changes with the trigger: pull_request, a branch, a tag or an environment).'
-      )
-    case '700024':
-      return new SignInError(
-        `${entra} (the GitHub OIDC token was expired or not yet valid when Entra ID received it). ${tokenClaims} ` +
-          'Re-run the job; if it keeps failing, check the runner clock.'
-      )
-    case '700016':
-      return new SignInError(
-        `${entra} (no application with that client id in the tenant). Check \`client-id\` and \`tenant-id\`.`
-      )
-    case '90002':
-      return new SignInError(
-        `${entra} (tenant not found). Check \`tenant-id\` and \`environment\`.`
-      )
-    default:
-      return new SignInError(`${entra}: ${description} ${tokenClaims}`)
-  }
+  return new SignInError(
+    `Could not sign in to Entra ID at ${options.authorityHost} for tenant ${options.tenantId}: ${description}`
+  )
 }
 
 /** Entra's own description of a refusal, first line only: it never holds the assertion. */

@@ -130,6 +130,42 @@ export function requestOidcAssertion(options: {
   return { assertion, sent }
 }
 
+/**
+ * One sentence for a failed request to the runner's OIDC token endpoint, from what
+ * `core.getIDToken` threw: the endpoint's HTTP status and message, or the network error. The
+ * runner did give a request URL (else requestOidcAssertion already said so), so the job's
+ * permissions are not the cause and are not mentioned.
+ */
+export function explainOidcFailure(error: unknown, audience: string): string {
+  const { status, detail } = oidcFailureDetail(error)
+  const asked = `the runner's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL) for a token for audience '${audience}'`
+  if (status !== undefined) {
+    return (
+      `Could not get a GitHub OIDC token: ${asked} answered HTTP ${status}${detail ? ` (${detail})` : ''}. ` +
+      "The endpoint is GitHub's: re-run the job, and check https://www.githubstatus.com if it keeps failing."
+    )
+  }
+  return (
+    `Could not get a GitHub OIDC token: ${asked} could not be reached (${detail || 'no answer'}). ` +
+    'Re-run the job; on a self-hosted runner, check that it reaches that endpoint (DNS, firewall, HTTPS_PROXY and NO_PROXY).'
+  )
+}
+
+// @actions/core wraps the HTTP client's error as "Error message: Failed to get ID Token. \n
+// Error Code : <status or undefined>\n Error Message: <the endpoint's message or the network
+// error>" (@actions/core, oidc-utils); anything else is shown as its first line.
+function oidcFailureDetail(error: unknown): { status: number | undefined; detail: string } {
+  const text = error instanceof Error ? error.message : String(error)
+  const code = /Error Code\s*:\s*(\d{3})\b/.exec(text)?.[1]
+  const message = /Error Message:\s*([^\r\n]*)/.exec(text)?.[1]?.trim()
+  const detail =
+    message ??
+    (text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '')
+      .replace(/^Error message: /, '')
+      .trim()
+  return { status: code === undefined ? undefined : Number(code), detail: detail.slice(0, 300) }
+}
+
 function noOidcTokenMessage(): string {
   return (
     'The runner gave this job no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ' +

@@ -17,6 +17,7 @@ export type RemediationKind =
   | 'check-tenant'
   | 'retry'
   | 'investigate'
+  | 'enable-defender-plan-2'
 
 export interface RemediationTarget {
   /** What the id names, e.g. "Assignment" (written by this action). */

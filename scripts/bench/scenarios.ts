@@ -1,0 +1,37 @@
+// The estates the bench can run against, by the name --scenario gives. To add one: a file under
+// scenarios/ that builds a BenchEstate, and a line in SCENARIOS.
+import type { Verdict } from '../../src/model.ts'
+import type { Estate } from '../../standin/estate.ts'
+import { landingZones } from './scenarios/landing-zones.ts'
+
+/** An estate for the stand-in, with what a correct run of the action must give on it. */
+export interface BenchEstate {
+  estate: Estate
+  /** The subscriptions the action is asked to check, in the order it is given them. */
+  subscriptionIds: string[]
+  /** The verdict each subscription is built to get, by id. */
+  expected: Map<string, Verdict>
+  /** Reads shared by every subscription (set definitions, the JIT definition, descendants): the
+   * request budget is 2 per subscription plus these. */
+  sharedReads: number
+}
+
+export interface Scenario {
+  /** What --scenario names it by. */
+  name: string
+  /** One line for --help. */
+  summary: string
+  /** The estate for `count` subscriptions (count >= 1). */
+  build(count: number): BenchEstate
+}
+
+export const SCENARIOS: readonly Scenario[] = [landingZones]
+
+export const DEFAULT_SCENARIO = landingZones.name
+
+/** The scenario named `name`; throws an Error that lists the names when there is none. */
+export function scenarioNamed(name: string): Scenario {
+  const scenario = SCENARIOS.find((s) => s.name === name)
+  if (scenario) return scenario
+  throw new Error(`--scenario must be one of: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+}
