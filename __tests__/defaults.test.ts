@@ -28,6 +28,7 @@ describe('action.yml and the defaults module', () => {
     const read = (inputs: Record<string, string>) =>
       readSettings((name) => inputs[name] ?? '', {
         workspace: '/work',
+        runnerTemp: '/tmp/runner',
         azureClientId: '',
         azureTenantId: ''
       })

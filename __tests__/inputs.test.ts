@@ -18,7 +18,11 @@ function settingsFrom(inputs: Record<string, string>, environment: NodeJS.Proces
   }
   return readSettings(
     (name) => all[name] ?? '',
-    readRunContext({ GITHUB_WORKSPACE: WORKSPACE, ...environment })
+    readRunContext({
+      GITHUB_WORKSPACE: WORKSPACE,
+      RUNNER_TEMP: path.join(WORKSPACE, '_temp'),
+      ...environment
+    })
   )
 }
 
@@ -49,7 +53,12 @@ describe('readSettings', () => {
   test('applies the defaults of action.yml when inputs are empty', () => {
     const settings = settingsFrom({})
     expect(settings).toEqual({
-      subscriptionIds: [SUBSCRIPTION_A],
+      scope: {
+        subscriptionIds: [SUBSCRIPTION_A],
+        allSubscriptions: false,
+        managementGroups: [],
+        excludeSubscriptionIds: []
+      },
       clientId: CLIENT_ID,
       tenantId: TENANT_ID,
       audience: 'api://AzureADTokenExchange',
@@ -62,7 +71,8 @@ describe('readSettings', () => {
       failOn: new Set(['noncompliant', 'error']),
       sarifFile: null,
       jobSummary: true,
-      maxConcurrency: 8,
+      maxConcurrency: 32,
+      resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
       category: ''
     })
   })
@@ -71,7 +81,7 @@ describe('readSettings', () => {
     const settings = settingsFrom({
       subscriptions: `${SUBSCRIPTION_B}\n${SUBSCRIPTION_A.toUpperCase()} # prod\n${SUBSCRIPTION_A}, ${SUBSCRIPTION_B}`
     })
-    expect(settings.subscriptionIds).toEqual([SUBSCRIPTION_B, SUBSCRIPTION_A])
+    expect(settings.scope.subscriptionIds).toEqual([SUBSCRIPTION_B, SUBSCRIPTION_A])
   })
 
   test('takes client and tenant from the environment when the inputs are empty', () => {
@@ -164,9 +174,13 @@ describe('readSettings', () => {
     [{ subscriptions: `${SUBSCRIPTION_A};${SUBSCRIPTION_B}` }, /`;` does not separate/],
     [{ subscriptions: `["${SUBSCRIPTION_A}"]` }, /part of a JSON array/],
     [{ subscriptions: `'${SUBSCRIPTION_A}'` }, /with quotes around it/],
+    [
+      { 'exclude-subscriptions': 'my-sub' },
+      /`exclude-subscriptions` holds "my-sub", which looks like/
+    ],
     [{ 'subscription-id': SUBSCRIPTION_B }, /is Azure\/login's input/],
-    [{ subscriptions: '' }, /lists no subscription id/],
-    [{ subscriptions: '# only a comment\n  \n' }, /lists no subscription id/],
+    [{ subscriptions: '' }, /`subscriptions` and `management-groups` are both empty/],
+    [{ subscriptions: '# only a comment\n  \n' }, /are both empty/],
     [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
     [{ 'client-id': 'my-app' }, /`client-id` "my-app" is not an application/],
     [{ 'tenant-id': '' }, /`tenant-id` is empty/],
@@ -209,13 +223,13 @@ describe('readSettings', () => {
     const settings = settingsFrom({
       subscriptions: `/subscriptions/${SUBSCRIPTION_A.toUpperCase()}\n{${SUBSCRIPTION_B}}\n/subscriptions/${SUBSCRIPTION_B}/`
     })
-    expect(settings.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
+    expect(settings.scope.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
   })
 
   test("Azure/login's subscription-id: a hint to use subscriptions, unless it is listed there", () => {
     const problems = problemsFrom({ subscriptions: '', 'subscription-id': SUBSCRIPTION_B })
     expect(problems).toEqual([
-      expect.stringMatching(/`subscriptions` lists no subscription id/),
+      expect.stringMatching(/`subscriptions` and `management-groups` are both empty/),
       `\`subscription-id\` "${SUBSCRIPTION_B}" is Azure/login's input, which this action does not read; list the subscriptions to check in \`subscriptions\` instead.`
     ])
     expect(problemsFrom({ 'subscription-id': SUBSCRIPTION_B })).toHaveLength(1)
@@ -223,7 +237,9 @@ describe('readSettings', () => {
       subscriptions: `${SUBSCRIPTION_A} ${SUBSCRIPTION_B}`,
       'subscription-id': SUBSCRIPTION_B.toUpperCase()
     })
-    expect(listed.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
+    expect(listed.scope.subscriptionIds).toEqual([SUBSCRIPTION_A, SUBSCRIPTION_B])
+    const all = settingsFrom({ subscriptions: '*', 'subscription-id': SUBSCRIPTION_B })
+    expect(all.scope.allSubscriptions).toBe(true)
   })
 
   test('reports every problem at once, each on its own line', () => {

@@ -31,12 +31,14 @@ describe('readRunContext', () => {
         ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token',
         GITHUB_WORKFLOW_REF: REF,
         GITHUB_JOB: 'audit',
-        GITHUB_RUN_ID: '7'
+        GITHUB_RUN_ID: '7',
+        RUNNER_TEMP: '/home/runner/work/_temp'
       },
       '/cwd'
     )
     expect(run).toMatchObject({
       workspace: path.resolve('relative/ws'),
+      runnerTemp: '/home/runner/work/_temp',
       azureClientId: 'client',
       azureTenantId: '',
       oidcAvailable: true,
@@ -50,6 +52,7 @@ describe('readRunContext', () => {
   test('without the runner: the current folder, no workflow, no OIDC, no summary', () => {
     expect(readRunContext({}, '/cwd')).toMatchObject({
       workspace: '/cwd',
+      runnerTemp: path.resolve(tmpdir()),
       workflowRef: null,
       oidcAvailable: false,
       jobSummaryAvailable: false

@@ -4,44 +4,48 @@
 import * as core from '@actions/core'
 import packageJson from '../package.json' with { type: 'json' }
 import { collectSubscriptions, type Collected } from './collect/collect.ts'
+import { discoverSubscriptions, type Discovery } from './collect/discover.ts'
 import { requestLimits } from './collect/limits.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
-import type { SubscriptionResult } from './model.ts'
+import type { SkippedSubscription, SubscriptionResult } from './model.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
-import { errorStack, inertErrorMessage } from './report/text.ts'
+import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import type { RunContext } from './run-context.ts'
 import { signIn } from './signin/entra.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 
 export interface Checked {
-  /** One verdict per subscription, in the order of `settings.subscriptionIds`. */
+  /** One verdict per subscription checked, in the order discovery gave them (collect/discover.ts). */
   results: SubscriptionResult[]
+  /** The subscriptions in scope that were not checked because of their state. */
+  skipped: SkippedSubscription[]
   /** What the reports wrote and what they could not. */
   reports: ReportsWritten
 }
 
 /**
- * Signs in with the runner's OIDC token (`assertion`, already asked for), checks every
- * subscription of the settings and writes the reports. Throws SignInError when sign-in fails;
- * a subscription that cannot be read or decided is an `error` verdict, not a throw.
+ * Signs in with the runner's OIDC token (`assertion`, already asked for), resolves the scope of the
+ * settings into subscriptions, checks each and writes the reports. Throws SignInError when sign-in
+ * fails and DiscoveryError when the scope cannot be resolved; a subscription that cannot be read or
+ * decided is an `error` verdict, not a throw.
  */
 export async function checkSubscriptions(
   settings: Settings,
   run: RunContext,
   assertion: OidcAssertion
 ): Promise<Checked> {
-  const results = await decideSubscriptions(settings, assertion)
-  const reports = await writeReports(results, settings, run, packageJson.version)
-  return { results, reports }
+  const { results, skipped } = await decideSubscriptions(settings, assertion)
+  const reports = await writeReports(results, skipped, settings, run, packageJson.version)
+  return { results, skipped, reports }
 }
 
 async function decideSubscriptions(
   settings: Settings,
   assertion: OidcAssertion
-): Promise<SubscriptionResult[]> {
+): Promise<Pick<Checked, 'results' | 'skipped'>> {
   const { credential } = await signIn({
     tenantId: settings.tenantId,
     clientId: settings.clientId,
@@ -52,25 +56,57 @@ async function decideSubscriptions(
     assertion,
     setSecret: (secret) => core.setSecret(secret)
   })
-  core.info(
-    `Signed in to ${settings.cloud.name} as application ${settings.clientId}; checking ${settings.subscriptionIds.length} subscription(s).`
-  )
+  core.info(`Signed in to ${settings.cloud.name} as application ${settings.clientId}.`)
   const resourceManager = createResourceManager(
     credential,
     settings.cloud.resourceManagerEndpoint,
     requestLimits(settings),
     `${packageJson.name}/${packageJson.version}`
   )
-  const results = new Array<SubscriptionResult>(settings.subscriptionIds.length)
-  const reads = collectSubscriptions(resourceManager, settings.subscriptionIds, {
-    clientId: settings.clientId
-  })
+  const discovery = await discoverSubscriptions(resourceManager, settings.scope)
+  logDiscovery(discovery)
+  const subscriptions = discovery.subscriptions
+  const results = new Array<SubscriptionResult>(subscriptions.length)
+  const reads = collectSubscriptions(
+    resourceManager,
+    subscriptions.map((subscription) => subscription.subscriptionId),
+    { clientId: settings.clientId }
+  )
   for await (const read of reads) {
-    const result = decide(read)
+    // The one place a result gets its display name: the evaluator knows only the id.
+    const displayName = subscriptions[read.index]?.displayName
+    const result: SubscriptionResult = {
+      ...decide(read),
+      ...(displayName !== undefined ? { displayName } : {})
+    }
     core.info(verdictLogLine(result))
     results[read.index] = result
   }
-  return results
+  return { results, skipped: discovery.skipped }
+}
+
+/** `id (display name)`, safe for the log. */
+function named(subscription: { subscriptionId: string; displayName?: string }): string {
+  const { subscriptionId, displayName } = subscription
+  return displayName === undefined
+    ? subscriptionId
+    : `${subscriptionId} (${inertLogText(displayName, 128)})`
+}
+
+/** What discovery found and what it cost, apart from the checks' own requests. */
+function logDiscovery(discovery: Discovery): void {
+  const { cost, excluded, skipped } = discovery
+  core.info(
+    `Discovery: ${discovery.subscriptions.length} subscription(s) to check, ${skipped.length} skipped, ${excluded.length} excluded; ${cost.requests} request(s) over ${cost.lists} list(s) in ${cost.ms} ms.`
+  )
+  if (discovery.subscriptionListError !== undefined) {
+    core.warning(
+      `Could not list the subscriptions the identity can read (${inertLogText(discovery.subscriptionListError)}); the listed subscriptions are checked without their display names and states.`
+    )
+  }
+  for (const subscription of skipped) {
+    core.info(`⏭️ ${named(subscription)}: skipped, the subscription is ${subscription.state}.`)
+  }
 }
 
 /** The verdict of one subscription; a defect met on its data costs that subscription alone. */

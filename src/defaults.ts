@@ -38,6 +38,10 @@ export const CLOUDS: readonly Cloud[] = [
 
 export const MAX_CONCURRENCY_LIMIT = 64
 
+/** Where the full results go when `results-file` is empty: this name in the runner's temporary
+ * folder (RUNNER_TEMP). */
+export const DEFAULT_RESULTS_FILE_NAME = 'jit-network-access-results.json'
+
 // A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
 
 /** Verdicts that fail the step when `fail-on` is not given. */
@@ -47,10 +51,13 @@ export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompl
  * Every input's default, as action.yml gives it (the runner passes these when the workflow does
  * not set an input). An empty `client-id` or `tenant-id` falls back to AZURE_CLIENT_ID or
  * AZURE_TENANT_ID; an empty `audience` is the cloud's `tokenExchangeAudience`; an empty
- * `sarif-file` writes no SARIF file.
+ * `sarif-file` writes no SARIF file; an empty `results-file` writes DEFAULT_RESULTS_FILE_NAME in
+ * the runner's temporary folder. `max-concurrency`: see docs/performance.md, "Concurrency".
  */
 export const INPUT_DEFAULTS = {
-  subscriptions: undefined,
+  subscriptions: '',
+  'management-groups': '',
+  'exclude-subscriptions': '',
   'client-id': '',
   'tenant-id': '',
   audience: '',
@@ -60,6 +67,7 @@ export const INPUT_DEFAULTS = {
   'fail-on': [...DEFAULT_FAIL_ON].join(', '),
   'sarif-file': 'jit-network-access.sarif',
   'job-summary': 'true',
-  'max-concurrency': '8',
+  'max-concurrency': '32',
+  'results-file': '',
   category: ''
 } as const

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { GUID } from './azure-ids.ts'
 import {
   CLOUDS,
+  DEFAULT_RESULTS_FILE_NAME,
   DEFAULT_TOKEN_EXCHANGE_AUDIENCE,
   INPUT_DEFAULTS,
   MAX_CONCURRENCY_LIMIT,
@@ -12,11 +13,12 @@ import {
 import { VERDICTS, type Verdict } from './model.ts'
 import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
+import { quote, readScope, type Scope } from './scope.ts'
 import { parseSubscriptionId } from './subscription-ids.ts'
 
 export interface Settings {
-  /** Lower-cased, duplicates dropped, in the order given. */
-  subscriptionIds: string[]
+  /** Which subscriptions to check, as the inputs name them (src/scope.ts). */
+  scope: Scope
   clientId: string
   tenantId: string
   audience: string
@@ -27,6 +29,8 @@ export interface Settings {
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
+  /** Absolute path of the file that gets the full results (JSON). */
+  resultsFile: string
   /** The `category` input as given (checked); '' to derive one per scope (report/category.ts). */
   category: string
 }
@@ -56,42 +60,36 @@ export function splitList(value: string): string[] {
     .filter((item) => item.length > 0)
 }
 
-/** Shows a value from the workflow in a message without letting it run over several lines. */
-function quote(value: string): string {
-  const oneLine = value.replace(/[\r\n]+/g, ' ')
-  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine)
-}
-
 /**
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
- * the run context (the workspace, AZURE_CLIENT_ID and AZURE_TENANT_ID as fallbacks). Throws
+ * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
+ * AZURE_TENANT_ID as fallbacks). Throws
  * InputError listing every problem at once, each naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'azureClientId' | 'azureTenantId'>
+  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
 
-  // A Set, not a scan of the list so far, which made reading the input quadratic in its length.
-  const subscriptionIds = new Set<string>()
-  const rawSubscriptions = splitList(input('subscriptions'))
-  if (rawSubscriptions.length === 0) {
-    problems.push(
-      '`subscriptions` lists no subscription id; give at least one, separated by newlines, commas or spaces.'
-    )
-  }
-  for (const item of rawSubscriptions) {
-    const parsed = parseSubscriptionId(item, quote)
-    if ('problem' in parsed) problems.push(parsed.problem)
-    else subscriptionIds.add(parsed.id)
-  }
+  const scope = readScope(
+    {
+      subscriptions: splitList(input('subscriptions')),
+      managementGroups: splitList(input('management-groups')),
+      excludeSubscriptions: splitList(input('exclude-subscriptions'))
+    },
+    problems
+  )
   // GitHub passes undeclared `with:` keys on too: a step copied from Azure/login keeps its
   // `subscription-id`, which this action would otherwise ignore without a word.
   const azureLoginSubscription = input('subscription-id')
   const listed = parseSubscriptionId(azureLoginSubscription)
-  if (azureLoginSubscription !== '' && !('id' in listed && subscriptionIds.has(listed.id))) {
+  if (
+    azureLoginSubscription !== '' &&
+    !scope.allSubscriptions &&
+    !('id' in listed && scope.subscriptionIds.includes(listed.id))
+  ) {
     problems.push(
       `\`subscription-id\` ${quote(azureLoginSubscription)} is Azure/login's input, which this action does not read; list the subscriptions to check in \`subscriptions\` instead.`
     )
@@ -177,13 +175,18 @@ export function readSettings(
     )
   }
 
+  const resultsInput = input('results-file')
+  const resultsFile = resultsInput
+    ? path.resolve(run.workspace, resultsInput)
+    : path.join(run.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+
   const category = input('category')
   const badCategory = categoryProblem(category)
   if (badCategory !== null) problems.push(badCategory)
 
   if (problems.length > 0) throw new InputError(problems)
   return {
-    subscriptionIds: [...subscriptionIds],
+    scope,
     clientId,
     tenantId,
     audience,
@@ -192,6 +195,7 @@ export function readSettings(
     sarifFile,
     jobSummary,
     maxConcurrency,
+    resultsFile,
     category
   }
 }

@@ -3,6 +3,7 @@
 // brings the Azure SDK, most of the bundle: it is loaded once the OIDC request has been sent, so
 // that the runner answers while it loads.
 import * as core from '@actions/core'
+import { DiscoveryError } from './collect/discover-error.ts'
 import { InputError, readSettings } from './inputs.ts'
 import { stepOutcome } from './outcome.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
@@ -30,7 +31,11 @@ export async function run(): Promise<void> {
     const failure = stepOutcome(results, settings.failOn, reports.unwritten)
     if (failure !== null) core.setFailed(failure)
   } catch (error) {
-    if (error instanceof InputError || error instanceof SignInError) {
+    if (
+      error instanceof InputError ||
+      error instanceof SignInError ||
+      error instanceof DiscoveryError
+    ) {
       core.setFailed(error.message)
     } else {
       // Unexpected: say what happened in one line; the stack stays in the debug log.

@@ -229,3 +229,11 @@ export interface SubscriptionResult {
 /** The Defender for Servers plan in a result: the plan read, or why it is unknown. */
 export type DefenderForServersOutcome =
   { pricingTier: string; subPlan: string | null; plan2: boolean } | { unknown: string }
+
+/** A subscription in scope that was not checked because of its state (`Disabled`, `Deleted`). */
+export interface SkippedSubscription {
+  subscriptionId: string
+  /** A value from Azure: escape it. */
+  displayName?: string
+  state: string
+}

@@ -3,12 +3,16 @@
 // workflow file that ran it (to point results at the line listing each subscription). The inputs
 // (inputs.ts) take their fallbacks from here too, so no other module reads process.env.
 import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseWorkflowRef, type WorkflowRef } from './workflow-ref.ts'
 
 export interface RunContext {
   /** GITHUB_WORKSPACE as an absolute path; the current directory when it is not set. */
   workspace: string
+  /** RUNNER_TEMP as an absolute path (emptied by the runner after each job); the operating
+   * system's temporary folder when it is not set. */
+  runnerTemp: string
   /** AZURE_CLIENT_ID and AZURE_TENANT_ID, trimmed; '' when not set. */
   azureClientId: string
   azureTenantId: string
@@ -41,6 +45,7 @@ export function readRunContext(
 ): RunContext {
   return {
     workspace: path.resolve(environment.GITHUB_WORKSPACE || cwd),
+    runnerTemp: path.resolve(environment.RUNNER_TEMP || tmpdir()),
     azureClientId: (environment.AZURE_CLIENT_ID ?? '').trim(),
     azureTenantId: (environment.AZURE_TENANT_ID ?? '').trim(),
     oidcAvailable: Boolean(environment.ACTIONS_ID_TOKEN_REQUEST_URL),

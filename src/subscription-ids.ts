@@ -19,7 +19,8 @@ const LIST_NAMES = '`az account list --query "[].{name:name,id:id}" -o table`'
 const SEPARATORS = 'newlines, commas or spaces'
 
 /**
- * Reads one item of the `subscriptions` input (already split on newlines, commas and spaces).
+ * Reads one item of a subscription list input, `input` (`subscriptions` unless given), already
+ * split on newlines, commas and spaces.
  * Accepts a subscription id (a GUID, any case), `/subscriptions/<id>` and `{<id>}`, and returns
  * the id lower-cased; for anything else returns a problem sentence that quotes the item (through
  * `quote`), says what it looks like (a name, quoted, a JSON array, `;`-separated, a resource id
@@ -27,13 +28,14 @@ const SEPARATORS = 'newlines, commas or spaces'
  */
 export function parseSubscriptionId(
   item: string,
-  quote: (value: string) => string = JSON.stringify
+  quote: (value: string) => string = JSON.stringify,
+  input = 'subscriptions'
 ): ParsedSubscriptionId {
   if (GUID.test(item)) return { id: item.toLowerCase() }
   const wrapped = (RESOURCE_ID.exec(item) ?? BRACED.exec(item))?.[1]
   if (wrapped !== undefined) return { id: wrapped.toLowerCase() }
 
-  const holds = `\`subscriptions\` holds ${quote(item)}`
+  const holds = `\`${input}\` holds ${quote(item)}`
   if (item.includes(';')) {
     return {
       problem: `${holds}: \`;\` does not separate subscription ids; separate them with ${SEPARATORS}.`

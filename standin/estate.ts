@@ -60,6 +60,15 @@ export interface Fault {
   retryAfterSeconds?: number
 }
 
+/** The states ARM gives a subscription (Subscriptions - List, `state`). */
+export const SUBSCRIPTION_STATES: readonly string[] = [
+  'Enabled',
+  'Warned',
+  'PastDue',
+  'Disabled',
+  'Deleted'
+]
+
 export interface Subscription {
   subscriptionId: string
   displayName?: string
@@ -338,7 +347,9 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
       subscriptions.set(key, rgs)
     }
     str(`${p}.displayName`, s.displayName)
-    str(`${p}.state`, s.state)
+    if (typeof s.state === 'string' && !SUBSCRIPTION_STATES.includes(s.state))
+      problem(`${p}.state`, `'${s.state}' is not one of ${SUBSCRIPTION_STATES.join(', ')}`)
+    else str(`${p}.state`, s.state)
     if (s.managementGroup !== undefined) {
       if (typeof s.managementGroup !== 'string') str(`${p}.managementGroup`, s.managementGroup)
       else if (!groupExists(s.managementGroup))

@@ -81,7 +81,10 @@ describe('a mixed estate', () => {
       'compliant',
       'noncompliant-subscriptions',
       'results',
-      'sarif-file'
+      'results-file',
+      'results-trimmed',
+      'sarif-file',
+      'skipped-subscriptions'
     ])
     expect(run.stderr).not.toMatch(/Unhandled|Error:|at .*\.js:\d+/)
   })

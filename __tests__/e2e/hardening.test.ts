@@ -83,7 +83,10 @@ const verdictsOf = (run: ActionRun) =>
 describe('bad input: a clear message naming the value, and no request', () => {
   test.each([
     [{ subscriptions: 'prod-subscription' }, '`subscriptions` holds "prod-subscription"'],
-    [{ subscriptions: '  # nothing here\n' }, '`subscriptions` lists no subscription id'],
+    [
+      { subscriptions: '  # nothing here\n' },
+      '`subscriptions` and `management-groups` are both empty'
+    ],
     [
       { environment: 'AzureStack', 'authority-host': '', 'resource-manager-endpoint': '' },
       '`environment` "AzureStack" is not a known cloud'
@@ -224,8 +227,15 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
     await runWith(
       estate,
       { subscriptions: ids.join('\n'), 'max-concurrency': '16' },
-      ({ run, sarif }, standIn) => {
-        const verdicts = verdictsOf(run)
+      async ({ run, sarif }, standIn) => {
+        // The `results` output keeps under 512 KiB (the failing subscription first); the results
+        // file has all 1,000.
+        expect((run.outputs.results ?? '').length * 2).toBeLessThanOrEqual(512 * 1024)
+        expect(verdictsOf(run)).toContain('error')
+        const full = JSON.parse(await readFile(run.outputs['results-file'] ?? '', 'utf8')) as {
+          verdict: string
+        }[]
+        const verdicts = full.map((result) => result.verdict)
         expect(verdicts).toHaveLength(1000)
         expect(verdicts.filter((verdict) => verdict === 'compliant')).toHaveLength(999)
         expect(run.stdout).toMatch(/^::error::1 of 1000 subscriptions could not be checked$/m)
@@ -233,7 +243,8 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
         expect(schemaProblems(JSON.parse(sarif))).toEqual([])
         expect(githubProblems(JSON.parse(sarif))).toEqual([])
         const arm = standIn.requests.filter((request) => request.service === 'arm')
-        expect(arm.length).toBeLessThanOrEqual(1000 * 2 + 2)
+        // Discovery reads the subscription list: 10 pages of 100.
+        expect(arm.length).toBeLessThanOrEqual(1000 * 2 + 2 + 10)
       }
     )
   }, 60_000)

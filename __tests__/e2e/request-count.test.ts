@@ -94,9 +94,10 @@ function estate(): Estate {
 
 /** The ARM requests of one subscription: its assignments and exemptions lists, nothing else. */
 const SUBSCRIPTION_REQUESTS = 2
-/** Read once for the whole run: MCSB and the custom initiative, the JIT definition, and the
- * descendants of the one management group a notScope names. */
-const SHARED_REQUESTS = 2 + 1 + 1
+/** Read once for the whole run: MCSB and the custom initiative, the JIT definition, the
+ * descendants of the one management group a notScope names, and (discovery) one page of the
+ * subscription list, for display names and states. */
+const SHARED_REQUESTS = 2 + 1 + 1 + 1
 
 let standIn: StandIn
 let run: ActionRun
@@ -160,7 +161,7 @@ describe('the bundled action against 12 subscriptions in 2 management groups', (
     }
   })
 
-  test('the shared reads: each set definition once, the JIT definition once, one descendants read', () => {
+  test('the shared reads: each set definition once, the JIT definition once, one descendants read, the subscription list', () => {
     const shared = arm
       .filter((request) => request.subscriptionId === undefined)
       .map((request) => lower(request.path))
@@ -170,7 +171,8 @@ describe('the bundled action against 12 subscriptions in 2 management groups', (
         BASELINE_SET_ID,
         MCSB_SET_DEFINITION_ID,
         JIT_POLICY_DEFINITION_ID,
-        `${managementGroupScope('online')}/descendants`
+        `${managementGroupScope('online')}/descendants`,
+        '/subscriptions'
       ]
         .map(lower)
         .sort()

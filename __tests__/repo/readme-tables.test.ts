@@ -106,19 +106,14 @@ describe("the README's tables", () => {
       'input audience is required'
     ],
     [
-      'an input no longer required',
-      (action) => (action.inputs.subscriptions!.required = false),
-      "input subscriptions is not required; its default cell says 'required'"
-    ],
-    [
       'a default removed',
       (action) => (action.inputs['max-concurrency']!.default = ''),
       'input max-concurrency defaults to empty'
     ],
     [
       'a new input',
-      (action) => (action.inputs['management-groups'] = { required: false, default: '' }),
-      'input management-groups has no row'
+      (action) => (action.inputs['resource-groups'] = { required: false, default: '' }),
+      'input resource-groups has no row'
     ],
     [
       'a removed input',
@@ -139,5 +134,13 @@ describe("the README's tables", () => {
     const action = readAction()
     change(action)
     expect(tableProblems(readme, action).join('\n')).toContain(problem)
+  })
+
+  test('fail when the README calls an input required that action.yml does not', () => {
+    const edited = readme.replace(/^(\| `exclude-subscriptions` +\| )[^|]+\|/m, '$1required |')
+    expect(edited).not.toBe(readme)
+    expect(tableProblems(edited, readAction()).join('\n')).toContain(
+      "input exclude-subscriptions is not required; its default cell says 'required'"
+    )
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { InputError, readSettings } from '../../src/inputs.ts'
-import { reportContext } from '../../src/report/context.ts'
+import { reportContext, scopeEntries } from '../../src/report/context.ts'
 import {
   MAX_CATEGORY_LENGTH,
   SCOPE_DIGEST_LENGTH,
@@ -8,6 +8,7 @@ import {
   scanCategory
 } from '../../src/report/category.ts'
 import { readRunContext } from '../../src/run-context.ts'
+import type { Scope } from '../../src/scope.ts'
 import { SUB1, SUB2, SUB3, WORKFLOW_PATH, WORKFLOW_REF } from './helpers.ts'
 
 const base = { workflow: WORKFLOW_PATH, job: 'jit', managementGroups: [] as string[] }
@@ -82,7 +83,7 @@ describe('the category input', () => {
           'tenant-id': SUB3,
           category
         })[name] ?? '',
-      { workspace: '/work', azureClientId: '', azureTenantId: '' }
+      { workspace: '/work', runnerTemp: '/work/_temp', azureClientId: '', azureTenantId: '' }
     )
 
   test('is kept as given, empty by default', () => {
@@ -101,10 +102,29 @@ describe('the category input', () => {
 
   test('the reports use the explicit category, else the derived one of the run', () => {
     const run = readRunContext({ GITHUB_WORKFLOW_REF: WORKFLOW_REF, GITHUB_JOB: 'jit' }, '/work')
-    const settings = { clientId: SUB2, failOn: new Set<never>(), subscriptionIds: [SUB1] }
+    const scope: Scope = {
+      subscriptionIds: [SUB1],
+      allSubscriptions: false,
+      managementGroups: [],
+      excludeSubscriptionIds: []
+    }
+    const settings = { clientId: SUB2, failOn: new Set<never>(), scope }
     expect(reportContext(run, { ...settings, category: 'mine' }, '1.0.0').category).toBe('mine')
-    expect(reportContext(run, { ...settings, category: '' }, '1.0.0').category).toBe(
-      scanCategory({ ...base, subscriptionIds: [SUB1] })
-    )
+    const derived = reportContext(run, { ...settings, category: '' }, '1.0.0').category
+    expect(derived).toBe(scanCategory({ ...base, subscriptionIds: [SUB1] }))
+    // Management groups, every subscription and exclusions are part of the scope.
+    const other = (change: Partial<Scope>) =>
+      reportContext(run, { ...settings, scope: { ...scope, ...change }, category: '' }, '1.0.0')
+        .category
+    const variants = [
+      other({ managementGroups: ['corp'] }),
+      other({ allSubscriptions: true }),
+      other({ allSubscriptions: true, subscriptionIds: [], excludeSubscriptionIds: [SUB1] }),
+      other({ allSubscriptions: true, subscriptionIds: [] })
+    ]
+    expect(new Set([derived, ...variants]).size).toBe(5)
+    expect(
+      scopeEntries({ ...scope, allSubscriptions: true, excludeSubscriptionIds: [SUB2] })
+    ).toEqual([SUB1, '*', `-${SUB2}`])
   })
 })

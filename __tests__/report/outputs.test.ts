@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { failureMessage } from '../../src/outcome.ts'
 import { buildOutputs } from '../../src/report/outputs.ts'
-import type { Verdict } from '../../src/model.ts'
+import type { SubscriptionResult, Verdict } from '../../src/model.ts'
 import {
   HOSTILE_ALL,
   SUB1,
@@ -14,22 +14,33 @@ import {
   result
 } from './helpers.ts'
 
+const outputsOf = (results: SubscriptionResult[], sarifFile: string | null = null) =>
+  buildOutputs(results, [], { sarifFile, resultsFile: '/tmp/results.json' }).values
+
 describe('buildOutputs', () => {
   test('exactly the outputs DESIGN.md names', () => {
-    const outputs = buildOutputs(mixedResults(), '/work/jit-network-access.sarif')
+    const outputs = outputsOf(mixedResults(), '/work/jit-network-access.sarif')
     expect(Object.keys(outputs).sort()).toEqual(
-      ['compliant', 'noncompliant-subscriptions', 'results', 'sarif-file'].sort()
+      [
+        'compliant',
+        'noncompliant-subscriptions',
+        'results',
+        'results-trimmed',
+        'results-file',
+        'skipped-subscriptions',
+        'sarif-file'
+      ].sort()
     )
+    expect(outputs['results-trimmed']).toBe('false')
+    expect(outputs['results-file']).toBe('/tmp/results.json')
+    expect(outputs['skipped-subscriptions']).toBe('[]')
     expect(outputs.compliant).toBe('false')
     expect(JSON.parse(outputs['noncompliant-subscriptions'])).toEqual([SUB2, SUBA])
     expect(outputs['sarif-file']).toBe('/work/jit-network-access.sarif')
   })
 
   test('results: one object per subscription with exactly the DESIGN.md fields, in order', () => {
-    const parsed = JSON.parse(buildOutputs(mixedResults(), null).results) as Record<
-      string,
-      unknown
-    >[]
+    const parsed = JSON.parse(outputsOf(mixedResults()).results) as Record<string, unknown>[]
     expect(parsed.map((item) => item.subscriptionId)).toEqual([SUB1, SUB2, SUB3, SUB4, SUBA])
     for (const item of parsed) {
       expect(Object.keys(item)).toEqual([
@@ -79,22 +90,45 @@ describe('buildOutputs', () => {
     const hostile = result(SUB2, 'noncompliant', {
       assignments: [evidence({ displayName: HOSTILE_ALL })]
     })
-    const parsed = JSON.parse(buildOutputs([hostile], null).results) as {
+    const parsed = JSON.parse(outputsOf([hostile]).results) as {
       assignments: { displayName: string }[]
     }[]
     expect(parsed[0]?.assignments[0]?.displayName).toBe(HOSTILE_ALL)
   })
 
   test("compliant is 'true' only when every subscription is compliant; sarif-file '' when none", () => {
-    const outputs = buildOutputs([result(SUB1, 'compliant'), result(SUB2, 'compliant')], null)
+    const outputs = outputsOf([result(SUB1, 'compliant'), result(SUB2, 'compliant')])
     expect(outputs.compliant).toBe('true')
     expect(outputs['noncompliant-subscriptions']).toBe('[]')
     expect(outputs['sarif-file']).toBe('')
-    expect(buildOutputs([result(SUB1, 'compliant'), result(SUB2, 'partial')], null).compliant).toBe(
-      'false'
+    expect(outputsOf([result(SUB1, 'compliant'), result(SUB2, 'partial')]).compliant).toBe('false')
+    expect(outputsOf([result(SUB1, 'error')]).compliant).toBe('false')
+    expect(outputsOf([]).compliant).toBe('false')
+  })
+})
+
+describe('buildOutputs: display names and skipped subscriptions', () => {
+  test('results carry the display name after the id when the run learnt it', () => {
+    const named = result(SUB1, 'compliant', { displayName: 'prod <1>' })
+    const parsed = JSON.parse(outputsOf([named]).results) as Record<string, unknown>[]
+    expect(Object.keys(parsed[0]!).slice(0, 3)).toEqual([
+      'subscriptionId',
+      'displayName',
+      'verdict'
+    ])
+    expect(parsed[0]?.displayName).toBe('prod <1>')
+  })
+
+  test('skipped-subscriptions lists id, display name and state', () => {
+    const { values } = buildOutputs(
+      [],
+      [{ subscriptionId: SUB3, displayName: 'old', state: 'Disabled' }],
+      { sarifFile: null, resultsFile: null }
     )
-    expect(buildOutputs([result(SUB1, 'error')], null).compliant).toBe('false')
-    expect(buildOutputs([], null).compliant).toBe('false')
+    expect(JSON.parse(values['skipped-subscriptions'])).toEqual([
+      { subscriptionId: SUB3, displayName: 'old', state: 'Disabled' }
+    ])
+    expect(values['results-file']).toBe('')
   })
 })
 

@@ -72,13 +72,13 @@ describe('run', () => {
         (r: { subscriptionId: string }) => r.subscriptionId
       )
     ).toEqual(SAMPLE_IDS)
-    // One log line per subscription, with the mark of its verdict.
+    // One log line per subscription, with the mark of its verdict and its display name.
     for (const entry of SAMPLE_SUBSCRIPTIONS) {
       expect(logged('info')).toContainEqual(
-        expect.stringContaining(`${entry.subscriptionId}: ${entry.expected}.`)
+        expect.stringContaining(`${entry.subscriptionId} (${entry.name}): ${entry.expected}.`)
       )
     }
-    expect(logged('info')).toContainEqual(expect.stringMatching(/^❓ \S+: error\. /))
+    expect(logged('info')).toContainEqual(expect.stringMatching(/^❓ \S+ \(\S+\): error\. /))
     const sarif = JSON.parse(await readFile(recorded.outputs['sarif-file'] ?? '', 'utf8')) as Log
     // Every annotation is a SARIF result, or a notification for a subscription not checked.
     expect(

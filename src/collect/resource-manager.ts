@@ -50,8 +50,9 @@ export interface ResourceManager {
   readonly limits: RequestLimits
   /** A policy client for one subscription (or, without one, for tenant-level reads). */
   policyClient(subscriptionId?: string): PolicyClient
-  /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed. */
-  listAll(pathAndQuery: string): Promise<unknown[]>
+  /** GETs every page of a list (`value` + `nextLink`), refusing a nextLink it already followed;
+   * `onPage` is called once for each page read. */
+  listAll(pathAndQuery: string, onPage?: () => void): Promise<unknown[]>
 }
 
 /**
@@ -106,7 +107,7 @@ export function createResourceManager(
     return body
   }
 
-  async function listAll(pathAndQuery: string): Promise<unknown[]> {
+  async function listAll(pathAndQuery: string, onPage?: () => void): Promise<unknown[]> {
     const items: unknown[] = []
     const followed = new Set<string>()
     let url: string | undefined = new URL(pathAndQuery, endpoint).href
@@ -117,6 +118,7 @@ export function createResourceManager(
       if (!Array.isArray(page?.value)) {
         throw new ArmRequestError(200, 'MalformedResponse', 'the answer had no `value` list')
       }
+      onPage?.()
       items.push(...page.value)
       url = nextPageUrl(page.nextLink, url, endpoint)
     }

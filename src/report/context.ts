@@ -4,6 +4,7 @@
 import type { Settings } from '../inputs.ts'
 import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
+import type { Scope } from '../scope.ts'
 import { scanCategory } from './category.ts'
 
 export interface ReportContext {
@@ -37,7 +38,7 @@ export interface ReportContext {
  * settings the reports mention (`client-id`, `fail-on`) and the category of the checked scope. */
 export function reportContext(
   run: RunContext,
-  settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'subscriptionIds'>,
+  settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'scope'>,
   actionVersion: string
 ): ReportContext {
   return {
@@ -46,9 +47,8 @@ export function reportContext(
       explicit: settings.category,
       workflow: run.workflowRef?.path ?? run.workflowName,
       job: run.job,
-      subscriptionIds: settings.subscriptionIds,
-      // Management groups arrive with the `management-groups` input.
-      managementGroups: []
+      subscriptionIds: scopeEntries(settings.scope),
+      managementGroups: settings.scope.managementGroups
     }),
     job: run.job,
     workflowName: run.workflowName,
@@ -60,6 +60,16 @@ export function reportContext(
     clientId: settings.clientId,
     failOn: settings.failOn
   }
+}
+
+/** The subscription entries of a scope for its category: the listed ids, `*` for every readable
+ * subscription, and each excluded id as `-ID`, so that a different exclusion is another scope. */
+export function scopeEntries(scope: Scope): string[] {
+  return [
+    ...scope.subscriptionIds,
+    ...(scope.allSubscriptions ? ['*'] : []),
+    ...scope.excludeSubscriptionIds.map((id) => `-${id}`)
+  ]
 }
 
 /** The tool's name in SARIF and in the summary footer. */

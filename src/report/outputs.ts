@@ -2,9 +2,17 @@
 // them. Values are data for later steps: they keep Azure's strings as they are (JSON-encoded), not
 // escaped for display. A workflow that interpolates them into a script with ${{ }} must treat them
 // as untrusted text.
-import type { AssignmentEvidence, SubscriptionResult } from '../model.ts'
+import type { AssignmentEvidence, SkippedSubscription, SubscriptionResult } from '../model.ts'
+import { fitResults, type Fitted } from './outputs-fit.ts'
 
-export type OutputName = 'compliant' | 'noncompliant-subscriptions' | 'results' | 'sarif-file'
+export type OutputName =
+  | 'compliant'
+  | 'noncompliant-subscriptions'
+  | 'results'
+  | 'results-trimmed'
+  | 'results-file'
+  | 'skipped-subscriptions'
+  | 'sarif-file'
 
 /** The fields of each assignment in the `results` output, in this order: AssignmentEvidence's,
  * less the notes and ids meant for people and the remediation. */
@@ -23,6 +31,7 @@ export const ASSIGNMENT_OUTPUT_FIELDS = [
 /** The fields of each subscription in the `results` output, in this order, before `assignments`. */
 export const RESULT_OUTPUT_FIELDS = [
   'subscriptionId',
+  'displayName',
   'verdict',
   'reason',
   'effectiveEffect'
@@ -38,7 +47,8 @@ function pick<T, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> 
   return Object.fromEntries(fields.map((field) => [field, value[field]])) as Pick<T, K>
 }
 
-/** One subscription as the `results` output gives it. */
+/** One subscription as the `results` output and the results file give it (without `displayName`
+ * when the run did not learn it). */
 export function resultOutput(result: SubscriptionResult): ResultOutput {
   return {
     ...pick(result, RESULT_OUTPUT_FIELDS),
@@ -46,20 +56,39 @@ export function resultOutput(result: SubscriptionResult): ResultOutput {
   }
 }
 
+/** What the reports wrote, for the outputs that name it. */
+export interface OutputFiles {
+  /** The SARIF file written, null when none was. */
+  sarifFile: string | null
+  /** The results file written, null when it was not. */
+  resultsFile: string | null
+}
+
+/** The full `results` JSON (not trimmed), as the results file holds it. */
+export function resultsJson(results: readonly SubscriptionResult[]): string {
+  return JSON.stringify(results.map(resultOutput))
+}
+
 /**
- * The values of the action's outputs:
- * - `compliant`: 'true' when every subscription is compliant (and there is at least one), else
- *   'false';
+ * The values of the action's outputs, and how `results` was fitted (outputs-fit.ts):
+ * - `compliant`: 'true' when every subscription checked is compliant (and there is at least one),
+ *   else 'false';
  * - `noncompliant-subscriptions`: JSON array of the ids whose verdict is noncompliant;
  * - `results`: JSON array, one object per subscription with RESULT_OUTPUT_FIELDS and
- *   `assignments` (ASSIGNMENT_OUTPUT_FIELDS each);
+ *   `assignments` (ASSIGNMENT_OUTPUT_FIELDS each), within RESULTS_OUTPUT_MAX_BYTES: `assignments`
+ *   null where the evidence was trimmed, subscriptions left out past that;
+ * - `results-trimmed`: 'true' when `results` leaves anything out, else 'false';
+ * - `results-file`: the path of the results file written, '' when it was not;
+ * - `skipped-subscriptions`: JSON array of `skipped` (subscriptionId, displayName, state);
  * - `sarif-file`: the path of the SARIF file written, '' when none was.
  */
 export function buildOutputs(
   results: readonly SubscriptionResult[],
-  sarifPath: string | null
-): Record<OutputName, string> {
-  return {
+  skipped: readonly SkippedSubscription[],
+  files: OutputFiles
+): { values: Record<OutputName, string>; fitted: Fitted } {
+  const fitted = fitResults(results.map(resultOutput))
+  const values: Record<OutputName, string> = {
     compliant: String(
       results.length > 0 && results.every((result) => result.verdict === 'compliant')
     ),
@@ -68,7 +97,17 @@ export function buildOutputs(
         .filter((result) => result.verdict === 'noncompliant')
         .map((result) => result.subscriptionId)
     ),
-    results: JSON.stringify(results.map(resultOutput)),
-    'sarif-file': sarifPath ?? ''
+    results: fitted.json,
+    'results-trimmed': String(fitted.evidenceTrimmed + fitted.subscriptionsLeftOut > 0),
+    'results-file': files.resultsFile ?? '',
+    'skipped-subscriptions': JSON.stringify(
+      skipped.map(({ subscriptionId, displayName, state }) => ({
+        subscriptionId,
+        displayName,
+        state
+      }))
+    ),
+    'sarif-file': files.sarifFile ?? ''
   }
+  return { values, fitted }
 }

@@ -5,19 +5,23 @@ import * as core from '@actions/core'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Settings } from '../inputs.ts'
-import type { SubscriptionResult } from '../model.ts'
+import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
 import { buildAnnotations } from './annotations.ts'
 import { reportContext } from './context.ts'
 import { workflowLocation } from './locate.ts'
-import { buildOutputs } from './outputs.ts'
+import { buildOutputs, resultsJson } from './outputs.ts'
+import { RESULTS_OUTPUT_MAX_BYTES } from './outputs-fit.ts'
 import { buildSarif } from './sarif.ts'
 import { buildJobSummary } from './summary.ts'
+import { skippedSection } from './summary-skipped.ts'
 import { inertErrorMessage } from './text.ts'
 
 export interface ReportsWritten {
   /** The SARIF file written (absolute path); null when none was asked for or it failed. */
   sarifFile: string | null
+  /** The results file written (absolute path); null when it failed. */
+  resultsFile: string | null
   /** Whether the job summary was written. */
   jobSummary: boolean
   /** How many annotations were written. */
@@ -27,15 +31,17 @@ export interface ReportsWritten {
 }
 
 /**
- * Writes every report of `results` (in the order of the subscriptions given) through
- * @actions/core and the file system, pointing findings at the workflow file of `run`; returns
- * what it wrote and what it could not. Never throws for a report that cannot be written.
+ * Writes every report of `results` (in the order of the subscriptions checked) and of `skipped`
+ * (the subscriptions not checked because of their state) through @actions/core and the file
+ * system, pointing findings at the workflow file of `run`; returns what it wrote and what it
+ * could not. Never throws for a report that cannot be written.
  */
 export async function writeReports(
   results: readonly SubscriptionResult[],
+  skipped: readonly SkippedSubscription[],
   settings: Pick<
     Settings,
-    'sarifFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'subscriptionIds'
+    'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'scope'
   >,
   run: RunContext,
   actionVersion: string
@@ -44,6 +50,7 @@ export async function writeReports(
   const workflowFile = workflowLocation(run.workflowRef, await readWorkflowFile(run))
   const written: ReportsWritten = {
     sarifFile: null,
+    resultsFile: null,
     jobSummary: false,
     annotations: 0,
     unwritten: []
@@ -59,10 +66,19 @@ export async function writeReports(
       written.unwritten.push(`the SARIF file ${settings.sarifFile} (${inertErrorMessage(error)})`)
     }
   }
+  try {
+    await writeAtomically(settings.resultsFile, `${resultsJson(results)}\n`)
+    written.resultsFile = settings.resultsFile
+    core.info(`Results written to ${settings.resultsFile}.`)
+  } catch (error) {
+    written.unwritten.push(`the results file ${settings.resultsFile} (${inertErrorMessage(error)})`)
+  }
   if (settings.jobSummary) {
     if (run.jobSummaryAvailable) {
       try {
-        await core.summary.addRaw(buildJobSummary(results, context)).write()
+        await core.summary
+          .addRaw(buildJobSummary(results, context) + skippedSection(skipped))
+          .write()
         written.jobSummary = true
       } catch (error) {
         written.unwritten.push(`the job summary (${inertErrorMessage(error)})`)
@@ -81,9 +97,14 @@ export async function writeReports(
     else core.warning(annotation.message, properties)
     written.annotations += 1
   }
-  for (const [name, value] of Object.entries(buildOutputs(results, written.sarifFile))) {
-    core.setOutput(name, value)
+  const outputs = buildOutputs(results, skipped, written)
+  const { evidenceTrimmed, subscriptionsLeftOut } = outputs.fitted
+  if (evidenceTrimmed + subscriptionsLeftOut > 0) {
+    core.warning(
+      `The \`results\` output leaves out the evidence (assignments) of ${evidenceTrimmed} subscription(s)${subscriptionsLeftOut > 0 ? ` and ${subscriptionsLeftOut} compliant or less urgent subscription(s) whole` : ''} to stay under ${RESULTS_OUTPUT_MAX_BYTES / 1024} KiB; ${written.resultsFile ? `the results file ${written.resultsFile} (output \`results-file\`) has every result in full.` : 'the results file could not be written.'}`
+    )
   }
+  for (const [name, value] of Object.entries(outputs.values)) core.setOutput(name, value)
   return written
 }
 

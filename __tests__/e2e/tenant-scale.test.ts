@@ -1,0 +1,124 @@
+// The bundled action over 5,000 subscriptions under one management group, against the stand-in:
+// the `results` output stays under 512 KiB as GitHub counts it, keeps every failing subscription,
+// says it was trimmed, and the results file has every result in full. (Times are for
+// `npm run bench`; this test only bounds them loosely.)
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { readFile, rm } from 'node:fs/promises'
+import {
+  JIT_POLICY_DEFINITION_ID,
+  guid,
+  managementGroupScope,
+  policyAssignment,
+  subscriptionId,
+  type Estate
+} from '../../standin/estate.ts'
+import { startStandIn, type StandIn } from '../../standin/server.ts'
+import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+
+const COUNT = 5000
+const TENANT_ID = guid('e2e/tenant-scale/tenant')
+const ids = Array.from({ length: COUNT }, (_, n) => subscriptionId(10_000 + n))
+// Every 10th is under a group without the JIT audit; every 100th (of the others) is disabled.
+const unaudited = (n: number) => n % 10 === 0
+const disabled = (n: number) => !unaudited(n) && n % 100 === 1
+
+function estate(): Estate {
+  return {
+    tenantId: TENANT_ID,
+    clientId: guid('e2e/tenant-scale/client'),
+    managementGroups: [
+      { name: 'landing-zones', displayName: 'Landing zones' },
+      { name: 'audited', displayName: 'Audited', parent: 'landing-zones' },
+      { name: 'unaudited', displayName: 'Unaudited', parent: 'landing-zones' }
+    ],
+    subscriptions: ids.map((subscriptionId, n) => ({
+      subscriptionId,
+      displayName: `workload-${n}`,
+      managementGroup: unaudited(n) ? 'unaudited' : 'audited',
+      ...(disabled(n) ? { state: 'Disabled' } : {})
+    })),
+    policyAssignments: [
+      policyAssignment(managementGroupScope('audited'), 'jit', {
+        displayName: 'JIT audit',
+        policyDefinitionId: JIT_POLICY_DEFINITION_ID
+      })
+    ]
+  }
+}
+
+let standIn: StandIn
+let run: ActionRun
+let file: string
+
+beforeAll(async () => {
+  standIn = await startStandIn({ estate: estate(), latencyMs: 0 })
+  run = await runAction({
+    standIn,
+    inputs: {
+      'authority-host': standIn.authorityHost,
+      'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+      subscriptions: '',
+      'management-groups': 'landing-zones',
+      'sarif-file': ''
+    },
+    keepWorkspace: true
+  })
+  file = await readFile(run.outputs['results-file'] ?? '', 'utf8')
+  await rm(run.workspace, { recursive: true, force: true })
+}, 120_000)
+
+afterAll(async () => {
+  await standIn?.close()
+})
+
+const NONCOMPLIANT = ids.filter((_, n) => unaudited(n))
+const SKIPPED = ids.filter((_, n) => disabled(n))
+const CHECKED = COUNT - SKIPPED.length
+
+describe(`${COUNT.toLocaleString('en')} subscriptions under one management group`, () => {
+  test('all are decided: noncompliant under the unaudited group, skipped the disabled', () => {
+    expect(run.exitCode).toBe(1)
+    expect(JSON.parse(run.outputs['noncompliant-subscriptions'] ?? '[]')).toEqual(NONCOMPLIANT)
+    expect(
+      (
+        JSON.parse(run.outputs['skipped-subscriptions'] ?? '[]') as { subscriptionId: string }[]
+      ).map((entry) => entry.subscriptionId)
+    ).toEqual(SKIPPED)
+  })
+
+  test('the results output stays under 512 KiB as GitHub counts it, and says it was trimmed', () => {
+    const results = run.outputs.results ?? ''
+    expect(results.length * 2).toBeLessThanOrEqual(512 * 1024)
+    expect(run.outputs['results-trimmed']).toBe('true')
+    expect(run.stdout).toMatch(/::warning::The `results` output leaves out the evidence/)
+    const parsed = JSON.parse(results) as { subscriptionId: string; verdict: string }[]
+    // Every subscription that needs action is kept; compliant ones make room.
+    expect(
+      parsed
+        .filter((entry) => entry.verdict === 'noncompliant')
+        .map((entry) => entry.subscriptionId)
+    ).toEqual(NONCOMPLIANT)
+    process.stdout.write(
+      `5,000 subscriptions: results output ${Math.round((results.length * 2) / 1024)} KiB (${parsed.length} entries), results file ${Math.round(file.length / 1024)} KiB, run ${Math.round(run.durationMs)} ms; ${/Discovery: [^\n]*/.exec(run.stdout)?.[0] ?? ''}\n`
+    )
+  })
+
+  test('the results file has every checked subscription in full, with its display name', () => {
+    const full = JSON.parse(file) as {
+      subscriptionId: string
+      displayName: string
+      assignments: unknown[]
+    }[]
+    expect(full).toHaveLength(CHECKED)
+    expect(full.find((entry) => entry.subscriptionId === ids[2])?.displayName).toBe('workload-2')
+    expect(full.every((entry) => Array.isArray(entry.assignments))).toBe(true)
+  })
+
+  test('discovery cost is logged apart: one descendants list and one subscription list', () => {
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `Discovery: ${CHECKED} subscription\\(s\\) to check, ${SKIPPED.length} skipped, 0 excluded; \\d+ request\\(s\\) over 2 list\\(s\\)`
+      )
+    )
+  })
+})

@@ -1,0 +1,215 @@
+// The bundled action over a tenant, as a runner runs it against the stand-in: each scope input
+// (management groups at any depth, `*`, listed ids, the union), skipped states, exclusions,
+// display names in the results, the results file, and scope failures before or at discovery.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { readFile, rm } from 'node:fs/promises'
+import {
+  JIT_POLICY_DEFINITION_ID,
+  guid,
+  managementGroupScope,
+  policyAssignment,
+  subscriptionId,
+  type Estate
+} from '../../standin/estate.ts'
+import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
+import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+
+const TENANT_ID = guid('e2e/tenants/tenant')
+const [PROD_1, PROD_OLD, PROD_WARNED, CORP_GONE, ONLINE_LATE, ONLINE_2, ROOT_1] = Array.from(
+  { length: 7 },
+  (_, n) => subscriptionId(700 + n)
+) as [string, string, string, string, string, string, string]
+const UNKNOWN = subscriptionId(799)
+
+/** corp > prod, online, under the tenant root group; pages of 2 so every list pages. */
+function estate(): Estate {
+  return {
+    tenantId: TENANT_ID,
+    clientId: guid('e2e/tenants/client'),
+    pageSize: 2,
+    managementGroups: [
+      { name: 'corp', displayName: 'Corp' },
+      { name: 'prod', displayName: 'Prod', parent: 'corp' },
+      { name: 'online', displayName: 'Online' }
+    ],
+    subscriptions: [
+      { subscriptionId: PROD_1, displayName: 'prod <one>', managementGroup: 'prod' },
+      {
+        subscriptionId: PROD_OLD,
+        displayName: 'prod-old',
+        managementGroup: 'prod',
+        state: 'Disabled'
+      },
+      {
+        subscriptionId: PROD_WARNED,
+        displayName: 'prod-warned',
+        managementGroup: 'prod',
+        state: 'Warned'
+      },
+      {
+        subscriptionId: CORP_GONE,
+        displayName: 'corp-gone',
+        managementGroup: 'corp',
+        state: 'Deleted'
+      },
+      {
+        subscriptionId: ONLINE_LATE,
+        displayName: 'online-late',
+        managementGroup: 'online',
+        state: 'PastDue'
+      },
+      { subscriptionId: ONLINE_2, displayName: 'online-2', managementGroup: 'online' },
+      { subscriptionId: ROOT_1, displayName: 'root-1' }
+    ],
+    policyAssignments: [
+      policyAssignment(managementGroupScope(TENANT_ID), 'jit', {
+        displayName: 'JIT audit',
+        policyDefinitionId: JIT_POLICY_DEFINITION_ID
+      })
+    ]
+  }
+}
+
+interface Result {
+  subscriptionId: string
+  displayName?: string
+  verdict: string
+  errorCause?: string
+}
+
+let standIn: StandIn
+
+beforeAll(async () => {
+  standIn = await startStandIn({ estate: estate(), latencyMs: 0 })
+})
+
+afterAll(async () => {
+  await standIn?.close()
+})
+
+async function run(inputs: Record<string, string>) {
+  const first = standIn.requests.length
+  const action: ActionRun = await runAction({
+    standIn,
+    inputs: {
+      'authority-host': standIn.authorityHost,
+      'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+      subscriptions: '',
+      ...inputs
+    },
+    keepWorkspace: true
+  })
+  const resultsFile = action.outputs['results-file']
+  const file = resultsFile ? await readFile(resultsFile, 'utf8') : null
+  await rm(action.workspace, { recursive: true, force: true })
+  const arm: RequestRecord[] = standIn.requests
+    .slice(first)
+    .filter((request) => request.service === 'arm')
+  return {
+    ...action,
+    arm,
+    file,
+    results: JSON.parse(action.outputs.results ?? '[]') as Result[],
+    skipped: JSON.parse(action.outputs['skipped-subscriptions'] ?? '[]') as Result[]
+  }
+}
+
+const ids = (items: { subscriptionId: string }[]) => items.map((item) => item.subscriptionId)
+const pagesOf = (arm: RequestRecord[], path: string) =>
+  arm.filter((request) => request.path.toLowerCase() === path.toLowerCase())
+
+describe('management-groups', () => {
+  let action: Awaited<ReturnType<typeof run>>
+  beforeAll(async () => {
+    action = await run({ 'management-groups': 'corp' })
+  })
+
+  test('checks every subscription beneath the group at any depth; Warned is checked', () => {
+    expect(ids(action.results)).toEqual([PROD_1, PROD_WARNED])
+    expect(action.results.map((result) => result.verdict)).toEqual(['compliant', 'compliant'])
+    expect(action.exitCode).toBe(0)
+  })
+
+  test('Disabled and Deleted are skipped: output, log and summary, and the step passes', () => {
+    expect(action.skipped).toEqual([
+      { subscriptionId: PROD_OLD, displayName: 'prod-old', state: 'Disabled' },
+      { subscriptionId: CORP_GONE, displayName: 'corp-gone', state: 'Deleted' }
+    ])
+    expect(action.stdout).toContain(
+      `${PROD_OLD} (prod-old): skipped, the subscription is Disabled.`
+    )
+    expect(action.summary).toContain('### Skipped subscriptions')
+    expect(action.summary).toContain('corp-gone')
+    // Skipped subscriptions are not read.
+    expect(action.arm.filter((request) => request.subscriptionId === PROD_OLD)).toEqual([])
+  })
+
+  test('display names from the subscription list are in the results and the log', () => {
+    expect(action.results.map((result) => result.displayName)).toEqual([
+      'prod <one>',
+      'prod-warned'
+    ])
+    expect(action.stdout).toContain(`${PROD_1} (prod <one>): compliant.`)
+  })
+
+  test('discovery pages through the descendants and the subscription list, and logs its cost', () => {
+    const descendants = pagesOf(action.arm, `${managementGroupScope('corp')}/descendants`)
+    const list = pagesOf(action.arm, '/subscriptions')
+    // corp has prod and 4 subscriptions below it: 5 entries, 3 pages of 2; 7 subscriptions: 4 pages.
+    expect(descendants).toHaveLength(3)
+    expect(list).toHaveLength(4)
+    expect([...descendants, ...list].every((request) => request.status === 200)).toBe(true)
+    expect(action.stdout).toMatch(
+      /Discovery: 2 subscription\(s\) to check, 2 skipped, 0 excluded; 7 request\(s\) over 2 list\(s\) in \d+ ms\./
+    )
+  })
+
+  test('the results file holds the results in full, and its path is an output', () => {
+    expect(action.outputs['results-file']).toMatch(/_temp\/jit-network-access-results\.json$/)
+    expect(JSON.parse(action.file ?? 'null')).toEqual(action.results)
+    expect(action.outputs['results-trimmed']).toBe('false')
+  })
+})
+
+test("subscriptions '*' with exclude-subscriptions: every readable subscription but the excluded", async () => {
+  const action = await run({ subscriptions: '*', 'exclude-subscriptions': `${ONLINE_2} # retired` })
+  expect(ids(action.results)).toEqual([PROD_1, PROD_WARNED, ONLINE_LATE, ROOT_1])
+  expect(action.results.every((result) => result.verdict === 'compliant')).toBe(true)
+  expect(ids(action.skipped)).toEqual([PROD_OLD, CORP_GONE])
+  expect(action.arm.filter((request) => request.subscriptionId === ONLINE_2)).toEqual([])
+  expect(action.stdout).toContain('1 excluded')
+  expect(action.exitCode).toBe(0)
+})
+
+test('listed ids and a management group: the union, each once; an id the list lacks is checked', async () => {
+  const action = await run({
+    subscriptions: `${ROOT_1}\n${UNKNOWN}\n${ONLINE_2}`,
+    'management-groups': '/providers/Microsoft.Management/managementGroups/online'
+  })
+  expect(ids(action.results)).toEqual([ROOT_1, UNKNOWN, ONLINE_2, ONLINE_LATE])
+  expect(action.results.map((result) => result.displayName)).toEqual([
+    'root-1',
+    undefined,
+    'online-2',
+    'online-late'
+  ])
+  expect(action.results[1]).toMatchObject({ verdict: 'error' })
+  expect(action.exitCode).toBe(1)
+})
+
+test('a bad management group name is refused before any request', async () => {
+  const action = await run({ 'management-groups': 'corp/prod' })
+  expect(action.exitCode).toBe(1)
+  expect(action.stdout).toMatch(/::error::Invalid input: `management-groups` holds "corp\/prod"/)
+  expect(action.arm).toEqual([])
+})
+
+test('a management group that cannot be read fails the step with what to do', async () => {
+  const action = await run({ 'management-groups': 'nowhere' })
+  expect(action.exitCode).toBe(1)
+  expect(action.stdout).toMatch(
+    /::error::Could not list the subscriptions under management group nowhere \(404 NotFound.*Reader on the management group/
+  )
+  expect(action.arm.filter((request) => request.subscriptionId !== undefined)).toEqual([])
+  expect(action.stdout).not.toMatch(/ at .*\.js:\d+/)
+})

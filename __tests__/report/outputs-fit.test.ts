@@ -1,0 +1,87 @@
+import { describe, expect, test } from '@jest/globals'
+import type { Verdict } from '../../src/model.ts'
+import {
+  RESULTS_OUTPUT_MAX_BYTES,
+  fitResults,
+  outputBytes,
+  type FittedResult
+} from '../../src/report/outputs-fit.ts'
+import { resultOutput } from '../../src/report/outputs.ts'
+import { evidence, result } from './helpers.ts'
+
+const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+
+/** `count` results cycling through the verdicts, each with `assignments` pieces of evidence. */
+function entries(count: number, assignments: number) {
+  const verdicts: Verdict[] = ['compliant', 'noncompliant', 'partial', 'error']
+  return Array.from({ length: count }, (_, n) =>
+    resultOutput(
+      result(id(n), verdicts[n % verdicts.length]!, {
+        displayName: `subscription ${n} — ünïcødé 🚀`,
+        assignments: Array.from({ length: assignments }, () => evidence())
+      })
+    )
+  )
+}
+
+describe('fitResults', () => {
+  test('results that fit are given whole', () => {
+    const all = entries(10, 2)
+    expect(fitResults(all)).toEqual({
+      json: JSON.stringify(all),
+      evidenceTrimmed: 0,
+      subscriptionsLeftOut: 0
+    })
+  })
+
+  test('counts bytes as GitHub does: UTF-16 code units, two bytes each', () => {
+    expect(outputBytes('a')).toBe(2)
+    expect(outputBytes('🚀')).toBe(4)
+    expect(outputBytes('é')).toBe(2)
+  })
+
+  test('trims evidence before subscriptions, keeping it for the verdicts that need action first', () => {
+    const all = entries(40, 3)
+    const whole = outputBytes(JSON.stringify(all))
+    const budget = Math.floor(whole * 0.6)
+    const fitted = fitResults(all, budget)
+    expect(outputBytes(fitted.json)).toBeLessThanOrEqual(budget)
+    expect(fitted.subscriptionsLeftOut).toBe(0)
+    expect(fitted.evidenceTrimmed).toBeGreaterThan(0)
+    const parsed = JSON.parse(fitted.json) as FittedResult[]
+    expect(parsed.map((entry) => entry.subscriptionId)).toEqual(all.map((e) => e.subscriptionId))
+    expect(parsed.filter((entry) => entry.assignments === null)).toHaveLength(
+      fitted.evidenceTrimmed
+    )
+    // Every error keeps its evidence before any compliant result does.
+    const kept = (verdict: Verdict) =>
+      parsed.filter((entry) => entry.verdict === verdict && entry.assignments !== null).length
+    expect(kept('error')).toBe(10)
+    expect(kept('compliant')).toBe(0)
+  })
+
+  test('past evidence, leaves out compliant subscriptions first, from the end', () => {
+    const all = entries(40, 1)
+    const bare = all.map((entry) => ({ ...entry, assignments: null }))
+    const budget = Math.floor(outputBytes(JSON.stringify(bare)) * 0.8)
+    const fitted = fitResults(all, budget)
+    expect(outputBytes(fitted.json)).toBeLessThanOrEqual(budget)
+    expect(fitted.subscriptionsLeftOut).toBeGreaterThan(0)
+    expect(fitted.subscriptionsLeftOut).toBeLessThanOrEqual(10)
+    const parsed = JSON.parse(fitted.json) as FittedResult[]
+    expect(parsed.filter((entry) => entry.verdict !== 'compliant')).toHaveLength(30)
+    const compliantKept = parsed.filter((entry) => entry.verdict === 'compliant')
+    expect(compliantKept.map((entry) => entry.subscriptionId)).toEqual(
+      all
+        .filter((entry) => entry.verdict === 'compliant')
+        .slice(0, 10 - fitted.subscriptionsLeftOut)
+        .map((entry) => entry.subscriptionId)
+    )
+  })
+
+  test('5,000 subscriptions with evidence stay under 512 KiB', () => {
+    const fitted = fitResults(entries(5000, 2))
+    expect(outputBytes(fitted.json)).toBeLessThanOrEqual(RESULTS_OUTPUT_MAX_BYTES)
+    expect(fitted.evidenceTrimmed + fitted.subscriptionsLeftOut).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,180 @@
+// Discovery: resolves the scope of a run (src/scope.ts) into the subscriptions to check, each with
+// its display name and state, before any subscription is read (docs/design.md, "Architecture").
+// Two kinds of paged list, read at once: the subscriptions the identity can read (always, for the
+// names and states) and the descendants of each management group asked for.
+import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api-versions.ts'
+import { GUID } from '../azure-ids.ts'
+import type { SkippedSubscription } from '../model.ts'
+import type { Scope } from '../scope.ts'
+import { DiscoveryError } from './discover-error.ts'
+import { failureDetail } from './errors.ts'
+import type { ResourceManager } from './resource-manager.ts'
+
+export { DiscoveryError } from './discover-error.ts'
+
+/** Subscription states whose subscriptions are listed as skipped, not checked: a disabled
+ * subscription is read-only and a deleted one is going away; neither can drift into or out of
+ * compliance. `Enabled`, `Warned` and `PastDue` are checked. */
+export const SKIPPED_STATES: readonly string[] = ['Disabled', 'Deleted']
+
+export interface DiscoveredSubscription {
+  /** Lower case. */
+  subscriptionId: string
+  /** From the subscription list, else from the management group's descendants; absent when
+   * neither named it. */
+  displayName?: string
+  /** ARM's `state` (`Enabled`, `Warned`, `PastDue`, `Disabled`, `Deleted`); absent when the
+   * subscription list did not return the subscription. */
+  state?: string
+}
+
+export interface DiscoveryCost {
+  /** Requests sent, one per page (retries of a page not counted). */
+  requests: number
+  /** Lists read: the subscription list and one per management group. */
+  lists: number
+  /** Wall time of discovery, in milliseconds. */
+  ms: number
+}
+
+export interface Discovery {
+  /** To check, each once: the ids listed in `subscriptions` in their order, then the subscriptions
+   * under the management groups and (for `*`) the subscription list in ARM's order. */
+  subscriptions: DiscoveredSubscription[]
+  /** In scope but `Disabled` or `Deleted` (SKIPPED_STATES), in the same order; not checked. */
+  skipped: SkippedSubscription[]
+  /** Ids of `exclude-subscriptions` that were in scope and left out. */
+  excluded: string[]
+  /** Why the subscription list could not be read, when only names and states were lost (a
+   * listed id is still checked); absent when it was read. */
+  subscriptionListError?: string
+  cost: DiscoveryCost
+}
+
+interface Listed {
+  displayName?: string
+  state?: string
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined
+
+/** The subscriptions of `GET /subscriptions`, by lower-cased id, in ARM's order. */
+function parseSubscriptionList(items: unknown[]): Map<string, Listed> {
+  const listed = new Map<string, Listed>()
+  for (const item of items) {
+    const { subscriptionId, displayName, state } = (item ?? {}) as Record<string, unknown>
+    const id = text(subscriptionId)
+    if (id === undefined || !GUID.test(id)) continue
+    listed.set(id.toLowerCase(), { displayName: text(displayName), state: text(state) })
+  }
+  return listed
+}
+
+/** The subscriptions among a management group's descendants (at any depth), by lower-cased id,
+ * with the display name the descendants give. */
+function parseDescendants(items: unknown[]): Map<string, Listed> {
+  const found = new Map<string, Listed>()
+  for (const item of items) {
+    const { type, name, properties } = (item ?? {}) as Record<string, unknown>
+    const id = text(name)
+    // Subscriptions are typed `/subscriptions`; groups Microsoft.Management/managementGroups.
+    if (typeof type !== 'string' || !/subscriptions$/i.test(type) || !id || !GUID.test(id)) continue
+    found.set(id.toLowerCase(), {
+      displayName: text((properties as { displayName?: unknown } | undefined)?.displayName)
+    })
+  }
+  return found
+}
+
+/**
+ * Resolves `scope` into the subscriptions to check through `resourceManager` (its request slots,
+ * retries and deadline): `GET /subscriptions` (paged; always read, for display names and states,
+ * Subscriptions - List) and `GET /providers/Microsoft.Management/managementGroups/{name}/descendants`
+ * for each group (paged; Management Groups - Get Descendants). Leaves out `excludeSubscriptionIds`
+ * and lists subscriptions in SKIPPED_STATES as skipped. An explicitly listed id the subscription
+ * list does not return is still checked: its own reads say why it cannot be read.
+ *
+ * Throws DiscoveryError when a management group's descendants cannot be read, or when
+ * `subscriptions: *` and the subscription list cannot be read; a failed subscription list
+ * otherwise costs only names and states (`subscriptionListError`).
+ */
+export async function discoverSubscriptions(
+  resourceManager: ResourceManager,
+  scope: Scope
+): Promise<Discovery> {
+  const started = performance.now()
+  let requests = 0
+  const onPage = () => (requests += 1)
+
+  const subscriptionList = resourceManager
+    .listAll(`/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`, onPage)
+    .then(parseSubscriptionList)
+  const groups = scope.managementGroups.map((group) =>
+    resourceManager
+      .listAll(
+        `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`,
+        onPage
+      )
+      .then(parseDescendants, (error: unknown) => {
+        throw new DiscoveryError(
+          `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).`
+        )
+      })
+  )
+  // Wait for every list before throwing, so that no request runs on behind a failed discovery.
+  const [groupReads, listRead] = await Promise.all([
+    Promise.allSettled(groups),
+    subscriptionList.then(
+      (listed) => ({ listed }),
+      (error: unknown) => ({ listed: new Map<string, Listed>(), error: failureDetail(error) })
+    )
+  ])
+  for (const read of groupReads) if (read.status === 'rejected') throw read.reason
+  const { listed } = listRead
+  const subscriptionListError = 'error' in listRead ? listRead.error : undefined
+  if (subscriptionListError !== undefined && scope.allSubscriptions) {
+    throw new DiscoveryError(
+      `Could not list the subscriptions the identity can read, which \`subscriptions: '*'\` asks for (${subscriptionListError}); re-run the check, or list subscription ids.`
+    )
+  }
+
+  // Candidates in order, each once: explicit ids, then each group's, then (for `*`) the list.
+  const candidates = new Map<string, Listed>()
+  for (const id of scope.subscriptionIds) candidates.set(id, {})
+  for (const read of groupReads) {
+    if (read.status !== 'fulfilled') continue
+    for (const [id, found] of read.value) if (!candidates.has(id)) candidates.set(id, found)
+  }
+  if (scope.allSubscriptions) for (const id of listed.keys()) candidates.set(id, {})
+
+  const excludedIds = new Set(scope.excludeSubscriptionIds)
+  const discovery: Omit<Discovery, 'cost'> = { subscriptions: [], skipped: [], excluded: [] }
+  for (const [subscriptionId, found] of candidates) {
+    if (excludedIds.has(subscriptionId)) {
+      discovery.excluded.push(subscriptionId)
+      continue
+    }
+    const fromList = listed.get(subscriptionId)
+    const displayName = fromList?.displayName ?? found.displayName
+    const state = fromList?.state
+    const subscription: DiscoveredSubscription = {
+      subscriptionId,
+      ...(displayName !== undefined ? { displayName } : {}),
+      ...(state !== undefined ? { state } : {})
+    }
+    if (state !== undefined && isSkippedState(state)) {
+      discovery.skipped.push({ ...subscription, state })
+    } else {
+      discovery.subscriptions.push(subscription)
+    }
+  }
+  if (subscriptionListError !== undefined) discovery.subscriptionListError = subscriptionListError
+  const ms = Math.round(performance.now() - started)
+  return { ...discovery, cost: { requests, lists: 1 + scope.managementGroups.length, ms } }
+}
+
+/** Whether a subscription in `state` is skipped (SKIPPED_STATES, compared case-insensitively). */
+export function isSkippedState(state: string): boolean {
+  return SKIPPED_STATES.some((skipped) => skipped.toLowerCase() === state.toLowerCase())
+}

@@ -1,0 +1,91 @@
+// Keeps the `results` output within what GitHub keeps of a step's outputs (docs/design.md, "The
+// action's contract"): past the budget, evidence goes first, then whole subscriptions, and the
+// caller says so. The results file (write.ts) always has everything.
+import type { Verdict } from '../model.ts'
+import type { ResultOutput } from './outputs.ts'
+
+/** The most the `results` output may take, in bytes as GitHub counts an output: its UTF-16 code
+ * units, two bytes each. */
+export const RESULTS_OUTPUT_MAX_BYTES = 512 * 1024
+
+/** A result in the output whose evidence was trimmed: `assignments` is null. */
+export type FittedResult = Omit<ResultOutput, 'assignments'> & {
+  assignments: ResultOutput['assignments'] | null
+}
+
+export interface Fitted {
+  /** The `results` output: a JSON array of at most `maxBytes` bytes counted as GitHub does. */
+  json: string
+  /** Subscriptions whose `assignments` became null. */
+  evidenceTrimmed: number
+  /** Subscriptions left out of the array. */
+  subscriptionsLeftOut: number
+}
+
+/** Bytes of `text` as GitHub counts an output (UTF-16 code units, two bytes each). */
+export function outputBytes(text: string): number {
+  return text.length * 2
+}
+
+// What to keep longest: the verdicts that need action before the compliant ones.
+const KEEP_ORDER: Readonly<Record<Verdict, number>> = {
+  error: 0,
+  noncompliant: 1,
+  partial: 2,
+  compliant: 3
+}
+
+/**
+ * `entries` as a JSON array within `maxBytes` (default RESULTS_OUTPUT_MAX_BYTES): whole when they
+ * fit; otherwise every entry without its evidence (`assignments: null`), then evidence given back
+ * to the entries that need action first (error, noncompliant, partial, compliant; in order within
+ * each) while it fits, and, when even the entries without evidence do not fit, compliant entries
+ * first left out from the end. The entries kept stay in their order.
+ */
+export function fitResults(
+  entries: readonly ResultOutput[],
+  maxBytes: number = RESULTS_OUTPUT_MAX_BYTES
+): Fitted {
+  const whole = JSON.stringify(entries)
+  if (outputBytes(whole) <= maxBytes) {
+    return { json: whole, evidenceTrimmed: 0, subscriptionsLeftOut: 0 }
+  }
+  const sized = entries.map((entry, index) => {
+    const bare: FittedResult = { ...entry, assignments: null }
+    const bareLength = JSON.stringify(bare).length
+    return {
+      entry,
+      bare,
+      bareLength,
+      evidenceLength: JSON.stringify(entry).length - bareLength,
+      index
+    }
+  })
+  const byNeed = [...sized].sort(
+    (a, b) => KEEP_ORDER[a.entry.verdict] - KEEP_ORDER[b.entry.verdict] || a.index - b.index
+  )
+
+  const maxLength = Math.floor(maxBytes / 2)
+  const kept = new Set(sized)
+  // `[` and `]`, and a comma between two entries.
+  let length = 1 + sized.reduce((sum, { bareLength }) => sum + bareLength + 1, 0)
+  for (const item of [...byNeed].reverse()) {
+    if (length <= maxLength) break
+    kept.delete(item)
+    length -= item.bareLength + 1
+  }
+  const withEvidence = new Set<(typeof sized)[number]>()
+  for (const item of byNeed) {
+    if (!kept.has(item) || length + item.evidenceLength > maxLength) continue
+    length += item.evidenceLength
+    withEvidence.add(item)
+  }
+  const fitted = sized.flatMap((item) =>
+    kept.has(item) ? [withEvidence.has(item) ? item.entry : item.bare] : []
+  )
+  return {
+    json: JSON.stringify(fitted),
+    evidenceTrimmed: kept.size - withEvidence.size,
+    subscriptionsLeftOut: entries.length - kept.size
+  }
+}
