@@ -73,7 +73,8 @@ describe('readSettings', () => {
       jobSummary: true,
       maxConcurrency: 32,
       resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
-      defenderPlanCheck: true
+      defenderPlanCheck: true,
+      category: ''
     })
   })
 

@@ -9,7 +9,8 @@ import { requestLimits } from './collect/limits.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
-import { VERDICT_MARKS, type SkippedSubscription, type SubscriptionResult } from './model.ts'
+import type { SkippedSubscription, SubscriptionResult } from './model.ts'
+import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import type { RunContext } from './run-context.ts'
@@ -78,9 +79,7 @@ async function decideSubscriptions(
       ...decide(read),
       ...(displayName !== undefined ? { displayName } : {})
     }
-    core.info(
-      `${VERDICT_MARKS[result.verdict]} ${named(result)}: ${result.verdict}. ${inertLogText(result.reason)}`
-    )
+    core.info(verdictLogLine(result))
     results[read.index] = result
   }
   return { results, skipped: discovery.skipped }

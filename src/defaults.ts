@@ -69,5 +69,6 @@ export const INPUT_DEFAULTS = {
   'job-summary': 'true',
   'max-concurrency': '32',
   'results-file': '',
-  'defender-plan-check': 'true'
+  'defender-plan-check': 'true',
+  category: ''
 } as const

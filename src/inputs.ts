@@ -11,6 +11,7 @@ import {
   type Cloud
 } from './defaults.ts'
 import { VERDICTS, type Verdict } from './model.ts'
+import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
 import { quote, readScope, type Scope } from './scope.ts'
 import { parseSubscriptionId } from './subscription-ids.ts'
@@ -32,6 +33,8 @@ export interface Settings {
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
   defenderPlanCheck: boolean
+  /** The `category` input as given (checked); '' to derive one per scope (report/category.ts). */
+  category: string
 }
 
 export class InputError extends Error {
@@ -180,6 +183,10 @@ export function readSettings(
     ? path.resolve(run.workspace, resultsInput)
     : path.join(run.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
 
+  const category = input('category')
+  const badCategory = categoryProblem(category)
+  if (badCategory !== null) problems.push(badCategory)
+
   if (problems.length > 0) throw new InputError(problems)
   return {
     scope,
@@ -192,7 +199,8 @@ export function readSettings(
     jobSummary,
     maxConcurrency,
     resultsFile,
-    defenderPlanCheck
+    defenderPlanCheck,
+    category
   }
 }
 

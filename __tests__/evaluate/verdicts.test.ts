@@ -184,6 +184,37 @@ describe('a set definition that could not be read', () => {
     expect(result.reason).toContain('where they are defined')
   })
 
+  test("carries each initiative, its assignment and Resource Manager's status for the remediation", () => {
+    const missing = { ...unreadable, name: 'gone', policyDefinitionId: setId('gone') }
+    const result = evaluateSubscription(
+      snapshot([unreadable, missing], [], {
+        unreadableSetDefinitions: {
+          [unreadable.policyDefinitionId.toLowerCase()]: '403 AuthorizationFailed: no access',
+          [setId('gone').toLowerCase()]: '404 PolicySetDefinitionNotFound: not found'
+        }
+      })
+    )
+    expect(result.unreadableInitiatives).toEqual([
+      {
+        policySetDefinitionId: unreadable.policyDefinitionId,
+        assignmentId: unreadable.id,
+        assignmentDisplayName: 'Custom baseline',
+        assignmentScope: groupId('corp'),
+        status: 403
+      },
+      {
+        policySetDefinitionId: setId('gone'),
+        assignmentId: missing.id,
+        assignmentDisplayName: 'Custom baseline',
+        assignmentScope: groupId('corp'),
+        status: 404
+      }
+    ])
+    expect(
+      evaluateSubscription(snapshot([unreadable])).unreadableInitiatives?.[0]?.status
+    ).toBeNull()
+  })
+
   test('is still an error when the others only partly audit or are Disabled', () => {
     const partly = assignment({
       name: 'jit',

@@ -1,5 +1,5 @@
 // From every evaluated JIT reference to the subscription's verdict, deciding reference first.
-import type { ErrorCause, SubscriptionResult, Verdict } from '../model.ts'
+import type { SubscriptionResult } from '../model.ts'
 import { audits } from './effect-values.ts'
 import {
   compliantReason,
@@ -49,7 +49,7 @@ function verdictAndReason(
   decided: Evaluated | undefined,
   missing: readonly MissingSet[],
   subscription: string
-): { verdict: Verdict; reason: string; errorCause?: ErrorCause } {
+): Pick<SubscriptionResult, 'verdict' | 'reason' | 'errorCause' | 'unreadableInitiatives'> {
   if (decided !== undefined && standing(decided) === 'audits') {
     return { verdict: 'compliant', reason: compliantReason(decided, subscription) }
   }
@@ -57,7 +57,15 @@ function verdictAndReason(
     return {
       verdict: 'error',
       reason: missingSetReason(missing, subscription),
-      errorCause: 'unreadable-initiative'
+      errorCause: 'unreadable-initiative',
+      unreadableInitiatives: missing.map(({ assignment, setId, why }) => ({
+        policySetDefinitionId: setId,
+        assignmentId: assignment.id,
+        assignmentDisplayName: assignment.displayName ?? assignment.name,
+        assignmentScope: assignment.scope,
+        // The collector words why as `STATUS CODE: message` (collect/errors.ts, failureDetail).
+        status: Number(/^(\d{3})\b/.exec(why ?? '')?.[1]) || null
+      }))
     }
   if (decided === undefined)
     return { verdict: 'noncompliant', reason: nothingRunsReason(subscription) }

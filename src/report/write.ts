@@ -39,7 +39,10 @@ export interface ReportsWritten {
 export async function writeReports(
   results: readonly SubscriptionResult[],
   skipped: readonly SkippedSubscription[],
-  settings: Pick<Settings, 'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn'>,
+  settings: Pick<
+    Settings,
+    'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'scope'
+  >,
   run: RunContext,
   actionVersion: string
 ): Promise<ReportsWritten> {
@@ -84,7 +87,7 @@ export async function writeReports(
       core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     }
   }
-  for (const annotation of buildAnnotations(results, workflowFile)) {
+  for (const annotation of buildAnnotations(results, workflowFile, settings.failOn)) {
     const properties = {
       title: annotation.title,
       file: annotation.file,
