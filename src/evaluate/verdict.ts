@@ -4,6 +4,7 @@ import { audits } from './effect-values.ts'
 import {
   compliantReason,
   missingSetReason,
+  missingSetStatus,
   noncompliantReason,
   nothingRunsReason,
   partialReason,
@@ -58,13 +59,12 @@ function verdictAndReason(
       verdict: 'error',
       reason: missingSetReason(missing, subscription),
       errorCause: 'unreadable-initiative',
-      unreadableInitiatives: missing.map(({ assignment, setId, why }) => ({
-        policySetDefinitionId: setId,
-        assignmentId: assignment.id,
-        assignmentDisplayName: assignment.displayName ?? assignment.name,
-        assignmentScope: assignment.scope,
-        // The collector words why as `STATUS CODE: message` (collect/errors.ts, failureDetail).
-        status: Number(/^(\d{3})\b/.exec(why ?? '')?.[1]) || null
+      unreadableInitiatives: missing.map((set) => ({
+        policySetDefinitionId: set.setId,
+        assignmentId: set.assignment.id,
+        assignmentDisplayName: set.assignment.displayName ?? set.assignment.name,
+        assignmentScope: set.assignment.scope,
+        status: missingSetStatus(set)
       }))
     }
   if (decided === undefined)
