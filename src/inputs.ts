@@ -3,7 +3,9 @@
 import path from 'node:path'
 import { GUID } from './azure-ids.ts'
 import { CLOUDS, INPUT_DEFAULTS, MAX_CONCURRENCY_LIMIT, type Cloud } from './defaults.ts'
+import { quote, readBoolean, readIssueMode, readLabels } from './input-values.ts'
 import { VERDICTS, type Verdict } from './model.ts'
+import type { IssueMode } from './notify/plan.ts'
 import type { RunContext } from './run-context.ts'
 
 export interface Settings {
@@ -19,6 +21,12 @@ export interface Settings {
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
+  /** `github-token`, masked once read; '' when the workflow gives none. */
+  githubToken: string
+  issue: IssueMode
+  /** `issue-labels`: at least one, duplicates (any case) dropped, in the order given. */
+  issueLabels: string[]
+  pullRequestComment: boolean
 }
 
 export class InputError extends Error {
@@ -46,23 +54,21 @@ export function splitList(value: string): string[] {
     .filter((item) => item.length > 0)
 }
 
-/** Shows a value from the workflow in a message without letting it run over several lines. */
-function quote(value: string): string {
-  const oneLine = value.replace(/[\r\n]+/g, ' ')
-  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine)
-}
-
 /**
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
- * the run context (the workspace, AZURE_CLIENT_ID and AZURE_TENANT_ID as fallbacks). Throws
+ * the run context (the workspace, AZURE_CLIENT_ID and AZURE_TENANT_ID as fallbacks). `setSecret`
+ * (@actions/core's) masks `github-token` as soon as it is read, before anything else. Throws
  * InputError listing every problem at once, each naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'azureClientId' | 'azureTenantId'>
+  run: Pick<RunContext, 'workspace' | 'azureClientId' | 'azureTenantId'>,
+  setSecret: (secret: string) => void
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
+  const githubToken = input('github-token')
+  if (githubToken !== '') setSecret(githubToken)
 
   // A Set, not a scan of the list so far, which made reading the input quadratic in its length.
   const subscriptionIds = new Set<string>()
@@ -144,11 +150,7 @@ export function readSettings(
     }
   }
 
-  const jobSummaryInput = input('job-summary') || INPUT_DEFAULTS['job-summary']
-  const jobSummary = /^true$/i.test(jobSummaryInput)
-  if (!jobSummary && !/^false$/i.test(jobSummaryInput)) {
-    problems.push(`\`job-summary\` ${quote(jobSummaryInput)} is not \`true\` or \`false\`.`)
-  }
+  const jobSummary = readBoolean('job-summary', input('job-summary'), problems)
 
   const concurrencyInput = input('max-concurrency') || INPUT_DEFAULTS['max-concurrency']
   const maxConcurrency = Number(concurrencyInput)
@@ -162,7 +164,11 @@ export function readSettings(
     )
   }
 
-  if (problems.length > 0) throw new InputError(problems)
+  const issue = readIssueMode(input('issue'), problems)
+  const issueLabels = readLabels(input('issue-labels'), problems)
+  const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
+
+  if (problems.length > 0 || !issue) throw new InputError(problems)
   return {
     subscriptionIds: [...subscriptionIds],
     clientId,
@@ -172,7 +178,11 @@ export function readSettings(
     failOn,
     sarifFile,
     jobSummary,
-    maxConcurrency
+    maxConcurrency,
+    githubToken,
+    issue,
+    issueLabels,
+    pullRequestComment
   }
 }
 
