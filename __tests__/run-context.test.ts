@@ -131,7 +131,7 @@ describe('readPullRequestNumber', () => {
       'a number that is not one',
       { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'odd.json' }
     ]
-  ])('gives null for %s', async (_what, env) => {
+  ])('gives null for %s', async (_what, env: NodeJS.ProcessEnv) => {
     const where = env.GITHUB_EVENT_PATH
     await expect(
       read({ ...env, ...(where ? { GITHUB_EVENT_PATH: path.join(workspace, where) } : {}) })

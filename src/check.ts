@@ -1,4 +1,6 @@
-// Everything after the inputs and the OIDC request: sign-in -> collect -> evaluate -> reports.
+// Everything after the inputs and the OIDC request: sign-in -> collect -> evaluate -> reports ->
+// notifications (the issue and pull-request comment, src/notify; it loads Octokit only when one is
+// to be written).
 // main loads this module (and with it the Azure SDK) once it has asked the runner for its OIDC
 // token (docs/design.md, "Architecture"). The step's outcome is decided by main (src/outcome.ts).
 import * as core from '@actions/core'
@@ -9,9 +11,11 @@ import { createResourceManager } from './collect/resource-manager.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
 import { VERDICT_MARKS, type SubscriptionResult } from './model.ts'
+import { notify } from './notify/index.ts'
+import { reportContext, runUrl } from './report/context.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
-import type { RunContext } from './run-context.ts'
+import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import { signIn } from './signin/entra.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 
@@ -24,8 +28,9 @@ export interface Checked {
 
 /**
  * Signs in with the runner's OIDC token (`assertion`, already asked for), checks every
- * subscription of the settings and writes the reports. Throws SignInError when sign-in fails;
- * a subscription that cannot be read or decided is an `error` verdict, not a throw.
+ * subscription of the settings, writes the reports, then the issue and pull-request comment the
+ * settings ask for. Throws SignInError when sign-in fails; a subscription that cannot be read or
+ * decided is an `error` verdict, not a throw; a notification that cannot be written is a warning.
  */
 export async function checkSubscriptions(
   settings: Settings,
@@ -34,7 +39,45 @@ export async function checkSubscriptions(
 ): Promise<Checked> {
   const results = await decideSubscriptions(settings, assertion)
   const reports = await writeReports(results, settings, run, packageJson.version)
+  await notifyRun(results, reports.category, settings, run)
   return { results, reports }
+}
+
+/** Keeps the category's issue and pull-request comment up to date (src/notify); logs what it did
+ * and, as warnings, what it could not do. Never throws: the verdicts stand whatever GitHub says. */
+async function notifyRun(
+  results: readonly SubscriptionResult[],
+  category: string,
+  settings: Settings,
+  run: RunContext
+): Promise<void> {
+  const names = new Map<string, string>()
+  for (const result of results) {
+    if (result.displayName) names.set(result.subscriptionId, result.displayName)
+  }
+  const outcome = await notify(
+    {
+      results,
+      names,
+      category,
+      runUrl: runUrl(reportContext(run, settings, packageJson.version)),
+      failOn: settings.failOn,
+      clientId: settings.clientId
+    },
+    {
+      token: settings.githubToken,
+      apiUrl: run.apiUrl,
+      repository: run.repository ?? '',
+      issue: settings.issue,
+      eventName: run.eventName,
+      labels: settings.issueLabels,
+      pullRequestComment: settings.pullRequestComment,
+      pullRequest: settings.pullRequestComment ? await readPullRequestNumber(run) : null,
+      setSecret: (secret) => core.setSecret(secret)
+    }
+  )
+  for (const note of outcome.notes) core.info(note)
+  for (const warning of outcome.warnings) core.warning(warning)
 }
 
 async function decideSubscriptions(

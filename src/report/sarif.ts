@@ -200,12 +200,14 @@ function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result
  * The SARIF log for `results`: one result per subscription whose verdict is not `compliant`
  * (`error` level for noncompliant and error, `warning` for partial), located in `file` (the
  * workflow file, from workflowLocation, that the annotations point at too) at the line that lists
- * the subscription id, else at line 1.
+ * the subscription id, else at line 1. `category` is automationDetails.id (writeReports passes the
+ * one it computed for the notifications too).
  */
 export function buildSarif(
   results: readonly SubscriptionResult[],
   file: WorkflowFile,
-  context: ReportContext
+  context: ReportContext,
+  category: string = automationId(file, context)
 ): Log {
   const failing = results.filter((result) => result.verdict !== 'compliant')
   const kept = failing.slice(0, MAX_SARIF_RESULTS)
@@ -222,7 +224,7 @@ export function buildSarif(
         rules: [RULE]
       }
     },
-    automationDetails: { id: automationId(file, context) },
+    automationDetails: { id: category },
     columnKind: 'utf16CodeUnits',
     results: kept.map((result) => resultFor(result, file)),
     properties: {

@@ -11,7 +11,7 @@ import { buildAnnotations } from './annotations.ts'
 import { reportContext } from './context.ts'
 import { workflowLocation } from './locate.ts'
 import { buildOutputs } from './outputs.ts'
-import { buildSarif } from './sarif.ts'
+import { automationId, buildSarif } from './sarif.ts'
 import { buildJobSummary } from './summary.ts'
 import { inertErrorMessage } from './text.ts'
 
@@ -24,6 +24,9 @@ export interface ReportsWritten {
   annotations: number
   /** What could not be written, each as "the SARIF file F (why)" or "the job summary (why)". */
   unwritten: string[]
+  /** The run's SARIF category (automationDetails.id), computed here once: the SARIF file and the
+   * notifications (one issue and one pull-request comment per category) use this value. */
+  category: string
 }
 
 /**
@@ -43,12 +46,13 @@ export async function writeReports(
     sarifFile: null,
     jobSummary: false,
     annotations: 0,
-    unwritten: []
+    unwritten: [],
+    category: automationId(workflowFile, context)
   }
 
   if (settings.sarifFile !== null) {
     try {
-      const log = buildSarif(results, workflowFile, context)
+      const log = buildSarif(results, workflowFile, context, written.category)
       await writeAtomically(settings.sarifFile, `${JSON.stringify(log, null, 2)}\n`)
       written.sarifFile = settings.sarifFile
       core.info(`SARIF written to ${settings.sarifFile}.`)
