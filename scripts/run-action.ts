@@ -98,7 +98,8 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     GITHUB_JOB: 'jit-audit',
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_NAME: 'schedule',
+    // A push: `issue: auto` writes no issue then. Tests of the issue set schedule (and the API).
+    GITHUB_EVENT_NAME: 'push',
     ...options.standIn.runnerEnvironment(),
     ...Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => [
