@@ -3,9 +3,11 @@
 // updated in place, and refused permissions and rate limits that end in a warning with the step's
 // outcome as it is without notifications. Issue 15; docs/workflows.md, "Issues and comments".
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { spawn } from 'node:child_process'
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { readMarker } from '../../src/notify/marker.ts'
 import {
@@ -389,5 +391,91 @@ describe('Octokit is loaded only when something is written', () => {
     expect(warnings(run)).toEqual([
       expect.stringMatching(/^::warning::Could not load the GitHub client: /)
     ])
+  })
+})
+
+describe('GitHub Enterprise Server and the stand-in as a process', () => {
+  test('GITHUB_API_URL with /api/v3 is honoured', async () => {
+    const ghes = await startGitHubStandin({
+      owner: OWNER,
+      repo: REPO,
+      token: TOKEN,
+      pathPrefix: '/api/v3'
+    })
+    try {
+      const { run } = await runOver(
+        ['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'],
+        'schedule',
+        {
+          environment: { GITHUB_API_URL: `${ghes.url}/` }
+        }
+      )
+      expect(ghes.url).toMatch(/\/api\/v3$/)
+      expect(run.exitCode).toBe(1)
+      expect(warnings(run)).toEqual([])
+      expect(ghes.store.listIssues()).toHaveLength(1)
+    } finally {
+      await ghes.close()
+    }
+  })
+
+  test('standin/cli.ts --github-port serves the API a person points the action at', async () => {
+    const estateFile = path.join(scratch, 'estate.json')
+    await writeFile(
+      estateFile,
+      JSON.stringify(estate(['Disabled', 'Disabled', 'AuditIfNotExists']))
+    )
+    const child = spawn(
+      path.join(ROOT, 'node_modules/.bin/node'),
+      [
+        'standin/cli.ts',
+        '--estate',
+        estateFile,
+        '--github-port',
+        '0',
+        '--github-repository',
+        REPOSITORY
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve)
+        child.once('exit', () => reject(new Error('the stand-in exited')))
+      })
+      const info = JSON.parse(line) as {
+        authorityHost: string
+        resourceManagerEndpoint: string
+        environment: Record<string, string>
+        github: { apiUrl: string; token: string; repository: string }
+      }
+      expect(info.github).toMatchObject({ token: 'ghs_standin', repository: REPOSITORY })
+      expect(info.environment).toMatchObject({
+        GITHUB_API_URL: info.github.apiUrl,
+        GITHUB_REPOSITORY: REPOSITORY
+      })
+      const run = await runAction({
+        standIn: { ...info, runnerEnvironment: () => info.environment },
+        inputs: {
+          subscriptions: SUBS.join('\n'),
+          'authority-host': info.authorityHost,
+          'resource-manager-endpoint': info.resourceManagerEndpoint,
+          'github-token': info.github.token,
+          issue: 'always'
+        }
+      })
+      expect(run.exitCode).toBe(1)
+      expect(warnings(run)).toEqual([])
+      const listed = await fetch(`${info.github.apiUrl}/repos/${REPOSITORY}/issues?state=all`, {
+        headers: { authorization: `Bearer ${info.github.token}` }
+      })
+      const issues = (await listed.json()) as { body: string; state: string }[]
+      expect(issues).toHaveLength(1)
+      expect(tableIds(issues[0]!.body)).toEqual([S1, S2])
+    } finally {
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    }
   })
 })
