@@ -2,17 +2,15 @@
 // the reports, with the SARIF file's category, the run's link and the masked token; a notification
 // that fails is a warning and leaves the step's outcome as it was.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from 'sarif'
 import { startGitHubStandin, type GitHubStandin } from '../../standin/github.ts'
-import { startStandIn, type StandIn } from '../../standin/server.ts'
-import { trustStandIn } from '../../standin/trust.ts'
 import { readMarker } from '../../src/notify/marker.ts'
-import { REPOSITORY, WORKFLOW_PATH, actionDefaults } from '../../scripts/run-action.ts'
-import { SAMPLE_SUBSCRIPTIONS, sampleEstate, sampleWorkflow } from '../../scripts/sample-estate.ts'
-import { logged, mockCore, recorded, resetCore } from './fake-core.ts'
+import { REPOSITORY } from '../../scripts/run-action.ts'
+import { SAMPLE_SUBSCRIPTIONS } from '../../scripts/sample-estate.ts'
+import { logged, mockCore, recorded } from './fake-core.ts'
+import { useWiring } from './harness.ts'
 
 mockCore()
 const { run } = await import('../../src/main.ts')
@@ -21,33 +19,18 @@ const TOKEN = 'ghs_wiring_token'
 const [OWNER, REPO] = REPOSITORY.split('/') as [string, string]
 const NONCOMPLIANT = SAMPLE_SUBSCRIPTIONS.find((entry) => entry.expected === 'noncompliant')!
 const COMPLIANT = SAMPLE_SUBSCRIPTIONS.find((entry) => entry.expected === 'compliant')!
-let standIn: StandIn
+const wiring = useWiring()
 let github: GitHubStandin
-let untrust: () => void
-let workspace: string
-const environment = { ...process.env }
 
 beforeAll(async () => {
-  standIn = await startStandIn({ estate: sampleEstate() })
-  untrust = trustStandIn(standIn)
   github = await startGitHubStandin({ owner: OWNER, repo: REPO, token: TOKEN })
-  workspace = await mkdtemp(path.join(tmpdir(), 'jit-notify-'))
-  await mkdir(path.join(workspace, path.dirname(WORKFLOW_PATH)), { recursive: true })
-  await writeFile(path.join(workspace, WORKFLOW_PATH), sampleWorkflow(SAMPLE_SUBSCRIPTIONS))
 })
 
 afterAll(async () => {
-  untrust()
-  await standIn.close()
   await github.close()
-  await rm(workspace, { recursive: true, force: true })
 })
 
 afterEach(() => {
-  for (const key of Object.keys(process.env)) {
-    if (!(key in environment)) Reflect.deleteProperty(process.env, key)
-  }
-  Object.assign(process.env, environment)
   github.store.faults.refuse = null
 })
 
@@ -56,26 +39,17 @@ async function runOn(
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ) {
-  Object.assign(process.env, standIn.runnerEnvironment(), {
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_WORKFLOW_REF: `${REPOSITORY}/${WORKFLOW_PATH}@refs/heads/main`,
-    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-    GITHUB_JOB: 'jit-audit',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '777',
-    GITHUB_RUN_ATTEMPT: '2',
-    GITHUB_EVENT_NAME: event,
-    GITHUB_API_URL: github.url,
-    ...env
-  })
-  resetCore({
-    ...(await actionDefaults()),
-    'authority-host': standIn.authorityHost,
-    'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-    'github-token': TOKEN,
-    ...inputs
-  })
+  await wiring.runner(
+    { 'github-token': TOKEN, ...inputs },
+    {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '777',
+      GITHUB_RUN_ATTEMPT: '2',
+      GITHUB_EVENT_NAME: event,
+      GITHUB_API_URL: github.url,
+      ...env
+    }
+  )
   await run()
 }
 
@@ -132,7 +106,7 @@ describe('notifications wired into the run', () => {
 
   test('a pull request gets the comment when pr-comment is true, read from the event payload', async () => {
     const number = github.store.addPullRequest()
-    const event = path.join(workspace, 'event.json')
+    const event = path.join(wiring.workspace, 'event.json')
     await writeFile(event, JSON.stringify({ pull_request: { number } }))
     await runOn(
       'pull_request',
