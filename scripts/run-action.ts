@@ -41,13 +41,18 @@ export interface ActionRun {
   durationMs: number
 }
 
-/** Every input of action.yml with its default, as the runner passes them. */
+/** Every input of action.yml with its default, as the runner passes them. A default that is an
+ * expression (`github-token`'s `${{ github.token }}`) is evaluated by the runner; here there is no
+ * job token to evaluate it to, so it is passed empty. */
 export async function actionDefaults(): Promise<Record<string, string>> {
   const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default?: string }>
   }
   return Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+    Object.entries(action.inputs).map(([name, input]) => [
+      name,
+      /^\$\{\{.*\}\}$/s.test(input.default ?? '') ? '' : (input.default ?? '')
+    ])
   )
 }
 
