@@ -10,10 +10,12 @@ import {
   MAX_CONCURRENCY_LIMIT,
   type Cloud
 } from './defaults.ts'
+import { quote, readBoolean, readIssueMode, readLabels } from './input-values.ts'
 import { VERDICTS, type Verdict } from './model.ts'
+import type { IssueMode } from './notify/plan.ts'
 import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
-import { quote, readScope, type Scope } from './scope.ts'
+import { readScope, type Scope } from './scope.ts'
 import { parseSubscriptionId } from './subscription-ids.ts'
 
 export interface Settings {
@@ -35,6 +37,12 @@ export interface Settings {
   defenderPlanCheck: boolean
   /** The `category` input as given (checked); '' to derive one per scope (report/category.ts). */
   category: string
+  /** `github-token`, masked once read; '' when the workflow gives none. */
+  githubToken: string
+  issue: IssueMode
+  /** `issue-labels`: at least one, duplicates (any case) dropped, in the order given. */
+  issueLabels: string[]
+  pullRequestComment: boolean
 }
 
 export class InputError extends Error {
@@ -65,15 +73,19 @@ export function splitList(value: string): string[] {
 /**
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
  * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
- * AZURE_TENANT_ID as fallbacks). Throws
+ * AZURE_TENANT_ID as fallbacks). `setSecret` (@actions/core's) masks `github-token` as soon as it
+ * is read, before anything else. Throws
  * InputError listing every problem at once, each naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>
+  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
+  setSecret: (secret: string) => void
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
+  const githubToken = input('github-token')
+  if (githubToken !== '') setSecret(githubToken)
 
   const scope = readScope(
     {
@@ -187,7 +199,11 @@ export function readSettings(
   const badCategory = categoryProblem(category)
   if (badCategory !== null) problems.push(badCategory)
 
-  if (problems.length > 0) throw new InputError(problems)
+  const issue = readIssueMode(input('issue'), problems)
+  const issueLabels = readLabels(input('issue-labels'), problems)
+  const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
+
+  if (problems.length > 0 || !issue) throw new InputError(problems)
   return {
     scope,
     clientId,
@@ -200,22 +216,12 @@ export function readSettings(
     maxConcurrency,
     resultsFile,
     defenderPlanCheck,
-    category
+    category,
+    githubToken,
+    issue,
+    issueLabels,
+    pullRequestComment
   }
-}
-
-/** A `true`/`false` input (any letter case); empty: its default. */
-function readBoolean(
-  name: 'job-summary' | 'defender-plan-check',
-  value: string,
-  problems: string[]
-): boolean {
-  const given = value || INPUT_DEFAULTS[name]
-  const yes = /^true$/i.test(given)
-  if (!yes && !/^false$/i.test(given)) {
-    problems.push(`\`${name}\` ${quote(given)} is not \`true\` or \`false\`.`)
-  }
-  return yes
 }
 
 /** An explicit endpoint: https only, no credentials, query or fragment. Empty: undefined. */

@@ -83,7 +83,8 @@ describe('the category input', () => {
           'tenant-id': SUB3,
           category
         })[name] ?? '',
-      { workspace: '/work', runnerTemp: '/work/_temp', azureClientId: '', azureTenantId: '' }
+      { workspace: '/work', runnerTemp: '/work/_temp', azureClientId: '', azureTenantId: '' },
+      () => undefined
     )
 
   test('is kept as given, empty by default', () => {
