@@ -63,7 +63,8 @@ describe('notifications wired into the run', () => {
     expect(github.store.listIssues()).toHaveLength(1)
     expect(issue).toMatchObject({ state: 'open', labels: ['jit-network-access'] })
     const sarif = JSON.parse(await readFile(recorded.outputs['sarif-file']!, 'utf8')) as Log
-    expect(readMarker(issue!.body)?.category).toBe(sarif.runs[0]!.automationDetails!.id)
+    // automationDetails.id is the category followed by `/` (SARIF: category/runId, run id empty).
+    expect(`${readMarker(issue!.body)?.category}/`).toBe(sarif.runs[0]!.automationDetails!.id)
     expect(issue!.body).toContain(`https://github.com/${REPOSITORY}/actions/runs/777/attempts/2`)
     expect(issue!.body).toContain(NONCOMPLIANT.subscriptionId)
     expect(logged('info')).toContain('Something fails: opening an issue.')
