@@ -106,11 +106,11 @@ const HOW_DECIDED = [
   '',
   `Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy \`${JIT_POLICY_DEFINITION_NAME}\` ("${JIT_POLICY_DISPLAY_NAME}") with the effect \`${AUDIT_EFFECT}\`. For each subscription the check:`,
   '',
-  '1. lists every policy assignment that applies to it, including those inherited from management groups;',
-  '2. finds the JIT policy inside each assigned policy or initiative by its definition id, never by a display name or reference id;',
-  "3. resolves its effect: the initiative's reference, the assignment's parameter or the initiative's default, then the assignment's overrides;",
-  '4. works out how much of the subscription each assignment covers: excluded scopes, exemptions, resource selectors;',
-  '5. decides: **compliant** when some assignment audits JIT over the whole subscription, **partial** when only over part of it, **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read.',
+  '1. lists every policy assignment associated with it: inherited from management groups, at it, and at resource groups and resources inside it;',
+  '2. finds the JIT policy inside each assigned policy or initiative, at the version the assignment runs, by its definition id, never by a display name or reference id;',
+  "3. resolves its effect: the initiative's reference (literal or expression), the assignment's parameter or the initiative's default, then the assignment's overrides;",
+  "4. works out how much of the subscription each assignment covers: where it was made, excluded scopes, exemptions, resource selectors, version overrides, and the subscription's Defender for Servers plan (JIT needs Plan 2);",
+  '5. decides: **compliant** when some assignment audits JIT over the whole subscription, **partial** when only over part of it, **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read or its policy data cannot be decided.',
   '',
   'Names, descriptions and values shown above come from Azure Policy and are shown as text.'
 ].join('\n')
