@@ -26,15 +26,16 @@ describe('action.yml and the defaults module', () => {
       'tenant-id': '44444444-4444-4444-4444-444444444444'
     }
     const read = (inputs: Record<string, string>) =>
-      readSettings((name) => inputs[name] ?? '', {
-        workspace: '/work',
-        runnerTemp: '/tmp/runner',
-        azureClientId: '',
-        azureTenantId: ''
-      })
+      readSettings(
+        (name) => inputs[name] ?? '',
+        { workspace: '/work', runnerTemp: '/tmp/runner', azureClientId: '', azureTenantId: '' },
+        () => undefined
+      )
     const withDefaults = { ...given }
     for (const [name, value] of Object.entries(action.inputs)) {
-      if (name !== 'sarif-file' && value.default !== undefined && !(name in given)) {
+      // An empty sarif-file means no file; github-token's default is an expression the runner fills.
+      const literal = name !== 'sarif-file' && name !== 'github-token'
+      if (literal && value.default !== undefined && !(name in given)) {
         ;(withDefaults as Record<string, string>)[name] = value.default
       }
     }

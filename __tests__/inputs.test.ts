@@ -9,6 +9,8 @@ const CLIENT_ID = '33333333-3333-3333-3333-333333333333'
 const TENANT_ID = '44444444-4444-4444-4444-444444444444'
 const WORKSPACE = '/home/runner/work/repo/repo'
 
+const masked: string[] = []
+
 function settingsFrom(inputs: Record<string, string>, environment: NodeJS.ProcessEnv = {}) {
   const all: Record<string, string> = {
     subscriptions: SUBSCRIPTION_A,
@@ -22,7 +24,8 @@ function settingsFrom(inputs: Record<string, string>, environment: NodeJS.Proces
       GITHUB_WORKSPACE: WORKSPACE,
       RUNNER_TEMP: path.join(WORKSPACE, '_temp'),
       ...environment
-    })
+    }),
+    (secret) => masked.push(secret)
   )
 }
 
@@ -74,6 +77,11 @@ describe('readSettings', () => {
       maxConcurrency: 32,
       resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
       defenderPlanCheck: true,
+      category: '',
+      githubToken: '',
+      issue: 'auto',
+      issueLabels: ['jit-network-access'],
+      pullRequestComment: false,
       engine: 'resource-manager'
     })
   })
@@ -182,6 +190,54 @@ describe('readSettings', () => {
     )
   })
 
+  test('reads the notification inputs: the token masked before anything else, labels, modes', () => {
+    masked.length = 0
+    const order: string[] = []
+    const settings = readSettings(
+      (name) => {
+        order.push(name)
+        return (
+          (
+            {
+              subscriptions: SUBSCRIPTION_A,
+              'client-id': CLIENT_ID,
+              'tenant-id': TENANT_ID,
+              'github-token': ' ghs_secret\n',
+              issue: 'Always',
+              'issue-labels': 'security, jit network access\nSecurity\n#audit',
+              'pr-comment': 'TRUE'
+            } as Record<string, string>
+          )[name] ?? ''
+        )
+      },
+      readRunContext({ GITHUB_WORKSPACE: WORKSPACE }),
+      (secret) => {
+        masked.push(secret)
+        order.push('setSecret')
+      }
+    )
+    expect(masked).toEqual(['ghs_secret'])
+    expect(order.slice(0, 2)).toEqual(['github-token', 'setSecret'])
+    expect(settings).toMatchObject({
+      githubToken: 'ghs_secret',
+      issue: 'always',
+      issueLabels: ['security', 'jit network access', '#audit'],
+      pullRequestComment: true
+    })
+    expect(settingsFrom({ issue: 'never', 'pr-comment': 'false' })).toMatchObject({
+      issue: 'never',
+      pullRequestComment: false
+    })
+  })
+
+  test('an empty token is not masked, and a bad input does not keep the token from being masked', () => {
+    masked.length = 0
+    settingsFrom({ 'github-token': '' })
+    expect(masked).toEqual([])
+    expect(problemsFrom({ 'github-token': 'ghs_other', issue: 'x' })).toHaveLength(1)
+    expect(masked).toEqual(['ghs_other'])
+  })
+
   test.each([
     [{ subscriptions: 'not-a-guid' }, /"not-a-guid", which looks like a subscription name/],
     [{ subscriptions: `${SUBSCRIPTION_A}x` }, /holds a subscription id among other text/],
@@ -221,6 +277,10 @@ describe('readSettings', () => {
     [{ 'sarif-file': '/etc/jit.sarif' }, /"\/etc\/jit.sarif" is not a file inside the workspace/],
     [{ 'sarif-file': '.' }, /is not a file inside the workspace/],
     [{ 'job-summary': 'yes' }, /`job-summary` "yes" is not `true` or `false`/],
+    [{ 'pr-comment': 'on' }, /`pr-comment` "on" is not `true` or `false`/],
+    [{ issue: 'sometimes' }, /`issue` "sometimes" is not one of auto, always, never/],
+    [{ 'issue-labels': ' , \n,' }, /`issue-labels` names no label; give at least one/],
+    [{ 'issue-labels': `ok, ${'l'.repeat(51)}` }, /longer than GitHub's 50 characters/],
     [
       { 'authority-host': 'http://127.0.0.1:8080' },
       /`authority-host` "http:\/\/127.0.0.1:8080" is not https/

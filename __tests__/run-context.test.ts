@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { MAX_WORKFLOW_FILE_BYTES, readRunContext, readWorkflowFile } from '../src/run-context.ts'
+import {
+  MAX_WORKFLOW_FILE_BYTES,
+  readPullRequestNumber,
+  readRunContext,
+  readWorkflowFile
+} from '../src/run-context.ts'
 
 const WORKFLOW = '.github/workflows/jit.yml'
 const REF = `octo-org/octo-repo/${WORKFLOW}@refs/heads/main`
@@ -12,6 +17,12 @@ beforeAll(async () => {
   workspace = await mkdtemp(path.join(tmpdir(), 'jit-run-context-'))
   await mkdir(path.join(workspace, '.github/workflows'), { recursive: true })
   await writeFile(path.join(workspace, WORKFLOW), 'subscriptions: x\n')
+  await writeFile(path.join(workspace, 'pr.json'), JSON.stringify({ pull_request: { number: 17 } }))
+  await writeFile(
+    path.join(workspace, 'odd.json'),
+    JSON.stringify({ pull_request: { number: '17' } })
+  )
+  await writeFile(path.join(workspace, 'broken.json'), '{"pull_request":')
   await writeFile(
     path.join(workspace, '.github/workflows/big.yml'),
     'x'.repeat(MAX_WORKFLOW_FILE_BYTES + 1)
@@ -32,7 +43,10 @@ describe('readRunContext', () => {
         GITHUB_WORKFLOW_REF: REF,
         GITHUB_JOB: 'audit',
         GITHUB_RUN_ID: '7',
-        RUNNER_TEMP: '/home/runner/work/_temp'
+        RUNNER_TEMP: '/home/runner/work/_temp',
+        GITHUB_EVENT_NAME: 'schedule',
+        GITHUB_EVENT_PATH: '/runner/event.json',
+        GITHUB_API_URL: 'https://ghe.example/api/v3'
       },
       '/cwd'
     )
@@ -45,7 +59,10 @@ describe('readRunContext', () => {
       jobSummaryAvailable: false,
       workflowRef: { owner: 'octo-org', repo: 'octo-repo', path: WORKFLOW, ref: 'refs/heads/main' },
       job: 'audit',
-      runId: '7'
+      runId: '7',
+      eventName: 'schedule',
+      eventPath: '/runner/event.json',
+      apiUrl: 'https://ghe.example/api/v3'
     })
   })
 
@@ -86,5 +103,41 @@ describe('readWorkflowFile', () => {
     ]
   ])('gives null for %s', async (_what, env) => {
     await expect(read(env)).resolves.toBeNull()
+  })
+})
+
+describe('readPullRequestNumber', () => {
+  const read = (env: NodeJS.ProcessEnv) =>
+    readPullRequestNumber(readRunContext({ GITHUB_WORKSPACE: workspace, ...env }))
+
+  test.each(['pull_request', 'pull_request_target'])(
+    'reads pull_request.number of the payload on %s',
+    async (event) => {
+      await expect(
+        read({ GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: path.join(workspace, 'pr.json') })
+      ).resolves.toBe(17)
+    }
+  )
+
+  test.each([
+    ['another event', { GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: 'pr.json' }],
+    ['no payload file named', { GITHUB_EVENT_NAME: 'pull_request' }],
+    [
+      'a payload file missing',
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'gone.json' }
+    ],
+    [
+      'a payload that is not JSON',
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'broken.json' }
+    ],
+    [
+      'a number that is not one',
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'odd.json' }
+    ]
+  ])('gives null for %s', async (_what, env: NodeJS.ProcessEnv) => {
+    const where = env.GITHUB_EVENT_PATH
+    await expect(
+      read({ ...env, ...(where ? { GITHUB_EVENT_PATH: path.join(workspace, where) } : {}) })
+    ).resolves.toBeNull()
   })
 })

@@ -89,12 +89,11 @@ describe('readScope', () => {
 
 describe('the scope inputs through readSettings', () => {
   const read = (inputs: Record<string, string>) =>
-    readSettings((name) => inputs[name] ?? '', {
-      workspace: '/ws',
-      runnerTemp: '/tmp/runner',
-      azureClientId: A,
-      azureTenantId: B
-    })
+    readSettings(
+      (name) => inputs[name] ?? '',
+      { workspace: '/ws', runnerTemp: '/tmp/runner', azureClientId: A, azureTenantId: B },
+      () => undefined
+    )
 
   test('splits the three lists like every list input, comments included', () => {
     const settings = read({

@@ -41,13 +41,18 @@ export interface ActionRun {
   durationMs: number
 }
 
-/** Every input of action.yml with its default, as the runner passes them. */
+/** Every input of action.yml with its default, as the runner passes them. A default that is an
+ * expression (`github-token`'s `${{ github.token }}`) is evaluated by the runner; here there is no
+ * job token to evaluate it to, so it is passed empty. */
 export async function actionDefaults(): Promise<Record<string, string>> {
   const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default?: string }>
   }
   return Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+    Object.entries(action.inputs).map(([name, input]) => [
+      name,
+      /^\$\{\{.*\}\}$/s.test(input.default ?? '') ? '' : (input.default ?? '')
+    ])
   )
 }
 
@@ -98,7 +103,8 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     GITHUB_JOB: 'jit-audit',
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_NAME: 'schedule',
+    // A push: `issue: auto` writes no issue then. Tests of the issue set schedule (and the API).
+    GITHUB_EVENT_NAME: 'push',
     ...options.standIn.runnerEnvironment(),
     ...Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => [

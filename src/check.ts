@@ -1,4 +1,6 @@
-// Everything after the inputs and the OIDC request: sign-in -> collect -> evaluate -> reports.
+// Everything after the inputs and the OIDC request: sign-in -> collect -> evaluate -> reports ->
+// notifications (the issue and pull-request comment, src/notify; it loads Octokit only when one is
+// to be written).
 // main loads this module (and with it the Azure SDK) once it has asked the runner for its OIDC
 // token (docs/design.md, "Architecture"). The step's outcome is decided by main (src/outcome.ts).
 import * as core from '@actions/core'
@@ -12,10 +14,13 @@ import { createResourceManager } from './collect/resource-manager.ts'
 import { subscriptionReader } from './collect/subscription.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
-import { VERDICT_MARKS, type SkippedSubscription, type SubscriptionResult } from './model.ts'
+import type { SkippedSubscription, SubscriptionResult } from './model.ts'
+import { verdictLogLine } from './report/counts.ts'
+import { notify } from './notify/index.ts'
+import { reportContext, runUrl } from './report/context.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
-import type { RunContext } from './run-context.ts'
+import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import { signIn } from './signin/entra.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 
@@ -30,9 +35,10 @@ export interface Checked {
 
 /**
  * Signs in with the runner's OIDC token (`assertion`, already asked for), resolves the scope of the
- * settings into subscriptions, checks each and writes the reports. Throws SignInError when sign-in
- * fails and DiscoveryError when the scope cannot be resolved; a subscription that cannot be read or
- * decided is an `error` verdict, not a throw.
+ * settings into subscriptions, checks each, writes the reports, then the issue and pull-request
+ * comment the settings ask for. Throws SignInError when sign-in fails and DiscoveryError when the
+ * scope cannot be resolved; a subscription that cannot be read or decided is an `error` verdict,
+ * not a throw; a notification that cannot be written is a warning.
  */
 export async function checkSubscriptions(
   settings: Settings,
@@ -41,7 +47,45 @@ export async function checkSubscriptions(
 ): Promise<Checked> {
   const { results, skipped } = await decideSubscriptions(settings, assertion)
   const reports = await writeReports(results, skipped, settings, run, packageJson.version)
+  await notifyRun(results, reports.category, settings, run)
   return { results, skipped, reports }
+}
+
+/** Keeps the category's issue and pull-request comment up to date (src/notify); logs what it did
+ * and, as warnings, what it could not do. Never throws: the verdicts stand whatever GitHub says. */
+async function notifyRun(
+  results: readonly SubscriptionResult[],
+  category: string,
+  settings: Settings,
+  run: RunContext
+): Promise<void> {
+  const names = new Map<string, string>()
+  for (const result of results) {
+    if (result.displayName) names.set(result.subscriptionId, result.displayName)
+  }
+  const outcome = await notify(
+    {
+      results,
+      names,
+      category,
+      runUrl: runUrl(reportContext(run, settings, packageJson.version)),
+      failOn: settings.failOn,
+      clientId: settings.clientId
+    },
+    {
+      token: settings.githubToken,
+      apiUrl: run.apiUrl,
+      repository: run.repository ?? '',
+      issue: settings.issue,
+      eventName: run.eventName,
+      labels: settings.issueLabels,
+      pullRequestComment: settings.pullRequestComment,
+      pullRequest: settings.pullRequestComment ? await readPullRequestNumber(run) : null,
+      setSecret: (secret) => core.setSecret(secret)
+    }
+  )
+  for (const note of outcome.notes) core.info(note)
+  for (const warning of outcome.warnings) core.warning(warning)
 }
 
 async function decideSubscriptions(
@@ -76,9 +120,7 @@ async function decideSubscriptions(
     // The one place a result gets its display name: the evaluator knows only the id.
     const displayName = subscriptions[index]?.displayName
     const result = { ...decided, ...(displayName !== undefined ? { displayName } : {}) }
-    core.info(
-      `${VERDICT_MARKS[result.verdict]} ${named(result)}: ${result.verdict}. ${inertLogText(result.reason)}`
-    )
+    core.info(verdictLogLine(result))
     results[index] = result
   }
   const reads: AsyncIterable<CollectedAt & { fromResourceGraph?: boolean }> =

@@ -53,12 +53,20 @@ export const DEFAULT_RESULTS_FILE_NAME = 'jit-network-access-results.json'
 /** Verdicts that fail the step when `fail-on` is not given. */
 export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompliant', 'error'])
 
+/** The `issue` input's values: `auto` keeps the issue on the events of AUTO_ISSUE_EVENTS
+ * (src/notify/plan.ts), `always` on every event, `never` not at all. */
+export const ISSUE_MODES = ['auto', 'always', 'never'] as const
+
+/** Label the issue carries and is found by when `issue-labels` is not given. */
+export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
+
 /**
  * Every input's default, as action.yml gives it (the runner passes these when the workflow does
  * not set an input). An empty `client-id` or `tenant-id` falls back to AZURE_CLIENT_ID or
  * AZURE_TENANT_ID; an empty `audience` is the cloud's `tokenExchangeAudience`; an empty
  * `sarif-file` writes no SARIF file; an empty `results-file` writes DEFAULT_RESULTS_FILE_NAME in
  * the runner's temporary folder. `max-concurrency`: see docs/performance.md, "Concurrency".
+ * `github-token`'s default is an expression the runner evaluates (the job's GITHUB_TOKEN).
  */
 export const INPUT_DEFAULTS = {
   subscriptions: '',
@@ -76,5 +84,10 @@ export const INPUT_DEFAULTS = {
   'max-concurrency': '32',
   'results-file': '',
   'defender-plan-check': 'true',
+  category: '',
+  'github-token': '${{ github.token }}',
+  issue: 'auto',
+  'issue-labels': DEFAULT_ISSUE_LABEL,
+  'pr-comment': 'false',
   engine: 'resource-manager'
 } as const

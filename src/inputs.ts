@@ -12,9 +12,12 @@ import {
   type Cloud,
   type Engine
 } from './defaults.ts'
+import { quote, readBoolean, readIssueMode, readLabels } from './input-values.ts'
 import { VERDICTS, type Verdict } from './model.ts'
+import type { IssueMode } from './notify/plan.ts'
+import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
-import { quote, readScope, type Scope } from './scope.ts'
+import { readScope, type Scope } from './scope.ts'
 import { parseSubscriptionId } from './subscription-ids.ts'
 
 export interface Settings {
@@ -34,6 +37,14 @@ export interface Settings {
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
   defenderPlanCheck: boolean
+  /** The `category` input as given (checked); '' to derive one per scope (report/category.ts). */
+  category: string
+  /** `github-token`, masked once read; '' when the workflow gives none. */
+  githubToken: string
+  issue: IssueMode
+  /** `issue-labels`: at least one, duplicates (any case) dropped, in the order given. */
+  issueLabels: string[]
+  pullRequestComment: boolean
   /** How the run reads Azure (defaults.ts, ENGINES). */
   engine: Engine
 }
@@ -66,15 +77,19 @@ export function splitList(value: string): string[] {
 /**
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
  * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
- * AZURE_TENANT_ID as fallbacks). Throws
+ * AZURE_TENANT_ID as fallbacks). `setSecret` (@actions/core's) masks `github-token` as soon as it
+ * is read, before anything else. Throws
  * InputError listing every problem at once, each naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>
+  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
+  setSecret: (secret: string) => void
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
+  const githubToken = input('github-token')
+  if (githubToken !== '') setSecret(githubToken)
 
   const scope = readScope(
     {
@@ -190,7 +205,15 @@ export function readSettings(
     ? path.resolve(run.workspace, resultsInput)
     : path.join(run.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
 
-  if (problems.length > 0 || !engine) throw new InputError(problems)
+  const category = input('category')
+  const badCategory = categoryProblem(category)
+  if (badCategory !== null) problems.push(badCategory)
+
+  const issue = readIssueMode(input('issue'), problems)
+  const issueLabels = readLabels(input('issue-labels'), problems)
+  const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
+
+  if (problems.length > 0 || !issue || !engine) throw new InputError(problems)
   return {
     scope,
     clientId,
@@ -203,22 +226,13 @@ export function readSettings(
     maxConcurrency,
     resultsFile,
     defenderPlanCheck,
+    category,
+    githubToken,
+    issue,
+    issueLabels,
+    pullRequestComment,
     engine
   }
-}
-
-/** A `true`/`false` input (any letter case); empty: its default. */
-function readBoolean(
-  name: 'job-summary' | 'defender-plan-check',
-  value: string,
-  problems: string[]
-): boolean {
-  const given = value || INPUT_DEFAULTS[name]
-  const yes = /^true$/i.test(given)
-  if (!yes && !/^false$/i.test(given)) {
-    problems.push(`\`${name}\` ${quote(given)} is not \`true\` or \`false\`.`)
-  }
-  return yes
 }
 
 /** An explicit endpoint: https only, no credentials, query or fragment. Empty: undefined. */

@@ -19,7 +19,11 @@ import { requestOidcAssertion } from './signin/oidc.ts'
 export async function run(): Promise<void> {
   try {
     const runContext = readRunContext(process.env)
-    const settings = readSettings((name) => core.getInput(name), runContext)
+    const settings = readSettings(
+      (name) => core.getInput(name),
+      runContext,
+      (secret) => core.setSecret(secret)
+    )
     const oidc = requestOidcAssertion({
       getIdToken: (audience) => core.getIDToken(audience),
       audience: settings.audience,

@@ -194,6 +194,19 @@ export type ErrorCause =
   /** The check failed on this subscription's data: a defect to report. */
   | 'internal'
 
+/** An initiative an assignment names that could not be read, and how Resource Manager answered. */
+export interface UnreadableInitiative {
+  /** The set definition's id, as the assignment names it. */
+  policySetDefinitionId: string
+  /** The assignment that names it: id, display name (else name) and scope. */
+  assignmentId: string
+  assignmentDisplayName: string
+  assignmentScope: string
+  /** Resource Manager's HTTP status: 404, the initiative is missing (deleted or moved); 403, the
+   * identity may not read where it is defined; null when there was no answer or it is unknown. */
+  status: number | null
+}
+
 export interface SubscriptionResult {
   subscriptionId: string
   /** The subscription's display name, when the run learnt it (a value from Azure: escape it). */
@@ -206,6 +219,8 @@ export interface SubscriptionResult {
   assignments: AssignmentEvidence[]
   /** Present on `error` verdicts only. */
   errorCause?: ErrorCause
+  /** Present when errorCause is `unreadable-initiative`: the initiatives that could not be read. */
+  unreadableInitiatives?: UnreadableInitiative[]
   /** The subscription's Defender for Servers plan as the verdict weighed it; absent when the check
    * was turned off. */
   defenderForServers?: DefenderForServersOutcome

@@ -1,8 +1,10 @@
 // What the action reads from the runner besides its inputs, read once from the environment: the
-// identifiers of the run, what the runner offers (an OIDC token, a job summary file), and the
-// workflow file that ran it (to point results at the line listing each subscription). The inputs
-// (inputs.ts) take their fallbacks from here too, so no other module reads process.env.
-import { readFile } from 'node:fs/promises'
+// identifiers of the run and the event that started it, what the runner offers (an OIDC token, a
+// job summary file), GitHub's API (for the issue and pull-request comment, src/notify), the
+// workflow file that ran it (to point results at the line listing each subscription) and the pull
+// request of the event payload. The inputs (inputs.ts) take their fallbacks from here too, so no
+// other module reads process.env.
+import { readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseWorkflowRef, type WorkflowRef } from './workflow-ref.ts'
@@ -35,6 +37,12 @@ export interface RunContext {
   repository: string | undefined
   /** GITHUB_ACTION_REPOSITORY: the repository of this action. */
   actionRepository: string | undefined
+  /** GITHUB_EVENT_NAME: the event that started the workflow (`schedule`, `pull_request`...). */
+  eventName: string | undefined
+  /** GITHUB_EVENT_PATH: the file holding the event's webhook payload. */
+  eventPath: string | undefined
+  /** GITHUB_API_URL: GitHub's REST API (`https://HOST/api/v3` on GitHub Enterprise Server). */
+  apiUrl: string | undefined
 }
 
 /** The run context from `environment` (process.env on a runner); `cwd` stands in for an unset
@@ -57,7 +65,10 @@ export function readRunContext(
     runAttempt: environment.GITHUB_RUN_ATTEMPT,
     serverUrl: environment.GITHUB_SERVER_URL,
     repository: environment.GITHUB_REPOSITORY,
-    actionRepository: environment.GITHUB_ACTION_REPOSITORY
+    actionRepository: environment.GITHUB_ACTION_REPOSITORY,
+    eventName: environment.GITHUB_EVENT_NAME,
+    eventPath: environment.GITHUB_EVENT_PATH,
+    apiUrl: environment.GITHUB_API_URL
   }
 }
 
@@ -85,6 +96,32 @@ export async function readWorkflowFile(run: RunContext): Promise<string | null> 
   try {
     const content = await readFile(file)
     return content.length > MAX_WORKFLOW_FILE_BYTES ? null : content.toString('utf8')
+  } catch {
+    return null
+  }
+}
+
+/** Events whose payload carries `pull_request` (GitHub's "Events that trigger workflows"). */
+export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
+// A webhook payload is capped at 25 MB by GitHub; a pull request's is far smaller.
+const MAX_EVENT_FILE_BYTES = 25 * 1024 * 1024
+
+/**
+ * The number of the pull request that started the run: `pull_request.number` of the event payload
+ * (GITHUB_EVENT_PATH) on `pull_request` and `pull_request_target` events; null on other events, or
+ * when the payload is missing, unreadable, larger than GitHub's webhook limit or holds no positive
+ * whole number there. Never throws.
+ */
+export async function readPullRequestNumber(run: RunContext): Promise<number | null> {
+  if (!run.eventName || !PULL_REQUEST_EVENTS.includes(run.eventName) || !run.eventPath) return null
+  try {
+    if ((await stat(run.eventPath)).size > MAX_EVENT_FILE_BYTES) return null
+    const payload: unknown = JSON.parse(await readFile(run.eventPath, 'utf8'))
+    const number =
+      typeof payload === 'object' && payload !== null
+        ? (payload as { pull_request?: { number?: unknown } }).pull_request?.number
+        : undefined
+    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : null
   } catch {
     return null
   }

@@ -1,6 +1,7 @@
 // The scope inputs: which subscriptions a run checks (`subscriptions`, `management-groups`,
 // `exclude-subscriptions`). Parsed and checked before any request; discovery
 // (src/collect/discover.ts) resolves the scope into subscriptions once signed in.
+import { quote } from './input-values.ts'
 import { parseSubscriptionId } from './subscription-ids.ts'
 
 export interface Scope {
@@ -28,12 +29,6 @@ const MANAGEMENT_GROUP_ID = /^\/providers\/Microsoft\.Management\/managementGrou
 // A management group's name (its id's last segment): up to 90 letters, digits, hyphens,
 // underscores, periods and parentheses (docs/setup.md, "Management groups").
 const MANAGEMENT_GROUP_NAME = /^[A-Za-z0-9_().-]{1,90}$/
-
-/** Shows a value from the workflow in a message without letting it run over several lines. */
-export function quote(value: string): string {
-  const oneLine = value.replace(/[\r\n]+/g, ' ')
-  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine)
-}
 
 function subscriptionIds(items: readonly string[], input: string, problems: string[]): string[] {
   // A Set, not a scan of the list so far, which made reading the input quadratic in its length.

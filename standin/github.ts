@@ -71,6 +71,8 @@ export interface GitHubStandinOptions {
   token?: string
   /** Path before `/repos`: `''` (github.com) or `/api/v3` (GitHub Enterprise Server). */
   pathPrefix?: string
+  /** Port on 127.0.0.1; default 0, a free one. */
+  port?: number
   faults?: Partial<GitHubFaults>
 }
 
@@ -437,7 +439,7 @@ async function route(
   return json(200, issueJson(base, store, issue))
 }
 
-/** Starts the GitHub stand-in on a free port of 127.0.0.1. */
+/** Starts the GitHub stand-in on 127.0.0.1, on `options.port` or a free port. */
 export async function startGitHubStandin(
   options: GitHubStandinOptions = {}
 ): Promise<GitHubStandin> {
@@ -446,7 +448,13 @@ export async function startGitHubStandin(
   const prefix = options.pathPrefix ?? ''
   const token = options.token ?? 'ghs_standin'
   const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const base = `${origin}${prefix}`
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -100,14 +100,29 @@ export function checkRun(run: RunToCheck): string[] {
     return problems
   }
   const sarif = parseJson('the SARIF file', readFileSync(run.sarifFile, 'utf8'), problems) as
-    { version?: string; runs?: { results?: SarifResult[] }[] } | undefined
+    | {
+        version?: string
+        runs?: {
+          results?: SarifResult[]
+          invocations?: { toolExecutionNotifications?: SarifResult[] }[]
+        }[]
+      }
+    | undefined
   if (sarif === undefined) return problems
   if (sarif.version !== '2.1.0') problems.push(`SARIF version is '${sarif.version}', not 2.1.0`)
 
   const workflow = workflowPath(run.workflowRef)
   const lines = readFileSync(path.join(run.workspace, workflow), 'utf8').split(/\r?\n/)
   const sarifResults = sarif.runs?.[0]?.results ?? []
-  const failing = [...expected].filter(([, verdict]) => verdict !== 'compliant')
+  // A subscription that could not be checked is a notification of the run, not a result.
+  const notifications = sarif.runs?.[0]?.invocations?.[0]?.toolExecutionNotifications ?? []
+  for (const [id] of [...expected].filter(([, verdict]) => verdict === 'error')) {
+    if (!notifications.some((candidate) => candidate.message?.text?.includes(id)))
+      problems.push(`the SARIF file has no notification for ${id}`)
+  }
+  const failing = [...expected].filter(
+    ([, verdict]) => verdict === 'noncompliant' || verdict === 'partial'
+  )
   if (sarifResults.length !== failing.length) {
     problems.push(`the SARIF file has ${sarifResults.length} results, expected ${failing.length}`)
   }

@@ -130,9 +130,9 @@ describe('a mixed estate', () => {
   })
 
   test('writes a job summary with the verdict line, the table and the fixes', () => {
-    expect(run.summary).toMatch(/4 of 12 subscriptions noncompliant/)
+    expect(run.summary).toMatch(/needs attention on 7 of 12 subscriptions\*\*: 4 are noncompliant/)
     for (const id of SAMPLE_IDS) expect(run.summary).toContain(id)
-    expect(run.summary).toMatch(/\| *Subscription *\| *Verdict/)
+    expect(run.summary).toMatch(/\| *Verdict *\| *Subscription *\| *Effect *\| *Cause *\|/)
     expect(run.summary).toMatch(/az policy assignment/)
     // An unreadable initiative asks for read access, not for a subscription id that is fine.
     expect(run.summary).not.toMatch(/subscription was not found/)
@@ -141,12 +141,14 @@ describe('a mixed estate', () => {
     )
   })
 
-  test('writes schema-valid SARIF with one located result per subscription not compliant', () => {
+  test('writes schema-valid SARIF with one located result per subscription found not compliant', () => {
     const sarif = run.sarif!
     expect(schemaProblems(sarif)).toEqual([])
     expect(githubProblems(sarif)).toEqual([])
     const results = sarif.runs[0]!.results!
-    const failing = SAMPLE_SUBSCRIPTIONS.filter((entry) => entry.expected !== 'compliant')
+    const failing = SAMPLE_SUBSCRIPTIONS.filter(
+      (entry) => entry.expected === 'noncompliant' || entry.expected === 'partial'
+    )
     expect(results).toHaveLength(failing.length)
     const workflow = sampleWorkflow(SAMPLE_SUBSCRIPTIONS)
     for (const entry of failing) {
@@ -185,7 +187,7 @@ describe('fail-on and a compliant estate', () => {
     expect(run.stdout).not.toMatch(/^::error::\d+ of/m)
     expect(run.outputs.compliant).toBe('false')
     expect(JSON.parse(run.outputs['noncompliant-subscriptions']!)).toEqual(idsWith('noncompliant'))
-    expect(run.sarif!.runs[0]!.results).toHaveLength(7)
+    expect(run.sarif!.runs[0]!.results).toHaveLength(5)
   })
 
   test('fail-on partial fails on the partly audited subscription alone', async () => {

@@ -8,6 +8,7 @@ import {
   guid,
   managementGroupScope,
   policyAssignment,
+  serversPricing,
   subscriptionId,
   type Estate
 } from '../../standin/estate.ts'
@@ -61,6 +62,10 @@ function estate(): Estate {
       { subscriptionId: ONLINE_2, displayName: 'online-2', managementGroup: 'online' },
       { subscriptionId: ROOT_1, displayName: 'root-1' }
     ],
+    // Plan 2 everywhere: the verdicts here come from the scope and the policy alone.
+    pricings: [PROD_1, PROD_OLD, PROD_WARNED, CORP_GONE, ONLINE_LATE, ONLINE_2, ROOT_1].map(
+      (subscription) => serversPricing(subscription, 'Standard', 'P2')
+    ),
     policyAssignments: [
       policyAssignment(managementGroupScope(TENANT_ID), 'jit', {
         displayName: 'JIT audit',

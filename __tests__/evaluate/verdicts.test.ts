@@ -164,7 +164,7 @@ describe('a set definition that could not be read', () => {
     expect(result.effectiveEffect).toBeNull()
     expect(result.assignments).toEqual([])
     expect(result.reason).toBe(
-      `Could not decide whether JIT is audited on ${SUBSCRIPTION_SCOPE}: initiative ${unreadable.policyDefinitionId}, assigned by 'Custom baseline' at ${groupId('corp')} (403 AuthorizationFailed) could not be read; grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where it is defined.`
+      `Could not decide whether JIT is audited on ${SUBSCRIPTION_SCOPE}: initiative ${unreadable.policyDefinitionId}, assigned by 'Custom baseline' at ${groupId('corp')} (403 AuthorizationFailed) could not be read; grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where the initiative is defined.`
     )
   })
 
@@ -181,7 +181,59 @@ describe('a set definition that could not be read', () => {
     expect(result.reason).toContain(
       `initiative ${unreadable.policyDefinitionId}, assigned by 'Custom baseline' at ${groupId('corp')}, and initiative ${setId('missing-builtin')}, assigned by 'second'`
     )
-    expect(result.reason).toContain('where they are defined')
+    expect(result.reason).toContain(
+      "check that the initiative exists and that the action's identity may read it"
+    )
+  })
+
+  test('a 404 is a missing initiative, a 403 needs read access, anything else a re-run', () => {
+    const missing = { ...unreadable, name: 'gone', policyDefinitionId: setId('gone') }
+    const throttled = { ...unreadable, name: 'busy', policyDefinitionId: setId('busy') }
+    const reasonFor = (why: Record<string, string>, assignments = [missing]) =>
+      evaluateSubscription(snapshot(assignments, [], { unreadableSetDefinitions: why })).reason
+    const gone = reasonFor({ [setId('gone').toLowerCase()]: '404 PolicySetDefinitionNotFound: x' })
+    expect(gone).toContain('is missing (deleted, or moved): restore it')
+    expect(gone).not.toContain('grant')
+    const all = reasonFor(
+      {
+        [setId('gone').toLowerCase()]: '404 PolicySetDefinitionNotFound: x',
+        [unreadable.policyDefinitionId.toLowerCase()]: '403 AuthorizationFailed: y',
+        [setId('busy').toLowerCase()]: '429 TooManyRequests: z'
+      },
+      [missing, unreadable, throttled]
+    )
+    expect(all).toMatch(/is missing .*; grant .*; re-run the check/)
+  })
+
+  test("carries each initiative, its assignment and Resource Manager's status for the remediation", () => {
+    const missing = { ...unreadable, name: 'gone', policyDefinitionId: setId('gone') }
+    const result = evaluateSubscription(
+      snapshot([unreadable, missing], [], {
+        unreadableSetDefinitions: {
+          [unreadable.policyDefinitionId.toLowerCase()]: '403 AuthorizationFailed: no access',
+          [setId('gone').toLowerCase()]: '404 PolicySetDefinitionNotFound: not found'
+        }
+      })
+    )
+    expect(result.unreadableInitiatives).toEqual([
+      {
+        policySetDefinitionId: unreadable.policyDefinitionId,
+        assignmentId: unreadable.id,
+        assignmentDisplayName: 'Custom baseline',
+        assignmentScope: groupId('corp'),
+        status: 403
+      },
+      {
+        policySetDefinitionId: setId('gone'),
+        assignmentId: missing.id,
+        assignmentDisplayName: 'Custom baseline',
+        assignmentScope: groupId('corp'),
+        status: 404
+      }
+    ])
+    expect(
+      evaluateSubscription(snapshot([unreadable])).unreadableInitiatives?.[0]?.status
+    ).toBeNull()
   })
 
   test('is still an error when the others only partly audit or are Disabled', () => {

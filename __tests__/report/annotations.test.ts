@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals'
 import * as core from '@actions/core'
-import type { SubscriptionResult } from '../../src/model.ts'
+import { DEFAULT_FAIL_ON } from '../../src/defaults.ts'
+import type { SubscriptionResult, Verdict } from '../../src/model.ts'
 import {
   MAX_ANNOTATIONS_PER_LEVEL,
   buildAnnotations,
@@ -67,7 +68,7 @@ afterEach(() => {
 
 describe('buildAnnotations', () => {
   test('one per failing subscription, error for noncompliant and error, warning for partial', () => {
-    const annotations = buildAnnotations(mixedResults(), file)
+    const annotations = buildAnnotations(mixedResults(), file, DEFAULT_FAIL_ON)
     expect(annotations.map((a) => a.level)).toEqual(['error', 'error', 'error', 'warning'])
     expect(annotations.map((a) => a.message)).toEqual([
       expect.stringContaining(`${SUB2} is noncompliant`),
@@ -79,9 +80,12 @@ describe('buildAnnotations', () => {
 
   test('at the same place as the SARIF result of the subscription', () => {
     const results = mixedResults()
-    const annotations = buildAnnotations(results, file)
+    const annotations = buildAnnotations(results, file, DEFAULT_FAIL_ON)
     const sarif = buildSarif(results, file, context())
-    const sarifPlaces = (sarif.runs[0]?.results ?? []).map((item) => {
+    const sarifPlaces = [
+      ...(sarif.runs[0]?.results ?? []),
+      ...(sarif.runs[0]?.invocations?.[0]?.toolExecutionNotifications ?? [])
+    ].map((item) => {
       const physical = item.locations?.[0]?.physicalLocation
       return `${String(item.properties?.subscriptionId)}@${physical?.artifactLocation?.uri}:${physical?.region?.startLine}`
     })
@@ -92,13 +96,71 @@ describe('buildAnnotations', () => {
     expect(annotations[0]).toMatchObject({ file: WORKFLOW_PATH, startLine: LINES.sub2 })
   })
 
+  test('the level follows fail-on: a verdict that fails the step is an error, others warnings', () => {
+    const levels = (failOn: Verdict[]) =>
+      buildAnnotations(mixedResults(), file, new Set(failOn)).map(
+        (a) =>
+          `${a.level} ${/(is noncompliant|could not be checked|is only partly audited)/.exec(a.message)?.[1]}`
+      )
+    expect(levels(['noncompliant', 'error'])).toEqual([
+      'error is noncompliant',
+      'error is noncompliant',
+      'error could not be checked',
+      'warning is only partly audited'
+    ])
+    expect(levels(['partial'])).toEqual([
+      'error is only partly audited',
+      'warning is noncompliant',
+      'warning is noncompliant',
+      'warning could not be checked'
+    ])
+    expect(levels([]).every((line) => line.startsWith('warning '))).toBe(true)
+    expect(levels([])).toHaveLength(4)
+  })
+
+  test('fail-on none writes no ::error through @actions/core', () => {
+    const written: string[] = []
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+    for (const annotation of buildAnnotations(mixedResults(), file, new Set())) {
+      if (annotation.level === 'error') core.error(annotation.message)
+      else core.warning(annotation.message)
+    }
+    expect(written.join('')).not.toMatch(/^::error/m)
+    expect(written.join('')).toMatch(/^::warning/m)
+  })
+
+  test('names the subscription with its display name, and keeps the fix of a long reason', () => {
+    const fix = 'set parameter jitNetworkAccessMonitoringEffect to AuditIfNotExists.'
+    const [annotation] = buildAnnotations(
+      [
+        result(SUB2, 'noncompliant', {
+          displayName: 'Payments prod',
+          reason: `${'Assignment sets the JIT effect to Disabled '.repeat(40).trim()}; ${fix}`
+        })
+      ],
+      file,
+      DEFAULT_FAIL_ON
+    ) as [Annotation]
+    expect(annotation.title).toBe(`JIT network access not audited: ${SUB2} (Payments prod)`)
+    expect(
+      annotation.message.startsWith(`Subscription ${SUB2} (Payments prod) is noncompliant: `)
+    ).toBe(true)
+    // Cut between whole words of the cause; the fix is whole.
+    expect(annotation.message).toMatch(
+      / (Assignment|sets|the|JIT|effect|to|Disabled)…; set parameter \S+ to AuditIfNotExists\.$/
+    )
+  })
+
   test('at most 10 per level: 9 individual ones and one that counts the rest', () => {
     const results = [
       ...many(30, 'noncompliant'),
       ...many(17, 'error', 100),
       ...many(12, 'partial', 200)
     ]
-    const annotations = buildAnnotations(results, file)
+    const annotations = buildAnnotations(results, file, DEFAULT_FAIL_ON)
     const errors = annotations.filter((a) => a.level === 'error')
     const warnings = annotations.filter((a) => a.level === 'warning')
     expect(errors).toHaveLength(MAX_ANNOTATIONS_PER_LEVEL)
@@ -113,8 +175,8 @@ describe('buildAnnotations', () => {
   })
 
   test('exactly 10 of a level: no aggregate; 11: 9 and one counting 2', () => {
-    expect(buildAnnotations(many(10, 'noncompliant'), file)).toHaveLength(10)
-    const eleven = buildAnnotations(many(11, 'noncompliant'), file)
+    expect(buildAnnotations(many(10, 'noncompliant'), file, DEFAULT_FAIL_ON)).toHaveLength(10)
+    const eleven = buildAnnotations(many(11, 'noncompliant'), file, DEFAULT_FAIL_ON)
     expect(eleven).toHaveLength(10)
     expect(eleven[9]?.message).toBe('…and 2 more noncompliant subscriptions; see the job summary.')
   })
@@ -122,7 +184,8 @@ describe('buildAnnotations', () => {
   test('hostile text is one line and cannot form a workflow command', () => {
     const [annotation] = buildAnnotations(
       [result(SUB2, 'noncompliant', { reason: `The assignment "${HOSTILE_ALL}" sets Disabled` })],
-      file
+      file,
+      DEFAULT_FAIL_ON
     ) as [Annotation]
     expect(annotation.message).not.toMatch(/[\r\n]/)
     expect(annotation.message).not.toContain('::')
@@ -147,7 +210,8 @@ describe('buildAnnotations', () => {
           reason: `${HOSTILE.workflowCommand} 100% ${HOSTILE.newline}`
         })
       ],
-      workflowFile('o/r/.github/workflows/a,b::c.yml@refs/heads/main', null)
+      workflowFile('o/r/.github/workflows/a,b::c.yml@refs/heads/main', null),
+      DEFAULT_FAIL_ON
     )
     for (const annotation of annotations) {
       core.error(annotation.message, {

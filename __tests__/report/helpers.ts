@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AssignmentEvidence, SubscriptionResult, Verdict } from '../../src/model.ts'
+import { scanCategory } from '../../src/report/category.ts'
 import type { ReportContext } from '../../src/report/context.ts'
 import { workflowLocation, type WorkflowFile } from '../../src/report/locate.ts'
 import { parseWorkflowRef } from '../../src/workflow-ref.ts'
@@ -138,9 +139,18 @@ export function workflowFile(
   return workflowLocation(parseWorkflowRef(ref ?? undefined), content)
 }
 
+/** The category of the sample run: the sample workflow, job `jit`, the ids of mixedResults. */
+export const CATEGORY = scanCategory({
+  workflow: WORKFLOW_PATH,
+  job: 'jit',
+  subscriptionIds: [SUB1, SUB2, SUB3, SUB4, SUBA],
+  managementGroups: []
+})
+
 export function context(overrides: Partial<ReportContext> = {}): ReportContext {
   return {
     actionVersion: '1.2.3',
+    category: CATEGORY,
     job: 'jit',
     workflowName: 'JIT network access audit',
     runId: '4242',
@@ -185,7 +195,7 @@ export function splitTableRow(row: string, escapes: 'any' | 'pipe' = 'any'): str
  * image syntax, autolinks, mentions. Empty when `markdown` is inert. */
 export function activeMarkdown(markdown: string): string[] {
   const found: string[] = []
-  const allowedTags = /^<\/?(br|sub|code\/)>$/
+  const allowedTags = /^<\/?(br|sub|code\/?|details|summary)>$/
   for (const tag of markdown.match(/<\/?[A-Za-z][^>]*>/g) ?? []) {
     if (!allowedTags.test(tag)) found.push(tag)
   }

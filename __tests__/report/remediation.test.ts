@@ -12,7 +12,7 @@ import {
 import { jqProgram, splitPolicyResourceId } from '../../src/report/remediation/azure-cli.ts'
 import { step, type RemediationStep } from '../../src/report/remediation/step.ts'
 import { shellQuote, unsafeCommandValue } from '../../src/report/shell.ts'
-import { CLIENT_ID, MG_SCOPE, SUB2, commandExists, evidence, result } from './helpers.ts'
+import { CLIENT_ID, MG_SCOPE, SUB2, SUB3, commandExists, evidence, result } from './helpers.ts'
 
 let dir = ''
 const canary = () => path.join(dir, 'pwned')
@@ -509,6 +509,81 @@ describe('subscriptions that could not be checked', () => {
     expect(errorRemediationKind(cause)).toBe(kind)
     const remediation = remediationFor(result(SUB2, 'error', { errorCause: cause }))
     expect(remediation.steps[0]?.kind).toBe(kind)
+  })
+})
+
+describe('an initiative that could not be read', () => {
+  const assignmentId = `${MG_SCOPE}/providers/Microsoft.Authorization/policyAssignments/baseline`
+  const initiative = (policySetDefinitionId: string, status: number | null) => ({
+    policySetDefinitionId,
+    assignmentId,
+    assignmentDisplayName: 'Corp baseline',
+    assignmentScope: MG_SCOPE,
+    status
+  })
+  const groupSet =
+    '/providers/Microsoft.Management/managementGroups/security/providers/Microsoft.Authorization/policySetDefinitions/corp-baseline'
+  const subscriptionSet = `/subscriptions/${SUB3}/providers/Microsoft.Authorization/policySetDefinitions/corp-baseline`
+  const unreadable = (...initiatives: ReturnType<typeof initiative>[]) =>
+    remediationFor(
+      result(SUB2, 'error', {
+        errorCause: 'unreadable-initiative',
+        unreadableInitiatives: initiatives
+      }),
+      { clientId: CLIENT_ID }
+    ).steps
+
+  test('404: says the initiative is missing and points at the assignment that names it', () => {
+    const [step] = unreadable(initiative(groupSet, 404)) as [RemediationStep]
+    expect(step.kind).toBe('restore-initiative')
+    expect(step.title).toMatch(/missing initiative/)
+    expect(step.target).toEqual({
+      label: 'Assignment',
+      displayName: 'Corp baseline',
+      id: assignmentId
+    })
+    expect(step.portalPath).toEqual(['Azure portal', 'Policy', 'Assignments', 'Corp baseline'])
+    expect(step.details.join(' ')).toContain(
+      `${groupSet}, which Resource Manager did not find (404)`
+    )
+    expect(step.command).toBeNull()
+  })
+
+  test('403 at a management group: Reader on that management group, not the subscription', () => {
+    const [step] = unreadable(initiative(groupSet, 403)) as [RemediationStep]
+    expect(step.kind).toBe('grant-initiative-reader')
+    expect(step.command).toBe(
+      `az role assignment create --assignee '${CLIENT_ID}' --role 'Reader' --scope '/providers/Microsoft.Management/managementGroups/security'`
+    )
+    expect(step.command).not.toContain(SUB2)
+    expect(step.portalPath).toContain('security')
+  })
+
+  test('403 at another subscription: Reader on the subscription where it is defined', () => {
+    const [step] = unreadable(initiative(subscriptionSet, 403)) as [RemediationStep]
+    expect(step.command).toContain(`--scope '/subscriptions/${SUB3}'`)
+    expect(step.title).toMatch(/subscription where the initiative is defined/)
+  })
+
+  test('each initiative gets its step; the same one twice, one step; throttling, a re-run', () => {
+    const steps = unreadable(
+      initiative(groupSet, 404),
+      initiative(subscriptionSet, 403),
+      initiative(subscriptionSet, 403),
+      initiative(groupSet, 429)
+    )
+    expect(steps.map((step) => step.kind)).toEqual([
+      'restore-initiative',
+      'grant-initiative-reader',
+      'retry'
+    ])
+  })
+
+  test('a built-in initiative or an unknown status still asks for read access', () => {
+    const builtIn =
+      '/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8'
+    const [step] = unreadable(initiative(builtIn, null)) as [RemediationStep]
+    expect(step.command).toContain(`--scope '/subscriptions/${SUB2}'`)
   })
 })
 

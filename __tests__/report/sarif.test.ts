@@ -7,12 +7,15 @@ import {
   RULE_ID,
   SECURITY_SEVERITY,
   buildSarif,
+  isFinding,
   sarifText,
   subscriptionFingerprint
 } from '../../src/report/sarif.ts'
+import { NOT_CHECKED_ID } from '../../src/report/sarif-rule.ts'
 import { FALLBACK_WORKFLOW_PATH } from '../../src/report/locate.ts'
 import { githubProblems, schemaProblems } from '../support/sarif-validation.ts'
 import {
+  CATEGORY,
   HOSTILE,
   HOSTILE_ALL,
   LINES,
@@ -68,19 +71,112 @@ describe('buildSarif', () => {
     expect(rule.properties?.tags).toEqual(expect.arrayContaining(['security', 'azure']))
   })
 
-  test('one result per subscription that is not compliant, with the level of its verdict', () => {
+  test('one result per subscription found not compliant, with the level of its verdict', () => {
     const found = byId(log)
-    expect([...found.keys()].sort()).toEqual([SUB2, SUB3, SUB4, SUBA].sort())
+    expect([...found.keys()].sort()).toEqual([SUB2, SUB3, SUBA].sort())
     expect(found.has(SUB1)).toBe(false)
     expect(found.get(SUB2)?.level).toBe('error')
     expect(found.get(SUBA)?.level).toBe('error')
-    expect(found.get(SUB4)?.level).toBe('error')
     expect(found.get(SUB3)?.level).toBe('warning')
-    expect(found.get(SUB4)?.properties).toMatchObject({ subscriptionId: SUB4, verdict: 'error' })
+    expect(found.get(SUB2)?.properties).toMatchObject({
+      subscriptionId: SUB2,
+      verdict: 'noncompliant'
+    })
     for (const item of results(log)) {
       expect(item.ruleId).toBe(RULE_ID)
       expect(item.ruleIndex).toBe(0)
     }
+  })
+
+  test('a subscription that could not be checked is a tool execution notification, not a result', () => {
+    expect(byId(log).has(SUB4)).toBe(false)
+    const invocation = log.runs[0]!.invocations?.[0]
+    expect(invocation?.executionSuccessful).toBe(false)
+    expect(invocation?.toolExecutionNotifications).toHaveLength(1)
+    const notification = invocation!.toolExecutionNotifications![0]!
+    expect(notification.level).toBe('error')
+    expect(notification.descriptor).toEqual({ id: NOT_CHECKED_ID, index: 0 })
+    expect(log.runs[0]!.tool.driver.notifications?.[0]?.id).toBe(NOT_CHECKED_ID)
+    expect(notification.message.text).toMatch(
+      new RegExp(`^Subscription ${SUB4} could not be checked: The identity .* may not read`)
+    )
+    expect(notification.message.text).toContain('give it the Reader role')
+    expect(notification.properties).toMatchObject({
+      subscriptionId: SUB4,
+      errorCause: 'access-denied'
+    })
+    expect(notification.locations?.[0]?.physicalLocation?.region?.startLine).toBe(LINES.sub4)
+  })
+
+  test.each([
+    ['throttled', 'transient'],
+    ['forbidden', 'access-denied'],
+    ['not found', 'not-found'],
+    ['another tenant', 'wrong-tenant'],
+    ['unreadable initiative', 'unreadable-initiative'],
+    ['unknown ancestry', 'unknown-ancestry'],
+    ['cannot be decided', 'undecidable'],
+    ['a defect', 'internal']
+  ] as const)('%s (%s) opens no alert', (_what, cause) => {
+    const only = buildSarif(
+      [result(SUB4, 'error', { errorCause: cause })],
+      workflowFile(),
+      context()
+    )
+    expect(results(only)).toEqual([])
+    expect(only.runs[0]!.invocations?.[0]?.executionSuccessful).toBe(false)
+    expect(
+      only.runs[0]!.invocations?.[0]?.toolExecutionNotifications?.[0]?.properties
+    ).toMatchObject({
+      errorCause: cause
+    })
+    expect(schemaProblems(only)).toEqual([])
+  })
+
+  test('a run that checked every subscription was successful', () => {
+    const checked = buildSarif(
+      [result(SUB1, 'compliant'), result(SUB2, 'partial')],
+      workflowFile(),
+      context()
+    )
+    expect(checked.runs[0]!.invocations).toEqual([
+      { executionSuccessful: true, toolExecutionNotifications: [] }
+    ])
+  })
+
+  test('messages name the subscription with its display name when the run learnt it', () => {
+    const named = buildSarif(
+      [
+        result(SUB2, 'noncompliant', { displayName: 'Payments [prod]' }),
+        result(SUB4, 'error', { displayName: 'Shop' })
+      ],
+      workflowFile(),
+      context()
+    )
+    expect(results(named)[0]?.message.text).toMatch(
+      new RegExp(
+        `^Subscription ${SUB2} \\(Payments \\\\\\[prod\\\\\\]\\) is noncompliant: ASC Default`
+      )
+    )
+    expect(results(named)[0]?.properties).toMatchObject({ displayName: 'Payments [prod]' })
+    expect(named.runs[0]!.invocations?.[0]?.toolExecutionNotifications?.[0]?.message.text).toMatch(
+      new RegExp(`^Subscription ${SUB4} \\(Shop\\) could not be checked: `)
+    )
+  })
+
+  test('a long reason keeps its fix and whole words', () => {
+    const cause = `Assignment 'Baseline' at /providers/Microsoft.Management/managementGroups/mg ${'sets parameter effect to Disabled '.repeat(60)}`
+    const fix = 'set parameter jitNetworkAccessMonitoringEffect to AuditIfNotExists.'
+    const long = buildSarif(
+      [result(SUB2, 'noncompliant', { reason: `${cause.trim()}; ${fix}` })],
+      workflowFile(),
+      context()
+    )
+    const text = results(long)[0]!.message.text!
+    expect(Array.from(text).length).toBeLessThanOrEqual(MAX_SARIF_MESSAGE)
+    expect(text).toMatch(
+      / (Assignment|sets|parameter|effect|to|Disabled)…; set parameter \S+ to AuditIfNotExists\.$/
+    )
   })
 
   test('each result is in the workflow file at the line that lists its subscription, else line 1', () => {
@@ -97,7 +193,6 @@ describe('buildSarif', () => {
       region: { startLine: LINES.sub2 }
     })
     expect(where(SUB3)?.region?.startLine).toBe(LINES.sub3)
-    expect(where(SUB4)?.region?.startLine).toBe(LINES.sub4)
     expect(where(SUBA)?.region?.startLine).toBe(LINES.subA)
     expect(where(SUB_UNLISTED)?.region?.startLine).toBe(1)
   })
@@ -150,31 +245,16 @@ describe('buildSarif', () => {
     expect(subscriptionFingerprint(SUBA.toUpperCase())).toBe(subscriptionFingerprint(SUBA))
   })
 
-  test('automationDetails.id: a category per workflow file and job, empty run id', () => {
-    expect(log.runs[0]!.automationDetails?.id).toBe(
-      `azure-jit-network-access/${WORKFLOW_PATH}:jit/`
+  test('automationDetails.id is the category of the checked scope, with an empty run id', () => {
+    expect(log.runs[0]!.automationDetails?.id).toBe(`${CATEGORY}/`)
+    expect(CATEGORY).toMatch(
+      new RegExp(`^azure-jit-network-access/${WORKFLOW_PATH}:jit/[0-9a-f]{12}$`)
     )
-    const otherJob = buildSarif(
-      mixedResults(),
-      workflowFile(),
-      context({ job: 'nightly', runId: '1' })
-    )
-    expect(otherJob.runs[0]!.automationDetails?.id).toBe(
-      `azure-jit-network-access/${WORKFLOW_PATH}:nightly/`
-    )
-    const sameJobLaterRun = buildSarif(
-      mixedResults(),
-      workflowFile(),
-      context({ runId: '777', runAttempt: '3' })
-    )
-    expect(sameJobLaterRun.runs[0]!.automationDetails?.id).toBe(log.runs[0]!.automationDetails?.id)
-    const hostileJob = buildSarif(mixedResults(), workflowFile(), context({ job: 'a b/c\n::x' }))
-    expect(hostileJob.runs[0]!.automationDetails?.id).toMatch(
-      /^azure-jit-network-access\/[A-Za-z0-9._/:-]+\/$/
-    )
+    const explicit = buildSarif(mixedResults(), workflowFile(), context({ category: 'jit/prod' }))
+    expect(explicit.runs[0]!.automationDetails?.id).toBe('jit/prod/')
   })
 
-  test('messages are the reason as inert plain text', () => {
+  test('messages carry the reason as inert plain text', () => {
     const hostile = buildSarif(
       [result(SUB2, 'noncompliant', { reason: `The assignment "${HOSTILE_ALL}" sets Disabled` })],
       workflowFile(),
@@ -199,6 +279,12 @@ describe('buildSarif', () => {
     expect(results(capped)).toHaveLength(MAX_SARIF_RESULTS)
     expect(capped.runs[0]!.properties).toMatchObject({ resultsOmitted: 5 })
     expect(githubProblems(capped)).toEqual([])
+  })
+
+  test('only noncompliant and partial are findings', () => {
+    expect(
+      ['compliant', 'partial', 'noncompliant', 'error'].filter((v) => isFinding(v as never))
+    ).toEqual(['partial', 'noncompliant'])
   })
 
   test('an all-compliant run has no results and is still valid', () => {

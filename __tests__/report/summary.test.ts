@@ -1,12 +1,15 @@
 import { describe, expect, test } from '@jest/globals'
 import type { SubscriptionResult, Verdict } from '../../src/model.ts'
 import {
+  COMPLIANT_ROWS_SHOWN,
   DETAIL_THRESHOLD,
   MAX_REMEDIATION_SECTIONS,
   MAX_TABLE_ROWS_LARGE,
   buildJobSummary
 } from '../../src/report/summary.ts'
 import { MAX_SUBSCRIPTIONS_PER_SECTION } from '../../src/report/summary-fixes.ts'
+import { MAX_FULL_REASON } from '../../src/report/summary-evidence.ts'
+import { TABLE_HEADER } from '../../src/report/summary-table.ts'
 import {
   CLIENT_ID,
   HOSTILE,
@@ -26,18 +29,19 @@ import {
   splitTableRow
 } from './helpers.ts'
 
-const TABLE_HEADER =
-  '| Subscription | Verdict | Effective effect | Assignments and scope | Reason |'
+const HEADER = TABLE_HEADER.split('\n')[0] as string
 
+/** The rows of every table of the summary (the main one, then the collapsed compliant one). */
 function tableRows(summary: string): string[] {
   const lines = summary.split('\n')
-  const start = lines.indexOf(TABLE_HEADER)
-  if (start === -1) return []
   const rows: string[] = []
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break
-    rows.push(line)
-  }
+  lines.forEach((line, index) => {
+    if (line !== HEADER) return
+    for (const row of lines.slice(index + 2)) {
+      if (!row.startsWith('|')) break
+      rows.push(row)
+    }
+  })
   return rows
 }
 
@@ -78,32 +82,65 @@ function hostileResult(subscriptionId: string, verdict: Verdict): SubscriptionRe
 describe('buildJobSummary with mixed verdicts', () => {
   const summary = buildJobSummary(mixedResults(), context())
 
-  test('a verdict line with the counts', () => {
+  test('the headline reads as a sentence, in the order of attention', () => {
     expect(summary).toContain(
-      '❌ **2 of 5 subscriptions noncompliant, 1 only partly audited, 1 could not be checked**; 1 compliant.'
+      '❌ **JIT network access needs attention on 4 of 5 subscriptions**: 2 are noncompliant, 1 could not be checked, 1 is only partly audited and 1 is compliant. The step fails.'
     )
   })
 
-  test('a table row per subscription: verdict, effect and its source, assignment and scope, reason', () => {
+  test('a table of short cells: verdict, subscription, effect, cause; what needs attention first', () => {
     const rows = tableRows(summary)
     expect(rows).toHaveLength(5)
     for (const row of rows) {
-      expect(splitTableRow(row, 'any')).toHaveLength(5)
-      expect(splitTableRow(row, 'pipe')).toHaveLength(5)
+      expect(splitTableRow(row, 'any')).toHaveLength(4)
+      expect(splitTableRow(row, 'pipe')).toHaveLength(4)
     }
-    const [, cells2] = [rows[0], splitTableRow(rows[1] as string)]
-    expect(cells2[0]?.trim()).toBe(`\`${SUB2}\``)
-    expect(cells2[1]?.trim()).toBe('❌ noncompliant')
-    expect(cells2[2]?.trim()).toBe('`Disabled` (assignment parameter)')
-    expect(cells2[3]).toContain(`**ASC Default** at \`${MG_SCOPE}\``)
-    expect(cells2[3]).toContain('`jitNetworkAccessMonitoringEffect`')
-    expect(cells2[4]?.trim()).toBe(
-      'ASC Default sets the JIT policy to Disabled through its parameter.'
+    expect(rows.map((row) => splitTableRow(row)[0]?.trim())).toEqual([
+      '❌ noncompliant',
+      '❌ noncompliant',
+      '❓ error',
+      '⚠️ partial',
+      '✅ compliant'
+    ])
+    expect(splitTableRow(rows[0] as string).map((cell) => cell.trim())).toEqual([
+      '❌ noncompliant',
+      `\`${SUB2}\``,
+      '`Disabled` (assignment parameter)',
+      'assignment parameter sets `Disabled` in **ASC Default**'
+    ])
+    expect(rows[1]).toContain('nothing assigns the JIT policy')
+    expect(rows[3]).toContain('part exempted from **ASC Default**')
+    expect(rows[4]).toContain('audited by **ASC Default**')
+    // No cell carries a long reason.
+    for (const row of rows) expect(row.length).toBeLessThan(200)
+  })
+
+  test('a subscription that could not be read says why, and claims nothing about its assignments', () => {
+    const row = tableRows(summary)[2] as string
+    expect(splitTableRow(row).map((cell) => cell.trim())).toEqual([
+      '❓ error',
+      `\`${SUB4}\``,
+      'not read',
+      'no access (403)'
+    ])
+    expect(summary).not.toContain('none runs the JIT policy')
+    const why = summary.slice(summary.indexOf(`<code>${SUB4}</code>`))
+    expect(why.slice(0, why.indexOf('</details>'))).toContain(
+      'Assignments: not known; the check could not read them (no access (403)).'
     )
-    expect(rows[0]).toContain('✅ compliant')
-    expect(rows[2]).toContain('⚠️ partial')
-    expect(rows[3]).toContain('❓ error')
-    expect(rows[4]).toContain('none runs the JIT policy')
+  })
+
+  test('below the table, a <details> per failing subscription with its whole reason and evidence', () => {
+    const why = summary.slice(summary.indexOf('### Why'), summary.indexOf('### How to fix'))
+    expect(why.match(/<details><summary>/g)).toHaveLength(4)
+    expect(why).toContain(`<details><summary>❌ noncompliant: <code>${SUB2}</code></summary>`)
+    expect(why).toContain(
+      '**Reason:** ASC Default sets the JIT policy to Disabled through its parameter.'
+    )
+    expect(why).toContain(
+      `- **ASC Default** at \`${MG_SCOPE}\`: \`Disabled\` from assignment parameter`
+    )
+    expect(why).not.toContain(SUB1)
   })
 
   test('remediation for each failing subscription: portal path and az command', () => {
@@ -112,6 +149,7 @@ describe('buildJobSummary with mixed verdicts', () => {
       summary.indexOf('### How this was decided')
     )
     expect(fix).toContain(`#### ❌ noncompliant: \`${SUB2}\``)
+    expect(fix.indexOf(SUB4)).toBeLessThan(fix.indexOf(SUB3))
     expect(fix).toContain(`#### ⚠️ partial: \`${SUB3}\``)
     expect(fix).toContain(`#### ❓ error: \`${SUB4}\``)
     expect(fix).toContain(`#### ❌ noncompliant: \`${SUBA}\``)
@@ -123,9 +161,9 @@ describe('buildJobSummary with mixed verdicts', () => {
     const { blocks } = outsideCode(fix)
     expect(blocks).toEqual([
       expect.stringContaining('az policy assignment update --name'),
-      expect.stringContaining('az policy exemption delete --name'),
+      expect.stringContaining("az policy assignment create --name 'jit-network-access-audit'"),
       `az role assignment create --assignee '${CLIENT_ID}' --role 'Reader' --scope '/subscriptions/${SUB4}'`,
-      expect.stringContaining("az policy assignment create --name 'jit-network-access-audit'")
+      expect.stringContaining('az policy exemption delete --name')
     ])
   })
 
@@ -152,13 +190,77 @@ describe('headline', () => {
   test('failing verdicts outside fail-on: a warning, and the step does not fail', () => {
     const summary = buildJobSummary([result(SUB1, 'compliant'), result(SUB3, 'partial')], context())
     expect(summary).toContain(
-      '⚠️ **1 of 2 subscriptions only partly audited**; 1 compliant. (not listed in `fail-on`'
+      '⚠️ **JIT network access needs attention on 1 of 2 subscriptions**: 1 is only partly audited and 1 is compliant. None of these verdicts is listed in `fail-on`, so the step does not fail.'
     )
     const strict = buildJobSummary(
       [result(SUB3, 'partial')],
       context({ failOn: new Set(['partial']) })
     )
-    expect(strict).toContain('❌ **1 of 1 subscription only partly audited**.')
+    expect(strict).toContain(
+      '❌ **JIT network access needs attention on 1 of 1 subscription**: 1 is only partly audited. The step fails.'
+    )
+  })
+})
+
+describe('display names and reasons', () => {
+  test('the display name appears, escaped, next to the id in the table, Why and How to fix', () => {
+    const summary = buildJobSummary(
+      [result(SUB2, 'noncompliant', { displayName: 'Payments <prod> | *EU*' })],
+      context()
+    )
+    const [row] = tableRows(summary)
+    expect(splitTableRow(row as string)[1]?.trim()).toBe(
+      `Payments &lt;prod&gt; &#124; \\*EU\\*<br>\`${SUB2}\``
+    )
+    expect(summary).toContain(
+      `<details><summary>❌ noncompliant: Payments &lt;prod&gt; | *EU* <code>${SUB2}</code></summary>`
+    )
+    expect(summary).toContain(
+      `#### ❌ noncompliant: Payments &lt;prod&gt; &#124; \\*EU\\* \`${SUB2}\``
+    )
+  })
+
+  test('a long reason is shown whole up to its limit, never cut mid-word, its fix kept', () => {
+    const fix = 'set parameter jitNetworkAccessMonitoringEffect to AuditIfNotExists.'
+    const long = `${'Assignment Baseline sets the JIT effect to Disabled '.repeat(20).trim()}; ${fix}`
+    const summary = buildJobSummary([result(SUB2, 'noncompliant', { reason: long })], context())
+    expect(long.length).toBeGreaterThan(300)
+    expect(long.length).toBeLessThan(MAX_FULL_REASON)
+    expect(summary).toContain(`**Reason:** ${long}`)
+    const longer = `${'Assignment Baseline sets the JIT effect to Disabled '.repeat(40).trim()}; ${fix}`
+    const cut = buildJobSummary([result(SUB2, 'noncompliant', { reason: longer })], context())
+    expect(cut).toMatch(
+      /\*\*Reason:\*\* Assignment .* (Assignment|Baseline|sets|the|JIT|effect|to|Disabled)…; set parameter/
+    )
+    expect(cut).toContain(fix)
+  })
+})
+
+describe('compliant subscriptions', () => {
+  test(`past ${COMPLIANT_ROWS_SHOWN}, collapsed in a table of their own after the others`, () => {
+    const results = [
+      ...Array.from({ length: COMPLIANT_ROWS_SHOWN + 1 }, (_, index) =>
+        result(idOf(index), 'compliant')
+      ),
+      result(SUB2, 'noncompliant')
+    ]
+    const summary = buildJobSummary(results, context())
+    const collapsed = summary.indexOf(
+      `<details><summary>${COMPLIANT_ROWS_SHOWN + 1} compliant subscriptions</summary>`
+    )
+    expect(collapsed).toBeGreaterThan(summary.indexOf(SUB2))
+    expect(summary.indexOf(idOf(0))).toBeGreaterThan(collapsed)
+    expect(tableRows(summary)).toHaveLength(COMPLIANT_ROWS_SHOWN + 2)
+  })
+
+  test(`up to ${COMPLIANT_ROWS_SHOWN}, in the one table, last`, () => {
+    const results = [result(SUB1, 'compliant'), result(SUB2, 'noncompliant')]
+    const summary = buildJobSummary(results, context())
+    expect(summary).not.toContain('compliant subscription</summary>')
+    expect(tableRows(summary).map((row) => splitTableRow(row)[0]?.trim())).toEqual([
+      '❌ noncompliant',
+      '✅ compliant'
+    ])
   })
 })
 
@@ -183,8 +285,8 @@ describe('hostile strings from Azure', () => {
     const rows = tableRows(summary)
     expect(rows).toHaveLength(3)
     for (const row of rows) {
-      expect(splitTableRow(row, 'any')).toHaveLength(5)
-      expect(splitTableRow(row, 'pipe')).toHaveLength(5)
+      expect(splitTableRow(row, 'any')).toHaveLength(4)
+      expect(splitTableRow(row, 'pipe')).toHaveLength(4)
     }
   })
 
@@ -192,10 +294,11 @@ describe('hostile strings from Azure', () => {
     const headings = summary.split('\n').filter((line) => line.startsWith('#'))
     expect(headings).toEqual([
       '## Azure JIT network access audit',
+      '### Why',
       '### How to fix',
       `#### ❌ noncompliant: \`${SUB2}\``,
-      `#### ⚠️ partial: \`${SUB3}\``,
       `#### ❓ error: \`${SUB4}\``,
+      `#### ⚠️ partial: \`${SUB3}\``,
       '### How this was decided'
     ])
     expect(summary).not.toMatch(/^::/m)
@@ -205,7 +308,7 @@ describe('hostile strings from Azure', () => {
   test('long strings are cut: the summary stays small', () => {
     expect(Buffer.byteLength(summary)).toBeLessThan(40 * 1024)
     expect(summary).toContain('…')
-    expect(summary).not.toContain('A'.repeat(400))
+    expect(summary).not.toContain('A'.repeat(MAX_FULL_REASON))
   })
 
   test('values that cannot go into a command get none, the others are quoted inside closed fences', () => {

@@ -1,11 +1,15 @@
 // Validates SARIF the way code scanning would: the OASIS 2.1.0 schema (the copy in
-// fixtures/sarif) and the rules GitHub adds to it.
-import { readFileSync } from 'node:fs'
+// fixtures/sarif), the rules GitHub adds to it, and Microsoft's SARIF Multitool.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import type { Log } from 'sarif'
 
+const require = createRequire(import.meta.url)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const schema = JSON.parse(
   readFileSync(path.join(root, 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')
@@ -80,4 +84,62 @@ export function githubProblems(log: Log): string[] {
     }
   }
   return problems
+}
+
+/**
+ * Runs Microsoft's SARIF Multitool (`validate --rule-kind "Gh;Sarif"`: the SARIF rules and the
+ * rules of GitHub Advanced Security) on each log, and returns every finding at error or warning
+ * level as `name: RULE message`; empty when there is none. Notes (suggestions such as snippets)
+ * are not problems. Throws when the tool cannot run.
+ */
+export function multitoolProblems(logs: Record<string, Log>): string[] {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'sarif-multitool-'))
+  try {
+    const files = Object.entries(logs).map(([name, log]) => {
+      const file = path.join(directory, `${name}.sarif`)
+      writeFileSync(file, `${JSON.stringify(log, null, 2)}\n`)
+      return file
+    })
+    const output = path.join(directory, 'validation.json')
+    // The package's bin.js runs the tool through a shell, which would split "Gh;Sarif" at `;`:
+    // run the platform binary it points at directly.
+    const binary = require('@microsoft/sarif-multitool') as string
+    const run = spawnSync(
+      binary,
+      [
+        'validate',
+        '--rule-kind',
+        'Gh;Sarif',
+        '--level',
+        'Error;Warning',
+        '--output',
+        output,
+        ...files
+      ],
+      { encoding: 'utf8', timeout: 120_000 }
+    )
+    if (run.error || !existsSync(output)) {
+      throw new Error(
+        `SARIF Multitool did not run: ${run.error?.message ?? run.stdout + run.stderr}`
+      )
+    }
+    const validation = JSON.parse(readFileSync(output, 'utf8')) as Log
+    const problems: string[] = []
+    for (const result of validation.runs.flatMap((entry) => entry.results ?? [])) {
+      if (result.level !== 'error' && result.level !== 'warning') continue
+      const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? ''
+      const args = (result.message.arguments ?? []).join(' | ')
+      problems.push(`${path.basename(uri)}: ${result.ruleId} ${args}`)
+    }
+    for (const notification of validation.runs.flatMap(
+      (entry) =>
+        entry.invocations?.flatMap((invocation) => invocation.toolExecutionNotifications ?? []) ??
+        []
+    )) {
+      if (notification.level === 'error') problems.push(`tool: ${notification.message.text}`)
+    }
+    return problems
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
 }

@@ -1,63 +1,20 @@
 // main.ts in-process, with @actions/core replaced by a recording fake and Azure by the stand-in:
 // the wiring from the inputs to the step's outcome, without the bundle.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from '@jest/globals'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from 'sarif'
-import { startStandIn, type StandIn } from '../../standin/server.ts'
-import { trustStandIn } from '../../standin/trust.ts'
-import { REPOSITORY, WORKFLOW_PATH, actionDefaults } from '../../scripts/run-action.ts'
-import { SAMPLE_SUBSCRIPTIONS, sampleEstate, sampleWorkflow } from '../../scripts/sample-estate.ts'
-import { logged, mockCore, recorded, resetCore } from './fake-core.ts'
+import { WORKFLOW_PATH } from '../../scripts/run-action.ts'
+import { SAMPLE_SUBSCRIPTIONS } from '../../scripts/sample-estate.ts'
+import { logged, mockCore, recorded } from './fake-core.ts'
+import { useWiring } from './harness.ts'
 
 mockCore()
 const { run } = await import('../../src/main.ts')
 
 const SAMPLE_IDS = SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId)
-let standIn: StandIn
-let untrust: () => void
-let workspace: string
-const environment = { ...process.env }
-
-beforeAll(async () => {
-  standIn = await startStandIn({ estate: sampleEstate() })
-  untrust = trustStandIn(standIn)
-  workspace = await mkdtemp(path.join(tmpdir(), 'jit-main-'))
-  await mkdir(path.join(workspace, path.dirname(WORKFLOW_PATH)), { recursive: true })
-  await writeFile(path.join(workspace, WORKFLOW_PATH), sampleWorkflow(SAMPLE_SUBSCRIPTIONS))
-})
-
-afterAll(async () => {
-  untrust()
-  await standIn.close()
-  await rm(workspace, { recursive: true, force: true })
-})
-
-afterEach(() => {
-  for (const key of Object.keys(process.env)) {
-    if (!(key in environment)) Reflect.deleteProperty(process.env, key)
-  }
-  Object.assign(process.env, environment)
-})
-
-/** Sets the runner's environment and the inputs (action.yml's defaults under `inputs`). */
-async function runner(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  Object.assign(process.env, standIn.runnerEnvironment(), {
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_WORKFLOW_REF: `${REPOSITORY}/${WORKFLOW_PATH}@refs/heads/main`,
-    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-    GITHUB_JOB: 'jit-audit',
-    ...env
-  })
-  resetCore({
-    ...(await actionDefaults()),
-    'authority-host': standIn.authorityHost,
-    'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-    ...inputs
-  })
-}
+const wiring = useWiring()
+const { runner } = wiring
 
 describe('run', () => {
   test('checks every subscription, writes every report, then fails the step once', async () => {
@@ -80,9 +37,11 @@ describe('run', () => {
     }
     expect(logged('info')).toContainEqual(expect.stringMatching(/^❓ \S+ \(\S+\): error\. /))
     const sarif = JSON.parse(await readFile(recorded.outputs['sarif-file'] ?? '', 'utf8')) as Log
-    expect(sarif.runs[0]?.results).toHaveLength(
-      recorded.calls.filter((c) => c[0] === 'error' || c[0] === 'warning').length
-    )
+    // Every annotation is a SARIF result, or a notification for a subscription not checked.
+    expect(
+      (sarif.runs[0]?.results?.length ?? 0) +
+        (sarif.runs[0]?.invocations?.[0]?.toolExecutionNotifications?.length ?? 0)
+    ).toBe(recorded.calls.filter((c) => c[0] === 'error' || c[0] === 'warning').length)
     const annotationFiles = recorded.calls
       .filter((call) => call[0] === 'error')
       .map((call) => (call[2] as { file: string }).file)
@@ -90,7 +49,7 @@ describe('run', () => {
   })
 
   test('bad inputs fail the step before any request, naming every problem', async () => {
-    const before = standIn.requests.length
+    const before = wiring.standIn.requests.length
     await runner({ subscriptions: 'not-a-subscription', 'max-concurrency': '0' })
     await run()
     expect(recorded.failed).toHaveLength(1)
@@ -98,7 +57,7 @@ describe('run', () => {
       /^Invalid inputs:\n- `subscriptions` holds "not-a-subscription"/
     )
     expect(recorded.failed[0]).toContain('`max-concurrency` "0"')
-    expect(standIn.requests.length).toBe(before)
+    expect(wiring.standIn.requests.length).toBe(before)
   })
 
   test('without an OIDC endpoint, says how to get a token', async () => {
@@ -112,7 +71,7 @@ describe('run', () => {
   test('a report that cannot be written fails the step after the others are written', async () => {
     const compliant = SAMPLE_SUBSCRIPTIONS.find((entry) => entry.expected === 'compliant')!
     // A folder where the SARIF file should go cannot be replaced by the file.
-    await mkdir(path.join(workspace, 'taken.sarif'), { recursive: true })
+    await mkdir(path.join(wiring.workspace, 'taken.sarif'), { recursive: true })
     await runner({ subscriptions: compliant.subscriptionId, 'sarif-file': 'taken.sarif' })
     await run()
     expect(recorded.failed).toEqual([

@@ -69,10 +69,14 @@ function failureOf(error: unknown): Failure {
   }
 }
 
-/** ARM messages can run over lines and carry correlation ids; one line is enough here. */
-function firstSentence(message: string): string {
-  const line = message.split(/\r?\n/).find((part) => part.trim() !== '') ?? message
-  return line.trim().slice(0, 300)
+/** ARM's message whole, on one line: its lines (some carry correlation ids) joined with spaces.
+ * Reports that need it short cut it themselves, at a word. */
+function oneLine(message: string): string {
+  return message
+    .split(/\r?\n/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join(' ')
 }
 
 /** What the reader of an `error` verdict has to fix, from what went wrong. */
@@ -97,7 +101,7 @@ export function failureCause(error: unknown): ErrorCause {
 export function failureDetail(error: unknown): string {
   if (error instanceof RequestGaveUpError || error instanceof PagingLoopError) return error.message
   const failure = failureOf(error)
-  return `${failure.status ?? 'no answer'}${failure.code ? ` ${failure.code}` : ''}: ${firstSentence(failure.message)}`
+  return `${failure.status ?? 'no answer'}${failure.code ? ` ${failure.code}` : ''}: ${oneLine(failure.message)}`
 }
 
 // The credential fails with AuthenticationError, AuthenticationRequiredError or an MSAL error
@@ -128,7 +132,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
     return `Could not read ${context.what} of ${scope}: ${error.message}; re-run the check later.`
   }
   if (isEntraFailure(error)) {
-    return `Could not read ${context.what} of ${scope}: Entra ID refused a new access token during the run (${firstSentence(entraDescription(error))}); re-run the check.`
+    return `Could not read ${context.what} of ${scope}: Entra ID refused a new access token during the run (${oneLine(entraDescription(error))}); re-run the check.`
   }
   if (error instanceof PagingLoopError) {
     return `Could not read ${context.what} of ${scope}: ${error.message}; re-run the check later, and report it to Azure support if it persists.`

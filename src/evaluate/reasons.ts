@@ -34,7 +34,42 @@ export function missingSetReason(missing: readonly MissingSet[], subscription: s
     ({ assignment, setId, version, why }) =>
       `initiative ${setId}${version === null ? '' : ` version ${version}`}, assigned by '${displayName(assignment)}' at ${assignment.scope}${why === undefined ? '' : ` (${why})`}`
   )
-  return `Could not decide whether JIT is audited on ${subscription}: ${sets.join(', and ')} could not be read; grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where ${missing.length === 1 ? 'it is' : 'they are'} defined.`
+  return `Could not decide whether JIT is audited on ${subscription}: ${sets.join(', and ')} could not be read; ${missingSetFix(missing)}.`
+}
+
+/** The HTTP status Resource Manager gave for a set, from the collector's `STATUS CODE: message`
+ * (collect/errors.ts, failureDetail); null when there was no answer. */
+export function missingSetStatus(set: MissingSet): number | null {
+  return Number(/^(\d{3})\b/.exec(set.why ?? '')?.[1]) || null
+}
+
+/** What to do about the unreadable sets: restore a missing one (404), grant read where one is
+ * defined (403), re-run after any other answer, check both when the collector did not say why;
+ * each kind once, in that order. */
+function missingSetFix(missing: readonly MissingSet[]): string {
+  const statuses = new Set(missing.map(missingSetStatus))
+  const fixes: string[] = []
+  if (statuses.has(404)) {
+    fixes.push(
+      'an initiative that answers 404 is missing (deleted, or moved): restore it, or point the assignment that names it at one that exists'
+    )
+  }
+  if (statuses.has(403)) {
+    fixes.push(
+      "grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where the initiative is defined"
+    )
+  }
+  if (
+    missing.some((set) => set.why !== undefined && ![403, 404].includes(missingSetStatus(set) ?? 0))
+  ) {
+    fixes.push('re-run the check (Resource Manager did not answer it this time)')
+  }
+  if (missing.some((set) => set.why === undefined)) {
+    fixes.push(
+      "check that the initiative exists and that the action's identity may read it (Microsoft.Authorization/policySetDefinitions/read) where it is defined"
+    )
+  }
+  return fixes.join('; ')
 }
 
 export function nothingRunsReason(subscription: string): string {

@@ -1,9 +1,10 @@
 // From every evaluated JIT reference to the subscription's verdict, deciding reference first.
-import type { ErrorCause, SubscriptionResult, Verdict } from '../model.ts'
+import type { SubscriptionResult } from '../model.ts'
 import { audits } from './effect-values.ts'
 import {
   compliantReason,
   missingSetReason,
+  missingSetStatus,
   noncompliantReason,
   nothingRunsReason,
   partialReason,
@@ -49,7 +50,7 @@ function verdictAndReason(
   decided: Evaluated | undefined,
   missing: readonly MissingSet[],
   subscription: string
-): { verdict: Verdict; reason: string; errorCause?: ErrorCause } {
+): Pick<SubscriptionResult, 'verdict' | 'reason' | 'errorCause' | 'unreadableInitiatives'> {
   if (decided !== undefined && standing(decided) === 'audits') {
     return { verdict: 'compliant', reason: compliantReason(decided, subscription) }
   }
@@ -57,7 +58,14 @@ function verdictAndReason(
     return {
       verdict: 'error',
       reason: missingSetReason(missing, subscription),
-      errorCause: 'unreadable-initiative'
+      errorCause: 'unreadable-initiative',
+      unreadableInitiatives: missing.map((set) => ({
+        policySetDefinitionId: set.setId,
+        assignmentId: set.assignment.id,
+        assignmentDisplayName: set.assignment.displayName ?? set.assignment.name,
+        assignmentScope: set.assignment.scope,
+        status: missingSetStatus(set)
+      }))
     }
   if (decided === undefined)
     return { verdict: 'noncompliant', reason: nothingRunsReason(subscription) }

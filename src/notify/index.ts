@@ -25,8 +25,6 @@ import {
 export type { IssueMode } from './plan.ts'
 export { AUTO_ISSUE_EVENTS, issueWanted } from './plan.ts'
 
-/** Label the issue carries by default (the `issue-labels` input's default). */
-export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
 /** GitHub.com's REST API, when GITHUB_API_URL is not set. */
 export const DEFAULT_API_URL = 'https://api.github.com'
 /** Most time spent waiting out rate limits in one run, in milliseconds. */

@@ -12,8 +12,9 @@ import {
   type NotificationView
 } from './body.ts'
 import { readMarker, writeMarker } from './marker.ts'
+import type { ISSUE_MODES } from '../defaults.ts'
 
-export type IssueMode = 'auto' | 'always' | 'never'
+export type IssueMode = (typeof ISSUE_MODES)[number]
 /** Events on which `issue: auto` keeps the issue: the runs nobody watches. */
 export const AUTO_ISSUE_EVENTS: readonly string[] = ['schedule', 'workflow_dispatch']
 

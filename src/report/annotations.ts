@@ -1,6 +1,7 @@
-// Annotations for the failing subscriptions, at the same place as their SARIF results. GitHub
-// shows at most 10 annotations of each level per step; past that, 9 are shown and the 10th counts
-// the rest.
+// Annotations for the subscriptions that are not compliant, at the same place as their SARIF
+// result or notification. Their level follows `fail-on`: a verdict that fails the step is an
+// error, one that does not is a warning, so `fail-on: none` writes no `::error`. GitHub shows at
+// most 10 annotations of each level per step; past that, 9 are shown and the 10th counts the rest.
 //
 // They are written as workflow commands by @actions/core (`::error title=T,file=F,line=N::M`).
 // Verified in node_modules/@actions/core/lib/command.js: the message is escaped for `%`, `\r`,
@@ -12,7 +13,7 @@
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
 import { VERDICT_PHRASES } from './counts.ts'
-import { MAX_LOG_TEXT_LENGTH, inertLogText, oneLine } from './text.ts'
+import { MAX_LOG_TEXT_LENGTH, fitReason, inertLogText, subscriptionLabel } from './text.ts'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -29,13 +30,7 @@ export const MAX_ANNOTATIONS_PER_LEVEL = 10
 export const MAX_ANNOTATION_MESSAGE = MAX_LOG_TEXT_LENGTH
 export const MAX_ANNOTATION_TITLE = 200
 
-const LEVEL_OF: Readonly<Record<Exclude<Verdict, 'compliant'>, Annotation['level']>> = {
-  noncompliant: 'error',
-  error: 'error',
-  partial: 'warning'
-}
-
-// Order within a level: noncompliant before error (both `error`), then the order given.
+// Order within a level: noncompliant, could not be checked, partial, then the order given.
 const RANK: Readonly<Record<string, number>> = { noncompliant: 0, error: 1, partial: 2 }
 
 const TITLES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
@@ -51,18 +46,27 @@ const STATES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
 }
 
 function failingVerdict(verdict: Verdict): Exclude<Verdict, 'compliant'> {
-  return verdict === 'compliant' || !(verdict in LEVEL_OF) ? 'error' : verdict
+  return verdict === 'compliant' || !(verdict in TITLES) ? 'error' : verdict
 }
 
-function individual(result: SubscriptionResult, file: WorkflowFile): Annotation {
+function levelOf(verdict: Verdict, failOn: ReadonlySet<Verdict>): Annotation['level'] {
+  return failOn.has(failingVerdict(verdict)) ? 'error' : 'warning'
+}
+
+function individual(
+  result: SubscriptionResult,
+  file: WorkflowFile,
+  level: Annotation['level']
+): Annotation {
   const verdict = failingVerdict(result.verdict)
   const location = locateSubscription(file, result.subscriptionId)
-  const id = oneLine(result.subscriptionId, 64)
-  const reason = oneLine(result.reason, MAX_ANNOTATION_MESSAGE)
+  const label = subscriptionLabel(result)
+  const subject = `Subscription ${label} ${STATES[verdict]}: `
+  const reason = fitReason(result.reason, MAX_ANNOTATION_MESSAGE - Array.from(subject).length)
   return {
-    level: LEVEL_OF[verdict],
-    title: inertLogText(`${TITLES[verdict]}: ${id}`, MAX_ANNOTATION_TITLE),
-    message: inertLogText(`Subscription ${id} ${STATES[verdict]}: ${reason || 'no reason given'}`),
+    level,
+    title: inertLogText(`${TITLES[verdict]}: ${label}`, MAX_ANNOTATION_TITLE),
+    message: inertLogText(`${subject}${reason || 'no reason given'}`),
     file: location.file,
     startLine: location.startLine
   }
@@ -91,12 +95,12 @@ function aggregate(
   const what =
     kinds.length === 1
       ? (single[kinds[0] as string] as string)
-      : `${n} more failing ${noun} (${kinds.map((verdict) => `${counts.get(verdict)} ${VERDICT_PHRASES[verdict]}`).join(', ')})`
+      : `${n} more ${level === 'error' ? 'failing' : 'not compliant'} ${noun} (${kinds.map((verdict) => `${counts.get(verdict)} ${VERDICT_PHRASES[verdict]}`).join(', ')})`
   const first = rest[0] as SubscriptionResult
   const location = locateSubscription(file, first.subscriptionId)
   return {
     level,
-    title: `${rest.length} more ${level === 'error' ? 'failing' : 'partly audited'} ${noun}`,
+    title: `${rest.length} more ${level === 'error' ? 'failing' : 'not compliant'} ${noun}`,
     message: inertLogText(`…and ${what}; see the job summary.`),
     file: location.file,
     startLine: location.startLine
@@ -104,14 +108,15 @@ function aggregate(
 }
 
 /**
- * One annotation per subscription that is not compliant (`error` for noncompliant and error,
- * `warning` for partial), at its SARIF location. When a level has more than
- * MAX_ANNOTATIONS_PER_LEVEL subscriptions, the first MAX_ANNOTATIONS_PER_LEVEL - 1 are annotated
- * and one more annotation counts the rest.
+ * One annotation per subscription that is not compliant, at its SARIF location: `error` when its
+ * verdict is in `failOn` (the `fail-on` input: it fails the step), else `warning`. When a level has
+ * more than MAX_ANNOTATIONS_PER_LEVEL subscriptions, the first MAX_ANNOTATIONS_PER_LEVEL - 1 are
+ * annotated and one more annotation counts the rest.
  */
 export function buildAnnotations(
   results: readonly SubscriptionResult[],
-  file: WorkflowFile
+  file: WorkflowFile,
+  failOn: ReadonlySet<Verdict>
 ): Annotation[] {
   const failing = results
     .map((result, index) => ({ result, index }))
@@ -122,12 +127,13 @@ export function buildAnnotations(
     .map(({ result }) => result)
   const annotations: Annotation[] = []
   for (const level of ['error', 'warning'] as const) {
-    const ofLevel = failing.filter((result) => LEVEL_OF[failingVerdict(result.verdict)] === level)
-    if (ofLevel.length <= MAX_ANNOTATIONS_PER_LEVEL) {
-      annotations.push(...ofLevel.map((result) => individual(result, file)))
-    } else {
-      const shown = ofLevel.slice(0, MAX_ANNOTATIONS_PER_LEVEL - 1)
-      annotations.push(...shown.map((result) => individual(result, file)))
+    const ofLevel = failing.filter((result) => levelOf(result.verdict, failOn) === level)
+    const shown =
+      ofLevel.length <= MAX_ANNOTATIONS_PER_LEVEL
+        ? ofLevel
+        : ofLevel.slice(0, MAX_ANNOTATIONS_PER_LEVEL - 1)
+    annotations.push(...shown.map((result) => individual(result, file, level)))
+    if (shown.length < ofLevel.length) {
       annotations.push(aggregate(level, ofLevel.slice(shown.length), file))
     }
   }

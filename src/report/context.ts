@@ -4,11 +4,16 @@
 import type { Settings } from '../inputs.ts'
 import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
+import type { Scope } from '../scope.ts'
+import { scanCategory } from './category.ts'
 
 export interface ReportContext {
   /** This action's version, e.g. `1.2.0` (package.json). */
   actionVersion: string
-  /** `GITHUB_JOB`: the job's id in the workflow. Part of the SARIF category. */
+  /** The analysis category (category.ts, scanCategory): SARIF `automationDetails.id` is
+   * `category/`. */
+  category: string
+  /** `GITHUB_JOB`: the job's id in the workflow. */
   job?: string | undefined
   /** `GITHUB_WORKFLOW`: the workflow's name, shown in the summary footer. */
   workflowName?: string | undefined
@@ -29,15 +34,22 @@ export interface ReportContext {
   failOn?: ReadonlySet<Verdict> | undefined
 }
 
-/** The report context of a run: its identifiers, this action's version (package.json), and the
- * settings the reports mention (`client-id`, `fail-on`). */
+/** The report context of a run: its identifiers, this action's version (package.json), the
+ * settings the reports mention (`client-id`, `fail-on`) and the category of the checked scope. */
 export function reportContext(
   run: RunContext,
-  settings: Pick<Settings, 'clientId' | 'failOn'>,
+  settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'scope'>,
   actionVersion: string
 ): ReportContext {
   return {
     actionVersion,
+    category: scanCategory({
+      explicit: settings.category,
+      workflow: run.workflowRef?.path ?? run.workflowName,
+      job: run.job,
+      subscriptionIds: scopeEntries(settings.scope),
+      managementGroups: settings.scope.managementGroups
+    }),
     job: run.job,
     workflowName: run.workflowName,
     runId: run.runId,
@@ -48,6 +60,16 @@ export function reportContext(
     clientId: settings.clientId,
     failOn: settings.failOn
   }
+}
+
+/** The subscription entries of a scope for its category: the listed ids, `*` for every readable
+ * subscription, and each excluded id as `-ID`, so that a different exclusion is another scope. */
+export function scopeEntries(scope: Scope): string[] {
+  return [
+    ...scope.subscriptionIds,
+    ...(scope.allSubscriptions ? ['*'] : []),
+    ...scope.excludeSubscriptionIds.map((id) => `-${id}`)
+  ]
 }
 
 /** The tool's name in SARIF and in the summary footer. */

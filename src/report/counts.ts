@@ -1,6 +1,7 @@
 // Verdict counts and how they read: behind the step's outcome (src/outcome.ts), the headline of
-// the job summary and the annotation that counts the rest.
-import { VERDICTS, type SubscriptionResult, type Verdict } from '../model.ts'
+// the job summary and the annotation that counts the rest; and the log line of one verdict.
+import { VERDICTS, VERDICT_MARKS, type SubscriptionResult, type Verdict } from '../model.ts'
+import { MAX_LOG_TEXT_LENGTH, fitReason, inertLogText, subscriptionLabel } from './text.ts'
 
 export type VerdictCounts = Record<Verdict, number> & { total: number }
 
@@ -43,4 +44,14 @@ export function describeCounts(counts: VerdictCounts, verdicts: Iterable<Verdict
         : `${counts[verdict]} ${VERDICT_PHRASES[verdict]}`
     )
     .join(', ')
+}
+
+/** The step log's line for one subscription: its verdict's mark, its id and display name, the
+ * verdict and the reason, inert and one line (`❌ ID (NAME): noncompliant. REASON`). */
+export function verdictLogLine(result: SubscriptionResult): string {
+  const mark = VERDICT_MARKS[result.verdict] ?? VERDICT_MARKS.error
+  const head = `${mark} ${subscriptionLabel(result)}: ${result.verdict}. `
+  return inertLogText(
+    head + fitReason(result.reason, MAX_LOG_TEXT_LENGTH - Array.from(head).length)
+  )
 }

@@ -58,6 +58,17 @@ export function escapeInline(value: unknown, max: number = MAX_INLINE_LENGTH): s
   return out.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2')
 }
 
+/**
+ * Text for inside an HTML element the action writes (a `<summary>`), where Markdown is not
+ * interpreted: one line, cut to `max` code points, `& < > " '` as entities, and mentions and
+ * autolinks broken as in escapeInline. Returns '' for empty input.
+ */
+export function escapeHtmlText(value: unknown, max: number = MAX_INLINE_LENGTH): string {
+  return Array.from(neutraliseReferences(oneLine(value, max)), (char) =>
+    char === '|' ? char : (ENTITIES[char] ?? char)
+  ).join('')
+}
+
 export interface CodeSpanOptions {
   /** The span goes in a table cell: pipes are escaped the way GFM tables require. */
   table?: boolean

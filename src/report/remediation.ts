@@ -2,7 +2,12 @@
 // portal path and, where one exists, an `az` command that fixes it. Pure: the commands are text
 // for a person to read and run, never run here. This module chooses the kinds of fix; each kind
 // is built in remediation/, one file per kind, through the shared preamble in remediation/step.ts.
-import type { AssignmentEvidence, ErrorCause, SubscriptionResult } from '../model.ts'
+import type {
+  AssignmentEvidence,
+  ErrorCause,
+  SubscriptionResult,
+  UnreadableInitiative
+} from '../model.ts'
 import { grantRoleStep, type AccessKind } from './remediation/access.ts'
 import { assignPolicyStep } from './remediation/assign-policy.ts'
 import { byHandStep, type ByHandKind } from './remediation/by-hand.ts'
@@ -10,6 +15,7 @@ import { enablePlan2Step } from './remediation/defender-plan.ts'
 import { removeExemptionStep, restoreCoverageStep } from './remediation/coverage.ts'
 import { addOverrideStep, removeOverrideStep } from './remediation/effect-overrides.ts'
 import { setParameterStep } from './remediation/effect-parameter.ts'
+import { initiativeReaderStep, missingInitiativeStep } from './remediation/initiative.ts'
 import { AUDIT_EFFECT } from '../model.ts'
 import type { RemediationStep } from './remediation/step.ts'
 
@@ -58,6 +64,32 @@ function errorStep(
     : byHandStep(kind, subscriptionId)
 }
 
+/** What an initiative that could not be read asks for, by Resource Manager's status: 404 (missing)
+ * points at the assignment; 403, or no status known, Reader where it is defined; any other
+ * status (throttling, failures) a re-run. */
+function initiativeStep(
+  initiative: UnreadableInitiative,
+  subscriptionId: string,
+  options: RemediationOptions
+): RemediationStep {
+  if (initiative.status === 404) return missingInitiativeStep(initiative)
+  if (initiative.status === null || initiative.status === 403 || initiative.status === 401) {
+    return initiativeReaderStep(initiative, subscriptionId, options.clientId)
+  }
+  return byHandStep('retry', subscriptionId)
+}
+
+/** `steps` without repeats (two assignments of one initiative need one role assignment). */
+function unique(steps: RemediationStep[]): RemediationStep[] {
+  const seen = new Set<string>()
+  return steps.filter((item) => {
+    const key = JSON.stringify(item)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** A step for each cause in one assignment's evidence: first its effect, then its coverage. */
 function stepsForAssignment(
   subscriptionId: string,
@@ -85,7 +117,8 @@ function stepsForAssignment(
 
 /**
  * The remediation for one subscription: nothing for `compliant`; for `error`, what access or
- * setting the reason points at; otherwise a step for each cause in the evidence of each
+ * setting the cause points at (for initiatives that could not be read, one step per initiative by
+ * Resource Manager's answer); otherwise a step for each cause in the evidence of each
  * assignment that runs the JIT policy, or assigning the policy when none does. Takes the
  * subscription's result and the options (the client id for role assignment commands); returns at
  * most MAX_STEPS_PER_SUBSCRIPTION steps and how many were left out.
@@ -101,7 +134,11 @@ export function remediationFor(
     return { subscriptionId, intro: null, steps: [], omittedSteps: 0 }
   }
   if (result.verdict === 'error') {
-    steps = [errorStep(errorRemediationKind(result.errorCause), subscriptionId, options)]
+    const initiatives = result.unreadableInitiatives ?? []
+    steps =
+      result.errorCause === 'unreadable-initiative' && initiatives.length > 0
+        ? unique(initiatives.map((item) => initiativeStep(item, subscriptionId, options)))
+        : [errorStep(errorRemediationKind(result.errorCause), subscriptionId, options)]
   } else {
     const groups = result.assignments
       .map((evidence) => stepsForAssignment(subscriptionId, evidence))

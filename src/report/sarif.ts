@@ -1,121 +1,54 @@
 // SARIF 2.1.0 for GitHub code scanning: one run, one rule (JIT network access audit in force), one
-// result per subscription that is not compliant, each located in the workflow file that ran the
-// action. Valid against the OASIS schema and within GitHub's extra rules: every result has a
-// physical location, descriptions of at most 1024 characters, help text, a security-severity
-// with the `security` tag, and at most 25,000 results per run.
+// result per subscription the check found not compliant (noncompliant or partial), each located in
+// the workflow file that ran the action. A subscription that could not be checked (an `error`
+// verdict, whatever its cause) is not a finding: it is a tool execution notification of the run's
+// invocation, which then reports `executionSuccessful: false` (docs/reading-results.md, "Code
+// scanning"). Valid against the OASIS schema and within GitHub's extra rules: every result has a
+// physical location, descriptions of at most 1024 characters, help text, a security-severity with
+// the `security` tag, and at most 25,000 results per run.
 import { createHash } from 'node:crypto'
-import type { Log, ReportingDescriptor, Result, Run } from 'sarif'
-import {
-  AUDIT_EFFECT,
-  JIT_POLICY_DEFINITION_NAME,
-  JIT_POLICY_DISPLAY_NAME,
-  type SubscriptionResult,
-  type Verdict
-} from '../model.ts'
+import type { Location, Log, Notification, Result, Run } from 'sarif'
+import type { SubscriptionResult, Verdict } from '../model.ts'
 import { JIT_DOCS_URL, TOOL_NAME, repositoryUrl, type ReportContext } from './context.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
-import { oneLine } from './text.ts'
+import { NOT_CHECKED, NOT_CHECKED_ID, RULE, RULE_ID } from './sarif-rule.ts'
+import { fitReason, oneLine, subscriptionLabel } from './text.ts'
 
-export const RULE_ID = 'azure-jit-network-access-audit'
+export { RULE_ID, SECURITY_SEVERITY } from './sarif-rule.ts'
 export const FINGERPRINT_KEY = 'jitAuditSubscription/v1'
-/**
- * GitHub maps security-severity to high for 7.0-8.9. 7.5 because a subscription without the audit
- * lets virtual machines keep RDP/SSH management ports open to the internet without Defender for
- * Cloud recommending just-in-time access: the finding removes the detection of the most common
- * initial-access path to VMs, and turning it off is a defense-evasion step (MITRE ATT&CK T1562,
- * Impair Defenses). It is not itself an open port, so not critical.
- */
-export const SECURITY_SEVERITY = '7.5'
-/** Category prefix of automationDetails.id. */
-export const AUTOMATION_CATEGORY_PREFIX = 'azure-jit-network-access'
 /** Results kept per run: GitHub accepts 25,000; fewer keep a file of long messages well under its
  * 10 MB (gzip) limit. */
 export const MAX_SARIF_RESULTS = 10_000
 /** Longest result message, in code points. */
 export const MAX_SARIF_MESSAGE = 1000
 
-const SHORT_DESCRIPTION = 'Just-in-time network access is not audited on the Azure subscription'
-
-const FULL_DESCRIPTION =
-  `Microsoft Defender for Cloud recommends just-in-time (JIT) network access for virtual machines only while a policy assignment that applies to the subscription runs the built-in policy "${JIT_POLICY_DISPLAY_NAME}" (${JIT_POLICY_DEFINITION_NAME}) with the effect ${AUDIT_EFFECT}. ` +
-  'This result means that no assignment does so over the whole subscription (the policy is not assigned, its effect is Disabled through a parameter or an override, or an exemption or an excluded scope takes the subscription out), or that the subscription could not be checked.'
-
-const HELP_TEXT = [
-  `What it checks: for each Azure subscription, whether some policy assignment that applies to it runs the built-in policy ${JIT_POLICY_DEFINITION_NAME} (${JIT_POLICY_DISPLAY_NAME}) with the effect ${AUDIT_EFFECT} over the whole subscription. Parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.`,
-  '',
-  'Why it matters: while the policy audits, Defender for Cloud flags every virtual machine whose management ports (RDP 3389, SSH 22, WinRM) are open without just-in-time access control. Anyone who can edit policy can switch the effect to Disabled, exempt the subscription or exclude it, and the recommendation silently disappears; exposed management ports are a leading way into virtual machines.',
-  '',
-  "How to fix: the job summary of the workflow run lists the cause and the steps for each subscription. In short: set the assignment parameter that controls the effect back to AuditIfNotExists (Azure portal > Policy > Assignments > the assignment > Edit assignment > Parameters); remove or narrow an override that sets it to Disabled (Edit assignment > Advanced > Overrides); remove the exemption or the excluded scope that takes the subscription out; or, when nothing assigns the policy, turn on the Microsoft cloud security benchmark in Defender for Cloud (Environment settings > the subscription > Security policies) or assign the policy to the subscription. When the subscription could not be checked, give the action's identity the Reader role on it."
-].join('\n')
-
-const HELP_MARKDOWN = [
-  '## What it checks',
-  '',
-  `For each Azure subscription, whether some policy assignment that applies to it runs the built-in policy \`${JIT_POLICY_DEFINITION_NAME}\` (*${JIT_POLICY_DISPLAY_NAME}*) with the effect \`${AUDIT_EFFECT}\` over the whole subscription. The policy is found by its definition id inside any initiative; parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.`,
-  '',
-  '## Why it matters',
-  '',
-  'While the policy audits, Microsoft Defender for Cloud flags every virtual machine whose management ports (RDP 3389, SSH 22, WinRM) are open without just-in-time access control. Anyone who can edit policy can switch the effect to `Disabled`, exempt the subscription or exclude it, and the recommendation silently disappears. Exposed management ports are a leading way into virtual machines.',
-  '',
-  '## How to fix',
-  '',
-  'The job summary of the workflow run names the cause and gives the steps, with an `az` command, for each subscription.',
-  '',
-  '| Cause | Fix |',
-  '|---|---|',
-  '| The effect parameter is `Disabled` | Azure portal › Policy › Assignments › the assignment › Edit assignment › Parameters: set it to `AuditIfNotExists`. `az policy assignment update --params` replaces all parameters: pass the current ones with this one changed. |',
-  '| An override sets `Disabled` | Edit assignment › Advanced › Overrides: remove the override or leave the JIT reference out of its selector. |',
-  '| An exemption | Azure portal › Policy › Exemptions: delete the exemption (`az policy exemption delete --name NAME --scope SCOPE`) or take the JIT policy out of it. |',
-  '| An excluded scope | Edit assignment › Basics › Exclusions: remove the subscription, its resource groups or the management group above it. |',
-  `| Nothing assigns the policy | Defender for Cloud › Environment settings › the subscription › Security policies: turn on the Microsoft cloud security benchmark, or \`az policy assignment create --policy ${JIT_POLICY_DEFINITION_NAME} --scope /subscriptions/ID\`. |`,
-  "| The subscription could not be checked | Give the action's identity the Reader role on the subscription: `az role assignment create --assignee CLIENT_ID --role Reader --scope /subscriptions/ID`. |",
-  '',
-  `More: [Just-in-time VM access in Defender for Cloud](${JIT_DOCS_URL}).`
-].join('\n')
-
-export const RULE: ReportingDescriptor = {
-  id: RULE_ID,
-  name: 'JitNetworkAccessAuditNotInForce',
-  shortDescription: { text: SHORT_DESCRIPTION },
-  fullDescription: { text: FULL_DESCRIPTION },
-  help: { text: HELP_TEXT, markdown: HELP_MARKDOWN },
-  helpUri: JIT_DOCS_URL,
-  defaultConfiguration: { level: 'error' },
-  properties: {
-    'security-severity': SECURITY_SEVERITY,
-    tags: [
-      'security',
-      'azure',
-      'azure-policy',
-      'defender-for-cloud',
-      'just-in-time',
-      'external/cwe/cwe-778'
-    ],
-    precision: 'very-high',
-    'problem.severity': 'error'
-  }
+/** The verdicts that are findings, and their levels. */
+const LEVELS: Readonly<Partial<Record<Verdict, Result.level>>> = {
+  noncompliant: 'error',
+  partial: 'warning'
 }
 
-const LEVELS: Readonly<Record<Exclude<Verdict, 'compliant'>, Result.level>> = {
-  noncompliant: 'error',
-  error: 'error',
-  partial: 'warning'
+/** Whether a verdict is a SARIF result: the check decided the subscription is not compliant. */
+export function isFinding(verdict: Verdict): boolean {
+  return LEVELS[verdict] !== undefined
 }
 
 /**
  * Plain text for a SARIF message: one line, no control or invisible characters, bounded, and with
  * `\`, `[` and `]` escaped as SARIF requires outside embedded links, so that text from Azure cannot
- * form a link (`[text](url)` is SARIF's embedded-link syntax in plain-text messages).
+ * form a link (`[text](url)` is SARIF's embedded-link syntax in plain-text messages). A reason that
+ * is too long loses words of its cause, never its fix (text.ts, fitReason).
  */
 export function sarifText(value: unknown, max: number = MAX_SARIF_MESSAGE): string {
   const escape = (text: string) => text.replace(/[\\[\]]/g, (char) => `\\${char}`)
   // Escaping lengthens the text; cut the plain text shorter until the escaped text fits.
+  // fitReason keeps the fix at the end of a reason whole.
   let limit = max
-  let text = escape(oneLine(value, limit))
+  let text = escape(fitReason(value, limit))
   let length = Array.from(text).length
   while (length > max && limit > 1) {
     limit = Math.max(1, limit - (length - max))
-    text = escape(oneLine(value, limit))
+    text = escape(fitReason(value, limit))
     length = Array.from(text).length
   }
   return text
@@ -125,27 +58,6 @@ export function sarifText(value: unknown, max: number = MAX_SARIF_MESSAGE): stri
  * and edits of the workflow file. */
 export function subscriptionFingerprint(subscriptionId: string): string {
   return createHash('sha256').update(`${RULE_ID}:${subscriptionId.toLowerCase()}`).digest('hex')
-}
-
-function automationSegment(value: string): string {
-  return oneLine(value, 200).replace(/[^A-Za-z0-9._/:-]/g, '-')
-}
-
-/**
- * automationDetails.id, `category/` with an empty run id. Code scanning replaces the previous
- * analysis that has the same tool and category, so the category must be stable for one workflow
- * and job and differ between them: `azure-jit-network-access/<workflow file>:<job>/`. The
- * upload-sarif action keeps an id already present in the file (its `category` input fills in only
- * a missing one).
- */
-export function automationId(file: WorkflowFile, context: ReportContext): string {
-  const workflow = file.fromWorkflowRef
-    ? file.path
-    : context.workflowName
-      ? `workflow-${context.workflowName}`
-      : 'unknown-workflow'
-  const job = context.job ? `:${context.job}` : ''
-  return `${AUTOMATION_CATEGORY_PREFIX}/${automationSegment(workflow + job)}/`
 }
 
 /** The repository-relative path as a URI reference: each segment percent-encoded. */
@@ -160,32 +72,42 @@ function informationUri(context: ReportContext): string {
   )
 }
 
+function workflowLocation(file: WorkflowFile, subscriptionId: string): Location {
+  const location = locateSubscription(file, subscriptionId)
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: pathToUri(location.file) },
+      region: { startLine: location.startLine }
+    }
+  }
+}
+
+const STATES: Readonly<Partial<Record<Verdict, string>>> = {
+  noncompliant: 'is noncompliant',
+  partial: 'is only partly audited'
+}
+
+/** `Subscription ID (NAME) is noncompliant: REASON`, within MAX_SARIF_MESSAGE. */
+function message(subscription: SubscriptionResult, state: string): string {
+  const subject = `Subscription ${subscriptionLabel(subscription)} ${state}`
+  const reason = oneLine(subscription.reason, MAX_SARIF_MESSAGE)
+  return sarifText(reason ? `${subject}: ${subscription.reason}` : `${subject}.`)
+}
+
 function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result {
-  const verdict = subscription.verdict === 'compliant' ? 'error' : subscription.verdict
-  const level = LEVELS[verdict] ?? 'error'
-  const location = locateSubscription(file, subscription.subscriptionId)
-  const text =
-    sarifText(subscription.reason) ||
-    sarifText(`Subscription ${subscription.subscriptionId}: ${verdict}`)
   return {
     ruleId: RULE_ID,
     ruleIndex: 0,
-    level,
+    level: LEVELS[subscription.verdict] ?? 'error',
     kind: 'fail',
-    message: { text },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: pathToUri(location.file) },
-          region: { startLine: location.startLine }
-        }
-      }
-    ],
+    message: { text: message(subscription, STATES[subscription.verdict] ?? 'is not compliant') },
+    locations: [workflowLocation(file, subscription.subscriptionId)],
     partialFingerprints: {
       [FINGERPRINT_KEY]: subscriptionFingerprint(subscription.subscriptionId)
     },
     properties: {
       subscriptionId: oneLine(subscription.subscriptionId, 100),
+      ...(subscription.displayName ? { displayName: oneLine(subscription.displayName, 128) } : {}),
       verdict: subscription.verdict,
       effectiveEffect:
         subscription.effectiveEffect === null ? null : oneLine(subscription.effectiveEffect, 100),
@@ -196,19 +118,39 @@ function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result
   }
 }
 
+function notificationFor(subscription: SubscriptionResult, file: WorkflowFile): Notification {
+  return {
+    level: 'error',
+    descriptor: { id: NOT_CHECKED_ID, index: 0 },
+    message: { text: message(subscription, 'could not be checked') },
+    locations: [workflowLocation(file, subscription.subscriptionId)],
+    properties: {
+      subscriptionId: oneLine(subscription.subscriptionId, 100),
+      ...(subscription.displayName ? { displayName: oneLine(subscription.displayName, 128) } : {}),
+      errorCause: subscription.errorCause ?? 'internal'
+    }
+  }
+}
+
 /**
- * The SARIF log for `results`: one result per subscription whose verdict is not `compliant`
- * (`error` level for noncompliant and error, `warning` for partial), located in `file` (the
- * workflow file, from workflowLocation, that the annotations point at too) at the line that lists
- * the subscription id, else at line 1.
+ * The SARIF log for `results`: one result per subscription the check found not compliant (`error`
+ * level for noncompliant, `warning` for partial) and one error notification per subscription that
+ * could not be checked (an `error` verdict), in the run's one invocation, whose
+ * `executionSuccessful` is false when there is any. Both are located in `file` (the workflow file,
+ * from workflowLocation, that the annotations point at too) at the line that lists the
+ * subscription id, else at line 1. `automationDetails.id` is `context.category` followed by `/`.
  */
 export function buildSarif(
   results: readonly SubscriptionResult[],
   file: WorkflowFile,
   context: ReportContext
 ): Log {
-  const failing = results.filter((result) => result.verdict !== 'compliant')
-  const kept = failing.slice(0, MAX_SARIF_RESULTS)
+  const findings = results.filter((result) => isFinding(result.verdict))
+  const kept = findings.slice(0, MAX_SARIF_RESULTS)
+  const unchecked = results.filter(
+    (result) => result.verdict !== 'compliant' && !isFinding(result.verdict)
+  )
+  const keptUnchecked = unchecked.slice(0, MAX_SARIF_RESULTS)
   const version = oneLine(context.actionVersion, 64)
   const run: Run = {
     tool: {
@@ -219,15 +161,26 @@ export function buildSarif(
           ? { semanticVersion: version }
           : {}),
         informationUri: informationUri(context),
-        rules: [RULE]
+        rules: [RULE],
+        notifications: [NOT_CHECKED]
       }
     },
-    automationDetails: { id: automationId(file, context) },
+    invocations: [
+      {
+        executionSuccessful: unchecked.length === 0,
+        toolExecutionNotifications: keptUnchecked.map((result) => notificationFor(result, file))
+      }
+    ],
+    automationDetails: { id: `${context.category}/` },
     columnKind: 'utf16CodeUnits',
     results: kept.map((result) => resultFor(result, file)),
     properties: {
       subscriptionsChecked: results.length,
-      ...(failing.length > kept.length ? { resultsOmitted: failing.length - kept.length } : {}),
+      subscriptionsNotChecked: unchecked.length,
+      ...(findings.length > kept.length ? { resultsOmitted: findings.length - kept.length } : {}),
+      ...(unchecked.length > keptUnchecked.length
+        ? { notificationsOmitted: unchecked.length - keptUnchecked.length }
+        : {}),
       ...(file.fromWorkflowRef ? {} : { locationFallback: true })
     }
   }

@@ -6,7 +6,7 @@ import type { ReportContext } from './context.ts'
 import { codeBlock, codeSpan, escapeInline } from './markdown.ts'
 import { remediationFor, type Remediation } from './remediation.ts'
 import type { RemediationStep } from './remediation/step.ts'
-import { MAX_DISPLAY_NAME, MAX_ID, MAX_REASON, VERDICT_LABELS, plural } from './summary-labels.ts'
+import { MAX_DISPLAY_NAME, MAX_ID, VERDICT_LABELS, plural } from './summary-labels.ts'
 
 /** Most subscriptions named in one remediation section; the rest are counted. */
 export const MAX_SUBSCRIPTIONS_PER_SECTION = 20
@@ -59,15 +59,15 @@ export function groupRemediations(
   return [...groups.values()]
 }
 
-/** One section in Markdown: which subscriptions, the intro, the numbered steps. */
+/** One section in Markdown: which subscriptions (the reasons are under the table), the intro,
+ * the numbered steps. */
 export function renderGroup(group: RemediationGroup): string {
   const [first] = group.results as [SubscriptionResult, ...SubscriptionResult[]]
   const lines: string[] = []
   if (group.results.length === 1) {
+    const name = escapeInline(first.displayName, MAX_DISPLAY_NAME)
     lines.push(
-      `#### ${VERDICT_LABELS[first.verdict] ?? VERDICT_LABELS.error}: ${codeSpan(first.subscriptionId, { max: 64 })}`,
-      '',
-      `Reason: ${escapeInline(first.reason, MAX_REASON) || '—'}`
+      `#### ${VERDICT_LABELS[first.verdict] ?? VERDICT_LABELS.error}: ${name ? `${name} ` : ''}${codeSpan(first.subscriptionId, { max: 64 })}`
     )
   } else {
     const named = group.results
@@ -77,7 +77,7 @@ export function renderGroup(group: RemediationGroup): string {
     lines.push(
       `#### ${group.results.length} subscriptions with the same fix`,
       '',
-      `Subscriptions: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}. Their reasons are in the table.`
+      `Subscriptions: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}. Their reasons are under Why.`
     )
   }
   if (group.remediation.intro) lines.push('', escapeInline(group.remediation.intro, 600))

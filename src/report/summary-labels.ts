@@ -2,9 +2,8 @@
 import { VERDICT_MARKS, VERDICTS, type EffectSource, type Verdict } from '../model.ts'
 import { escapeInline } from './markdown.ts'
 
-/** Longest display name, reason and id shown, in code points. */
+/** Longest display name and id shown, in code points. */
 export const MAX_DISPLAY_NAME = 80
-export const MAX_REASON = 300
 export const MAX_ID = 200
 
 /** Each verdict with its mark (model.ts, VERDICT_MARKS), e.g. `❌ noncompliant`. */

@@ -1,5 +1,5 @@
-// The job summary: a headline, a table of subscriptions, how to fix the failing ones, and how the
-// verdicts were decided. Markdown that GitHub renders; every string from Azure goes through
+// The job summary: a headline sentence, a table of short cells (what needs attention first), the
+// reasons and evidence below it, how to fix the failing ones, and how the verdicts were decided. Markdown that GitHub renders; every string from Azure goes through
 // markdown.ts first. Its size is bounded whatever the number of subscriptions or the length of the
 // strings Azure returns: GitHub refuses summaries over 1 MiB.
 import { Buffer } from 'node:buffer'
@@ -8,24 +8,17 @@ import {
   JIT_POLICY_DEFINITION_NAME,
   JIT_POLICY_DISPLAY_NAME,
   VERDICT_MARKS,
-  type AssignmentEvidence,
   type SubscriptionResult,
   type Verdict
 } from '../model.ts'
 import { DEFAULT_FAIL_ON } from '../defaults.ts'
 import { TOOL_NAME, runUrl, type ReportContext } from './context.ts'
-import { codeSpan, escapeInline, link } from './markdown.ts'
-import { countVerdicts, describeCounts } from './counts.ts'
+import { codeSpan, link } from './markdown.ts'
+import { countVerdicts } from './counts.ts'
 import { groupRemediations, renderGroup } from './summary-fixes.ts'
-import {
-  COVERAGE_LABELS,
-  MAX_DISPLAY_NAME,
-  MAX_ID,
-  MAX_REASON,
-  VERDICT_LABELS,
-  plural,
-  sourceLabel
-} from './summary-labels.ts'
+import { evidenceDetails } from './summary-evidence.ts'
+import { plural } from './summary-labels.ts'
+import { TABLE_HEADER, tableRow } from './summary-table.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
  * compliant (the compliant ones are counted). */
@@ -34,8 +27,6 @@ export const DETAIL_THRESHOLD = 200
 export const MAX_TABLE_ROWS_LARGE = 100
 /** Most remediation sections (each covers every subscription that needs the same fix). */
 export const MAX_REMEDIATION_SECTIONS = 25
-/** Most assignments shown in one table cell. */
-export const MAX_ASSIGNMENTS_PER_ROW = 3
 /** Bytes the table and the remediation sections may take together; past it, rows and sections are
  * counted instead of shown. Keeps the summary far below GitHub's 1 MiB limit. */
 export const SUMMARY_BYTE_BUDGET = 384 * 1024
@@ -44,65 +35,58 @@ function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8')
 }
 
+/** Verdicts in the order a person should look at them. */
+export const ATTENTION_ORDER: readonly Verdict[] = ['noncompliant', 'error', 'partial', 'compliant']
+
+/** Up to this many compliant subscriptions share the table with the others; more go into a
+ * collapsed table of their own. */
+export const COMPLIANT_ROWS_SHOWN = 30
+
+const ATTENTION_RANK = new Map(ATTENTION_ORDER.map((verdict, index) => [verdict, index]))
+
+/** `results` in ATTENTION_ORDER, keeping the order given within a verdict. */
+export function byAttention(results: readonly SubscriptionResult[]): SubscriptionResult[] {
+  const rank = (result: SubscriptionResult) => ATTENTION_RANK.get(result.verdict) ?? 1
+  return results
+    .map((result, index) => ({ result, index }))
+    .sort((a, b) => rank(a.result) - rank(b.result) || a.index - b.index)
+    .map(({ result }) => result)
+}
+
+const CLAUSES: Readonly<Record<Verdict, readonly [string, string]>> = {
+  noncompliant: ['is noncompliant', 'are noncompliant'],
+  error: ['could not be checked', 'could not be checked'],
+  partial: ['is only partly audited', 'are only partly audited'],
+  compliant: ['is compliant', 'are compliant']
+}
+
+/** "a, b and c". */
+function sentenceList(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+}
+
 function headline(results: readonly SubscriptionResult[], failOn: ReadonlySet<Verdict>): string {
   const counts = countVerdicts(results)
   if (counts.total === 0) return 'No subscriptions were checked.'
-  const failing = describeCounts(counts, ['noncompliant', 'partial', 'error'])
-  if (failing === null) {
+  const attention = counts.total - counts.compliant
+  if (attention === 0) {
     return `${VERDICT_MARKS.compliant} **${counts.total === 1 ? 'The subscription audits' : `All ${counts.total} subscriptions audit`} JIT network access** (${AUDIT_EFFECT} over the whole subscription).`
   }
   const fails = [...failOn].some((verdict) => verdict !== 'compliant' && counts[verdict] > 0)
   // The headline takes the mark of a failing verdict, or of a partial one when the step passes.
   const mark = fails ? VERDICT_MARKS.noncompliant : VERDICT_MARKS.partial
-  const compliant = counts.compliant > 0 ? `; ${counts.compliant} compliant` : ''
-  const outcome = fails ? '' : ' (not listed in `fail-on`: the step does not fail)'
-  return `${mark} **${failing}**${compliant}.${outcome}`
+  const clauses = ATTENTION_ORDER.filter((verdict) => counts[verdict] > 0).map((verdict) => {
+    const [one, many] = CLAUSES[verdict]
+    return `${counts[verdict]} ${counts[verdict] === 1 ? one : many}`
+  })
+  const noun = counts.total === 1 ? 'subscription' : 'subscriptions'
+  const outcome = fails
+    ? ' The step fails.'
+    : ' None of these verdicts is listed in `fail-on`, so the step does not fail.'
+  return `${mark} **JIT network access needs attention on ${attention} of ${counts.total} ${noun}**: ${sentenceList(clauses)}.${outcome}`
 }
-
-function effectCell(result: SubscriptionResult): string {
-  if (result.effectiveEffect === null) return 'none'
-  const wanted = result.effectiveEffect.toLowerCase()
-  const from = result.assignments.find((evidence) => evidence.effect.toLowerCase() === wanted)
-  const effect = codeSpan(result.effectiveEffect, { table: true, max: 40 })
-  return from ? `${effect} (${sourceLabel(from.effectSource)})` : effect
-}
-
-function assignmentSummary(evidence: AssignmentEvidence, table: boolean): string {
-  const name = escapeInline(evidence.displayName || evidence.id, MAX_DISPLAY_NAME)
-  const scope = codeSpan(evidence.scope, { table, max: MAX_ID })
-  const effect = codeSpan(evidence.effect, { table, max: 40 })
-  const parameter = evidence.effectParameter
-    ? ` ${codeSpan(evidence.effectParameter, { table, max: 80 })}`
-    : ''
-  const coverage = COVERAGE_LABELS[evidence.coverage] ?? 'coverage unknown'
-  return `**${name}** at ${scope}: ${effect} from ${sourceLabel(evidence.effectSource)}${parameter}, ${coverage}`
-}
-
-function assignmentsCell(result: SubscriptionResult): string {
-  if (result.assignments.length === 0) return 'none runs the JIT policy'
-  const shown = result.assignments
-    .slice(0, MAX_ASSIGNMENTS_PER_ROW)
-    .map((evidence) => assignmentSummary(evidence, true))
-  const more = result.assignments.length - shown.length
-  if (more > 0) shown.push(`and ${more} more`)
-  return shown.join('<br>')
-}
-
-function tableRow(result: SubscriptionResult): string {
-  const cells = [
-    codeSpan(result.subscriptionId, { table: true, max: 64 }),
-    VERDICT_LABELS[result.verdict] ?? VERDICT_LABELS.error,
-    effectCell(result),
-    assignmentsCell(result),
-    escapeInline(result.reason, MAX_REASON) || '—'
-  ]
-  return `| ${cells.join(' | ')} |`
-}
-
-const TABLE_HEADER = [
-  '| Subscription | Verdict | Effective effect | Assignments and scope | Reason |',
-  '|---|---|---|---|---|'
-].join('\n')
 
 interface Budget {
   left: number
@@ -122,11 +106,11 @@ const HOW_DECIDED = [
   '',
   `Defender for Cloud recommends just-in-time network access only while a policy assignment that applies to the subscription runs the built-in policy \`${JIT_POLICY_DEFINITION_NAME}\` ("${JIT_POLICY_DISPLAY_NAME}") with the effect \`${AUDIT_EFFECT}\`. For each subscription the check:`,
   '',
-  '1. lists every policy assignment that applies to it, including those inherited from management groups;',
-  '2. finds the JIT policy inside each assigned policy or initiative by its definition id, never by a display name or reference id;',
-  "3. resolves its effect: the initiative's reference, the assignment's parameter or the initiative's default, then the assignment's overrides;",
-  '4. works out how much of the subscription each assignment covers: excluded scopes, exemptions, resource selectors;',
-  '5. decides: **compliant** when some assignment audits JIT over the whole subscription, **partial** when only over part of it, **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read.',
+  '1. lists every policy assignment associated with it: inherited from management groups, at it, and at resource groups and resources inside it;',
+  '2. finds the JIT policy inside each assigned policy or initiative, at the version the assignment runs, by its definition id, never by a display name or reference id;',
+  "3. resolves its effect: the initiative's reference (literal or expression), the assignment's parameter or the initiative's default, then the assignment's overrides;",
+  "4. works out how much of the subscription each assignment covers: where it was made, excluded scopes, exemptions, resource selectors, version overrides, and the subscription's Defender for Servers plan (JIT needs Plan 2);",
+  '5. decides: **compliant** when some assignment audits JIT over the whole subscription, **partial** when only over part of it, **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read or its policy data cannot be decided.',
   '',
   'Names, descriptions and values shown above come from Azure Policy and are shown as text.'
 ].join('\n')
@@ -138,52 +122,88 @@ function footer(context: ReportContext): string {
   return `<sub>${TOOL_NAME} ${version}${run}</sub>`
 }
 
+/** Adds the rows that fit the budget under a table header; returns how many did. */
+function addTable(parts: string[], budget: Budget, rows: readonly SubscriptionResult[]): number {
+  if (rows.length === 0) return 0
+  parts.push(TABLE_HEADER)
+  let shown = 0
+  for (const result of rows) {
+    if (!spend(parts, budget, tableRow(result))) break
+    shown++
+  }
+  return shown
+}
+
+/** Adds a `<details>` of reasons and evidence per subscription while the budget allows. */
+function addDetails(parts: string[], budget: Budget, results: readonly SubscriptionResult[]) {
+  if (results.length === 0) return
+  parts.push('### Why', '')
+  let shown = 0
+  for (const result of results) {
+    if (!spend(parts, budget, `${evidenceDetails(result)}\n`)) break
+    shown++
+  }
+  if (shown < results.length) {
+    parts.push(
+      `The reasons of ${plural(results.length - shown, 'more subscription are', 'more subscriptions are')} in the \`results\` output.`,
+      ''
+    )
+  }
+}
+
 /**
- * The job summary in Markdown for `results` (in the order given). Up to DETAIL_THRESHOLD
- * subscriptions it lists each one; above it, only those that are not compliant, up to
- * MAX_TABLE_ROWS_LARGE rows, with counts for the rest. Remediation steps follow for the failing
- * subscriptions (those that need the same fix share a section), then how the verdicts were decided.
+ * The job summary in Markdown for `results`, in the order a person should look at them
+ * (ATTENTION_ORDER): a headline sentence; a table of short cells; past COMPLIANT_ROWS_SHOWN
+ * compliant subscriptions, those in a collapsed table of their own; then, for each subscription
+ * that is not compliant, its whole reason and evidence in a `<details>`; remediation steps (those
+ * that need the same fix share a section); how the verdicts were decided. Above DETAIL_THRESHOLD
+ * subscriptions only the failing ones are listed, up to MAX_TABLE_ROWS_LARGE, with counts for the
+ * rest. The variable parts stay within SUMMARY_BYTE_BUDGET.
  */
 export function buildJobSummary(
   results: readonly SubscriptionResult[],
   context: ReportContext
 ): string {
   const failOn = context.failOn ?? DEFAULT_FAIL_ON
-  const counts = countVerdicts(results)
-  const failing = results.filter((result) => result.verdict !== 'compliant')
+  const ordered = byAttention(results)
+  const failing = ordered.filter((result) => result.verdict !== 'compliant')
+  const compliant = ordered.filter((result) => result.verdict === 'compliant')
   const parts: string[] = ['## Azure JIT network access audit', '', headline(results, failOn), '']
   const budget: Budget = { left: SUMMARY_BYTE_BUDGET }
 
   const large = results.length > DETAIL_THRESHOLD
-  const rows = large ? failing.slice(0, MAX_TABLE_ROWS_LARGE) : results
-  if (rows.length > 0) {
-    parts.push(TABLE_HEADER)
-    let shown = 0
-    for (const result of rows) {
-      if (!spend(parts, budget, tableRow(result))) break
-      shown++
-    }
-    const hiddenFailing =
-      failing.length - rows.slice(0, shown).filter((r) => r.verdict !== 'compliant').length
-    const hiddenCompliant = large ? counts.compliant : rows.length - shown - hiddenFailing
-    const notes: string[] = []
-    if (hiddenFailing > 0)
-      notes.push(
-        plural(
-          hiddenFailing,
-          'more subscription that is not compliant',
-          'more subscriptions that are not compliant'
-        )
-      )
-    if (hiddenCompliant > 0)
-      notes.push(plural(hiddenCompliant, 'compliant subscription', 'compliant subscriptions'))
-    if (notes.length > 0)
-      parts.push(
-        '',
-        `Not listed: ${notes.join(' and ')}. The \`results\` output has every subscription.`
-      )
-    parts.push('')
+  const listedFailing = large ? failing.slice(0, MAX_TABLE_ROWS_LARGE) : failing
+  const inline = !large && compliant.length <= COMPLIANT_ROWS_SHOWN ? compliant : []
+  const shownMain = addTable(parts, budget, [...listedFailing, ...inline])
+  const shownFailing = Math.min(shownMain, listedFailing.length)
+  let shownCompliant = shownMain - shownFailing
+  if (!large && inline.length === 0 && compliant.length > 0) {
+    const summary = plural(compliant.length, 'compliant subscription', 'compliant subscriptions')
+    parts.push('', `<details><summary>${summary}</summary>`, '')
+    shownCompliant = addTable(parts, budget, compliant)
+    parts.push('', '</details>')
   }
+  const notes: string[] = []
+  const hiddenFailing = failing.length - shownFailing
+  const hiddenCompliant = compliant.length - shownCompliant
+  if (hiddenFailing > 0)
+    notes.push(
+      plural(
+        hiddenFailing,
+        'more subscription that is not compliant',
+        'more subscriptions that are not compliant'
+      )
+    )
+  if (hiddenCompliant > 0)
+    notes.push(plural(hiddenCompliant, 'compliant subscription', 'compliant subscriptions'))
+  if (notes.length > 0)
+    parts.push(
+      '',
+      `Not listed: ${notes.join(' and ')}. The \`results\` output has every subscription.`
+    )
+  if (results.length > 0) parts.push('')
+
+  addDetails(parts, budget, listedFailing.slice(0, shownFailing))
 
   if (failing.length > 0) {
     parts.push('### How to fix', '')

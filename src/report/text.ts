@@ -41,15 +41,19 @@ export function asText(value: unknown): string {
   }
 }
 
-/** Cuts `text` to at most `max` code points, ending with an ellipsis when it was cut. Never
- * splits a surrogate pair. */
+/** Cuts `text` to at most `max` code points, ending with an ellipsis when it was cut: at the last
+ * space when there is one in the second half of what is kept (so words stay whole), else mid-run
+ * (an id or a long token). Never splits a surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (max <= 0) return ''
   // Fast path: fewer UTF-16 units than the limit means fewer code points too.
   if (text.length <= max) return text
   const points = Array.from(text)
   if (points.length <= max) return text
-  return points.slice(0, max - 1).join('') + ELLIPSIS
+  const kept = points.slice(0, max - 1).join('')
+  const space = kept.lastIndexOf(' ')
+  const cut = space > kept.length / 2 ? kept.slice(0, space).replace(/[\s,;:]+$/, '') : kept
+  return cut + ELLIPSIS
 }
 
 /**
@@ -70,6 +74,24 @@ export function oneLine(value: unknown, max: number = MAX_INLINE_LENGTH): string
     .replace(/ {2,}/g, ' ')
     .trim()
   return truncate(cleaned, max)
+}
+
+// A reason longer than this is not one the evaluator writes; it is cut before fitReason looks at it.
+const MAX_REASON_INPUT = 16_384
+
+/**
+ * A reason (one sentence: "cause; fix.") as one line of at most `max` code points that keeps the
+ * fix: when it is too long, the cause is shortened at a word boundary and everything from the last
+ * "; " on is kept whole, unless the fix alone would take more than half of `max` (then the whole
+ * sentence is cut at a word boundary).
+ */
+export function fitReason(value: unknown, max: number): string {
+  const text = oneLine(value, Math.max(max, MAX_REASON_INPUT))
+  if (Array.from(text).length <= max) return text
+  const split = text.lastIndexOf('; ')
+  const fixLength = split === -1 ? Infinity : Array.from(text.slice(split)).length
+  if (fixLength > max / 2) return truncate(text, max)
+  return truncate(text.slice(0, split), max - fixLength) + text.slice(split)
 }
 
 /** True when the text holds anything `oneLine` would remove or change besides spaces: control
@@ -99,4 +121,15 @@ export function errorStack(error: unknown): string {
 /** An error's message (or whatever was thrown) as inert log text. */
 export function inertErrorMessage(error: unknown): string {
   return inertLogText(error instanceof Error ? error.message : error)
+}
+
+/** How plain-text reports (log, annotations, SARIF) name a subscription: its id, followed by its
+ * display name in parentheses when the run learnt it, made one line and cut to MAX_NAME_LENGTH. */
+export function subscriptionLabel(result: {
+  subscriptionId: string
+  displayName?: string
+}): string {
+  const id = oneLine(result.subscriptionId, 64)
+  const name = oneLine(result.displayName, MAX_NAME_LENGTH)
+  return name ? `${id} (${name})` : id
 }

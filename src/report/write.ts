@@ -28,6 +28,10 @@ export interface ReportsWritten {
   annotations: number
   /** What could not be written, each as "the SARIF file F (why)" or "the job summary (why)". */
   unwritten: string[]
+  /** The category of the checked scope (report/category.ts, scanCategory), computed once in the
+   * report context: the SARIF file (`category/`) and the notifications (one issue and one
+   * pull-request comment per category) use this value. */
+  category: string
 }
 
 /**
@@ -39,7 +43,10 @@ export interface ReportsWritten {
 export async function writeReports(
   results: readonly SubscriptionResult[],
   skipped: readonly SkippedSubscription[],
-  settings: Pick<Settings, 'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn'>,
+  settings: Pick<
+    Settings,
+    'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'scope'
+  >,
   run: RunContext,
   actionVersion: string
 ): Promise<ReportsWritten> {
@@ -50,7 +57,8 @@ export async function writeReports(
     resultsFile: null,
     jobSummary: false,
     annotations: 0,
-    unwritten: []
+    unwritten: [],
+    category: context.category
   }
 
   if (settings.sarifFile !== null) {
@@ -84,7 +92,7 @@ export async function writeReports(
       core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
     }
   }
-  for (const annotation of buildAnnotations(results, workflowFile)) {
+  for (const annotation of buildAnnotations(results, workflowFile, settings.failOn)) {
     const properties = {
       title: annotation.title,
       file: annotation.file,

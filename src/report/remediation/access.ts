@@ -5,7 +5,7 @@
 // principal name (the application's client id is one).
 import { GUID } from '../../azure-ids.ts'
 import { shellQuote } from '../shell.ts'
-import { step, type RemediationStep } from './step.ts'
+import { step, type CommandPlan, type RemediationStep } from './step.ts'
 
 export type AccessKind = 'grant-reader' | 'grant-management-group-reader'
 
@@ -25,17 +25,15 @@ export function grantRoleStep(
   subscriptionId: string,
   clientId: string | undefined
 ): RemediationStep {
-  const assigneeId = clientId && GUID.test(clientId) ? clientId : null
   const forSubscription = kind === 'grant-reader'
   const scope = forSubscription
     ? `/subscriptions/${subscriptionId}`
     : '/providers/Microsoft.Management/managementGroups/<management-group-id>'
-  const placeholders = [
-    assigneeId ? null : '<client-id> with the application (client) id of the action',
-    forSubscription
-      ? null
-      : '<management-group-id> with the management group that the assignment excludes in its notScopes'
-  ].filter((text): text is string => text !== null)
+  const placeholders = forSubscription
+    ? []
+    : [
+        '<management-group-id> with the management group that the assignment excludes in its notScopes'
+      ]
   return step({
     kind,
     title: forSubscription
@@ -55,11 +53,30 @@ export function grantRoleStep(
         ? 'Reader lets it read the policy assignments, exemptions and initiatives that apply. If an initiative is defined at a management group, give the same role there too.'
         : 'An assignment excludes a management group, and the check must read which subscriptions sit below that group (Microsoft.Management/managementGroups/descendants/read, part of Reader) to know whether the exclusion covers this one.'
     ],
-    command: {
-      values: { 'subscription id': subscriptionId },
-      write: () =>
-        `az role assignment create --assignee ${shellQuote(assigneeId ?? '<client-id>')} --role ${shellQuote(ROLE)} --scope ${shellQuote(scope)}`,
-      note: placeholders.length ? `Replace ${placeholders.join(', and ')}.` : null
-    }
+    command: readerCommand(clientId, scope, { 'subscription id': subscriptionId }, placeholders)
   })
+}
+
+/**
+ * The command of a step that gives the action's identity Reader at `scope`: `values` are the
+ * values from Azure the scope holds (checked before the command is shown), `placeholders` what
+ * else the note asks to replace. `clientId` as for grantRoleStep.
+ */
+export function readerCommand(
+  clientId: string | undefined,
+  scope: string,
+  values: Record<string, string>,
+  placeholders: readonly string[] = []
+): CommandPlan {
+  const assigneeId = clientId && GUID.test(clientId) ? clientId : null
+  const replace = [
+    assigneeId ? null : '<client-id> with the application (client) id of the action',
+    ...placeholders
+  ].filter((text): text is string => text !== null)
+  return {
+    values,
+    write: () =>
+      `az role assignment create --assignee ${shellQuote(assigneeId ?? '<client-id>')} --role ${shellQuote(ROLE)} --scope ${shellQuote(scope)}`,
+    note: replace.length ? `Replace ${replace.join(', and ')}.` : null
+  }
 }

@@ -11,6 +11,8 @@ export type RemediationKind =
   | 'restore-coverage'
   | 'grant-reader'
   | 'grant-management-group-reader'
+  | 'grant-initiative-reader'
+  | 'restore-initiative'
   | 'check-subscription'
   | 'check-tenant'
   | 'retry'
