@@ -103,8 +103,10 @@ export interface PolicyExemption {
 
 /** Defender for Cloud's plan for servers on a subscription (`Microsoft.Security/pricings/VirtualMachines`). */
 export type DefenderForServersPlan =
-  /** `pricingTier` `Free` or `Standard`; `subPlan` `P1` or `P2` when Standard. */
-  | { pricingTier: string; subPlan?: string }
+  /** `pricingTier` `Free` or `Standard`; `subPlan` `P1` or `P2` when Standard;
+   * `resourcesCoverageStatus` `FullyCovered`, `PartiallyCovered` or `NotCovered` when ARM gives
+   * it: whether resource-level plans leave some resources without the subscription's plan. */
+  | { pricingTier: string; subPlan?: string; resourcesCoverageStatus?: string }
   /** The plan could not be read: why, for people. */
   | { unreadable: string }
 
@@ -228,7 +230,13 @@ export interface SubscriptionResult {
 
 /** The Defender for Servers plan in a result: the plan read, or why it is unknown. */
 export type DefenderForServersOutcome =
-  { pricingTier: string; subPlan: string | null; plan2: boolean } | { unknown: string }
+  | {
+      pricingTier: string
+      subPlan: string | null
+      plan2: boolean
+      resourcesCoverageStatus?: string
+    }
+  | { unknown: string }
 
 /** A subscription in scope that was not checked because of its state (`Disabled`, `Deleted`). */
 export interface SkippedSubscription {

@@ -234,7 +234,18 @@ describe('the Defender for Servers plan', () => {
       { pricingTier: 'Standard', subPlan: 'P1' },
       { pricingTier: 'Standard', subPlan: 'P1' }
     ],
-    [{ pricingTier: 'Free' }, { pricingTier: 'Free' }]
+    [{ pricingTier: 'Free' }, { pricingTier: 'Free' }],
+    [
+      // Pricings - Get: resourcesCoverageStatus, on a subscription, says whether resource-level
+      // plans leave resources without the subscription's plan; other properties are not read.
+      {
+        pricingTier: 'Standard',
+        subPlan: 'P2',
+        resourcesCoverageStatus: 'PartiallyCovered',
+        enforce: 'False'
+      },
+      { pricingTier: 'Standard', subPlan: 'P2', resourcesCoverageStatus: 'PartiallyCovered' }
+    ]
   ])('%j is read as %j', async (properties, plan) => {
     const { snapshot, paths } = await collectOne(estate({ pricings: [pricing(properties)] }))
     expect(snapshot.defenderForServers).toEqual(plan)

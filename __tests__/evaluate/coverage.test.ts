@@ -331,6 +331,126 @@ describe('resource selectors', () => {
   })
 })
 
+describe('resource selectors combined by location', () => {
+  const byLocation = (name: string, selector: { in?: string[]; notIn?: string[] }) => ({
+    name,
+    selectors: [{ kind: 'resourceLocation', ...selector }]
+  })
+
+  test('location in [eastus] or notIn [EastUS]: every virtual machine is evaluated', () => {
+    const result = evaluate([
+      atGroup({
+        resourceSelectors: [
+          byLocation('East', { in: ['eastus'] }),
+          byLocation('Rest', { notIn: ['EastUS'] })
+        ]
+      })
+    ])
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'full' })
+  })
+
+  test('a location selector and a type selector in one resource selector: where both hold', () => {
+    const result = evaluate([
+      atGroup({
+        resourceSelectors: [
+          {
+            name: 'EastVMs',
+            selectors: [
+              { kind: 'resourceLocation', in: ['eastus'] },
+              { kind: 'resourceType', in: ['Microsoft.Compute/virtualMachines'] }
+            ]
+          }
+        ]
+      })
+    ])
+    expect(result.verdict).toBe('partial')
+  })
+
+  test('every location with one selector that cannot be decided: decided, every location', () => {
+    const result = evaluate([
+      atGroup({
+        resourceSelectors: [
+          byLocation('All', { notIn: [] }),
+          { name: 'Odd', selectors: [{ kind: 'resourceTag', in: ['x'] }] }
+        ]
+      })
+    ])
+    expect(result.verdict).toBe('compliant')
+  })
+
+  test('some locations with one selector that cannot be decided: error, not a guessed partial', () => {
+    const result = evaluate([
+      atGroup({
+        resourceSelectors: [
+          byLocation('East', { in: ['eastus'] }),
+          { name: 'Odd', selectors: [{ kind: 'resourceTag', in: ['x'] }] }
+        ]
+      })
+    ])
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain("(a selector of kind 'resourceTag')")
+  })
+
+  test('a selector that leaves out virtual machines settles its resource selector', () => {
+    const result = evaluate([
+      atGroup({
+        resourceSelectors: [
+          {
+            name: 'Storage',
+            selectors: [
+              { kind: 'resourceType', in: ['Microsoft.Storage/storageAccounts'] },
+              { kind: 'resourceTag', in: ['x'] }
+            ]
+          }
+        ]
+      })
+    ])
+    expect(result.verdict).toBe('noncompliant')
+  })
+
+  function eastOnlyDisabledIn(location: string) {
+    return evaluate([
+      atGroup({
+        resourceSelectors: [byLocation('SDP', { in: ['eastus'] })],
+        overrides: [
+          {
+            kind: 'policyEffect',
+            value: 'Disabled',
+            selectors: [{ kind: 'resourceLocation', in: [location] }]
+          }
+        ]
+      })
+    ])
+  }
+
+  test('evaluates only eastus, and an override disables JIT in eastus: nothing audited, noncompliant', () => {
+    const result = eastOnlyDisabledIn('EASTUS')
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+    expect(result.reason).toBe(
+      `Assignment 'MCSB' at ${PLATFORM} does not audit JIT on ${SUBSCRIPTION_SCOPE}: it evaluates only the virtual machines in the locations its resource selectors ('SDP') choose, and overrides the JIT effect to Disabled (override #1) for the resources that override selects, which together leave no location where JIT is audited; remove its resource selectors or make one of them select every Microsoft.Compute/virtualMachines, and remove override #1 or set its value to AuditIfNotExists.`
+    )
+  })
+
+  test('evaluates only eastus, and an override disables JIT in westus: the override does not matter', () => {
+    const result = eastOnlyDisabledIn('westus')
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).not.toContain('override #1')
+  })
+
+  test('a Disabled effect over some locations: the effect decides, noncompliant', () => {
+    const result = evaluate([
+      atGroup({
+        resourceSelectors: [byLocation('SDP', { in: ['eastus'] })],
+        parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } }
+      })
+    ])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'partial', effect: 'Disabled' })
+  })
+})
+
 describe('enforcement mode', () => {
   test.each([
     ['Default', 'Default: the effect is enforced'],

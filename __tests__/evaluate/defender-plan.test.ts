@@ -79,6 +79,56 @@ describe('Plan 2 leaves the verdict alone', () => {
   })
 })
 
+describe('Plan 2 with resource-level plans (resourcesCoverageStatus)', () => {
+  const RESOURCE_LEVEL_FIX =
+    "remove the virtual machines' resource-level Defender for Servers plans so that they inherit Plan 2, or set enforce to True on the subscription's plan (Defender for Cloud > Environment settings > the subscription > Defender plans > Servers > Settings; az security pricing show --name VirtualMachines shows resourcesCoverageStatus)."
+
+  test.each([
+    [
+      'PartiallyCovered',
+      'only some virtual machines have it: others have a resource-level plan, which is off or Plan 1 (resource-level plans support only P1)'
+    ],
+    ['notcovered', 'no virtual machine has it: resource-level plans turn it off on every one']
+  ])('%s: partial, naming resource-level plans and the fix', (status, which) => {
+    const plan = { pricingTier: 'Standard', subPlan: 'P2', resourcesCoverageStatus: status }
+    const result = evaluate(plan)
+    expect(result.verdict).toBe('partial')
+    expect(result.defenderForServers).toEqual({
+      pricingTier: 'Standard',
+      subPlan: 'P2',
+      plan2: true,
+      resourcesCoverageStatus: status
+    })
+    expect(result.reason).toContain(
+      `But Defender for Servers is Plan 2 on ${SUBSCRIPTION_SCOPE}, but its resourcesCoverageStatus is ${status}: ${which}, and those cannot be protected with JIT; ${RESOURCE_LEVEL_FIX}`
+    )
+  })
+
+  test.each([['FullyCovered'], ['fullycovered']])('%s: the verdict stands', (status) => {
+    const result = evaluate({ pricingTier: 'Standard', resourcesCoverageStatus: status })
+    expect(result.verdict).toBe('compliant')
+    expect(result.defenderForServers).toMatchObject({
+      plan2: true,
+      resourcesCoverageStatus: status
+    })
+  })
+
+  test('not Plan 2 at all: the plan is what the reason names', () => {
+    const result = evaluate({ pricingTier: 'Free', resourcesCoverageStatus: 'NotCovered' })
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toContain('Defender for Servers is Free')
+    expect(result.reason).not.toContain('resourcesCoverageStatus')
+  })
+
+  test('when JIT is not audited the status is recorded but not argued', () => {
+    const off = { ...mcsb, parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } } }
+    const plan = { pricingTier: 'Standard', subPlan: 'P2', resourcesCoverageStatus: 'NotCovered' }
+    const result = evaluate(plan, [off])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.reason).not.toContain('resourcesCoverageStatus')
+  })
+})
+
 test('a plan that cannot be read keeps the policy verdict and says the plan is unknown', () => {
   const result = evaluate({ unreadable: '403 AuthorizationFailed' })
   expect(result.verdict).toBe('compliant')

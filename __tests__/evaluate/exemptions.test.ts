@@ -81,6 +81,73 @@ describe('an exemption below the subscription takes the assignment off part of i
   })
 })
 
+describe('exemptions limited by location', () => {
+  const byLocation = (selector: { in?: string[]; notIn?: string[] }) => [
+    { name: 'where', selectors: [{ kind: 'resourceLocation', ...selector }] }
+  ]
+
+  test('one for eastus and one for every location but eastus: off the subscription', () => {
+    const east = exemption(mcsb, {
+      name: 'east',
+      resourceSelectors: byLocation({ in: ['eastus'] })
+    })
+    const rest = exemption(mcsb, {
+      name: 'rest',
+      scope: groupId('platform'),
+      resourceSelectors: byLocation({ notIn: ['EastUS'] })
+    })
+    const result = evaluate([east, rest])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({
+      coverage: 'none',
+      exemptionIds: [east.id, rest.id]
+    })
+    expect(result.reason).toContain('which together leave no location where JIT is audited')
+  })
+
+  test('the assignment evaluates only eastus and an exemption exempts eastus: noncompliant', () => {
+    const only = assignment({
+      ...mcsb,
+      name: 'mcsb',
+      resourceSelectors: byLocation({ in: ['eastus'] })
+    })
+    const east = exemption(only, {
+      name: 'east',
+      resourceSelectors: byLocation({ in: ['eastus'] })
+    })
+    const result = evaluate([east], [only])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.reason).toContain(
+      "it evaluates only the virtual machines in the locations its resource selectors ('where') choose, and is exempted from"
+    )
+  })
+
+  test('an exemption for locations the assignment does not evaluate changes nothing', () => {
+    const only = assignment({
+      ...mcsb,
+      name: 'mcsb',
+      resourceSelectors: byLocation({ in: ['eastus'] })
+    })
+    const west = exemption(only, {
+      name: 'west',
+      resourceSelectors: byLocation({ in: ['westus'] })
+    })
+    const result = evaluate([west], [only])
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).not.toContain('exempted')
+  })
+
+  test('an exemption whose resource selectors cannot be decided: error', () => {
+    const odd = exemption(mcsb, {
+      name: 'odd',
+      resourceSelectors: [{ name: 'tags', selectors: [{ kind: 'resourceTag', in: ['x'] }] }]
+    })
+    const result = evaluate([odd])
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain("whose resource selectors ('tags') this check cannot decide")
+  })
+})
+
 describe('exemptions that do not count', () => {
   test('one of another subscription', () => {
     const elsewhere = exemption(mcsb, { name: 'x', scope: `/subscriptions/${OTHER_SUBSCRIPTION}` })
@@ -114,9 +181,37 @@ describe('exemptions that do not count', () => {
     expect(evaluate([future]).verdict).toBe('noncompliant')
   })
 
-  test('an expiry that cannot be read is not taken as expired', () => {
-    const unreadable = exemption(mcsb, { name: 'odd', expiresOn: 'soon' })
-    expect(evaluate([unreadable]).verdict).toBe('noncompliant')
+  test.each([['soon'], ['31/12/2026'], ['2026-13-01T00:00:00Z']])(
+    'an expiry that cannot be read (%s): error naming the exemption and the value, not a guess',
+    (expiresOn) => {
+      const unreadable = exemption(mcsb, { name: 'odd', displayName: 'Odd', expiresOn })
+      const result = evaluate([unreadable])
+      expect(result.verdict).toBe('error')
+      expect(result.errorCause).toBe('undecidable')
+      expect(result.assignments[0]).toMatchObject({
+        coverage: 'unknown',
+        exemptionIds: [unreadable.id]
+      })
+      expect(result.reason).toContain(
+        `is exempted from ${SUBSCRIPTION_SCOPE} by exemption 'Odd' (Waiver) at ${SUBSCRIPTION_SCOPE}, whose expiresOn '${expiresOn}' this check cannot read as an ISO 8601 time, so whether it is still in force cannot be decided; check exemption ${unreadable.id}: expiresOn must be a UTC time such as 2026-12-31T00:00:00Z.`
+      )
+    }
+  )
+
+  test('an expiry that cannot be read does not matter when the effect is Disabled anyway', () => {
+    const off = { ...mcsb, parameters: { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } } }
+    const unreadable = exemption(off, { name: 'odd', expiresOn: 'soon' })
+    expect(evaluate([unreadable], [off]).verdict).toBe('noncompliant')
+  })
+
+  test.each([
+    ['without an offset, UTC', '2026-05-01T11:59:59', 'compliant'],
+    ['with fractions of a second, as Azure writes it', '2026-05-01T11:59:59.9999999Z', 'compliant'],
+    ['a date alone, its midnight in UTC', '2026-05-01', 'compliant'],
+    ['with an offset', '2026-05-01T13:00:00+02:00', 'compliant'],
+    ['with an offset, still in force', '2026-05-01T13:00:01+01:00', 'noncompliant']
+  ])('an expiry %s', (_name, expiresOn, verdict) => {
+    expect(evaluate([exemption(mcsb, { name: 'w', expiresOn })]).verdict).toBe(verdict)
   })
 
   test('one for other reference ids only, with a note', () => {

@@ -96,6 +96,75 @@ describe('order', () => {
     expect(result.reason).toContain('keep one policyEffect override that selects reference')
   })
 
+  // Overrides limited by location overlap unless their location lists are disjoint; where they
+  // overlap, the first-wins and last-wins readings are both worked out.
+  test.each([
+    [
+      'Disabled in eastus, then AuditIfNotExists everywhere',
+      [
+        byLocation('Disabled', { in: ['eastus'] }),
+        { kind: 'policyEffect', value: 'AuditIfNotExists' }
+      ],
+      'if the first wins, JIT is audited in every location but eastus, if the last wins, in every location'
+    ],
+    [
+      'AuditIfNotExists everywhere, then Disabled in eastus',
+      [
+        { kind: 'policyEffect', value: 'AuditIfNotExists' },
+        byLocation('Disabled', { in: ['eastus'] })
+      ],
+      'if the first wins, JIT is audited in every location, if the last wins, in every location but eastus'
+    ],
+    [
+      'Disabled everywhere, then AuditIfNotExists in eastus',
+      [
+        { kind: 'policyEffect', value: 'Disabled' },
+        byLocation('AuditIfNotExists', { in: ['eastus'] })
+      ],
+      'if the first wins, JIT is audited in no location, if the last wins, only in eastus'
+    ],
+    [
+      'AuditIfNotExists in eastus, then Disabled everywhere',
+      [
+        byLocation('AuditIfNotExists', { in: ['eastus'] }),
+        { kind: 'policyEffect', value: 'Disabled' }
+      ],
+      'if the first wins, JIT is audited only in eastus, if the last wins, in no location'
+    ]
+  ] as [string, Override[], string][])(
+    '%s: the two readings differ, error naming both',
+    (_name, overrides, readings) => {
+      const result = mcsb(overrides)
+      expect(result.verdict).toBe('error')
+      expect(result.errorCause).toBe('undecidable')
+      expect(result.reason).toContain(
+        `that both select reference ${REFERENCE} only in eastus; Azure documents that overrides are evaluated in order, but not whether the first or the last one wins: ${readings}; keep one policyEffect override that selects reference ${REFERENCE}, or give overrides #1 and #2 resourceLocation selectors that do not overlap.`
+      )
+    }
+  )
+
+  test('overlapping overrides whose readings give the same verdict: decided', () => {
+    // Last wins: every location but westus; first wins: every location but eastus and westus.
+    const result = mcsb([
+      byLocation('Disabled', { in: ['eastus', 'westus'] }),
+      byLocation('AuditIfNotExists', { in: ['EastUS'] })
+    ])
+    expect(result.verdict).toBe('partial')
+  })
+
+  test('an auditing and a non-auditing override on disjoint locations: no conflict', () => {
+    const result = mcsb(
+      [
+        byLocation('Disabled', { in: ['eastus'] }),
+        byLocation('AuditIfNotExists', { in: ['westus'] })
+      ],
+      { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } },
+      MCSB_V1
+    )
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toContain('audits only the resources override #2 selects')
+  })
+
   test('the same outcome whichever wins: decided', () => {
     const result = mcsb([
       byReference('auditifnotexists', { in: [REFERENCE] }),
@@ -193,19 +262,37 @@ describe('overrides that select by location cover part of the subscription', () 
     expect(result.assignments[0]).toMatchObject({ effect: 'Disabled', coverage: 'full' })
   })
 
-  test('a later override without selectors replaces the location one', () => {
-    const result = mcsb([
-      byLocation('Disabled', { in: ['eastus'] }),
-      { kind: 'policyEffect', value: 'AuditIfNotExists' }
-    ])
-    expect(result.verdict).toBe('compliant')
+  test('a selector kind Learn does not list for policyEffect overrides: error, not a guess', () => {
+    const result = mcsb(
+      [
+        {
+          kind: 'policyEffect',
+          value: 'AuditIfNotExists',
+          selectors: [{ kind: 'resourceType', in: ['Microsoft.Storage/storageAccounts'] }]
+        }
+      ],
+      { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } },
+      MCSB_V1
+    )
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.reason).toContain(
+      "has override #1 (AuditIfNotExists) with a selector of kind 'resourceType', which Azure does not document for overrides of kind policyEffect (only policyDefinitionReferenceId and resourceLocation), so which resources it selects cannot be decided; check override #1: select by policyDefinitionReferenceId or resourceLocation."
+    )
   })
 
-  test('a selector kind this check does not know narrows the override to part', () => {
+  test('an unknown selector kind on an override that does not select the reference: no matter', () => {
     const result = mcsb([
-      { kind: 'policyEffect', value: 'Disabled', selectors: [{ kind: 'resourceType', in: ['x'] }] }
+      {
+        kind: 'policyEffect',
+        value: 'Disabled',
+        selectors: [
+          { kind: 'policyDefinitionReferenceId', in: ['other'] },
+          { kind: 'resourceType', in: ['x'] }
+        ]
+      }
     ])
-    expect(result.verdict).toBe('partial')
+    expect(result.verdict).toBe('compliant')
   })
 
   test('a reference selector and a location selector together: part, when the reference matches', () => {
@@ -223,6 +310,73 @@ describe('overrides that select by location cover part of the subscription', () 
       selectors: [{ kind: 'policyDefinitionReferenceId', in: ['x'] }, ...both.selectors!.slice(1)]
     }
     expect(mcsb([other]).verdict).toBe('compliant')
+  })
+})
+
+describe('location overrides combined', () => {
+  test('Disabled in eastus and Disabled notIn eastus: disabled everywhere, noncompliant', () => {
+    const result = mcsb([
+      byLocation('Disabled', { in: ['eastus'] }),
+      byLocation('Disabled', { notIn: ['EastUS'] })
+    ])
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.assignments[0]).toMatchObject({ coverage: 'none' })
+    expect(result.reason).toBe(
+      `Assignment 'MCSB' at ${SUBSCRIPTION_SCOPE} does not audit JIT on ${SUBSCRIPTION_SCOPE}: it overrides the JIT effect to Disabled (override #1) for the resources that override selects, and overrides the JIT effect to Disabled (override #2) for the resources that override selects, which together leave no location where JIT is audited; remove override #1 or set its value to AuditIfNotExists, and remove override #2 or set its value to AuditIfNotExists.`
+    )
+  })
+
+  test('two Disabled location overrides that leave some locations: partial, naming what is left', () => {
+    const result = mcsb([
+      byLocation('Disabled', { in: ['eastus'] }),
+      byLocation('Disabled', { notIn: ['eastus', 'westus'] })
+    ])
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toContain('which together leave JIT audited only in westus')
+  })
+
+  test('AuditIfNotExists in eastus and in westus over a Disabled parameter: partial', () => {
+    const result = mcsb(
+      [
+        byLocation('AuditIfNotExists', { in: ['eastus'] }),
+        byLocation('AuditIfNotExists', { in: ['westus'] })
+      ],
+      { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } },
+      MCSB_V1
+    )
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toContain(
+      'audits only the resources override #1 selects, and elsewhere sets parameter jitNetworkAccessMonitoringEffect to Disabled, and audits the resources override #2 selects, which together leave JIT audited only in eastus, westus'
+    )
+  })
+
+  test('AuditIfNotExists in eastus and notIn eastus over a Disabled parameter: compliant', () => {
+    const result = mcsb(
+      [
+        byLocation('AuditIfNotExists', { in: ['eastus'] }),
+        byLocation('AuditIfNotExists', { notIn: ['eastus'] })
+      ],
+      { jitNetworkAccessMonitoringEffect: { value: 'Disabled' } },
+      MCSB_V1
+    )
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]).toMatchObject({ effectSource: 'override', coverage: 'full' })
+  })
+
+  test('two location selectors on one override select where both hold', () => {
+    const both: Override = {
+      kind: 'policyEffect',
+      value: 'Disabled',
+      selectors: [
+        { kind: 'resourceLocation', in: ['eastus', 'westus'] },
+        { kind: 'resourceLocation', notIn: ['eastus', 'westus'] }
+      ]
+    }
+    const result = mcsb([both])
+    expect(result.verdict).toBe('compliant')
+    expect(result.assignments[0]!.notes).toContain(
+      'Override #1 (Disabled) selects no location: it applies nowhere.'
+    )
   })
 })
 
@@ -251,7 +405,7 @@ describe('overrides on the JIT definition assigned alone', () => {
     expect(result.assignments[0]).toMatchObject({ effect: 'Disabled', effectSource: 'override' })
   })
 
-  test('a later location override that disables cancels an earlier one that audits', () => {
+  test('an auditing and a disabling override on the same location: the order decides, error', () => {
     const result = alone(
       [
         byLocation('AuditIfNotExists', { in: ['eastus'] }),
@@ -259,7 +413,10 @@ describe('overrides on the JIT definition assigned alone', () => {
       ],
       { effect: { value: 'Disabled' } }
     )
-    expect(result.verdict).toBe('noncompliant')
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain(
+      'has overrides #1 (AuditIfNotExists) and #2 (Disabled) that both select the JIT definition only in eastus'
+    )
   })
 
   test('a location override applies to part', () => {

@@ -5,6 +5,7 @@ import type {
   PolicySetDefinition as SdkPolicySetDefinition
 } from '@azure/arm-policy'
 import type {
+  DefenderForServersPlan,
   Override,
   ParameterDefinition,
   ParameterValues,
@@ -233,11 +234,13 @@ export function mapExemption(raw: unknown): PolicyExemption {
 }
 
 /** Defender for Cloud's pricing of a plan (`Microsoft.Security/pricings/NAME`, "Pricings - Get"):
- * its `pricingTier` (`Free`, `Standard`) and `subPlan` (`P1`, `P2` for VirtualMachines). */
-export function mapPricing(raw: unknown): { pricingTier: string; subPlan?: string } {
+ * its `pricingTier` (`Free`, `Standard`), `subPlan` (`P1`, `P2` for VirtualMachines) and, on a
+ * subscription, `resourcesCoverageStatus` (`FullyCovered`, `PartiallyCovered`, `NotCovered`). */
+export function mapPricing(raw: unknown): DefenderForServersPlan & { pricingTier: string } {
   const { properties } = armResource(raw, 'pricingTier', 'A Defender for Cloud pricing')
   return {
     pricingTier: properties.pricingTier as string,
-    ...optionalText('subPlan', properties.subPlan)
+    ...optionalText('subPlan', properties.subPlan),
+    ...optionalText('resourcesCoverageStatus', properties.resourcesCoverageStatus)
   }
 }

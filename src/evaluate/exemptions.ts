@@ -1,15 +1,20 @@
 // Exemptions of an assignment: unexpired ones for this reference take the assignment off the
-// subscription (at it or above) or off part of it (below it).
+// subscription (at it or above, in the locations their resource selectors choose) or off part of
+// it (below it) (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure).
 import type { PolicyExemption } from '../model.ts'
 import { managementGroupName, normalizeId, sameId } from '../azure-ids.ts'
 import { includesIgnoringCase, isInside } from './ids.ts'
-import { virtualMachineAdmission } from './resource-selectors.ts'
-import type { JitReference, Limit, SubscriptionContext } from './types.ts'
+import { isEvery, isNone } from './locations.ts'
+import { virtualMachineSelection } from './resource-selectors.ts'
+import type { JitReference, Limit, LocationPart, SubscriptionContext } from './types.ts'
 
 export interface ExemptionOutcome {
+  /** Exemptions at the subscription or above, by the locations they exempt. */
+  parts: LocationPart[]
+  /** Exemptions below the subscription, and those this check cannot decide. */
   limits: Limit[]
   notes: string[]
-  /** Ids of the exemptions behind the limits. */
+  /** Ids of the exemptions behind the parts and limits. */
   exemptionIds: string[]
 }
 
@@ -18,22 +23,39 @@ export function exemptionOutcome(
   exemptions: readonly PolicyExemption[],
   context: SubscriptionContext
 ): ExemptionOutcome {
-  const outcome: ExemptionOutcome = { limits: [], notes: [], exemptionIds: [] }
+  const outcome: ExemptionOutcome = { parts: [], limits: [], notes: [], exemptionIds: [] }
+  const collectedAt = isoTime(context.collectedAt)
   for (const exemption of exemptions) {
     if (!sameId(exemption.policyAssignmentId, reference.assignment.id)) continue
+    const expiresOn = exemption.expiresOn === undefined ? null : isoTime(exemption.expiresOn)
     if (!exemptsReference(exemption, reference.referenceId)) {
       outcome.notes.push(
         `The ${named(exemption)} exempts other references only; it does not exempt ${reference.referenceId}.`
       )
-    } else if (expired(exemption, context.collectedAt)) {
+    } else if (expiresOn !== null && expiresOn < collectedAt) {
       outcome.notes.push(
         `The ${named(exemption)} expired on ${exemption.expiresOn}, before this check; it is ignored.`
       )
     } else {
-      addLimit(outcome, exemption, context)
+      addExemption(outcome, exemption, context, Number.isNaN(expiresOn))
     }
   }
   return outcome
+}
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 time; NaN when it is not one. Learn: expiresOn
+ * "must be in the Universal ISO 8601 DateTime format yyyy-MM-ddTHH:mm:ss.fffffffZ", so a time
+ * without an offset is UTC (JavaScript would read it as local time).
+ */
+export function isoTime(value: string): number {
+  const match =
+    /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
+      value.trim()
+    )
+  if (match === null) return Number.NaN
+  const [, date, time, offset] = match
+  return Date.parse(`${date}${time ?? 'T00:00'}${offset ?? 'Z'}`)
 }
 
 /** With no reference ids an exemption covers the whole assignment; the definition assigned alone
@@ -43,45 +65,47 @@ function exemptsReference(exemption: PolicyExemption, referenceId: string | null
   return referenceId === null || ids.length === 0 || includesIgnoringCase(ids, referenceId)
 }
 
-function expired(exemption: PolicyExemption, collectedAt: string): boolean {
-  if (exemption.expiresOn === undefined) return false
-  return Date.parse(exemption.expiresOn) < Date.parse(collectedAt)
-}
-
-function addLimit(
+function addExemption(
   outcome: ExemptionOutcome,
   exemption: PolicyExemption,
-  context: SubscriptionContext
+  context: SubscriptionContext,
+  unreadableExpiry: boolean
 ): void {
   const place = placeOf(exemption.scope, context.scope)
   if (place === 'elsewhere') return
-  const { admits, names, why } = virtualMachineAdmission(exemption.resourceSelectors)
-  if (admits === 'none') {
+  const { locations, names, why } = virtualMachineSelection(exemption.resourceSelectors)
+  if (locations !== null && isNone(locations)) {
     outcome.notes.push(
       `The ${named(exemption)} exempts no virtual machines (its resource selectors ${names} leave them out); it is ignored.`
     )
     return
   }
-  const fix = `delete exemption ${exemption.id} or let it expire`
+  outcome.exemptionIds.push(exemption.id)
   const where =
     place === 'above'
       ? `from /subscriptions/${context.subscriptionId} by ${named(exemption)} at ${exemption.scope}`
       : `from ${exemption.scope} by ${named(exemption)}`
-  const limit: Limit =
-    admits === 'unknown'
-      ? {
-          coverage: 'unknown',
-          cause: `is exempted ${where}, whose resource selectors (${names}) this check cannot decide (${why})`,
-          fix: "check the exemption's resource selectors",
-          errorCause: 'undecidable'
-        }
-      : {
-          coverage: place === 'above' && admits === 'all' ? 'none' : 'partial',
-          cause: `is exempted ${where}${admits === 'some' ? ` for the virtual machines in the locations its resource selectors (${names}) choose` : ''}`,
-          fix
-        }
-  outcome.limits.push(limit)
-  outcome.exemptionIds.push(exemption.id)
+  if (unreadableExpiry || locations === null) {
+    const unreadable = unreadableExpiry
+      ? `, whose expiresOn '${exemption.expiresOn}' this check cannot read as an ISO 8601 time, so whether it is still in force cannot be decided`
+      : `, whose resource selectors (${names}) this check cannot decide (${why})`
+    outcome.limits.push({
+      coverage: 'unknown',
+      cause: `is exempted ${where}${unreadable}`,
+      fix: unreadableExpiry
+        ? `check exemption ${exemption.id}: expiresOn must be a UTC time such as 2026-12-31T00:00:00Z`
+        : "check the exemption's resource selectors",
+      errorCause: 'undecidable'
+    })
+    return
+  }
+  const fix = `delete exemption ${exemption.id} or let it expire`
+  const selected = isEvery(locations)
+    ? ''
+    : ` for the virtual machines in the locations its resource selectors (${names}) choose`
+  const cause = `is exempted ${where}${selected}`
+  if (place === 'above') outcome.parts.push({ locations, cause, fix })
+  else outcome.limits.push({ coverage: 'partial', cause, fix })
 }
 
 function placeOf(scope: string, subscription: string): 'above' | 'below' | 'elsewhere' {

@@ -1,112 +1,203 @@
-// The assignment's `overrides` of kind policyEffect, applied in order as Azure applies them: for
-// each resource the last override that selects it wins.
+// The assignment's `overrides` of kind policyEffect, by the locations each one selects. Learn
+// says they are "evaluated in the order in which they're specified", not whether the first or the
+// last one that selects a resource wins
+// (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides):
+// both readings are worked out, and location-coverage.ts decides only where they agree.
 import type { Override, Selector } from '../model.ts'
 import { effectClause, effectFix } from './effect-phrases.ts'
 import { audits, effectValue } from './effect-values.ts'
 import { includesIgnoringCase } from './ids.ts'
-import type { JitReference, Limit, ResolvedEffect } from './types.ts'
+import {
+  describeLocations,
+  difference,
+  EVERY_LOCATION,
+  intersection,
+  isEvery,
+  isNone,
+  NO_LOCATION,
+  overlap,
+  sameLocations,
+  selectorLocations,
+  union
+} from './locations.ts'
+import type { Locations } from './locations.ts'
+import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
 
-/** How much of the subscription a selector (or an override) reaches. */
-type Reach = 'all' | 'part' | 'none'
+/** A policyEffect override that selects the reference, and where. */
+export interface SelectingOverride {
+  effect: ResolvedEffect
+  locations: Locations
+}
+
+/** Where the effect audits when overrides win in one order. */
+export interface EffectReading {
+  /** The effect where the reference audits, else the effect over the whole subscription. */
+  effect: ResolvedEffect
+  /** The locations where the effect audits. */
+  audited: Locations
+  /** The location overrides that decide `audited`, when it is not simply all or none. */
+  parts: LocationPart[]
+}
 
 export interface OverrideOutcome {
-  /** The effect where the reference audits, else the effect over the rest of the subscription. */
-  effect: ResolvedEffect
+  /** The reading where the last override that selects a resource wins. */
+  lastWins: EffectReading
+  /** The reading where the first wins, with the first auditing and non-auditing overrides whose
+   * locations overlap; null when there are none, so that the order cannot matter. */
+  firstWins: { reading: EffectReading; pair: [SelectingOverride, SelectingOverride] } | null
+  /** `unknown` limits for overrides whose selectors this check cannot decide. */
   limits: Limit[]
   notes: string[]
 }
 
 export function applyOverrides(base: ResolvedEffect, reference: JitReference): OverrideOutcome {
-  let everywhere = base
-  let somewhere: ResolvedEffect[] = []
+  const selecting: SelectingOverride[] = []
+  const limits: Limit[] = []
   const notes: string[] = []
-  const selectingAll: ResolvedEffect[] = []
   for (const [index, override] of reference.assignment.overrides.entries()) {
     if (override.kind.toLowerCase() !== 'policyeffect') continue
     const number = index + 1
     const reach = overrideReach(override, reference.referenceId)
-    if (reach === 'none') {
+    if (reach === 'reference') {
       notes.push(unselectedNote(override, number, reference))
-      continue
-    }
-    const effect = overrideEffect(override, number, reach)
-    notes.push(effect.note)
-    if (reach === 'all') {
-      everywhere = effect
-      somewhere = []
-      selectingAll.push(effect)
+    } else if (Array.isArray(reach)) {
+      limits.push(unknownSelectorLimit(override, number, reach))
+    } else if (isNone(reach)) {
+      notes.push(`Override #${number} (${override.value}) selects no location: it applies nowhere.`)
     } else {
-      // Whether two location selectors overlap is not worked out: an override that does not
-      // audit is taken to win over every earlier partial one that does, so overlapping overrides
-      // cannot leave an audit that Azure would not run.
-      if (!audits(effect)) somewhere = somewhere.filter((earlier) => !audits(earlier))
-      somewhere.push(effect)
+      const effect = overrideEffect(override, number, reach)
+      notes.push(effect.note)
+      selecting.push({ effect, locations: reach })
     }
   }
-  const combined = combine(everywhere, somewhere, reference)
-  const conflict = orderConflict(selectingAll, reference)
-  return { ...combined, limits: conflict ? [...combined.limits, conflict] : combined.limits, notes }
+  const pair = overlappingPair(selecting)
+  return {
+    lastWins: reading(base, selecting, reference),
+    firstWins: pair && { reading: reading(base, [...selecting].reverse(), reference), pair },
+    limits,
+    notes
+  }
 }
 
 /**
- * Learn says overrides are "evaluated in the order in which they're specified" but not whether
- * the first or the last one that selects a reference wins. Two that both select the JIT reference
- * with values on either side of auditing leave the effect to that unstated rule: undecidable.
- * (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides)
+ * Where the effect audits when, for each resource, the last override in `ordered` that selects it
+ * wins: the last override that selects every location sets the effect everywhere (the base effect
+ * when there is none), and the location overrides after it change it where they select.
  */
-function orderConflict(selecting: ResolvedEffect[], reference: JitReference): Limit | null {
-  const first = selecting[0]
-  const last = selecting[selecting.length - 1]
-  if (first === undefined || last === undefined || audits(first) === audits(last)) return null
+function reading(
+  base: ResolvedEffect,
+  ordered: readonly SelectingOverride[],
+  reference: JitReference
+): EffectReading {
+  const start = ordered.findLastIndex((override) => isEvery(override.locations)) + 1
+  const everywhere = ordered[start - 1]?.effect ?? base
+  let audited = audits(everywhere) ? EVERY_LOCATION : NO_LOCATION
+  const changing: SelectingOverride[] = []
+  for (const override of ordered.slice(start)) {
+    const next = audits(override.effect)
+      ? union(audited, override.locations)
+      : difference(audited, override.locations)
+    if (!sameLocations(next, audited)) changing.push(override)
+    audited = next
+  }
+  const auditing = changing.find((override) => audits(override.effect))?.effect
+  const effect = audits(everywhere) || isNone(audited) ? everywhere : (auditing ?? everywhere)
+  const parts = changing.map((override): LocationPart => {
+    const { effect: value, locations } = override
+    if (!audits(value)) {
+      const cause = `${effectClause(value, reference)} for the resources that override selects`
+      return { locations, cause, fix: effectFix(value, reference) }
+    }
+    if (value !== auditing || audits(everywhere)) {
+      return { locations, cause: `audits the resources override #${value.overrideNumber} selects` }
+    }
+    const cause = `audits only the resources override #${value.overrideNumber} selects, and elsewhere ${effectClause(everywhere, reference)}`
+    return { locations, cause, fix: effectFix(everywhere, reference) }
+  })
+  return { effect, audited, parts }
+}
+
+/** The first auditing and non-auditing overrides that select some location in common. */
+function overlappingPair(
+  selecting: readonly SelectingOverride[]
+): [SelectingOverride, SelectingOverride] | null {
+  for (const [index, first] of selecting.entries()) {
+    const second = selecting
+      .slice(index + 1)
+      .find(
+        (later) =>
+          audits(later.effect) !== audits(first.effect) && overlap(later.locations, first.locations)
+      )
+    if (second !== undefined) return [first, second]
+  }
+  return null
+}
+
+/** The order-conflict limit: the two readings give different verdicts. */
+export function orderConflict(
+  [first, second]: [SelectingOverride, SelectingOverride],
+  reference: JitReference,
+  whereAudited: { firstWins: string; lastWins: string }
+): Limit {
   const which =
     reference.referenceId === null ? 'the JIT definition' : `reference ${reference.referenceId}`
+  const common = intersection(first.locations, second.locations)
+  const where = isEvery(common) ? '' : ` ${describeLocations(common)}`
   return {
     coverage: 'unknown',
     decidesEffect: true,
     errorCause: 'undecidable',
-    cause: `has overrides #${first.overrideNumber} (${first.text}) and #${last.overrideNumber} (${last.text}) that both select ${which}; Azure documents that overrides are evaluated in order, but not whether the first or the last one wins`,
-    fix: `keep one policyEffect override that selects ${which}`
+    cause: `has overrides #${first.effect.overrideNumber} (${first.effect.text}) and #${second.effect.overrideNumber} (${second.effect.text}) that both select ${which}${where}; Azure documents that overrides are evaluated in order, but not whether the first or the last one wins: if the first wins, JIT is audited ${whereAudited.firstWins}, if the last wins, ${whereAudited.lastWins}`,
+    fix: `keep one policyEffect override that selects ${which}, or give overrides #${first.effect.overrideNumber} and #${second.effect.overrideNumber} resourceLocation selectors that do not overlap`
   }
 }
 
-function overrideReach(override: Override, referenceId: string | null): Reach {
-  const reaches = (override.selectors ?? []).map((selector) => selectorReach(selector, referenceId))
-  if (reaches.includes('none')) return 'none'
-  return reaches.includes('part') ? 'part' : 'all'
-}
+const OVERRIDE_SELECTOR_KINDS = ['policyDefinitionReferenceId', 'resourceLocation']
 
-function selectorReach(selector: Selector, referenceId: string | null): Reach {
-  const kind = selector.kind.toLowerCase()
-  if (kind === 'policydefinitionreferenceid') return referenceReach(selector, referenceId)
-  if (kind === 'resourcelocation') return locationReach(selector)
-  // A kind this check does not know: assume it narrows the override to part of the subscription.
-  return 'part'
+/** The locations an override selects; `reference` when it does not select the reference; the
+ * selector kinds Learn does not list for policyEffect overrides, when it has any. */
+function overrideReach(
+  override: Override,
+  referenceId: string | null
+): Locations | 'reference' | string[] {
+  const selectors = override.selectors ?? []
+  const byReference = selectors.filter(
+    (selector) => selector.kind.toLowerCase() === 'policydefinitionreferenceid'
+  )
+  if (!byReference.every((selector) => selectsReference(selector, referenceId))) return 'reference'
+  const unknown = selectors
+    .map((selector) => selector.kind)
+    .filter((kind) => !includesIgnoringCase(OVERRIDE_SELECTOR_KINDS, kind))
+  if (unknown.length > 0) return unknown
+  return selectors
+    .filter((selector) => selector.kind.toLowerCase() === 'resourcelocation')
+    .map((selector) => selectorLocations(selector) ?? EVERY_LOCATION)
+    .reduce(intersection, EVERY_LOCATION)
 }
 
 /** Azure documents this selector as choosing definitions within an initiative assignment. The
  * definition assigned alone has no reference id: an `in` list cannot name it, and a `notIn` list
  * leaves it out of nothing, so such an override is taken to reach it (the side that cannot pass a
  * disabled audit as enforced). */
-function referenceReach(selector: Selector, referenceId: string | null): Reach {
-  if (referenceId === null) return selector.in !== undefined ? 'none' : 'all'
-  if (selector.in !== undefined)
-    return includesIgnoringCase(selector.in, referenceId) ? 'all' : 'none'
-  if (selector.notIn !== undefined) {
-    return includesIgnoringCase(selector.notIn, referenceId) ? 'none' : 'all'
+function selectsReference(selector: Selector, referenceId: string | null): boolean {
+  if (referenceId === null) return selector.in === undefined
+  if (selector.in !== undefined) return includesIgnoringCase(selector.in, referenceId)
+  return !includesIgnoringCase(selector.notIn ?? [], referenceId)
+}
+
+function unknownSelectorLimit(override: Override, number: number, kinds: string[]): Limit {
+  return {
+    coverage: 'unknown',
+    decidesEffect: true,
+    errorCause: 'undecidable',
+    cause: `has override #${number} (${override.value}) with a selector of kind ${kinds.map((kind) => `'${kind}'`).join(', ')}, which Azure does not document for overrides of kind policyEffect (only ${OVERRIDE_SELECTOR_KINDS.join(' and ')}), so which resources it selects cannot be decided`,
+    fix: `check override #${number}: select by ${OVERRIDE_SELECTOR_KINDS.join(' or ')}`
   }
-  return 'all'
 }
 
-function locationReach(selector: Selector): Reach {
-  if (selector.in !== undefined) return selector.in.length === 0 ? 'none' : 'part'
-  if (selector.notIn !== undefined) return selector.notIn.length === 0 ? 'all' : 'part'
-  return 'all'
-}
-
-function overrideEffect(override: Override, number: number, reach: Reach): ResolvedEffect {
+function overrideEffect(override: Override, number: number, locations: Locations): ResolvedEffect {
   const value = effectValue(override.value)
-  const where =
-    reach === 'all' ? '' : ' for the resources its selectors choose, part of the subscription'
+  const where = isEvery(locations) ? '' : ` ${describeLocations(locations)}`
   return {
     ...value,
     source: 'override',
@@ -121,29 +212,4 @@ function unselectedNote(override: Override, number: number, reference: JitRefere
     return `Override #${number} (${override.value}) selects by policyDefinitionReferenceId in a list, which cannot name the JIT definition assigned alone: it does not apply to it.`
   }
   return `Override #${number} (${override.value}) does not select reference ${reference.referenceId}.`
-}
-
-/** The effect that counts and, when only part of the subscription audits, a partial limit. */
-function combine(
-  everywhere: ResolvedEffect,
-  somewhere: ResolvedEffect[],
-  reference: JitReference
-): { effect: ResolvedEffect; limits: Limit[] } {
-  const effects = [everywhere, ...somewhere.filter((effect) => !sameEffect(effect, everywhere))]
-  const auditing = effects.find(audits)
-  const gap = effects.find((effect) => !audits(effect))
-  if (auditing === undefined || gap === undefined) return { effect: everywhere, limits: [] }
-  const cause =
-    auditing === everywhere
-      ? `${effectClause(gap, reference)} for the resources that override selects`
-      : `audits only the resources override #${auditing.overrideNumber} selects, and elsewhere ${effectClause(gap, reference)}`
-  return {
-    effect: auditing,
-    limits: [{ coverage: 'partial', cause, fix: effectFix(gap, reference) }]
-  }
-}
-
-function sameEffect(a: ResolvedEffect, b: ResolvedEffect): boolean {
-  if (a.known !== null || b.known !== null) return a.known === b.known
-  return a.text.toLowerCase() === b.text.toLowerCase()
 }

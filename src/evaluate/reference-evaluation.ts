@@ -7,8 +7,9 @@ import { shownEffect } from './effect-phrases.ts'
 import { exemptionOutcome } from './exemptions.ts'
 import { isBuiltInJitDefinitionId } from './ids.ts'
 import { audits, DISABLED } from './effect-values.ts'
+import { locationCoverage } from './location-coverage.ts'
 import { applyOverrides } from './overrides.ts'
-import { resourceSelectorLimits } from './resource-selectors.ts'
+import { evaluatedLocations } from './resource-selectors.ts'
 import { scopeLimits } from './scopes.ts'
 import type {
   Evaluated,
@@ -29,15 +30,18 @@ export function evaluateReference(
   const base = baseEffect(reference, snapshot.jitPolicyDefinition)
   const overridden = applyOverrides(base, reference)
   const exempted = exemptionOutcome(reference, snapshot.exemptions, context)
+  const evaluated = evaluatedLocations(assignment)
+  const located = locationCoverage(reference, evaluated.part, exempted.parts, overridden)
   const limits: Limit[] = [
     ...definitionLimits(reference),
     ...scopeLimits(assignment, context),
     ...exempted.limits,
-    ...resourceSelectorLimits(assignment),
+    ...evaluated.limits,
+    ...located.limits,
     ...overridden.limits,
     ...extraLimits
   ]
-  const effect = overridden.effect
+  const effect = located.effect
   const limit = narrowestLimit(limits)
   const undecided = undecidedOf(effect, limit, assignment)
   const notes = [

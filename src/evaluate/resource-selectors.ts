@@ -3,118 +3,116 @@
 // (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#resource-selectors,
 // https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#resource-selectors).
 // The JIT definition evaluates virtual machines (its rule: type equals
-// Microsoft.Compute/virtualMachines), so what matters is how many virtual machines they let through.
+// Microsoft.Compute/virtualMachines), so what matters is in which locations they let virtual
+// machines through.
 import type { PolicyAssignment, ResourceSelector, Selector } from '../model.ts'
 import { includesIgnoringCase } from './ids.ts'
-import type { Limit } from './types.ts'
+import {
+  EVERY_LOCATION,
+  intersection,
+  isEvery,
+  isNone,
+  NO_LOCATION,
+  selectorLocations,
+  union
+} from './locations.ts'
+import type { Locations } from './locations.ts'
+import type { Limit, LocationPart } from './types.ts'
 
 const VIRTUAL_MACHINES = 'Microsoft.Compute/virtualMachines'
 
-/** How many virtual machines selectors let through; `unknown` when that cannot be decided. */
-export type Admits = 'all' | 'some' | 'none' | 'unknown'
-// Narrowest first; `unknown` sits between none and some: it may be either.
-const ORDER: readonly Admits[] = ['none', 'unknown', 'some', 'all']
-
-export interface Admission {
-  admits: Admits
+export interface Selection {
+  /** The locations whose virtual machines the selectors let through; null when that cannot be
+   * decided. */
+  locations: Locations | null
   /** The resource selectors' names, quoted and joined, for sentences. */
   names: string
-  /** Why it is `unknown`, when it is. */
+  /** Why it cannot be decided, when it cannot. */
   why?: string
 }
 
 /**
- * How many virtual machines `resourceSelectors` let through: a resource must satisfy every
- * selector of a resource selector, and any one resource selector. No resource selectors: all.
- * `resourceType` lists decide it (case-insensitively); `resourceLocation` lists select some
- * (which locations hold virtual machines is not known here), an empty `in` none, an empty `notIn`
- * all; a `resourceWithoutLocation` `in` list selects no virtual machine (they have a location), a
- * `notIn` list all of them; a selector with neither list, or of a kind Azure does not document,
- * is `unknown`.
+ * The locations whose virtual machines `resourceSelectors` let through. "In-scope resources are
+ * evaluated when they satisfy any one of these resource selectors", and a resource selector holds
+ * when all its selectors do: the union over resource selectors of the intersection of their
+ * selectors. No resource selectors: every location. `resourceType` lists decide all or none
+ * (case-insensitively); `resourceLocation` lists select their locations; a
+ * `resourceWithoutLocation` `in` list selects no virtual machine (they have a location), a `notIn`
+ * list all of them; a selector with neither list, or of a kind Azure does not document, cannot be
+ * decided, unless the other selectors settle it.
  */
-export function virtualMachineAdmission(resourceSelectors: readonly ResourceSelector[]): Admission {
+export function virtualMachineSelection(resourceSelectors: readonly ResourceSelector[]): Selection {
   const names = resourceSelectors.map((selector) => `'${selector.name}'`).join(', ')
-  if (resourceSelectors.length === 0) return { admits: 'all', names }
+  if (resourceSelectors.length === 0) return { locations: EVERY_LOCATION, names }
   const each = resourceSelectors.map((resourceSelector) =>
-    narrowest(resourceSelector.selectors.map(selectorAdmits))
+    allOf(resourceSelector.selectors.map(selectorAdmits))
   )
-  const admits = ORDER[Math.max(...each.map((admit) => ORDER.indexOf(admit)))] as Admits
-  if (admits !== 'unknown') return { admits, names }
+  const known = each.filter((locations) => locations !== null).reduce(union, NO_LOCATION)
+  if (isEvery(known) || !each.includes(null)) return { locations: known, names }
   const odd = resourceSelectors
     .flatMap((resourceSelector) => resourceSelector.selectors)
-    .filter((selector) => selectorAdmits(selector) === 'unknown')
+    .filter((selector) => selectorAdmits(selector) === null)
     .map(
       (selector) =>
         `kind '${selector.kind}'${hasList(selector) ? '' : ' with neither in nor notIn'}`
     )
-  return { admits, names, why: `a selector of ${odd.join(', ')}` }
+  return { locations: null, names, why: `a selector of ${odd.join(', ')}` }
 }
 
-/** What an assignment's resource selectors take off the subscription. */
-export function resourceSelectorLimits(assignment: PolicyAssignment): Limit[] {
-  const { admits, names, why } = virtualMachineAdmission(assignment.resourceSelectors)
+export interface EvaluatedLocations {
+  /** Where the assignment evaluates virtual machines, when not everywhere. */
+  part: LocationPart | null
+  /** An `unknown` limit when its resource selectors cannot be decided. */
+  limits: Limit[]
+}
+
+/** Where an assignment's resource selectors let it evaluate virtual machines. */
+export function evaluatedLocations(assignment: PolicyAssignment): EvaluatedLocations {
+  const { locations, names, why } = virtualMachineSelection(assignment.resourceSelectors)
   const fix = `remove its resource selectors or make one of them select every ${VIRTUAL_MACHINES}`
-  switch (admits) {
-    case 'all':
-      return []
-    case 'none':
-      return [
-        {
-          coverage: 'none',
-          cause: `evaluates no virtual machines: its resource selectors (${names}) leave out ${VIRTUAL_MACHINES}`,
-          fix
-        }
-      ]
-    case 'some':
-      return [
-        {
-          coverage: 'partial',
-          cause: `evaluates only the virtual machines in the locations its resource selectors (${names}) choose`,
-          fix
-        }
-      ]
-    case 'unknown':
-      return [
-        {
-          coverage: 'unknown',
-          cause: `has resource selectors (${names}) whose reach this check cannot decide (${why})`,
-          fix: `check its resource selectors (kinds resourceLocation, resourceType and resourceWithoutLocation, each with in or notIn)`,
-          errorCause: 'undecidable'
-        }
-      ]
+  if (locations === null) {
+    const limit: Limit = {
+      coverage: 'unknown',
+      cause: `has resource selectors (${names}) whose reach this check cannot decide (${why})`,
+      fix: `check its resource selectors (kinds resourceLocation, resourceType and resourceWithoutLocation, each with in or notIn)`,
+      errorCause: 'undecidable'
+    }
+    return { part: null, limits: [limit] }
   }
+  if (isEvery(locations)) return { part: null, limits: [] }
+  const cause = isNone(locations)
+    ? `evaluates no virtual machines: its resource selectors (${names}) leave out ${VIRTUAL_MACHINES}`
+    : `evaluates only the virtual machines in the locations its resource selectors (${names}) choose`
+  return { part: { locations, cause, fix }, limits: [] }
 }
 
-function narrowest(admits: Admits[]): Admits {
-  return ORDER[Math.min(...admits.map((admit) => ORDER.indexOf(admit)))] ?? 'all'
+/** A resource must meet every selector; no selectors: every location. `none` settles it even
+ * when another selector cannot be decided. */
+function allOf(each: (Locations | null)[]): Locations | null {
+  if (each.some((locations) => locations !== null && isNone(locations))) return NO_LOCATION
+  if (each.includes(null)) return null
+  return (each as Locations[]).reduce(intersection, EVERY_LOCATION)
 }
 
 function hasList(selector: Selector): boolean {
   return selector.in !== undefined || selector.notIn !== undefined
 }
 
-function selectorAdmits(selector: Selector): Admits {
-  if (!hasList(selector)) return 'unknown'
+function selectorAdmits(selector: Selector): Locations | null {
+  if (!hasList(selector)) return null
   switch (selector.kind.toLowerCase()) {
     case 'resourcetype':
-      return typeAdmits(selector)
+      return typeAdmits(selector) ? EVERY_LOCATION : NO_LOCATION
     case 'resourcewithoutlocation':
-      return selector.in !== undefined ? 'none' : 'all'
+      return selector.in !== undefined ? NO_LOCATION : EVERY_LOCATION
     case 'resourcelocation':
-      return locationAdmits(selector)
+      return selectorLocations(selector)
     default:
-      return 'unknown'
+      return null
   }
 }
 
-function typeAdmits(selector: Selector): Admits {
-  if (selector.in !== undefined) {
-    return includesIgnoringCase(selector.in, VIRTUAL_MACHINES) ? 'all' : 'none'
-  }
-  return includesIgnoringCase(selector.notIn ?? [], VIRTUAL_MACHINES) ? 'none' : 'all'
-}
-
-function locationAdmits(selector: Selector): Admits {
-  if (selector.in !== undefined) return selector.in.length === 0 ? 'none' : 'some'
-  return selector.notIn?.length === 0 ? 'all' : 'some'
+function typeAdmits(selector: Selector): boolean {
+  if (selector.in !== undefined) return includesIgnoringCase(selector.in, VIRTUAL_MACHINES)
+  return !includesIgnoringCase(selector.notIn ?? [], VIRTUAL_MACHINES)
 }

@@ -9,6 +9,7 @@ import type {
   PolicySetDefinition
 } from '../model.ts'
 import type { EffectValue } from './effect-values.ts'
+import type { Locations } from './locations.ts'
 
 /** One place where an assignment runs the JIT definition. */
 export interface JitReference {
@@ -47,6 +48,16 @@ export interface Limit {
   /** For `unknown` coverage: the unknown decides the effect too, so it matters even when the
    * effect found does not audit. */
   decidesEffect?: true
+}
+
+/** One thing that decides, by location, where a reference audits: where its assignment evaluates,
+ * what an exemption exempts, what an override selects; said for people. */
+export interface LocationPart {
+  locations: Locations
+  /** A verb phrase with the assignment as subject. */
+  cause: string
+  /** An imperative phrase; absent when this part is not what keeps JIT from being audited. */
+  fix?: string
 }
 
 /** What keeps one reference from being decided: the cause and fix an `error` verdict gives. */

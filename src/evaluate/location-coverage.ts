@@ -1,0 +1,100 @@
+// Where one JIT reference audits, by location: the locations its assignment's resource selectors
+// let it evaluate, less those its exemptions at the subscription or above exempt, intersected
+// with the locations where its effect audits (docs/design.md, "The rule"). All of them: no limit;
+// some: partial; none: the reference does not audit the subscription.
+import { audits } from './effect-values.ts'
+import {
+  describeLocations,
+  difference,
+  EVERY_LOCATION,
+  intersection,
+  isEvery,
+  isNone,
+  NO_LOCATION,
+  sameLocations
+} from './locations.ts'
+import type { Locations } from './locations.ts'
+import { orderConflict } from './overrides.ts'
+import type { EffectReading, OverrideOutcome } from './overrides.ts'
+import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
+
+export interface LocationCoverage {
+  /** The effect where the reference audits, else the effect in force over the subscription. */
+  effect: ResolvedEffect
+  /** The location limit, or the order conflict; empty when the reference audits everywhere. */
+  limits: Limit[]
+}
+
+/**
+ * The effect and location limit of `reference`, from where its assignment evaluates virtual
+ * machines (`evaluated`, null: everywhere), its exemptions at the subscription or above
+ * (`exempted`) and its overrides. When the overrides' two readings (first or last one wins) give
+ * different verdicts, the limit is their order conflict, which is `unknown`.
+ */
+export function locationCoverage(
+  reference: JitReference,
+  evaluated: LocationPart | null,
+  exempted: readonly LocationPart[],
+  overrides: OverrideOutcome
+): LocationCoverage {
+  let reach = evaluated?.locations ?? EVERY_LOCATION
+  const reachParts = evaluated === null ? [] : [evaluated]
+  for (const exemption of exempted) {
+    const next = difference(reach, exemption.locations)
+    if (!sameLocations(next, reach)) reachParts.push(exemption)
+    reach = next
+  }
+  const last = audited(reach, reachParts, overrides.lastWins)
+  const first = overrides.firstWins
+  if (first !== null) {
+    const other = audited(reach, reachParts, first.reading)
+    if (standing(other.locations) !== standing(last.locations)) {
+      const whereAudited = {
+        firstWins: describeLocations(other.locations),
+        lastWins: describeLocations(last.locations)
+      }
+      return { effect: last.effect, limits: [orderConflict(first.pair, reference, whereAudited)] }
+    }
+  }
+  return { effect: last.effect, limits: last.limit === null ? [] : [last.limit] }
+}
+
+interface Audited {
+  effect: ResolvedEffect
+  /** Where the reference audits: none when its effect does not audit anywhere. */
+  locations: Locations
+  /** The location limit; null when it audits everywhere, or does not audit and is evaluated
+   * everywhere. */
+  limit: Limit | null
+}
+
+function audited(reach: Locations, reachParts: LocationPart[], reading: EffectReading): Audited {
+  const { effect } = reading
+  if (!audits(effect)) return { effect, locations: NO_LOCATION, limit: limitOf(reach, reachParts) }
+  const locations = intersection(reach, reading.audited)
+  const parts = sameLocations(locations, reach) ? reachParts : [...reachParts, ...reading.parts]
+  return { effect, locations, limit: limitOf(locations, parts) }
+}
+
+function standing(locations: Locations): 'full' | 'partial' | 'none' {
+  if (isEvery(locations)) return 'full'
+  return isNone(locations) ? 'none' : 'partial'
+}
+
+/** One part speaks for itself; several are joined, with what they leave together. */
+function limitOf(locations: Locations, parts: readonly LocationPart[]): Limit | null {
+  if (isEvery(locations)) return null
+  const left = isNone(locations)
+    ? 'no location where JIT is audited'
+    : `JIT audited ${describeLocations(locations)}`
+  const causes = parts.map((part) => part.cause)
+  const fixes = [...new Set(parts.flatMap((part) => (part.fix === undefined ? [] : [part.fix])))]
+  return {
+    coverage: isNone(locations) ? 'none' : 'partial',
+    cause:
+      causes.length === 1
+        ? causes.join('')
+        : `${causes.join(', and ')}, which together leave ${left}`,
+    fix: fixes.join(', and ')
+  }
+}
