@@ -1,6 +1,7 @@
 // The resource-graph engine's reader against the stand-in's Resource Graph: what it reads per
 // subscription, how it scopes and batches, pages and minds the quota.
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, test } from '@jest/globals'
+import { groupBySubscription } from '../../src/collect/resource-graph/group.ts'
 import type { GraphAnswer, SendGraphQuery } from '../../src/collect/resource-graph/client.ts'
 import {
   QuotaGate,
@@ -210,5 +211,36 @@ describe('queryAllPages', () => {
     expect(parseResetsAfter('01:02:03.5')).toBe(3_723_500)
     expect(parseResetsAfter('3s')).toBeUndefined()
     expect(parseResetsAfter(undefined)).toBeUndefined()
+  })
+})
+
+describe('groupBySubscription', () => {
+  test("keeps the subscription's own Defender for Servers plan, never a resource's", () => {
+    const sub = '11111111-2222-3333-4444-555555555555'
+    const pricing = (id: string, subPlan: string) => ({
+      id,
+      name: 'VirtualMachines',
+      type: 'microsoft.security/pricings',
+      properties: { pricingTier: 'Standard', subPlan }
+    })
+    const grouped = groupBySubscription(
+      [{ id: `/subscriptions/${sub}`, subscriptionId: sub, name: 'one', properties: {} }],
+      [],
+      [
+        pricing(
+          `/subscriptions/${sub}/providers/Microsoft.Security/pricings/VirtualMachines`,
+          'P2'
+        ),
+        // Sorted by id, a virtual machine's own plan comes after the subscription's.
+        pricing(
+          `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/pricings/VirtualMachines`,
+          'P1'
+        )
+      ]
+    )
+    expect(grouped.get(sub)?.serversPricing?.properties).toEqual({
+      pricingTier: 'Standard',
+      subPlan: 'P2'
+    })
   })
 })

@@ -43,6 +43,10 @@ export function ancestorNames(row: GraphRow): string[] {
     .filter((name): name is string => typeof name === 'string' && name !== '')
 }
 
+/** A pricing set on the subscription itself, not on a resource inside it. */
+const SUBSCRIPTION_PRICING =
+  /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Security\/pricings\/[^/]+$/i
+
 /** The subscription id a row sits in (from its id), lower case; undefined above subscriptions. */
 function subscriptionOf(id: string): string | undefined {
   return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase()
@@ -103,7 +107,11 @@ export function groupBySubscription(
   }
   for (const row of pricingRows) {
     const inside = subscriptionOf(row.id)
-    const subscription = inside ? subscriptions.get(inside) : undefined
+    // Only the subscription's own plan: a plan set on a resource (a virtual machine's
+    // `.../virtualMachines/NAME/providers/Microsoft.Security/pricings/VirtualMachines`) is not the
+    // subscription's, and sorting by id would let it replace the subscription's row.
+    if (!inside || !SUBSCRIPTION_PRICING.test(row.id)) continue
+    const subscription = subscriptions.get(inside)
     if (subscription) subscription.serversPricing = row
   }
   return subscriptions
