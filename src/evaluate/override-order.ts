@@ -50,9 +50,7 @@ export function lastWins<T extends Ordered>(base: T, ordered: readonly T[]): Lay
   const changing: T[] = []
   const unchanging: T[] = []
   for (const item of ordered.slice(start)) {
-    const next = item.audits
-      ? union(audited, item.locations)
-      : difference(audited, item.locations)
+    const next = item.audits ? union(audited, item.locations) : difference(audited, item.locations)
     ;(sameLocations(next, audited) ? unchanging : changing).push(item)
     audited = next
   }
