@@ -144,4 +144,21 @@ describe('the assignment’s own version', () => {
     expect(result.errorCause).toBe('unreadable-initiative')
     expect(result.reason).toContain('version 58.0.0')
   })
+  test('an unreadable own version and an unreadable override version are both named', () => {
+    const assigned = mcsb({
+      definitionVersion: '99.*.*',
+      overrides: [byLocation('58.0.0', ['eastus'])]
+    })
+    const result = evaluate(
+      assigned,
+      {},
+      {
+        [setDefinitionKey(ID, '99.*.*')]: '404 PolicySetDefinitionVersionNotFound',
+        [setDefinitionKey(ID, '58.0.0')]: '404 PolicySetDefinitionVersionNotFound'
+      }
+    )
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain('version 99.*.*')
+    expect(result.reason).toContain('version 58.0.0')
+  })
 })

@@ -68,12 +68,14 @@ export function evaluateAssignment(
     limits.length === 0
       ? evaluated
       : evaluated.map((item) => evaluateReference(item.reference, snapshot, context, limits))
-  const wire = (placed: Placed): Version | AssignmentOutcome => {
+  const missing: MissingSet[] = []
+  const wire = (placed: Placed): Version => {
     const { version } = placed
     const content = assignmentContent(assignment, snapshot, version)
     if (content.kind === 'missing-set') {
       const { setId, why } = content
-      return { evaluated: [], missing: [{ assignment, setId, version, why }] }
+      missing.push({ assignment, setId, version, why })
+      return { ...placed, evaluated: [], audits: false }
     }
     const evaluated = content.references.map((reference) =>
       evaluateReference(reference, snapshot, context)
@@ -88,16 +90,15 @@ export function evaluateAssignment(
     const locations = overrideLocations(override)
     if (locations === null) unknown.push(undecidable(index + 1))
     if (locations === null || isNone(locations)) continue
-    const wired = wire({ version: override.value, number: index + 1, locations })
-    if ('missing' in wired) return wired
-    overrides.push(wired)
+    overrides.push(wire({ version: override.value, number: index + 1, locations }))
   }
   // Where an override selects every location, the assignment's own version runs nowhere, so it
   // is not read: that override stands in for it, and either reading replaces it.
   const own = { version: assignment.definitionVersion ?? null, number: null }
   const base =
     overrides.find((item) => isEvery(item.locations)) ?? wire({ ...own, locations: EVERY_LOCATION })
-  if ('missing' in base) return base
+  // What runs where a version cannot be read is unknown: the assignment counts nowhere.
+  if (missing.length > 0) return { evaluated: [], missing }
 
   const last = lastWins(base, overrides)
   const pair = overlappingPair(overrides)
