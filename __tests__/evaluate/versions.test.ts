@@ -3,59 +3,18 @@
 import { describe, expect, test } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { setDefinitionKey } from '../../src/azure-ids.ts'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
-import type { Override, PolicyAssignment, PolicySetDefinition } from '../../src/model.ts'
+import type { Override, PolicySetDefinition } from '../../src/model.ts'
+import { groupId, SUBSCRIPTION_SCOPE } from './builders.ts'
 import {
-  assignment,
-  builtInSet,
-  groupId,
-  MCSB_V1,
-  setId,
-  snapshot,
-  SUBSCRIPTION_SCOPE
-} from './builders.ts'
-
-const ID = setId(MCSB_V1)
-const latest = builtInSet(MCSB_V1)
-/** The benchmark as an older version that fixed the JIT effect to Disabled would hold it. */
-function withJitEffect(version: string, value: string): PolicySetDefinition {
-  return {
-    ...latest,
-    version,
-    policyDefinitions: latest.policyDefinitions.map((reference) =>
-      reference.policyDefinitionReferenceId === 'jitNetworkAccessMonitoring'
-        ? { ...reference, parameters: { effect: { value } } }
-        : reference
-    )
-  }
-}
-const older = withJitEffect('57.23.1', 'Disabled')
-
-function mcsb(fields: Partial<PolicyAssignment> = {}): PolicyAssignment {
-  return assignment({
-    name: 'mcsb',
-    displayName: 'MCSB',
-    scope: groupId('platform'),
-    policyDefinitionId: ID,
-    ...fields
-  })
-}
-
-function evaluate(
-  assigned: PolicyAssignment,
-  sets: Record<string, PolicySetDefinition>,
-  unreadable = {}
-) {
-  return evaluateSubscription(
-    snapshot([assigned], [], { setDefinitions: sets, unreadableSetDefinitions: unreadable })
-  )
-}
-
-const byLocation = (value: string, locations: string[]): Override => ({
-  kind: 'definitionVersion',
-  value,
-  selectors: [{ kind: 'resourceLocation', in: locations }]
-})
+  byLocation,
+  evaluate,
+  ID,
+  latest,
+  mcsb,
+  older,
+  SETS as sets,
+  withJitEffect
+} from './version-builders.ts'
 
 describe('the version an assignment runs', () => {
   test.each([
@@ -87,8 +46,6 @@ describe('the version an assignment runs', () => {
 })
 
 describe('overrides of kind definitionVersion', () => {
-  const sets = { [setDefinitionKey(ID, null)]: latest, [setDefinitionKey(ID, '57.23.*')]: older }
-
   test('limited by location to a version that does not audit: partial', () => {
     const result = evaluate(mcsb({ overrides: [byLocation('57.23.*', ['eastus'])] }), sets)
     expect(result.verdict).toBe('partial')
@@ -132,14 +89,9 @@ describe('overrides of kind definitionVersion', () => {
     )
   })
 
-  test('without selectors the last one names the version everywhere', () => {
+  test('without selectors it names the version everywhere', () => {
     const result = evaluate(
-      mcsb({
-        overrides: [
-          { kind: 'definitionVersion', value: '57.*.*' },
-          { kind: 'DefinitionVersion', value: '57.23.*' }
-        ]
-      }),
+      mcsb({ overrides: [{ kind: 'DefinitionVersion', value: '57.23.*' }] }),
       sets
     )
     expect(result.verdict).toBe('noncompliant')
@@ -156,17 +108,16 @@ describe('overrides of kind definitionVersion', () => {
     expect(result.reason).toContain('version 58.0.0')
   })
 
-  test('selectors other than resourceLocation cannot be decided: error', () => {
-    const odd: Override = {
-      kind: 'definitionVersion',
-      value: '57.23.*',
-      selectors: [{ kind: 'resourceType', in: ['x'] }]
-    }
+  test.each([
+    ['a selector of another kind', { kind: 'resourceType', in: ['x'] }],
+    ['a resourceLocation selector with neither list', { kind: 'resourceLocation' }]
+  ])('%s cannot be decided: error', (_name, selector) => {
+    const odd: Override = { kind: 'definitionVersion', value: '57.23.*', selectors: [selector] }
     const result = evaluate(mcsb({ overrides: [odd] }), sets)
     expect(result.verdict).toBe('error')
     expect(result.errorCause).toBe('undecidable')
     expect(result.reason).toContain(
-      'has override #1 of kind definitionVersion with selectors other than resourceLocation'
+      "has override #1 of kind definitionVersion with a selector that is not a resourceLocation 'in' or 'notIn' list"
     )
   })
 })

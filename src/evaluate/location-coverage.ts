@@ -14,6 +14,7 @@ import {
   sameLocations
 } from './locations.ts'
 import type { Locations } from './locations.ts'
+import { extent } from './override-order.ts'
 import { orderConflict } from './overrides.ts'
 import type { EffectReading, OverrideOutcome } from './overrides.ts'
 import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
@@ -48,11 +49,8 @@ export function locationCoverage(
   const first = overrides.firstWins
   if (first !== null) {
     const other = audited(reach, reachParts, first.reading)
-    if (standing(other.locations) !== standing(last.locations)) {
-      const whereAudited = {
-        firstWins: describeLocations(other.locations),
-        lastWins: describeLocations(last.locations)
-      }
+    if (extent(other.locations) !== extent(last.locations)) {
+      const whereAudited = { firstWins: other.locations, lastWins: last.locations }
       return { effect: last.effect, limits: [orderConflict(first.pair, reference, whereAudited)] }
     }
   }
@@ -74,11 +72,6 @@ function audited(reach: Locations, reachParts: LocationPart[], reading: EffectRe
   const locations = intersection(reach, reading.audited)
   const parts = sameLocations(locations, reach) ? reachParts : [...reachParts, ...reading.parts]
   return { effect, locations, limit: limitOf(locations, parts) }
-}
-
-function standing(locations: Locations): 'full' | 'partial' | 'none' {
-  if (isEvery(locations)) return 'full'
-  return isNone(locations) ? 'none' : 'partial'
 }
 
 /** One part speaks for itself; several are joined, with what they leave together. */

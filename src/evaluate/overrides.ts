@@ -2,31 +2,28 @@
 // says they are "evaluated in the order in which they're specified", not whether the first or the
 // last one that selects a resource wins
 // (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides):
-// both readings are worked out, and location-coverage.ts decides only where they agree.
+// both readings are worked out (override-order.ts), and location-coverage.ts decides only where
+// they agree.
 import type { Override, Selector } from '../model.ts'
 import { effectClause, effectFix } from './effect-phrases.ts'
 import { audits, effectValue } from './effect-values.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
-  difference,
   EVERY_LOCATION,
   intersection,
   isEvery,
   isNone,
-  NO_LOCATION,
-  overlap,
-  sameLocations,
-  selectorLocations,
-  union
+  selectorLocations
 } from './locations.ts'
 import type { Locations } from './locations.ts'
+import { commonLocations, lastWins, orderClause, overlappingPair } from './override-order.ts'
+import type { Ordered } from './override-order.ts'
 import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
 
 /** A policyEffect override that selects the reference, and where. */
-export interface SelectingOverride {
+export interface SelectingOverride extends Ordered {
   effect: ResolvedEffect
-  locations: Locations
 }
 
 /** Where the effect audits when overrides win in one order. */
@@ -67,7 +64,7 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
     } else {
       const effect = overrideEffect(override, number, reach)
       notes.push(effect.note)
-      selecting.push({ effect, locations: reach })
+      selecting.push({ effect, locations: reach, audits: audits(effect) })
     }
   }
   const pair = overlappingPair(selecting)
@@ -79,27 +76,17 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
   }
 }
 
-/**
- * Where the effect audits when, for each resource, the last override in `ordered` that selects it
- * wins: the last override that selects every location sets the effect everywhere (the base effect
- * when there is none), and the location overrides after it change it where they select.
- */
+/** Where the effect audits when, for each resource, the last override in `ordered` that selects
+ * it wins (override-order.ts), with the parts that decide it. */
 function reading(
   base: ResolvedEffect,
   ordered: readonly SelectingOverride[],
   reference: JitReference
 ): EffectReading {
-  const start = ordered.findLastIndex((override) => isEvery(override.locations)) + 1
-  const everywhere = ordered[start - 1]?.effect ?? base
-  let audited = audits(everywhere) ? EVERY_LOCATION : NO_LOCATION
-  const changing: SelectingOverride[] = []
-  for (const override of ordered.slice(start)) {
-    const next = audits(override.effect)
-      ? union(audited, override.locations)
-      : difference(audited, override.locations)
-    if (!sameLocations(next, audited)) changing.push(override)
-    audited = next
-  }
+  const baseOverride = { effect: base, locations: EVERY_LOCATION, audits: audits(base) }
+  const layering = lastWins(baseOverride, ordered)
+  const { audited, changing } = layering
+  const everywhere = layering.everywhere.effect
   const auditing = changing.find((override) => audits(override.effect))?.effect
   const effect = audits(everywhere) || isNone(audited) ? everywhere : (auditing ?? everywhere)
   const parts = changing.map((override): LocationPart => {
@@ -117,37 +104,21 @@ function reading(
   return { effect, audited, parts }
 }
 
-/** The first auditing and non-auditing overrides that select some location in common. */
-function overlappingPair(
-  selecting: readonly SelectingOverride[]
-): [SelectingOverride, SelectingOverride] | null {
-  for (const [index, first] of selecting.entries()) {
-    const second = selecting
-      .slice(index + 1)
-      .find(
-        (later) =>
-          audits(later.effect) !== audits(first.effect) && overlap(later.locations, first.locations)
-      )
-    if (second !== undefined) return [first, second]
-  }
-  return null
-}
-
 /** The order-conflict limit: the two readings give different verdicts. */
 export function orderConflict(
   [first, second]: [SelectingOverride, SelectingOverride],
   reference: JitReference,
-  whereAudited: { firstWins: string; lastWins: string }
+  whereAudited: { firstWins: Locations; lastWins: Locations }
 ): Limit {
   const which =
     reference.referenceId === null ? 'the JIT definition' : `reference ${reference.referenceId}`
-  const common = intersection(first.locations, second.locations)
+  const common = commonLocations([first, second])
   const where = isEvery(common) ? '' : ` ${describeLocations(common)}`
   return {
     coverage: 'unknown',
     decidesEffect: true,
     errorCause: 'undecidable',
-    cause: `has overrides #${first.effect.overrideNumber} (${first.effect.text}) and #${second.effect.overrideNumber} (${second.effect.text}) that both select ${which}${where}; Azure documents that overrides are evaluated in order, but not whether the first or the last one wins: if the first wins, JIT is audited ${whereAudited.firstWins}, if the last wins, ${whereAudited.lastWins}`,
+    cause: `has overrides #${first.effect.overrideNumber} (${first.effect.text}) and #${second.effect.overrideNumber} (${second.effect.text}) that both select ${which}${where}; ${orderClause(whereAudited)}`,
     fix: `keep one policyEffect override that selects ${which}, or give overrides #${first.effect.overrideNumber} and #${second.effect.overrideNumber} resourceLocation selectors that do not overlap`
   }
 }

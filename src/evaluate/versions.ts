@@ -1,10 +1,29 @@
 // Which version of its initiative an assignment runs, and where: its definitionVersion, and the
 // overrides of kind definitionVersion that run another version in the locations they select
 // (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides;
-// Learn writes the kind `policyVersion`, the REST API and SDKs `definitionVersion`).
+// Learn writes the kind `policyVersion`, the REST API and SDKs `definitionVersion`). Learn does
+// not say whether the first or the last override that selects a location wins: both readings are
+// worked out (override-order.ts), and the assignment is decided only where they agree.
 import type { Override, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { audits } from './effect-values.ts'
 import { includesIgnoringCase } from './ids.ts'
+import {
+  describeLocations,
+  EVERY_LOCATION,
+  intersection,
+  isEvery,
+  isNone,
+  selectorLocations
+} from './locations.ts'
+import type { Locations } from './locations.ts'
+import {
+  commonLocations,
+  extent,
+  lastWins,
+  orderClause,
+  overlappingPair
+} from './override-order.ts'
+import type { Layering, Ordered } from './override-order.ts'
 import type { MissingSet } from './reasons.ts'
 import { evaluateReference } from './reference-evaluation.ts'
 import { assignmentContent } from './references.ts'
@@ -12,103 +31,174 @@ import type { Evaluated, Limit, SubscriptionContext } from './types.ts'
 
 const VERSION_KINDS = ['definitionVersion', 'policyVersion']
 
-type Reach = 'all' | 'part' | 'none' | 'unknown'
-
 export interface AssignmentOutcome {
   evaluated: Evaluated[]
   missing: MissingSet[]
 }
 
+/** Where the assignment runs a version of its initiative. */
+interface Placed {
+  /** As the assignment or the override writes it; null: the latest. */
+  version: string | null
+  /** 1-based position of the override that names it; null for the assignment's own version. */
+  number: number | null
+  locations: Locations
+}
+
+/** A placed version with its JIT references, evaluated without the versions' limits. */
+interface Version extends Placed, Ordered {
+  evaluated: Evaluated[]
+}
+
 /**
  * Every JIT reference `assignment` runs, evaluated in the version it runs: its definitionVersion
- * (or the one the last override without selectors names) over the subscription, and for each override
- * of kind definitionVersion limited by location, the version it names there. When the two wire
- * JIT alike (both audit, or neither) the override changes nothing; when they differ, JIT is
- * audited on part of the subscription. A version that cannot be read is a missing set.
+ * over the subscription, and the version each override of kind definitionVersion names in the
+ * locations it selects (every location without selectors). Where versions wire JIT alike (both
+ * audit, or neither) an override changes nothing; where they differ, JIT is audited on part of
+ * the subscription. When the first-wins and last-wins readings of overlapping overrides give
+ * different verdicts, the references carry an `unknown` limit naming both. A version that cannot
+ * be read is a missing set.
  */
 export function evaluateAssignment(
   assignment: PolicyAssignment,
   snapshot: SubscriptionSnapshot,
   context: SubscriptionContext
 ): AssignmentOutcome {
-  const overrides = assignment.overrides
-    .map((override, index) => ({ override, number: index + 1, reach: reach(override) }))
-    .filter(({ override }) => includesIgnoringCase(VERSION_KINDS, override.kind))
-  // Overrides are "evaluated in the order in which they're specified": the last that selects
-  // the whole subscription names the version that runs over it.
-  const last = overrides.filter((item) => item.reach === 'all').at(-1)
-  const version = last?.override.value ?? assignment.definitionVersion ?? null
-  const run = (version: string | null, limits: Limit[] = []): AssignmentOutcome => {
+  const withLimits = (evaluated: Evaluated[], limits: Limit[]): Evaluated[] =>
+    limits.length === 0
+      ? evaluated
+      : evaluated.map((item) => evaluateReference(item.reference, snapshot, context, limits))
+  const missing: MissingSet[] = []
+  const wire = (placed: Placed): Version => {
+    const { version } = placed
     const content = assignmentContent(assignment, snapshot, version)
     if (content.kind === 'missing-set') {
       const { setId, why } = content
-      return { evaluated: [], missing: [{ assignment, setId, version, why }] }
+      missing.push({ assignment, setId, version, why })
+      return { ...placed, evaluated: [], audits: false }
     }
     const evaluated = content.references.map((reference) =>
-      evaluateReference(reference, snapshot, context, limits)
+      evaluateReference(reference, snapshot, context)
     )
-    return { evaluated, missing: [] }
+    return { ...placed, evaluated, audits: evaluated.some((item) => audits(item.effect)) }
   }
-  const unknown = overrides
-    .filter((item) => item.reach === 'unknown')
-    .map((item) =>
-      undecidable(
-        `has override #${item.number} of kind definitionVersion with selectors other than resourceLocation, whose reach this check cannot decide`
-      )
-    )
-  const base = run(version, unknown)
-  if (base.missing.length > 0 || base.evaluated.length === 0) return base
-  const outcome: AssignmentOutcome = { evaluated: [...base.evaluated], missing: [] }
 
-  const baseAudits = base.evaluated.some((item) => audits(item.effect))
-  for (const { override, number } of overrides.filter((item) => item.reach === 'part')) {
-    const variant = run(override.value)
-    // What runs in those locations is unknown: the assignment cannot count as auditing anywhere.
-    if (variant.missing.length > 0) return variant
-    const variantAudits = variant.evaluated.some((item) => audits(item.effect))
-    const where = `the locations override #${number} selects, where it runs version ${override.value}`
-    if (variantAudits === baseAudits) {
-      const alike = `Override #${number} runs version ${override.value} in the locations it selects, which wires JIT alike (${baseAudits ? 'it audits' : 'it does not audit'} there too); it changes nothing here.`
-      for (const item of outcome.evaluated) item.evidence.notes.push(alike)
-      continue
-    }
-    const fix = `remove override #${number} or make both versions audit JIT`
-    if (baseAudits) {
-      const limit: Limit = { coverage: 'partial', cause: `does not audit JIT in ${where}`, fix }
-      outcome.evaluated = outcome.evaluated.map((item) =>
-        evaluateReference(item.reference, snapshot, context, [...item.extraLimits, limit])
-      )
-    } else {
-      const limit: Limit = { coverage: 'partial', cause: `audits JIT only in ${where}`, fix }
-      outcome.evaluated.push(...run(override.value, [limit]).evaluated)
+  const unknown: Limit[] = []
+  const overrides: Version[] = []
+  for (const [index, override] of assignment.overrides.entries()) {
+    if (!includesIgnoringCase(VERSION_KINDS, override.kind)) continue
+    const locations = overrideLocations(override)
+    if (locations === null) unknown.push(undecidable(index + 1))
+    if (locations === null || isNone(locations)) continue
+    overrides.push(wire({ version: override.value, number: index + 1, locations }))
+  }
+  // Where an override selects every location, the assignment's own version runs nowhere, so it
+  // is not read: that override stands in for it, and either reading replaces it.
+  const own = { version: assignment.definitionVersion ?? null, number: null }
+  const base =
+    overrides.find((item) => isEvery(item.locations)) ?? wire({ ...own, locations: EVERY_LOCATION })
+  // What runs where a version cannot be read is unknown: the assignment counts nowhere.
+  if (missing.length > 0) return { evaluated: [], missing }
+
+  const last = lastWins(base, overrides)
+  const pair = overlappingPair(overrides)
+  if (pair !== null) {
+    const first = lastWins(base, [...overrides].reverse())
+    if (extent(first.audited) !== extent(last.audited)) {
+      const whereAudited = { firstWins: first.audited, lastWins: last.audited }
+      const conflict = orderConflict(pair, whereAudited)
+      return {
+        evaluated: withLimits(last.everywhere.evaluated, [...unknown, conflict]),
+        missing: []
+      }
     }
   }
-  return outcome
+  return { evaluated: decided(last, unknown, withLimits), missing: [] }
 }
 
-function undecidable(cause: string): Limit {
+/** The references of a reading that decides: the version that runs everywhere, with the part
+ * where another version wires JIT otherwise as its limit, or, when it does not audit, the
+ * versions that audit in part, each limited to the part. */
+function decided(
+  reading: Layering<Version>,
+  unknown: Limit[],
+  withLimits: (evaluated: Evaluated[], limits: Limit[]) => Evaluated[]
+): Evaluated[] {
+  const { everywhere, changing } = reading
+  const left = extent(reading.audited)
+  const notes = reading.unchanging.map(
+    ({ number, version, audits }) =>
+      `Override #${number} runs version ${version} in the locations it selects, which wires JIT alike (${audits ? 'it audits' : 'it does not audit'} there too); it changes nothing here.`
+  )
+  const evaluated: Evaluated[] = []
+  if (everywhere.audits) {
+    const limits = changing
+      .filter((item) => !item.audits && left !== 'full')
+      .map((item): Limit => {
+        const coverage = left === 'none' ? 'none' : 'partial'
+        return { coverage, cause: `does not audit JIT in ${where(item)}`, fix: fix(item) }
+      })
+    evaluated.push(...withLimits(everywhere.evaluated, [...unknown, ...limits]))
+  } else {
+    evaluated.push(...withLimits(everywhere.evaluated, unknown))
+    for (const item of changing.filter((item) => item.audits && left !== 'none')) {
+      const limit: Limit = {
+        coverage: 'partial',
+        cause: `audits JIT only in ${where(item)}`,
+        fix: fix(item)
+      }
+      evaluated.push(
+        ...withLimits(item.evaluated, [...unknown, ...(left === 'full' ? [] : [limit])])
+      )
+    }
+  }
+  for (const item of evaluated) item.evidence.notes.push(...notes)
+  return evaluated
+}
+
+function where({ number, version }: Placed): string {
+  return `the locations override #${number} selects, where it runs version ${version}`
+}
+
+function fix({ number }: Placed): string {
+  return `remove override #${number} or make both versions audit JIT`
+}
+
+/** The order-conflict limit: the first-wins and last-wins readings give different verdicts. */
+function orderConflict(
+  pair: [Version, Version],
+  whereAudited: { firstWins: Locations; lastWins: Locations }
+): Limit {
+  const [first, second] = pair
   return {
     coverage: 'unknown',
-    cause,
+    decidesEffect: true,
+    errorCause: 'undecidable',
+    cause: `has overrides #${first.number} (version ${first.version}) and #${second.number} (version ${second.version}) of kind definitionVersion that both select virtual machines ${describeLocations(commonLocations(pair))}, and only one of those versions audits JIT; ${orderClause(whereAudited)}`,
+    fix: `keep one of overrides #${first.number} and #${second.number}, give them resourceLocation selectors that do not overlap, or make both versions audit JIT`
+  }
+}
+
+function undecidable(number: number): Limit {
+  return {
+    coverage: 'unknown',
+    cause: `has override #${number} of kind definitionVersion with a selector that is not a resourceLocation 'in' or 'notIn' list, whose reach this check cannot decide`,
     fix: 'check its overrides of kind definitionVersion',
     errorCause: 'undecidable',
     decidesEffect: true
   }
 }
 
-/** Overrides of kind definitionVersion select by resourceLocation only. */
-function reach(override: Override): Reach {
+/** The locations an override of kind definitionVersion selects: every location without selectors,
+ * else where all its resourceLocation selectors meet; null when it has a selector of another kind,
+ * or one with neither list, unless another selects no location. */
+function overrideLocations(override: Override): Locations | null {
   const selectors = override.selectors ?? []
-  if (selectors.length === 0) return 'all'
   if (selectors.some((selector) => selector.kind.toLowerCase() !== 'resourcelocation')) {
-    return 'unknown'
+    return null
   }
-  const reaches = selectors.map((selector): Reach => {
-    if (selector.in !== undefined) return selector.in.length === 0 ? 'none' : 'part'
-    if (selector.notIn !== undefined) return selector.notIn.length === 0 ? 'all' : 'part'
-    return 'unknown'
-  })
-  if (reaches.includes('none')) return 'none'
-  if (reaches.includes('unknown')) return 'unknown'
-  return reaches.includes('part') ? 'part' : 'all'
+  const listed = selectors.map(selectorLocations)
+  const known = listed.filter((locations) => locations !== null)
+  const locations = known.reduce(intersection, EVERY_LOCATION)
+  return isNone(locations) || known.length === listed.length ? locations : null
 }
