@@ -39,6 +39,17 @@ const definitionScope = (r: ArmRequest) =>
 const readOf = (request: ArmRequest) =>
   `Microsoft.Authorization/${policyType(request.params.type!)}/read`
 
+// A policy (set) definition, one of its versions, or their list: the same scopes, faults and 404.
+const DEFINITION_ROW = {
+  method: 'GET',
+  scopes: ['tenant', 'managementGroup', 'subscription'],
+  kind: 'definitions',
+  action: readOf,
+  scope: definitionScope,
+  requires: 'subscription',
+  notFound: definitionNotFound
+} as const satisfies Omit<ArmRoute, 'path' | 'answer'>
+
 export const ARM_ROUTES = new RouteTable<ArmRoute>([
   {
     method: 'GET',
@@ -89,40 +100,14 @@ export const ARM_ROUTES = new RouteTable<ArmRoute>([
     requires: 'subscription',
     answer: getPolicyItem
   },
+  { ...DEFINITION_ROW, path: DEFINITION, answer: getDefinition },
   {
-    method: 'GET',
-    path: DEFINITION,
-    scopes: ['tenant', 'managementGroup', 'subscription'],
-    kind: 'definitions',
-    action: readOf,
-    scope: definitionScope,
-    requires: 'subscription',
-    notFound: definitionNotFound,
-    answer: getDefinition
-  },
-  {
-    method: 'GET',
+    ...DEFINITION_ROW,
     path: `${DEFINITION}/versions`,
-    scopes: ['tenant', 'managementGroup', 'subscription'],
-    kind: 'definitions',
-    action: readOf,
-    scope: definitionScope,
     paged: true,
-    requires: 'subscription',
-    notFound: definitionNotFound,
     answer: listDefinitionVersions
   },
-  {
-    method: 'GET',
-    path: `${DEFINITION}/versions/{version}`,
-    scopes: ['tenant', 'managementGroup', 'subscription'],
-    kind: 'definitions',
-    action: readOf,
-    scope: definitionScope,
-    requires: 'subscription',
-    notFound: definitionNotFound,
-    answer: getDefinitionVersion
-  },
+  { ...DEFINITION_ROW, path: `${DEFINITION}/versions/{version}`, answer: getDefinitionVersion },
   {
     method: 'GET',
     path: `${SUBSCRIPTION}/providers/Microsoft.Security/pricings/{name}`,
