@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
       runContext,
       (secret) => core.setSecret(secret)
     )
+    for (const notice of settings.notices) core.warning(notice)
     const oidc = requestOidcAssertion({
       getIdToken: (audience) => core.getIDToken(audience),
       audience: settings.audience,
