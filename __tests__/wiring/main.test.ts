@@ -62,6 +62,17 @@ describe('run', () => {
     )
   })
 
+  test('a scope that resolves to no subscription fails the step after the reports', async () => {
+    const id = SAMPLE_IDS[0]!
+    await runner({ subscriptions: id, 'exclude-subscriptions': id })
+    await run()
+    expect(recorded.failed).toEqual([
+      expect.stringMatching(/^The scope resolved to no subscription, so nothing was checked/)
+    ])
+    expect(recorded.outputs).toMatchObject({ compliant: 'false', results: '[]' })
+    expect(recorded.summary).toHaveLength(1)
+  })
+
   test('bad inputs fail the step before any request, naming every problem', async () => {
     const before = wiring.standIn.requests.length
     await runner({ subscriptions: 'not-a-subscription', 'max-concurrency': '0' })
