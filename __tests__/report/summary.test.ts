@@ -337,8 +337,19 @@ describe('many subscriptions', () => {
     expect(rows).toHaveLength(MAX_TABLE_ROWS_LARGE)
     expect(rows.every((row) => row.includes('❌ noncompliant'))).toBe(true)
     expect(summary).toContain(
-      'Not listed: 100 more subscriptions that are not compliant and 800 compliant subscriptions.'
+      'Not listed: 100 more subscriptions that are not compliant and 800 compliant subscriptions. The `results` output has every subscription.'
     )
+  })
+
+  test('when the results output is trimmed, what is not shown points at the results file', () => {
+    const results = Array.from({ length: 1000 }, (_, index) =>
+      result(idOf(index), index % 5 === 0 ? 'noncompliant' : 'compliant')
+    )
+    const summary = buildJobSummary(results, context(), true)
+    expect(summary).toContain(
+      'compliant subscriptions. The results file (its path is the `results-file` output; the `results` output is trimmed) has every subscription.'
+    )
+    expect(summary).not.toContain('The `results` output has')
   })
 
   test('subscriptions that need the same fix share one section', () => {
@@ -363,6 +374,9 @@ describe('many subscriptions', () => {
     expect(summary).toContain('### How this was decided')
     expect(summary.match(/^#### /gm)?.length ?? 0).toBeLessThanOrEqual(MAX_REMEDIATION_SECTIONS)
     expect(summary).toMatch(/Steps for \d+ more subscriptions are not shown/)
+    expect(buildJobSummary(results, context(), true)).toMatch(
+      /Steps for \d+ more subscriptions are not shown; their reasons are in the results file \(its path is the `results-file` output/
+    )
     expect(activeMarkdown(outsideCode(summary).text)).toEqual([])
   })
 })
