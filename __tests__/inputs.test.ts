@@ -82,8 +82,14 @@ describe('readSettings', () => {
       githubToken: '',
       issue: 'auto',
       issueLabels: ['jit-network-access'],
-      pullRequestComment: false
+      pullRequestComment: false,
+      engine: 'resource-manager'
     })
+  })
+
+  test('reads engine, in any case', () => {
+    expect(settingsFrom({ engine: 'Resource-Graph' }).engine).toBe('resource-graph')
+    expect(settingsFrom({ engine: 'resource-manager' }).engine).toBe('resource-manager')
   })
 
   test('drops duplicate subscription ids case-insensitively, keeping the order', () => {
@@ -277,6 +283,10 @@ describe('readSettings', () => {
     [{ 'max-concurrency': 'abc' }, /"abc" is not a whole number/],
     [{ 'max-concurrency': '1.5' }, /"1.5" is not a whole number/],
     [{ 'max-concurrency': '65' }, /"65" is not a whole number/],
+    [
+      { engine: 'graph' },
+      /`engine` "graph" is not an engine; use resource-manager or resource-graph/
+    ],
     [
       { 'sarif-file': '../outside.sarif' },
       /"..\/outside.sarif" is not a file inside the workspace/

@@ -1,6 +1,7 @@
 // Benchmarks the bundled action (dist/index.js) against the local Azure stand-in:
 //   npm run bench -- [--scenario landing-zones] [--subscriptions 1000] [--latency-ms 50]
-//                    [--max-concurrency 8] [--runs 1] [--oidc-latency-ms 0] [--entra-latency-ms 0]
+//                    [--max-concurrency 8] [--engine resource-manager|resource-graph] [--runs 1]
+//                    [--oidc-latency-ms 0] [--entra-latency-ms 0]
 //                    [--standin child|in-process] [--cpu-prof] [--entry-point FILE] [--json]
 //                    [--strict]
 // --scenario picks the estate (scripts/bench/scenarios.ts lists them); --runs R repeats the run
@@ -13,8 +14,8 @@
 // It builds the scenario's estate of N subscriptions, starts the stand-in with a fixed latency on
 // every ARM answer (scripts/bench/standin.ts), runs the action once per run as a runner would,
 // with a probe in its process (scripts/bench/launch.ts, probe.ts), and prints: the wall time, the
-// ARM requests made, the ideal time for them (`ceil(requests / concurrency) * latency`), the ratio
-// of the two, the time from process start to the first ARM request (and the CPU the action had
+// ARM requests made (Resource Graph's queries among them) against the engine's budget, the ideal
+// time for them (`ceil(requests / concurrency) * latency`), the ratio of the two, the time from process start to the first ARM request (and the CPU the action had
 // used by then), the peak memory and the bundle's size, with a breakdown of where the time went
 // (scripts/bench/run.ts, details.ts).
 // It exits 1 when the action did not do its job (an unexpected error, a verdict other than the
@@ -49,6 +50,7 @@ async function runAll(
     const figures = await runOnce(standIn, estate, {
       latencyMs: options.latencies.latencyMs,
       concurrency: options.concurrency,
+      engine: options.engine,
       entryPoint: options.entryPoint,
       probeScript,
       ...(cpuProfDir && index === runs - 1 ? { cpuProfDir } : {})

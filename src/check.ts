@@ -5,10 +5,13 @@
 // token (docs/design.md, "Architecture"). The step's outcome is decided by main (src/outcome.ts).
 import * as core from '@actions/core'
 import packageJson from '../package.json' with { type: 'json' }
-import { collectSubscriptions, type Collected } from './collect/collect.ts'
+import { collectSubscriptions, type Collected, type CollectedAt } from './collect/collect.ts'
 import { discoverSubscriptions, type Discovery } from './collect/discover.ts'
 import { requestLimits } from './collect/limits.ts'
+import { createGraphQuery } from './collect/resource-graph/client.ts'
+import { collectThroughResourceGraph } from './collect/resource-graph/engine.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
+import { subscriptionReader } from './collect/subscription.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
 import type { SkippedSubscription, SubscriptionResult } from './model.ts'
@@ -100,30 +103,59 @@ async function decideSubscriptions(
     setSecret: (secret) => core.setSecret(secret)
   })
   core.info(`Signed in to ${settings.cloud.name} as application ${settings.clientId}.`)
-  const resourceManager = createResourceManager(
-    credential,
-    settings.cloud.resourceManagerEndpoint,
-    requestLimits(settings),
-    `${packageJson.name}/${packageJson.version}`
-  )
+  const limits = requestLimits(settings)
+  const userAgent = `${packageJson.name}/${packageJson.version}`
+  const endpoint = settings.cloud.resourceManagerEndpoint
+  const resourceManager = createResourceManager(credential, endpoint, limits, userAgent)
   const discovery = await discoverSubscriptions(resourceManager, settings.scope)
   logDiscovery(discovery)
   const subscriptions = discovery.subscriptions
+  const ids = subscriptions.map((subscription) => subscription.subscriptionId)
+  const { clientId, defenderPlanCheck } = settings
+  core.info(`Checking ${ids.length} subscription(s) with the ${settings.engine} engine.`)
+  // One reader for the run: both engines and the re-checks share its definition reads.
+  const reader = subscriptionReader(resourceManager, { clientId, defenderPlanCheck })
   const results = new Array<SubscriptionResult>(subscriptions.length)
-  const reads = collectSubscriptions(
-    resourceManager,
-    subscriptions.map((subscription) => subscription.subscriptionId),
-    { clientId: settings.clientId, defenderPlanCheck: settings.defenderPlanCheck }
-  )
-  for await (const read of reads) {
+  const report = (decided: SubscriptionResult, index: number) => {
     // The one place a result gets its display name: the evaluator knows only the id.
-    const displayName = subscriptions[read.index]?.displayName
-    const result: SubscriptionResult = {
-      ...decide(read),
-      ...(displayName !== undefined ? { displayName } : {})
-    }
+    const displayName = subscriptions[index]?.displayName
+    const result = { ...decided, ...(displayName !== undefined ? { displayName } : {}) }
     core.info(verdictLogLine(result))
-    results[read.index] = result
+    results[index] = result
+  }
+  const reads: AsyncIterable<CollectedAt & { fromResourceGraph?: boolean }> =
+    settings.engine === 'resource-graph'
+      ? collectThroughResourceGraph(
+          resourceManager,
+          await createGraphQuery(credential, endpoint, limits, userAgent),
+          ids,
+          {
+            clientId,
+            reader,
+            defenderPlanCheck,
+            managementGroups: settings.scope.managementGroups,
+            maxQuotaWaitMs: limits.maxRetryAfterMs,
+            log: (line) => core.info(line)
+          }
+        )
+      : collectSubscriptions(resourceManager, ids, { clientId, reader })
+  // Resource Graph can lag behind Resource Manager: what it finds short of compliant is read
+  // again through Resource Manager, whose verdict is the one reported (README, "Engines").
+  const recheck: { index: number; subscriptionId: string }[] = []
+  for await (const read of reads) {
+    const result = decide(read)
+    if (read.fromResourceGraph && result.verdict !== 'compliant')
+      recheck.push({ index: read.index, subscriptionId: read.subscriptionId })
+    else report(result, read.index)
+  }
+  if (recheck.length > 0) {
+    core.info(
+      `Reading ${recheck.length} subscription(s) that Azure Resource Graph found not compliant again through Resource Manager.`
+    )
+    const again = recheck.map((read) => read.subscriptionId)
+    for await (const read of collectSubscriptions(resourceManager, again, { clientId, reader })) {
+      report(decide(read), recheck[read.index]?.index ?? read.index)
+    }
   }
   return { results, skipped: discovery.skipped }
 }

@@ -38,6 +38,12 @@ export const CLOUDS: readonly Cloud[] = [
 
 export const MAX_CONCURRENCY_LIMIT = 64
 
+/** How the run reads Azure: `resource-manager`, a few Resource Manager lists per subscription;
+ * `resource-graph`, the whole scope in a few paged Azure Resource Graph queries, verdicts short of
+ * compliant read again through Resource Manager (docs/design.md, "Architecture"). */
+export const ENGINES = ['resource-manager', 'resource-graph'] as const
+export type Engine = (typeof ENGINES)[number]
+
 /** Where the full results go when `results-file` is empty: this name in the runner's temporary
  * folder (RUNNER_TEMP). */
 export const DEFAULT_RESULTS_FILE_NAME = 'jit-network-access-results.json'
@@ -82,5 +88,6 @@ export const INPUT_DEFAULTS = {
   'github-token': '${{ github.token }}',
   issue: 'auto',
   'issue-labels': DEFAULT_ISSUE_LABEL,
-  'pr-comment': 'false'
+  'pr-comment': 'false',
+  engine: 'resource-manager'
 } as const

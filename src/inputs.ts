@@ -6,9 +6,11 @@ import {
   CLOUDS,
   DEFAULT_RESULTS_FILE_NAME,
   DEFAULT_TOKEN_EXCHANGE_AUDIENCE,
+  ENGINES,
   INPUT_DEFAULTS,
   MAX_CONCURRENCY_LIMIT,
-  type Cloud
+  type Cloud,
+  type Engine
 } from './defaults.ts'
 import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './input-values.ts'
 import type { Verdict } from './model.ts'
@@ -46,6 +48,8 @@ export interface Settings {
   /** `issue-labels`: at least one, duplicates (any case) dropped, in the order given. */
   issueLabels: string[]
   pullRequestComment: boolean
+  /** How the run reads Azure (defaults.ts, ENGINES). */
+  engine: Engine
 }
 
 export class InputError extends Error {
@@ -197,6 +201,12 @@ export function readSettings(
     )
   }
 
+  const engineInput = (input('engine') || INPUT_DEFAULTS.engine).toLowerCase()
+  const engine = ENGINES.find((name) => name === engineInput)
+  if (!engine) {
+    problems.push(`\`engine\` ${quote(engineInput)} is not an engine; use ${ENGINES.join(' or ')}.`)
+  }
+
   const resultsInput = input('results-file')
   const resultsFile = resultsInput
     ? path.resolve(run.workspace, resultsInput)
@@ -210,7 +220,7 @@ export function readSettings(
   const issueLabels = readLabels(input('issue-labels'), problems)
   const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
 
-  if (problems.length > 0 || !issue) throw new InputError(problems)
+  if (problems.length > 0 || !issue || !engine) throw new InputError(problems)
   return {
     scope,
     clientId,
@@ -228,7 +238,8 @@ export function readSettings(
     githubToken,
     issue,
     issueLabels,
-    pullRequestComment
+    pullRequestComment,
+    engine
   }
 }
 

@@ -522,7 +522,9 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     'policySetDefinitions',
     'policyDefinitions',
     'pricings',
-    'faults'
+    'faults',
+    // Resource Graph's quota and subscription cap (resource-graph/tables.ts).
+    'resourceGraph'
   ]
   for (const key of Object.keys(e))
     if (!known.includes(key) && !key.startsWith('$') && !key.startsWith('//'))

@@ -7,7 +7,7 @@ import {
   type Collected,
   type CollectedAt
 } from '../../src/collect/collect.ts'
-import { createResourceManager } from '../../src/collect/resource-manager.ts'
+import { createResourceManager, type ResourceManager } from '../../src/collect/resource-manager.ts'
 import type { RequestLimits } from '../../src/collect/limits.ts'
 import { requestOidcAssertion } from '../../src/signin/oidc.ts'
 import { signIn } from '../../src/signin/entra.ts'
@@ -44,14 +44,11 @@ export const FAST_LIMITS: Omit<RequestLimits, 'deadline'> = {
   maxRetryAfterMs: 5_000
 }
 
-/** The collector's reads, as it yields them, signed in to the stand-in as the action does. */
-export async function readsFrom(
+/** A Resource Manager connection to the stand-in, signed in as the action does. */
+export async function resourceManagerFor(
   standIn: StandIn,
-  subscriptionIds: string[],
-  limits: Partial<RequestLimits> = {},
-  subscriptionsInFlight = (limits.maxConcurrency ?? FAST_LIMITS.maxConcurrency) * 2,
-  options: { defenderPlanCheck?: boolean } = {}
-): Promise<AsyncGenerator<CollectedAt, void, undefined>> {
+  limits: Partial<RequestLimits> = {}
+): Promise<ResourceManager> {
   const { credential } = await signIn({
     tenantId: standIn.tenantId,
     clientId: standIn.clientId,
@@ -66,13 +63,23 @@ export async function readsFrom(
     setSecret: () => undefined,
     timeoutMs: 30_000
   })
-  const resourceManager = createResourceManager(
+  return createResourceManager(
     credential,
     standIn.resourceManagerEndpoint,
     { ...FAST_LIMITS, deadline: AbortSignal.timeout(60_000), ...limits },
     'jit-check-tests'
   )
-  return collectSubscriptions(resourceManager, subscriptionIds, {
+}
+
+/** The collector's reads, as it yields them, signed in to the stand-in as the action does. */
+export async function readsFrom(
+  standIn: StandIn,
+  subscriptionIds: string[],
+  limits: Partial<RequestLimits> = {},
+  subscriptionsInFlight = (limits.maxConcurrency ?? FAST_LIMITS.maxConcurrency) * 2,
+  options: { defenderPlanCheck?: boolean } = {}
+): Promise<AsyncGenerator<CollectedAt, void, undefined>> {
+  return collectSubscriptions(await resourceManagerFor(standIn, limits), subscriptionIds, {
     clientId: standIn.clientId,
     subscriptionsInFlight,
     ...options

@@ -5,10 +5,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline'
 import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
-import type { SendGraphQuery } from '../../src/collect/resource-graph/client.ts'
 import type { Estate } from '../../standin/estate.ts'
 import { validateEstate } from '../../standin/estate.ts'
-import { createResourceGraph } from '../../standin/resource-graph/handler.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
 import {
@@ -17,30 +15,7 @@ import {
   policyClientFor,
   useRunnerEnvironment
 } from '../standin/helpers.ts'
-
-function inProcess(estate: Estate): SendGraphQuery {
-  const handle = createResourceGraph(estate, { quota: { queriesPerWindow: 1000, windowMs: 1000 } })
-  return async (request) => {
-    const reply = handle(
-      JSON.stringify({
-        query: request.query,
-        subscriptions: request.subscriptions,
-        managementGroups: request.managementGroups,
-        options: { $top: request.options.top, $skipToken: request.options.skipToken }
-      }),
-      { 'api-version': '2024-04-01' }
-    )
-    if (reply.status !== 200) throw new Error(JSON.stringify(reply.body))
-    const body = reply.body as {
-      data: unknown
-      $skipToken?: string
-      totalRecords: number
-      count: number
-      resultTruncated: string
-    }
-    return { ...body, skipToken: body.$skipToken, header: (name) => reply.headers[name] }
-  }
-}
+import { sendTo } from './resource-graph-send.ts'
 
 let standIn: StandIn | undefined
 let untrust: (() => void) | undefined
@@ -95,7 +70,7 @@ describe.each(estates)('on %s', (_name, load) => {
     useRunnerEnvironment(standIn)
     const subscriptionIds = estate.subscriptions.map((s) => s.subscriptionId)
     const read = await readResourceGraph(
-      inProcess(estate),
+      sendTo(estate).send,
       { subscriptionIds },
       { maxQuotaWaitMs: 5000 }
     )

@@ -1,12 +1,7 @@
 // The resource-graph engine's reader against the stand-in's Resource Graph: what it reads per
 // subscription, how it scopes and batches, pages and minds the quota.
 import { describe, expect, it } from '@jest/globals'
-import { RestError } from '@azure/core-rest-pipeline'
-import type {
-  GraphAnswer,
-  GraphRequest,
-  SendGraphQuery
-} from '../../src/collect/resource-graph/client.ts'
+import type { GraphAnswer, SendGraphQuery } from '../../src/collect/resource-graph/client.ts'
 import {
   QuotaGate,
   queryAllPages,
@@ -16,41 +11,9 @@ import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
 import { mapAssignment, mapExemption, mapSetDefinition } from '../../src/collect/map.ts'
 import type { PolicySetDefinition } from '@azure/arm-policy'
 import { MCSB_SET_DEFINITION_ID, subscriptionId } from '../../standin/estate.ts'
-import {
-  createResourceGraph,
-  type ResourceGraphOptions
-} from '../../standin/resource-graph/handler.ts'
 import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 import { OTHER_SUB, SUB, TENANT, baseEstate, customSetId } from '../standin/helpers.ts'
-
-/** A SendGraphQuery that calls the stand-in's handler in process, as the REST API would be. */
-function sendTo(estate: ResourceGraphEstate, options: ResourceGraphOptions = {}) {
-  const handle = createResourceGraph(estate, {
-    quota: { queriesPerWindow: 10_000, windowMs: 60_000 },
-    ...options
-  })
-  const requests: GraphRequest[] = []
-  const send: SendGraphQuery = async (request) => {
-    requests.push(request)
-    const { top, skipToken, resultFormat } = request.options
-    const reply = handle(
-      JSON.stringify({
-        query: request.query,
-        subscriptions: request.subscriptions,
-        managementGroups: request.managementGroups,
-        options: { $top: top, $skipToken: skipToken, resultFormat }
-      }),
-      { 'api-version': '2024-04-01' }
-    )
-    if (reply.status !== 200) {
-      throw new RestError(JSON.stringify(reply.body), { statusCode: reply.status })
-    }
-    const body = reply.body as Omit<GraphAnswer, 'header' | 'skipToken'> & { $skipToken?: string }
-    const headers = new Map(Object.entries(reply.headers).map(([k, v]) => [k.toLowerCase(), v]))
-    return { ...body, skipToken: body.$skipToken, header: (name) => headers.get(name) }
-  }
-  return { send, requests }
-}
+import { sendTo } from './resource-graph-send.ts'
 
 const options = { maxQuotaWaitMs: 10_000 }
 const names = (rows: { name?: string }[]) => rows.map((row) => row.name).sort()
@@ -167,13 +130,27 @@ describe('readResourceGraph', () => {
       subscriptions: ids.map((id) => ({ subscriptionId: id, managementGroup: 'all' })),
       pricings: ids.map((id) => pricing(id, 'P2'))
     }
+    // Asked for 1,200 of them: batches of at most 1,000 (the tenant holds more than twice that).
     const batched = sendTo(estate)
-    const read = await readResourceGraph(batched.send, { subscriptionIds: ids }, options)
-    expect(read.subscriptions).toHaveLength(2500)
+    const some = ids.slice(0, 1200)
+    const read = await readResourceGraph(batched.send, { subscriptionIds: some }, options)
+    expect(read.subscriptions).toHaveLength(1200)
     expect(read.subscriptions.every((s) => s.serversPricing?.name === 'VirtualMachines')).toBe(true)
-    // 3 batches × (subscriptions, policy, pricings) + the groups above.
-    expect(read.requests).toBe(10)
-    expect(Math.max(...batched.requests.map((r) => r.subscriptions?.length ?? 0))).toBe(1000)
+    // The tenant's subscriptions (3 pages), too wide for the rest: 2 batches × (policy,
+    // pricings); the groups above.
+    expect(read.requests).toBe(3 + 2 * 2 + 1)
+    expect(
+      batched.requests.filter((r) => r.subscriptions).map((r) => r.subscriptions!.length)
+    ).toEqual([1000, 200, 1000, 200])
+
+    // Asked for all of them: the tenant's scope, in pages of 1,000 rows.
+    const tenant = sendTo(estate)
+    const all = await readResourceGraph(tenant.send, { subscriptionIds: ids }, options)
+    expect(all.subscriptions).toHaveLength(2500)
+    expect(all.notFound).toEqual([])
+    // subscriptions 3 pages, policy 1, pricings 3 pages, the groups above 1.
+    expect(all.requests).toBe(3 + 1 + 3 + 1)
+    expect(tenant.requests.every((r) => !r.subscriptions && !r.managementGroups)).toBe(true)
 
     // At the management group's scope the same rows come in pages of 1,000.
     const paged = sendTo(estate)

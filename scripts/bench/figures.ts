@@ -1,8 +1,10 @@
 // What one bench run measured, and the targets it is held to.
+import type { Engine } from '../../src/defaults.ts'
 import type { Verdict } from '../../src/model.ts'
 import type { UseBeforeFirstArm } from './probe-report.ts'
 
 export interface RunFigures {
+  engine: Engine
   subscriptions: number
   latencyMs: number
   concurrency: number
@@ -11,9 +13,22 @@ export interface RunFigures {
   /** From the process's start (its performance.timeOrigin) to its exit. */
   processWallMs: number
   armRequests: number
-  /** The request budget: 2 per subscription plus the shared reads. */
+  /** Of them, discovery's: subscription-list and descendants pages (not in the budget). */
+  discoveryRequests: number
+  /** From discovery's first request to its last answer. */
+  discoveryMs: number
+  /** Of them, Resource Graph queries (pages included). */
+  graphQueries: number
+  /** Subscriptions read one by one through Resource Manager: all of them with resource-manager;
+   * with resource-graph, those it found short of compliant (re-checked) or did not return. */
+  readOneByOne: number
+  /** The request budget, discovery apart: resource-manager, REQUESTS_PER_SUBSCRIPTION per
+   * subscription plus the shared reads; resource-graph, RESOURCE_GRAPH_BUDGET plus
+   * REQUESTS_PER_SUBSCRIPTION per subscription read one by one. */
   allowedRequests: number
-  /** ceil(armRequests / concurrency) * latencyMs. */
+  /** Discovery's pages one after another (its lists are read at once, each page after the one
+   * before: the longest list's pages x latencyMs), then ceil(other requests / concurrency) x
+   * latencyMs. */
   idealMs: number
   /** wallMs / idealMs. */
   ratio: number
@@ -53,15 +68,37 @@ export interface Timeline {
   armEnd: number
 }
 
-export const TARGETS = { ratio: 1.3, firstArmMs: 400, peakMemoryBytes: 200e6 }
+/** Requests one subscription read through Resource Manager costs: its assignments, its
+ * exemptions and its Defender for Servers plan. */
+export const REQUESTS_PER_SUBSCRIPTION = 3
+/** Requests the resource-graph engine may make for a whole scope (queries, pages and shared
+ * reads), before the subscriptions it reads one by one (issue 13). */
+export const RESOURCE_GRAPH_BUDGET = 40
 
-/** Each target, and whether the run met it. */
-export function targetsOf(f: RunFigures) {
+/** The targets; peak memory is allowed more above 1,000 subscriptions (300 MB at 10,000, issue
+ * 13), the resource-graph engine's wall time is held to 10 s. */
+export const TARGETS = {
+  ratio: 1.3,
+  firstArmMs: 400,
+  peakMemoryBytes: 200e6,
+  largePeakMemoryBytes: 300e6,
+  resourceGraphWallMs: 10_000
+}
+
+export function memoryTarget(subscriptions: number): number {
+  return subscriptions > 1000 ? TARGETS.largePeakMemoryBytes : TARGETS.peakMemoryBytes
+}
+
+/** Each target, and whether the run met it: the ratio to the network ideal for resource-manager,
+ * the wall time for resource-graph (a few queries have no ideal worth the name). */
+export function targetsOf(f: RunFigures): Record<string, boolean> {
   return {
-    requests: f.armRequests <= f.allowedRequests,
-    ratio: f.ratio <= TARGETS.ratio,
+    requests: f.armRequests - f.discoveryRequests <= f.allowedRequests,
+    ...(f.engine === 'resource-graph'
+      ? { wall: f.wallMs < TARGETS.resourceGraphWallMs }
+      : { ratio: f.ratio <= TARGETS.ratio }),
     firstArm: f.firstArmMs < TARGETS.firstArmMs,
-    memory: f.peakMemoryMb * 2 ** 20 < TARGETS.peakMemoryBytes
+    memory: f.peakMemoryMb * 2 ** 20 < memoryTarget(f.subscriptions)
   }
 }
 

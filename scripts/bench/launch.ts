@@ -1,8 +1,9 @@
 // One run of the action as a runner would start it (scripts/run-action.ts), with the probe in its
-// process and a workflow file that lists the subscriptions.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+// process and a workflow file that lists the subscriptions or management groups.
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { Engine } from '../../src/defaults.ts'
 import { REPOSITORY, runAction, type ActionRun } from '../run-action.ts'
 import { readProbeReport, type ProbeEnvironment, type ProbeReport } from './probe-report.ts'
 import type { BenchEstate } from './scenarios.ts'
@@ -10,6 +11,8 @@ import type { BenchStandIn } from './standin.ts'
 
 export interface LaunchOptions {
   concurrency: number
+  /** The action's `engine` input. */
+  engine: Engine
   /** The action's entry point (a build of dist/index.js). */
   entryPoint: string
   /** The probe as JavaScript (writeProbeScript), loaded into the action's process. */
@@ -24,12 +27,15 @@ export interface Launched {
   probe?: ProbeReport
   /** Absent when the action wrote no SARIF file. */
   sarifBytes?: number
+  /** The results file's text (every result, never trimmed); absent when it was not written. */
+  resultsText?: string
   /** Epoch ms just before the process was spawned. */
   harnessStart: number
 }
 
-/** A workflow that lists the subscriptions, as a user would write it (SARIF points at the lines). */
-export function workflowListing(subscriptionIds: string[]): string {
+/** A workflow that lists the subscriptions (or the management groups), as a user would write it
+ * (SARIF points at the lines). */
+export function workflowListing(subscriptionIds: string[], input = 'subscriptions'): string {
   return [
     'name: JIT network access',
     'on:',
@@ -44,7 +50,7 @@ export function workflowListing(subscriptionIds: string[]): string {
     '    steps:',
     `      - uses: ${REPOSITORY}@v1`,
     '        with:',
-    '          subscriptions: |',
+    `          ${input}: |`,
     ...subscriptionIds.map((id) => `            ${id}`),
     ''
   ].join('\n')
@@ -66,15 +72,21 @@ export async function launch(
     BENCH_ARM_HOST: new URL(standIn.resourceManagerEndpoint).host
   }
   const harnessStart = performance.timeOrigin + performance.now()
+  const groups = bench.managementGroups
   const run = await runAction({
     standIn,
     inputs: {
-      subscriptions: bench.subscriptionIds.join('\n'),
+      ...(groups
+        ? { subscriptions: '', 'management-groups': groups.join('\n') }
+        : { subscriptions: bench.subscriptionIds.join('\n') }),
       'authority-host': standIn.authorityHost,
       'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-      'max-concurrency': String(options.concurrency)
+      'max-concurrency': String(options.concurrency),
+      engine: options.engine
     },
-    workflowContent: workflowListing(bench.subscriptionIds),
+    workflowContent: groups
+      ? workflowListing(groups, 'management-groups')
+      : workflowListing(bench.subscriptionIds),
     environment: { NODE_OPTIONS: nodeOptions.join(' '), ...probeEnvironment },
     entryPoint: options.entryPoint,
     keepWorkspace: true
@@ -84,9 +96,12 @@ export async function launch(
     (s) => s.size,
     () => undefined
   )
+  const resultsText = await readFile(run.outputs['results-file'] ?? '', 'utf8').catch(
+    () => undefined
+  )
   await rm(run.workspace, { recursive: true, force: true })
   await rm(scratch, { recursive: true, force: true })
-  return { run, probe, sarifBytes, harnessStart }
+  return { run, probe, sarifBytes, resultsText, harnessStart }
 }
 
 /** The bytes of the entry point, and of it with the .js chunks beside it. */

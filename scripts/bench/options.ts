@@ -2,6 +2,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ENGINES, type Engine } from '../../src/defaults.ts'
 import { DEFAULT_SCENARIO, SCENARIOS, scenarioNamed, type Scenario } from './scenarios.ts'
 import { STAND_IN_PLACES, type Latencies, type StandInPlace } from './standin.ts'
 
@@ -10,6 +11,8 @@ export interface BenchOptions {
   subscriptions: number
   latencies: Latencies
   concurrency: number
+  /** The action's `engine` input. */
+  engine: Engine
   runs: number
   /** Absolute path of the action's entry point. */
   entryPoint: string
@@ -21,6 +24,7 @@ export interface BenchOptions {
 
 export const USAGE = [
   'usage: npm run bench -- [--scenario NAME] [--subscriptions 1000] [--latency-ms 50] [--max-concurrency 8] [--runs 1]',
+  '                        [--engine resource-manager|resource-graph]',
   '                        [--oidc-latency-ms 0] [--entra-latency-ms 0]',
   '                        [--standin child|in-process] [--cpu-prof] [--entry-point dist/index.js]',
   '                        [--json] [--strict]',
@@ -42,6 +46,7 @@ export function parseOptions(args: string[]): BenchOptions | 'help' {
       'oidc-latency-ms': { type: 'string', default: '0' },
       'entra-latency-ms': { type: 'string', default: '0' },
       'max-concurrency': { type: 'string', default: '8' },
+      engine: { type: 'string', default: 'resource-manager' },
       runs: { type: 'string', default: '1' },
       'entry-point': {
         type: 'string',
@@ -62,6 +67,8 @@ export function parseOptions(args: string[]): BenchOptions | 'help' {
   }
   const standIn = STAND_IN_PLACES.find((place) => place === values.standin)
   if (!standIn) throw new Error(`--standin must be ${STAND_IN_PLACES.join(' or ')}`)
+  const engine = ENGINES.find((name) => name === values.engine)
+  if (!engine) throw new Error(`--engine must be ${ENGINES.join(' or ')}`)
   return {
     scenario: scenarioNamed(values.scenario),
     subscriptions: whole('subscriptions', 1),
@@ -71,6 +78,7 @@ export function parseOptions(args: string[]): BenchOptions | 'help' {
       entraLatencyMs: whole('entra-latency-ms', 0)
     },
     concurrency: whole('max-concurrency', 1),
+    engine,
     runs: whole('runs', 1),
     entryPoint: path.resolve(values['entry-point']),
     standIn,

@@ -15,6 +15,9 @@ export function kindOf(request: RequestRecord): string {
   if (p.includes('/policysetdefinitions/')) return 'set definition'
   if (p.includes('/policydefinitions/')) return 'policy definition'
   if (p.endsWith('/descendants')) return 'descendants'
+  if (p.includes('/providers/microsoft.security/pricings/')) return 'defender plan'
+  if (/^\/subscriptions\/?$/.test(p)) return 'subscription list'
+  if (p.endsWith('/microsoft.resourcegraph/resources')) return 'resource graph query'
   return `other (${request.method} ${request.path})`
 }
 

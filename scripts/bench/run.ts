@@ -3,7 +3,13 @@
 import type { RequestRecord } from '../../standin/server.ts'
 import { checkArmRequests, checkOutcome, checkVerdicts } from './checks.ts'
 import { armDetails, probeDetails, reportDetails } from './details.ts'
-import type { RunFigures, Timeline } from './figures.ts'
+import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import {
+  REQUESTS_PER_SUBSCRIPTION,
+  RESOURCE_GRAPH_BUDGET,
+  type RunFigures,
+  type Timeline
+} from './figures.ts'
 import { bundleSize, launch, type LaunchOptions, type Launched } from './launch.ts'
 import { requestKey } from './requests.ts'
 import type { BenchEstate } from './scenarios.ts'
@@ -26,7 +32,7 @@ export async function runOnce(
   const { run, probe } = launched
   const requests = (await standIn.requests()).filter((r) => !before.has(requestKey(r)))
   const arm = requests.filter((r) => r.service === 'arm')
-  const { verdicts, problems: wrongVerdicts } = checkVerdicts(run, bench)
+  const { verdicts, problems: wrongVerdicts } = checkVerdicts(launched.resultsText, bench)
   const problems = [
     ...(probe ? [] : ['the probe wrote nothing: the process did not exit normally']),
     ...(launched.sarifBytes === undefined ? ['no SARIF file was written'] : []),
@@ -34,12 +40,38 @@ export async function runOnce(
     ...checkOutcome(run, verdicts),
     ...checkArmRequests(arm)
   ]
+  const graphQueries = arm.filter((r) => r.method === 'POST' && r.path === RESOURCE_GRAPH_PATH)
+  const groups = bench.managementGroups ?? []
+  const discovery = arm.filter((r) => isDiscovery(r, groups))
+  const checks = arm.filter((r) => !isDiscovery(r, groups))
+  const readOneByOne = new Set(checks.map((r) => r.subscriptionId).filter((id) => id !== undefined))
+  if (options.engine === 'resource-graph') {
+    // The stand-in's Resource Graph holds what its ARM does: only the verdicts short of compliant
+    // are read again.
+    const short = [...bench.expected.values()].filter((v) => v !== 'compliant').length
+    if (readOneByOne.size !== short)
+      problems.push(
+        `${readOneByOne.size} subscription(s) read through Resource Manager, expected the ${short} short of compliant`
+      )
+  }
   const known = {
+    engine: options.engine,
     subscriptions: bench.subscriptionIds.length,
     latencyMs: options.latencyMs,
     concurrency: options.concurrency,
     wallMs: run.durationMs,
-    allowedRequests: 2 * bench.subscriptionIds.length + bench.sharedReads,
+    discoveryRequests: discovery.length,
+    discoveryMs:
+      discovery.length === 0
+        ? 0
+        : Math.max(...discovery.map((r) => r.endedAt)) -
+          Math.min(...discovery.map((r) => r.startedAt)),
+    graphQueries: graphQueries.length,
+    readOneByOne: readOneByOne.size,
+    allowedRequests:
+      options.engine === 'resource-graph'
+        ? RESOURCE_GRAPH_BUDGET + REQUESTS_PER_SUBSCRIPTION * readOneByOne.size
+        : REQUESTS_PER_SUBSCRIPTION * bench.subscriptionIds.length + bench.sharedReads,
     peakMemoryMb: probe ? probe.maxRssKb / 1024 : Number.NaN,
     ...(await bundleSize(options.entryPoint)),
     exitCode: run.exitCode,
@@ -62,7 +94,8 @@ export async function runOnce(
     }
   }
   const timeline = timelineOf(launched, requests, arm)
-  const idealMs = Math.ceil(arm.length / options.concurrency) * options.latencyMs
+  const idealMs =
+    (longestList(discovery) + Math.ceil(checks.length / options.concurrency)) * options.latencyMs
   return {
     ...known,
     processWallMs: timeline.processEnd - timeline.processStart,
@@ -113,4 +146,25 @@ function breakdownOf(t: Timeline): Record<string, number> {
     'ARM phase (first ARM request to last answer)': t.armEnd - t.armStart,
     'last ARM answer to process exit (evaluate, reports)': t.processEnd - t.armEnd
   }
+}
+
+/** Discovery's requests: pages of the subscription list, and of the descendants of the
+ * management groups the action was given (a descendants list a notScope asks for is a shared read
+ * of the checks). */
+function isDiscovery(request: RequestRecord, groups: readonly string[]): boolean {
+  if (/^\/subscriptions\/?$/i.test(request.path)) return true
+  const group =
+    /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\/descendants$/i.exec(
+      request.path
+    )?.[1]
+  return group !== undefined && groups.some((name) => name.toLowerCase() === group.toLowerCase())
+}
+
+/** Pages of the longest of discovery's lists (each list is read page after page, the lists at
+ * once). */
+function longestList(discovery: RequestRecord[]): number {
+  const pages = new Map<string, number>()
+  for (const r of discovery)
+    pages.set(r.path.toLowerCase(), (pages.get(r.path.toLowerCase()) ?? 0) + 1)
+  return Math.max(0, ...pages.values())
 }

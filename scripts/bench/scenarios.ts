@@ -1,18 +1,24 @@
 // The estates the bench can run against, by the name --scenario gives. To add one: a file under
 // scenarios/ that builds a BenchEstate, and a line in SCENARIOS.
 import type { Verdict } from '../../src/model.ts'
-import type { Estate } from '../../standin/estate.ts'
+import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 import { landingZones } from './scenarios/landing-zones.ts'
+import { oneGroup } from './scenarios/one-group.ts'
 
 /** An estate for the stand-in, with what a correct run of the action must give on it. */
 export interface BenchEstate {
-  estate: Estate
+  /** With the Defender for Cloud pricings Resource Graph serves, where the scenario has them. */
+  estate: ResourceGraphEstate
   /** The subscriptions the action is asked to check, in the order it is given them. */
   subscriptionIds: string[]
+  /** When set, the action is given these in `management-groups` (and no `subscriptions`), and
+   * discovery finds `subscriptionIds` beneath them; absent: the ids are listed. */
+  managementGroups?: string[]
   /** The verdict each subscription is built to get, by id. */
   expected: Map<string, Verdict>
-  /** Reads shared by every subscription (set definitions, the JIT definition, descendants): the
-   * request budget is 2 per subscription plus these. */
+  /** Reads shared by every subscription (set definitions, the JIT definition, descendants a
+   * notScope asks for): the resource-manager engine's request budget is REQUESTS_PER_SUBSCRIPTION
+   * per subscription plus these, discovery apart. */
   sharedReads: number
 }
 
@@ -25,7 +31,7 @@ export interface Scenario {
   build(count: number): BenchEstate
 }
 
-export const SCENARIOS: readonly Scenario[] = [landingZones]
+export const SCENARIOS: readonly Scenario[] = [landingZones, oneGroup]
 
 export const DEFAULT_SCENARIO = landingZones.name
 

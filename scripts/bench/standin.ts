@@ -7,6 +7,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Estate } from '../../standin/estate.ts'
+import { loadKqlParser } from '../../standin/resource-graph/kql.ts'
 import { startStandIn, type RequestRecord } from '../../standin/server.ts'
 
 export interface BenchStandIn {
@@ -39,6 +40,7 @@ export function startBenchStandIn(
 }
 
 async function inProcessStandIn(estate: Estate, latencies: Latencies): Promise<BenchStandIn> {
+  loadKqlParser()
   const standIn = await startStandIn({ estate, ...latencies })
   return {
     authorityHost: standIn.authorityHost,
@@ -70,7 +72,8 @@ async function childStandIn(estate: Estate, latencies: Latencies): Promise<Bench
       '--entra-latency-ms',
       String(latencies.entraLatencyMs),
       '--request-log',
-      log
+      log,
+      '--warm-resource-graph'
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] }
   )

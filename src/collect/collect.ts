@@ -2,7 +2,12 @@
 // workers, each read handed to the caller as soon as it is done (docs/design.md, "Architecture").
 // The collector does not evaluate: the caller decides each subscription and lets its snapshot go.
 import type { ResourceManager } from './resource-manager.ts'
-import { subscriptionReader, type Collected, type ReaderOptions } from './subscription.ts'
+import {
+  subscriptionReader,
+  type Collected,
+  type ReaderOptions,
+  type SubscriptionReader
+} from './subscription.ts'
 
 export type { Collected } from './subscription.ts'
 
@@ -13,6 +18,9 @@ export interface CollectOptions extends ReaderOptions {
   /** Subscriptions read at once; default twice the request concurrency, which keeps every request
    * slot busy (a subscription reads two lists and its plan at once). */
   subscriptionsInFlight?: number
+  /** The reader whose shared reads (definitions, descendants) the run already uses; default a
+   * new one. */
+  reader?: SubscriptionReader
 }
 
 /**
@@ -30,7 +38,7 @@ export async function* collectSubscriptions(
   subscriptionIds: readonly string[],
   options: CollectOptions
 ): AsyncGenerator<CollectedAt, void, undefined> {
-  const reader = subscriptionReader(resourceManager, options)
+  const reader = options.reader ?? subscriptionReader(resourceManager, options)
   const inFlight = options.subscriptionsInFlight ?? resourceManager.limits.maxConcurrency * 2
   // One iterator shared by the workers: each takes the next subscription from it.
   const queue = subscriptionIds.entries()

@@ -82,8 +82,9 @@ interface Wanted {
  * The set definitions of one run: `add(snapshot)` reads, for every set its assignments name, the
  * version each runs and each version a `definitionVersion` override names, into
  * `snapshot.setDefinitions` under `setDefinitionKey(set id, version as named)` (the id alone when
- * none is named); a version that cannot be read goes into `unreadableSetDefinitions` under the
- * same key, with why. Each version, and each set's version list, is read once per run.
+ * none is named), unless the snapshot holds that key already; a version that cannot be read goes
+ * into `unreadableSetDefinitions` under the same key, with why. Each version, and each set's
+ * version list, is read once per run.
  */
 export function setDefinitionReader(resourceManager: ResourceManager) {
   const tenantClient = resourceManager.policyClient()
@@ -94,6 +95,8 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
   async function add(snapshot: Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>) {
     await Promise.all(
       [...wantedSets(snapshot.assignments)].map(async ([key, wanted]) => {
+        // One the snapshot already holds was read elsewhere (Resource Graph's latest version).
+        if (snapshot.setDefinitions[key] !== undefined) return
         try {
           snapshot.setDefinitions[key] = await read(wanted)
         } catch (error) {

@@ -3,6 +3,7 @@
 // management-group ancestry the notScopes ask about.
 import {
   JIT_POLICY_DEFINITION_NAME,
+  type DefenderForServersPlan,
   type ErrorCause,
   type PolicyAssignment,
   type SubscriptionSnapshot
@@ -28,6 +29,15 @@ export type Collected =
 export interface SubscriptionReader {
   /** Reads one subscription; never rejects (a failure is a Collected with its cause). */
   read(subscriptionId: string): Promise<Collected>
+  /** Completes a snapshot whose lists were read elsewhere (Resource Graph) with the reads every
+   * subscription shares: the set definitions it does not hold yet, at the versions its
+   * assignments run, the JIT definition, and the ancestry when a notScope asks for it and the
+   * snapshot has none; `planRead`, when given, becomes its Defender for Servers plan. Never
+   * rejects. */
+  complete(
+    snapshot: PartialSnapshot,
+    planRead?: Promise<DefenderForServersPlan>
+  ): Promise<Collected>
   /** Settles once the reads shared by every subscription are done (none is left running). */
   settled(): Promise<void>
 }
@@ -40,7 +50,7 @@ export interface ReaderOptions {
 }
 
 /** A snapshot being filled in, before the JIT definition joins it. */
-type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
+export type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
 
 // Every assignment associated with the subscription: no $filter ("Policy Assignments - List":
 // without it the list also holds those at resource groups and resources inside the scope), with
@@ -64,16 +74,24 @@ export function subscriptionReader(
     .then(mapPolicyDefinition)
   jitDefinition.catch(() => undefined)
 
+  const failed = (subscriptionId: string, error: unknown, what: string): Collected => ({
+    subscriptionId,
+    failure: describeFailure(error, { subscriptionId, clientId, what }),
+    cause: failureCause(error)
+  })
+
   async function read(subscriptionId: string): Promise<Collected> {
     let assignments: PolicyAssignment[]
     let exemptions: SubscriptionSnapshot['exemptions']
+    let snapshot: PartialSnapshot
+    let planRead: Promise<DefenderForServersPlan> | undefined
     let what = 'the policy assignments'
     try {
       const exemptionsRead = resourceManager.listAll(
         `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyExemptions?api-version=${POLICY_EXEMPTIONS_API_VERSION}`
       )
       exemptionsRead.catch(() => undefined)
-      const planRead = defenderPlanCheck
+      planRead = defenderPlanCheck
         ? readDefenderForServers(resourceManager, subscriptionId, clientId)
         : undefined
       assignments = (
@@ -83,14 +101,25 @@ export function subscriptionReader(
       ).map(mapAssignment)
       what = 'the policy exemptions'
       exemptions = (await exemptionsRead).map(mapExemption)
-      const snapshot: PartialSnapshot = {
+      snapshot = {
         subscriptionId,
         assignments,
         exemptions,
         setDefinitions: {},
         collectedAt: new Date().toISOString()
       }
-      what = 'the JIT policy definition'
+    } catch (error) {
+      return failed(subscriptionId, error, what)
+    }
+    return complete(snapshot, planRead)
+  }
+
+  /** The snapshot with the shared reads; `planRead`, when given, is the plan read alongside. */
+  async function complete(
+    snapshot: PartialSnapshot,
+    planRead?: Promise<DefenderForServersPlan>
+  ): Promise<Collected> {
+    try {
       const [jitPolicyDefinition, defenderForServers] = await Promise.all([
         jitDefinition,
         planRead,
@@ -98,7 +127,7 @@ export function subscriptionReader(
         addAncestry(snapshot)
       ])
       return {
-        subscriptionId,
+        subscriptionId: snapshot.subscriptionId,
         snapshot: {
           ...snapshot,
           jitPolicyDefinition,
@@ -106,11 +135,7 @@ export function subscriptionReader(
         }
       }
     } catch (error) {
-      return {
-        subscriptionId,
-        failure: describeFailure(error, { subscriptionId, clientId, what }),
-        cause: failureCause(error)
-      }
+      return failed(snapshot.subscriptionId, error, 'the JIT policy definition')
     }
   }
 
@@ -123,7 +148,7 @@ export function subscriptionReader(
         .map(managementGroupName)
         .filter((name) => name !== null)
     )
-    if (groups.size === 0) return
+    if (groups.size === 0 || snapshot.managementGroupAncestry !== undefined) return
     let longest: string[] = []
     for (const group of groups) {
       let parents: Map<string, string>
@@ -171,6 +196,7 @@ export function subscriptionReader(
 
   return {
     read,
+    complete,
     settled: () =>
       jitDefinition.then(
         () => undefined,

@@ -29,6 +29,8 @@ export interface ArmRequest {
   managementGroup?: MgNode
   /** One page of a list (paging.ts): `$top`, `$skiptoken`, `nextLink`, the nextlink-loop fault. */
   page(items: unknown[]): Reply
+  /** The request body (POST), as text; empty for GET. */
+  body?: string
 }
 
 /** A row of the ARM route table. Strings of `action` and `scope` are templates like the path's:

@@ -27,6 +27,8 @@ import {
 import type { ArmRequest, ArmRoute } from './request.ts'
 import { getPricing } from './security.ts'
 import { getSubscription, listSubscriptions } from './subscriptions.ts'
+import { RESOURCE_GRAPH_PATH } from '../resource-graph/handler.ts'
+import { answerResourceGraph } from '../resource-graph/route.ts'
 
 const SUBSCRIPTION = '/subscriptions/{subscriptionId}'
 const GROUP = '/providers/Microsoft.Management/managementGroups/{managementGroup}'
@@ -171,6 +173,14 @@ export const ARM_ROUTES = new RouteTable<ArmRoute>([
       return name && GUID_PATTERN.test(name) ? name : undefined
     },
     answer: getEntities
+  },
+  {
+    method: 'POST',
+    path: RESOURCE_GRAPH_PATH,
+    kind: 'assignments',
+    action: 'Microsoft.ResourceGraph/resources/read',
+    scope: '/',
+    answer: answerResourceGraph
   }
 ])
 

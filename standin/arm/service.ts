@@ -7,7 +7,7 @@ import type { BuiltIns } from '../builtins.ts'
 import type { Estate, Fault } from '../estate.ts'
 import { GUID_PATTERN } from '../estate.ts'
 import type { Reply } from '../http.ts'
-import { armError, send } from '../http.ts'
+import { armError, readBody, send } from '../http.ts'
 import type { Identity } from '../identity.ts'
 import type { Lookup, RouteMatch } from '../router.ts'
 import { FaultBook, faultedReply } from './faults.ts'
@@ -76,7 +76,9 @@ export class Arm {
       missingApiVersion(url) ??
       invalidSubscriptionId(path)
     if (refused) return send(res, refused)
-    const route = 'match' in found ? this.resolve(found.match, url, path) : unknownRoute(path)
+    // Resource Graph's query is in the POST body (standin/resource-graph/route.ts).
+    const body = method === 'POST' ? await readBody(req) : ''
+    const route = 'match' in found ? this.resolve(found.match, url, path, body) : unknownRoute(path)
     if ('status' in route) return send(res, route)
     if (route.subscriptionId) setSubscription(route.subscriptionId)
     const sub = route.subscriptionId ? this.model.subscription(route.subscriptionId) : undefined
@@ -109,7 +111,8 @@ export class Arm {
   private resolve(
     { row, params }: RouteMatch<ArmRoute>,
     url: URL,
-    path: string
+    path: string,
+    body: string
   ): ResolvedRoute | Reply {
     let scopeSubscription: string | undefined
     if (params.scope !== undefined) {
@@ -122,7 +125,8 @@ export class Arm {
       model: this.model,
       url,
       params,
-      page: (items) => this.page(items, url, false)
+      page: (items) => this.page(items, url, false),
+      body
     }
     const refused = row.check?.(request)
     if (refused) return refused

@@ -4,12 +4,19 @@
 // pricings). Rows carry the columns of Resource Graph's resources schema; `type` is lower case,
 // as Resource Graph gives it. Built-in definitions are left out: Microsoft documents no table
 // holding them.
-import type { ArmResource, Estate } from '../estate.ts'
-import { parseScope } from '../estate.ts'
+import { compareVersions } from '../arm/model.ts'
+import type { ArmResource, Estate, Fault } from '../estate.ts'
+import { definitionVersion, parseScope } from '../estate.ts'
 import type { Row } from './kql.ts'
 
-/** The estate Resource Graph serves: the one ARM serves, `pricings` included. */
-export type ResourceGraphEstate = Estate
+/** The estate Resource Graph serves: the one ARM serves, `pricings` included, and in
+ * `resourceGraph` its per-user quota and the subscriptions one scope covers (handler.ts). */
+export type ResourceGraphEstate = Estate & {
+  resourceGraph?: {
+    quota?: { queriesPerWindow: number; windowMs: number }
+    subscriptionLimit?: number
+  }
+}
 
 /** A row, with where it sits for scoping: a subscription or a management group (lower case). */
 export interface ScopedRow {
@@ -155,8 +162,8 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
   const kinds: [ArmResource[] | undefined, string][] = [
     [estate.policyAssignments, 'Microsoft.Authorization/policyAssignments'],
     [estate.policyExemptions, 'Microsoft.Authorization/policyExemptions'],
-    [estate.policySetDefinitions, 'Microsoft.Authorization/policySetDefinitions'],
-    [estate.policyDefinitions, 'Microsoft.Authorization/policyDefinitions']
+    [latestVersions(estate.policySetDefinitions), 'Microsoft.Authorization/policySetDefinitions'],
+    [latestVersions(estate.policyDefinitions), 'Microsoft.Authorization/policyDefinitions']
   ]
   for (const [resources, type] of kinds) {
     for (const resource of resources ?? []) {
@@ -170,17 +177,66 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
       if (row) policy.push(row)
     }
   }
+  // A plan the identity may not read is no row either.
+  const plansHidden = new Set(
+    estate.subscriptions
+      .filter((s) => (s.faults ?? []).some((f) => refusedForGood(f, 'pricings')))
+      .map((s) => s.subscriptionId.toLowerCase())
+  )
   const security = (estate.pricings ?? [])
+    .filter(
+      (resource) =>
+        !plansHidden.has(/^\/subscriptions\/([^/]+)/i.exec(resource.id)?.[1]?.toLowerCase() ?? '')
+    )
     .map((resource) => placed(resource, 'Microsoft.Security/pricings', scopeOf(resource.id)))
     .filter((row) => row !== undefined)
 
+  // Resource Graph returns only what the identity may read: a subscription whose every ARM read
+  // is refused for good (a `forbidden` or `not-found` fault on all its requests, without `times`)
+  // is absent, as it is from ARM's list of subscriptions. Other faults are ARM's transport.
+  const denied = new Set(
+    estate.subscriptions
+      .filter((s) => (s.faults ?? []).some((f) => refusedForGood(f, 'any')))
+      .map((s) => s.subscriptionId.toLowerCase())
+  )
+  const readable = (rows: ScopedRow[]) =>
+    rows.filter((row) => row.subscriptionId === undefined || !denied.has(row.subscriptionId))
+  for (const id of denied) chains.delete(id)
   return {
     tables: new Map([
-      ['resourcecontainers', containers],
-      ['policyresources', policy],
-      ['securityresources', security]
+      ['resourcecontainers', readable(containers)],
+      ['policyresources', readable(policy)],
+      ['securityresources', readable(security)]
     ]),
     groupsBelow,
     chains
   }
+}
+
+/** A fault that refuses every read of `on` for good (`forbidden` or `not-found`, without
+ * `times`). */
+function refusedForGood(fault: Fault, on: NonNullable<Fault['on']>): boolean {
+  return (
+    (fault.fault === 'forbidden' || fault.fault === 'not-found') &&
+    fault.times === undefined &&
+    (fault.on ?? 'any') === on
+  )
+}
+
+/** One row per definition, as Resource Graph holds the resource: several entries with one id
+ * are its versions (estate.ts), and the row is the latest, with `version` and `versions` as
+ * Resource Manager's GET of the definition gives them (arm/model.ts). */
+function latestVersions(resources: ArmResource[] | undefined): ArmResource[] {
+  const byId = new Map<string, ArmResource[]>()
+  for (const resource of resources ?? []) {
+    const key = resource.id.toLowerCase()
+    byId.set(key, [...(byId.get(key) ?? []), resource])
+  }
+  return [...byId.values()].map((versions) => {
+    const sorted = versions
+      .map((resource) => definitionVersion(resource.properties))
+      .sort((a, b) => compareVersions(b, a))
+    const latest = versions.find((v) => definitionVersion(v.properties) === sorted[0])!
+    return { ...latest, properties: { ...latest.properties, version: sorted[0], versions: sorted } }
+  })
 }

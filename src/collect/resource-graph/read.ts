@@ -31,7 +31,8 @@ export interface GraphScope {
   subscriptionIds: readonly string[]
   /** Management group names to query at management-group scope (the run's `management-groups`
    * input). A group over Resource Graph's cap of 10,000 subscriptions is queried by subscription
-   * batches instead; subscriptions no group covers are queried by subscription batches. */
+   * batches instead; subscriptions no group covers are queried by subscription batches. Without
+   * groups, more subscriptions than one batch names are queried at the tenant's scope. */
   managementGroups?: readonly string[]
 }
 
@@ -110,25 +111,40 @@ export async function readResourceGraph(
   const wanted = new Map<string, string>()
   for (const id of scope.subscriptionIds) wanted.set(id.toLowerCase(), id)
 
-  // Subscriptions: by management group where the group is under the cap, else by batches.
+  // Subscriptions: by management group where the group is under the cap, else by batches. With
+  // no group and more subscriptions than one batch names, the tenant's scope reads them in pages
+  // of 1,000 rows, fewer queries than a batch each per table (the per-user quota counts queries);
+  // unless the tenant holds many more subscriptions than were asked for, or is over the cap.
   const groupScopes: Scope[] = []
   const subscriptionRows: GraphRow[] = []
   const covered = new Set<string>()
-  const byGroup = await mapLimit(scope.managementGroups ?? [], concurrency, async (group) => ({
-    group,
-    result: await run(subscriptionsQuery(), { managementGroups: [group] })
+  const wide: Scope[] = scope.managementGroups?.length
+    ? scope.managementGroups.map((group) => ({ managementGroups: [group] }))
+    : wanted.size > MAX_SUBSCRIPTIONS_PER_REQUEST
+      ? [{}]
+      : []
+  const byScope = await mapLimit(wide, concurrency, async (at) => ({
+    at,
+    result: await run(subscriptionsQuery(), at)
   }))
-  for (const { group, result } of byGroup) {
+  const listed = new Set<string>()
+  for (const { at, result } of byScope) {
     if (result.subscriptionLimitHit) continue
-    groupScopes.push({ managementGroups: [group] })
-    subscriptionRows.push(...result.rows)
-    for (const row of result.rows) covered.add(String(row.subscriptionId ?? '').toLowerCase())
+    const ids = result.rows.map((row) => String(row.subscriptionId ?? '').toLowerCase())
+    subscriptionRows.push(...result.rows.filter((_, n) => wanted.has(ids[n] ?? '')))
+    for (const id of ids) listed.add(id)
+    if ('managementGroups' in at || result.rows.length <= 2 * wanted.size) {
+      groupScopes.push(at)
+      for (const id of ids) covered.add(id)
+    }
   }
-  const batches: Scope[] = chunks(
-    [...wanted].filter(([key]) => !covered.has(key)).map(([, id]) => id),
-    MAX_SUBSCRIPTIONS_PER_REQUEST
-  ).map((subscriptions) => ({ subscriptions }))
-  subscriptionRows.push(...(await runAll(batches.map((at) => [subscriptionsQuery(), at]))))
+  const batchesOf = (ids: string[]): Scope[] =>
+    chunks(ids, MAX_SUBSCRIPTIONS_PER_REQUEST).map((subscriptions) => ({ subscriptions }))
+  const unlisted = [...wanted].filter(([key]) => !listed.has(key)).map(([, id]) => id)
+  subscriptionRows.push(
+    ...(await runAll(batchesOf(unlisted).map((at) => [subscriptionsQuery(), at])))
+  )
+  const batches = batchesOf([...wanted].filter(([key]) => !covered.has(key)).map(([, id]) => id))
   const found = subscriptionRows.filter((row) =>
     wanted.has(String(row.subscriptionId ?? '').toLowerCase())
   )
