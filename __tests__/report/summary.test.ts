@@ -140,7 +140,24 @@ describe('buildJobSummary with mixed verdicts', () => {
     expect(why).toContain(
       `- **ASC Default** at \`${MG_SCOPE}\`: \`Disabled\` from assignment parameter`
     )
+    // The reference id an override's selector names, as the fix of an override asks for it.
+    expect(why).toMatch(
+      /`jitNetworkAccessMonitoringEffect`, JIT reference id `jitNetworkAccessMonitoring`, /
+    )
     expect(why).not.toContain(SUB1)
+  })
+
+  test('an assignment of the definition alone names no reference id', () => {
+    const alone = buildJobSummary(
+      [
+        result(SUB2, 'noncompliant', {
+          assignments: [evidence({ policyDefinitionReferenceId: null, effect: 'Disabled' })]
+        })
+      ],
+      context()
+    )
+    expect(alone).toContain('- **ASC Default** at')
+    expect(alone).not.toContain('JIT reference id')
   })
 
   test('remediation for each failing subscription: portal path and az command', () => {
