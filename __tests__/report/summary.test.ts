@@ -10,6 +10,7 @@ import {
 import { MAX_SUBSCRIPTIONS_PER_SECTION } from '../../src/report/summary-fixes.ts'
 import { MAX_FULL_REASON } from '../../src/report/summary-evidence.ts'
 import { TABLE_HEADER } from '../../src/report/summary-table.ts'
+import { buildSarif } from '../../src/report/sarif.ts'
 import {
   CLIENT_ID,
   HOSTILE,
@@ -26,7 +27,8 @@ import {
   mixedResults,
   outsideCode,
   result,
-  splitTableRow
+  splitTableRow,
+  workflowFile
 } from './helpers.ts'
 
 const HEADER = TABLE_HEADER.split('\n')[0] as string
@@ -172,9 +174,12 @@ describe('buildJobSummary with mixed verdicts', () => {
     expect(fix).toContain(`#### ❌ noncompliant: \`${SUBA}\``)
     expect(fix).not.toContain(SUB1)
     expect(fix).toContain(
-      'Portal: Azure portal › Policy › Assignments › ASC Default › Edit assignment › Parameters'
+      'Portal: Azure portal > Policy > Assignments > ASC Default > Edit assignment > Parameters'
     )
-    expect(fix).toContain('Portal: Microsoft Defender for Cloud › Environment settings ›')
+    expect(fix).toContain('Portal: Microsoft Defender for Cloud > Environment settings >')
+    // One separator in every portal path, the summary's and the SARIF help's alike.
+    expect(summary).not.toContain('›')
+    expect(JSON.stringify(buildSarif(mixedResults(), workflowFile(), context()))).not.toContain('›')
     const { blocks } = outsideCode(fix)
     expect(blocks).toEqual([
       expect.stringContaining('az policy assignment update --name'),
