@@ -72,6 +72,7 @@ describe('readSettings', () => {
         tokenExchangeAudience: 'api://AzureADTokenExchange'
       },
       failOn: new Set(['noncompliant', 'error']),
+      notices: [],
       sarifFile: null,
       jobSummary: true,
       maxConcurrency: 32,
@@ -182,6 +183,18 @@ describe('readSettings', () => {
     expect(settingsFrom({ 'fail-on': 'none' }).failOn.size).toBe(0)
   })
 
+  test('a fail-on without noncompliant (and not none) gives a notice; none or the default none', () => {
+    expect(settingsFrom({ 'fail-on': 'partial' }).notices).toEqual([
+      expect.stringMatching(
+        /^`fail-on` is `partial`, without noncompliant: noncompliant subscriptions will not fail the step\. .*`noncompliant, error`/
+      )
+    ])
+    expect(settingsFrom({ 'fail-on': 'error' }).notices).toHaveLength(1)
+    expect(settingsFrom({ 'fail-on': 'none' }).notices).toEqual([])
+    expect(settingsFrom({ 'fail-on': 'partial, noncompliant' }).notices).toEqual([])
+    expect(settingsFrom({}).notices).toEqual([])
+  })
+
   test('reads defender-plan-check: true by default, false in any letter case, nothing else', () => {
     expect(settingsFrom({}).defenderPlanCheck).toBe(true)
     expect(settingsFrom({ 'defender-plan-check': 'False' }).defenderPlanCheck).toBe(false)
@@ -258,7 +271,11 @@ describe('readSettings', () => {
     [{ environment: 'AzureGermanCloud' }, /"AzureGermanCloud" is not a known cloud/],
     [{ 'fail-on': 'noncompliant, sometimes' }, /"sometimes", which is not a verdict/],
     [{ 'fail-on': 'compliant' }, /"compliant", which is not a verdict/],
-    [{ 'fail-on': 'warning' }, /"warning", which is not a verdict .*\(did you mean `partial`\?\)/],
+    [
+      { 'fail-on': 'warning' },
+      /"warning", which is not a verdict .*\(did you mean `partial`\? To fail on partial verdicts as well, give `noncompliant, error, partial`\)/
+    ],
+    [{ 'fail-on': 'error, warnings' }, /"warnings", .*give `error, partial`\)/],
     [{ 'fail-on': 'none, error' }, /combines `none` with verdicts/],
     [{ 'fail-on': '# nothing' }, /`fail-on` is empty/],
     [{ 'max-concurrency': '0' }, /"0" is not a whole number from 1 to 64/],

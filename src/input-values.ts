@@ -1,6 +1,7 @@
 // Readers of single input values that more than one input shares or that stand on their own; each
 // pushes a problem (naming the value and the fix) for InputError rather than throwing.
-import { INPUT_DEFAULTS, ISSUE_MODES } from './defaults.ts'
+import { DEFAULT_FAIL_ON, INPUT_DEFAULTS, ISSUE_MODES } from './defaults.ts'
+import { VERDICTS, type Verdict } from './model.ts'
 import type { IssueMode } from './notify/plan.ts'
 
 // GitHub refuses a label name longer than this ("name is too long (maximum is 50 characters)").
@@ -54,4 +55,57 @@ export function readIssueMode(value: string, problems: string[]): IssueMode | un
   const mode = ISSUE_MODES.find((candidate) => candidate === given)
   if (!mode) problems.push(`\`issue\` ${quote(given)} is not one of ${ISSUE_MODES.join(', ')}.`)
   return mode
+}
+
+const FAILING_VERDICTS: readonly Verdict[] = VERDICTS.filter((verdict) => verdict !== 'compliant')
+
+/**
+ * `fail-on`'s items (split, defaults applied, any case) as the verdicts that fail the step; `none`
+ * alone: no verdict. A list that leaves out noncompliant pushes a notice: noncompliant
+ * subscriptions would then pass the step without a word.
+ */
+export function readFailOn(
+  items: readonly string[],
+  problems: string[],
+  notices: string[]
+): ReadonlySet<Verdict> {
+  const given = items.map((item) => item.toLowerCase())
+  if (given.length === 0) {
+    problems.push('`fail-on` is empty; list verdicts (noncompliant, partial, error) or `none`.')
+    return new Set()
+  }
+  if (given.includes('none')) {
+    if (given.length > 1) {
+      problems.push('`fail-on` combines `none` with verdicts; give `none` alone, or verdicts.')
+    }
+    return new Set()
+  }
+  const failOn = new Set<Verdict>()
+  const unknown: string[] = []
+  for (const item of given) {
+    const verdict = FAILING_VERDICTS.find((candidate) => candidate === item)
+    if (verdict) failOn.add(verdict)
+    else unknown.push(item)
+  }
+  for (const item of unknown) {
+    problems.push(
+      `\`fail-on\` holds ${quote(item)}, which is not a verdict that can fail the step${warningHint(item, failOn)}; use ${FAILING_VERDICTS.join(', ')} or none.`
+    )
+  }
+  if (unknown.length === 0 && !failOn.has('noncompliant')) {
+    notices.push(
+      `\`fail-on\` is \`${[...failOn].join(', ')}\`, without noncompliant: noncompliant subscriptions will not fail the step. Add noncompliant to \`fail-on\` (its default is \`${INPUT_DEFAULTS['fail-on']}\`) to fail on them.`
+    )
+  }
+  return failOn
+}
+
+/** A warning annotation is what a partial verdict writes when it does not fail the step, so
+ * `warning` most likely means partial; `partial` alone, though, would stop failing on the verdicts
+ * failing by default: the hint names the whole list. */
+function warningHint(item: string, verdicts: ReadonlySet<Verdict>): string {
+  if (!/^warn(ing)?s?$/.test(item)) return ''
+  const base = verdicts.size > 0 ? verdicts : DEFAULT_FAIL_ON
+  const list = [...new Set<Verdict>([...base, 'partial'])].join(', ')
+  return ` (did you mean \`partial\`? To fail on partial verdicts as well, give \`${list}\`)`
 }

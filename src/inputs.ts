@@ -12,8 +12,8 @@ import {
   type Cloud,
   type Engine
 } from './defaults.ts'
-import { quote, readBoolean, readIssueMode, readLabels } from './input-values.ts'
-import { VERDICTS, type Verdict } from './model.ts'
+import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './input-values.ts'
+import type { Verdict } from './model.ts'
 import type { IssueMode } from './notify/plan.ts'
 import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
@@ -29,6 +29,9 @@ export interface Settings {
   cloud: Cloud
   /** Verdicts that fail the step; empty for `none`. */
   failOn: ReadonlySet<Verdict>
+  /** What the inputs allow but the run should warn of at its start (main logs them as warnings),
+   * e.g. a `fail-on` that leaves out noncompliant. */
+  notices: string[]
   /** Absolute path inside the workspace, or null for no SARIF file. */
   sarifFile: string | null
   jobSummary: boolean
@@ -63,7 +66,6 @@ export class InputError extends Error {
 }
 
 const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
-const FAILING_VERDICTS: readonly Verdict[] = VERDICTS.filter((verdict) => verdict !== 'compliant')
 
 /** Splits a list input on newlines, commas and spaces; `#` starts a comment to the end of the line. */
 export function splitList(value: string): string[] {
@@ -78,7 +80,7 @@ export function splitList(value: string): string[] {
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
  * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
  * AZURE_TENANT_ID as fallbacks). `setSecret` (@actions/core's) masks `github-token` as soon as it
- * is read, before anything else. Throws
+ * is read, before anything else. What is allowed but worth a warning goes to `notices`. Throws
  * InputError listing every problem at once, each naming the bad value and the fix.
  */
 export function readSettings(
@@ -158,7 +160,12 @@ export function readSettings(
   }
   const audience = input('audience') || cloud.tokenExchangeAudience
 
-  const failOn = readFailOn(input('fail-on'), problems)
+  const notices: string[] = []
+  const failOn = readFailOn(
+    splitList(input('fail-on') || INPUT_DEFAULTS['fail-on']),
+    problems,
+    notices
+  )
 
   const { workspace } = run
   const sarifInput = input('sarif-file')
@@ -221,6 +228,7 @@ export function readSettings(
     audience,
     cloud,
     failOn,
+    notices,
     sarifFile,
     jobSummary,
     maxConcurrency,
@@ -258,32 +266,4 @@ function readEndpoint(name: string, value: string, problems: string[]): string |
     return undefined
   }
   return url.href.replace(/\/+$/, '')
-}
-
-function readFailOn(value: string, problems: string[]): ReadonlySet<Verdict> {
-  const items = splitList(value || INPUT_DEFAULTS['fail-on']).map((item) => item.toLowerCase())
-  if (items.length === 0) {
-    problems.push('`fail-on` is empty; list verdicts (noncompliant, partial, error) or `none`.')
-    return new Set()
-  }
-  if (items.includes('none')) {
-    if (items.length > 1) {
-      problems.push('`fail-on` combines `none` with verdicts; give `none` alone, or verdicts.')
-    }
-    return new Set()
-  }
-  const failOn = new Set<Verdict>()
-  for (const item of items) {
-    const verdict = FAILING_VERDICTS.find((candidate) => candidate === item)
-    if (verdict) {
-      failOn.add(verdict)
-    } else {
-      // A warning annotation is what a partial verdict writes when it does not fail the step.
-      const hint = /^warn(ing)?s?$/.test(item) ? ' (did you mean `partial`?)' : ''
-      problems.push(
-        `\`fail-on\` holds ${quote(item)}, which is not a verdict that can fail the step${hint}; use ${FAILING_VERDICTS.join(', ')} or none.`
-      )
-    }
-  }
-  return failOn
 }

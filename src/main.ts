@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
       runContext,
       (secret) => core.setSecret(secret)
     )
+    for (const notice of settings.notices) core.warning(notice)
     const oidc = requestOidcAssertion({
       getIdToken: (audience) => core.getIDToken(audience),
       audience: settings.audience,
@@ -31,9 +32,10 @@ export async function run(): Promise<void> {
     })
     await oidc.sent
     const { checkSubscriptions } = await import('./check.ts')
-    const { results, reports } = await checkSubscriptions(settings, runContext, oidc.assertion)
-    const failure = stepOutcome(results, settings.failOn, reports.unwritten)
-    if (failure !== null) core.setFailed(failure)
+    const checked = await checkSubscriptions(settings, runContext, oidc.assertion)
+    const outcome = stepOutcome(checked, settings.failOn, checked.reports.unwritten)
+    for (const warning of outcome.warnings) core.warning(warning)
+    if (outcome.failure !== null) core.setFailed(outcome.failure)
   } catch (error) {
     if (
       error instanceof InputError ||

@@ -1,6 +1,7 @@
-// The last step: from the verdicts and what the reports could not write to the step's outcome, the
-// one line the step fails with (docs/design.md, "The action's contract"). Pure; main fails the step.
-import type { SubscriptionResult, Verdict } from './model.ts'
+// The last step: from the verdicts, the subscriptions skipped and what the reports could not write
+// to the step's outcome: the one line the step fails with, and the warnings that go with it
+// (docs/design.md, "The action's contract"). Pure; main logs the warnings and fails the step.
+import type { SkippedSubscription, SubscriptionResult, Verdict } from './model.ts'
 import { countVerdicts, describeCounts } from './report/counts.ts'
 
 /**
@@ -15,18 +16,53 @@ export function failureMessage(
   return describeCounts(countVerdicts(results), failOn)
 }
 
+/** What a run checked, as check.ts returns it. */
+export interface Checked {
+  /** One verdict per subscription checked. */
+  results: readonly SubscriptionResult[]
+  /** The subscriptions in scope not checked because of their state (Disabled, Deleted). */
+  skipped: readonly SkippedSubscription[]
+}
+
+export interface StepOutcome {
+  /** The line the step fails with; null when it passes. */
+  failure: string | null
+  /** Lines to log as warnings, whether the step fails or not. */
+  warnings: string[]
+}
+
+// A security gate must not pass on a scope that holds nothing: the inputs can cancel each other
+// out (an id also in `exclude-subscriptions`) or name an empty management group.
+const EMPTY_SCOPE =
+  "The scope resolved to no subscription, so nothing was checked: check that `exclude-subscriptions` does not leave out every subscription in `subscriptions`, that each of `management-groups` holds subscriptions (at any depth), and, for `subscriptions: '*'`, that the identity has a role on at least one subscription"
+
 /**
- * The line that fails the step, or null when it passes: the failureMessage of the verdicts listed
- * in `failOn`, followed by what could not be written (`unwritten`, each "the SARIF file F (why)"),
- * which fails the step on its own too.
+ * The step's outcome for what was `checked`, the verdicts that fail the step (`failOn`, empty for
+ * `fail-on: none`) and what the reports could not write (`unwritten`, each "the SARIF file F
+ * (why)"):
+ * - `failure`: the failureMessage of the verdicts listed in `failOn`; or, when no subscription was
+ *   checked and none was skipped, that the scope resolved to no subscription (a warning instead
+ *   under `fail-on: none`); followed by what could not be written, which fails the step on its own;
+ * - `warnings`: when every subscription in scope was skipped for its state, that nothing was
+ *   checked (skipped subscriptions never fail the step).
  */
 export function stepOutcome(
-  results: readonly SubscriptionResult[],
+  checked: Checked,
   failOn: ReadonlySet<Verdict>,
   unwritten: readonly string[]
-): string | null {
-  const failure = failureMessage(results, failOn)
-  if (unwritten.length === 0) return failure
+): StepOutcome {
+  const { results, skipped } = checked
+  const warnings: string[] = []
+  let failure = failureMessage(results, failOn)
+  if (results.length === 0 && skipped.length === 0) {
+    if (failOn.size > 0) failure = `${EMPTY_SCOPE}. \`fail-on: none\` lets an empty scope pass.`
+    else warnings.push(`${EMPTY_SCOPE}.`)
+  } else if (results.length === 0) {
+    warnings.push(
+      `No subscription was checked: ${skipped.length === 1 ? 'the one' : `all ${skipped.length}`} in scope ${skipped.length === 1 ? 'is' : 'are'} Disabled or Deleted (the \`skipped-subscriptions\` output lists ${skipped.length === 1 ? 'it' : 'them'}). Skipped subscriptions do not fail the step.`
+    )
+  }
+  if (unwritten.length === 0) return { failure, warnings }
   const notWritten = `Could not write ${unwritten.join(' or ')}`
-  return failure === null ? notWritten : `${failure}. ${notWritten}`
+  return { failure: failure === null ? notWritten : `${failure}. ${notWritten}`, warnings }
 }

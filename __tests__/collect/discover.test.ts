@@ -143,6 +143,33 @@ describe('discoverSubscriptions', () => {
     )
   })
 
+  test('a 404 among several groups says display names are not accepted and spaces split items', async () => {
+    const { resourceManager } = fakeResourceManager({ '/subscriptions': SUBSCRIPTION_LIST })
+    // `management-groups: Landing Zones` reads as the two items Landing and Zones.
+    const split = discoverSubscriptions(
+      resourceManager,
+      scope({ managementGroups: ['Landing', 'Zones'] })
+    )
+    await expect(split).rejects.toThrow(
+      /management group Landing \(404 NotFound: .*\)\..* `management-groups` takes names or ids, not display names, and spaces separate items: a display name such as `Landing Zones` is read as two groups\./
+    )
+    // One group that is not found gets no such hint; a 403 among several neither.
+    const single = discoverSubscriptions(resourceManager, scope({ managementGroups: ['nowhere'] }))
+    await expect(single).rejects.toThrow(/\(404 NotFound: .*Reader on the management group/)
+    await expect(single).rejects.not.toThrow(/display names/)
+    const refused = fakeResourceManager({
+      '/subscriptions': SUBSCRIPTION_LIST,
+      [descendantsOf('corp')]: [[group('prod')]],
+      [descendantsOf('online')]: new ArmRequestError(403, 'AuthorizationFailed', 'no access')
+    })
+    await expect(
+      discoverSubscriptions(
+        refused.resourceManager,
+        scope({ managementGroups: ['corp', 'online'] })
+      )
+    ).rejects.not.toThrow(/display names/)
+  })
+
   test('a failed subscription list costs names only for listed ids, but fails `*`', async () => {
     const failing = () =>
       fakeResourceManager({ '/subscriptions': new ArmRequestError(500, 'InternalError', 'boom') })

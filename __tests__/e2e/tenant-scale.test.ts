@@ -91,6 +91,12 @@ describe(`${COUNT.toLocaleString('en')} subscriptions under one management group
     expect(results.length * 2).toBeLessThanOrEqual(512 * 1024)
     expect(run.outputs['results-trimmed']).toBe('true')
     expect(run.stdout).toMatch(/::warning::The `results` output leaves out the evidence/)
+    // What was dropped is counted per verdict: compliant (or partial) ones, never a failing one.
+    expect(run.stdout).toMatch(/ \d+ subscription\(s\) whole \(\d+ (partial|compliant)/)
+    expect(run.stdout).not.toMatch(/whole \([^)]*(error|noncompliant)/)
+    // The job summary points at the results file, not at the trimmed output.
+    expect(run.summary).toContain('The results file (its path is the `results-file` output')
+    expect(run.summary).not.toContain('The `results` output has every subscription')
     const parsed = JSON.parse(results) as { subscriptionId: string; verdict: string }[]
     // Every subscription that needs action is kept; compliant ones make room.
     expect(

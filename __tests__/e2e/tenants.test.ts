@@ -22,7 +22,8 @@ const [PROD_1, PROD_OLD, PROD_WARNED, CORP_GONE, ONLINE_LATE, ONLINE_2, ROOT_1] 
 ) as [string, string, string, string, string, string, string]
 const UNKNOWN = subscriptionId(799)
 
-/** corp > prod, online, under the tenant root group; pages of 2 so every list pages. */
+/** corp > prod, online, an empty sandbox, under the tenant root group; pages of 2 so every list
+ * pages. */
 function estate(): Estate {
   return {
     tenantId: TENANT_ID,
@@ -31,7 +32,8 @@ function estate(): Estate {
     managementGroups: [
       { name: 'corp', displayName: 'Corp' },
       { name: 'prod', displayName: 'Prod', parent: 'corp' },
-      { name: 'online', displayName: 'Online' }
+      { name: 'online', displayName: 'Online' },
+      { name: 'sandbox', displayName: 'Sandbox' }
     ],
     subscriptions: [
       { subscriptionId: PROD_1, displayName: 'prod <one>', managementGroup: 'prod' },
@@ -217,4 +219,34 @@ test('a management group that cannot be read fails the step with what to do', as
   )
   expect(action.arm.filter((request) => request.subscriptionId !== undefined)).toEqual([])
   expect(action.stdout).not.toMatch(/ at .*\.js:\d+/)
+})
+
+describe('a scope that checks nothing', () => {
+  test('an id that exclude-subscriptions takes out fails the step, saying what to check', async () => {
+    const action = await run({ subscriptions: ROOT_1, 'exclude-subscriptions': ROOT_1 })
+    expect(action.exitCode).toBe(1)
+    expect(action.stdout).toMatch(
+      /::error::The scope resolved to no subscription, so nothing was checked: check that `exclude-subscriptions`/
+    )
+    expect(action.outputs).toMatchObject({ compliant: 'false', results: '[]' })
+    expect(action.summary).toContain('No subscriptions were checked.')
+  })
+
+  test('an empty management group fails the step too; fail-on: none makes it a warning', async () => {
+    const failed = await run({ 'management-groups': 'sandbox' })
+    expect(failed.exitCode).toBe(1)
+    expect(failed.stdout).toMatch(/::error::The scope resolved to no subscription/)
+    const warned = await run({ 'management-groups': 'sandbox', 'fail-on': 'none' })
+    expect(warned.exitCode).toBe(0)
+    expect(warned.stdout).toMatch(/::warning::The scope resolved to no subscription/)
+  })
+
+  test('every subscription skipped for its state: a warning, and the step passes', async () => {
+    const action = await run({ subscriptions: `${PROD_OLD}\n${CORP_GONE}` })
+    expect(action.exitCode).toBe(0)
+    expect(action.stdout).toMatch(
+      /::warning::No subscription was checked: all 2 in scope are Disabled or Deleted/
+    )
+    expect(ids(action.skipped)).toEqual([PROD_OLD, CORP_GONE])
+  })
 })

@@ -1,6 +1,8 @@
 // notify() against the GitHub stand-in: a sequence of scheduled runs keeps exactly one issue up to
 // date; a pull request gets one comment updated in place; refusals and rate limits end in warnings.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import type { SubscriptionResult } from '../../src/model.ts'
 import { readMarker } from '../../src/notify/marker.ts'
 import { notify, type NotifyInput, type NotifySettings } from '../../src/notify/index.ts'
@@ -215,6 +217,52 @@ describe('refusals and rate limits end in warnings', () => {
     expect(outcome.warnings[0]).toMatch(
       /^Could not comment on #\d+ \(403 Resource not accessible by integration\): the token lacks `pull-requests: write`/
     )
+  })
+
+  it('a 404 listing the comments says the pull request was not found, not a permission', async () => {
+    const outcome = await notify(
+      input([result(1, 'noncompliant')]),
+      settings({
+        eventName: 'pull_request',
+        pullRequestComment: true,
+        pullRequest: 9999,
+        issue: 'never'
+      })
+    )
+    expect(outcome.warnings).toEqual([
+      expect.stringMatching(
+        /^Could not list the comments of pull request #9999 \(404 Not Found\): pull request #9999 was not found in octo-org\/estate, or the token cannot see it/
+      )
+    ])
+    expect(outcome.warnings[0]).not.toContain('lacks')
+  })
+
+  it('a 404 listing the issues says the repository was not found', async () => {
+    const outcome = await notify(
+      input([result(1, 'noncompliant')]),
+      settings({ repository: 'octo-org/elsewhere' })
+    )
+    expect(outcome.warnings).toEqual([
+      expect.stringMatching(
+        /^Could not list the issues \(404 Not Found\): the repository octo-org\/elsewhere was not found, or the token cannot see it/
+      )
+    ])
+  })
+
+  it('a request that gets no answer is a network error reaching GITHUB_API_URL, with no status', async () => {
+    // A port nothing listens on any more: the connection is refused.
+    const server = createServer().listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const { port } = server.address() as AddressInfo
+    await new Promise((resolve) => server.close(resolve))
+    const outcome = await notify(
+      input([result(1, 'noncompliant')]),
+      settings({ apiUrl: `https://127.0.0.1:${port}` })
+    )
+    expect(outcome.warnings).toEqual([
+      `Could not list the issues: a network error reaching GitHub's API at GITHUB_API_URL (https://127.0.0.1:${port}), so there is no HTTP status: connect ECONNREFUSED 127.0.0.1:${port}. Check that the runner can reach it; the next run tries again.`
+    ])
+    expect(outcome.warnings[0]).not.toMatch(/\b500\b/)
   })
 
   it('waits out a secondary rate limit within the bound', async () => {

@@ -64,6 +64,37 @@ describe('planIssue', () => {
     expect(plan.subject).toBeNull()
   })
 
+  it('a new scope of the same workflow job: the new issue names the open issues of earlier scopes', () => {
+    const stem = 'azure-jit-network-access/.github/workflows/jit.yml:audit'
+    const category = `${stem}/0123456789ab`
+    const existing = [
+      issueWith(3, 'open', { [sub(5)]: 'noncompliant' }, `${stem}/aaaaaaaaaaaa`),
+      issueWith(5, 'closed', {}, `${stem}/bbbbbbbbbbbb`),
+      issueWith(
+        6,
+        'open',
+        {},
+        'azure-jit-network-access/.github/workflows/jit.yml:other/aaaaaaaaaaaa'
+      ),
+      issueWith(8, 'open', {}, 'jit/production'),
+      issueWith(9, 'open', { [sub(5)]: 'error' }, `${stem}/cccccccccccc`)
+    ]
+    const plan = planIssue(view(failing, { category }), existing, LABELS)
+    expect(ops(plan.writes)).toEqual(['create-issue'])
+    const write = plan.writes[0] as Extract<Write, { op: 'create-issue' }>
+    expect(write.body).toContain(
+      'The scope changed: earlier issues #9, #3 track the previous scope of this workflow job. Close them by hand'
+    )
+    expect(write.body).toContain('set the `category` input to keep one category')
+    expect(plan.notes).toEqual([
+      'Something fails in a new scope: opening an issue (earlier scopes: #9, #3).'
+    ])
+    // An explicit category has no scope digest: nothing to point at.
+    const explicit = planIssue(view(failing, { category: 'jit/staging' }), existing, LABELS)
+    const body = (explicit.writes[0] as Extract<Write, { op: 'create-issue' }>).body
+    expect(body).not.toContain('The scope changed')
+  })
+
   it('reopens the last closed issue of the category rather than opening another', () => {
     const existing = [
       issueWith(3, 'closed', {}),

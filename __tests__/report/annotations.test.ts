@@ -172,6 +172,20 @@ describe('buildAnnotations', () => {
     expect(warnings[9]?.message).toBe(
       '…and 3 more subscriptions only partly audited; see the job summary.'
     )
+    // The title says what the message counts.
+    expect(errors[9]?.title).toBe(
+      '38 more failing subscriptions (21 noncompliant, 17 could not be checked)'
+    )
+    expect(warnings[9]?.title).toBe('3 more subscriptions only partly audited')
+  })
+
+  test('an overflow of subscriptions that could not be checked is titled so, not failing', () => {
+    const annotations = buildAnnotations(many(12, 'error'), file, new Set(['noncompliant']))
+    expect(annotations[9]).toMatchObject({
+      level: 'warning',
+      title: '3 more subscriptions that could not be checked',
+      message: '…and 3 more subscriptions that could not be checked; see the job summary.'
+    })
   })
 
   test('exactly 10 of a level: no aggregate; 11: 9 and one counting 2', () => {

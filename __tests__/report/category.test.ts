@@ -5,6 +5,7 @@ import {
   MAX_CATEGORY_LENGTH,
   SCOPE_DIGEST_LENGTH,
   categoryProblem,
+  derivedCategoryStem,
   scanCategory
 } from '../../src/report/category.ts'
 import { readRunContext } from '../../src/run-context.ts'
@@ -12,6 +13,26 @@ import type { Scope } from '../../src/scope.ts'
 import { SUB1, SUB2, SUB3, WORKFLOW_PATH, WORKFLOW_REF } from './helpers.ts'
 
 const base = { workflow: WORKFLOW_PATH, job: 'jit', managementGroups: [] as string[] }
+
+describe('derivedCategoryStem', () => {
+  test('a derived category without its digest: one stem for one workflow job, any scope', () => {
+    const one = scanCategory({ ...base, subscriptionIds: [SUB1] })
+    const other = scanCategory({ ...base, subscriptionIds: [SUB1, SUB2] })
+    expect(derivedCategoryStem(one)).toBe(`azure-jit-network-access/${WORKFLOW_PATH}:jit`)
+    expect(derivedCategoryStem(other)).toBe(derivedCategoryStem(one))
+    expect(derivedCategoryStem(scanCategory({ ...base, job: 'b', subscriptionIds: [SUB1] }))).toBe(
+      `azure-jit-network-access/${WORKFLOW_PATH}:b`
+    )
+  })
+
+  test('null for a category given explicitly', () => {
+    expect(derivedCategoryStem('jit/production')).toBeNull()
+    expect(derivedCategoryStem('azure-jit-network-access/production')).toBeNull()
+    expect(
+      derivedCategoryStem(scanCategory({ ...base, explicit: 'jit', subscriptionIds: [] }))
+    ).toBeNull()
+  })
+})
 
 describe('scanCategory', () => {
   test('derives workflow, job and a digest of the scope', () => {

@@ -4,6 +4,7 @@ import {
   RESULTS_OUTPUT_MAX_BYTES,
   fitResults,
   outputBytes,
+  trimmedWarning,
   type FittedResult
 } from '../../src/report/outputs-fit.ts'
 import { resultOutput } from '../../src/report/outputs.ts'
@@ -30,8 +31,13 @@ describe('fitResults', () => {
     expect(fitResults(all)).toEqual({
       json: JSON.stringify(all),
       evidenceTrimmed: 0,
-      subscriptionsLeftOut: 0
+      subscriptionsLeftOut: 0,
+      byVerdict: {
+        evidenceTrimmed: { compliant: 0, partial: 0, noncompliant: 0, error: 0 },
+        leftOut: { compliant: 0, partial: 0, noncompliant: 0, error: 0 }
+      }
     })
+    expect(trimmedWarning(fitResults(all), '/tmp/r.json')).toBeNull()
   })
 
   test('counts bytes as GitHub does: UTF-16 code units, two bytes each', () => {
@@ -83,5 +89,37 @@ describe('fitResults', () => {
     const fitted = fitResults(entries(5000, 2))
     expect(outputBytes(fitted.json)).toBeLessThanOrEqual(RESULTS_OUTPUT_MAX_BYTES)
     expect(fitted.evidenceTrimmed + fitted.subscriptionsLeftOut).toBeGreaterThan(0)
+  })
+
+  test('the warning counts what was dropped by verdict, errors too when they are dropped', () => {
+    const errors = Array.from({ length: 60 }, (_, n) =>
+      resultOutput(result(id(n), 'error', { assignments: [evidence()] }))
+    )
+    const bare = errors.map((entry) => ({ ...entry, assignments: null }))
+    const fitted = fitResults(errors, Math.floor(outputBytes(JSON.stringify(bare)) * 0.5))
+    expect(fitted.byVerdict.leftOut.error).toBe(fitted.subscriptionsLeftOut)
+    expect(fitted.subscriptionsLeftOut).toBeGreaterThan(0)
+    const warning = trimmedWarning(fitted, '/tmp/results.json')
+    expect(warning).toContain(
+      ` ${fitted.subscriptionsLeftOut} subscription(s) whole (${fitted.subscriptionsLeftOut} error) to stay under 512 KiB`
+    )
+    expect(warning).not.toContain('compliant')
+    expect(warning).toMatch(
+      /the results file \/tmp\/results\.json \(output `results-file`\) has every result in full\.$/
+    )
+  })
+
+  test('the warning names the evidence trimmed per verdict, and a results file not written', () => {
+    const all = entries(40, 3)
+    const fitted = fitResults(all, Math.floor(outputBytes(JSON.stringify(all)) * 0.6))
+    const { evidenceTrimmed } = fitted.byVerdict
+    expect(Object.values(evidenceTrimmed).reduce((a, b) => a + b)).toBe(fitted.evidenceTrimmed)
+    const counted = (['error', 'noncompliant', 'partial', 'compliant'] as const)
+      .filter((verdict) => evidenceTrimmed[verdict] > 0)
+      .map((verdict) => `${evidenceTrimmed[verdict]} ${verdict}`)
+      .join(', ')
+    expect(trimmedWarning(fitted, null)).toBe(
+      `The \`results\` output leaves out the evidence (assignments) of ${fitted.evidenceTrimmed} subscription(s) (${counted}) to stay under 512 KiB; the results file could not be written.`
+    )
   })
 })

@@ -10,6 +10,7 @@ import {
 import { MAX_SUBSCRIPTIONS_PER_SECTION } from '../../src/report/summary-fixes.ts'
 import { MAX_FULL_REASON } from '../../src/report/summary-evidence.ts'
 import { TABLE_HEADER } from '../../src/report/summary-table.ts'
+import { buildSarif } from '../../src/report/sarif.ts'
 import {
   CLIENT_ID,
   HOSTILE,
@@ -26,7 +27,8 @@ import {
   mixedResults,
   outsideCode,
   result,
-  splitTableRow
+  splitTableRow,
+  workflowFile
 } from './helpers.ts'
 
 const HEADER = TABLE_HEADER.split('\n')[0] as string
@@ -140,7 +142,24 @@ describe('buildJobSummary with mixed verdicts', () => {
     expect(why).toContain(
       `- **ASC Default** at \`${MG_SCOPE}\`: \`Disabled\` from assignment parameter`
     )
+    // The reference id an override's selector names, as the fix of an override asks for it.
+    expect(why).toMatch(
+      /`jitNetworkAccessMonitoringEffect`, JIT reference id `jitNetworkAccessMonitoring`, /
+    )
     expect(why).not.toContain(SUB1)
+  })
+
+  test('an assignment of the definition alone names no reference id', () => {
+    const alone = buildJobSummary(
+      [
+        result(SUB2, 'noncompliant', {
+          assignments: [evidence({ policyDefinitionReferenceId: null, effect: 'Disabled' })]
+        })
+      ],
+      context()
+    )
+    expect(alone).toContain('- **ASC Default** at')
+    expect(alone).not.toContain('JIT reference id')
   })
 
   test('remediation for each failing subscription: portal path and az command', () => {
@@ -155,9 +174,12 @@ describe('buildJobSummary with mixed verdicts', () => {
     expect(fix).toContain(`#### ❌ noncompliant: \`${SUBA}\``)
     expect(fix).not.toContain(SUB1)
     expect(fix).toContain(
-      'Portal: Azure portal › Policy › Assignments › ASC Default › Edit assignment › Parameters'
+      'Portal: Azure portal > Policy > Assignments > ASC Default > Edit assignment > Parameters'
     )
-    expect(fix).toContain('Portal: Microsoft Defender for Cloud › Environment settings ›')
+    expect(fix).toContain('Portal: Microsoft Defender for Cloud > Environment settings >')
+    // One separator in every portal path, the summary's and the SARIF help's alike.
+    expect(summary).not.toContain('›')
+    expect(JSON.stringify(buildSarif(mixedResults(), workflowFile(), context()))).not.toContain('›')
     const { blocks } = outsideCode(fix)
     expect(blocks).toEqual([
       expect.stringContaining('az policy assignment update --name'),
@@ -337,8 +359,19 @@ describe('many subscriptions', () => {
     expect(rows).toHaveLength(MAX_TABLE_ROWS_LARGE)
     expect(rows.every((row) => row.includes('❌ noncompliant'))).toBe(true)
     expect(summary).toContain(
-      'Not listed: 100 more subscriptions that are not compliant and 800 compliant subscriptions.'
+      'Not listed: 100 more subscriptions that are not compliant and 800 compliant subscriptions. The `results` output has every subscription.'
     )
+  })
+
+  test('when the results output is trimmed, what is not shown points at the results file', () => {
+    const results = Array.from({ length: 1000 }, (_, index) =>
+      result(idOf(index), index % 5 === 0 ? 'noncompliant' : 'compliant')
+    )
+    const summary = buildJobSummary(results, context(), true)
+    expect(summary).toContain(
+      'compliant subscriptions. The results file (its path is the `results-file` output; the `results` output is trimmed) has every subscription.'
+    )
+    expect(summary).not.toContain('The `results` output has')
   })
 
   test('subscriptions that need the same fix share one section', () => {
@@ -363,6 +396,9 @@ describe('many subscriptions', () => {
     expect(summary).toContain('### How this was decided')
     expect(summary.match(/^#### /gm)?.length ?? 0).toBeLessThanOrEqual(MAX_REMEDIATION_SECTIONS)
     expect(summary).toMatch(/Steps for \d+ more subscriptions are not shown/)
+    expect(buildJobSummary(results, context(), true)).toMatch(
+      /Steps for \d+ more subscriptions are not shown; their reasons are in the results file \(its path is the `results-file` output/
+    )
     expect(activeMarkdown(outsideCode(summary).text)).toEqual([])
   })
 })

@@ -7,8 +7,14 @@ import { HOSTILE, SUB2, SUB4, result } from './helpers.ts'
 describe('truncate', () => {
   test('cuts at a word boundary, never mid-word', () => {
     expect(truncate('the quick brown fox jumps', 13)).toBe('the quick…')
-    // No space in the second half (an id): cut mid-run.
+    // No space at all (one long token): cut mid-run.
     expect(truncate('a'.repeat(30), 10)).toBe(`${'a'.repeat(9)}…`)
+  })
+
+  test('never cuts inside an id after the first half: the id is left out whole', () => {
+    const name = `ASC Default (subscription: ${SUB2})`
+    expect(truncate(name, 60)).toBe('ASC Default (subscription…')
+    expect(truncate(name, 60)).not.toMatch(/[0-9a-f]…$/)
   })
 })
 

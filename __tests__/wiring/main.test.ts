@@ -48,6 +48,31 @@ describe('run', () => {
     expect(new Set(annotationFiles)).toEqual(new Set([WORKFLOW_PATH]))
   })
 
+  test('a fail-on without noncompliant warns first, and noncompliant does not fail the step', async () => {
+    const noncompliant = SAMPLE_SUBSCRIPTIONS.find((entry) => entry.expected === 'noncompliant')!
+    await runner({ subscriptions: noncompliant.subscriptionId, 'fail-on': 'error' })
+    await run()
+    expect(recorded.calls[0]).toEqual([
+      'warning',
+      expect.stringContaining('noncompliant subscriptions will not fail the step')
+    ])
+    expect(recorded.failed).toEqual([])
+    expect(recorded.outputs['noncompliant-subscriptions']).toBe(
+      JSON.stringify([noncompliant.subscriptionId])
+    )
+  })
+
+  test('a scope that resolves to no subscription fails the step after the reports', async () => {
+    const id = SAMPLE_IDS[0]!
+    await runner({ subscriptions: id, 'exclude-subscriptions': id })
+    await run()
+    expect(recorded.failed).toEqual([
+      expect.stringMatching(/^The scope resolved to no subscription, so nothing was checked/)
+    ])
+    expect(recorded.outputs).toMatchObject({ compliant: 'false', results: '[]' })
+    expect(recorded.summary).toHaveLength(1)
+  })
+
   test('bad inputs fail the step before any request, naming every problem', async () => {
     const before = wiring.standIn.requests.length
     await runner({ subscriptions: 'not-a-subscription', 'max-concurrency': '0' })

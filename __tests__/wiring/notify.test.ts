@@ -74,6 +74,22 @@ describe('notifications wired into the run', () => {
     )
   })
 
+  test("a new scope opens a new issue that names the previous scope's open issue", async () => {
+    const [first, second] = SAMPLE_SUBSCRIPTIONS.filter(
+      (entry) => entry.expected === 'noncompliant'
+    )
+    await runOn('schedule', { subscriptions: `${first!.subscriptionId} ${second!.subscriptionId}` })
+    const earlier = github.store.listIssues().at(-1)!
+    await runOn('schedule', {
+      subscriptions: `${second!.subscriptionId} ${COMPLIANT.subscriptionId}`
+    })
+    const opened = github.store.listIssues().at(-1)!
+    expect(opened.number).toBeGreaterThan(earlier.number)
+    expect(opened.body).toMatch(
+      new RegExp(`The scope changed: earlier issues? [#\\d, ]*#${earlier.number}\\b`)
+    )
+  })
+
   test('a run on push writes nothing to GitHub', async () => {
     const before = github.store.requests.length
     await runOn('push', { subscriptions: NONCOMPLIANT.subscriptionId })

@@ -7,7 +7,7 @@ import { GUID } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
 import type { Scope } from '../scope.ts'
 import { DiscoveryError } from './discover-error.ts'
-import { failureDetail } from './errors.ts'
+import { failureCause, failureDetail } from './errors.ts'
 import type { ResourceManager } from './resource-manager.ts'
 
 export { DiscoveryError } from './discover-error.ts'
@@ -117,8 +117,14 @@ export async function discoverSubscriptions(
         onPage
       )
       .then(parseDescendants, (error: unknown) => {
+        // `management-groups: Landing Zones` is two items, `Landing` and `Zones`: a 404 among
+        // several groups most likely means a display name split on its spaces.
+        const split =
+          failureCause(error) === 'not-found' && scope.managementGroups.length > 1
+            ? ' `management-groups` takes names or ids, not display names, and spaces separate items: a display name such as `Landing Zones` is read as two groups. Give each group by its name (the last segment of its id, e.g. `landing-zones`).'
+            : ''
         throw new DiscoveryError(
-          `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).`
+          `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).${split}`
         )
       })
   )

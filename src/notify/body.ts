@@ -143,8 +143,13 @@ export function issueTitle(category: string): string {
   return oneLine(title, MAX_TITLE_LENGTH)
 }
 
-/** The issue's body: the marker, what fails, the table of failing subscriptions, the counts. */
-export function issueBody(view: NotificationView, marker: string): string {
+/** The issue's body: the marker, what fails, the table of failing subscriptions, the counts, and
+ * the open issues of this workflow job's previous scopes (`earlierScopes`, numbers) when any. */
+export function issueBody(
+  view: NotificationView,
+  marker: string,
+  earlierScopes: readonly number[] = []
+): string {
   const head = [
     marker,
     '## Just-in-time network access is not audited everywhere',
@@ -154,7 +159,17 @@ export function issueBody(view: NotificationView, marker: string): string {
     countsLine(view),
     'This issue is kept up to date by each scheduled run, and closed when every subscription passes.'
   ]
+  if (earlierScopes.length > 0) tail.push(scopeChangedLine(earlierScopes))
   return withTable(head, tail, view)
+}
+
+/** Why an earlier issue of the same workflow job stays open: the category is derived from the
+ * scope (src/report/category.ts), so another scope is another category and another issue. */
+function scopeChangedLine(issues: readonly number[]): string {
+  const shown = issues.slice(0, 10).map((number) => `#${number}`)
+  const more = issues.length > shown.length ? ` and ${issues.length - shown.length} more` : ''
+  const which = `${issues.length === 1 ? 'earlier issue' : 'earlier issues'} ${shown.join(', ')}${more}`
+  return `The scope changed: ${which} ${issues.length === 1 ? 'tracks' : 'track'} the previous scope of this workflow job. Close ${issues.length === 1 ? 'it' : 'them'} by hand if that scope is no longer checked; set the \`category\` input to keep one category (and one issue) across edits of the scope.`
 }
 
 /** The pull-request comment: the marker and either the failing table or that everything passes. */

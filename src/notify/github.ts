@@ -3,7 +3,12 @@
 // writes nothing never loads it). Errors become warnings that name the fix; nothing here throws.
 import type { getOctokit } from '@actions/github'
 import type { ExistingComment, ExistingIssue, Write } from './plan.ts'
-import { describeHttpError, RateLimitBoundError, withRateLimitWaits } from './rate-limit.ts'
+import {
+  describeHttpError,
+  networkFailure,
+  RateLimitBoundError,
+  withRateLimitWaits
+} from './rate-limit.ts'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -165,11 +170,23 @@ export function describeWrite(write: Write): string {
 
 /**
  * A warning for a failed request: what was being done, GitHub's status and message, and the fix.
- * `permission` is what the job's `permissions:` needs for it (e.g. `issues: write`).
+ * `permission` is what the job's `permissions:` needs for it (e.g. `issues: write`); `notFound`,
+ * when given, is what a 404 means for this request instead of a missing permission (a listing's
+ * 404 names what was not found). A request that got no answer is a network error, with no status.
  */
-export function failureWarning(error: unknown, doing: string, permission: string): string {
+export function failureWarning(
+  error: unknown,
+  doing: string,
+  permission: string,
+  notFound?: string
+): string {
   if (error instanceof RateLimitBoundError || error instanceof DeadlineError) {
     return `Could not ${doing}: ${error.message}. The next run tries again.`
+  }
+  const network = networkFailure(error)
+  if (network !== null) {
+    const where = network.origin === null ? '' : ` (${network.origin})`
+    return `Could not ${doing}: a network error reaching GitHub's API at GITHUB_API_URL${where}, so there is no HTTP status: ${network.message}. Check that the runner can reach it; the next run tries again.`
   }
   const http = describeHttpError(error)
   if (http === null) {
@@ -177,6 +194,8 @@ export function failureWarning(error: unknown, doing: string, permission: string
     return `Could not ${doing}: ${text}.`
   }
   const said = `${http.status}${http.message ? ` ${http.message}` : ''}`
+  if (http.status === 404 && notFound !== undefined)
+    return `Could not ${doing} (${said}): ${notFound}.`
   if (http.status === 403 || http.status === 404) {
     return (
       `Could not ${doing} (${said}): the token lacks \`${permission}\`. Add \`permissions: ${permission}\` to the job ` +

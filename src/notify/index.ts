@@ -156,7 +156,14 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
       outcome.warnings.push(...plan.warnings)
       outcome.issueNumber = await execute(octokit, where, plan, 'issues: write', outcome)
     } catch (error) {
-      outcome.warnings.push(failureWarning(error, 'list the issues', 'issues: write'))
+      outcome.warnings.push(
+        failureWarning(
+          error,
+          'list the issues',
+          'issues: write',
+          `the repository ${settings.repository} was not found, or the token cannot see it; check that \`github-token\` has access to this repository`
+        )
+      )
     }
   }
   if (wantComment && settings.pullRequest !== null) {
@@ -171,7 +178,8 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
         failureWarning(
           error,
           `list the comments of pull request #${settings.pullRequest}`,
-          'pull-requests: write'
+          'pull-requests: write',
+          `pull request #${settings.pullRequest} was not found in ${settings.repository}, or the token cannot see it (listing comments needs no write permission); check the pull request number the event gives and that \`github-token\` belongs to this repository`
         )
       )
     }

@@ -13,6 +13,7 @@ import {
 } from './body.ts'
 import { readMarker, writeMarker } from './marker.ts'
 import type { ISSUE_MODES } from '../defaults.ts'
+import { derivedCategoryStem } from '../report/category.ts'
 
 export type IssueMode = (typeof ISSUE_MODES)[number]
 /** Events on which `issue: auto` keeps the issue: the runs nobody watches. */
@@ -144,15 +145,39 @@ export function planIssue(
     )
     plan.notes.push(`Something fails again: reopening issue #${lastClosed.number}.`)
   } else {
+    const earlier = earlierScopes(existing, view.category)
     plan.writes.push({
       op: 'create-issue',
       title: issueTitle(view.category),
-      body: issueBody(view, marker),
+      body: issueBody(view, marker, earlier),
       labels: [...labels]
     })
-    plan.notes.push('Something fails: opening an issue.')
+    plan.notes.push(
+      earlier.length > 0
+        ? `Something fails in a new scope: opening an issue (earlier scopes: ${earlier.map((number) => `#${number}`).join(', ')}).`
+        : 'Something fails: opening an issue.'
+    )
   }
   return plan
+}
+
+/** The open issues (numbers, newest first) of the same workflow job as `category` but another
+ * scope: derived categories with the same stem and another digest (report/category.ts). None
+ * when `category` was given explicitly. */
+function earlierScopes(existing: readonly ExistingIssue[], category: string): number[] {
+  const stem = derivedCategoryStem(category)
+  if (stem === null) return []
+  return existing
+    .filter((issue) => {
+      const marker = issue.state === 'open' ? readMarker(issue.body) : null
+      return (
+        marker?.kind === 'issue' &&
+        marker.category !== category &&
+        derivedCategoryStem(marker.category) === stem
+      )
+    })
+    .map((issue) => issue.number)
+    .sort((a, b) => b - a)
 }
 
 /** Closes the other open issues of the category (left by two runs that raced), pointing at the

@@ -53,13 +53,14 @@ interface HttpError {
   response?: { headers?: ResponseHeaders; data?: unknown }
 }
 
-/** The status, headers and GitHub's message of an Octokit request error, when it has them. */
+/** The status, headers and GitHub's message of an Octokit request error that GitHub answered;
+ * null for any other error, including a request that got no answer (networkFailure). */
 export function describeHttpError(
   error: unknown
 ): { status: number; headers: ResponseHeaders; message: string } | null {
   if (typeof error !== 'object' || error === null) return null
   const { status, message, response } = error as HttpError
-  if (typeof status !== 'number') return null
+  if (typeof status !== 'number' || response === undefined) return null
   const data = response?.data
   const apiMessage =
     typeof data === 'object' &&
@@ -97,4 +98,29 @@ export async function withRateLimitWaits<T>(
       waited.ms += wait
     }
   }
+}
+
+/**
+ * A request that got no answer at all (DNS, a refused or reset connection, TLS): Octokit reports
+ * it as a RequestError with status 500 but no `response`, its message taken from the fetch
+ * failure's cause (@octokit/request's fetch wrapper). Returns the innermost cause's message (e.g.
+ * `getaddrinfo ENOTFOUND api.github.com`) and the origin of the URL asked for when known; null for an error
+ * that carries GitHub's answer, or is no request error.
+ */
+export function networkFailure(error: unknown): { message: string; origin: string | null } | null {
+  if (typeof error !== 'object' || error === null) return null
+  const { status, message, response } = error as HttpError
+  if (typeof status !== 'number' || response !== undefined) return null
+  const url = (error as { request?: { url?: unknown } }).request?.url
+  let origin: string | null = null
+  if (typeof url === 'string' && URL.canParse(url)) origin = new URL(url).origin
+  // The innermost cause says most (`connect ECONNREFUSED …` under undici's `fetch failed`).
+  let detail = typeof message === 'string' && message !== '' ? message : 'no answer'
+  let cause = (error as { cause?: unknown }).cause
+  for (let depth = 0; depth < 5 && typeof cause === 'object' && cause !== null; depth++) {
+    const text = (cause as { message?: unknown }).message
+    if (typeof text === 'string' && text !== '') detail = text
+    cause = (cause as { cause?: unknown }).cause
+  }
+  return { message: detail, origin }
 }

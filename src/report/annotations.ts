@@ -98,9 +98,10 @@ function aggregate(
       : `${n} more ${level === 'error' ? 'failing' : 'not compliant'} ${noun} (${kinds.map((verdict) => `${counts.get(verdict)} ${VERDICT_PHRASES[verdict]}`).join(', ')})`
   const first = rest[0] as SubscriptionResult
   const location = locateSubscription(file, first.subscriptionId)
+  // The title names what the message counts: "2 more subscriptions that could not be checked".
   return {
     level,
-    title: `${rest.length} more ${level === 'error' ? 'failing' : 'not compliant'} ${noun}`,
+    title: inertLogText(what, MAX_ANNOTATION_TITLE),
     message: inertLogText(`…and ${what}; see the job summary.`),
     file: location.file,
     startLine: location.startLine

@@ -56,6 +56,22 @@ export function scanCategory(input: ScanCategoryInput): string {
 }
 
 /**
+ * The part of a derived category before its scope digest, `azure-jit-network-access/<workflow>:<job>`:
+ * two categories with the same stem and different digests are one workflow job that checked
+ * another scope. Null for a category that scanCategory did not derive (one given as `category`
+ * in another form).
+ */
+export function derivedCategoryStem(category: string): string | null {
+  const slash = category.lastIndexOf('/')
+  const stem = category.slice(0, slash)
+  const digest = category.slice(slash + 1)
+  const derived =
+    stem.startsWith(`${CATEGORY_PREFIX}/`) &&
+    new RegExp(`^[0-9a-f]{${SCOPE_DIGEST_LENGTH}}$`).test(digest)
+  return derived ? stem : null
+}
+
+/**
  * What is wrong with a `category` input (`value`, trimmed), as one sentence with the fix, or null
  * when it can be used: at most MAX_CATEGORY_LENGTH characters of letters, digits and `. _ : / = @
  * + -`, not only slashes. Empty is fine (a category is derived).

@@ -1,7 +1,7 @@
 // Keeps the `results` output within what GitHub keeps of a step's outputs (docs/design.md, "The
 // action's contract"): past the budget, evidence goes first, then whole subscriptions, and the
 // caller says so. The results file (write.ts) always has everything.
-import type { Verdict } from '../model.ts'
+import { VERDICTS, type Verdict } from '../model.ts'
 import type { ResultOutput } from './outputs.ts'
 
 /** The most the `results` output may take, in bytes as GitHub counts an output: its UTF-16 code
@@ -20,7 +20,13 @@ export interface Fitted {
   evidenceTrimmed: number
   /** Subscriptions left out of the array. */
   subscriptionsLeftOut: number
+  /** `evidenceTrimmed` and `subscriptionsLeftOut` by verdict. */
+  byVerdict: { evidenceTrimmed: VerdictTally; leftOut: VerdictTally }
 }
+
+export type VerdictTally = Record<Verdict, number>
+
+const noVerdicts = (): VerdictTally => ({ compliant: 0, partial: 0, noncompliant: 0, error: 0 })
 
 /** Bytes of `text` as GitHub counts an output (UTF-16 code units, two bytes each). */
 export function outputBytes(text: string): number {
@@ -48,7 +54,12 @@ export function fitResults(
 ): Fitted {
   const whole = JSON.stringify(entries)
   if (outputBytes(whole) <= maxBytes) {
-    return { json: whole, evidenceTrimmed: 0, subscriptionsLeftOut: 0 }
+    return {
+      json: whole,
+      evidenceTrimmed: 0,
+      subscriptionsLeftOut: 0,
+      byVerdict: { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+    }
   }
   const sized = entries.map((entry, index) => {
     const bare: FittedResult = { ...entry, assignments: null }
@@ -83,9 +94,48 @@ export function fitResults(
   const fitted = sized.flatMap((item) =>
     kept.has(item) ? [withEvidence.has(item) ? item.entry : item.bare] : []
   )
+  const byVerdict = { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+  for (const item of sized) {
+    if (!kept.has(item)) byVerdict.leftOut[item.entry.verdict]++
+    else if (!withEvidence.has(item)) byVerdict.evidenceTrimmed[item.entry.verdict]++
+  }
   return {
     json: JSON.stringify(fitted),
     evidenceTrimmed: kept.size - withEvidence.size,
-    subscriptionsLeftOut: entries.length - kept.size
+    subscriptionsLeftOut: entries.length - kept.size,
+    byVerdict
   }
+}
+
+/** "3 error, 10 noncompliant": the verdicts counted, in the order they are kept longest. */
+function tally(counts: VerdictTally): string {
+  return [...VERDICTS]
+    .sort((a, b) => KEEP_ORDER[a] - KEEP_ORDER[b])
+    .filter((verdict) => counts[verdict] > 0)
+    .map((verdict) => `${counts[verdict]} ${verdict}`)
+    .join(', ')
+}
+
+/**
+ * The warning the log gets when `fitted` left anything out of the `results` output, null when it
+ * left out nothing: what was dropped, counted per verdict (evidence of some subscriptions, other
+ * subscriptions whole), and where everything is: the results file `resultsFile` (null when it
+ * could not be written).
+ */
+export function trimmedWarning(fitted: Fitted, resultsFile: string | null): string | null {
+  const { evidenceTrimmed, subscriptionsLeftOut, byVerdict } = fitted
+  if (evidenceTrimmed + subscriptionsLeftOut === 0) return null
+  const dropped: string[] = []
+  if (evidenceTrimmed > 0) {
+    dropped.push(
+      `the evidence (assignments) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
+    )
+  }
+  if (subscriptionsLeftOut > 0) {
+    dropped.push(`${subscriptionsLeftOut} subscription(s) whole (${tally(byVerdict.leftOut)})`)
+  }
+  const whereAll = resultsFile
+    ? `the results file ${resultsFile} (output \`results-file\`) has every result in full.`
+    : 'the results file could not be written.'
+  return `The \`results\` output leaves out ${dropped.join(' and ')} to stay under ${RESULTS_OUTPUT_MAX_BYTES / 1024} KiB; ${whereAll}`
 }

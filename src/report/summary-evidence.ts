@@ -19,7 +19,9 @@ export const MAX_FULL_REASON = 1500
 /** Most assignments listed for one subscription. */
 export const MAX_ASSIGNMENTS_LISTED = 10
 
-/** One assignment's evidence as a line of Markdown: name, scope, effect and source, coverage. */
+/** One assignment's evidence as a line of Markdown: name, scope, effect and source, the JIT
+ * policy's reference id inside the initiative (policyDefinitionReferenceId, which overrides and
+ * resource selectors select by; none when the definition is assigned alone), coverage. */
 export function assignmentSummary(evidence: AssignmentEvidence): string {
   const name = escapeInline(evidence.displayName || evidence.id, MAX_DISPLAY_NAME)
   const scope = codeSpan(evidence.scope, { max: MAX_ID })
@@ -27,8 +29,11 @@ export function assignmentSummary(evidence: AssignmentEvidence): string {
   const parameter = evidence.effectParameter
     ? ` ${codeSpan(evidence.effectParameter, { max: 80 })}`
     : ''
+  const reference = evidence.policyDefinitionReferenceId
+    ? `, JIT reference id ${codeSpan(evidence.policyDefinitionReferenceId, { max: 80 })}`
+    : ''
   const coverage = COVERAGE_LABELS[evidence.coverage] ?? 'coverage unknown'
-  return `**${name}** at ${scope}: ${effect} from ${sourceLabel(evidence.effectSource)}${parameter}, ${coverage}`
+  return `**${name}** at ${scope}: ${effect} from ${sourceLabel(evidence.effectSource)}${parameter}${reference}, ${coverage}`
 }
 
 function assignmentLines(result: SubscriptionResult): string[] {

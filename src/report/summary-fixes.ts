@@ -5,7 +5,7 @@ import type { SubscriptionResult } from '../model.ts'
 import type { ReportContext } from './context.ts'
 import { codeBlock, codeSpan, escapeInline } from './markdown.ts'
 import { remediationFor, type Remediation } from './remediation.ts'
-import type { RemediationStep } from './remediation/step.ts'
+import { PORTAL_PATH_SEPARATOR, type RemediationStep } from './remediation/step.ts'
 import { MAX_DISPLAY_NAME, MAX_ID, VERDICT_LABELS, plural } from './summary-labels.ts'
 
 /** Most subscriptions named in one remediation section; the rest are counted. */
@@ -23,7 +23,7 @@ function renderStep(step: RemediationStep, index: number): string {
   }
   if (step.portalPath.length > 0) {
     items.push(
-      `Portal: ${step.portalPath.map((segment) => escapeInline(segment, MAX_DISPLAY_NAME)).join(' › ')}`
+      `Portal: ${step.portalPath.map((segment) => escapeInline(segment, MAX_DISPLAY_NAME)).join(PORTAL_PATH_SEPARATOR)}`
     )
   }
   for (const detail of step.details) items.push(escapeInline(detail, 600))

@@ -60,6 +60,8 @@ const CLAUSES: Readonly<Record<Verdict, readonly [string, string]>> = {
   compliant: ['is compliant', 'are compliant']
 }
 
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+
 /** "a, b and c". */
 function sentenceList(items: readonly string[]): string {
   return items.length <= 1
@@ -134,8 +136,21 @@ function addTable(parts: string[], budget: Budget, rows: readonly SubscriptionRe
   return shown
 }
 
+/** Where every result is whole: the `results` output unless it was trimmed (outputs-fit.ts), else
+ * only the results file. */
+function wholeResults(resultsTrimmed: boolean): string {
+  return resultsTrimmed
+    ? 'the results file (its path is the `results-file` output; the `results` output is trimmed)'
+    : 'the `results` output'
+}
+
 /** Adds a `<details>` of reasons and evidence per subscription while the budget allows. */
-function addDetails(parts: string[], budget: Budget, results: readonly SubscriptionResult[]) {
+function addDetails(
+  parts: string[],
+  budget: Budget,
+  results: readonly SubscriptionResult[],
+  whole: string
+) {
   if (results.length === 0) return
   parts.push('### Why', '')
   let shown = 0
@@ -145,7 +160,7 @@ function addDetails(parts: string[], budget: Budget, results: readonly Subscript
   }
   if (shown < results.length) {
     parts.push(
-      `The reasons of ${plural(results.length - shown, 'more subscription are', 'more subscriptions are')} in the \`results\` output.`,
+      `The reasons of ${plural(results.length - shown, 'more subscription are', 'more subscriptions are')} in ${whole}.`,
       ''
     )
   }
@@ -158,13 +173,16 @@ function addDetails(parts: string[], budget: Budget, results: readonly Subscript
  * that is not compliant, its whole reason and evidence in a `<details>`; remediation steps (those
  * that need the same fix share a section); how the verdicts were decided. Above DETAIL_THRESHOLD
  * subscriptions only the failing ones are listed, up to MAX_TABLE_ROWS_LARGE, with counts for the
- * rest. The variable parts stay within SUMMARY_BYTE_BUDGET.
+ * rest. The variable parts stay within SUMMARY_BYTE_BUDGET. What is not shown is pointed at the
+ * `results` output, or at the results file when `resultsTrimmed` (the output left something out).
  */
 export function buildJobSummary(
   results: readonly SubscriptionResult[],
-  context: ReportContext
+  context: ReportContext,
+  resultsTrimmed = false
 ): string {
   const failOn = context.failOn ?? DEFAULT_FAIL_ON
+  const whole = wholeResults(resultsTrimmed)
   const ordered = byAttention(results)
   const failing = ordered.filter((result) => result.verdict !== 'compliant')
   const compliant = ordered.filter((result) => result.verdict === 'compliant')
@@ -199,11 +217,11 @@ export function buildJobSummary(
   if (notes.length > 0)
     parts.push(
       '',
-      `Not listed: ${notes.join(' and ')}. The \`results\` output has every subscription.`
+      `Not listed: ${notes.join(' and ')}. ${capitalized(whole)} has every subscription.`
     )
   if (results.length > 0) parts.push('')
 
-  addDetails(parts, budget, listedFailing.slice(0, shownFailing))
+  addDetails(parts, budget, listedFailing.slice(0, shownFailing), whole)
 
   if (failing.length > 0) {
     parts.push('### How to fix', '')
@@ -216,7 +234,7 @@ export function buildJobSummary(
     const hidden = groups.slice(shownGroups).reduce((sum, group) => sum + group.results.length, 0)
     if (hidden > 0) {
       parts.push(
-        `Steps for ${plural(hidden, 'more subscription', 'more subscriptions')} are not shown; their reasons are in the \`results\` output.`,
+        `Steps for ${plural(hidden, 'more subscription', 'more subscriptions')} are not shown; their reasons are in ${whole}.`,
         ''
       )
     }

@@ -42,8 +42,9 @@ export function asText(value: unknown): string {
 }
 
 /** Cuts `text` to at most `max` code points, ending with an ellipsis when it was cut: at the last
- * space when there is one in the second half of what is kept (so words stay whole), else mid-run
- * (an id or a long token). Never splits a surrogate pair. */
+ * space of what is kept, so that words and ids (a subscription GUID inside an assignment's name)
+ * stay whole; mid-run only when what is kept holds no space (one long token). Never splits a
+ * surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (max <= 0) return ''
   // Fast path: fewer UTF-16 units than the limit means fewer code points too.
@@ -52,7 +53,7 @@ export function truncate(text: string, max: number): string {
   if (points.length <= max) return text
   const kept = points.slice(0, max - 1).join('')
   const space = kept.lastIndexOf(' ')
-  const cut = space > kept.length / 2 ? kept.slice(0, space).replace(/[\s,;:]+$/, '') : kept
+  const cut = space > 0 ? kept.slice(0, space).replace(/[\s,;:(]+$/, '') : kept
   return cut + ELLIPSIS
 }
 

@@ -11,7 +11,7 @@ import { buildAnnotations } from './annotations.ts'
 import { reportContext } from './context.ts'
 import { workflowLocation } from './locate.ts'
 import { buildOutputs, resultsJson } from './outputs.ts'
-import { RESULTS_OUTPUT_MAX_BYTES } from './outputs-fit.ts'
+import { trimmedWarning } from './outputs-fit.ts'
 import { buildSarif } from './sarif.ts'
 import { buildJobSummary } from './summary.ts'
 import { skippedSection } from './summary-skipped.ts'
@@ -78,11 +78,16 @@ export async function writeReports(
   } catch (error) {
     written.unwritten.push(`the results file ${settings.resultsFile} (${inertErrorMessage(error)})`)
   }
+  // Before the summary, which points at the results file when the `results` output is trimmed.
+  const outputs = buildOutputs(results, skipped, written)
   if (settings.jobSummary) {
     if (run.jobSummaryAvailable) {
       try {
         await core.summary
-          .addRaw(buildJobSummary(results, context) + skippedSection(skipped))
+          .addRaw(
+            buildJobSummary(results, context, outputs.values['results-trimmed'] === 'true') +
+              skippedSection(skipped)
+          )
           .write()
         written.jobSummary = true
       } catch (error) {
@@ -102,13 +107,8 @@ export async function writeReports(
     else core.warning(annotation.message, properties)
     written.annotations += 1
   }
-  const outputs = buildOutputs(results, skipped, written)
-  const { evidenceTrimmed, subscriptionsLeftOut } = outputs.fitted
-  if (evidenceTrimmed + subscriptionsLeftOut > 0) {
-    core.warning(
-      `The \`results\` output leaves out the evidence (assignments) of ${evidenceTrimmed} subscription(s)${subscriptionsLeftOut > 0 ? ` and ${subscriptionsLeftOut} compliant or less urgent subscription(s) whole` : ''} to stay under ${RESULTS_OUTPUT_MAX_BYTES / 1024} KiB; ${written.resultsFile ? `the results file ${written.resultsFile} (output \`results-file\`) has every result in full.` : 'the results file could not be written.'}`
-    )
-  }
+  const trimmed = trimmedWarning(outputs.fitted, written.resultsFile)
+  if (trimmed !== null) core.warning(trimmed)
   for (const [name, value] of Object.entries(outputs.values)) core.setOutput(name, value)
   return written
 }

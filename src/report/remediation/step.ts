@@ -28,6 +28,10 @@ export interface RemediationTarget {
   id: string
 }
 
+/** Between the segments of a portal path, in every report (summary, SARIF help, fix details):
+ * `Azure portal > Policy > Assignments`. */
+export const PORTAL_PATH_SEPARATOR = ' > '
+
 export interface RemediationStep {
   kind: RemediationKind
   /** What to do, written by this action (holds no Azure text). */
