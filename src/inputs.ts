@@ -1,11 +1,9 @@
 // Reads and validates the action's inputs into a typed settings object. Every problem is
 // reported at once, naming the bad value, before any request is made.
 import path from 'node:path'
-import { GUID } from './azure-ids.ts'
+import { readAzureSignIn } from './azure-inputs.ts'
 import {
-  CLOUDS,
   DEFAULT_RESULTS_FILE_NAME,
-  DEFAULT_TOKEN_EXCHANGE_AUDIENCE,
   ENGINES,
   INPUT_DEFAULTS,
   MAX_CONCURRENCY_LIMIT,
@@ -65,8 +63,6 @@ export class InputError extends Error {
   }
 }
 
-const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
-
 /** Splits a list input on newlines, commas and spaces; `#` starts a comment to the end of the line. */
 export function splitList(value: string): string[] {
   return value
@@ -115,50 +111,7 @@ export function readSettings(
     )
   }
 
-  const clientId = input('client-id') || run.azureClientId
-  if (clientId === '') {
-    problems.push(
-      '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
-    )
-  } else if (!GUID.test(clientId)) {
-    problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
-  }
-
-  const tenantId = input('tenant-id') || run.azureTenantId
-  if (tenantId === '') {
-    problems.push(
-      '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'
-    )
-  } else if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
-    problems.push(
-      `\`tenant-id\` ${quote(tenantId)} is neither a directory (tenant) id (a GUID) nor a tenant domain name.`
-    )
-  }
-
-  const environmentName = input('environment') || INPUT_DEFAULTS.environment
-  const namedCloud = CLOUDS.find(
-    (cloud) => cloud.name.toLowerCase() === environmentName.toLowerCase()
-  )
-  const authorityHost = readEndpoint('authority-host', input('authority-host'), problems)
-  const resourceManagerEndpoint = readEndpoint(
-    'resource-manager-endpoint',
-    input('resource-manager-endpoint'),
-    problems
-  )
-  // With both endpoints given, the environment is only a name for the log.
-  const explicitEndpoints = authorityHost !== undefined && resourceManagerEndpoint !== undefined
-  if (!namedCloud && !explicitEndpoints) {
-    problems.push(
-      `\`environment\` ${quote(environmentName)} is not a known cloud; use one of ${CLOUDS.map((cloud) => cloud.name).join(', ')}, or set \`authority-host\` and \`resource-manager-endpoint\`.`
-    )
-  }
-  const cloud: Cloud = {
-    name: namedCloud?.name ?? environmentName,
-    authorityHost: authorityHost ?? namedCloud?.authorityHost ?? '',
-    resourceManagerEndpoint: resourceManagerEndpoint ?? namedCloud?.resourceManagerEndpoint ?? '',
-    tokenExchangeAudience: namedCloud?.tokenExchangeAudience ?? DEFAULT_TOKEN_EXCHANGE_AUDIENCE
-  }
-  const audience = input('audience') || cloud.tokenExchangeAudience
+  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, run, problems)
 
   const notices: string[] = []
   const failOn = readFailOn(
@@ -241,29 +194,4 @@ export function readSettings(
     pullRequestComment,
     engine
   }
-}
-
-/** An explicit endpoint: https only, no credentials, query or fragment. Empty: undefined. */
-function readEndpoint(name: string, value: string, problems: string[]): string | undefined {
-  if (value === '') return undefined
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    problems.push(`\`${name}\` ${quote(value)} is not a URL; give an https URL.`)
-    return undefined
-  }
-  if (url.protocol !== 'https:') {
-    problems.push(
-      `\`${name}\` ${quote(value)} is not https; Azure sign-in and Resource Manager need https.`
-    )
-    return undefined
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    problems.push(
-      `\`${name}\` ${quote(value)} must not carry credentials, a query or a fragment; give the endpoint's base URL.`
-    )
-    return undefined
-  }
-  return url.href.replace(/\/+$/, '')
 }
