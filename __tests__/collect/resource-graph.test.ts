@@ -91,11 +91,11 @@ describe('readResourceGraph', () => {
       'jit-app',
       'mcsb'
     ])
-    // subscriptions: corp + one batch; policy and pricings: at both; groups above; sets.
-    expect(read.requests).toBe(8)
-    expect(requests.filter((r) => r.managementGroups).length).toBe(3)
+    // subscriptions (their pricings joined): corp + one batch; policy: at both; groups above;
+    // sets.
+    expect(read.requests).toBe(6)
+    expect(requests.filter((r) => r.managementGroups).length).toBe(2)
     expect(requests.filter((r) => r.subscriptions).map((r) => r.subscriptions)).toEqual([
-      [OTHER_SUB],
       [OTHER_SUB],
       [OTHER_SUB]
     ])
@@ -136,20 +136,20 @@ describe('readResourceGraph', () => {
     const read = await readResourceGraph(batched.send, { subscriptionIds: some }, options)
     expect(read.subscriptions).toHaveLength(1200)
     expect(read.subscriptions.every((s) => s.serversPricing?.name === 'VirtualMachines')).toBe(true)
-    // The tenant's subscriptions (3 pages), too wide for the rest: 2 batches × (policy,
-    // pricings); the groups above.
-    expect(read.requests).toBe(3 + 2 * 2 + 1)
+    // The tenant's subscriptions with their pricings (3 pages), too wide for the rest: 2
+    // batches of policy; the groups above.
+    expect(read.requests).toBe(3 + 2 + 1)
     expect(
       batched.requests.filter((r) => r.subscriptions).map((r) => r.subscriptions!.length)
-    ).toEqual([1000, 200, 1000, 200])
+    ).toEqual([1000, 200])
 
     // Asked for all of them: the tenant's scope, in pages of 1,000 rows.
     const tenant = sendTo(estate)
     const all = await readResourceGraph(tenant.send, { subscriptionIds: ids }, options)
     expect(all.subscriptions).toHaveLength(2500)
     expect(all.notFound).toEqual([])
-    // subscriptions 3 pages, policy 1, pricings 3 pages, the groups above 1.
-    expect(all.requests).toBe(3 + 1 + 3 + 1)
+    // subscriptions with their pricings 3 pages, policy 1, the groups above 1.
+    expect(all.requests).toBe(3 + 1 + 1)
     expect(tenant.requests.every((r) => !r.subscriptions && !r.managementGroups)).toBe(true)
 
     // At the management group's scope the same rows come in pages of 1,000.
@@ -160,15 +160,15 @@ describe('readResourceGraph', () => {
       options
     )
     expect(byGroup.subscriptions).toHaveLength(2500)
-    expect(paged.requests.filter((r) => r.options.skipToken).length).toBe(4)
-    expect(byGroup.requests).toBe(3 + 1 + 3 + 1)
+    expect(paged.requests.filter((r) => r.options.skipToken).length).toBe(2)
+    expect(byGroup.requests).toBe(3 + 1 + 1)
   })
 
   it('waits for the quota to reset instead of being throttled', async () => {
     const { send } = sendTo(baseEstate(), { quota: { queriesPerWindow: 3, windowMs: 1000 } })
     const started = Date.now()
     const read = await readResourceGraph(send, { subscriptionIds: [SUB, OTHER_SUB] }, options)
-    expect(read.requests).toBe(5)
+    expect(read.requests).toBe(4)
     expect(read.quotaWaitedMs).toBeGreaterThan(0)
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
   })

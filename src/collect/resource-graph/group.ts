@@ -4,7 +4,7 @@
 import { normalizeId } from '../../azure-ids.ts'
 import { scopeOfResourceId } from '../map.ts'
 import type { GraphRow } from './paging.ts'
-import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE } from './queries.ts'
+import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, PRICING_TYPE } from './queries.ts'
 
 const MANAGEMENT_GROUP_ID_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 
@@ -51,12 +51,12 @@ function subscriptionOf(id: string): string | undefined {
 /**
  * Builds one GraphSubscription per subscription row, keyed by lower-case subscription id, and
  * hands each the policy rows that concern it: rows inside `/subscriptions/ID` go to that
- * subscription; rows at a management group go to every subscription below it.
+ * subscription; rows at a management group go to every subscription below it. A subscription
+ * row's joined pricing columns (queries.ts, subscriptionsQuery) become its `serversPricing`.
  */
 export function groupBySubscription(
   subscriptionRows: readonly GraphRow[],
-  policyRows: readonly GraphRow[],
-  pricingRows: readonly GraphRow[]
+  policyRows: readonly GraphRow[]
 ): Map<string, GraphSubscription> {
   const subscriptions = new Map<string, GraphSubscription>()
   const belowGroup = new Map<string, GraphSubscription[]>()
@@ -73,7 +73,17 @@ export function groupBySubscription(
         (name) => `${MANAGEMENT_GROUP_ID_PREFIX}${name}`
       ),
       assignments: [],
-      exemptions: []
+      exemptions: [],
+      ...(typeof row.serversPricingId === 'string'
+        ? {
+            serversPricing: {
+              id: row.serversPricingId,
+              name: row.serversPricingName,
+              type: PRICING_TYPE,
+              properties: row.serversPricing
+            } as GraphRow
+          }
+        : {})
     }
     subscriptions.set(id.toLowerCase(), subscription)
     for (const group of subscription.managementGroupAncestry) {
@@ -100,11 +110,6 @@ export function groupBySubscription(
       ? [subscriptions.get(inside)].filter((s) => s !== undefined)
       : (belowGroup.get(normalizeId(scopeOfResourceId(row.id))) ?? [])
     for (const subscription of targets) subscription[field].push(row)
-  }
-  for (const row of pricingRows) {
-    const inside = subscriptionOf(row.id)
-    const subscription = inside ? subscriptions.get(inside) : undefined
-    if (subscription) subscription.serversPricing = row
   }
   return subscriptions
 }

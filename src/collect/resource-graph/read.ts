@@ -13,7 +13,6 @@ import {
 import { QuotaGate, queryAllPages, type GraphRow, type PagedResult } from './paging.ts'
 import {
   managementGroupPolicyQuery,
-  serversPricingQuery,
   setDefinitionsQuery,
   subscriptionPolicyQuery,
   subscriptionsQuery
@@ -174,7 +173,7 @@ export async function readResourceGraph(
   )
   const ancestors = [...new Set(found.flatMap(ancestorNames))]
 
-  // Assignments, exemptions and pricings at and inside the subscriptions; those at the
+  // Assignments and exemptions at and inside the subscriptions; those at the
   // management groups above them, at tenant scope: rows at a management group belong to no
   // subscription, so a subscription scope leaves them out, and a management-group scope reaches
   // only down. Resource Graph returns them only where the identity may read that group: an
@@ -182,14 +181,13 @@ export async function readResourceGraph(
   // the subscription shows it), which is why verdicts short of compliant are re-read through
   // Resource Manager.
   const scopes = [...groupScopes, ...batches]
-  const [policyRows, pricingRows, groupPolicyRows] = await Promise.all([
+  const [policyRows, groupPolicyRows] = await Promise.all([
     runAll(scopes.map((at) => [subscriptionPolicyQuery(), at])),
-    runAll(scopes.map((at) => [serversPricingQuery(), at])),
     runAll(
       chunks(ancestors, NAMES_PER_QUERY).map((names) => [managementGroupPolicyQuery(names), {}])
     )
   ])
-  const grouped = groupBySubscription(found, [...policyRows, ...groupPolicyRows], pricingRows)
+  const grouped = groupBySubscription(found, [...policyRows, ...groupPolicyRows])
   const subscriptions = [...wanted.keys()]
     .map((id) => grouped.get(id))
     .filter((subscription) => subscription !== undefined)
