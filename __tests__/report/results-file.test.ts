@@ -3,7 +3,11 @@
 // them: the memory saved changes no byte.
 import { describe, expect, test } from '@jest/globals'
 import { fitResults } from '../../src/report/outputs-fit.ts'
-import { resultOutput, resultsFilePieces } from '../../src/report/outputs.ts'
+import {
+  RESULTS_PIECE_CHARACTERS,
+  resultOutput,
+  resultsFilePieces
+} from '../../src/report/outputs.ts'
 import { evidence, result } from './helpers.ts'
 
 const verdictOf = (n: number) =>
@@ -29,8 +33,15 @@ describe('resultsFilePieces', () => {
       const pieces = [...resultsFilePieces(entries, lengths)]
       expect(pieces.join('')).toBe(`${JSON.stringify(entries)}\n`)
       expect(lengths).toEqual(entries.map((entry) => JSON.stringify(entry).length))
-      // No piece holds more than 256 entries.
-      expect(pieces.length).toBe(2 + Math.ceil(count / 256))
+      // Pieces stay small: none longer than RESULTS_PIECE_CHARACTERS and one entry.
+      const longest = Math.max(0, ...lengths) + 3
+      for (const piece of pieces) {
+        expect(piece.length).toBeLessThan(RESULTS_PIECE_CHARACTERS + longest)
+      }
+      const total = pieces.join('').length
+      expect(pieces.length).toBeGreaterThanOrEqual(
+        Math.ceil(total / (RESULTS_PIECE_CHARACTERS + longest))
+      )
     }
   )
 })

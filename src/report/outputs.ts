@@ -64,29 +64,31 @@ export interface OutputFiles {
   resultsFile: string | null
 }
 
-/** Entries the results file's text is written in at a time (write.ts). */
-const ENTRIES_PER_PIECE = 256
+/** Characters of the results file's text written at a time (write.ts): well under the 128 KiB
+ * past which V8 puts a string in its large-object space, which only a full collection frees. */
+export const RESULTS_PIECE_CHARACTERS = 32 * 1024
 
 /**
- * The results file's text, `entries` as one JSON array (not trimmed) and a newline, in pieces
- * whose concatenation is `${JSON.stringify(entries)}\n`: written piece by piece, so that the whole
- * text (megabytes at thousands of subscriptions) is never held at once. Pushes each entry's JSON
- * length onto `lengths` as it goes (fitResults takes them).
+ * The results file's text, `entries` as one JSON array (not trimmed) and a newline, in pieces of
+ * about RESULTS_PIECE_CHARACTERS whose concatenation is `${JSON.stringify(entries)}\n`: written
+ * piece by piece, so that the whole text (megabytes at thousands of subscriptions) is never held
+ * at once. Pushes each entry's JSON length onto `lengths` as it goes (fitResults takes them).
  */
 export function* resultsFilePieces(
   entries: readonly ResultOutput[],
   lengths: number[]
 ): Generator<string, void, undefined> {
-  yield '['
-  for (let at = 0; at < entries.length; at += ENTRIES_PER_PIECE) {
-    const piece = entries.slice(at, at + ENTRIES_PER_PIECE).map((entry) => {
-      const json = JSON.stringify(entry)
-      lengths.push(json.length)
-      return json
-    })
-    yield `${at > 0 ? ',' : ''}${piece.join(',')}`
+  let piece = '['
+  for (const [index, entry] of entries.entries()) {
+    const json = JSON.stringify(entry)
+    lengths.push(json.length)
+    piece += index > 0 ? `,${json}` : json
+    if (piece.length >= RESULTS_PIECE_CHARACTERS) {
+      yield piece
+      piece = ''
+    }
   }
-  yield ']\n'
+  yield `${piece}]\n`
 }
 
 /**
