@@ -39,7 +39,8 @@ export interface DiscoveryCost {
 
 export interface Discovery {
   /** To check, each once: the ids listed in `subscriptions` in their order, then the subscriptions
-   * under the management groups and (for `*`) the subscription list in ARM's order. */
+   * under the management groups and (for `*`) the subscription list in ARM's order (by id when
+   * Resource Graph resolved the scope, discover-graph.ts). */
   subscriptions: DiscoveredSubscription[]
   /** In scope but `Disabled` or `Deleted` (SKIPPED_STATES), in the same order; not checked. */
   skipped: SkippedSubscription[]
