@@ -7,6 +7,7 @@ import {
   queryAllPages,
   parseResetsAfter
 } from '../../src/collect/resource-graph/paging.ts'
+import { groupBySubscription } from '../../src/collect/resource-graph/group.ts'
 import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
 import { mapAssignment, mapExemption, mapSetDefinition } from '../../src/collect/map.ts'
 import type { PolicySetDefinition } from '@azure/arm-policy'
@@ -210,5 +211,57 @@ describe('queryAllPages', () => {
     expect(parseResetsAfter('01:02:03.5')).toBe(3_723_500)
     expect(parseResetsAfter('3s')).toBeUndefined()
     expect(parseResetsAfter(undefined)).toBeUndefined()
+  })
+})
+
+describe('a subscription’s Defender for Servers plan', () => {
+  it('is its own pricing row, never a virtual machine’s inside it: one row per subscription', async () => {
+    const vmPricing = {
+      ...pricing(SUB, 'P1'),
+      id: `/subscriptions/${SUB}/resourceGroups/app/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/pricings/VirtualMachines`
+    }
+    const { send, requests } = sendTo({
+      ...baseEstate(),
+      pricings: [pricing(SUB, 'P2'), vmPricing]
+    })
+    const read = await readResourceGraph(send, { subscriptionIds: [SUB, OTHER_SUB] }, options)
+    expect(read.subscriptions.find((s) => s.subscriptionId === SUB)?.serversPricing).toEqual({
+      id: pricing(SUB, 'P2').id,
+      name: 'VirtualMachines',
+      type: 'microsoft.security/pricings',
+      properties: { pricingTier: 'Standard', subPlan: 'P2' }
+    })
+    const rows = await send({
+      ...requests[0]!,
+      options: { top: 1000, resultFormat: 'objectArray' }
+    })
+    expect((rows.data as { id: string }[]).map((row) => row.id)).toEqual(
+      [`/subscriptions/${SUB}`, `/subscriptions/${OTHER_SUB}`].sort()
+    )
+  })
+
+  it('is taken only from a subscription-level pricing id, whatever Resource Graph joins', () => {
+    const row = (serversPricingId: string, subPlan: string) => ({
+      id: `/subscriptions/${SUB}`,
+      subscriptionId: SUB,
+      name: 'prod-1',
+      properties: {},
+      serversPricingId,
+      serversPricingName: 'VirtualMachines',
+      serversPricing: { pricingTier: 'Standard', subPlan }
+    })
+    const own = pricing(SUB, 'P2').id
+    const vm = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/pricings/VirtualMachines`
+    for (const rows of [
+      [row(own, 'P2'), row(vm, 'P1')],
+      [row(vm, 'P1'), row(own, 'P2')]
+    ]) {
+      const grouped = groupBySubscription(rows, [])
+      expect(grouped.get(SUB)?.serversPricing?.properties).toEqual({
+        pricingTier: 'Standard',
+        subPlan: 'P2'
+      })
+    }
+    expect(groupBySubscription([row(vm, 'P1')], []).get(SUB)?.serversPricing).toBeUndefined()
   })
 })

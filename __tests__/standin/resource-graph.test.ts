@@ -212,7 +212,7 @@ describe('queries it does not understand get Resource Graph’s 400', () => {
   })
 
   it('a comparison or function it does not interpret', () => {
-    expect(refused("policyresources | where type == 'x' | order by id asc")?.code).toBe(
+    expect(refused("policyresources | where type != 'x' | order by id asc")?.code).toBe(
       'NotInterpreted'
     )
     expect(refused("policyresources | where tolower(type) =~ 'x'")?.code).toBe('NotInterpreted')

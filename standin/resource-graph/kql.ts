@@ -2,7 +2,8 @@
 // (@kusto/language-service-next) and its syntax tree interpreted here, for exactly the operators
 // the action's queries use (src/collect/resource-graph/queries.ts). Anything else is refused, so
 // a query the action starts sending cannot pass the stand-in without the stand-in learning it.
-// Semantics follow the KQL reference: `=~` and `in~` compare strings case-insensitively,
+// Semantics follow the KQL reference: `==` compares strings case-sensitively, `=~` and `in~`
+// case-insensitively,
 // `startswith` is case-insensitive, `order by` sorts descending unless told `asc`.
 import { createRequire } from 'node:module'
 
@@ -360,6 +361,13 @@ function compilePredicate(node: KustoNode, column: (node: KustoNode) => Value): 
       const value = column(left)
       const expected = stringLiteral(right).toLowerCase()
       return (row) => text(value(row)) === expected
+    }
+    case 'EqualExpression': {
+      // `==` on strings is case-sensitive; a null column equals no string.
+      const [left, right] = parts as [KustoNode, KustoNode]
+      const value = column(left)
+      const expected = stringLiteral(right)
+      return (row) => value(row) === expected
     }
     case 'StartsWithExpression': {
       const [left, right] = parts as [KustoNode, KustoNode]

@@ -43,6 +43,23 @@ export function ancestorNames(row: GraphRow): string[] {
     .filter((name): name is string => typeof name === 'string' && name !== '')
 }
 
+/** A pricing set on the subscription itself, not on a resource inside it. */
+const SUBSCRIPTION_PRICING =
+  /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Security\/pricings\/[^/]+$/i
+
+/** The subscription's own Defender for Servers pricing joined to its row (queries.ts,
+ * subscriptionsQuery), in ARM's shape; undefined without one, or for a resource's. */
+function ownPricing(row: GraphRow): GraphRow | undefined {
+  const id = row.serversPricingId
+  if (typeof id !== 'string' || !SUBSCRIPTION_PRICING.test(id)) return undefined
+  return {
+    id,
+    name: row.serversPricingName,
+    type: PRICING_TYPE,
+    properties: row.serversPricing
+  } as GraphRow
+}
+
 /** The subscription id a row sits in (from its id), lower case; undefined above subscriptions. */
 function subscriptionOf(id: string): string | undefined {
   return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase()
@@ -64,6 +81,13 @@ export function groupBySubscription(
     const id =
       (typeof row.subscriptionId === 'string' && row.subscriptionId) || subscriptionOf(row.id)
     if (!id) continue
+    const pricing = ownPricing(row)
+    const known = subscriptions.get(id.toLowerCase())
+    if (known) {
+      // A subscription on two rows (two scopes read it, or a join matched twice): one subscription.
+      known.serversPricing ??= pricing
+      continue
+    }
     const properties = record(row.properties)
     const subscription: GraphSubscription = {
       subscriptionId: id,
@@ -74,16 +98,7 @@ export function groupBySubscription(
       ),
       assignments: [],
       exemptions: [],
-      ...(typeof row.serversPricingId === 'string'
-        ? {
-            serversPricing: {
-              id: row.serversPricingId,
-              name: row.serversPricingName,
-              type: PRICING_TYPE,
-              properties: row.serversPricing
-            } as GraphRow
-          }
-        : {})
+      ...(pricing ? { serversPricing: pricing } : {})
     }
     subscriptions.set(id.toLowerCase(), subscription)
     for (const group of subscription.managementGroupAncestry) {

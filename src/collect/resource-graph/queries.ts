@@ -25,8 +25,8 @@ function kqlList(values: readonly string[]): string {
 
 /** Subscriptions in scope, from `resourcecontainers`: `name` is the display name; `properties`
  * holds `state` and `managementGroupAncestorsChain` (nearest parent first). Each carries its
- * Defender for Servers pricing from `securityresources` (a leftouter join: null columns without
- * one) in `serversPricingId`, `serversPricingName` and `serversPricing` (its properties): one row
+ * own Defender for Servers pricing from `securityresources` (a leftouter join: null columns
+ * without one; a plan set on a resource inside it, whose row has a resource group, is left out) in `serversPricingId`, `serversPricingName` and `serversPricing` (its properties): one row
  * per subscription, so the plans cost no query of their own under the per-user quota. */
 export function subscriptionsQuery(): string {
   return [
@@ -37,6 +37,8 @@ export function subscriptionsQuery(): string {
     '    securityresources',
     `    | where type =~ ${kqlString(PRICING_TYPE)}`,
     `    | where name =~ ${kqlString(SERVERS_PRICING_NAME)}`,
+    // The subscription's own plan, not one set on a resource inside it (a virtual machine's).
+    "    | where resourceGroup == ''",
     '    | project subscriptionId, serversPricingId = id, serversPricingName = name, serversPricing = properties',
     '  ) on subscriptionId',
     '| project id, name, type, subscriptionId, properties, serversPricingId, serversPricingName, serversPricing',
