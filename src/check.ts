@@ -7,9 +7,16 @@ import * as core from '@actions/core'
 import packageJson from '../package.json' with { type: 'json' }
 import { collectSubscriptions, type Collected, type CollectedAt } from './collect/collect.ts'
 import { discoverSubscriptions, type Discovery } from './collect/discover.ts'
+import {
+  GraphScopeTooLargeError,
+  discoverThroughResourceGraph,
+  type GraphDiscovery
+} from './collect/discover-graph.ts'
+import { failureDetail } from './collect/errors.ts'
 import { requestLimits } from './collect/limits.ts'
-import { createGraphQuery } from './collect/resource-graph/client.ts'
+import { createGraphQuery, type SendGraphQuery } from './collect/resource-graph/client.ts'
 import { collectThroughResourceGraph } from './collect/resource-graph/engine.ts'
+import { QuotaGate } from './collect/resource-graph/paging.ts'
 import { createResourceManager } from './collect/resource-manager.ts'
 import { subscriptionReader } from './collect/subscription.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
@@ -107,7 +114,16 @@ async function decideSubscriptions(
   const userAgent = `${packageJson.name}/${packageJson.version}`
   const endpoint = settings.cloud.resourceManagerEndpoint
   const resourceManager = createResourceManager(credential, endpoint, limits, userAgent)
-  const discovery = await discoverSubscriptions(resourceManager, settings.scope)
+  const graph =
+    settings.engine === 'resource-graph'
+      ? await discoverWithResourceGraph(
+          await createGraphQuery(credential, endpoint, limits, userAgent),
+          settings.scope,
+          new QuotaGate(limits.maxRetryAfterMs, limits.deadline)
+        )
+      : undefined
+  const discovery =
+    graph?.discovered?.discovery ?? (await discoverSubscriptions(resourceManager, settings.scope))
   logDiscovery(discovery)
   const subscriptions = discovery.subscriptions
   const ids = subscriptions.map((subscription) => subscription.subscriptionId)
@@ -124,20 +140,19 @@ async function decideSubscriptions(
     results[index] = result
   }
   const reads: AsyncIterable<CollectedAt & { fromResourceGraph?: boolean }> =
-    settings.engine === 'resource-graph'
-      ? collectThroughResourceGraph(
-          resourceManager,
-          await createGraphQuery(credential, endpoint, limits, userAgent),
-          ids,
-          {
-            clientId,
-            reader,
-            defenderPlanCheck,
-            managementGroups: settings.scope.managementGroups,
-            maxQuotaWaitMs: limits.maxRetryAfterMs,
-            log: (line) => core.info(line)
-          }
-        )
+    graph?.send !== undefined
+      ? collectThroughResourceGraph(resourceManager, graph.send, ids, {
+          clientId,
+          reader,
+          defenderPlanCheck,
+          managementGroups: settings.scope.managementGroups,
+          maxQuotaWaitMs: limits.maxRetryAfterMs,
+          discovered: graph.discovered && {
+            gate: graph.gate,
+            subscriptionRows: graph.discovered.subscriptionRows
+          },
+          log: (line) => core.info(line)
+        })
       : collectSubscriptions(resourceManager, ids, { clientId, reader })
   // Resource Graph can lag behind Resource Manager: what it finds short of compliant is read
   // again through Resource Manager, whose verdict is the one reported (README, "Engines").
@@ -158,6 +173,31 @@ async function decideSubscriptions(
     }
   }
   return { results, skipped: discovery.skipped }
+}
+
+/**
+ * Discovery through Resource Graph for the resource-graph engine (collect/discover-graph.ts).
+ * Returns `send` for the engine, with `discovered` unless a scope is over Resource Graph's cap
+ * (Resource Manager's lists resolve it then); without `send` when Resource Graph refused a query,
+ * so that Resource Manager resolves the scope and reads every subscription.
+ */
+async function discoverWithResourceGraph(
+  send: SendGraphQuery,
+  scope: Settings['scope'],
+  gate: QuotaGate
+): Promise<{ send?: SendGraphQuery; gate: QuotaGate; discovered?: GraphDiscovery }> {
+  try {
+    return { send, gate, discovered: await discoverThroughResourceGraph(send, scope, gate) }
+  } catch (error) {
+    if (error instanceof GraphScopeTooLargeError) {
+      core.info(`${error.message}: resolving the scope through Resource Manager's lists.`)
+      return { send, gate }
+    }
+    core.info(
+      `Azure Resource Graph could not be read (${failureDetail(error)}); resolving the scope and reading every subscription through Resource Manager instead.`
+    )
+    return { gate }
+  }
 }
 
 /** `id (display name)`, safe for the log. */

@@ -4,7 +4,7 @@ import { describe, expect, test } from '@jest/globals'
 import { DiscoveryError, discoverSubscriptions } from '../../src/collect/discover.ts'
 import { ArmRequestError } from '../../src/collect/errors.ts'
 import type { ResourceManager } from '../../src/collect/resource-manager.ts'
-import type { Scope } from '../../src/scope.ts'
+import { scope } from '../support/scope.ts'
 
 const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 const S = [0, 1, 2, 3, 4, 5, 6, 7].map(id)
@@ -53,16 +53,6 @@ const SUBSCRIPTION_LIST: unknown[][] = [
   [listed(0, 'prod-0'), listed(1, 'prod-1', 'Warned'), listed(2, 'old', 'Disabled')],
   [listed(3, 'gone', 'Deleted'), listed(4, 'late', 'PastDue'), listed(5, 'sandbox')]
 ]
-
-function scope(partial: Partial<Scope>): Scope {
-  return {
-    subscriptionIds: [],
-    allSubscriptions: false,
-    managementGroups: [],
-    excludeSubscriptionIds: [],
-    ...partial
-  }
-}
 
 describe('discoverSubscriptions', () => {
   test('`*`: every listed subscription; Disabled and Deleted skipped; Warned and PastDue checked', async () => {

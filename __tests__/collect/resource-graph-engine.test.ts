@@ -79,14 +79,17 @@ function estate(): Estate {
   }
 }
 
-/** The stand-in's Resource Graph, with MANGLED's pricing row stripped of its pricingTier. */
+/** The stand-in's Resource Graph, with MANGLED's pricing (joined to its subscription row)
+ * stripped of its pricingTier. */
 function graphOf(estate: Estate): SendGraphQuery {
   const { send } = sendTo(estate)
   return async (request) => {
     const answer = await send(request)
-    const data = (answer.data as { id: string; properties?: object }[]).map((row) =>
-      row.id.toLowerCase().startsWith(`/subscriptions/${MANGLED}/providers/microsoft.security/`)
-        ? { ...row, properties: { subPlan: 'P2' } }
+    const data = (answer.data as { id: string; serversPricingId?: unknown }[]).map((row) =>
+      String(row.serversPricingId)
+        .toLowerCase()
+        .startsWith(`/subscriptions/${MANGLED}/providers/microsoft.security/`)
+        ? { ...row, serversPricing: { subPlan: 'P2' } }
         : row
     )
     return { ...answer, data }

@@ -1,13 +1,13 @@
 // The resource-graph engine's reader against the stand-in's Resource Graph: what it reads per
 // subscription, how it scopes and batches, pages and minds the quota.
-import { describe, expect, it, test } from '@jest/globals'
-import { groupBySubscription } from '../../src/collect/resource-graph/group.ts'
+import { describe, expect, it } from '@jest/globals'
 import type { GraphAnswer, SendGraphQuery } from '../../src/collect/resource-graph/client.ts'
 import {
   QuotaGate,
   queryAllPages,
   parseResetsAfter
 } from '../../src/collect/resource-graph/paging.ts'
+import { groupBySubscription } from '../../src/collect/resource-graph/group.ts'
 import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
 import { mapAssignment, mapExemption, mapSetDefinition } from '../../src/collect/map.ts'
 import type { PolicySetDefinition } from '@azure/arm-policy'
@@ -92,11 +92,11 @@ describe('readResourceGraph', () => {
       'jit-app',
       'mcsb'
     ])
-    // subscriptions: corp + one batch; policy and pricings: at both; groups above; sets.
-    expect(read.requests).toBe(8)
-    expect(requests.filter((r) => r.managementGroups).length).toBe(3)
+    // subscriptions (their pricings joined): corp + one batch; policy: at both; groups above;
+    // sets.
+    expect(read.requests).toBe(6)
+    expect(requests.filter((r) => r.managementGroups).length).toBe(2)
     expect(requests.filter((r) => r.subscriptions).map((r) => r.subscriptions)).toEqual([
-      [OTHER_SUB],
       [OTHER_SUB],
       [OTHER_SUB]
     ])
@@ -137,20 +137,20 @@ describe('readResourceGraph', () => {
     const read = await readResourceGraph(batched.send, { subscriptionIds: some }, options)
     expect(read.subscriptions).toHaveLength(1200)
     expect(read.subscriptions.every((s) => s.serversPricing?.name === 'VirtualMachines')).toBe(true)
-    // The tenant's subscriptions (3 pages), too wide for the rest: 2 batches × (policy,
-    // pricings); the groups above.
-    expect(read.requests).toBe(3 + 2 * 2 + 1)
+    // The tenant's subscriptions with their pricings (3 pages), too wide for the rest: 2
+    // batches of policy; the groups above.
+    expect(read.requests).toBe(3 + 2 + 1)
     expect(
       batched.requests.filter((r) => r.subscriptions).map((r) => r.subscriptions!.length)
-    ).toEqual([1000, 200, 1000, 200])
+    ).toEqual([1000, 200])
 
     // Asked for all of them: the tenant's scope, in pages of 1,000 rows.
     const tenant = sendTo(estate)
     const all = await readResourceGraph(tenant.send, { subscriptionIds: ids }, options)
     expect(all.subscriptions).toHaveLength(2500)
     expect(all.notFound).toEqual([])
-    // subscriptions 3 pages, policy 1, pricings 3 pages, the groups above 1.
-    expect(all.requests).toBe(3 + 1 + 3 + 1)
+    // subscriptions with their pricings 3 pages, policy 1, the groups above 1.
+    expect(all.requests).toBe(3 + 1 + 1)
     expect(tenant.requests.every((r) => !r.subscriptions && !r.managementGroups)).toBe(true)
 
     // At the management group's scope the same rows come in pages of 1,000.
@@ -161,15 +161,15 @@ describe('readResourceGraph', () => {
       options
     )
     expect(byGroup.subscriptions).toHaveLength(2500)
-    expect(paged.requests.filter((r) => r.options.skipToken).length).toBe(4)
-    expect(byGroup.requests).toBe(3 + 1 + 3 + 1)
+    expect(paged.requests.filter((r) => r.options.skipToken).length).toBe(2)
+    expect(byGroup.requests).toBe(3 + 1 + 1)
   })
 
   it('waits for the quota to reset instead of being throttled', async () => {
     const { send } = sendTo(baseEstate(), { quota: { queriesPerWindow: 3, windowMs: 1000 } })
     const started = Date.now()
     const read = await readResourceGraph(send, { subscriptionIds: [SUB, OTHER_SUB] }, options)
-    expect(read.requests).toBe(5)
+    expect(read.requests).toBe(4)
     expect(read.quotaWaitedMs).toBeGreaterThan(0)
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
   })
@@ -214,33 +214,54 @@ describe('queryAllPages', () => {
   })
 })
 
-describe('groupBySubscription', () => {
-  test("keeps the subscription's own Defender for Servers plan, never a resource's", () => {
-    const sub = '11111111-2222-3333-4444-555555555555'
-    const pricing = (id: string, subPlan: string) => ({
-      id,
+describe('a subscription’s Defender for Servers plan', () => {
+  it('is its own pricing row, never a virtual machine’s inside it: one row per subscription', async () => {
+    const vmPricing = {
+      ...pricing(SUB, 'P1'),
+      id: `/subscriptions/${SUB}/resourceGroups/app/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/pricings/VirtualMachines`
+    }
+    const { send, requests } = sendTo({
+      ...baseEstate(),
+      pricings: [pricing(SUB, 'P2'), vmPricing]
+    })
+    const read = await readResourceGraph(send, { subscriptionIds: [SUB, OTHER_SUB] }, options)
+    expect(read.subscriptions.find((s) => s.subscriptionId === SUB)?.serversPricing).toEqual({
+      id: pricing(SUB, 'P2').id,
       name: 'VirtualMachines',
       type: 'microsoft.security/pricings',
-      properties: { pricingTier: 'Standard', subPlan }
+      properties: { pricingTier: 'Standard', subPlan: 'P2' }
     })
-    const grouped = groupBySubscription(
-      [{ id: `/subscriptions/${sub}`, subscriptionId: sub, name: 'one', properties: {} }],
-      [],
-      [
-        pricing(
-          `/subscriptions/${sub}/providers/Microsoft.Security/pricings/VirtualMachines`,
-          'P2'
-        ),
-        // Sorted by id, a virtual machine's own plan comes after the subscription's.
-        pricing(
-          `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/pricings/VirtualMachines`,
-          'P1'
-        )
-      ]
+    const rows = await send({
+      ...requests[0]!,
+      options: { top: 1000, resultFormat: 'objectArray' }
+    })
+    expect((rows.data as { id: string }[]).map((row) => row.id)).toEqual(
+      [`/subscriptions/${SUB}`, `/subscriptions/${OTHER_SUB}`].sort()
     )
-    expect(grouped.get(sub)?.serversPricing?.properties).toEqual({
-      pricingTier: 'Standard',
-      subPlan: 'P2'
+  })
+
+  it('is taken only from a subscription-level pricing id, whatever Resource Graph joins', () => {
+    const row = (serversPricingId: string, subPlan: string) => ({
+      id: `/subscriptions/${SUB}`,
+      subscriptionId: SUB,
+      name: 'prod-1',
+      properties: {},
+      serversPricingId,
+      serversPricingName: 'VirtualMachines',
+      serversPricing: { pricingTier: 'Standard', subPlan }
     })
+    const own = pricing(SUB, 'P2').id
+    const vm = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/providers/Microsoft.Security/pricings/VirtualMachines`
+    for (const rows of [
+      [row(own, 'P2'), row(vm, 'P1')],
+      [row(vm, 'P1'), row(own, 'P2')]
+    ]) {
+      const grouped = groupBySubscription(rows, [])
+      expect(grouped.get(SUB)?.serversPricing?.properties).toEqual({
+        pricingTier: 'Standard',
+        subPlan: 'P2'
+      })
+    }
+    expect(groupBySubscription([row(vm, 'P1')], []).get(SUB)?.serversPricing).toBeUndefined()
   })
 })

@@ -5,7 +5,6 @@ import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import {
   managementGroupPolicyQuery,
-  serversPricingQuery,
   setDefinitionsQuery,
   subscriptionPolicyQuery,
   subscriptionsQuery
@@ -65,7 +64,11 @@ describe('the action’s queries over sample estates', () => {
             { name: 'corp', displayName: 'Contoso corp' },
             { name: TENANT, displayName: 'Tenant Root Group' }
           ]
-        })
+        }),
+        // No Defender for Cloud pricing in this estate: the joined columns are null.
+        serversPricingId: null,
+        serversPricingName: null,
+        serversPricing: null
       }
     ])
     // The tenant scope (neither subscriptions nor management groups) sees both, ordered by id.
@@ -114,7 +117,14 @@ describe('the action’s queries over sample estates', () => {
     expect(answer.body.data[0]?.properties).toMatchObject({ displayName: 'Corp baseline' })
   })
 
-  it('Defender for Servers pricings, per subscription in scope', () => {
+  it('refuses a join it does not interpret with Resource Graph’s 400', () => {
+    const inner = subscriptionsQuery().replace('kind=leftouter', 'kind=inner')
+    const answer = query({ query: inner })
+    expect(answer.status).toBe(400)
+    expect(JSON.stringify(answer.body)).toContain('a join other than kind=leftouter')
+  })
+
+  it('joins each subscription to its Defender for Servers pricing (leftouter: null columns without one)', () => {
     const pricing = (sub: string, subPlan: string) => ({
       id: `/subscriptions/${sub}/providers/Microsoft.Security/pricings/VirtualMachines`,
       name: 'VirtualMachines',
@@ -133,12 +143,29 @@ describe('the action’s queries over sample estates', () => {
         }
       ]
     })
-    const answer = withPricings({ query: serversPricingQuery(), subscriptions: [SUB] })
+    const answer = withPricings({ query: subscriptionsQuery(), managementGroups: ['corp'] })
     expect(answer.body.data).toEqual([
       expect.objectContaining({
-        name: 'VirtualMachines',
-        type: 'microsoft.security/pricings',
-        properties: { pricingTier: 'Standard', subPlan: 'P2' }
+        subscriptionId: SUB,
+        serversPricingId: pricing(SUB, 'P2').id,
+        serversPricingName: 'VirtualMachines',
+        serversPricing: { pricingTier: 'Standard', subPlan: 'P2' }
+      })
+    ])
+    // OTHER_SUB's pricing is outside the group's scope: no row of it joins.
+    const both = withPricings({ query: subscriptionsQuery(), subscriptions: [SUB, OTHER_SUB] })
+    expect(both.body.data.map((row) => row.serversPricing)).toEqual(
+      [SUB, OTHER_SUB]
+        .sort()
+        .map((sub) => ({ pricingTier: 'Standard', subPlan: sub === SUB ? 'P2' : 'P1' }))
+    )
+    const none = graph(baseEstate())({ query: subscriptionsQuery(), subscriptions: [SUB] })
+    expect(none.body.data).toEqual([
+      expect.objectContaining({
+        subscriptionId: SUB,
+        serversPricingId: null,
+        serversPricingName: null,
+        serversPricing: null
       })
     ])
   })
@@ -185,7 +212,7 @@ describe('queries it does not understand get Resource Graph’s 400', () => {
   })
 
   it('a comparison or function it does not interpret', () => {
-    expect(refused("policyresources | where type == 'x' | order by id asc")?.code).toBe(
+    expect(refused("policyresources | where type != 'x' | order by id asc")?.code).toBe(
       'NotInterpreted'
     )
     expect(refused("policyresources | where tolower(type) =~ 'x'")?.code).toBe('NotInterpreted')

@@ -13,11 +13,12 @@ export interface RunFigures {
   /** From the process's start (its performance.timeOrigin) to its exit. */
   processWallMs: number
   armRequests: number
-  /** Of them, discovery's: subscription-list and descendants pages (not in the budget). */
+  /** Of them, discovery's: subscription-list and descendants pages, or with resource-graph
+   * Resource Graph's subscription queries (not in the budget). */
   discoveryRequests: number
   /** From discovery's first request to its last answer. */
   discoveryMs: number
-  /** Of them, Resource Graph queries (pages included). */
+  /** Of them, Resource Graph queries after discovery (pages included). */
   graphQueries: number
   /** Subscriptions read one by one through Resource Manager: all of them with resource-manager;
    * with resource-graph, those it found short of compliant (re-checked) or did not return. */

@@ -31,7 +31,7 @@ export function printRun(figures: RunFigures, index: number, runs: number): void
     : `${REQUESTS_PER_SUBSCRIPTION} x ${figures.subscriptions} + ${figures.allowedRequests - REQUESTS_PER_SUBSCRIPTION * figures.subscriptions} shared`
   const checks = figures.armRequests - figures.discoveryRequests
   console.log(
-    `discovery                      ${figures.discoveryRequests} request(s) (subscription-list and descendants pages) in ${formatMs(figures.discoveryMs)}, apart from the budget`
+    `discovery                      ${figures.discoveryRequests} request(s) (subscription-list and descendants pages, or Resource Graph subscription queries) in ${formatMs(figures.discoveryMs)}, apart from the budget`
   )
   console.log(
     `ARM requests after discovery   ${checks}, ${figures.graphQueries} of them Resource Graph queries (target <= ${figures.allowedRequests} = ${budget}: ${mark(met.requests ?? false)})`

@@ -40,10 +40,13 @@ export async function runOnce(
     ...checkOutcome(run, verdicts),
     ...checkArmRequests(arm)
   ]
-  const graphQueries = arm.filter((r) => r.method === 'POST' && r.path === RESOURCE_GRAPH_PATH)
+  const allGraphQueries = arm.filter((r) => r.method === 'POST' && r.path === RESOURCE_GRAPH_PATH)
   const groups = bench.managementGroups ?? []
-  const discovery = arm.filter((r) => isDiscovery(r, groups))
-  const checks = arm.filter((r) => !isDiscovery(r, groups))
+  const graphDiscovery = new Set(graphDiscoveryOf(run.stdout, allGraphQueries))
+  const inDiscovery = (r: RequestRecord) => isDiscovery(r, groups) || graphDiscovery.has(r)
+  const discovery = arm.filter(inDiscovery)
+  const checks = arm.filter((r) => !inDiscovery(r))
+  const graphQueries = allGraphQueries.filter((r) => !graphDiscovery.has(r))
   const readOneByOne = new Set(checks.map((r) => r.subscriptionId).filter((id) => id !== undefined))
   if (options.engine === 'resource-graph') {
     // The stand-in's Resource Graph holds what its ARM does: only the verdicts short of compliant
@@ -158,6 +161,17 @@ function isDiscovery(request: RequestRecord, groups: readonly string[]): boolean
       request.path
     )?.[1]
   return group !== undefined && groups.some((name) => name.toLowerCase() === group.toLowerCase())
+}
+
+/** The Resource Graph queries of discovery through Resource Graph: the first of `queries` (by
+ * start), as many as the action's `Discovery:` line counts when it resolved the scope there
+ * (src/collect/discover-graph.ts; the engine's own queries start after it). */
+function graphDiscoveryOf(stdout: string, queries: RequestRecord[]): RequestRecord[] {
+  if (/Azure Resource Graph could not be read|through Resource Manager's lists/.test(stdout))
+    return []
+  const line = /^Discovery: .*; (\d+) request\(s\) over \d+ list\(s\) in \d+ ms\.$/m.exec(stdout)
+  const count = Number(line?.[1] ?? 0)
+  return [...queries].sort((a, b) => a.startedAt - b.startedAt).slice(0, count)
 }
 
 /** Pages of the longest of discovery's lists (each list is read page after page, the lists at

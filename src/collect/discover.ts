@@ -39,7 +39,8 @@ export interface DiscoveryCost {
 
 export interface Discovery {
   /** To check, each once: the ids listed in `subscriptions` in their order, then the subscriptions
-   * under the management groups and (for `*`) the subscription list in ARM's order. */
+   * under the management groups and (for `*`) the subscription list in ARM's order (by id when
+   * Resource Graph resolved the scope, discover-graph.ts). */
   subscriptions: DiscoveredSubscription[]
   /** In scope but `Disabled` or `Deleted` (SKIPPED_STATES), in the same order; not checked. */
   skipped: SkippedSubscription[]
@@ -51,7 +52,8 @@ export interface Discovery {
   cost: DiscoveryCost
 }
 
-interface Listed {
+/** What a list says of one subscription. */
+export interface Listed {
   displayName?: string
   state?: string
 }
@@ -145,14 +147,32 @@ export async function discoverSubscriptions(
     )
   }
 
-  // Candidates in order, each once: explicit ids, then each group's, then (for `*`) the list.
+  const groupLists = groupReads.flatMap((read) => (read.status === 'fulfilled' ? [read.value] : []))
+  const everyone = scope.allSubscriptions ? listed.keys() : []
+  const discovery: Omit<Discovery, 'cost'> = resolveScope(scope, groupLists, listed, everyone)
+  if (subscriptionListError !== undefined) discovery.subscriptionListError = subscriptionListError
+  const ms = Math.round(performance.now() - started)
+  return { ...discovery, cost: { requests, lists: 1 + scope.managementGroups.length, ms } }
+}
+
+/**
+ * The subscriptions of `scope` to check, skip and exclude, each once and in order: the ids listed
+ * in `subscriptions`, then those of each management group (`groupLists`, one map per group, by
+ * lower-case id), then (for `*`) `everyone`. Display names and states come from `listed` (by
+ * lower-case id), else a group's list gives the name.
+ */
+export function resolveScope(
+  scope: Scope,
+  groupLists: readonly ReadonlyMap<string, Listed>[],
+  listed: ReadonlyMap<string, Listed>,
+  everyone: Iterable<string>
+): Omit<Discovery, 'cost'> {
   const candidates = new Map<string, Listed>()
   for (const id of scope.subscriptionIds) candidates.set(id, {})
-  for (const read of groupReads) {
-    if (read.status !== 'fulfilled') continue
-    for (const [id, found] of read.value) if (!candidates.has(id)) candidates.set(id, found)
+  for (const list of groupLists) {
+    for (const [id, found] of list) if (!candidates.has(id)) candidates.set(id, found)
   }
-  if (scope.allSubscriptions) for (const id of listed.keys()) candidates.set(id, {})
+  for (const id of everyone) if (!candidates.has(id)) candidates.set(id, {})
 
   const excludedIds = new Set(scope.excludeSubscriptionIds)
   const discovery: Omit<Discovery, 'cost'> = { subscriptions: [], skipped: [], excluded: [] }
@@ -175,9 +195,7 @@ export async function discoverSubscriptions(
       discovery.subscriptions.push(subscription)
     }
   }
-  if (subscriptionListError !== undefined) discovery.subscriptionListError = subscriptionListError
-  const ms = Math.round(performance.now() - started)
-  return { ...discovery, cost: { requests, lists: 1 + scope.managementGroups.length, ms } }
+  return discovery
 }
 
 /** Whether a subscription in `state` is skipped (SKIPPED_STATES, compared case-insensitively). */

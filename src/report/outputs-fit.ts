@@ -46,19 +46,25 @@ const KEEP_ORDER: Readonly<Record<Verdict, number>> = {
  * fit; otherwise every entry without its evidence (`assignments: null`), then evidence given back
  * to the entries that need action first (error, noncompliant, partial, compliant; in order within
  * each) while it fits, and, when even the entries without evidence do not fit, compliant entries
- * first left out from the end. The entries kept stay in their order.
+ * first left out from the end. The entries kept stay in their order. `lengths`, when given, is
+ * each entry's JSON length (as the results file was written), not computed again.
  */
 export function fitResults(
   entries: readonly ResultOutput[],
-  maxBytes: number = RESULTS_OUTPUT_MAX_BYTES
+  maxBytes: number = RESULTS_OUTPUT_MAX_BYTES,
+  lengths?: readonly number[]
 ): Fitted {
-  const whole = JSON.stringify(entries)
-  if (outputBytes(whole) <= maxBytes) {
-    return {
-      json: whole,
-      evidenceTrimmed: 0,
-      subscriptionsLeftOut: 0,
-      byVerdict: { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+  // With each entry's JSON length known (`lengths`), an array too long is not built to learn it.
+  const wholeLength = lengths && 1 + lengths.reduce((sum, length) => sum + length + 1, 0)
+  if (wholeLength === undefined || wholeLength * 2 <= maxBytes + 2) {
+    const whole = JSON.stringify(entries)
+    if (outputBytes(whole) <= maxBytes) {
+      return {
+        json: whole,
+        evidenceTrimmed: 0,
+        subscriptionsLeftOut: 0,
+        byVerdict: { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+      }
     }
   }
   const sized = entries.map((entry, index) => {
@@ -68,7 +74,7 @@ export function fitResults(
       entry,
       bare,
       bareLength,
-      evidenceLength: JSON.stringify(entry).length - bareLength,
+      evidenceLength: (lengths?.[index] ?? JSON.stringify(entry).length) - bareLength,
       index
     }
   })

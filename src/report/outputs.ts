@@ -64,9 +64,31 @@ export interface OutputFiles {
   resultsFile: string | null
 }
 
-/** The full `results` JSON (not trimmed), as the results file holds it. */
-export function resultsJson(results: readonly SubscriptionResult[]): string {
-  return JSON.stringify(results.map(resultOutput))
+/** Characters of the results file's text written at a time (write.ts): well under the 128 KiB
+ * past which V8 puts a string in its large-object space, which only a full collection frees. */
+export const RESULTS_PIECE_CHARACTERS = 32 * 1024
+
+/**
+ * The results file's text, `entries` as one JSON array (not trimmed) and a newline, in pieces of
+ * about RESULTS_PIECE_CHARACTERS whose concatenation is `${JSON.stringify(entries)}\n`: written
+ * piece by piece, so that the whole text (megabytes at thousands of subscriptions) is never held
+ * at once. Pushes each entry's JSON length onto `lengths` as it goes (fitResults takes them).
+ */
+export function* resultsFilePieces(
+  entries: readonly ResultOutput[],
+  lengths: number[]
+): Generator<string, void, undefined> {
+  let piece = '['
+  for (const [index, entry] of entries.entries()) {
+    const json = JSON.stringify(entry)
+    lengths.push(json.length)
+    piece += index > 0 ? `,${json}` : json
+    if (piece.length >= RESULTS_PIECE_CHARACTERS) {
+      yield piece
+      piece = ''
+    }
+  }
+  yield `${piece}]\n`
 }
 
 /**
@@ -81,13 +103,18 @@ export function resultsJson(results: readonly SubscriptionResult[]): string {
  * - `results-file`: the path of the results file written, '' when it was not;
  * - `skipped-subscriptions`: JSON array of `skipped` (subscriptionId, displayName, state);
  * - `sarif-file`: the path of the SARIF file written, '' when none was.
+ * `written`: the entries (resultOutput of each result) and their JSON lengths the results file
+ * was written with (resultsFilePieces), to fit without serializing them again.
  */
 export function buildOutputs(
   results: readonly SubscriptionResult[],
   skipped: readonly SkippedSubscription[],
-  files: OutputFiles
+  files: OutputFiles,
+  written?: { entries: readonly ResultOutput[]; lengths: readonly number[] }
 ): { values: Record<OutputName, string>; fitted: Fitted } {
-  const fitted = fitResults(results.map(resultOutput))
+  const fitted = written
+    ? fitResults(written.entries, undefined, written.lengths)
+    : fitResults(results.map(resultOutput))
   const values: Record<OutputName, string> = {
     compliant: String(
       results.length > 0 && results.every((result) => result.verdict === 'compliant')

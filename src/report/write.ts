@@ -10,7 +10,7 @@ import { readWorkflowFile, type RunContext } from '../run-context.ts'
 import { buildAnnotations } from './annotations.ts'
 import { reportContext } from './context.ts'
 import { workflowLocation } from './locate.ts'
-import { buildOutputs, resultsJson } from './outputs.ts'
+import { buildOutputs, resultOutput, resultsFilePieces } from './outputs.ts'
 import { trimmedWarning } from './outputs-fit.ts'
 import { buildSarif } from './sarif.ts'
 import { buildJobSummary } from './summary.ts'
@@ -71,15 +71,24 @@ export async function writeReports(
       written.unwritten.push(`the SARIF file ${settings.sarifFile} (${inertErrorMessage(error)})`)
     }
   }
+  // The results file and the `results` output from one set of entries, serialized once.
+  const entries = results.map(resultOutput)
+  const lengths: number[] = []
   try {
-    await writeAtomically(settings.resultsFile, `${resultsJson(results)}\n`)
+    await writeAtomically(settings.resultsFile, resultsFilePieces(entries, lengths))
     written.resultsFile = settings.resultsFile
     core.info(`Results written to ${settings.resultsFile}.`)
   } catch (error) {
     written.unwritten.push(`the results file ${settings.resultsFile} (${inertErrorMessage(error)})`)
   }
   // Before the summary, which points at the results file when the `results` output is trimmed.
-  const outputs = buildOutputs(results, skipped, written)
+  const complete = lengths.length === entries.length
+  const outputs = buildOutputs(
+    results,
+    skipped,
+    written,
+    complete ? { entries, lengths } : undefined
+  )
   if (settings.jobSummary) {
     if (run.jobSummaryAvailable) {
       try {
@@ -113,8 +122,9 @@ export async function writeReports(
   return written
 }
 
-/** Writes through a temporary file, so a reader never sees half a report. */
-async function writeAtomically(file: string, content: string): Promise<void> {
+/** Writes `content` (text, or pieces of it written one after another) through a temporary file,
+ * so a reader never sees half a report. */
+async function writeAtomically(file: string, content: string | Iterable<string>): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
   try {

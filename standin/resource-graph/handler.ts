@@ -175,7 +175,7 @@ export function createResourceGraph(
     }
 
     // Which rows the scope lets the query see.
-    const table = built.tables.get(compiled.table) as ScopedRow[]
+    const tables = built.tables
     let visible: (row: ScopedRow) => boolean
     if (subscriptions) {
       const named = new Set(subscriptions.map((s) => s.toLowerCase()))
@@ -205,7 +205,9 @@ export function createResourceGraph(
           ? covered.has(row.subscriptionId)
           : row.managementGroup !== undefined && below.has(row.managementGroup)
     }
-    const rows = compiled.run(table.filter(visible).map((row) => row.row))
+    const rows = compiled.run((name) =>
+      (tables.get(name) as ScopedRow[]).filter(visible).map((row) => row.row)
+    )
 
     // Paging: the token carries the offset and a digest of what it pages over.
     const digest = createHash('sha256')

@@ -2,7 +2,8 @@
 // (@kusto/language-service-next) and its syntax tree interpreted here, for exactly the operators
 // the action's queries use (src/collect/resource-graph/queries.ts). Anything else is refused, so
 // a query the action starts sending cannot pass the stand-in without the stand-in learning it.
-// Semantics follow the KQL reference: `=~` and `in~` compare strings case-insensitively,
+// Semantics follow the KQL reference: `==` compares strings case-sensitively, `=~` and `in~`
+// case-insensitively,
 // `startswith` is case-insensitive, `order by` sorts descending unless told `asc`.
 import { createRequire } from 'node:module'
 
@@ -98,12 +99,16 @@ export const DYNAMIC_COLUMNS = [
 ] as const
 
 export interface CompiledQuery {
-  /** The table the query reads, lower case. */
+  /** The table the query reads first, lower case. */
   table: string
   /** The output columns and whether each is a string (paging needs one that is). */
   columns: { name: string; string: boolean }[]
-  run(rows: readonly Row[]): Row[]
+  /** Runs the query over the rows of each table it reads (`rowsOf`, by lower-case name), those
+   * the request's scope lets it see. */
+  run(rowsOf: (table: string) => readonly Row[]): Row[]
 }
+
+type Column = { name: string; string: boolean }
 
 type Predicate = (row: Row) => boolean
 type Value = (row: Row) => unknown
@@ -164,8 +169,13 @@ export function compileQuery(text: string, tables: readonly string[]): CompiledQ
   if (items.length !== 1 || kindOf(items[0] as KustoNode) !== 'ExpressionStatement') {
     throw notInterpreted(statements, 'more than one statement, or a let statement')
   }
+  return compilePipeline(children(items[0] as KustoNode)[0] as KustoNode, tables)
+}
+
+/** A tabular expression: a table, then `|` operators. */
+function compilePipeline(expression: KustoNode, tables: readonly string[]): CompiledQuery {
   const stages: KustoNode[] = []
-  let head = children(items[0] as KustoNode)[0] as KustoNode
+  let head = expression
   while (kindOf(head) === 'PipeExpression') {
     const [left, operator] = children(head) as [KustoNode, KustoNode]
     stages.unshift(operator)
@@ -182,11 +192,11 @@ export function compileQuery(text: string, tables: readonly string[]): CompiledQ
       String(head.SimpleName)
     )
   }
-  let columns = [
+  let columns: Column[] = [
     ...STRING_COLUMNS.map((name) => ({ name, string: true })),
     ...DYNAMIC_COLUMNS.map((name) => ({ name, string: false }))
   ]
-  const steps: ((rows: Row[]) => Row[])[] = []
+  const steps: ((rows: Row[], rowsOf: (table: string) => readonly Row[]) => Row[])[] = []
   for (const stage of stages) {
     const column = (node: KustoNode): Value => {
       if (kindOf(node) !== 'NameReference') throw notInterpreted(node)
@@ -211,16 +221,32 @@ export function compileQuery(text: string, tables: readonly string[]): CompiledQ
         break
       }
       case 'ProjectOperator': {
-        const names = listItems(parts[0] as KustoNode).map((item) => {
-          column(item)
-          return String(item.SimpleName)
+        // `name` or `newName = name` (a column renamed).
+        const projected = listItems(parts[0] as KustoNode).map((item) => {
+          if (kindOf(item) !== 'SimpleNamedExpression') {
+            column(item)
+            return { name: String(item.SimpleName), from: String(item.SimpleName) }
+          }
+          const [declaration, value] = children(item) as [KustoNode, KustoNode]
+          column(value)
+          return { name: String(declaration.SimpleName), from: String(value.SimpleName) }
         })
+        const names = projected.map((p) => p.name)
         if (new Set(names).size !== names.length)
           throw notInterpreted(stage, 'a column projected twice')
-        columns = names.map((name) => columns.find((c) => c.name === name) as (typeof columns)[0])
+        columns = projected.map(({ name, from }) => ({
+          name,
+          string: (columns.find((c) => c.name === from) as Column).string
+        }))
         steps.push((rows) =>
-          rows.map((row) => Object.fromEntries(names.map((n) => [n, row[n] ?? null])))
+          rows.map((row) => Object.fromEntries(projected.map((p) => [p.name, row[p.from] ?? null])))
         )
+        break
+      }
+      case 'JoinOperator': {
+        const join = compileJoin(stage, parts, columns, tables, column)
+        columns = join.columns
+        steps.push(join.step)
         break
       }
       case 'SortOperator': {
@@ -252,8 +278,57 @@ export function compileQuery(text: string, tables: readonly string[]): CompiledQ
   return {
     table,
     columns,
-    run: (rows) => steps.reduce((current, step) => step(current), [...rows])
+    run: (rowsOf) => steps.reduce((current, step) => step(current, rowsOf), [...rowsOf(table)])
   }
+}
+
+/**
+ * `join kind=leftouter (right) on column`: every row of the left with each row of `right` whose
+ * `column` equals its own (KQL's `==`, case-sensitive), or once with the right's columns null
+ * when none does. Right columns whose names the left has are renamed with a `1` (KQL's rule).
+ * The only flavour interpreted is leftouter, one of those Resource Graph supports.
+ */
+function compileJoin(
+  stage: KustoNode,
+  parts: KustoNode[],
+  left: Column[],
+  tables: readonly string[],
+  column: (node: KustoNode) => Value
+) {
+  const [parameters, parenthesized, on] = parts as [KustoNode, KustoNode, KustoNode]
+  const flavour = children(parameters).map((p) => textOf(p).replace(/\s+/g, '').toLowerCase())
+  if (flavour.join() !== 'kind=leftouter')
+    throw notInterpreted(stage, 'a join other than kind=leftouter')
+  if (kindOf(parenthesized) !== 'ParenthesizedExpression') throw notInterpreted(parenthesized)
+  const right = compilePipeline(children(parenthesized)[0] as KustoNode, tables)
+  const keys = listItems(children(on)[0] as KustoNode)
+  if (kindOf(on) !== 'JoinOnClause' || keys.length !== 1 || kindOf(keys[0]!) !== 'NameReference')
+    throw notInterpreted(on, 'a join on anything but one column')
+  const key = String(keys[0]!.SimpleName)
+  column(keys[0]!)
+  if (!right.columns.some((c) => c.name === key)) throw notInterpreted(on, 'a key the right lacks')
+  const renamed = right.columns.map((c) => ({
+    ...c,
+    from: c.name,
+    name: left.some((l) => l.name === c.name) ? `${c.name}1` : c.name
+  }))
+  const columns = [...left, ...renamed.map(({ name, string }) => ({ name, string }))]
+  const step = (rows: Row[], rowsOf: (table: string) => readonly Row[]): Row[] => {
+    const byKey = new Map<unknown, Row[]>()
+    for (const row of right.run(rowsOf)) {
+      byKey.set(row[key], [...(byKey.get(row[key]) ?? []), row])
+    }
+    const nulls = Object.fromEntries(renamed.map((c) => [c.name, null]))
+    return rows.flatMap((row) => {
+      const matches = row[key] === null || row[key] === undefined ? [] : byKey.get(row[key])
+      if (!matches?.length) return [{ ...row, ...nulls }]
+      return matches.map((match) => ({
+        ...row,
+        ...Object.fromEntries(renamed.map((c) => [c.name, match[c.from] ?? null]))
+      }))
+    })
+  }
+  return { columns, step }
 }
 
 // KQL sorts nulls first in ascending order; strings by ordinal comparison.
@@ -286,6 +361,13 @@ function compilePredicate(node: KustoNode, column: (node: KustoNode) => Value): 
       const value = column(left)
       const expected = stringLiteral(right).toLowerCase()
       return (row) => text(value(row)) === expected
+    }
+    case 'EqualExpression': {
+      // `==` on strings is case-sensitive; a null column equals no string.
+      const [left, right] = parts as [KustoNode, KustoNode]
+      const value = column(left)
+      const expected = stringLiteral(right)
+      return (row) => value(row) === expected
     }
     case 'StartsWithExpression': {
       const [left, right] = parts as [KustoNode, KustoNode]

@@ -17,7 +17,7 @@ import type { ResourceManager } from '../resource-manager.ts'
 import type { Collected, PartialSnapshot, SubscriptionReader } from '../subscription.ts'
 import type { SendGraphQuery } from './client.ts'
 import type { GraphSubscription } from './group.ts'
-import { readResourceGraph, type ResourceGraphRead } from './read.ts'
+import { readResourceGraph, type ReadGraphOptions, type ResourceGraphRead } from './read.ts'
 
 /** One subscription's read, with its index in the list asked for and whether Resource Graph gave
  * its lists (true) or Resource Manager did (false: not in Resource Graph, or it failed). */
@@ -34,6 +34,9 @@ export interface ResourceGraphEngineOptions {
   managementGroups?: readonly string[]
   /** Longest wait for Resource Graph's per-user quota to reset, in milliseconds. */
   maxQuotaWaitMs: number
+  /** What discovery through Resource Graph read (src/collect/discover-graph.ts): its quota and
+   * subscription rows, so that no subscription query is sent twice. */
+  discovered?: Pick<ReadGraphOptions, 'gate' | 'subscriptionRows'>
   /** Lines for the run's log. */
   log(line: string): void
 }
@@ -61,7 +64,11 @@ export async function* collectThroughResourceGraph(
     graph = await readResourceGraph(
       send,
       { subscriptionIds, managementGroups: options.managementGroups },
-      { maxQuotaWaitMs: options.maxQuotaWaitMs, signal: resourceManager.limits.deadline }
+      {
+        maxQuotaWaitMs: options.maxQuotaWaitMs,
+        signal: resourceManager.limits.deadline,
+        ...options.discovered
+      }
     )
   } catch (error) {
     options.log(

@@ -4,7 +4,7 @@
 import { normalizeId } from '../../azure-ids.ts'
 import { scopeOfResourceId } from '../map.ts'
 import type { GraphRow } from './paging.ts'
-import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE } from './queries.ts'
+import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, PRICING_TYPE } from './queries.ts'
 
 const MANAGEMENT_GROUP_ID_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 
@@ -47,6 +47,19 @@ export function ancestorNames(row: GraphRow): string[] {
 const SUBSCRIPTION_PRICING =
   /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Security\/pricings\/[^/]+$/i
 
+/** The subscription's own Defender for Servers pricing joined to its row (queries.ts,
+ * subscriptionsQuery), in ARM's shape; undefined without one, or for a resource's. */
+function ownPricing(row: GraphRow): GraphRow | undefined {
+  const id = row.serversPricingId
+  if (typeof id !== 'string' || !SUBSCRIPTION_PRICING.test(id)) return undefined
+  return {
+    id,
+    name: row.serversPricingName,
+    type: PRICING_TYPE,
+    properties: row.serversPricing
+  } as GraphRow
+}
+
 /** The subscription id a row sits in (from its id), lower case; undefined above subscriptions. */
 function subscriptionOf(id: string): string | undefined {
   return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase()
@@ -55,12 +68,12 @@ function subscriptionOf(id: string): string | undefined {
 /**
  * Builds one GraphSubscription per subscription row, keyed by lower-case subscription id, and
  * hands each the policy rows that concern it: rows inside `/subscriptions/ID` go to that
- * subscription; rows at a management group go to every subscription below it.
+ * subscription; rows at a management group go to every subscription below it. A subscription
+ * row's joined pricing columns (queries.ts, subscriptionsQuery) become its `serversPricing`.
  */
 export function groupBySubscription(
   subscriptionRows: readonly GraphRow[],
-  policyRows: readonly GraphRow[],
-  pricingRows: readonly GraphRow[]
+  policyRows: readonly GraphRow[]
 ): Map<string, GraphSubscription> {
   const subscriptions = new Map<string, GraphSubscription>()
   const belowGroup = new Map<string, GraphSubscription[]>()
@@ -68,6 +81,13 @@ export function groupBySubscription(
     const id =
       (typeof row.subscriptionId === 'string' && row.subscriptionId) || subscriptionOf(row.id)
     if (!id) continue
+    const pricing = ownPricing(row)
+    const known = subscriptions.get(id.toLowerCase())
+    if (known) {
+      // A subscription on two rows (two scopes read it, or a join matched twice): one subscription.
+      known.serversPricing ??= pricing
+      continue
+    }
     const properties = record(row.properties)
     const subscription: GraphSubscription = {
       subscriptionId: id,
@@ -77,7 +97,8 @@ export function groupBySubscription(
         (name) => `${MANAGEMENT_GROUP_ID_PREFIX}${name}`
       ),
       assignments: [],
-      exemptions: []
+      exemptions: [],
+      ...(pricing ? { serversPricing: pricing } : {})
     }
     subscriptions.set(id.toLowerCase(), subscription)
     for (const group of subscription.managementGroupAncestry) {
@@ -104,15 +125,6 @@ export function groupBySubscription(
       ? [subscriptions.get(inside)].filter((s) => s !== undefined)
       : (belowGroup.get(normalizeId(scopeOfResourceId(row.id))) ?? [])
     for (const subscription of targets) subscription[field].push(row)
-  }
-  for (const row of pricingRows) {
-    const inside = subscriptionOf(row.id)
-    // Only the subscription's own plan: a plan set on a resource (a virtual machine's
-    // `.../virtualMachines/NAME/providers/Microsoft.Security/pricings/VirtualMachines`) is not the
-    // subscription's, and sorting by id would let it replace the subscription's row.
-    if (!inside || !SUBSCRIPTION_PRICING.test(row.id)) continue
-    const subscription = subscriptions.get(inside)
-    if (subscription) subscription.serversPricing = row
   }
   return subscriptions
 }

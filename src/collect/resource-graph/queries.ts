@@ -24,12 +24,24 @@ function kqlList(values: readonly string[]): string {
 }
 
 /** Subscriptions in scope, from `resourcecontainers`: `name` is the display name; `properties`
- * holds `state` and `managementGroupAncestorsChain` (nearest parent first). */
+ * holds `state` and `managementGroupAncestorsChain` (nearest parent first). Each carries its
+ * own Defender for Servers pricing from `securityresources` (a leftouter join: null columns
+ * without one; a plan set on a resource inside it, whose row has a resource group, is left out) in `serversPricingId`, `serversPricingName` and `serversPricing` (its properties): one row
+ * per subscription, so the plans cost no query of their own under the per-user quota. */
 export function subscriptionsQuery(): string {
   return [
     'resourcecontainers',
     `| where type =~ ${kqlString(SUBSCRIPTION_TYPE)}`,
     '| project id, name, type, subscriptionId, properties',
+    '| join kind=leftouter (',
+    '    securityresources',
+    `    | where type =~ ${kqlString(PRICING_TYPE)}`,
+    `    | where name =~ ${kqlString(SERVERS_PRICING_NAME)}`,
+    // The subscription's own plan, not one set on a resource inside it (a virtual machine's).
+    "    | where resourceGroup == ''",
+    '    | project subscriptionId, serversPricingId = id, serversPricingName = name, serversPricing = properties',
+    '  ) on subscriptionId',
+    '| project id, name, type, subscriptionId, properties, serversPricingId, serversPricingName, serversPricing',
     '| order by id asc'
   ].join('\n')
 }
@@ -73,18 +85,6 @@ export function setDefinitionsQuery(ids: readonly string[]): string {
     `| where type =~ ${kqlString(POLICY_SET_DEFINITION_TYPE)}`,
     `| where id in~ ${kqlList(ids)}`,
     '| project id, name, type, properties',
-    '| order by id asc'
-  ].join('\n')
-}
-
-/** Each subscription's Defender for Servers plan (`pricingTier`, `subPlan`), from
- * `securityresources`. */
-export function serversPricingQuery(): string {
-  return [
-    'securityresources',
-    `| where type =~ ${kqlString(PRICING_TYPE)}`,
-    `| where name =~ ${kqlString(SERVERS_PRICING_NAME)}`,
-    '| project id, name, type, subscriptionId, properties',
     '| order by id asc'
   ].join('\n')
 }

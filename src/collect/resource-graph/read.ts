@@ -13,7 +13,6 @@ import {
 import { QuotaGate, queryAllPages, type GraphRow, type PagedResult } from './paging.ts'
 import {
   managementGroupPolicyQuery,
-  serversPricingQuery,
   setDefinitionsQuery,
   subscriptionPolicyQuery,
   subscriptionsQuery
@@ -45,6 +44,17 @@ export interface ReadGraphOptions {
   pageSize?: number
   /** Ends a quota wait early (the run's deadline). */
   signal?: AbortSignal
+  /** The quota as discovery left it (src/collect/discover-graph.ts); a new one when absent. */
+  gate?: QuotaGate
+  /** The subscription rows discovery already read, by the scope each query had: no
+   * subscription query is sent again, and a subscription none of them returned is not found. */
+  subscriptionRows?: readonly ScopedRows[]
+}
+
+/** The subscription rows one query returned, with the scope it was sent at. */
+export interface ScopedRows {
+  at: GraphQueryScope
+  result: PagedResult
 }
 
 export interface ResourceGraphRead {
@@ -66,16 +76,23 @@ export interface ResourceGraphRead {
   quotaWaitedMs: number
 }
 
-type Scope = { subscriptions: string[] } | { managementGroups: string[] } | Record<string, never>
+/** A query's scope: subscriptions, management groups, or neither (the tenant). */
+export type GraphQueryScope =
+  { subscriptions: string[] } | { managementGroups: string[] } | Record<string, never>
+type Scope = GraphQueryScope
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
+export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
 
 /** Runs `task` over `items`, at most `limit` at once, keeping the order of `items`. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>) {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>
+) {
   const results = new Array<R>(items.length)
   const queue = items.entries()
   const worker = async () => {
@@ -97,7 +114,7 @@ export async function readResourceGraph(
   scope: GraphScope,
   options: ReadGraphOptions
 ): Promise<ResourceGraphRead> {
-  const gate = new QuotaGate(options.maxQuotaWaitMs, options.signal)
+  const gate = options.gate ?? new QuotaGate(options.maxQuotaWaitMs, options.signal)
   const concurrency = options.concurrency ?? 4
   let requests = 0
   const run = async (query: string, at: Scope): Promise<PagedResult> => {
@@ -123,16 +140,20 @@ export async function readResourceGraph(
     : wanted.size > MAX_SUBSCRIPTIONS_PER_REQUEST
       ? [{}]
       : []
-  const byScope = await mapLimit(wide, concurrency, async (at) => ({
-    at,
-    result: await run(subscriptionsQuery(), at)
-  }))
+  const byScope =
+    options.subscriptionRows ??
+    (await mapLimit(wide, concurrency, async (at) => ({
+      at,
+      result: await run(subscriptionsQuery(), at)
+    })))
   const listed = new Set<string>()
   for (const { at, result } of byScope) {
     if (result.subscriptionLimitHit) continue
     const ids = result.rows.map((row) => String(row.subscriptionId ?? '').toLowerCase())
     subscriptionRows.push(...result.rows.filter((_, n) => wanted.has(ids[n] ?? '')))
     for (const id of ids) listed.add(id)
+    // A scope that holds none of them needs no policy query.
+    if (!ids.some((id) => wanted.has(id))) continue
     if ('managementGroups' in at || result.rows.length <= 2 * wanted.size) {
       groupScopes.push(at)
       for (const id of ids) covered.add(id)
@@ -140,7 +161,9 @@ export async function readResourceGraph(
   }
   const batchesOf = (ids: string[]): Scope[] =>
     chunks(ids, MAX_SUBSCRIPTIONS_PER_REQUEST).map((subscriptions) => ({ subscriptions }))
-  const unlisted = [...wanted].filter(([key]) => !listed.has(key)).map(([, id]) => id)
+  const unlisted = options.subscriptionRows
+    ? []
+    : [...wanted].filter(([key]) => !listed.has(key)).map(([, id]) => id)
   subscriptionRows.push(
     ...(await runAll(batchesOf(unlisted).map((at) => [subscriptionsQuery(), at])))
   )
@@ -150,7 +173,7 @@ export async function readResourceGraph(
   )
   const ancestors = [...new Set(found.flatMap(ancestorNames))]
 
-  // Assignments, exemptions and pricings at and inside the subscriptions; those at the
+  // Assignments and exemptions at and inside the subscriptions; those at the
   // management groups above them, at tenant scope: rows at a management group belong to no
   // subscription, so a subscription scope leaves them out, and a management-group scope reaches
   // only down. Resource Graph returns them only where the identity may read that group: an
@@ -158,14 +181,13 @@ export async function readResourceGraph(
   // the subscription shows it), which is why verdicts short of compliant are re-read through
   // Resource Manager.
   const scopes = [...groupScopes, ...batches]
-  const [policyRows, pricingRows, groupPolicyRows] = await Promise.all([
+  const [policyRows, groupPolicyRows] = await Promise.all([
     runAll(scopes.map((at) => [subscriptionPolicyQuery(), at])),
-    runAll(scopes.map((at) => [serversPricingQuery(), at])),
     runAll(
       chunks(ancestors, NAMES_PER_QUERY).map((names) => [managementGroupPolicyQuery(names), {}])
     )
   ])
-  const grouped = groupBySubscription(found, [...policyRows, ...groupPolicyRows], pricingRows)
+  const grouped = groupBySubscription(found, [...policyRows, ...groupPolicyRows])
   const subscriptions = [...wanted.keys()]
     .map((id) => grouped.get(id))
     .filter((subscription) => subscription !== undefined)
