@@ -20,6 +20,8 @@ import type {
   Undecided
 } from './types.ts'
 
+/** The effect, coverage and evidence of `reference`; `extraLimits` are limits from outside it (the
+ * versions its assignment runs, versions.ts), weighed with its own. */
 export function evaluateReference(
   reference: JitReference,
   snapshot: SubscriptionSnapshot,
@@ -66,7 +68,7 @@ export function evaluateReference(
     exemptionIds: exempted.exemptionIds,
     notes
   }
-  return { reference, effect, limit, extraLimits, undecided, evidence }
+  return { reference, effect, limit, undecided, evidence }
 }
 
 // Only the built-in definition feeds Defender for Cloud's JIT recommendation. A custom definition

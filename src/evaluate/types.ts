@@ -74,9 +74,6 @@ export interface Evaluated {
   effect: ResolvedEffect
   /** The narrowest limit: the one behind the evidence's coverage. */
   limit: Limit
-  /** Limits from outside the reference (the versions its assignment runs), kept so that it can
-   * be evaluated again with more. */
-  extraLimits: Limit[]
   /** Set when the effect, or the coverage of an auditing effect, cannot be decided. */
   undecided: Undecided | null
   evidence: AssignmentEvidence
