@@ -19,6 +19,7 @@ import {
 import type { Locations } from './locations.ts'
 import { commonLocations, lastWins, orderClause, overlappingPair } from './override-order.ts'
 import type { Ordered } from './override-order.ts'
+import { listAdmits } from './resource-selectors.ts'
 import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
 
 /** A policyEffect override that selects the reference, and where. */
@@ -151,9 +152,7 @@ function overrideReach(
  * leaves it out of nothing, so such an override is taken to reach it (the side that cannot pass a
  * disabled audit as enforced). */
 function selectsReference(selector: Selector, referenceId: string | null): boolean {
-  if (referenceId === null) return selector.in === undefined
-  if (selector.in !== undefined) return includesIgnoringCase(selector.in, referenceId)
-  return !includesIgnoringCase(selector.notIn ?? [], referenceId)
+  return referenceId === null ? selector.in === undefined : listAdmits(selector, referenceId)
 }
 
 function unknownSelectorLimit(override: Override, number: number, kinds: string[]): Limit {

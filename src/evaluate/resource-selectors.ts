@@ -94,7 +94,7 @@ function selectorAdmits(selector: Selector): Locations | null {
   if (!hasList(selector)) return null
   switch (selector.kind.toLowerCase()) {
     case 'resourcetype':
-      return typeAdmits(selector) ? EVERY_LOCATION : NO_LOCATION
+      return listAdmits(selector, VIRTUAL_MACHINES) ? EVERY_LOCATION : NO_LOCATION
     case 'resourcewithoutlocation':
       return selector.in !== undefined ? NO_LOCATION : EVERY_LOCATION
     case 'resourcelocation':
@@ -104,7 +104,9 @@ function selectorAdmits(selector: Selector): Locations | null {
   }
 }
 
-function typeAdmits(selector: Selector): boolean {
-  if (selector.in !== undefined) return includesIgnoringCase(selector.in, VIRTUAL_MACHINES)
-  return !includesIgnoringCase(selector.notIn ?? [], VIRTUAL_MACHINES)
+/** Whether a selector's `in` list holds `value`, or its `notIn` list does not (either or none),
+ * compared case-insensitively. Overrides' selectors read the same way. */
+export function listAdmits(selector: Selector, value: string): boolean {
+  if (selector.in !== undefined) return includesIgnoringCase(selector.in, value)
+  return !includesIgnoringCase(selector.notIn ?? [], value)
 }
