@@ -13,6 +13,8 @@ export interface MissingSet {
   /** The version asked for, as written; null: the latest. */
   version: string | null
   why: string | undefined
+  /** Resource Manager's HTTP status for it; null when there was no answer or it is unknown. */
+  status: number | null
 }
 
 export function compliantReason(decided: Evaluated, subscription: string): string {
@@ -37,17 +39,11 @@ export function missingSetReason(missing: readonly MissingSet[], subscription: s
   return `Could not decide whether JIT is audited on ${subscription}: ${sets.join(', and ')} could not be read; ${missingSetFix(missing)}.`
 }
 
-/** The HTTP status Resource Manager gave for a set, from the collector's `STATUS CODE: message`
- * (collect/errors.ts, failureDetail); null when there was no answer. */
-export function missingSetStatus(set: MissingSet): number | null {
-  return Number(/^(\d{3})\b/.exec(set.why ?? '')?.[1]) || null
-}
-
 /** What to do about the unreadable sets: restore a missing one (404), grant read where one is
  * defined (403), re-run after any other answer, check both when the collector did not say why;
  * each kind once, in that order. */
 function missingSetFix(missing: readonly MissingSet[]): string {
-  const statuses = new Set(missing.map(missingSetStatus))
+  const statuses = new Set(missing.map((set) => set.status))
   const fixes: string[] = []
   if (statuses.has(404)) {
     fixes.push(
@@ -59,9 +55,7 @@ function missingSetFix(missing: readonly MissingSet[]): string {
       "grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where the initiative is defined"
     )
   }
-  if (
-    missing.some((set) => set.why !== undefined && ![403, 404].includes(missingSetStatus(set) ?? 0))
-  ) {
+  if (missing.some((set) => set.why !== undefined && set.status !== 403 && set.status !== 404)) {
     fixes.push('re-run the check (Resource Manager did not answer it this time)')
   }
   if (missing.some((set) => set.why === undefined)) {

@@ -13,14 +13,20 @@ import type { JitReference } from './types.ts'
 
 export type AssignmentContent =
   | { kind: 'references'; references: JitReference[] }
-  | { kind: 'missing-set'; setId: string; version: string | null; why: string | undefined }
+  | {
+      kind: 'missing-set'
+      setId: string
+      version: string | null
+      why: string | undefined
+      status: number | null
+    }
 
 /**
  * Where `assignment` runs the JIT definition when it runs version `version` of what it assigns
  * (as written: `1.*.*`, `2.0.0`; null: the latest). The set definition is looked up under
  * `setDefinitionKey(id, version)`, as the collector stores each version an assignment runs
  * (https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-basics#version-preview);
- * a version it could not read is `missing-set`.
+ * a version it could not read is `missing-set`, with why and Resource Manager's HTTP status.
  */
 export function assignmentContent(
   assignment: PolicyAssignment,
@@ -36,9 +42,15 @@ export function assignmentContent(
   const set = findEntry(snapshot.setDefinitions, key)?.value
   if (set === undefined) {
     const why = findEntry(snapshot.unreadableSetDefinitions ?? {}, key)?.value
-    return { kind: 'missing-set', setId: assigned, version, why }
+    return { kind: 'missing-set', setId: assigned, version, why, status: httpStatus(why) }
   }
   return { kind: 'references', references: setReferences(assignment, set) }
+}
+
+/** The HTTP status Resource Manager gave, from the collector's `STATUS CODE: message`
+ * (collect/errors.ts, failureDetail); null when there was no answer or no reason. */
+function httpStatus(why: string | undefined): number | null {
+  return Number(/^(\d{3})\b/.exec(why ?? '')?.[1]) || null
 }
 
 function aloneReference(assignment: PolicyAssignment): JitReference {

@@ -4,7 +4,6 @@ import { audits } from './effect-values.ts'
 import {
   compliantReason,
   missingSetReason,
-  missingSetStatus,
   noncompliantReason,
   nothingRunsReason,
   partialReason,
@@ -64,7 +63,7 @@ function verdictAndReason(
         assignmentId: set.assignment.id,
         assignmentDisplayName: set.assignment.displayName ?? set.assignment.name,
         assignmentScope: set.assignment.scope,
-        status: missingSetStatus(set)
+        status: set.status
       }))
     }
   if (decided === undefined)

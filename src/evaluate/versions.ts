@@ -73,8 +73,8 @@ export function evaluateAssignment(
     const { version } = placed
     const content = assignmentContent(assignment, snapshot, version)
     if (content.kind === 'missing-set') {
-      const { setId, why } = content
-      missing.push({ assignment, setId, version, why })
+      const { setId, why, status } = content
+      missing.push({ assignment, setId, version, why, status })
       return { ...placed, evaluated: [], audits: false }
     }
     const evaluated = content.references.map((reference) =>
