@@ -5,7 +5,7 @@ import type { Limit } from './types.ts'
 const NARROWNESS: Record<Coverage, number> = { full: 0, partial: 1, unknown: 2, none: 3 }
 
 /** What stands when nothing limits a reference. */
-export const NO_LIMIT: Limit = {
+const NO_LIMIT: Limit = {
   coverage: 'full',
   cause: 'covers the whole subscription',
   fix: 'keep it as it is'

@@ -10,7 +10,7 @@ import type {
 
 /** How to turn Plan 2 on: the portal path and the Azure CLI command
  * (https://learn.microsoft.com/cli/azure/security/pricing#az-security-pricing-create). */
-export const PLAN_2_FIX =
+const PLAN_2_FIX =
   'turn on Defender for Servers Plan 2 (Defender for Cloud > Environment settings > the subscription > Defender plans > Servers > Plan 2, or az security pricing create --name VirtualMachines --tier standard --subplan P2)'
 
 /** How to bring every virtual machine under the subscription's plan: resource-level plans support

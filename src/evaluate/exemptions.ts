@@ -48,7 +48,7 @@ export function exemptionOutcome(
  * "must be in the Universal ISO 8601 DateTime format yyyy-MM-ddTHH:mm:ss.fffffffZ", so a time
  * without an offset is UTC (JavaScript would read it as local time).
  */
-export function isoTime(value: string): number {
+function isoTime(value: string): number {
   const match =
     /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
       value.trim()
