@@ -271,14 +271,6 @@ describe('resource selectors', () => {
         { kind: 'resourceType', in: ['Microsoft.Compute/virtualMachines'] },
         { kind: 'resourceWithoutLocation', in: ['subscriptionLevelResources'] }
       ]
-    ],
-    [
-      'locations that do not meet, beside a selector of a kind Azure does not document',
-      [
-        { kind: 'resourceLocation', in: ['eastus'] },
-        { kind: 'resourceTag', in: ['x'] },
-        { kind: 'resourceLocation', in: ['westus'] }
-      ]
     ]
   ])('%s leaves out every virtual machine: noncompliant', (_name, selectors) => {
     const result = selected([{ name: 'Types', selectors }])

@@ -8,7 +8,6 @@ import {
   intersection,
   isEvery,
   isNone,
-  meet,
   NO_LOCATION,
   overlap,
   sameLocations,
@@ -85,18 +84,5 @@ describe('algebra', () => {
     expect(overlap(only('a'), except('b'))).toBe(true)
     expect(overlap(except('a'), except('b'))).toBe(true)
     expect(overlap(only('a'), except('a'))).toBe(false)
-  })
-})
-
-describe('meet: where every one holds', () => {
-  test('none given: every location', () => {
-    expect(meet([])).toEqual(EVERY_LOCATION)
-  })
-  test('the intersection of them all', () => {
-    expect(sameLocations(meet([except('a'), only('a', 'b')])!, only('b'))).toBe(true)
-  })
-  test('one unknown: unknown, unless the known ones meet nowhere', () => {
-    expect(meet([only('a'), null])).toBeNull()
-    expect(isNone(meet([only('a'), null, only('b')])!)).toBe(true)
   })
 })

@@ -36,14 +36,6 @@ export function intersection(a: Locations, b: Locations): Locations {
   return { kind: 'only', names: filtered(only.names, (name) => !except.names.has(name)) }
 }
 
-/** Where every one of `each` holds, as where a resource must meet all its selectors; null when
- * one is unknown (null), unless the known ones already meet nowhere. None given: every location. */
-export function meet(each: readonly (Locations | null)[]): Locations | null {
-  const known = each.filter((locations) => locations !== null)
-  const met = known.reduce(intersection, EVERY_LOCATION)
-  return isNone(met) || known.length === each.length ? met : null
-}
-
 /** The locations of `a` that are not in `b`. */
 export function difference(a: Locations, b: Locations): Locations {
   return intersection(a, complement(b))

@@ -9,9 +9,9 @@ import type { PolicyAssignment, ResourceSelector, Selector } from '../model.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
   EVERY_LOCATION,
+  intersection,
   isEvery,
   isNone,
-  meet,
   NO_LOCATION,
   selectorLocations,
   union
@@ -45,7 +45,7 @@ export function virtualMachineSelection(resourceSelectors: readonly ResourceSele
   const names = resourceSelectors.map((selector) => `'${selector.name}'`).join(', ')
   if (resourceSelectors.length === 0) return { locations: EVERY_LOCATION, names }
   const each = resourceSelectors.map((resourceSelector) =>
-    meet(resourceSelector.selectors.map(selectorAdmits))
+    allOf(resourceSelector.selectors.map(selectorAdmits))
   )
   const known = each.filter((locations) => locations !== null).reduce(union, NO_LOCATION)
   if (isEvery(known) || !each.includes(null)) return { locations: known, names }
@@ -84,6 +84,14 @@ export function evaluatedLocations(assignment: PolicyAssignment): EvaluatedLocat
     ? `evaluates no virtual machines: its resource selectors (${names}) leave out ${VIRTUAL_MACHINES}`
     : `evaluates only the virtual machines in the locations its resource selectors (${names}) choose`
   return { part: { locations, cause, fix }, limits: [] }
+}
+
+/** A resource must meet every selector; no selectors: every location. `none` settles it even
+ * when another selector cannot be decided. */
+function allOf(each: (Locations | null)[]): Locations | null {
+  if (each.some((locations) => locations !== null && isNone(locations))) return NO_LOCATION
+  if (each.includes(null)) return null
+  return (each as Locations[]).reduce(intersection, EVERY_LOCATION)
 }
 
 function hasList(selector: Selector): boolean {

@@ -10,9 +10,9 @@ import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
   EVERY_LOCATION,
+  intersection,
   isEvery,
   isNone,
-  meet,
   selectorLocations
 } from './locations.ts'
 import type { Locations } from './locations.ts'
@@ -191,11 +191,14 @@ function undecidable(number: number): Limit {
 
 /** The locations an override of kind definitionVersion selects: every location without selectors,
  * else where all its resourceLocation selectors meet; null when it has a selector of another kind,
- * or one with neither list, unless the others together select no location. */
+ * or one with neither list, unless another selects no location. */
 function overrideLocations(override: Override): Locations | null {
   const selectors = override.selectors ?? []
   if (selectors.some((selector) => selector.kind.toLowerCase() !== 'resourcelocation')) {
     return null
   }
-  return meet(selectors.map(selectorLocations))
+  const listed = selectors.map(selectorLocations)
+  const known = listed.filter((locations) => locations !== null)
+  const locations = known.reduce(intersection, EVERY_LOCATION)
+  return isNone(locations) || known.length === listed.length ? locations : null
 }
