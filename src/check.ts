@@ -24,7 +24,7 @@ import type { Settings } from './inputs.ts'
 import type { SkippedSubscription, SubscriptionResult } from './model.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { notify } from './notify/index.ts'
-import { reportContext, runUrl } from './report/context.ts'
+import { runUrl } from './report/context.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
@@ -75,7 +75,8 @@ async function notifyRun(
       results,
       names,
       category,
-      runUrl: runUrl(reportContext(run, settings, packageJson.version)),
+      // The run context holds what the link takes; the report context is writeReports' alone.
+      runUrl: runUrl(run),
       failOn: settings.failOn,
       clientId: settings.clientId
     },
