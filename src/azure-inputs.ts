@@ -6,6 +6,7 @@ import { CLOUDS, DEFAULT_TOKEN_EXCHANGE_AUDIENCE, INPUT_DEFAULTS, type Cloud } f
 import { quote } from './input-values.ts'
 import type { RunContext } from './run-context.ts'
 
+// A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
 const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 
 export interface AzureSignIn {

@@ -21,21 +21,20 @@ import { createResourceManager } from './collect/resource-manager.ts'
 import { subscriptionReader } from './collect/subscription.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
 import type { Settings } from './inputs.ts'
-import type { SkippedSubscription, SubscriptionResult } from './model.ts'
+import type { SubscriptionResult } from './model.ts'
+import type { Checked as Decided } from './outcome.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { notify } from './notify/index.ts'
-import { reportContext, runUrl } from './report/context.ts'
+import { runUrl } from './report/context.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import { signIn } from './signin/entra.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 
-export interface Checked {
-  /** One verdict per subscription checked, in the order discovery gave them (collect/discover.ts). */
-  results: SubscriptionResult[]
-  /** The subscriptions in scope that were not checked because of their state. */
-  skipped: SkippedSubscription[]
+/** What the run checked (its results in the order discovery gave the subscriptions,
+ * collect/discover.ts) and what the reports wrote. */
+export interface Checked extends Decided {
   /** What the reports wrote and what they could not. */
   reports: ReportsWritten
 }
@@ -75,7 +74,8 @@ async function notifyRun(
       results,
       names,
       category,
-      runUrl: runUrl(reportContext(run, settings, packageJson.version)),
+      // The run context holds what the link takes; the report context is writeReports' alone.
+      runUrl: runUrl(run),
       failOn: settings.failOn,
       clientId: settings.clientId
     },
@@ -95,10 +95,7 @@ async function notifyRun(
   for (const warning of outcome.warnings) core.warning(warning)
 }
 
-async function decideSubscriptions(
-  settings: Settings,
-  assertion: OidcAssertion
-): Promise<Pick<Checked, 'results' | 'skipped'>> {
+async function decideSubscriptions(settings: Settings, assertion: OidcAssertion): Promise<Decided> {
   const { credential } = await signIn({
     tenantId: settings.tenantId,
     clientId: settings.clientId,

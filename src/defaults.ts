@@ -48,8 +48,6 @@ export type Engine = (typeof ENGINES)[number]
  * folder (RUNNER_TEMP). */
 export const DEFAULT_RESULTS_FILE_NAME = 'jit-network-access-results.json'
 
-// A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
-
 /** Verdicts that fail the step when `fail-on` is not given. */
 export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompliant', 'error'])
 

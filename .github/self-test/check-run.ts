@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseWorkflowRef } from '../../src/workflow-ref.ts'
 
 export interface RunToCheck {
   expectedVerdicts: Record<string, string>
@@ -45,11 +46,12 @@ function parseJson(name: string, text: string, problems: string[]): unknown {
   }
 }
 
-/** The path of the workflow file inside the repository, from GITHUB_WORKFLOW_REF. */
+/** The path of the workflow file inside the repository, from GITHUB_WORKFLOW_REF (read as the
+ * action reads it, src/workflow-ref.ts); throws when it is not owner/repo/path@ref. */
 export function workflowPath(workflowRef: string): string {
-  const match = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef)
-  if (!match) throw new Error(`GITHUB_WORKFLOW_REF '${workflowRef}' is not owner/repo/path@ref`)
-  return match[1] ?? ''
+  const parsed = parseWorkflowRef(workflowRef)
+  if (!parsed) throw new Error(`GITHUB_WORKFLOW_REF '${workflowRef}' is not owner/repo/path@ref`)
+  return parsed.path
 }
 
 /** Every problem with the run, empty when it did what the expectations say. */

@@ -2,9 +2,9 @@
 // it against the stand-in.
 import { describe, expect, test } from '@jest/globals'
 import { readdirSync } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { startStandIn, type StandIn } from '../../standin/server.ts'
+import type { StandIn } from '../../standin/server.ts'
 import {
   JIT_POLICY_DEFINITION_ID,
   MCSB_SET_DEFINITION_ID,
@@ -16,8 +16,9 @@ import {
   subscriptionScope,
   type Estate
 } from '../../standin/estate.ts'
-import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import type { ActionRun } from '../../scripts/run-action.ts'
 import { githubProblems, schemaProblems } from '../support/sarif-validation.ts'
+import { runOnFreshStandIn } from './fresh-run.ts'
 
 const TENANT_ID = guid('hardening/tenant')
 const CLIENT_ID = guid('hardening/client')
@@ -51,33 +52,16 @@ interface Files {
   sarif: string
 }
 
-async function runWith(
+function runWith(
   estate: Estate,
   inputs: Record<string, string>,
   check: (files: Files, standIn: StandIn) => void | Promise<void>
 ): Promise<void> {
-  const standIn = await startStandIn({ estate })
-  try {
-    const run = await runAction({
-      standIn,
-      inputs: {
-        'authority-host': standIn.authorityHost,
-        'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-        ...inputs
-      },
-      workflowContent: 'name: jit\non: push\n',
-      keepWorkspace: true
-    })
-    try {
-      const sarifPath = run.outputs['sarif-file']
-      const sarif = sarifPath ? await readFile(sarifPath, 'utf8') : ''
-      await check({ run, sarif }, standIn)
-    } finally {
-      await rm(run.workspace, { recursive: true, force: true })
-    }
-  } finally {
-    await standIn.close()
-  }
+  return runOnFreshStandIn(estate, inputs, async (run, standIn) => {
+    const sarifPath = run.outputs['sarif-file']
+    const sarif = sarifPath ? await readFile(sarifPath, 'utf8') : ''
+    await check({ run, sarif }, standIn)
+  })
 }
 
 const verdictsOf = (run: ActionRun) =>

@@ -11,13 +11,13 @@ import {
   managementGroupScope,
   policyAssignment,
   policyExemption,
-  policySetDefinition,
   resourceGroupScope,
   serversPricing,
   subscriptionScope,
   type ArmResource,
   type Estate
 } from '../../standin/estate.ts'
+import { jitEffectSet, versionedJitSets } from './jit-sets.ts'
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
 function generator(seed: number): () => number {
@@ -46,30 +46,8 @@ export function randomEstate(seed: number, count: number): Estate {
     managementGroup: pick([...GROUPS.map((g) => g.name), undefined]),
     resourceGroups: ['rg-a', 'rg-b']
   }))
-  const customSet = policySetDefinition(managementGroupScope(tenantId), 'baseline', {
-    parameters: { jitEffect: { type: 'String', defaultValue: 'AuditIfNotExists' } },
-    policyDefinitions: [
-      {
-        policyDefinitionId: JIT_POLICY_DEFINITION_ID,
-        policyDefinitionReferenceId: 'jit',
-        parameters: { effect: { value: "[parameters('jitEffect')]" } }
-      }
-    ]
-  })
-  const versioned = ['1.0.0', '2.0.0'].map((version) =>
-    policySetDefinition(managementGroupScope(tenantId), 'versioned', {
-      version,
-      policyDefinitions: [
-        {
-          policyDefinitionId: JIT_POLICY_DEFINITION_ID,
-          policyDefinitionReferenceId: 'jit',
-          parameters: {
-            effect: { value: version === '1.0.0' ? 'AuditIfNotExists' : 'Disabled' }
-          }
-        }
-      ]
-    })
-  )
+  const customSet = jitEffectSet(managementGroupScope(tenantId), 'baseline')
+  const versioned = versionedJitSets(tenantId)
   const versionedId = versioned[0]!.id
   const pinned = () =>
     pick([

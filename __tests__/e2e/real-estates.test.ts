@@ -9,7 +9,6 @@ import {
   managementGroupScope,
   policyAssignment,
   policyExemption,
-  policySetDefinition,
   resourceGroupScope,
   serversPricing,
   subscriptionId,
@@ -18,6 +17,7 @@ import {
 } from '../../standin/estate.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { versionedJitSets } from './jit-sets.ts'
 
 const TENANT_ID = guid('e2e/real-estates/tenant')
 const [RG_ONLY, SELECTED, PINNED, LATEST, P2, P1, FREE, HIDDEN] = Array.from(
@@ -34,18 +34,7 @@ const RG_ASSIGNMENT = policyAssignment(resourceGroupScope(RG_ONLY, 'vms'), 'jit-
 })
 const SET_ID = `${managementGroupScope(TENANT_ID)}/providers/Microsoft.Authorization/policySetDefinitions/versioned`
 /** 1.0.0 audits JIT through a parameter; 2.0.0 disables it outright. */
-const VERSIONS = ['1.0.0', '2.0.0'].map((version) =>
-  policySetDefinition(managementGroupScope(TENANT_ID), 'versioned', {
-    version,
-    policyDefinitions: [
-      {
-        policyDefinitionId: JIT_POLICY_DEFINITION_ID,
-        policyDefinitionReferenceId: 'jit',
-        parameters: { effect: { value: version === '1.0.0' ? 'AuditIfNotExists' : 'Disabled' } }
-      }
-    ]
-  })
-)
+const VERSIONS = versionedJitSets(TENANT_ID)
 
 function estate(): Estate {
   return {

@@ -11,7 +11,6 @@ import {
   managementGroupScope,
   policyAssignment,
   policyExemption,
-  policySetDefinition,
   resourceGroupScope,
   serversPricing,
   subscriptionId,
@@ -20,6 +19,7 @@ import {
 } from '../../standin/estate.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { jitEffectSet } from './jit-sets.ts'
 
 const TENANT_ID = guid('e2e/request-count/tenant')
 const CORP = Array.from({ length: 6 }, (_, index) => subscriptionId(100 + index))
@@ -53,21 +53,8 @@ function estate(): Estate {
       ...ONLINE.map((id) => ({ subscriptionId: id, managementGroup: 'online' }))
     ],
     policySetDefinitions: [
-      policySetDefinition(managementGroupScope(TENANT_ID), 'baseline', {
-        parameters: {
-          jitEffect: {
-            type: 'String',
-            defaultValue: 'AuditIfNotExists',
-            allowedValues: ['AuditIfNotExists', 'Disabled']
-          }
-        },
-        policyDefinitions: [
-          {
-            policyDefinitionId: JIT_POLICY_DEFINITION_ID,
-            policyDefinitionReferenceId: 'jit',
-            parameters: { effect: { value: "[parameters('jitEffect')]" } }
-          }
-        ]
+      jitEffectSet(managementGroupScope(TENANT_ID), 'baseline', {
+        allowedValues: ['AuditIfNotExists', 'Disabled']
       })
     ],
     policyAssignments: [

@@ -2,7 +2,6 @@
 // endpoint failing or unreachable, Entra's refusals (AADSTS90002, 700212, 7002138), an access
 // token expiring mid-run, and the input hints.
 import { expect, test } from '@jest/globals'
-import { rm } from 'node:fs/promises'
 import {
   guid,
   managementGroupScope,
@@ -10,8 +9,9 @@ import {
   policyAssignment,
   type Estate
 } from '../../standin/estate.ts'
-import { startStandIn, type StandIn } from '../../standin/server.ts'
-import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import type { StandIn } from '../../standin/server.ts'
+import type { ActionRun } from '../../scripts/run-action.ts'
+import { runOnFreshStandIn } from './fresh-run.ts'
 
 const TENANT_ID = guid('signin-faults/tenant')
 const CLIENT_ID = guid('signin-faults/client')
@@ -35,32 +35,12 @@ function estate(extra: Partial<Estate> = {}): Estate {
   }
 }
 
-async function runWith(
+function runWith(
   extra: Partial<Estate>,
   inputs: Record<string, string>,
   check: (run: ActionRun, standIn: StandIn) => void
 ): Promise<void> {
-  const standIn = await startStandIn({ estate: estate(extra) })
-  try {
-    const run = await runAction({
-      standIn,
-      inputs: {
-        subscriptions: subscription(1),
-        'authority-host': standIn.authorityHost,
-        'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-        ...inputs
-      },
-      workflowContent: 'name: jit\non: push\n',
-      keepWorkspace: true
-    })
-    try {
-      check(run, standIn)
-    } finally {
-      await rm(run.workspace, { recursive: true, force: true })
-    }
-  } finally {
-    await standIn.close()
-  }
+  return runOnFreshStandIn(estate(extra), { subscriptions: subscription(1), ...inputs }, check)
 }
 
 const errorLine = (run: ActionRun) =>

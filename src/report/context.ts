@@ -95,8 +95,11 @@ export function repositoryUrl(
   return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}`
 }
 
-/** Link to this workflow run, or null when the context lacks what it takes. */
-export function runUrl(context: ReportContext): string | null {
+/** Link to this workflow run, or null when the context lacks what it takes. Takes the report
+ * context or the run context (the same field names). */
+export function runUrl(
+  context: Pick<ReportContext, 'serverUrl' | 'repository' | 'runId' | 'runAttempt'>
+): string | null {
   const base = repositoryUrl(context.serverUrl, context.repository)
   if (!base || !context.runId || !/^\d{1,20}$/.test(context.runId)) return null
   const attempt =

@@ -35,8 +35,6 @@ export const SIGN_IN_TIMEOUT_MS = 120_000
 
 export interface SignedIn {
   credential: TokenCredential
-  /** The token scope for Resource Manager, `<endpoint>/.default`. */
-  scope: string
 }
 
 // Entra hosts that MSAL knows; any other authority (a sovereign cloud's, or a local stand-in) must
@@ -102,7 +100,7 @@ export function sharedTokenCredential(
 /**
  * Signs in once for the run and proves it by getting a Resource Manager token (Entra ID's
  * client-assertion flow with the runner's OIDC token). Returns the credential every Resource
- * Manager client shares, and its scope. Throws SignInError, with what to fix, when the OIDC token
+ * Manager client shares. Throws SignInError, with what to fix, when the OIDC token
  * or the exchange fails or does not finish within `timeoutMs`.
  */
 export async function signIn(options: SignInOptions): Promise<SignedIn> {
@@ -143,7 +141,7 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
   } finally {
     clearTimeout(timer)
   }
-  return { credential, scope }
+  return { credential }
 }
 
 async function explainSignInFailure(

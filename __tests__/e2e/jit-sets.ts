@@ -1,0 +1,46 @@
+// Custom initiatives holding the JIT definition that more than one end-to-end estate uses.
+import {
+  JIT_POLICY_DEFINITION_ID,
+  managementGroupScope,
+  policySetDefinition,
+  type ArmResource
+} from '../../standin/estate.ts'
+
+/**
+ * The initiative `name` at `scope` whose JIT reference (`jit`) takes its effect from the set's
+ * parameter `jitEffect` (a String defaulting to AuditIfNotExists; `jitEffect` adds to or replaces
+ * that definition, e.g. allowedValues).
+ */
+export function jitEffectSet(
+  scope: string,
+  name: string,
+  jitEffect: Record<string, unknown> = {}
+): ArmResource {
+  return policySetDefinition(scope, name, {
+    parameters: { jitEffect: { type: 'String', defaultValue: 'AuditIfNotExists', ...jitEffect } },
+    policyDefinitions: [
+      {
+        policyDefinitionId: JIT_POLICY_DEFINITION_ID,
+        policyDefinitionReferenceId: 'jit',
+        parameters: { effect: { value: "[parameters('jitEffect')]" } }
+      }
+    ]
+  })
+}
+
+/** The initiative `versioned` at the tenant root group in two versions: 1.0.0 audits JIT (its
+ * reference `jit`), 2.0.0 disables it. Both share one id. */
+export function versionedJitSets(tenantId: string): ArmResource[] {
+  return ['1.0.0', '2.0.0'].map((version) =>
+    policySetDefinition(managementGroupScope(tenantId), 'versioned', {
+      version,
+      policyDefinitions: [
+        {
+          policyDefinitionId: JIT_POLICY_DEFINITION_ID,
+          policyDefinitionReferenceId: 'jit',
+          parameters: { effect: { value: version === '1.0.0' ? 'AuditIfNotExists' : 'Disabled' } }
+        }
+      ]
+    })
+  )
+}
