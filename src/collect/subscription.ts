@@ -8,7 +8,7 @@ import {
   type PolicyAssignment,
   type SubscriptionSnapshot
 } from '../model.ts'
-import { describeFailure, failureCause } from './errors.ts'
+import { describeFailure, failureCause, type FailureContext } from './errors.ts'
 import {
   MANAGEMENT_GROUPS_API_VERSION,
   POLICY_ASSIGNMENTS_API_VERSION,
@@ -49,6 +49,16 @@ export interface ReaderOptions {
   defenderPlanCheck?: boolean
 }
 
+/** The read of a subscription that failed on `error` while reading `context.what`: the sentence
+ * for its `error` verdict (describeFailure) and its cause. */
+export function failedRead(error: unknown, context: FailureContext): Collected {
+  return {
+    subscriptionId: context.subscriptionId,
+    failure: describeFailure(error, context),
+    cause: failureCause(error)
+  }
+}
+
 /** A snapshot being filled in, before the JIT definition joins it. */
 export type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
 
@@ -74,11 +84,8 @@ export function subscriptionReader(
     .then(mapPolicyDefinition)
   jitDefinition.catch(() => undefined)
 
-  const failed = (subscriptionId: string, error: unknown, what: string): Collected => ({
-    subscriptionId,
-    failure: describeFailure(error, { subscriptionId, clientId, what }),
-    cause: failureCause(error)
-  })
+  const failed = (subscriptionId: string, error: unknown, what: string) =>
+    failedRead(error, { subscriptionId, clientId, what })
 
   async function read(subscriptionId: string): Promise<Collected> {
     let assignments: PolicyAssignment[]
