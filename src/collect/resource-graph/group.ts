@@ -1,12 +1,10 @@
 // Sorts Resource Graph's rows to the subscriptions they concern, the way Resource Manager's
 // unfiltered list of a subscription's policy assignments does: those made at the management
 // groups above it, at it, and inside it (resource groups and resources).
-import { normalizeId } from '../../azure-ids.ts'
+import { managementGroupId, normalizeId } from '../../azure-ids.ts'
 import { scopeOfResourceId } from '../map.ts'
 import type { GraphRow } from './paging.ts'
 import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, PRICING_TYPE } from './queries.ts'
-
-const MANAGEMENT_GROUP_ID_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 
 /** What Resource Graph holds about one subscription, rows in ARM's raw shape. */
 export interface GraphSubscription {
@@ -93,9 +91,7 @@ export function groupBySubscription(
       subscriptionId: id,
       displayName: typeof row.name === 'string' ? row.name : undefined,
       state: typeof properties.state === 'string' ? properties.state : undefined,
-      managementGroupAncestry: ancestorNames(row).map(
-        (name) => `${MANAGEMENT_GROUP_ID_PREFIX}${name}`
-      ),
+      managementGroupAncestry: ancestorNames(row).map(managementGroupId),
       assignments: [],
       exemptions: [],
       ...(pricing ? { serversPricing: pricing } : {})
