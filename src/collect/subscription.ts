@@ -9,12 +9,9 @@ import {
   type SubscriptionSnapshot
 } from '../model.ts'
 import { describeFailure, failureCause, type FailureContext } from './errors.ts'
-import {
-  MANAGEMENT_GROUPS_API_VERSION,
-  POLICY_ASSIGNMENTS_API_VERSION,
-  POLICY_EXEMPTIONS_API_VERSION
-} from '../api-versions.ts'
-import { managementGroupName } from '../azure-ids.ts'
+import { POLICY_ASSIGNMENTS_API_VERSION, POLICY_EXEMPTIONS_API_VERSION } from '../api-versions.ts'
+import { managementGroupId, managementGroupName } from '../azure-ids.ts'
+import { listDescendants } from './discover.ts'
 import { readDefenderForServers } from './defender-plan.ts'
 import { mapAssignment, mapExemption, mapPolicyDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
@@ -166,7 +163,7 @@ export function subscriptionReader(
           subscriptionId: snapshot.subscriptionId,
           clientId,
           what: 'the descendants',
-          scope: `/providers/Microsoft.Management/managementGroups/${group}`
+          scope: managementGroupId(group)
         })} Reading them needs Microsoft.Management/managementGroups/descendants/read on that group (the Reader role there includes it; Management Group Reader does not).`
         return
       }
@@ -178,9 +175,7 @@ export function subscriptionReader(
 
   /** Each descendant of a management group, by lower-cased id, to its parent's id. */
   async function readParents(group: string): Promise<Map<string, string>> {
-    const entries = await resourceManager.listAll(
-      `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`
-    )
+    const entries = await listDescendants(resourceManager, group)
     const parents = new Map<string, string>()
     for (const entry of entries) {
       const { id, type, name, properties } = entry as {
