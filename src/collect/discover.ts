@@ -58,7 +58,8 @@ export interface Listed {
   state?: string
 }
 
-const text = (value: unknown): string | undefined =>
+/** `value` when it is a non-empty string. */
+export const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined
 
 /** The subscriptions of `GET /subscriptions`, by lower-cased id, in ARM's order. */

@@ -2,7 +2,7 @@
 // unfiltered list of a subscription's policy assignments does: those made at the management
 // groups above it, at it, and inside it (resource groups and resources).
 import { managementGroupId, normalizeId } from '../../azure-ids.ts'
-import { scopeOfResourceId } from '../map.ts'
+import { record, scopeOfResourceId } from '../map.ts'
 import type { GraphRow } from './paging.ts'
 import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, PRICING_TYPE } from './queries.ts'
 
@@ -23,12 +23,6 @@ export interface GraphSubscription {
   /** Its Microsoft.Security/pricings/VirtualMachines row; undefined when Resource Graph has
    * none (the plan was never set, or Defender for Cloud has not written it). */
   serversPricing?: GraphRow
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {}
 }
 
 /** Names of the management groups above a subscription row, from
