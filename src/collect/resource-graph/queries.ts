@@ -5,14 +5,13 @@
 // dynamic cannot be paged. docs/design.md, "Architecture", says where the rows go.
 
 import { managementGroupId } from '../../azure-ids.ts'
+import { SERVERS_PRICING_NAME } from '../defender-plan.ts'
 
 export const POLICY_ASSIGNMENT_TYPE = 'microsoft.authorization/policyassignments'
 export const POLICY_EXEMPTION_TYPE = 'microsoft.authorization/policyexemptions'
 export const POLICY_SET_DEFINITION_TYPE = 'microsoft.authorization/policysetdefinitions'
 export const SUBSCRIPTION_TYPE = 'microsoft.resources/subscriptions'
 export const PRICING_TYPE = 'microsoft.security/pricings'
-/** The Defender for Cloud plan JIT needs (Defender for Servers, Plan 2). */
-export const SERVERS_PRICING_NAME = 'VirtualMachines'
 
 /** A KQL string literal: single quotes, with backslash and quote escaped (KQL's string rules). */
 export function kqlString(value: string): string {
