@@ -5,7 +5,13 @@
 export const GUID_SOURCE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 export const GUID = new RegExp(`^${GUID_SOURCE}$`, 'i')
 
-const MANAGEMENT_GROUP_PREFIX = '/providers/microsoft.management/managementgroups/'
+const MANAGEMENT_GROUP_ID_PREFIX = '/providers/Microsoft.Management/managementGroups/'
+const MANAGEMENT_GROUP_PREFIX = MANAGEMENT_GROUP_ID_PREFIX.toLowerCase()
+
+/** The id of the management group named `name` (its name as given, not encoded). */
+export function managementGroupId(name: string): string {
+  return `${MANAGEMENT_GROUP_ID_PREFIX}${name}`
+}
 
 /** The id in the form used for comparisons: trimmed, lower case, without trailing slashes. */
 export function normalizeId(id: string): string {

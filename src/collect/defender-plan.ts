@@ -8,6 +8,9 @@ import { describeFailure, failureCause } from './errors.ts'
 import { mapPricing } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
 
+/** The name of the Defender for Cloud pricing JIT needs (Defender for Servers, Plan 2). */
+export const SERVERS_PRICING_NAME = 'VirtualMachines'
+
 /**
  * GET /subscriptions/{id}/providers/Microsoft.Security/pricings/VirtualMachines ("Pricings - Get")
  * as the plan, or `{ unreadable }` with why and what to grant (`Microsoft.Security/pricings/read`,
@@ -19,17 +22,18 @@ export async function readDefenderForServers(
   clientId: string
 ): Promise<DefenderForServersPlan> {
   const scope = `/subscriptions/${subscriptionId}`
+  const pricing = `Microsoft.Security/pricings/${SERVERS_PRICING_NAME}`
   try {
     return mapPricing(
       await resourceManager.getJson(
-        `${scope}/providers/Microsoft.Security/pricings/VirtualMachines?api-version=${SECURITY_PRICINGS_API_VERSION}`
+        `${scope}/providers/${pricing}?api-version=${SECURITY_PRICINGS_API_VERSION}`
       )
     )
   } catch (error) {
     const why = describeFailure(error, {
       subscriptionId,
       clientId,
-      what: 'the Defender for Servers plan (Microsoft.Security/pricings/VirtualMachines)',
+      what: `the Defender for Servers plan (${pricing})`,
       scope
     })
     return {

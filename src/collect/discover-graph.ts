@@ -5,7 +5,7 @@
 // (resource-graph/read.ts), which then sends no subscription query of its own. The Discovery it
 // gives is discover.ts's, assembled by the same rules (docs/design.md, "Architecture").
 import type { Scope } from '../scope.ts'
-import { resolveScope, type Discovery, type Listed } from './discover.ts'
+import { resolveScope, text, type Discovery, type Listed } from './discover.ts'
 import type { SendGraphQuery } from './resource-graph/client.ts'
 import type { QuotaGate } from './resource-graph/paging.ts'
 import { queryAllPages, type GraphRow } from './resource-graph/paging.ts'
@@ -36,10 +36,6 @@ export interface GraphDiscovery {
 
 /** Queries in flight at once. */
 const CONCURRENCY = 4
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
 
 /** The subscriptions of `rows` (resourcecontainers subscription rows), by lower-case id. */
 function listedOf(rows: readonly GraphRow[]): Map<string, Listed> {

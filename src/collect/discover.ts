@@ -3,7 +3,7 @@
 // Two kinds of paged list, read at once: the subscriptions the identity can read (always, for the
 // names and states) and the descendants of each management group asked for.
 import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api-versions.ts'
-import { GUID } from '../azure-ids.ts'
+import { GUID, managementGroupId } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
 import type { Scope } from '../scope.ts'
 import { DiscoveryError } from './discover-error.ts'
@@ -58,7 +58,8 @@ export interface Listed {
   state?: string
 }
 
-const text = (value: unknown): string | undefined =>
+/** `value` when it is a non-empty string. */
+export const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined
 
 /** The subscriptions of `GET /subscriptions`, by lower-cased id, in ARM's order. */
@@ -89,6 +90,20 @@ function parseDescendants(items: unknown[]): Map<string, Listed> {
   return found
 }
 
+/** Every entry below management group `group` (its name), groups and subscriptions at any depth:
+ * `GET .../managementGroups/{group}/descendants`, paged (Management Groups - Get Descendants);
+ * `onPage` is called once for each page read. Rejects as ResourceManager.listAll does. */
+export function listDescendants(
+  resourceManager: ResourceManager,
+  group: string,
+  onPage?: () => void
+): Promise<unknown[]> {
+  return resourceManager.listAll(
+    `${managementGroupId(encodeURIComponent(group))}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`,
+    onPage
+  )
+}
+
 /**
  * Resolves `scope` into the subscriptions to check through `resourceManager` (its request slots,
  * retries and deadline): `GET /subscriptions` (paged; always read, for display names and states,
@@ -113,22 +128,17 @@ export async function discoverSubscriptions(
     .listAll(`/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`, onPage)
     .then(parseSubscriptionList)
   const groups = scope.managementGroups.map((group) =>
-    resourceManager
-      .listAll(
-        `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`,
-        onPage
+    listDescendants(resourceManager, group, onPage).then(parseDescendants, (error: unknown) => {
+      // `management-groups: Landing Zones` is two items, `Landing` and `Zones`: a 404 among
+      // several groups most likely means a display name split on its spaces.
+      const split =
+        failureCause(error) === 'not-found' && scope.managementGroups.length > 1
+          ? ' `management-groups` takes names or ids, not display names, and spaces separate items: a display name such as `Landing Zones` is read as two groups. Give each group by its name (the last segment of its id, e.g. `landing-zones`).'
+          : ''
+      throw new DiscoveryError(
+        `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).${split}`
       )
-      .then(parseDescendants, (error: unknown) => {
-        // `management-groups: Landing Zones` is two items, `Landing` and `Zones`: a 404 among
-        // several groups most likely means a display name split on its spaces.
-        const split =
-          failureCause(error) === 'not-found' && scope.managementGroups.length > 1
-            ? ' `management-groups` takes names or ids, not display names, and spaces separate items: a display name such as `Landing Zones` is read as two groups. Give each group by its name (the last segment of its id, e.g. `landing-zones`).'
-            : ''
-        throw new DiscoveryError(
-          `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).${split}`
-        )
-      })
+    })
   )
   // Wait for every list before throwing, so that no request runs on behind a failed discovery.
   const [groupReads, listRead] = await Promise.all([

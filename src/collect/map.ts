@@ -43,7 +43,8 @@ function optionalText<K extends string>(key: K, value: unknown): Partial<Record<
   return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {}
 }
 
-function record(value: unknown): Record<string, unknown> {
+/** `value` when it is a JSON object, else an empty one. */
+export function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {}

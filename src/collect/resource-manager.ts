@@ -4,13 +4,12 @@ import { PolicyClient } from '@azure/arm-policy'
 import {
   createDefaultHttpClient,
   createPipelineRequest,
-  type HttpClient,
-  type Pipeline
+  type HttpClient
 } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
 import { ArmRequestError, PagingLoopError } from './errors.ts'
 import type { RequestLimits } from './limits.ts'
-import { boundedRetryPolicy } from './retry-policy.ts'
+import { useBoundedRetries } from './retry-policy.ts'
 import { Semaphore } from './semaphore.ts'
 
 // ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
@@ -72,18 +71,13 @@ export function createResourceManager(
   const httpClient: HttpClient = createDefaultHttpClient()
   const slots = new Semaphore(limits.maxConcurrency)
 
-  function configure(pipeline: Pipeline): void {
-    pipeline.removePolicy({ name: 'defaultRetryPolicy' })
-    pipeline.addPolicy(boundedRetryPolicy(limits, slots), { phase: 'Retry' })
-  }
-
   function policyClient(subscriptionId?: string): PolicyClient {
     const options = { endpoint, httpClient, userAgentOptions: { userAgentPrefix } }
     const client =
       subscriptionId === undefined
         ? new PolicyClient(credential, options)
         : new PolicyClient(credential, subscriptionId, options)
-    configure(client.pipeline)
+    useBoundedRetries(client.pipeline, limits, slots)
     return client
   }
 

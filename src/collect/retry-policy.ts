@@ -2,7 +2,7 @@
 // @azure/core-rest-pipeline keeps its own. It holds a request slot for each attempt and bounds
 // every attempt, retry and wait by the run's RequestLimits.
 import { isRestError } from '@azure/core-rest-pipeline'
-import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline'
+import type { Pipeline, PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline'
 import type { RequestLimits } from './limits.ts'
 import type { Semaphore } from './semaphore.ts'
 import { sleep } from './sleep.ts'
@@ -91,6 +91,17 @@ export function boundedRetryPolicy(limits: RequestLimits, slots: Semaphore): Pip
       }
     }
   }
+}
+
+/** Puts `pipeline` (an Azure SDK client's) on the run's bounded retries in place of the SDK's
+ * default retry policy: every request through it takes one of `slots` and keeps `limits`. */
+export function useBoundedRetries(
+  pipeline: Pipeline,
+  limits: RequestLimits,
+  slots: Semaphore
+): void {
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' })
+  pipeline.addPolicy(boundedRetryPolicy(limits, slots), { phase: 'Retry' })
 }
 
 function isRetriedSystemError(error: unknown): boolean {

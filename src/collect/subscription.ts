@@ -8,13 +8,10 @@ import {
   type PolicyAssignment,
   type SubscriptionSnapshot
 } from '../model.ts'
-import { describeFailure, failureCause } from './errors.ts'
-import {
-  MANAGEMENT_GROUPS_API_VERSION,
-  POLICY_ASSIGNMENTS_API_VERSION,
-  POLICY_EXEMPTIONS_API_VERSION
-} from '../api-versions.ts'
-import { managementGroupName } from '../azure-ids.ts'
+import { describeFailure, failureCause, type FailureContext } from './errors.ts'
+import { POLICY_ASSIGNMENTS_API_VERSION, POLICY_EXEMPTIONS_API_VERSION } from '../api-versions.ts'
+import { managementGroupId, managementGroupName } from '../azure-ids.ts'
+import { listDescendants } from './discover.ts'
 import { readDefenderForServers } from './defender-plan.ts'
 import { mapAssignment, mapExemption, mapPolicyDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
@@ -49,6 +46,16 @@ export interface ReaderOptions {
   defenderPlanCheck?: boolean
 }
 
+/** The read of a subscription that failed on `error` while reading `context.what`: the sentence
+ * for its `error` verdict (describeFailure) and its cause. */
+export function failedRead(error: unknown, context: FailureContext): Collected {
+  return {
+    subscriptionId: context.subscriptionId,
+    failure: describeFailure(error, context),
+    cause: failureCause(error)
+  }
+}
+
 /** A snapshot being filled in, before the JIT definition joins it. */
 export type PartialSnapshot = Omit<SubscriptionSnapshot, 'jitPolicyDefinition'>
 
@@ -74,11 +81,8 @@ export function subscriptionReader(
     .then(mapPolicyDefinition)
   jitDefinition.catch(() => undefined)
 
-  const failed = (subscriptionId: string, error: unknown, what: string): Collected => ({
-    subscriptionId,
-    failure: describeFailure(error, { subscriptionId, clientId, what }),
-    cause: failureCause(error)
-  })
+  const failed = (subscriptionId: string, error: unknown, what: string) =>
+    failedRead(error, { subscriptionId, clientId, what })
 
   async function read(subscriptionId: string): Promise<Collected> {
     let assignments: PolicyAssignment[]
@@ -159,7 +163,7 @@ export function subscriptionReader(
           subscriptionId: snapshot.subscriptionId,
           clientId,
           what: 'the descendants',
-          scope: `/providers/Microsoft.Management/managementGroups/${group}`
+          scope: managementGroupId(group)
         })} Reading them needs Microsoft.Management/managementGroups/descendants/read on that group (the Reader role there includes it; Management Group Reader does not).`
         return
       }
@@ -171,9 +175,7 @@ export function subscriptionReader(
 
   /** Each descendant of a management group, by lower-cased id, to its parent's id. */
   async function readParents(group: string): Promise<Map<string, string>> {
-    const entries = await resourceManager.listAll(
-      `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`
-    )
+    const entries = await listDescendants(resourceManager, group)
     const parents = new Map<string, string>()
     for (const entry of entries) {
       const { id, type, name, properties } = entry as {

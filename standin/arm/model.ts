@@ -132,18 +132,8 @@ export class ArmModel {
     this.addDefinitions(estate.policyDefinitions ?? [], 'policyDefinitions')
     this.addDefinitions(estate.policySetDefinitions ?? [], 'policySetDefinitions')
     for (const [id, versions] of this.definitionVersions) {
-      versions.sort((a, b) =>
-        compareVersions(definitionVersion(b.properties), definitionVersion(a.properties))
-      )
-      const latest = versions[0]!
-      this.definitions.set(id, {
-        ...latest,
-        properties: {
-          ...latest.properties,
-          version: definitionVersion(latest.properties),
-          versions: versions.map((v) => definitionVersion(v.properties))
-        }
-      })
+      versions.sort(newestFirst)
+      this.definitions.set(id, latestOf(versions))
     }
     for (const pricing of estate.pricings ?? [])
       this.pricings.set(pricing.id.toLowerCase(), pricing)
@@ -187,6 +177,25 @@ export class ArmModel {
       this.ancestorCache.set(key, list)
     }
     return list
+  }
+}
+
+/** Orders one definition's entries by their versions, newest first (a sort comparator). */
+export function newestFirst(a: ArmResource, b: ArmResource): number {
+  return compareVersions(definitionVersion(b.properties), definitionVersion(a.properties))
+}
+
+/** The definition as ARM's GET of it answers, from its entries sorted newestFirst: the latest,
+ * with `properties.version` and `properties.versions` (every version held, newest first). */
+export function latestOf(sorted: readonly ArmResource[]): ArmResource {
+  const latest = sorted[0]!
+  return {
+    ...latest,
+    properties: {
+      ...latest.properties,
+      version: definitionVersion(latest.properties),
+      versions: sorted.map((v) => definitionVersion(v.properties))
+    }
   }
 }
 

@@ -4,9 +4,9 @@
 // pricings). Rows carry the columns of Resource Graph's resources schema; `type` is lower case,
 // as Resource Graph gives it. Built-in definitions are left out: Microsoft documents no table
 // holding them.
-import { compareVersions } from '../arm/model.ts'
+import { latestOf, newestFirst } from '../arm/model.ts'
 import type { ArmResource, Estate, Fault } from '../estate.ts'
-import { definitionVersion, parseScope } from '../estate.ts'
+import { parseScope } from '../estate.ts'
 import type { Row } from './kql.ts'
 
 /** The estate Resource Graph serves: the one ARM serves, `pricings` included, and in
@@ -232,11 +232,5 @@ function latestVersions(resources: ArmResource[] | undefined): ArmResource[] {
     const key = resource.id.toLowerCase()
     byId.set(key, [...(byId.get(key) ?? []), resource])
   }
-  return [...byId.values()].map((versions) => {
-    const sorted = versions
-      .map((resource) => definitionVersion(resource.properties))
-      .sort((a, b) => compareVersions(b, a))
-    const latest = versions.find((v) => definitionVersion(v.properties) === sorted[0])!
-    return { ...latest, properties: { ...latest.properties, version: sorted[0], versions: sorted } }
-  })
+  return [...byId.values()].map((versions) => latestOf(versions.sort(newestFirst)))
 }

@@ -3,7 +3,7 @@
 // Retry-After on 429), with each answer's headers handed back for the quota.
 import type { TokenCredential } from '@azure/identity'
 import type { RequestLimits } from '../limits.ts'
-import { boundedRetryPolicy } from '../retry-policy.ts'
+import { useBoundedRetries } from '../retry-policy.ts'
 import { Semaphore } from '../semaphore.ts'
 
 /** One query request, as the REST API's QueryRequest: either `subscriptions` (at most
@@ -45,10 +45,7 @@ export async function createGraphQuery(
     endpoint,
     userAgentOptions: { userAgentPrefix }
   })
-  client.pipeline.removePolicy({ name: 'defaultRetryPolicy' })
-  client.pipeline.addPolicy(boundedRetryPolicy(limits, new Semaphore(limits.maxConcurrency)), {
-    phase: 'Retry'
-  })
+  useBoundedRetries(client.pipeline, limits, new Semaphore(limits.maxConcurrency))
   return async (request) => {
     let headers: { get(name: string): string | undefined } | undefined
     const response = await client.resources(request, {

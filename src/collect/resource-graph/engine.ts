@@ -11,10 +11,15 @@ import { isSetDefinitionId, normalizeId, setDefinitionKey } from '../../azure-id
 import type { DefenderForServersPlan, PolicySetDefinition } from '../../model.ts'
 import { collectSubscriptions, type CollectedAt } from '../collect.ts'
 import { readDefenderForServers } from '../defender-plan.ts'
-import { describeFailure, failureCause, failureDetail } from '../errors.ts'
+import { failureDetail } from '../errors.ts'
 import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../map.ts'
 import type { ResourceManager } from '../resource-manager.ts'
-import type { Collected, PartialSnapshot, SubscriptionReader } from '../subscription.ts'
+import {
+  failedRead,
+  type Collected,
+  type PartialSnapshot,
+  type SubscriptionReader
+} from '../subscription.ts'
 import type { SendGraphQuery } from './client.ts'
 import type { GraphSubscription } from './group.ts'
 import { readResourceGraph, type ReadGraphOptions, type ResourceGraphRead } from './read.ts'
@@ -110,15 +115,13 @@ export async function* collectThroughResourceGraph(
       snapshot = snapshotOf(subscriptionId, subscription, sets, collectedAt)
       plan = defenderPlanCheck ? serversPlan(subscription) : undefined
     } catch (error) {
-      return Promise.resolve({
-        subscriptionId,
-        failure: describeFailure(error, {
+      return Promise.resolve(
+        failedRead(error, {
           subscriptionId,
           clientId,
           what: 'the policy assignments and exemptions in Azure Resource Graph'
-        }),
-        cause: failureCause(error)
-      })
+        })
+      )
     }
     if (plan !== undefined) return reader.complete({ ...snapshot, defenderForServers: plan })
     // A pricing row Resource Graph gave malformed: Resource Manager's answer decides.

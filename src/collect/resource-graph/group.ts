@@ -1,12 +1,10 @@
 // Sorts Resource Graph's rows to the subscriptions they concern, the way Resource Manager's
 // unfiltered list of a subscription's policy assignments does: those made at the management
 // groups above it, at it, and inside it (resource groups and resources).
-import { normalizeId } from '../../azure-ids.ts'
-import { scopeOfResourceId } from '../map.ts'
+import { managementGroupId, normalizeId } from '../../azure-ids.ts'
+import { record, scopeOfResourceId } from '../map.ts'
 import type { GraphRow } from './paging.ts'
 import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, PRICING_TYPE } from './queries.ts'
-
-const MANAGEMENT_GROUP_ID_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 
 /** What Resource Graph holds about one subscription, rows in ARM's raw shape. */
 export interface GraphSubscription {
@@ -25,12 +23,6 @@ export interface GraphSubscription {
   /** Its Microsoft.Security/pricings/VirtualMachines row; undefined when Resource Graph has
    * none (the plan was never set, or Defender for Cloud has not written it). */
   serversPricing?: GraphRow
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {}
 }
 
 /** Names of the management groups above a subscription row, from
@@ -93,9 +85,7 @@ export function groupBySubscription(
       subscriptionId: id,
       displayName: typeof row.name === 'string' ? row.name : undefined,
       state: typeof properties.state === 'string' ? properties.state : undefined,
-      managementGroupAncestry: ancestorNames(row).map(
-        (name) => `${MANAGEMENT_GROUP_ID_PREFIX}${name}`
-      ),
+      managementGroupAncestry: ancestorNames(row).map(managementGroupId),
       assignments: [],
       exemptions: [],
       ...(pricing ? { serversPricing: pricing } : {})

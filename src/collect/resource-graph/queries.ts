@@ -4,15 +4,14 @@
 // Learn, "Paging guidance"). Each projects `id`, a string column: a result whose columns are all
 // dynamic cannot be paged. docs/design.md, "Architecture", says where the rows go.
 
+import { managementGroupId } from '../../azure-ids.ts'
+import { SERVERS_PRICING_NAME } from '../defender-plan.ts'
+
 export const POLICY_ASSIGNMENT_TYPE = 'microsoft.authorization/policyassignments'
 export const POLICY_EXEMPTION_TYPE = 'microsoft.authorization/policyexemptions'
 export const POLICY_SET_DEFINITION_TYPE = 'microsoft.authorization/policysetdefinitions'
 export const SUBSCRIPTION_TYPE = 'microsoft.resources/subscriptions'
 export const PRICING_TYPE = 'microsoft.security/pricings'
-/** The Defender for Cloud plan JIT needs (Defender for Servers, Plan 2). */
-export const SERVERS_PRICING_NAME = 'VirtualMachines'
-
-const MANAGEMENT_GROUP_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 
 /** A KQL string literal: single quotes, with backslash and quote escaped (KQL's string rules). */
 export function kqlString(value: string): string {
@@ -65,7 +64,7 @@ export function managementGroupPolicyQuery(managementGroups: readonly string[]):
   const at = managementGroups
     .map(
       (group) =>
-        `id startswith ${kqlString(`${MANAGEMENT_GROUP_PREFIX}${group}/providers/Microsoft.Authorization/`)}`
+        `id startswith ${kqlString(`${managementGroupId(group)}/providers/Microsoft.Authorization/`)}`
     )
     .join(' or ')
   return [
