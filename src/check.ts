@@ -24,7 +24,6 @@ import type { Settings } from './inputs.ts'
 import type { SkippedSubscription, SubscriptionResult } from './model.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { notify } from './notify/index.ts'
-import { reportContext, runUrl } from './report/context.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
@@ -54,7 +53,7 @@ export async function checkSubscriptions(
 ): Promise<Checked> {
   const { results, skipped } = await decideSubscriptions(settings, assertion)
   const reports = await writeReports(results, skipped, settings, run, packageJson.version)
-  await notifyRun(results, reports.category, settings, run)
+  await notifyRun(results, reports, settings, run)
   return { results, skipped, reports }
 }
 
@@ -62,7 +61,7 @@ export async function checkSubscriptions(
  * and, as warnings, what it could not do. Never throws: the verdicts stand whatever GitHub says. */
 async function notifyRun(
   results: readonly SubscriptionResult[],
-  category: string,
+  { category, runUrl }: Pick<ReportsWritten, 'category' | 'runUrl'>,
   settings: Settings,
   run: RunContext
 ): Promise<void> {
@@ -75,7 +74,7 @@ async function notifyRun(
       results,
       names,
       category,
-      runUrl: runUrl(reportContext(run, settings, packageJson.version)),
+      runUrl,
       failOn: settings.failOn,
       clientId: settings.clientId
     },
