@@ -22,9 +22,6 @@ import {
   type Plan
 } from './plan.ts'
 
-export type { IssueMode } from './plan.ts'
-export { AUTO_ISSUE_EVENTS, issueWanted } from './plan.ts'
-
 /** GitHub.com's REST API, when GITHUB_API_URL is not set. */
 export const DEFAULT_API_URL = 'https://api.github.com'
 /** Most time spent waiting out rate limits in one run, in milliseconds. */
