@@ -12,7 +12,7 @@
 // if it is also logged with core.info or printed by other code.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
-import { VERDICT_PHRASES, byAttention } from './counts.ts'
+import { VERDICT_PHRASES, VERDICT_STATES, byAttention } from './counts.ts'
 import { MAX_LOG_TEXT_LENGTH, fitReason, inertLogText, subscriptionLabel } from './text.ts'
 
 export interface Annotation {
@@ -36,12 +36,6 @@ const TITLES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
   error: 'JIT network access audit could not be checked'
 }
 
-const STATES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
-  noncompliant: 'is noncompliant',
-  partial: 'is only partly audited',
-  error: 'could not be checked'
-}
-
 function failingVerdict(verdict: Verdict): Exclude<Verdict, 'compliant'> {
   return verdict === 'compliant' || !(verdict in TITLES) ? 'error' : verdict
 }
@@ -58,7 +52,7 @@ function individual(
   const verdict = failingVerdict(result.verdict)
   const location = locateSubscription(file, result.subscriptionId)
   const label = subscriptionLabel(result)
-  const subject = `Subscription ${label} ${STATES[verdict]}: `
+  const subject = `Subscription ${label} ${VERDICT_STATES[verdict]}: `
   const reason = fitReason(result.reason, MAX_ANNOTATION_MESSAGE - Array.from(subject).length)
   return {
     level,

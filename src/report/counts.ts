@@ -43,6 +43,14 @@ export function byAttention(results: readonly SubscriptionResult[]): Subscriptio
     .map(({ result }) => result)
 }
 
+/** How each failing verdict reads after a subscription's name ("Subscription ID is
+ * noncompliant"), in the annotations and SARIF messages. */
+export const VERDICT_STATES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
+  noncompliant: 'is noncompliant',
+  partial: 'is only partly audited',
+  error: 'could not be checked'
+}
+
 const FAILING_ORDER: readonly Exclude<Verdict, 'compliant'>[] = ['noncompliant', 'partial', 'error']
 
 /**
