@@ -25,7 +25,6 @@ import type { SubscriptionResult } from './model.ts'
 import type { Checked as Decided } from './outcome.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { notify } from './notify/index.ts'
-import { runUrl } from './report/context.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
@@ -53,7 +52,7 @@ export async function checkSubscriptions(
 ): Promise<Checked> {
   const { results, skipped } = await decideSubscriptions(settings, assertion)
   const reports = await writeReports(results, skipped, settings, run, packageJson.version)
-  await notifyRun(results, reports.category, settings, run)
+  await notifyRun(results, reports, settings, run)
   return { results, skipped, reports }
 }
 
@@ -61,7 +60,7 @@ export async function checkSubscriptions(
  * and, as warnings, what it could not do. Never throws: the verdicts stand whatever GitHub says. */
 async function notifyRun(
   results: readonly SubscriptionResult[],
-  category: string,
+  { category, runUrl }: Pick<ReportsWritten, 'category' | 'runUrl'>,
   settings: Settings,
   run: RunContext
 ): Promise<void> {
@@ -74,8 +73,7 @@ async function notifyRun(
       results,
       names,
       category,
-      // The run context holds what the link takes; the report context is writeReports' alone.
-      runUrl: runUrl(run),
+      runUrl,
       failOn: settings.failOn,
       clientId: settings.clientId
     },

@@ -3,7 +3,7 @@
 // limit on issue and comment bodies, cutting at a whole row and saying how many were left out.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { codeSpan, escapeInline, link } from '../report/markdown.ts'
-import { countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
+import { byAttention, countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
 import { remediationFor } from '../report/remediation.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../report/text.ts'
 import { isFailing, type VerdictChange } from './change.ts'
@@ -35,8 +35,6 @@ export interface NotificationView {
   clientId?: string | undefined
 }
 
-const FAILING_ORDER: readonly Verdict[] = ['noncompliant', 'error', 'partial', 'compliant']
-
 function phrase(verdict: Verdict): string {
   return verdict === 'compliant'
     ? 'compliant'
@@ -45,13 +43,11 @@ function phrase(verdict: Verdict): string {
 
 /** The failing results, noncompliant first, then could not be checked, then partial; by id. */
 export function failingResults(view: NotificationView): SubscriptionResult[] {
-  return view.results
-    .filter((result) => isFailing(result, view.failOn))
-    .sort(
-      (a, b) =>
-        FAILING_ORDER.indexOf(a.verdict) - FAILING_ORDER.indexOf(b.verdict) ||
-        a.subscriptionId.localeCompare(b.subscriptionId)
-    )
+  return byAttention(
+    view.results
+      .filter((result) => isFailing(result, view.failOn))
+      .sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId))
+  )
 }
 
 function subscriptionLabel(view: NotificationView, id: string, table: boolean): string {

@@ -22,9 +22,6 @@ import {
   type Plan
 } from './plan.ts'
 
-export type { IssueMode } from './plan.ts'
-export { AUTO_ISSUE_EVENTS, issueWanted } from './plan.ts'
-
 /** GitHub.com's REST API, when GITHUB_API_URL is not set. */
 export const DEFAULT_API_URL = 'https://api.github.com'
 /** Most time spent waiting out rate limits in one run, in milliseconds. */
@@ -82,8 +79,9 @@ export interface NotifyOutcome {
   commentId: number | null
 }
 
-/** Performs `plan`'s writes in order; the first failure stops the rest (and becomes a warning).
- * Returns what the plan is about: `plan.subject`, or the issue or comment it created. */
+/** Adds `plan`'s notes and warnings to `outcome` and performs its writes in order; the first
+ * failure stops the rest (and becomes a warning). Returns what the plan is about: `plan.subject`,
+ * or the issue or comment it created. */
 async function execute(
   octokit: Octokit,
   where: Repository,
@@ -91,6 +89,8 @@ async function execute(
   permission: string,
   outcome: NotifyOutcome
 ): Promise<number | null> {
+  outcome.notes.push(...plan.notes)
+  outcome.warnings.push(...plan.warnings)
   let subject = plan.subject
   for (const write of plan.writes) {
     try {
@@ -152,8 +152,6 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
     try {
       const existing = await listIssues(octokit, where, settings.labels)
       const plan = planIssue(view, existing, settings.labels)
-      outcome.notes.push(...plan.notes)
-      outcome.warnings.push(...plan.warnings)
       outcome.issueNumber = await execute(octokit, where, plan, 'issues: write', outcome)
     } catch (error) {
       outcome.warnings.push(
@@ -170,8 +168,6 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
     try {
       const comments = await listComments(octokit, where, settings.pullRequest)
       const plan = planPullRequestComment(view, settings.pullRequest, comments)
-      outcome.notes.push(...plan.notes)
-      outcome.warnings.push(...plan.warnings)
       outcome.commentId = await execute(octokit, where, plan, 'pull-requests: write', outcome)
     } catch (error) {
       outcome.warnings.push(

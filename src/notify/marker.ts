@@ -2,7 +2,7 @@
 // comment (GitHub renders nothing for it) holding JSON with the SARIF category and, for issues, the
 // failing verdicts as they were last written, which is what tells the next run what changed.
 // docs/design.md, "Architecture": notifications are found by marker and label, never by title.
-import type { Verdict } from '../model.ts'
+import { VERDICTS, type Verdict } from '../model.ts'
 import { TOOL_NAME } from '../report/context.ts'
 
 export type MarkerKind = 'issue' | 'pull-request-comment'
@@ -19,12 +19,7 @@ export interface Marker {
 
 const PREFIX = `<!-- ${TOOL_NAME} `
 const SUFFIX = ' -->'
-const KNOWN_VERDICTS: ReadonlySet<string> = new Set([
-  'compliant',
-  'partial',
-  'noncompliant',
-  'error'
-])
+const KNOWN_VERDICTS: ReadonlySet<string> = new Set(VERDICTS)
 
 /** The marker as an HTML comment. `<`, `>` and `-` inside the JSON are written as `\u` escapes, so
  * no category or id can end the comment early (`-->`) or open markup; JSON reads them back. */

@@ -12,7 +12,7 @@
 // if it is also logged with core.info or printed by other code.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
-import { VERDICT_PHRASES } from './counts.ts'
+import { VERDICT_PHRASES, VERDICT_STATES, byAttention } from './counts.ts'
 import { MAX_LOG_TEXT_LENGTH, fitReason, inertLogText, subscriptionLabel } from './text.ts'
 
 export interface Annotation {
@@ -30,19 +30,10 @@ export const MAX_ANNOTATIONS_PER_LEVEL = 10
 export const MAX_ANNOTATION_MESSAGE = MAX_LOG_TEXT_LENGTH
 export const MAX_ANNOTATION_TITLE = 200
 
-// Order within a level: noncompliant, could not be checked, partial, then the order given.
-const RANK: Readonly<Record<string, number>> = { noncompliant: 0, error: 1, partial: 2 }
-
 const TITLES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
   noncompliant: 'JIT network access not audited',
   partial: 'JIT network access audited on part of the subscription',
   error: 'JIT network access audit could not be checked'
-}
-
-const STATES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
-  noncompliant: 'is noncompliant',
-  partial: 'is only partly audited',
-  error: 'could not be checked'
 }
 
 function failingVerdict(verdict: Verdict): Exclude<Verdict, 'compliant'> {
@@ -61,7 +52,7 @@ function individual(
   const verdict = failingVerdict(result.verdict)
   const location = locateSubscription(file, result.subscriptionId)
   const label = subscriptionLabel(result)
-  const subject = `Subscription ${label} ${STATES[verdict]}: `
+  const subject = `Subscription ${label} ${VERDICT_STATES[verdict]}: `
   const reason = fitReason(result.reason, MAX_ANNOTATION_MESSAGE - Array.from(subject).length)
   return {
     level,
@@ -119,13 +110,8 @@ export function buildAnnotations(
   file: WorkflowFile,
   failOn: ReadonlySet<Verdict>
 ): Annotation[] {
-  const failing = results
-    .map((result, index) => ({ result, index }))
-    .filter(({ result }) => result.verdict !== 'compliant')
-    .sort(
-      (a, b) => (RANK[a.result.verdict] ?? 1) - (RANK[b.result.verdict] ?? 1) || a.index - b.index
-    )
-    .map(({ result }) => result)
+  // Within a level: noncompliant, could not be checked, partial, then the order given.
+  const failing = byAttention(results).filter((result) => result.verdict !== 'compliant')
   const annotations: Annotation[] = []
   for (const level of ['error', 'warning'] as const) {
     const ofLevel = failing.filter((result) => levelOf(result.verdict, failOn) === level)

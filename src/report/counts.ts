@@ -1,5 +1,6 @@
 // Verdict counts and how they read: behind the step's outcome (src/outcome.ts), the headline of
-// the job summary and the annotation that counts the rest; and the log line of one verdict.
+// the job summary and the annotation that counts the rest; the order every report lists verdicts
+// in; and the log line of one verdict.
 import { VERDICTS, VERDICT_MARKS, type SubscriptionResult, type Verdict } from '../model.ts'
 import { MAX_LOG_TEXT_LENGTH, fitReason, inertLogText, subscriptionLabel } from './text.ts'
 
@@ -23,6 +24,30 @@ export function countVerdicts(results: readonly SubscriptionResult[]): VerdictCo
 export const VERDICT_PHRASES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
   noncompliant: 'noncompliant',
   partial: 'only partly audited',
+  error: 'could not be checked'
+}
+
+/** Verdicts in the order a person should look at them: the job summary, the annotations and the
+ * notifications list subscriptions in it. */
+export const ATTENTION_ORDER: readonly Verdict[] = ['noncompliant', 'error', 'partial', 'compliant']
+
+const ATTENTION_RANK = new Map(ATTENTION_ORDER.map((verdict, index) => [verdict, index]))
+
+/** `results` in ATTENTION_ORDER (a verdict outside the model ranks as `error`), keeping the order
+ * given within a verdict. */
+export function byAttention(results: readonly SubscriptionResult[]): SubscriptionResult[] {
+  const rank = (result: SubscriptionResult) => ATTENTION_RANK.get(result.verdict) ?? 1
+  return results
+    .map((result, index) => ({ result, index }))
+    .sort((a, b) => rank(a.result) - rank(b.result) || a.index - b.index)
+    .map(({ result }) => result)
+}
+
+/** How each failing verdict reads after a subscription's name ("Subscription ID is
+ * noncompliant"), in the annotations and SARIF messages. */
+export const VERDICT_STATES: Readonly<Record<Exclude<Verdict, 'compliant'>, string>> = {
+  noncompliant: 'is noncompliant',
+  partial: 'is only partly audited',
   error: 'could not be checked'
 }
 

@@ -14,7 +14,7 @@
 //   reading the same.
 // - Length: every Azure string is cut (see text.ts) before escaping, so one value cannot flood the
 //   summary.
-import { MAX_INLINE_LENGTH, ZWSP, oneLine } from './text.ts'
+import { INVISIBLE, MAX_INLINE_LENGTH, ZWSP, oneLine } from './text.ts'
 
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -98,10 +98,9 @@ export function codeSpan(value: unknown, options: CodeSpanOptions = {}): string 
   return `${fence}${pad}${text}${pad}${fence}`
 }
 
-// Controls other than line feed, and invisible formatting characters, removed from code blocks.
-const BLOCK_UNSAFE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFC]/g
+// Controls other than line feed, removed from code blocks (with text.ts's INVISIBLE characters).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const BLOCK_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g
 
 /**
  * A fenced code block that shows `content` literally: its fence is longer than any run of
@@ -110,7 +109,7 @@ const BLOCK_UNSAFE =
  * language name such as `sh`), never taken from Azure.
  */
 export function codeBlock(content: string, info = ''): string {
-  const text = content.replace(/\r\n?/g, '\n').replace(BLOCK_UNSAFE, '')
+  const text = content.replace(/\r\n?/g, '\n').replace(BLOCK_CONTROL, '').replace(INVISIBLE, '')
   const longestRun = Math.max(0, ...Array.from(text.matchAll(/`+/g), (match) => match[0].length))
   const fence = '`'.repeat(Math.max(3, longestRun + 1))
   const safeInfo = info.replace(/[^A-Za-z0-9_+-]/g, '')

@@ -11,6 +11,7 @@ import type { Location, Log, Notification, Result, Run } from 'sarif'
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { JIT_DOCS_URL, TOOL_NAME, repositoryUrl, type ReportContext } from './context.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
+import { VERDICT_STATES } from './counts.ts'
 import { NOT_CHECKED, NOT_CHECKED_ID, RULE, RULE_ID } from './sarif-rule.ts'
 import { fitReason, oneLine, subscriptionLabel } from './text.ts'
 
@@ -82,11 +83,6 @@ function workflowLocation(file: WorkflowFile, subscriptionId: string): Location 
   }
 }
 
-const STATES: Readonly<Partial<Record<Verdict, string>>> = {
-  noncompliant: 'is noncompliant',
-  partial: 'is only partly audited'
-}
-
 /** `Subscription ID (NAME) is noncompliant: REASON`, within MAX_SARIF_MESSAGE. */
 function message(subscription: SubscriptionResult, state: string): string {
   const subject = `Subscription ${subscriptionLabel(subscription)} ${state}`
@@ -100,7 +96,12 @@ function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result
     ruleIndex: 0,
     level: LEVELS[subscription.verdict] ?? 'error',
     kind: 'fail',
-    message: { text: message(subscription, STATES[subscription.verdict] ?? 'is not compliant') },
+    message: {
+      text: message(
+        subscription,
+        VERDICT_STATES[subscription.verdict === 'partial' ? 'partial' : 'noncompliant']
+      )
+    },
     locations: [workflowLocation(file, subscription.subscriptionId)],
     partialFingerprints: {
       [FINGERPRINT_KEY]: subscriptionFingerprint(subscription.subscriptionId)
@@ -122,7 +123,7 @@ function notificationFor(subscription: SubscriptionResult, file: WorkflowFile): 
   return {
     level: 'error',
     descriptor: { id: NOT_CHECKED_ID, index: 0 },
-    message: { text: message(subscription, 'could not be checked') },
+    message: { text: message(subscription, VERDICT_STATES.error) },
     locations: [workflowLocation(file, subscription.subscriptionId)],
     properties: {
       subscriptionId: oneLine(subscription.subscriptionId, 100),

@@ -14,7 +14,7 @@ import {
 import { DEFAULT_FAIL_ON } from '../defaults.ts'
 import { TOOL_NAME, runUrl, type ReportContext } from './context.ts'
 import { codeSpan, link } from './markdown.ts'
-import { countVerdicts } from './counts.ts'
+import { ATTENTION_ORDER, byAttention, countVerdicts } from './counts.ts'
 import { groupRemediations, renderGroup } from './summary-fixes.ts'
 import { evidenceDetails } from './summary-evidence.ts'
 import { plural } from './summary-labels.ts'
@@ -35,23 +35,9 @@ function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8')
 }
 
-/** Verdicts in the order a person should look at them. */
-export const ATTENTION_ORDER: readonly Verdict[] = ['noncompliant', 'error', 'partial', 'compliant']
-
 /** Up to this many compliant subscriptions share the table with the others; more go into a
  * collapsed table of their own. */
 export const COMPLIANT_ROWS_SHOWN = 30
-
-const ATTENTION_RANK = new Map(ATTENTION_ORDER.map((verdict, index) => [verdict, index]))
-
-/** `results` in ATTENTION_ORDER, keeping the order given within a verdict. */
-export function byAttention(results: readonly SubscriptionResult[]): SubscriptionResult[] {
-  const rank = (result: SubscriptionResult) => ATTENTION_RANK.get(result.verdict) ?? 1
-  return results
-    .map((result, index) => ({ result, index }))
-    .sort((a, b) => rank(a.result) - rank(b.result) || a.index - b.index)
-    .map(({ result }) => result)
-}
 
 const CLAUSES: Readonly<Record<Verdict, readonly [string, string]>> = {
   noncompliant: ['is noncompliant', 'are noncompliant'],

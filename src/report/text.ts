@@ -19,8 +19,9 @@ export const ZWSP = '\u200B'
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/g
 // Characters that change how text is laid out or read without being visible: bidirectional
 // embeddings, overrides and isolates (Trojan Source), zero-width characters, the BOM, and
-// interlinear annotation and object replacement characters.
-const INVISIBLE =
+// interlinear annotation and object replacement characters. Code blocks remove them too
+// (markdown.ts).
+export const INVISIBLE =
   /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFC]/g
 // Everything that ends or breaks a line, and tabs.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -8,7 +8,7 @@ import type { Settings } from '../inputs.ts'
 import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
 import { buildAnnotations } from './annotations.ts'
-import { reportContext } from './context.ts'
+import { reportContext, runUrl } from './context.ts'
 import { workflowLocation } from './locate.ts'
 import { buildOutputs, resultOutput, resultsFilePieces } from './outputs.ts'
 import { trimmedWarning } from './outputs-fit.ts'
@@ -32,6 +32,9 @@ export interface ReportsWritten {
    * report context: the SARIF file (`category/`) and the notifications (one issue and one
    * pull-request comment per category) use this value. */
   category: string
+  /** Link to this workflow run (context.ts, runUrl), null when the run context lacks what it
+   * takes: the notifications link to it. */
+  runUrl: string | null
 }
 
 /**
@@ -58,7 +61,8 @@ export async function writeReports(
     jobSummary: false,
     annotations: 0,
     unwritten: [],
-    category: context.category
+    category: context.category,
+    runUrl: runUrl(context)
   }
 
   if (settings.sarifFile !== null) {
