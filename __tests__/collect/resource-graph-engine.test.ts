@@ -14,7 +14,6 @@ import {
   guid,
   managementGroupScope,
   policyAssignment,
-  policySetDefinition,
   resourceGroupScope,
   serversPricing,
   subscriptionId,
@@ -24,6 +23,7 @@ import {
 import type { Collected } from '../../src/collect/collect.ts'
 import { armRequests, readsFrom, resourceManagerFor, withStandIn } from './harness.ts'
 import { sendTo } from './resource-graph-send.ts'
+import { versionedJitSets } from '../e2e/jit-sets.ts'
 
 const TENANT_ID = guid('collect/resource-graph-engine/tenant')
 const [P2, P1, FREE, NONE, HIDDEN, MANGLED] = Array.from({ length: 6 }, (_, n) =>
@@ -43,18 +43,7 @@ function estate(): Estate {
         ? { faults: [{ fault: 'forbidden' as const, on: 'pricings' as const }] }
         : {})
     })),
-    policySetDefinitions: ['1.0.0', '2.0.0'].map((version) =>
-      policySetDefinition(managementGroupScope(TENANT_ID), 'versioned', {
-        version,
-        policyDefinitions: [
-          {
-            policyDefinitionId: JIT_POLICY_DEFINITION_ID,
-            policyDefinitionReferenceId: 'jit',
-            parameters: { effect: { value: version === '1.0.0' ? 'AuditIfNotExists' : 'Disabled' } }
-          }
-        ]
-      })
-    ),
+    policySetDefinitions: versionedJitSets(TENANT_ID),
     policyAssignments: [
       // Inherited, naming no version: runs the latest.
       policyAssignment(managementGroupScope(TENANT_ID), 'latest', { policyDefinitionId: SET_ID }),
