@@ -3,6 +3,7 @@
 // disabled through a parameter and through an override, exemptions at and below a subscription,
 // a notScope, another initiative that still audits, nothing assigned, no access, an unreadable set.
 import {
+  CIS_SET_DEFINITION_ID,
   JIT_POLICY_DEFINITION_ID,
   MCSB_SET_DEFINITION_ID,
   guid,
@@ -20,8 +21,6 @@ export const SAMPLE_CLIENT_ID = guid('sample/client')
 
 const MCSB_V2_SET_DEFINITION_ID =
   '/providers/Microsoft.Authorization/policySetDefinitions/e3ec7e09-768c-4b64-882c-fcada3772047'
-const CIS_SET_DEFINITION_ID =
-  '/providers/Microsoft.Authorization/policySetDefinitions/1a5bb27d-173f-493e-9568-eb56638dde4d'
 
 export interface SampleSubscription {
   name: string

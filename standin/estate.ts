@@ -16,6 +16,9 @@ export const JIT_POLICY_DEFINITION_ID =
 /** Built-in initiative "Microsoft cloud security benchmark" (the Defender for Cloud default). */
 export const MCSB_SET_DEFINITION_ID =
   '/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8'
+/** Built-in initiative "CIS Microsoft Azure Foundations Benchmark v1.1.0" (fixtures/azure-policy). */
+export const CIS_SET_DEFINITION_ID =
+  '/providers/Microsoft.Authorization/policySetDefinitions/1a5bb27d-173f-493e-9568-eb56638dde4d'
 
 /** A resource as ARM returns it: `id`, `name`, `properties`, and whatever else (type,
  * location, identity, systemData, ...). */

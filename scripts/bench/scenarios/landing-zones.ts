@@ -3,6 +3,7 @@
 // exemptions so that every verdict occurs.
 import type { Verdict } from '../../../src/model.ts'
 import {
+  CIS_SET_DEFINITION_ID,
   JIT_POLICY_DEFINITION_ID,
   MCSB_SET_DEFINITION_ID,
   guid,
@@ -16,8 +17,6 @@ import {
 } from '../../../standin/estate.ts'
 import type { BenchEstate, Scenario } from '../scenarios.ts'
 
-const CIS_SET_DEFINITION_ID =
-  '/providers/Microsoft.Authorization/policySetDefinitions/1a5bb27d-173f-493e-9568-eb56638dde4d'
 const NIST_SET_DEFINITION_ID =
   '/providers/Microsoft.Authorization/policySetDefinitions/179d1daa-458f-4e47-8086-2a68d0d6c38f'
 
