@@ -64,14 +64,9 @@ async function notifyRun(
   settings: Settings,
   run: RunContext
 ): Promise<void> {
-  const names = new Map<string, string>()
-  for (const result of results) {
-    if (result.displayName) names.set(result.subscriptionId, result.displayName)
-  }
   const outcome = await notify(
     {
       results,
-      names,
       category,
       runUrl,
       failOn: settings.failOn,

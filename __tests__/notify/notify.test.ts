@@ -44,13 +44,17 @@ function settings(extra: Partial<NotifySettings> = {}): NotifySettings {
   }
 }
 
+const NAMES = new Map([
+  [sub(1), 'prod-1'],
+  [sub(2), 'sandbox']
+])
+
 function input(results: SubscriptionResult[]): NotifyInput {
   return {
-    results,
-    names: new Map([
-      [sub(1), 'prod-1'],
-      [sub(2), 'sandbox']
-    ]),
+    results: results.map((result) => {
+      const displayName = NAMES.get(result.subscriptionId)
+      return displayName === undefined ? result : { ...result, displayName }
+    }),
     category: CATEGORY,
     runUrl: RUN_URL
   }

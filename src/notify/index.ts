@@ -30,9 +30,8 @@ export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 120_000
 export const DEFAULT_DEADLINE_MS = 300_000
 
 export interface NotifyInput {
+  /** The verdicts, with each subscription's display name when the run learnt it. */
   results: readonly SubscriptionResult[]
-  /** Subscription id -> display name, when known. */
-  names?: ReadonlyMap<string, string>
   /** The SARIF category of the checked scope: one issue and one pull-request comment per category. */
   category: string
   /** Link to this workflow run, or null. */
@@ -131,7 +130,7 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
   const view: NotificationView = {
     results: input.results,
     failOn: input.failOn ?? DEFAULT_FAIL_ON,
-    names: input.names ?? new Map(),
+    names: displayNames(input.results),
     category: input.category,
     runUrl: input.runUrl,
     clientId: input.clientId
@@ -181,4 +180,13 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
     }
   }
   return outcome
+}
+
+/** Subscription id -> display name, for the subscriptions whose result carries one. */
+function displayNames(results: readonly SubscriptionResult[]): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const result of results) {
+    if (result.displayName) names.set(result.subscriptionId, result.displayName)
+  }
+  return names
 }
