@@ -26,7 +26,7 @@ import type { Checked as Decided } from './outcome.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { notify } from './notify/index.ts'
 import { writeReports, type ReportsWritten } from './report/write.ts'
-import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
+import { errorStack, inertErrorMessage, inertLogText, subscriptionLabel } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import { signIn } from './signin/entra.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
@@ -190,14 +190,6 @@ async function discoverWithResourceGraph(
   }
 }
 
-/** `id (display name)`, safe for the log. */
-function named(subscription: { subscriptionId: string; displayName?: string }): string {
-  const { subscriptionId, displayName } = subscription
-  return displayName === undefined
-    ? subscriptionId
-    : `${subscriptionId} (${inertLogText(displayName, 128)})`
-}
-
 /** What discovery found and what it cost, apart from the checks' own requests. */
 function logDiscovery(discovery: Discovery): void {
   const { cost, excluded, skipped } = discovery
@@ -210,7 +202,11 @@ function logDiscovery(discovery: Discovery): void {
     )
   }
   for (const subscription of skipped) {
-    core.info(`⏭️ ${named(subscription)}: skipped, the subscription is ${subscription.state}.`)
+    core.info(
+      inertLogText(
+        `⏭️ ${subscriptionLabel(subscription)}: skipped, the subscription is ${subscription.state}.`
+      )
+    )
   }
 }
 
