@@ -10,6 +10,7 @@ import {
   type Cloud,
   type Engine
 } from './defaults.ts'
+import { UserError } from './errors.ts'
 import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './input-values.ts'
 import type { Verdict } from './model.ts'
 import type { IssueMode } from './notify/plan.ts'
@@ -50,7 +51,8 @@ export interface Settings {
   engine: Engine
 }
 
-export class InputError extends Error {
+/** Inputs that cannot be used: every problem at once, each naming the value and the fix. */
+export class InputError extends UserError {
   readonly problems: string[]
   constructor(problems: string[]) {
     super(

@@ -1,22 +1,33 @@
 // Wires the steps (docs/design.md, "Architecture"): the run context and the inputs -> the runner's
-// OIDC token -> check.ts (sign-in, collect, evaluate, reports) -> the step's outcome. check.ts
-// brings the Azure SDK, most of the bundle: it is loaded once the OIDC request has been sent, so
-// that the runner answers while it loads.
+// OIDC token -> check.ts (sign-in, collect, evaluate, reports, notifications, each in a group of
+// the log) -> the step's outcome, whose headline is the log's last line, outside every group.
+// check.ts brings the Azure SDK, most of the bundle: it is loaded once the OIDC request has been
+// sent, so that the runner answers while it loads.
 import * as core from '@actions/core'
-import { DiscoveryError } from './collect/discover-error.ts'
-import { InputError, readSettings } from './inputs.ts'
-import { stepOutcome } from './outcome.ts'
+import { UserError } from './errors.ts'
+import { readSettings } from './inputs.ts'
+import type { Log } from './log.ts'
+import { runHeadline, stepOutcome } from './outcome.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
 import { readRunContext } from './run-context.ts'
-import { SignInError } from './signin/errors.ts'
 import { requestOidcAssertion } from './signin/oidc.ts'
+
+/** The step log through @actions/core: `::group::` folds each phase. */
+const actionsLog: Log = {
+  info: (line) => core.info(line),
+  warning: (line) => core.warning(line),
+  debug: (line) => core.debug(line),
+  group: (name, work) => core.group(name, work)
+}
 
 /**
  * Runs the action once: reads process.env (once) and the inputs, checks the subscriptions, writes
- * the reports and fails the step through @actions/core when the outcome says so. Never throws: an
- * unexpected error fails the step with one line, its stack going to the debug log.
+ * the reports and fails the step through @actions/core when the outcome says so. Never throws: a
+ * UserError (an input, sign-in or scope the user must fix) fails the step with its message; any
+ * other error fails it with one line, its stack going to the debug log.
  */
 export async function run(): Promise<void> {
+  const log = actionsLog
   try {
     const runContext = readRunContext(process.env)
     const settings = readSettings(
@@ -24,7 +35,7 @@ export async function run(): Promise<void> {
       runContext,
       (secret) => core.setSecret(secret)
     )
-    for (const notice of settings.notices) core.warning(notice)
+    for (const notice of settings.notices) log.warning(notice)
     const oidc = requestOidcAssertion({
       getIdToken: (audience) => core.getIDToken(audience),
       audience: settings.audience,
@@ -32,20 +43,17 @@ export async function run(): Promise<void> {
     })
     await oidc.sent
     const { checkSubscriptions } = await import('./check.ts')
-    const checked = await checkSubscriptions(settings, runContext, oidc.assertion)
+    const checked = await checkSubscriptions(settings, runContext, oidc.assertion, log)
     const outcome = stepOutcome(checked, settings.failOn, checked.reports.unwritten)
-    for (const warning of outcome.warnings) core.warning(warning)
+    for (const warning of outcome.warnings) log.warning(warning)
+    log.info(runHeadline(checked, outcome.failure))
     if (outcome.failure !== null) core.setFailed(outcome.failure)
   } catch (error) {
-    if (
-      error instanceof InputError ||
-      error instanceof SignInError ||
-      error instanceof DiscoveryError
-    ) {
+    if (error instanceof UserError) {
       core.setFailed(error.message)
     } else {
       // Unexpected: say what happened in one line; the stack stays in the debug log.
-      core.debug(errorStack(error))
+      log.debug(errorStack(error))
       core.setFailed(`The check failed unexpectedly: ${inertErrorMessage(error)}`)
     }
   }

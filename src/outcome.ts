@@ -2,7 +2,7 @@
 // to the step's outcome: the one line the step fails with, and the warnings that go with it
 // (docs/design.md, "The action's contract"). Pure; main logs the warnings and fails the step.
 import type { SkippedSubscription, SubscriptionResult, Verdict } from './model.ts'
-import { countVerdicts, describeCounts } from './report/counts.ts'
+import { VERDICT_PHRASES, countVerdicts, describeCounts } from './report/counts.ts'
 
 /**
  * The one-line message the step fails with, e.g. `2 of 5 subscriptions noncompliant, 1 could not
@@ -16,8 +16,8 @@ export function failureMessage(
   return describeCounts(countVerdicts(results), failOn)
 }
 
-/** What a run checked, as check.ts returns it. */
-export interface Checked {
+/** The verdicts of a run's scope, as check.ts decides them. */
+export interface ScopeVerdicts {
   /** One verdict per subscription checked. */
   results: readonly SubscriptionResult[]
   /** The subscriptions in scope not checked because of their state (Disabled, Deleted). */
@@ -47,7 +47,7 @@ const EMPTY_SCOPE =
  *   checked (skipped subscriptions never fail the step).
  */
 export function stepOutcome(
-  checked: Checked,
+  checked: ScopeVerdicts,
   failOn: ReadonlySet<Verdict>,
   unwritten: readonly string[]
 ): StepOutcome {
@@ -65,4 +65,24 @@ export function stepOutcome(
   if (unwritten.length === 0) return { failure, warnings }
   const notWritten = `Could not write ${unwritten.join(' or ')}`
   return { failure: failure === null ? notWritten : `${failure}. ${notWritten}`, warnings }
+}
+
+/**
+ * The run's headline, the last line of its log, outside every group: how many subscriptions were
+ * checked, how many had each verdict (those that occurred, compliant first), how many were
+ * skipped, and whether the step fails, e.g. `Checked 12 subscriptions: 6 compliant, 4
+ * noncompliant, 2 could not be checked. The step fails.`. `failure` is the StepOutcome's.
+ */
+export function runHeadline(checked: ScopeVerdicts, failure: string | null): string {
+  const counts = countVerdicts(checked.results)
+  const clauses = [
+    ...(counts.compliant > 0 ? [`${counts.compliant} compliant`] : []),
+    ...(['noncompliant', 'partial', 'error'] as const)
+      .filter((verdict) => counts[verdict] > 0)
+      .map((verdict) => `${counts[verdict]} ${VERDICT_PHRASES[verdict]}`)
+  ]
+  const noun = counts.total === 1 ? 'subscription' : 'subscriptions'
+  const skipped = checked.skipped.length > 0 ? `; ${checked.skipped.length} skipped` : ''
+  const verdicts = clauses.length > 0 ? `: ${clauses.join(', ')}` : ''
+  return `Checked ${counts.total} ${noun}${verdicts}${skipped}. The step ${failure === null ? 'passes' : 'fails'}.`
 }

@@ -12,7 +12,7 @@ import {
   type Estate
 } from '../../standin/estate.ts'
 import type { SubscriptionSnapshot } from '../../src/model.ts'
-import type { Collected } from '../../src/collect/collect.ts'
+import type { Collected } from '../../src/collect/index.ts'
 import {
   armRequests,
   CLIENT_ID,

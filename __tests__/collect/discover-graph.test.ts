@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   GraphScopeTooLargeError,
   discoverThroughResourceGraph
-} from '../../src/collect/discover-graph.ts'
+} from '../../src/collect/resource-graph/discover.ts'
 import { QuotaGate } from '../../src/collect/resource-graph/paging.ts'
 import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
 import { scope } from '../support/scope.ts'

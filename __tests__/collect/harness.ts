@@ -6,11 +6,11 @@ import {
   collectSubscriptions,
   type Collected,
   type CollectedAt
-} from '../../src/collect/collect.ts'
+} from '../../src/collect/resource-manager-engine.ts'
 import { createResourceManager, type ResourceManager } from '../../src/collect/resource-manager.ts'
 import type { RequestLimits } from '../../src/collect/limits.ts'
 import { requestOidcAssertion } from '../../src/signin/oidc.ts'
-import { signIn } from '../../src/signin/entra.ts'
+import { signIn } from '../../src/signin/index.ts'
 import { getIDToken } from '@actions/core'
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'

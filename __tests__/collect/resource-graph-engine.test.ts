@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { setDefinitionKey } from '../../src/azure-ids.ts'
 import type { SendGraphQuery } from '../../src/collect/resource-graph/client.ts'
-import { collectThroughResourceGraph } from '../../src/collect/resource-graph/engine.ts'
+import { collectThroughResourceGraph } from '../../src/collect/resource-graph/index.ts'
 import { subscriptionReader } from '../../src/collect/subscription.ts'
 import type { SubscriptionSnapshot } from '../../src/model.ts'
 import {
@@ -20,10 +20,11 @@ import {
   subscriptionScope,
   type Estate
 } from '../../standin/estate.ts'
-import type { Collected } from '../../src/collect/collect.ts'
+import type { Collected } from '../../src/collect/index.ts'
 import { armRequests, readsFrom, resourceManagerFor, withStandIn } from './harness.ts'
 import { sendTo } from './resource-graph-send.ts'
 import { versionedJitSets } from '../e2e/jit-sets.ts'
+import { recordingLog } from '../support/log.ts'
 
 const TENANT_ID = guid('collect/resource-graph-engine/tenant')
 const [P2, P1, FREE, NONE, HIDDEN, MANGLED] = Array.from({ length: 6 }, (_, n) =>
@@ -113,7 +114,7 @@ async function bothEngines(defenderPlanCheck: boolean) {
       reader: subscriptionReader(resourceManager, { clientId, defenderPlanCheck }),
       defenderPlanCheck,
       maxQuotaWaitMs: 5000,
-      log: () => undefined
+      log: recordingLog()
     })
     const byGraph = new Array<SubscriptionSnapshot>(ALL.length)
     for await (const read of reads) {

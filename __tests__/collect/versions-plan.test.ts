@@ -18,7 +18,7 @@ import {
   type Fault
 } from '../../standin/estate.ts'
 import { setDefinitionKey } from '../../src/azure-ids.ts'
-import type { Collected } from '../../src/collect/collect.ts'
+import type { Collected } from '../../src/collect/index.ts'
 import { highestMatchingVersion } from '../../src/collect/set-definitions.ts'
 import type { SubscriptionSnapshot } from '../../src/model.ts'
 import {

@@ -352,11 +352,12 @@ describe('hostile data from Azure is rendered inert', () => {
     })
     await runWith(estate, { subscriptions: subscription(1) }, ({ run, sarif }) => {
       expect(verdictsOf(run)).toEqual(['noncompliant'])
-      // No workflow command but the action's own: a mask, debug lines, one annotation, the failure.
+      // No workflow command but the action's own: a mask, debug lines, the groups of the phases,
+      // one annotation, the failure.
       const commands = run.stdout.split('\n').filter((line) => /^::|##\[/.test(line))
       for (const line of commands) {
         expect(line).toMatch(
-          /^::(add-mask|debug)::|^::error title=JIT network access not audited|^::error::1 of 1 subscription noncompliant$/
+          /^::(add-mask|debug)::|^::group::(Sign-in|Scope|Reads: 1 subscription\(s\), resource-manager engine|Verdicts|Reports|Notifications)$|^::endgroup::$|^::error title=JIT network access not audited|^::error::1 of 1 subscription noncompliant$/
         )
       }
       expect(commands.filter((line) => line.startsWith('::error'))).toHaveLength(2)

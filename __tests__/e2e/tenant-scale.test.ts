@@ -4,54 +4,26 @@
 // `npm run bench`; this test only bounds them loosely.)
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { readFile, rm } from 'node:fs/promises'
-import {
-  JIT_POLICY_DEFINITION_ID,
-  guid,
-  managementGroupScope,
-  policyAssignment,
-  subscriptionId,
-  type Estate
-} from '../../standin/estate.ts'
+import { subscriptionId } from '../../standin/estate.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { oneGroupEstate } from './one-group-estate.ts'
 
 const COUNT = 5000
-const TENANT_ID = guid('e2e/tenant-scale/tenant')
 const ids = Array.from({ length: COUNT }, (_, n) => subscriptionId(10_000 + n))
 // Every 10th is under a group without the JIT audit; every 100th (of the others) is disabled.
 const unaudited = (n: number) => n % 10 === 0
 const disabled = (n: number) => !unaudited(n) && n % 100 === 1
-
-function estate(): Estate {
-  return {
-    tenantId: TENANT_ID,
-    clientId: guid('e2e/tenant-scale/client'),
-    managementGroups: [
-      { name: 'landing-zones', displayName: 'Landing zones' },
-      { name: 'audited', displayName: 'Audited', parent: 'landing-zones' },
-      { name: 'unaudited', displayName: 'Unaudited', parent: 'landing-zones' }
-    ],
-    subscriptions: ids.map((subscriptionId, n) => ({
-      subscriptionId,
-      displayName: `workload-${n}`,
-      managementGroup: unaudited(n) ? 'unaudited' : 'audited',
-      ...(disabled(n) ? { state: 'Disabled' } : {})
-    })),
-    policyAssignments: [
-      policyAssignment(managementGroupScope('audited'), 'jit', {
-        displayName: 'JIT audit',
-        policyDefinitionId: JIT_POLICY_DEFINITION_ID
-      })
-    ]
-  }
-}
 
 let standIn: StandIn
 let run: ActionRun
 let file: string
 
 beforeAll(async () => {
-  standIn = await startStandIn({ estate: estate(), latencyMs: 0 })
+  standIn = await startStandIn({
+    estate: oneGroupEstate('tenant-scale', ids, { unaudited, disabled }),
+    latencyMs: 0
+  })
   run = await runAction({
     standIn,
     inputs: {

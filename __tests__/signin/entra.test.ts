@@ -1,7 +1,7 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { oidcAssertion } from '../../src/signin/oidc.ts'
-import { sharedTokenCredential, signIn, skipsInstanceDiscovery } from '../../src/signin/entra.ts'
+import { sharedTokenCredential, signIn, skipsInstanceDiscovery } from '../../src/signin/index.ts'
 import { CLOUDS } from '../../src/defaults.ts'
 
 describe('sharedTokenCredential', () => {

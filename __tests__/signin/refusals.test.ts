@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals'
 import * as core from '@actions/core'
 import { CLOUDS } from '../../src/defaults.ts'
-import { signIn } from '../../src/signin/entra.ts'
+import { signIn } from '../../src/signin/index.ts'
 import { oidcAssertion } from '../../src/signin/oidc.ts'
 import {
   cloudOfAuthority,

@@ -67,6 +67,17 @@ export const fakeCore = {
   warning: record('warning'),
   error: record('error'),
   setSecret: record('setSecret'),
+  startGroup: record('startGroup'),
+  endGroup: record('endGroup'),
+  // As @actions/core's: the group ends when `work` settles, whether it resolves or rejects.
+  async group<T>(name: string, work: () => Promise<T>): Promise<T> {
+    recorded.calls.push(['startGroup', name])
+    try {
+      return await work()
+    } finally {
+      recorded.calls.push(['endGroup'])
+    }
+  },
   setOutput: (name: string, value: string) => {
     recorded.calls.push(['setOutput', name, value])
     recorded.outputs[name] = value

@@ -6,11 +6,17 @@ import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api
 import { GUID, managementGroupId } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
 import type { Scope } from '../scope.ts'
-import { DiscoveryError } from './discover-error.ts'
+import { UserError } from '../errors.ts'
 import { failureCause, failureDetail } from './errors.ts'
 import type { ResourceManager } from './resource-manager.ts'
 
-export { DiscoveryError } from './discover-error.ts'
+/** The scope could not be resolved into subscriptions: the message says what and what to do. */
+export class DiscoveryError extends UserError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DiscoveryError'
+  }
+}
 
 /** Subscription states whose subscriptions are listed as skipped, not checked: a disabled
  * subscription is read-only and a deleted one is going away; neither can drift into or out of
@@ -40,7 +46,7 @@ export interface DiscoveryCost {
 export interface Discovery {
   /** To check, each once: the ids listed in `subscriptions` in their order, then the subscriptions
    * under the management groups and (for `*`) the subscription list in ARM's order (by id when
-   * Resource Graph resolved the scope, discover-graph.ts). */
+   * Resource Graph resolved the scope, resource-graph/discover.ts). */
   subscriptions: DiscoveredSubscription[]
   /** In scope but `Disabled` or `Deleted` (SKIPPED_STATES), in the same order; not checked. */
   skipped: SkippedSubscription[]

@@ -1,6 +1,6 @@
 // Bounds on the work against Resource Manager: how many requests are in flight, how long one
 // attempt may take, how often it is retried, and a deadline for the whole run. The semaphore
-// (semaphore.ts) and the retry policy (retry-policy.ts) enforce them.
+// (concurrency.ts) and the retry policy (retry-policy.ts) enforce them.
 
 export interface RequestLimits {
   /** Requests in flight at once, across every subscription. */

@@ -10,7 +10,7 @@ import type { TokenCredential } from '@azure/identity'
 import { ArmRequestError, PagingLoopError } from './errors.ts'
 import type { RequestLimits } from './limits.ts'
 import { useBoundedRetries } from './retry-policy.ts'
-import { Semaphore } from './semaphore.ts'
+import { Semaphore } from './concurrency.ts'
 
 // ARM's paging of one list stops here: a nextLink chain this long is broken, not big.
 export const MAX_PAGES = 1000

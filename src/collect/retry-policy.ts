@@ -4,8 +4,7 @@
 import { isRestError } from '@azure/core-rest-pipeline'
 import type { Pipeline, PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline'
 import type { RequestLimits } from './limits.ts'
-import type { Semaphore } from './semaphore.ts'
-import { sleep } from './sleep.ts'
+import { sleep, type Semaphore } from './concurrency.ts'
 
 /** Why the retries gave up, for the error message. */
 export class RequestGaveUpError extends Error {

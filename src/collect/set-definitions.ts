@@ -14,7 +14,7 @@ import {
 import { failureDetail } from './errors.ts'
 import { mapSetDefinition, mapSetDefinitionVersion, scopeOfResourceId } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
-import { SharedFetches } from './shared-fetches.ts'
+import { SharedFetches } from './concurrency.ts'
 
 const VERSION = /^(\d+)\.(\d+)\.(\d+)(-.+)?$/i
 const PATTERN = /^(\d+|\*)\.(\d+|\*)\.(\d+|\*)$/

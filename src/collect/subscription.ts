@@ -16,7 +16,7 @@ import { readDefenderForServers } from './defender-plan.ts'
 import { mapAssignment, mapExemption, mapPolicyDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
 import { setDefinitionReader } from './set-definitions.ts'
-import { SharedFetches } from './shared-fetches.ts'
+import { SharedFetches } from './concurrency.ts'
 
 /** What was read for one subscription: its snapshot, or why it could not be read. */
 export type Collected =

@@ -1,7 +1,7 @@
 // The runner's GitHub OIDC token, the first thing sign-in needs from the network. main asks for it
 // as soon as the inputs are read and before it loads the Azure SDK (most of the bundle), so that
 // the runner answers while the SDK loads; this module therefore imports nothing from the SDK
-// (docs/design.md, "Architecture"). The Entra exchange that uses the token is entra.ts.
+// (docs/design.md, "Architecture"). The Entra exchange that uses the token is index.ts.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { ClientRequest } from 'node:http'
 import { SignInError } from './errors.ts'

@@ -4,7 +4,7 @@
 import type { TokenCredential } from '@azure/identity'
 import type { RequestLimits } from '../limits.ts'
 import { useBoundedRetries } from '../retry-policy.ts'
-import { Semaphore } from '../semaphore.ts'
+import { Semaphore } from '../concurrency.ts'
 
 /** One query request, as the REST API's QueryRequest: either `subscriptions` (at most
  * MAX_SUBSCRIPTIONS_PER_REQUEST) or `managementGroups` (names), or neither (tenant scope). */

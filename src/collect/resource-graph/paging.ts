@@ -6,7 +6,7 @@
 // 1,000 rows an answer; $skipToken asks for the next page.
 import { ArmRequestError } from '../errors.ts'
 import type { GraphRequest, SendGraphQuery } from './client.ts'
-import { sleep } from '../sleep.ts'
+import { sleep } from '../concurrency.ts'
 
 /** Rows one answer holds at most ($top's upper bound). */
 export const MAX_PAGE_SIZE = 1000

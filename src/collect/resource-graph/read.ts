@@ -10,6 +10,7 @@ import {
   setDefinitionForMapping,
   type GraphSubscription
 } from './group.ts'
+import { mapLimit } from '../concurrency.ts'
 import { QuotaGate, queryAllPages, type GraphRow, type PagedResult } from './paging.ts'
 import {
   managementGroupPolicyQuery,
@@ -44,7 +45,7 @@ export interface ReadGraphOptions {
   pageSize?: number
   /** Ends a quota wait early (the run's deadline). */
   signal?: AbortSignal
-  /** The quota as discovery left it (src/collect/discover-graph.ts); a new one when absent. */
+  /** The quota as discovery left it (src/collect/resource-graph/discover.ts); a new one when absent. */
   gate?: QuotaGate
   /** The subscription rows discovery already read, by the scope each query had: no
    * subscription query is sent again, and a subscription none of them returned is not found. */
@@ -85,21 +86,6 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
-}
-
-/** Runs `task` over `items`, at most `limit` at once, keeping the order of `items`. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>
-) {
-  const results = new Array<R>(items.length)
-  const queue = items.entries()
-  const worker = async () => {
-    for (const [index, item] of queue) results[index] = await task(item)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
 }
 
 /**

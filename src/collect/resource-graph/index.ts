@@ -1,28 +1,91 @@
-// The resource-graph engine (docs/design.md, "Architecture"): the whole scope's assignments,
-// exemptions, custom set definitions and ancestry in a few paged Resource Graph queries
-// (read.ts), handed on per subscription in the shape the resource-manager collector gives, so
-// both engines are decided by the same evaluator. What Resource Graph does not hold comes from
-// Resource Manager through the run's subscription reader, whose shared reads both engines use:
-// built-in set definitions, the versions of any set an assignment names one of (Resource Graph's
-// rows carry neither the version an assignment runs nor a set's other versions), the JIT
-// definition, and the subscriptions Resource Graph did not return. Its verdicts short of compliant are read again through Resource Manager by the caller
-// (src/check.ts), since Resource Graph can lag behind Resource Manager.
+// The resource-graph engine (docs/design.md, "Architecture"): the scope's subscriptions, and the
+// whole scope's assignments, exemptions, custom set definitions and ancestry in a few paged
+// Resource Graph queries (discover.ts, read.ts), handed on per subscription in the shape the
+// resource-manager engine gives, so both engines are decided by the same evaluator. What Resource
+// Graph does not hold comes from Resource Manager through the run's subscription reader, whose
+// shared reads both engines use: built-in set definitions, the versions of any set an assignment
+// names one of (Resource Graph's rows carry neither the version an assignment runs nor a set's
+// other versions), the JIT definition, and the subscriptions Resource Graph did not return. Its
+// verdicts short of compliant are read again through Resource Manager (src/collect/index.ts),
+// since Resource Graph can lag behind Resource Manager.
+import type { TokenCredential } from '@azure/identity'
 import { isSetDefinitionId, normalizeId, setDefinitionKey } from '../../azure-ids.ts'
+import type { Log } from '../../log.ts'
 import type { DefenderForServersPlan, PolicySetDefinition } from '../../model.ts'
-import { collectSubscriptions, type CollectedAt } from '../collect.ts'
+import type { Scope } from '../../scope.ts'
 import { readDefenderForServers } from '../defender-plan.ts'
+import type { Discovery } from '../discover.ts'
 import { failureDetail } from '../errors.ts'
 import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../map.ts'
 import type { ResourceManager } from '../resource-manager.ts'
+import { collectSubscriptions, type CollectedAt } from '../resource-manager-engine.ts'
 import {
   failedRead,
   type Collected,
   type PartialSnapshot,
   type SubscriptionReader
 } from '../subscription.ts'
-import type { SendGraphQuery } from './client.ts'
+import { createGraphQuery, type SendGraphQuery } from './client.ts'
+import {
+  GraphScopeTooLargeError,
+  discoverThroughResourceGraph,
+  type GraphDiscovery
+} from './discover.ts'
 import type { GraphSubscription } from './group.ts'
+import { QuotaGate } from './paging.ts'
 import { readResourceGraph, type ReadGraphOptions, type ResourceGraphRead } from './read.ts'
+
+/** The resource-graph engine of a run, once it has resolved the scope. */
+export interface ResourceGraphEngine {
+  /** The scope's subscriptions as Resource Graph listed them; absent when a management group or
+   * the tenant is over Resource Graph's cap, for Resource Manager's lists to resolve. */
+  discovery?: Discovery
+  /** Reads `subscriptionIds` as collectThroughResourceGraph does, with the quota and subscription
+   * rows discovery left. */
+  collect(
+    subscriptionIds: readonly string[],
+    options: Omit<ResourceGraphEngineOptions, 'discovered'>
+  ): AsyncGenerator<EngineRead, void, undefined>
+}
+
+/**
+ * Opens the resource-graph engine over `resourceManager`'s endpoint, limits and deadline, with
+ * `credential` and `userAgentPrefix`, and resolves `scope` through Resource Graph
+ * (discover.ts). Returns undefined, having logged why, when Resource Graph refused a query or
+ * could not be read: Resource Manager then resolves the scope and reads every subscription.
+ * Rejects only when the Resource Graph SDK cannot be loaded.
+ */
+export async function openResourceGraph(
+  credential: TokenCredential,
+  resourceManager: ResourceManager,
+  scope: Scope,
+  userAgentPrefix: string,
+  log: Log
+): Promise<ResourceGraphEngine | undefined> {
+  const { endpoint, limits } = resourceManager
+  const send = await createGraphQuery(credential, endpoint, limits, userAgentPrefix)
+  const gate = new QuotaGate(limits.maxRetryAfterMs, limits.deadline)
+  let discovered: GraphDiscovery | undefined
+  try {
+    discovered = await discoverThroughResourceGraph(send, scope, gate)
+  } catch (error) {
+    if (!(error instanceof GraphScopeTooLargeError)) {
+      log.info(
+        `Azure Resource Graph could not be read (${failureDetail(error)}); resolving the scope and reading every subscription through Resource Manager instead.`
+      )
+      return undefined
+    }
+    log.info(`${error.message}: resolving the scope through Resource Manager's lists.`)
+  }
+  return {
+    ...(discovered ? { discovery: discovered.discovery } : {}),
+    collect: (subscriptionIds, options) =>
+      collectThroughResourceGraph(resourceManager, send, subscriptionIds, {
+        ...options,
+        discovered: discovered && { gate, subscriptionRows: discovered.subscriptionRows }
+      })
+  }
+}
 
 /** One subscription's read, with its index in the list asked for and whether Resource Graph gave
  * its lists (true) or Resource Manager did (false: not in Resource Graph, or it failed). */
@@ -42,8 +105,8 @@ export interface ResourceGraphEngineOptions {
   /** What discovery through Resource Graph read (src/collect/discover-graph.ts): its quota and
    * subscription rows, so that no subscription query is sent twice. */
   discovered?: Pick<ReadGraphOptions, 'gate' | 'subscriptionRows'>
-  /** Lines for the run's log. */
-  log(line: string): void
+  /** The run's log. */
+  log: Log
 }
 
 /** Snapshots completed at once: their shared reads (set definitions) go out together. */
@@ -76,13 +139,13 @@ export async function* collectThroughResourceGraph(
       }
     )
   } catch (error) {
-    options.log(
+    options.log.info(
       `Azure Resource Graph could not be read (${failureDetail(error)}); reading every subscription through Resource Manager instead.`
     )
     yield* throughResourceManager(resourceManager, subscriptionIds, undefined, options)
     return
   }
-  options.log(
+  options.log.info(
     `Azure Resource Graph: ${graph.subscriptions.length} of ${subscriptionIds.length} subscription(s) read in ${graph.requests} query request(s)${graph.quotaWaitedMs > 0 ? `, ${Math.ceil(graph.quotaWaitedMs / 1000)} s spent waiting for the query quota` : ''}.`
   )
   const found = new Map(graph.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]))
@@ -101,7 +164,7 @@ export async function* collectThroughResourceGraph(
     }
   }
   if (graph.notFound.length > 0) {
-    options.log(
+    options.log.info(
       `Azure Resource Graph did not return ${graph.notFound.length} subscription(s) (not visible to the identity, not indexed yet, or not existing); reading them through Resource Manager.`
     )
     const notFound = new Set(graph.notFound.map((id) => id.toLowerCase()))

@@ -1,5 +1,6 @@
-// The only code that talks to Entra ID: it exchanges the runner's OIDC token (oidc.ts) for an Azure
-// Resource Manager access token and explains the refusals people hit.
+// Sign-in, the entry of src/signin/: the only code that talks to Entra ID. It exchanges the
+// runner's OIDC token (oidc.ts, which main loads on its own, before the Azure SDK) for an Azure
+// Resource Manager access token and explains the refusals people hit (refusals.ts).
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SignInError } from './errors.ts'

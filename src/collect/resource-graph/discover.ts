@@ -4,19 +4,18 @@
 // descendants, a page of which holds far fewer. The rows are handed on to the engine
 // (resource-graph/read.ts), which then sends no subscription query of its own. The Discovery it
 // gives is discover.ts's, assembled by the same rules (docs/design.md, "Architecture").
-import type { Scope } from '../scope.ts'
-import { resolveScope, text, type Discovery, type Listed } from './discover.ts'
-import type { SendGraphQuery } from './resource-graph/client.ts'
-import type { QuotaGate } from './resource-graph/paging.ts'
-import { queryAllPages, type GraphRow } from './resource-graph/paging.ts'
-import { subscriptionsQuery } from './resource-graph/queries.ts'
+import type { Scope } from '../../scope.ts'
+import { mapLimit } from '../concurrency.ts'
+import { resolveScope, text, type Discovery, type Listed } from '../discover.ts'
+import type { SendGraphQuery } from './client.ts'
+import { queryAllPages, type GraphRow, type QuotaGate } from './paging.ts'
+import { subscriptionsQuery } from './queries.ts'
 import {
   MAX_SUBSCRIPTIONS_PER_REQUEST,
   chunks,
-  mapLimit,
   type GraphQueryScope,
   type ScopedRows
-} from './resource-graph/read.ts'
+} from './read.ts'
 
 /** A management group or the tenant holds more subscriptions than one Resource Graph scope
  * covers (10,000; header x-ms-tenant-subscription-limit-hit): Resource Manager's lists must

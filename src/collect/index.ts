@@ -1,0 +1,122 @@
+// How the run reads Azure (docs/design.md, "Architecture"): the one entry of src/collect/. It
+// holds the strategy: the Resource Manager connection and its limits, the engine the settings
+// ask for, discovery through Resource Graph with Resource Manager's lists behind it, and the rule
+// that what Resource Graph finds short of compliant is read again through Resource Manager, whose
+// verdict is the one reported (README, "Engines"). The caller hands in how a read is decided, so
+// that data still flows one way: collect reads, the evaluator decides.
+import type { TokenCredential } from '@azure/identity'
+import type { Engine } from '../defaults.ts'
+import type { Log } from '../log.ts'
+import type { Verdict } from '../model.ts'
+import type { Scope } from '../scope.ts'
+import { discoverSubscriptions, type Discovery } from './discover.ts'
+import { requestLimits } from './limits.ts'
+import { openResourceGraph } from './resource-graph/index.ts'
+import { createResourceManager } from './resource-manager.ts'
+import { collectSubscriptions, type CollectedAt } from './resource-manager-engine.ts'
+import { subscriptionReader, type Collected } from './subscription.ts'
+
+export type { Collected } from './subscription.ts'
+export type { DiscoveredSubscription, Discovery } from './discover.ts'
+export { DiscoveryError } from './discover.ts'
+
+/** What reading a scope takes from the run's settings (src/inputs.ts). */
+export interface ScopeSettings {
+  scope: Scope
+  engine: Engine
+  /** The identity the run signed in as, named in failure messages. */
+  clientId: string
+  /** Read each subscription's Defender for Servers plan (`defender-plan-check`). */
+  defenderPlanCheck: boolean
+  /** Resource Manager requests in flight at once (`max-concurrency`). */
+  maxConcurrency: number
+  cloud: { resourceManagerEndpoint: string }
+}
+
+/** One subscription's final verdict, with its index in `Discovery.subscriptions`. */
+export interface DecidedAt<R> {
+  index: number
+  decided: R
+}
+
+/** The scope of a run, resolved, ready to be read. */
+export interface ScopeReader {
+  /** The subscriptions to check, skip and exclude. */
+  discovery: Discovery
+  /**
+   * Reads every subscription of `discovery.subscriptions`, decides each read with `decide` and
+   * yields each final decision as soon as it is final, with the subscription's index: reads
+   * finish out of order. A read from Resource Graph decided short of `compliant` is read again
+   * through Resource Manager and decided again; that decision is the one yielded. Never throws
+   * for a subscription that cannot be read: `decide` gets the failure.
+   */
+  decideEach<R extends { verdict: Verdict }>(
+    decide: (read: Collected) => R
+  ): AsyncGenerator<DecidedAt<R>, void, undefined>
+}
+
+/**
+ * Opens the run's reads of Azure with `credential` (Resource Manager's token), at the settings'
+ * Resource Manager endpoint, each request carrying `userAgentPrefix`, and resolves the settings'
+ * scope into subscriptions: through Resource Graph for `engine: resource-graph` (Resource
+ * Manager's lists when Resource Graph refuses, or a scope is over its cap), else Resource
+ * Manager's lists. The request limits and the run's deadline start now. Logs to `log` what it
+ * falls back on and why.
+ *
+ * Throws DiscoveryError when the scope cannot be resolved (discover.ts).
+ */
+export async function openScope(
+  credential: TokenCredential,
+  settings: ScopeSettings,
+  userAgentPrefix: string,
+  log: Log
+): Promise<ScopeReader> {
+  const limits = requestLimits(settings)
+  const endpoint = settings.cloud.resourceManagerEndpoint
+  const resourceManager = createResourceManager(credential, endpoint, limits, userAgentPrefix)
+  const graph =
+    settings.engine === 'resource-graph'
+      ? await openResourceGraph(credential, resourceManager, settings.scope, userAgentPrefix, log)
+      : undefined
+  const discovery =
+    graph?.discovery ?? (await discoverSubscriptions(resourceManager, settings.scope))
+  const { clientId, defenderPlanCheck } = settings
+  // One reader for the run: both engines and the re-checks share its definition reads.
+  const reader = subscriptionReader(resourceManager, { clientId, defenderPlanCheck })
+  const ids = discovery.subscriptions.map((subscription) => subscription.subscriptionId)
+
+  async function* decideEach<R extends { verdict: Verdict }>(
+    decide: (read: Collected) => R
+  ): AsyncGenerator<DecidedAt<R>, void, undefined> {
+    const reads: AsyncIterable<CollectedAt & { fromResourceGraph?: boolean }> =
+      graph !== undefined
+        ? graph.collect(ids, {
+            clientId,
+            reader,
+            defenderPlanCheck,
+            managementGroups: settings.scope.managementGroups,
+            maxQuotaWaitMs: limits.maxRetryAfterMs,
+            log
+          })
+        : collectSubscriptions(resourceManager, ids, { clientId, reader })
+    // Resource Graph can lag behind Resource Manager: what it finds short of compliant is read
+    // again through Resource Manager, whose verdict is the one reported (README, "Engines").
+    const recheck: { index: number; subscriptionId: string }[] = []
+    for await (const read of reads) {
+      const decided = decide(read)
+      if (read.fromResourceGraph && decided.verdict !== 'compliant')
+        recheck.push({ index: read.index, subscriptionId: read.subscriptionId })
+      else yield { index: read.index, decided }
+    }
+    if (recheck.length === 0) return
+    log.info(
+      `Reading ${recheck.length} subscription(s) that Azure Resource Graph found not compliant again through Resource Manager.`
+    )
+    const again = recheck.map((read) => read.subscriptionId)
+    for await (const read of collectSubscriptions(resourceManager, again, { clientId, reader })) {
+      yield { index: recheck[read.index]?.index ?? read.index, decided: decide(read) }
+    }
+  }
+
+  return { discovery, decideEach }
+}
