@@ -8,11 +8,11 @@ import {
   INPUT_DEFAULTS,
   MAX_CONCURRENCY_LIMIT,
   type Cloud,
-  type Engine
+  type Engine,
+  type IssueMode
 } from './defaults.ts'
 import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './input-values.ts'
 import type { Verdict } from './model.ts'
-import type { IssueMode } from './notify/plan.ts'
 import { categoryProblem } from './report/category.ts'
 import type { RunContext } from './run-context.ts'
 import { readScope, type Scope } from './scope.ts'

@@ -72,8 +72,6 @@ export function scopeEntries(scope: Scope): string[] {
   ]
 }
 
-/** The tool's name in SARIF and in the summary footer. */
-export const TOOL_NAME = 'azure-jit-network-access-check'
 /** Microsoft's page on just-in-time VM access, for rule help and as a fallback information URI. */
 export const JIT_DOCS_URL =
   'https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-usage'

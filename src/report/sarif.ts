@@ -8,8 +8,8 @@
 // the `security` tag, and at most 25,000 results per run.
 import { createHash } from 'node:crypto'
 import type { Location, Log, Notification, Result, Run } from 'sarif'
-import type { SubscriptionResult, Verdict } from '../model.ts'
-import { JIT_DOCS_URL, TOOL_NAME, repositoryUrl, type ReportContext } from './context.ts'
+import { TOOL_NAME, type SubscriptionResult, type Verdict } from '../model.ts'
+import { JIT_DOCS_URL, repositoryUrl, type ReportContext } from './context.ts'
 import { locateSubscription, type WorkflowFile } from './locate.ts'
 import { VERDICT_STATES } from './counts.ts'
 import { NOT_CHECKED, NOT_CHECKED_ID, RULE, RULE_ID } from './sarif-rule.ts'

@@ -7,12 +7,13 @@ import {
   AUDIT_EFFECT,
   JIT_POLICY_DEFINITION_NAME,
   JIT_POLICY_DISPLAY_NAME,
+  TOOL_NAME,
   VERDICT_MARKS,
   type SubscriptionResult,
   type Verdict
 } from '../model.ts'
 import { DEFAULT_FAIL_ON } from '../defaults.ts'
-import { TOOL_NAME, runUrl, type ReportContext } from './context.ts'
+import { runUrl, type ReportContext } from './context.ts'
 import { codeSpan, link } from './markdown.ts'
 import { ATTENTION_ORDER, byAttention, countVerdicts } from './counts.ts'
 import { groupRemediations, renderGroup } from './summary-fixes.ts'
