@@ -123,7 +123,7 @@ function addTable(parts: string[], budget: Budget, rows: readonly SubscriptionRe
   return shown
 }
 
-/** Where every result is whole: the `results` output unless it was trimmed (outputs-fit.ts), else
+/** Where every result is whole: the `results` output unless it was trimmed (outputs.ts), else
  * only the results file. */
 function wholeResults(resultsTrimmed: boolean): string {
   return resultsTrimmed
