@@ -3,7 +3,7 @@
 // escaped for display. A workflow that interpolates them into a script with ${{ }} must treat them
 // as untrusted text. The `results` output is kept within what GitHub keeps of a step's outputs:
 // past the budget, evidence goes first, then whole subscriptions, and the caller says so. The
-// results file (write.ts) always has everything.
+// results file (index.ts, writeReports) always has everything.
 import {
   VERDICTS,
   type AssignmentEvidence,
@@ -71,7 +71,7 @@ export interface OutputFiles {
   resultsFile: string | null
 }
 
-/** Characters of the results file's text written at a time (write.ts): well under the 128 KiB
+/** Characters of the results file's text written at a time (index.ts): well under the 128 KiB
  * past which V8 puts a string in its large-object space, which only a full collection frees. */
 export const RESULTS_PIECE_CHARACTERS = 32 * 1024
 
