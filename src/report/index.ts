@@ -12,8 +12,7 @@ import { reportContext, runUrl } from './context.ts'
 import { workflowLocation } from './locate.ts'
 import { buildOutputs, resultOutput, resultsFilePieces, trimmedWarning } from './outputs.ts'
 import { buildSarif } from './sarif.ts'
-import { buildJobSummary } from './summary.ts'
-import { skippedSection } from './summary-skipped.ts'
+import { buildJobSummary, skippedSection } from './summary/index.ts'
 import { inertErrorMessage } from './text.ts'
 
 export interface ReportsWritten {
