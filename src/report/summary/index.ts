@@ -21,7 +21,7 @@ import { DEFAULT_FAIL_ON } from '../../defaults.ts'
 import { runUrl, type ReportContext } from '../context.ts'
 import { codeBlock, codeSpan, escapeInline, link } from '../markdown.ts'
 import { ATTENTION_ORDER, byAttention, countVerdicts } from '../counts.ts'
-import { remediationFor, type Remediation } from '../remediation.ts'
+import { remediationFor, type Remediation } from '../remediation/index.ts'
 import { PORTAL_PATH_SEPARATOR, type RemediationStep } from '../remediation/step.ts'
 import {
   MAX_DISPLAY_NAME,
