@@ -72,9 +72,6 @@ export function scopeEntries(scope: Scope): string[] {
   ]
 }
 
-/** Microsoft's page on just-in-time VM access, for rule help and as a fallback information URI. */
-export const JIT_DOCS_URL =
-  'https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-usage'
 const OWNER_REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/
 
 /** `https://server/owner/repo` when both look like what GitHub sets, else null. */
