@@ -4,7 +4,7 @@
 // that the runner answers while it loads.
 import * as core from '@actions/core'
 import { DiscoveryError } from './collect/discover-error.ts'
-import { InputError, readSettings } from './inputs.ts'
+import { InputError, readSettings } from './inputs/index.ts'
 import { stepOutcome } from './outcome.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
 import { readRunContext } from './run-context.ts'

@@ -2,7 +2,7 @@
 // identifiers of the run and the event that started it, what the runner offers (an OIDC token, a
 // job summary file), GitHub's API (for the issue and pull-request comment, src/notify), the
 // workflow file that ran it (to point results at the line listing each subscription) and the pull
-// request of the event payload. The inputs (inputs.ts) take their fallbacks from here too, so no
+// request of the event payload. The inputs (inputs/) take their fallbacks from here too, so no
 // other module reads process.env.
 import { readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

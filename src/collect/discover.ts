@@ -5,7 +5,7 @@
 import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api-versions.ts'
 import { GUID, managementGroupId } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
-import type { Scope } from '../scope.ts'
+import type { Scope } from '../inputs/scope.ts'
 import { DiscoveryError } from './discover-error.ts'
 import { failureCause, failureDetail } from './errors.ts'
 import type { ResourceManager } from './resource-manager.ts'

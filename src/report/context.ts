@@ -1,10 +1,10 @@
 // What the report builders need from the run besides the results, as plain data: reportContext
 // fills it from the run context and the settings; tests hand it values. The workflow file the
 // findings point at is passed on its own (report/locate.ts, workflowLocation).
-import type { Settings } from '../inputs.ts'
+import type { Settings } from '../inputs/index.ts'
 import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
-import type { Scope } from '../scope.ts'
+import type { Scope } from '../inputs/scope.ts'
 import { scanCategory } from './category.ts'
 
 export interface ReportContext {

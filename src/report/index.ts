@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Settings } from '../inputs.ts'
+import type { Settings } from '../inputs/index.ts'
 import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
 import { buildAnnotations } from './annotations.ts'

@@ -1,10 +1,10 @@
 // The inputs that say who signs in and where: `client-id`, `tenant-id`, `environment`,
 // `authority-host`, `resource-manager-endpoint` and `audience` (docs/setup.md). Each problem is
 // pushed for InputError, never thrown.
-import { GUID } from './azure-ids.ts'
-import { CLOUDS, DEFAULT_TOKEN_EXCHANGE_AUDIENCE, INPUT_DEFAULTS, type Cloud } from './defaults.ts'
-import { quote } from './input-values.ts'
-import type { RunContext } from './run-context.ts'
+import { GUID } from '../azure-ids.ts'
+import { CLOUDS, DEFAULT_TOKEN_EXCHANGE_AUDIENCE, INPUT_DEFAULTS, type Cloud } from '../defaults.ts'
+import type { RunContext } from '../run-context.ts'
+import { quote } from './values.ts'
 
 // A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
 const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i

@@ -1,7 +1,8 @@
 // Reads and validates the action's inputs into a typed settings object. Every problem is
-// reported at once, naming the bad value, before any request is made.
+// reported at once, naming the bad value, before any request is made. The folder's entry: the
+// scope inputs are read in scope.ts, who signs in and where in sign-in.ts, single values that
+// several inputs share in values.ts.
 import path from 'node:path'
-import { readAzureSignIn } from './azure-inputs.ts'
 import {
   DEFAULT_RESULTS_FILE_NAME,
   ENGINES,
@@ -10,16 +11,16 @@ import {
   type Cloud,
   type Engine,
   type IssueMode
-} from './defaults.ts'
-import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './input-values.ts'
-import type { Verdict } from './model.ts'
-import { categoryProblem } from './report/category.ts'
-import type { RunContext } from './run-context.ts'
-import { readScope, type Scope } from './scope.ts'
-import { parseSubscriptionId } from './subscription-ids.ts'
+} from '../defaults.ts'
+import type { Verdict } from '../model.ts'
+import { categoryProblem } from '../report/category.ts'
+import type { RunContext } from '../run-context.ts'
+import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
+import { readAzureSignIn } from './sign-in.ts'
+import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './values.ts'
 
 export interface Settings {
-  /** Which subscriptions to check, as the inputs name them (src/scope.ts). */
+  /** Which subscriptions to check, as the inputs name them (scope.ts). */
   scope: Scope
   clientId: string
   tenantId: string
