@@ -81,18 +81,18 @@ export const MAX_WORKFLOW_FILE_BYTES = 1024 * 1024
  * workflow), the path leaves the workspace, the file is missing or unreadable, or it is larger than
  * MAX_WORKFLOW_FILE_BYTES. Never throws.
  */
-export async function readWorkflowFile(run: RunContext): Promise<string | null> {
-  const workflow = run.workflowRef
+export async function readWorkflowFile(runContext: RunContext): Promise<string | null> {
+  const workflow = runContext.workflowRef
   if (!workflow) return null
-  const repository = run.repository
+  const repository = runContext.repository
   if (
     repository &&
     repository.toLowerCase() !== `${workflow.owner}/${workflow.repo}`.toLowerCase()
   ) {
     return null
   }
-  const file = path.resolve(run.workspace, workflow.path)
-  if (path.relative(run.workspace, file).startsWith('..')) return null
+  const file = path.resolve(runContext.workspace, workflow.path)
+  if (path.relative(runContext.workspace, file).startsWith('..')) return null
   try {
     const content = await readFile(file)
     return content.length > MAX_WORKFLOW_FILE_BYTES ? null : content.toString('utf8')
@@ -112,11 +112,12 @@ const MAX_EVENT_FILE_BYTES = 25 * 1024 * 1024
  * when the payload is missing, unreadable, larger than GitHub's webhook limit or holds no positive
  * whole number there. Never throws.
  */
-export async function readPullRequestNumber(run: RunContext): Promise<number | null> {
-  if (!run.eventName || !PULL_REQUEST_EVENTS.includes(run.eventName) || !run.eventPath) return null
+export async function readPullRequestNumber(runContext: RunContext): Promise<number | null> {
+  const { eventName, eventPath } = runContext
+  if (!eventName || !PULL_REQUEST_EVENTS.includes(eventName) || !eventPath) return null
   try {
-    if ((await stat(run.eventPath)).size > MAX_EVENT_FILE_BYTES) return null
-    const payload: unknown = JSON.parse(await readFile(run.eventPath, 'utf8'))
+    if ((await stat(eventPath)).size > MAX_EVENT_FILE_BYTES) return null
+    const payload: unknown = JSON.parse(await readFile(eventPath, 'utf8'))
     const number =
       typeof payload === 'object' && payload !== null
         ? (payload as { pull_request?: { number?: unknown } }).pull_request?.number

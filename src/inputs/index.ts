@@ -82,7 +82,7 @@ export function splitList(value: string): string[] {
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
+  runContext: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
   setSecret: (secret: string) => void
 ): Settings {
   const problems: string[] = []
@@ -112,7 +112,7 @@ export function readSettings(
     )
   }
 
-  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, run, problems)
+  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, runContext, problems)
 
   const notices: string[] = []
   const failOn = readFailOn(
@@ -121,7 +121,7 @@ export function readSettings(
     notices
   )
 
-  const { workspace } = run
+  const { workspace } = runContext
   const sarifInput = input('sarif-file')
   let sarifFile: string | null = null
   if (sarifInput !== '') {
@@ -163,8 +163,8 @@ export function readSettings(
 
   const resultsInput = input('results-file')
   const resultsFile = resultsInput
-    ? path.resolve(run.workspace, resultsInput)
-    : path.join(run.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+    ? path.resolve(runContext.workspace, resultsInput)
+    : path.join(runContext.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
 
   const category = input('category')
   const badCategory = categoryProblem(category)

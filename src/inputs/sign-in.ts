@@ -24,10 +24,10 @@ export interface AzureSignIn {
  */
 export function readAzureSignIn(
   input: (name: string) => string,
-  run: Pick<RunContext, 'azureClientId' | 'azureTenantId'>,
+  runContext: Pick<RunContext, 'azureClientId' | 'azureTenantId'>,
   problems: string[]
 ): AzureSignIn {
-  const clientId = input('client-id') || run.azureClientId
+  const clientId = input('client-id') || runContext.azureClientId
   if (clientId === '') {
     problems.push(
       '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
@@ -36,7 +36,7 @@ export function readAzureSignIn(
     problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
   }
 
-  const tenantId = input('tenant-id') || run.azureTenantId
+  const tenantId = input('tenant-id') || runContext.azureTenantId
   if (tenantId === '') {
     problems.push(
       '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'

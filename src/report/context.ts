@@ -37,7 +37,7 @@ export interface ReportContext {
 /** The report context of a run: its identifiers, this action's version (package.json), the
  * settings the reports mention (`client-id`, `fail-on`) and the category of the checked scope. */
 export function reportContext(
-  run: RunContext,
+  runContext: RunContext,
   settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'scope'>,
   actionVersion: string
 ): ReportContext {
@@ -45,18 +45,18 @@ export function reportContext(
     actionVersion,
     category: scanCategory({
       explicit: settings.category,
-      workflow: run.workflowRef?.path ?? run.workflowName,
-      job: run.job,
+      workflow: runContext.workflowRef?.path ?? runContext.workflowName,
+      job: runContext.job,
       subscriptionIds: scopeEntries(settings.scope),
       managementGroups: settings.scope.managementGroups
     }),
-    job: run.job,
-    workflowName: run.workflowName,
-    runId: run.runId,
-    runAttempt: run.runAttempt,
-    serverUrl: run.serverUrl,
-    repository: run.repository,
-    actionRepository: run.actionRepository,
+    job: runContext.job,
+    workflowName: runContext.workflowName,
+    runId: runContext.runId,
+    runAttempt: runContext.runAttempt,
+    serverUrl: runContext.serverUrl,
+    repository: runContext.repository,
+    actionRepository: runContext.actionRepository,
     clientId: settings.clientId,
     failOn: settings.failOn
   }
