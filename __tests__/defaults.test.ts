@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
 import { DEFAULT_FAIL_ON, INPUT_DEFAULTS } from '../src/defaults.ts'
-import { readSettings } from '../src/inputs.ts'
+import { readSettings } from '../src/inputs/index.ts'
 
 const action = parse(await readFile(new URL('../action.yml', import.meta.url), 'utf8')) as {
   inputs: Record<string, { default?: string; required?: boolean }>

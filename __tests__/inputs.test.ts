@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import path from 'node:path'
-import { InputError, readSettings, splitList } from '../src/inputs.ts'
+import { InputError, readSettings, splitList } from '../src/inputs/index.ts'
 import { readRunContext } from '../src/run-context.ts'
 
 const SUBSCRIPTION_A = '11111111-1111-1111-1111-111111111111'

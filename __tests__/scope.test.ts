@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import path from 'node:path'
-import { InputError, readSettings } from '../src/inputs.ts'
-import { readScope, type ScopeInputs } from '../src/scope.ts'
+import { InputError, readSettings } from '../src/inputs/index.ts'
+import { readScope, type ScopeInputs } from '../src/inputs/scope.ts'
 
 const A = '11111111-1111-1111-1111-111111111111'
 const B = '22222222-2222-2222-2222-222222222222'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { parseSubscriptionId } from '../src/subscription-ids.ts'
+import { parseSubscriptionId } from '../src/inputs/scope.ts'
 
 const ID = '0b1f6471-1bf0-4dda-aec3-111122223333'
 

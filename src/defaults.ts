@@ -54,6 +54,7 @@ export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompl
 /** The `issue` input's values: `auto` keeps the issue on the events of AUTO_ISSUE_EVENTS
  * (src/notify/plan.ts), `always` on every event, `never` not at all. */
 export const ISSUE_MODES = ['auto', 'always', 'never'] as const
+export type IssueMode = (typeof ISSUE_MODES)[number]
 
 /** Label the issue carries and is found by when `issue-labels` is not given. */
 export const DEFAULT_ISSUE_LABEL = 'jit-network-access'

@@ -5,7 +5,7 @@
 // sent, so that the runner answers while it loads.
 import * as core from '@actions/core'
 import { UserError } from './errors.ts'
-import { readSettings } from './inputs.ts'
+import { readSettings } from './inputs/index.ts'
 import type { Log } from './log.ts'
 import { runHeadline, stepOutcome } from './outcome.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'

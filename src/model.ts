@@ -2,7 +2,8 @@
 // Shapes follow ARM's policy resources, flattened out of `properties`, with only the fields the
 // rule reads. Nothing here depends on an Azure or GitHub package.
 
-// The facts of the rule (docs/design.md, "The rule") have their one home here.
+// The facts of the rule (docs/design.md, "The rule") and the action's own name have their one
+// home here.
 
 /** Name (GUID) of the built-in definition JIT_POLICY_DISPLAY_NAME. */
 export const JIT_POLICY_DEFINITION_NAME = 'b0f33259-77d7-4c9e-aac6-3aabcfae693c'
@@ -12,6 +13,10 @@ export const JIT_POLICY_DISPLAY_NAME =
   'Management ports of virtual machines should be protected with just-in-time network access control'
 /** The only effect that makes Defender for Cloud audit JIT network access. */
 export const AUDIT_EFFECT = 'AuditIfNotExists'
+
+/** This action's name: the tool in SARIF, the summary footer, and the hidden marker by which a
+ * later run finds its issue and pull-request comment again. */
+export const TOOL_NAME = 'azure-jit-network-access-check'
 
 export type ParameterValues = Record<string, { value?: unknown } | undefined>
 

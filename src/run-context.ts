@@ -2,7 +2,7 @@
 // identifiers of the run and the event that started it, what the runner offers (an OIDC token, a
 // job summary file), GitHub's API (for the issue and pull-request comment, src/notify), the
 // workflow file that ran it (to point results at the line listing each subscription) and the pull
-// request of the event payload. The inputs (inputs.ts) take their fallbacks from here too, so no
+// request of the event payload. The inputs (inputs/) take their fallbacks from here too, so no
 // other module reads process.env.
 import { readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -113,15 +113,11 @@ const MAX_EVENT_FILE_BYTES = 25 * 1024 * 1024
  * whole number there. Never throws.
  */
 export async function readPullRequestNumber(runContext: RunContext): Promise<number | null> {
-  if (
-    !runContext.eventName ||
-    !PULL_REQUEST_EVENTS.includes(runContext.eventName) ||
-    !runContext.eventPath
-  )
-    return null
+  const { eventName, eventPath } = runContext
+  if (!eventName || !PULL_REQUEST_EVENTS.includes(eventName) || !eventPath) return null
   try {
-    if ((await stat(runContext.eventPath)).size > MAX_EVENT_FILE_BYTES) return null
-    const payload: unknown = JSON.parse(await readFile(runContext.eventPath, 'utf8'))
+    if ((await stat(eventPath)).size > MAX_EVENT_FILE_BYTES) return null
+    const payload: unknown = JSON.parse(await readFile(eventPath, 'utf8'))
     const number =
       typeof payload === 'object' && payload !== null
         ? (payload as { pull_request?: { number?: unknown } }).pull_request?.number

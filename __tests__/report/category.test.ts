@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { InputError, readSettings } from '../../src/inputs.ts'
+import { InputError, readSettings } from '../../src/inputs/index.ts'
 import { reportContext, scopeEntries } from '../../src/report/context.ts'
 import {
   MAX_CATEGORY_LENGTH,
@@ -9,7 +9,7 @@ import {
   scanCategory
 } from '../../src/report/category.ts'
 import { readRunContext } from '../../src/run-context.ts'
-import type { Scope } from '../../src/scope.ts'
+import type { Scope } from '../../src/inputs/scope.ts'
 import { SUB1, SUB2, SUB3, WORKFLOW_PATH, WORKFLOW_REF } from './helpers.ts'
 
 const base = { workflow: WORKFLOW_PATH, job: 'jit', managementGroups: [] as string[] }

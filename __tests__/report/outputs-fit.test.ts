@@ -5,9 +5,9 @@ import {
   fitResults,
   outputBytes,
   trimmedWarning,
+  resultOutput,
   type FittedResult
-} from '../../src/report/outputs-fit.ts'
-import { resultOutput } from '../../src/report/outputs.ts'
+} from '../../src/report/outputs.ts'
 import { evidence, result } from './helpers.ts'
 
 const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`

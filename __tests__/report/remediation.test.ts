@@ -8,10 +8,14 @@ import {
   MAX_STEPS_PER_SUBSCRIPTION,
   errorRemediationKind,
   remediationFor
-} from '../../src/report/remediation.ts'
-import { jqProgram, splitPolicyResourceId } from '../../src/report/remediation/azure-cli.ts'
+} from '../../src/report/remediation/index.ts'
+import {
+  jqProgram,
+  shellQuote,
+  splitPolicyResourceId,
+  unsafeCommandValue
+} from '../../src/report/remediation/azure-cli.ts'
 import { step, type RemediationStep } from '../../src/report/remediation/step.ts'
-import { shellQuote, unsafeCommandValue } from '../../src/report/shell.ts'
 import { CLIENT_ID, MG_SCOPE, SUB2, SUB3, commandExists, evidence, result } from './helpers.ts'
 
 let dir = ''

@@ -2,9 +2,9 @@
 // JSON.stringify gives, and the `results` output fitted from its lengths is the one fitted without
 // them: the memory saved changes no byte.
 import { describe, expect, test } from '@jest/globals'
-import { fitResults } from '../../src/report/outputs-fit.ts'
 import {
   RESULTS_PIECE_CHARACTERS,
+  fitResults,
   resultOutput,
   resultsFilePieces
 } from '../../src/report/outputs.ts'

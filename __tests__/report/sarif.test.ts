@@ -4,6 +4,7 @@ import {
   FINGERPRINT_KEY,
   MAX_SARIF_MESSAGE,
   MAX_SARIF_RESULTS,
+  NOT_CHECKED_ID,
   RULE_ID,
   SECURITY_SEVERITY,
   buildSarif,
@@ -11,7 +12,6 @@ import {
   sarifText,
   subscriptionFingerprint
 } from '../../src/report/sarif.ts'
-import { NOT_CHECKED_ID } from '../../src/report/sarif-rule.ts'
 import { FALLBACK_WORKFLOW_PATH } from '../../src/report/locate.ts'
 import { githubProblems, schemaProblems } from '../support/sarif-validation.ts'
 import {

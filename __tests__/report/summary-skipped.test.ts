@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { MAX_SKIPPED_ROWS, skippedSection } from '../../src/report/summary-skipped.ts'
+import { MAX_SKIPPED_ROWS, skippedSection } from '../../src/report/summary/index.ts'
 import { HOSTILE_ALL } from './helpers.ts'
 
 const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`

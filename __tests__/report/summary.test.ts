@@ -4,12 +4,11 @@ import {
   COMPLIANT_ROWS_SHOWN,
   DETAIL_THRESHOLD,
   MAX_REMEDIATION_SECTIONS,
+  MAX_SUBSCRIPTIONS_PER_SECTION,
   MAX_TABLE_ROWS_LARGE,
   buildJobSummary
-} from '../../src/report/summary.ts'
-import { MAX_SUBSCRIPTIONS_PER_SECTION } from '../../src/report/summary-fixes.ts'
-import { MAX_FULL_REASON } from '../../src/report/summary-evidence.ts'
-import { TABLE_HEADER } from '../../src/report/summary-table.ts'
+} from '../../src/report/summary/index.ts'
+import { MAX_FULL_REASON, TABLE_HEADER } from '../../src/report/summary/evidence.ts'
 import { buildSarif } from '../../src/report/sarif.ts'
 import {
   CLIENT_ID,

@@ -1,5 +1,5 @@
 // A discovery scope for tests: nothing asked for but what `partial` gives.
-import type { Scope } from '../../src/scope.ts'
+import type { Scope } from '../../src/inputs/scope.ts'
 
 export function scope(partial: Partial<Scope>): Scope {
   return {

@@ -1,5 +1,5 @@
 // A recording stand-in for @actions/core, for in-process tests of the wiring (main.ts, check.ts,
-// report/write.ts), as the official typescript-action template does with jest.unstable_mockModule.
+// report/index.ts), as the official typescript-action template does with jest.unstable_mockModule.
 // Inputs come from a map; getIDToken asks the runner's OIDC endpoint (the Azure stand-in's) the
 // way @actions/core does: GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=..., with the request token.
 import { jest } from '@jest/globals'

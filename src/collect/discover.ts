@@ -1,11 +1,11 @@
-// Discovery: resolves the scope of a run (src/scope.ts) into the subscriptions to check, each with
+// Discovery: resolves the scope of a run (src/inputs/scope.ts) into the subscriptions to check, each with
 // its display name and state, before any subscription is read (docs/design.md, "Architecture").
 // Two kinds of paged list, read at once: the subscriptions the identity can read (always, for the
 // names and states) and the descendants of each management group asked for.
 import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api-versions.ts'
 import { GUID, managementGroupId } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
-import type { Scope } from '../scope.ts'
+import type { Scope } from '../inputs/scope.ts'
 import { UserError } from '../errors.ts'
 import { failureCause, failureDetail } from './errors.ts'
 import type { ResourceManager } from './resource-manager.ts'

@@ -8,7 +8,7 @@ import type { TokenCredential } from '@azure/identity'
 import type { Engine } from '../defaults.ts'
 import type { Log } from '../log.ts'
 import type { Verdict } from '../model.ts'
-import type { Scope } from '../scope.ts'
+import type { Scope } from '../inputs/scope.ts'
 import { discoverSubscriptions, type Discovery } from './discover.ts'
 import { requestLimits } from './limits.ts'
 import { openResourceGraph } from './resource-graph/index.ts'
@@ -20,7 +20,7 @@ export type { Collected } from './subscription.ts'
 export type { DiscoveredSubscription, Discovery } from './discover.ts'
 export { DiscoveryError } from './discover.ts'
 
-/** What reading a scope takes from the run's settings (src/inputs.ts). */
+/** What reading a scope takes from the run's settings (src/inputs/index.ts). */
 export interface ScopeSettings {
   scope: Scope
   engine: Engine

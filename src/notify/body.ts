@@ -4,7 +4,7 @@
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { codeSpan, escapeInline, link } from '../report/markdown.ts'
 import { byAttention, countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
-import { remediationFor } from '../report/remediation.ts'
+import { remediationFor } from '../report/remediation/index.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../report/text.ts'
 import { isFailing, type VerdictChange } from './change.ts'
 

@@ -2,7 +2,7 @@
 // on a pull request. Decided by plan.ts (pure), written by github.ts. Never throws and never
 // changes the check's verdict: every failure comes back as a warning for the caller to log.
 import type { SubscriptionResult, Verdict } from '../model.ts'
-import { DEFAULT_FAIL_ON } from '../defaults.ts'
+import { DEFAULT_FAIL_ON, type IssueMode } from '../defaults.ts'
 import type { NotificationView } from './body.ts'
 import {
   connect,
@@ -14,13 +14,7 @@ import {
   type Octokit,
   type Repository
 } from './github.ts'
-import {
-  issueWanted,
-  planIssue,
-  planPullRequestComment,
-  type IssueMode,
-  type Plan
-} from './plan.ts'
+import { issueWanted, planIssue, planPullRequestComment, type Plan } from './plan.ts'
 
 /** GitHub.com's REST API, when GITHUB_API_URL is not set. */
 export const DEFAULT_API_URL = 'https://api.github.com'

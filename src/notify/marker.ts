@@ -2,8 +2,7 @@
 // comment (GitHub renders nothing for it) holding JSON with the SARIF category and, for issues, the
 // failing verdicts as they were last written, which is what tells the next run what changed.
 // docs/design.md, "Architecture": notifications are found by marker and label, never by title.
-import { VERDICTS, type Verdict } from '../model.ts'
-import { TOOL_NAME } from '../report/context.ts'
+import { TOOL_NAME, VERDICTS, type Verdict } from '../model.ts'
 
 export type MarkerKind = 'issue' | 'pull-request-comment'
 

@@ -12,10 +12,9 @@ import {
   type NotificationView
 } from './body.ts'
 import { readMarker, writeMarker } from './marker.ts'
-import type { ISSUE_MODES } from '../defaults.ts'
+import type { IssueMode } from '../defaults.ts'
 import { derivedCategoryStem } from '../report/category.ts'
 
-export type IssueMode = (typeof ISSUE_MODES)[number]
 /** Events on which `issue: auto` keeps the issue: the runs nobody watches. */
 export const AUTO_ISSUE_EVENTS: readonly string[] = ['schedule', 'workflow_dispatch']
 

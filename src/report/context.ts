@@ -1,10 +1,10 @@
 // What the report builders need from the run besides the results, as plain data: reportContext
 // fills it from the run context and the settings; tests hand it values. The workflow file the
 // findings point at is passed on its own (report/locate.ts, workflowLocation).
-import type { Settings } from '../inputs.ts'
+import type { Settings } from '../inputs/index.ts'
 import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
-import type { Scope } from '../scope.ts'
+import type { Scope } from '../inputs/scope.ts'
 import { scanCategory } from './category.ts'
 
 export interface ReportContext {
@@ -37,7 +37,7 @@ export interface ReportContext {
 /** The report context of a run: its identifiers, this action's version (package.json), the
  * settings the reports mention (`client-id`, `fail-on`) and the category of the checked scope. */
 export function reportContext(
-  run: RunContext,
+  runContext: RunContext,
   settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'scope'>,
   actionVersion: string
 ): ReportContext {
@@ -45,18 +45,18 @@ export function reportContext(
     actionVersion,
     category: scanCategory({
       explicit: settings.category,
-      workflow: run.workflowRef?.path ?? run.workflowName,
-      job: run.job,
+      workflow: runContext.workflowRef?.path ?? runContext.workflowName,
+      job: runContext.job,
       subscriptionIds: scopeEntries(settings.scope),
       managementGroups: settings.scope.managementGroups
     }),
-    job: run.job,
-    workflowName: run.workflowName,
-    runId: run.runId,
-    runAttempt: run.runAttempt,
-    serverUrl: run.serverUrl,
-    repository: run.repository,
-    actionRepository: run.actionRepository,
+    job: runContext.job,
+    workflowName: runContext.workflowName,
+    runId: runContext.runId,
+    runAttempt: runContext.runAttempt,
+    serverUrl: runContext.serverUrl,
+    repository: runContext.repository,
+    actionRepository: runContext.actionRepository,
     clientId: settings.clientId,
     failOn: settings.failOn
   }
@@ -72,11 +72,6 @@ export function scopeEntries(scope: Scope): string[] {
   ]
 }
 
-/** The tool's name in SARIF and in the summary footer. */
-export const TOOL_NAME = 'azure-jit-network-access-check'
-/** Microsoft's page on just-in-time VM access, for rule help and as a fallback information URI. */
-export const JIT_DOCS_URL =
-  'https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-usage'
 const OWNER_REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/
 
 /** `https://server/owner/repo` when both look like what GitHub sets, else null. */

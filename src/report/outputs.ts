@@ -1,9 +1,16 @@
 // The step outputs, exactly as docs/design.md ("The action's contract") and action.yml name
 // them. Values are data for later steps: they keep Azure's strings as they are (JSON-encoded), not
 // escaped for display. A workflow that interpolates them into a script with ${{ }} must treat them
-// as untrusted text.
-import type { AssignmentEvidence, SkippedSubscription, SubscriptionResult } from '../model.ts'
-import { fitResults, type Fitted } from './outputs-fit.ts'
+// as untrusted text. The `results` output is kept within what GitHub keeps of a step's outputs:
+// past the budget, evidence goes first, then whole subscriptions, and the caller says so. The
+// results file (index.ts, writeReports) always has everything.
+import {
+  VERDICTS,
+  type AssignmentEvidence,
+  type SkippedSubscription,
+  type SubscriptionResult,
+  type Verdict
+} from '../model.ts'
 
 export type OutputName =
   | 'compliant'
@@ -64,7 +71,7 @@ export interface OutputFiles {
   resultsFile: string | null
 }
 
-/** Characters of the results file's text written at a time (write.ts): well under the 128 KiB
+/** Characters of the results file's text written at a time (index.ts): well under the 128 KiB
  * past which V8 puts a string in its large-object space, which only a full collection frees. */
 export const RESULTS_PIECE_CHARACTERS = 32 * 1024
 
@@ -91,8 +98,150 @@ export function* resultsFilePieces(
   yield `${piece}]\n`
 }
 
+/** The most the `results` output may take, in bytes as GitHub counts an output: its UTF-16 code
+ * units, two bytes each. */
+export const RESULTS_OUTPUT_MAX_BYTES = 512 * 1024
+
+/** A result in the output whose evidence was trimmed: `assignments` is null. */
+export type FittedResult = Omit<ResultOutput, 'assignments'> & {
+  assignments: ResultOutput['assignments'] | null
+}
+
+export interface Fitted {
+  /** The `results` output: a JSON array of at most `maxBytes` bytes counted as GitHub does. */
+  json: string
+  /** Subscriptions whose `assignments` became null. */
+  evidenceTrimmed: number
+  /** Subscriptions left out of the array. */
+  subscriptionsLeftOut: number
+  /** `evidenceTrimmed` and `subscriptionsLeftOut` by verdict. */
+  byVerdict: { evidenceTrimmed: VerdictTally; leftOut: VerdictTally }
+}
+
+export type VerdictTally = Record<Verdict, number>
+
+const noVerdicts = (): VerdictTally => ({ compliant: 0, partial: 0, noncompliant: 0, error: 0 })
+
+/** Bytes of `text` as GitHub counts an output (UTF-16 code units, two bytes each). */
+export function outputBytes(text: string): number {
+  return text.length * 2
+}
+
+// What to keep longest: the verdicts that need action before the compliant ones.
+const KEEP_ORDER: Readonly<Record<Verdict, number>> = {
+  error: 0,
+  noncompliant: 1,
+  partial: 2,
+  compliant: 3
+}
+
 /**
- * The values of the action's outputs, and how `results` was fitted (outputs-fit.ts):
+ * `entries` as a JSON array within `maxBytes` (default RESULTS_OUTPUT_MAX_BYTES): whole when they
+ * fit; otherwise every entry without its evidence (`assignments: null`), then evidence given back
+ * to the entries that need action first (error, noncompliant, partial, compliant; in order within
+ * each) while it fits, and, when even the entries without evidence do not fit, compliant entries
+ * first left out from the end. The entries kept stay in their order. `lengths`, when given, is
+ * each entry's JSON length (as the results file was written), not computed again.
+ */
+export function fitResults(
+  entries: readonly ResultOutput[],
+  maxBytes: number = RESULTS_OUTPUT_MAX_BYTES,
+  lengths?: readonly number[]
+): Fitted {
+  // With each entry's JSON length known (`lengths`), an array too long is not built to learn it.
+  const wholeLength = lengths && 1 + lengths.reduce((sum, length) => sum + length + 1, 0)
+  if (wholeLength === undefined || wholeLength * 2 <= maxBytes + 2) {
+    const whole = JSON.stringify(entries)
+    if (outputBytes(whole) <= maxBytes) {
+      return {
+        json: whole,
+        evidenceTrimmed: 0,
+        subscriptionsLeftOut: 0,
+        byVerdict: { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+      }
+    }
+  }
+  const sized = entries.map((entry, index) => {
+    const bare: FittedResult = { ...entry, assignments: null }
+    const bareLength = JSON.stringify(bare).length
+    return {
+      entry,
+      bare,
+      bareLength,
+      evidenceLength: (lengths?.[index] ?? JSON.stringify(entry).length) - bareLength,
+      index
+    }
+  })
+  const byNeed = [...sized].sort(
+    (a, b) => KEEP_ORDER[a.entry.verdict] - KEEP_ORDER[b.entry.verdict] || a.index - b.index
+  )
+
+  const maxLength = Math.floor(maxBytes / 2)
+  const kept = new Set(sized)
+  // `[` and `]`, and a comma between two entries.
+  let length = 1 + sized.reduce((sum, { bareLength }) => sum + bareLength + 1, 0)
+  for (const item of [...byNeed].reverse()) {
+    if (length <= maxLength) break
+    kept.delete(item)
+    length -= item.bareLength + 1
+  }
+  const withEvidence = new Set<(typeof sized)[number]>()
+  for (const item of byNeed) {
+    if (!kept.has(item) || length + item.evidenceLength > maxLength) continue
+    length += item.evidenceLength
+    withEvidence.add(item)
+  }
+  const fitted = sized.flatMap((item) =>
+    kept.has(item) ? [withEvidence.has(item) ? item.entry : item.bare] : []
+  )
+  const byVerdict = { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+  for (const item of sized) {
+    if (!kept.has(item)) byVerdict.leftOut[item.entry.verdict]++
+    else if (!withEvidence.has(item)) byVerdict.evidenceTrimmed[item.entry.verdict]++
+  }
+  return {
+    json: JSON.stringify(fitted),
+    evidenceTrimmed: kept.size - withEvidence.size,
+    subscriptionsLeftOut: entries.length - kept.size,
+    byVerdict
+  }
+}
+
+/** "3 error, 10 noncompliant": the verdicts counted, in the order they are kept longest. */
+function tally(counts: VerdictTally): string {
+  return [...VERDICTS]
+    .sort((a, b) => KEEP_ORDER[a] - KEEP_ORDER[b])
+    .filter((verdict) => counts[verdict] > 0)
+    .map((verdict) => `${counts[verdict]} ${verdict}`)
+    .join(', ')
+}
+
+/**
+ * The warning the log gets when `fitted` left anything out of the `results` output, null when it
+ * left out nothing: what was dropped, counted per verdict (evidence of some subscriptions, other
+ * subscriptions whole), and where everything is: the results file `resultsFile` (null when it
+ * could not be written).
+ */
+export function trimmedWarning(fitted: Fitted, resultsFile: string | null): string | null {
+  const { evidenceTrimmed, subscriptionsLeftOut, byVerdict } = fitted
+  if (evidenceTrimmed + subscriptionsLeftOut === 0) return null
+  const dropped: string[] = []
+  if (evidenceTrimmed > 0) {
+    dropped.push(
+      `the evidence (assignments) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
+    )
+  }
+  if (subscriptionsLeftOut > 0) {
+    dropped.push(`${subscriptionsLeftOut} subscription(s) whole (${tally(byVerdict.leftOut)})`)
+  }
+  const whereAll = resultsFile
+    ? `the results file ${resultsFile} (output \`results-file\`) has every result in full.`
+    : 'the results file could not be written.'
+  return `The \`results\` output leaves out ${dropped.join(' and ')} to stay under ${RESULTS_OUTPUT_MAX_BYTES / 1024} KiB; ${whereAll}`
+}
+
+/**
+ * The values of the action's outputs, and how `results` was fitted (fitResults):
  * - `compliant`: 'true' when every subscription checked is compliant (and there is at least one),
  *   else 'false';
  * - `noncompliant-subscriptions`: JSON array of the ids whose verdict is noncompliant;

@@ -4,7 +4,7 @@
 // descendants, a page of which holds far fewer. The rows are handed on to the engine
 // (resource-graph/read.ts), which then sends no subscription query of its own. The Discovery it
 // gives is discover.ts's, assembled by the same rules (docs/design.md, "Architecture").
-import type { Scope } from '../../scope.ts'
+import type { Scope } from '../../inputs/scope.ts'
 import { mapLimit } from '../concurrency.ts'
 import { resolveScope, text, type Discovery, type Listed } from '../discover.ts'
 import type { SendGraphQuery } from './client.ts'

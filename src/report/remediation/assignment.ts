@@ -10,9 +10,8 @@
 // - `--name` of `az policy assignment show/update` must match ^[^<>*%&:\?.+/]*[^<>*%&:\?.+/ ]+$
 //   (Azure CLI 2.77+ rejects names with a dot, Azure/azure-cli#32159): other names get no command.
 import type { AssignmentEvidence } from '../../model.ts'
-import { shellQuote } from '../shell.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../text.ts'
-import { splitPolicyResourceId } from './azure-cli.ts'
+import { shellQuote, splitPolicyResourceId } from './azure-cli.ts'
 import {
   MAX_TARGET_ID_LENGTH,
   step,

@@ -5,10 +5,9 @@
 // other names are deleted through `az rest`, which takes any id.
 import type { AssignmentEvidence } from '../../model.ts'
 import { POLICY_EXEMPTIONS_API_VERSION } from '../../api-versions.ts'
-import { shellQuote } from '../shell.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../text.ts'
 import { assignmentStep, cliUpdate } from './assignment.ts'
-import { jqProgram, restUrl, splitPolicyResourceId } from './azure-cli.ts'
+import { jqProgram, restUrl, shellQuote, splitPolicyResourceId } from './azure-cli.ts'
 import { MAX_TARGET_ID_LENGTH, step, type RemediationStep } from './step.ts'
 
 const AZ_EXEMPTION_NAME = /^[^<>%&:\\?/]*[^<>%&:\\?/ ]+$/

@@ -1,6 +1,6 @@
 // The shape of a remediation step and the one preamble every step builder goes through: a step
 // gets a command only when every value from Azure that the command holds is safe to paste.
-import { unsafeCommandValue } from '../shell.ts'
+import { unsafeCommandValue } from './azure-cli.ts'
 
 export type RemediationKind =
   | 'assign-policy'

@@ -1,8 +1,7 @@
 // Readers of single input values that more than one input shares or that stand on their own; each
 // pushes a problem (naming the value and the fix) for InputError rather than throwing.
-import { DEFAULT_FAIL_ON, INPUT_DEFAULTS, ISSUE_MODES } from './defaults.ts'
-import { VERDICTS, type Verdict } from './model.ts'
-import type { IssueMode } from './notify/plan.ts'
+import { DEFAULT_FAIL_ON, INPUT_DEFAULTS, ISSUE_MODES, type IssueMode } from '../defaults.ts'
+import { VERDICTS, type Verdict } from '../model.ts'
 
 // GitHub refuses a label name longer than this ("name is too long (maximum is 50 characters)").
 const MAX_LABEL_LENGTH = 50

@@ -1,24 +1,36 @@
 // The job summary: a headline sentence, a table of short cells (what needs attention first), the
-// reasons and evidence below it, how to fix the failing ones, and how the verdicts were decided. Markdown that GitHub renders; every string from Azure goes through
-// markdown.ts first. Its size is bounded whatever the number of subscriptions or the length of the
-// strings Azure returns: GitHub refuses summaries over 1 MiB.
+// reasons and evidence below it (each subscription's row and details: evidence.ts), how to fix the
+// failing ones (subscriptions that need the very same steps share one section), how the verdicts
+// were decided, and the subscriptions in scope that were not checked because of their state
+// (src/collect/discover.ts, SKIPPED_STATES). Markdown that GitHub renders; every string from Azure
+// goes through markdown.ts first. Its size is bounded whatever the number of subscriptions or the
+// length of the strings Azure returns: GitHub refuses summaries over 1 MiB.
 import { Buffer } from 'node:buffer'
+import { createHash } from 'node:crypto'
 import {
   AUDIT_EFFECT,
   JIT_POLICY_DEFINITION_NAME,
   JIT_POLICY_DISPLAY_NAME,
+  TOOL_NAME,
   VERDICT_MARKS,
+  type SkippedSubscription,
   type SubscriptionResult,
   type Verdict
-} from '../model.ts'
-import { DEFAULT_FAIL_ON } from '../defaults.ts'
-import { TOOL_NAME, runUrl, type ReportContext } from './context.ts'
-import { codeSpan, link } from './markdown.ts'
-import { ATTENTION_ORDER, byAttention, countVerdicts } from './counts.ts'
-import { groupRemediations, renderGroup } from './summary-fixes.ts'
-import { evidenceDetails } from './summary-evidence.ts'
-import { plural } from './summary-labels.ts'
-import { TABLE_HEADER, tableRow } from './summary-table.ts'
+} from '../../model.ts'
+import { DEFAULT_FAIL_ON } from '../../defaults.ts'
+import { runUrl, type ReportContext } from '../context.ts'
+import { codeBlock, codeSpan, escapeInline, link } from '../markdown.ts'
+import { ATTENTION_ORDER, byAttention, countVerdicts } from '../counts.ts'
+import { remediationFor, type Remediation } from '../remediation/index.ts'
+import { PORTAL_PATH_SEPARATOR, type RemediationStep } from '../remediation/step.ts'
+import {
+  MAX_DISPLAY_NAME,
+  MAX_ID,
+  TABLE_HEADER,
+  VERDICT_LABELS,
+  evidenceDetails,
+  tableRow
+} from './evidence.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
  * compliant (the compliant ones are counted). */
@@ -44,6 +56,11 @@ const CLAUSES: Readonly<Record<Verdict, readonly [string, string]>> = {
   error: ['could not be checked', 'could not be checked'],
   partial: ['is only partly audited', 'are only partly audited'],
   compliant: ['is compliant', 'are compliant']
+}
+
+/** `1 thing` or `2 things`. */
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
 }
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
@@ -122,7 +139,7 @@ function addTable(parts: string[], budget: Budget, rows: readonly SubscriptionRe
   return shown
 }
 
-/** Where every result is whole: the `results` output unless it was trimmed (outputs-fit.ts), else
+/** Where every result is whole: the `results` output unless it was trimmed (outputs.ts), else
  * only the results file. */
 function wholeResults(resultsTrimmed: boolean): string {
   return resultsTrimmed
@@ -150,6 +167,90 @@ function addDetails(
       ''
     )
   }
+}
+
+/** Most subscriptions named in one remediation section; the rest are counted. */
+export const MAX_SUBSCRIPTIONS_PER_SECTION = 20
+
+function renderStep(step: RemediationStep, index: number): string {
+  const lines: string[] = [`**${index + 1}. ${escapeInline(step.title, 200)}**`, '']
+  const items: string[] = []
+  if (step.target) {
+    const name = step.target.displayName
+      ? `**${escapeInline(step.target.displayName, MAX_DISPLAY_NAME)}** `
+      : ''
+    items.push(
+      `${escapeInline(step.target.label, 40)}: ${name}${codeSpan(step.target.id, { max: MAX_ID })}`
+    )
+  }
+  if (step.portalPath.length > 0) {
+    items.push(
+      `Portal: ${step.portalPath.map((segment) => escapeInline(segment, MAX_DISPLAY_NAME)).join(PORTAL_PATH_SEPARATOR)}`
+    )
+  }
+  for (const detail of step.details) items.push(escapeInline(detail, 600))
+  lines.push(...items.map((item) => `- ${item}`))
+  if (step.command !== null) lines.push('', codeBlock(step.command, 'sh'))
+  if (step.commandNote) lines.push('', escapeInline(step.commandNote, 600))
+  return lines.join('\n')
+}
+
+export interface RemediationGroup {
+  remediation: Remediation
+  results: SubscriptionResult[]
+}
+
+/** Subscriptions that need the very same steps (typically all those under one management-group
+ * assignment) share one section. */
+export function groupRemediations(
+  failing: readonly SubscriptionResult[],
+  context: ReportContext
+): RemediationGroup[] {
+  const groups = new Map<string, RemediationGroup>()
+  for (const result of failing) {
+    const remediation = remediationFor(result, { clientId: context.clientId })
+    // A digest, not the JSON itself: V8 hashes strings longer than 16,383 characters by their
+    // length alone, so long keys of equal length would turn the map into a linear search.
+    const key = createHash('sha256')
+      .update(JSON.stringify([remediation.intro, remediation.steps, remediation.omittedSteps]))
+      .digest('hex')
+    const group = groups.get(key)
+    if (group) group.results.push(result)
+    else groups.set(key, { remediation, results: [result] })
+  }
+  return [...groups.values()]
+}
+
+/** One section in Markdown: which subscriptions (the reasons are under the table), the intro,
+ * the numbered steps. */
+export function renderGroup(group: RemediationGroup): string {
+  const [first] = group.results as [SubscriptionResult, ...SubscriptionResult[]]
+  const lines: string[] = []
+  if (group.results.length === 1) {
+    const name = escapeInline(first.displayName, MAX_DISPLAY_NAME)
+    lines.push(
+      `#### ${VERDICT_LABELS[first.verdict] ?? VERDICT_LABELS.error}: ${name ? `${name} ` : ''}${codeSpan(first.subscriptionId, { max: 64 })}`
+    )
+  } else {
+    const named = group.results
+      .slice(0, MAX_SUBSCRIPTIONS_PER_SECTION)
+      .map((result) => codeSpan(result.subscriptionId, { max: 64 }))
+    const more = group.results.length - named.length
+    lines.push(
+      `#### ${group.results.length} subscriptions with the same fix`,
+      '',
+      `Subscriptions: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}. Their reasons are under Why.`
+    )
+  }
+  if (group.remediation.intro) lines.push('', escapeInline(group.remediation.intro, 600))
+  group.remediation.steps.forEach((step, index) => lines.push('', renderStep(step, index)))
+  if (group.remediation.omittedSteps > 0) {
+    lines.push(
+      '',
+      `${plural(group.remediation.omittedSteps, 'more step is', 'more steps are')} not shown.`
+    )
+  }
+  return lines.join('\n')
 }
 
 /**
@@ -228,4 +329,34 @@ export function buildJobSummary(
 
   parts.push(HOW_DECIDED, '', footer(context), '')
   return parts.join('\n')
+}
+
+/** Most skipped subscriptions listed by name; the others are counted. */
+export const MAX_SKIPPED_ROWS = 50
+
+/**
+ * Markdown for `skipped`: a heading, a sentence and a table (subscription, display name, state)
+ * of at most MAX_SKIPPED_ROWS rows, then how many more there are. '' when nothing was skipped.
+ */
+export function skippedSection(skipped: readonly SkippedSubscription[]): string {
+  if (skipped.length === 0) return ''
+  const rows = skipped
+    .slice(0, MAX_SKIPPED_ROWS)
+    .map(
+      (subscription) =>
+        `| ${codeSpan(subscription.subscriptionId, { table: true })} | ${escapeInline(subscription.displayName ?? '', MAX_DISPLAY_NAME)} | ${escapeInline(subscription.state, 40)} |`
+    )
+  const more = skipped.length - rows.length
+  return [
+    '',
+    '### Skipped subscriptions',
+    '',
+    `${plural(skipped.length, 'subscription in scope was', 'subscriptions in scope were')} not checked because ${skipped.length === 1 ? 'it is' : 'they are'} disabled or deleted; ${skipped.length === 1 ? 'it does' : 'they do'} not affect the outcome. The \`skipped-subscriptions\` output lists ${skipped.length === 1 ? 'it' : 'them all'}.`,
+    '',
+    '| subscription | name | state |',
+    '| --- | --- | --- |',
+    ...rows,
+    ...(more > 0 ? ['', `…and ${plural(more, 'more', 'more')}.`] : []),
+    ''
+  ].join('\n')
 }

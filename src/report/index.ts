@@ -4,17 +4,15 @@
 import * as core from '@actions/core'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Settings } from '../inputs.ts'
+import type { Settings } from '../inputs/index.ts'
 import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
 import { buildAnnotations } from './annotations.ts'
 import { reportContext, runUrl } from './context.ts'
 import { workflowLocation } from './locate.ts'
-import { buildOutputs, resultOutput, resultsFilePieces } from './outputs.ts'
-import { trimmedWarning } from './outputs-fit.ts'
+import { buildOutputs, resultOutput, resultsFilePieces, trimmedWarning } from './outputs.ts'
 import { buildSarif } from './sarif.ts'
-import { buildJobSummary } from './summary.ts'
-import { skippedSection } from './summary-skipped.ts'
+import { buildJobSummary, skippedSection } from './summary/index.ts'
 import { inertErrorMessage } from './text.ts'
 
 export interface ReportsWritten {
@@ -40,7 +38,7 @@ export interface ReportsWritten {
 /**
  * Writes every report of `results` (in the order of the subscriptions checked) and of `skipped`
  * (the subscriptions not checked because of their state) through @actions/core and the file
- * system, pointing findings at the workflow file of `run`; returns what it wrote and what it
+ * system, pointing findings at the workflow file of `runContext`; returns what it wrote and what it
  * could not. Never throws for a report that cannot be written.
  */
 export async function writeReports(
@@ -50,11 +48,11 @@ export async function writeReports(
     Settings,
     'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'scope'
   >,
-  run: RunContext,
+  runContext: RunContext,
   actionVersion: string
 ): Promise<ReportsWritten> {
-  const context = reportContext(run, settings, actionVersion)
-  const workflowFile = workflowLocation(run.workflowRef, await readWorkflowFile(run))
+  const context = reportContext(runContext, settings, actionVersion)
+  const workflowFile = workflowLocation(runContext.workflowRef, await readWorkflowFile(runContext))
   const written: ReportsWritten = {
     sarifFile: null,
     resultsFile: null,
@@ -94,7 +92,7 @@ export async function writeReports(
     complete ? { entries, lengths } : undefined
   )
   if (settings.jobSummary) {
-    if (run.jobSummaryAvailable) {
+    if (runContext.jobSummaryAvailable) {
       try {
         await core.summary
           .addRaw(

@@ -1,16 +1,16 @@
-// The fixes that go through the assignment's overrides: take the JIT policy out of an override
-// that disables it, or add one that sets the audit effect when the initiative fixes the effect.
+// The fixes for an effect other than the audit effect, made on the assignment that runs the JIT
+// policy: set the assignment parameter the effect is bound to (keeping the assignment's other
+// parameters), take the JIT policy out of an override that disables it, or add an override that
+// sets the audit effect when the initiative fixes the effect.
 //
 // Overrides have no dedicated Azure CLI flag worth using (`--overrides` takes the CLI's own key
 // spelling, `not-in`, not ARM's `notIn`), so they are changed with `az rest --method patch` on the
 // assignment: the Policy Assignments - Update (PATCH) operation accepts `properties.overrides`
 // (it does not accept parameters, which is why parameters go through `update --params`).
-import type { AssignmentEvidence } from '../../model.ts'
+import { AUDIT_EFFECT, type AssignmentEvidence } from '../../model.ts'
 import { ASSIGNMENT_PATCH_API_VERSION } from '../../api-versions.ts'
-import { shellQuote } from '../shell.ts'
-import { assignmentStep } from './assignment.ts'
-import { jqProgram, restUrl } from './azure-cli.ts'
-import { AUDIT_EFFECT } from '../../model.ts'
+import { assignmentStep, cliUpdate } from './assignment.ts'
+import { jqProgram, restUrl, shellQuote } from './azure-cli.ts'
 import type { CommandPlan, RemediationStep } from './step.ts'
 
 // Every program below reads the assignment as `az rest --method get` returns it and writes the
@@ -127,4 +127,31 @@ function patchOverrides(
       ].join('\n'),
     note
   }
+}
+
+// Input: the assignment's `parameters` object (null when it has none). Output: the same object
+// with the parameter named $name set to the audit effect, every other parameter as it was.
+const JQ_SET_PARAMETER = jqProgram(`(. // {}) + {($name): {value: "${AUDIT_EFFECT}"}}`)
+
+/**
+ * The step that sets the effect parameter `parameter` of the assignment in `evidence` to the
+ * audit effect: portal path to its Parameters tab, and a show | jq | update command (no command
+ * when the name, scope or parameter cannot go into one; the note says why).
+ */
+export function setParameterStep(evidence: AssignmentEvidence, parameter: string): RemediationStep {
+  return assignmentStep(evidence, {
+    kind: 'set-parameter',
+    title: `Set the effect parameter of the assignment to ${AUDIT_EFFECT}`,
+    tabs: ['Parameters'],
+    detail: `Clear "Only show parameters that need input or review", set the parameter named below to ${AUDIT_EFFECT}, then Review + save.`,
+    command: cliUpdate(evidence, {
+      query: 'parameters',
+      option: '--params',
+      variable: 'params',
+      program: JQ_SET_PARAMETER,
+      arg: ['name', parameter],
+      values: { 'parameter name': parameter },
+      note: "A full --params value replaces all of the assignment's parameters, so the command reads the current ones and changes only this one (needs jq)."
+    })
+  })
 }

@@ -1,23 +1,28 @@
 // What to do about a subscription that is not compliant: for each cause the evidence shows, the
 // portal path and, where one exists, an `az` command that fixes it. Pure: the commands are text
-// for a person to read and run, never run here. This module chooses the kinds of fix; each kind
-// is built in remediation/, one file per kind, through the shared preamble in remediation/step.ts.
-import type {
-  AssignmentEvidence,
-  ErrorCause,
-  SubscriptionResult,
-  UnreadableInitiative
-} from '../model.ts'
-import { grantRoleStep, type AccessKind } from './remediation/access.ts'
-import { assignPolicyStep } from './remediation/assign-policy.ts'
-import { byHandStep, type ByHandKind } from './remediation/by-hand.ts'
-import { enablePlan2Step } from './remediation/defender-plan.ts'
-import { removeExemptionStep, restoreCoverageStep } from './remediation/coverage.ts'
-import { addOverrideStep, removeOverrideStep } from './remediation/effect-overrides.ts'
-import { setParameterStep } from './remediation/effect-parameter.ts'
-import { initiativeReaderStep, missingInitiativeStep } from './remediation/initiative.ts'
-import { AUDIT_EFFECT } from '../model.ts'
-import type { RemediationStep } from './remediation/step.ts'
+// for a person to read and run, never run here. This module, the folder's entry, chooses the kinds
+// of fix; the files beside it build them, by what they answer (an assignment's effect in
+// effect.ts, its coverage in coverage.ts, what the subscription lacks in subscription.ts, what kept
+// it from being checked in not-checked.ts), through the shared preamble in step.ts.
+import {
+  AUDIT_EFFECT,
+  type AssignmentEvidence,
+  type ErrorCause,
+  type SubscriptionResult,
+  type UnreadableInitiative
+} from '../../model.ts'
+import { removeExemptionStep, restoreCoverageStep } from './coverage.ts'
+import { addOverrideStep, removeOverrideStep, setParameterStep } from './effect.ts'
+import {
+  byHandStep,
+  grantRoleStep,
+  initiativeReaderStep,
+  missingInitiativeStep,
+  type AccessKind,
+  type ByHandKind
+} from './not-checked.ts'
+import type { RemediationStep } from './step.ts'
+import { assignPolicyStep, enablePlan2Step } from './subscription.ts'
 
 /** At most this many steps per subscription; the rest are counted. */
 export const MAX_STEPS_PER_SUBSCRIPTION = 4

@@ -1,26 +1,27 @@
 // Reads and validates the action's inputs into a typed settings object. Every problem is
-// reported at once, naming the bad value, before any request is made.
+// reported at once, naming the bad value, before any request is made. The folder's entry: the
+// scope inputs are read in scope.ts, who signs in and where in sign-in.ts, single values that
+// several inputs share in values.ts.
 import path from 'node:path'
-import { readAzureSignIn } from './azure-inputs.ts'
 import {
   DEFAULT_RESULTS_FILE_NAME,
   ENGINES,
   INPUT_DEFAULTS,
   MAX_CONCURRENCY_LIMIT,
   type Cloud,
-  type Engine
-} from './defaults.ts'
-import { UserError } from './errors.ts'
-import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './input-values.ts'
-import type { Verdict } from './model.ts'
-import type { IssueMode } from './notify/plan.ts'
-import { categoryProblem } from './report/category.ts'
-import type { RunContext } from './run-context.ts'
-import { readScope, type Scope } from './scope.ts'
-import { parseSubscriptionId } from './subscription-ids.ts'
+  type Engine,
+  type IssueMode
+} from '../defaults.ts'
+import { UserError } from '../errors.ts'
+import type { Verdict } from '../model.ts'
+import { categoryProblem } from '../report/category.ts'
+import type { RunContext } from '../run-context.ts'
+import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
+import { readAzureSignIn } from './sign-in.ts'
+import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './values.ts'
 
 export interface Settings {
-  /** Which subscriptions to check, as the inputs name them (src/scope.ts). */
+  /** Which subscriptions to check, as the inputs name them (scope.ts). */
   scope: Scope
   clientId: string
   tenantId: string
@@ -83,7 +84,7 @@ export function splitList(value: string): string[] {
  */
 export function readSettings(
   getInput: (name: string) => string,
-  run: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
+  runContext: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
   setSecret: (secret: string) => void
 ): Settings {
   const problems: string[] = []
@@ -113,7 +114,7 @@ export function readSettings(
     )
   }
 
-  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, run, problems)
+  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, runContext, problems)
 
   const notices: string[] = []
   const failOn = readFailOn(
@@ -122,7 +123,7 @@ export function readSettings(
     notices
   )
 
-  const { workspace } = run
+  const { workspace } = runContext
   const sarifInput = input('sarif-file')
   let sarifFile: string | null = null
   if (sarifInput !== '') {
@@ -164,8 +165,8 @@ export function readSettings(
 
   const resultsInput = input('results-file')
   const resultsFile = resultsInput
-    ? path.resolve(run.workspace, resultsInput)
-    : path.join(run.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+    ? path.resolve(runContext.workspace, resultsInput)
+    : path.join(runContext.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
 
   const category = input('category')
   const badCategory = categoryProblem(category)

@@ -1,10 +1,10 @@
 // The inputs that say who signs in and where: `client-id`, `tenant-id`, `environment`,
 // `authority-host`, `resource-manager-endpoint` and `audience` (docs/setup.md). Each problem is
 // pushed for InputError, never thrown.
-import { GUID } from './azure-ids.ts'
-import { CLOUDS, DEFAULT_TOKEN_EXCHANGE_AUDIENCE, INPUT_DEFAULTS, type Cloud } from './defaults.ts'
-import { quote } from './input-values.ts'
-import type { RunContext } from './run-context.ts'
+import { GUID } from '../azure-ids.ts'
+import { CLOUDS, DEFAULT_TOKEN_EXCHANGE_AUDIENCE, INPUT_DEFAULTS, type Cloud } from '../defaults.ts'
+import type { RunContext } from '../run-context.ts'
+import { quote } from './values.ts'
 
 // A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
 const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
@@ -24,10 +24,10 @@ export interface AzureSignIn {
  */
 export function readAzureSignIn(
   input: (name: string) => string,
-  run: Pick<RunContext, 'azureClientId' | 'azureTenantId'>,
+  runContext: Pick<RunContext, 'azureClientId' | 'azureTenantId'>,
   problems: string[]
 ): AzureSignIn {
-  const clientId = input('client-id') || run.azureClientId
+  const clientId = input('client-id') || runContext.azureClientId
   if (clientId === '') {
     problems.push(
       '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
@@ -36,7 +36,7 @@ export function readAzureSignIn(
     problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
   }
 
-  const tenantId = input('tenant-id') || run.azureTenantId
+  const tenantId = input('tenant-id') || runContext.azureTenantId
   if (tenantId === '') {
     problems.push(
       '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'
