@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import packageJson from '../package.json' with { type: 'json' }
 import { openScope, type Collected, type Discovery } from './collect/index.ts'
-import { collectionErrorResult, evaluateSubscription } from './evaluate/evaluate.ts'
+import { collectionErrorResult, evaluateSubscription } from './evaluate/index.ts'
 import type { Settings } from './inputs/index.ts'
 import type { Log } from './log.ts'
 import type { SubscriptionResult } from './model.ts'

@@ -1,6 +1,6 @@
 // The real built-in initiatives that contain the JIT definition, each wiring its effect its own way.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import { JIT_POLICY_DEFINITION_NAME } from '../../src/model.ts'
 import {
   assignment,

@@ -1,7 +1,7 @@
 // Coverage: notScopes at, above and below the subscription (with its management-group ancestry),
 // the assignment's own scope, resource selectors and enforcement mode.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { PolicyAssignment, ResourceSelector, SubscriptionSnapshot } from '../../src/model.ts'
 import {
   assignment,

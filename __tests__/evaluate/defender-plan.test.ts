@@ -1,7 +1,7 @@
 // Defender for Servers Plan 2: JIT audited on a subscription whose plan cannot protect any virtual
 // machine with JIT is partial; the plan is carried in the result.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { DefenderForServersPlan, PolicyAssignment } from '../../src/model.ts'
 import {
   assignment,

@@ -1,7 +1,7 @@
 // Effect resolution in hand-made initiatives: literals, parameter expressions, defaults, and the
 // values that must not count as auditing.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { ParameterDefinition, ParameterValues, PolicyAssignment } from '../../src/model.ts'
 import { JIT_POLICY_DEFINITION_NAME } from '../../src/model.ts'
 import {

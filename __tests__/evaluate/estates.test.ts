@@ -1,7 +1,7 @@
 // Issue 12 on real-shaped estates: assignments made inside the subscription or elsewhere, and
 // exemptions narrowed by resource selectors, with the real Microsoft cloud security benchmark.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { PolicyAssignment, PolicyExemption, ResourceSelector } from '../../src/model.ts'
 import {
   assignment,

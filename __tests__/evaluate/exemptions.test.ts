@@ -1,6 +1,6 @@
 // Exemptions: of which assignment, for which references, where, and whether they have expired.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { PolicyExemption } from '../../src/model.ts'
 import {
   assignment,

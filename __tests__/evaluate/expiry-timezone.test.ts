@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { expect, test } from '@jest/globals'
 
 const PROGRAM = `
-import { evaluateSubscription } from './src/evaluate/evaluate.ts'
+import { evaluateSubscription } from './src/evaluate/index.ts'
 import { assignment, exemption, snapshot } from './__tests__/evaluate/builders.ts'
 const jit = assignment({ name: 'jit' })
 // Collected at 2026-05-01T12:00:00Z; 10:00 UTC is before it, 10:00 in Los Angeles is after it.

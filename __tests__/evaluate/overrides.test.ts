@@ -1,7 +1,7 @@
 // policyEffect overrides: which ones select the JIT reference, in what order, over which part of
 // the subscription.
 import { describe, expect, test } from '@jest/globals'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { Override, ParameterValues } from '../../src/model.ts'
 import {
   assignment,

@@ -1,6 +1,6 @@
 // Verdicts over several assignments, the ways peers get it wrong, and what cannot be decided.
 import { describe, expect, test } from '@jest/globals'
-import { collectionErrorResult, evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { collectionErrorResult, evaluateSubscription } from '../../src/evaluate/index.ts'
 import { JIT_POLICY_DEFINITION_NAME } from '../../src/model.ts'
 import {
   assignment,

@@ -1,7 +1,7 @@
 // Test data for definition versions: the real benchmark as its latest version, older versions
 // that wire the JIT effect otherwise, and an assignment of it whose versions can be read or not.
 import { setDefinitionKey } from '../../src/azure-ids.ts'
-import { evaluateSubscription } from '../../src/evaluate/evaluate.ts'
+import { evaluateSubscription } from '../../src/evaluate/index.ts'
 import type { Override, PolicyAssignment, PolicySetDefinition } from '../../src/model.ts'
 import { assignment, builtInSet, groupId, MCSB_V1, setId, snapshot } from './builders.ts'
 

@@ -6,9 +6,9 @@ import type {
   PolicyDefinition,
   PolicySetDefinition
 } from '../model.ts'
-import { describeEffect, effectValue, type EffectValue } from './effect-values.ts'
+import { describeEffect, effectValue, type EffectValue } from './effects.ts'
 import { evaluateExpression, type ParameterLookup } from './expression.ts'
-import { findEntry } from './parameters.ts'
+import { findEntry } from './ids.ts'
 import type { JitReference, ResolvedEffect } from './types.ts'
 
 /** The JIT definition's parameter that holds its effect. */

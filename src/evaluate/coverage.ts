@@ -1,6 +1,10 @@
-// Coverage of the subscription by one JIT reference: the narrowest of everything that limits it.
-import type { Coverage } from '../model.ts'
-import type { Limit } from './types.ts'
+// Coverage of the subscription by one JIT reference: what limits it by scope (where the assignment
+// was made and its notScopes, against the subscription and its management-group ancestry), and the
+// narrowest of everything that limits it.
+import { managementGroupName, normalizeId } from '../azure-ids.ts'
+import type { Coverage, PolicyAssignment } from '../model.ts'
+import { isInside } from './ids.ts'
+import type { Limit, SubscriptionContext } from './types.ts'
 
 const NARROWNESS: Record<Coverage, number> = { full: 0, partial: 1, unknown: 2, none: 3 }
 
@@ -23,4 +27,55 @@ export function narrowestLimit(limits: readonly Limit[]): Limit {
 
 export function limitNote(limit: Limit): string {
   return `Coverage ${limit.coverage}: the assignment ${limit.cause}.`
+}
+
+const ANCESTRY_PERMISSION =
+  "grant the action's identity Microsoft.Management/managementGroups/descendants/read (in the Reader role) on the excluded management group so the check can tell whether the subscription is below it"
+
+export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionContext): Limit[] {
+  const limits = assignment.notScopes.flatMap((notScope) => notScopeLimit(notScope, context))
+  const scope = normalizeId(assignment.scope)
+  const applies =
+    scope === context.scope || managementGroupName(scope) !== null || isInside(scope, context.scope)
+  if (!applies) {
+    // The collector lists only assignments that apply to S; one from elsewhere is ignored, never
+    // counted (https://learn.microsoft.com/azure/governance/policy/concepts/scope).
+    limits.push({
+      coverage: 'none',
+      cause: `is assigned at ${assignment.scope}, which does not contain /subscriptions/${context.subscriptionId}, so it does not apply there; it is ignored`,
+      fix: `assign it at /subscriptions/${context.subscriptionId} or a management group above it`
+    })
+  } else if (isInside(scope, context.scope)) {
+    limits.push({
+      coverage: 'partial',
+      cause: `is assigned at ${assignment.scope}, inside /subscriptions/${context.subscriptionId}`,
+      fix: `assign it at /subscriptions/${context.subscriptionId} or above`
+    })
+  }
+  return limits
+}
+
+function notScopeLimit(notScope: string, context: SubscriptionContext): Limit[] {
+  const subscription = `/subscriptions/${context.subscriptionId}`
+  const fix = `remove ${notScope} from its notScopes`
+  if (normalizeId(notScope) === context.scope) {
+    return [{ coverage: 'none', cause: `excludes ${notScope} in its notScopes`, fix }]
+  }
+  if (isInside(notScope, context.scope)) {
+    return [{ coverage: 'partial', cause: `excludes ${notScope} in its notScopes`, fix }]
+  }
+  const group = managementGroupName(notScope)
+  if (group === null) return []
+  if (isAncestor(group, context)) {
+    const cause = `excludes management group ${notScope}, which contains ${subscription}, in its notScopes`
+    return [{ coverage: 'none', cause, fix }]
+  }
+  if (context.ancestry !== null) return []
+  const error = context.ancestryError === undefined ? '' : ` (${context.ancestryError})`
+  const cause = `excludes management group ${notScope} in its notScopes, and the management-group ancestry of ${subscription} could not be read${error} to tell whether that group contains it`
+  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION, errorCause: 'unknown-ancestry' }]
+}
+
+function isAncestor(group: string, context: SubscriptionContext): boolean {
+  return context.knownAncestors.has(group) || (context.ancestry?.has(group) ?? false)
 }

@@ -1,5 +1,6 @@
-// What the rule asks of ids beyond ../azure-ids.ts (which the collector shares): scopes inside
-// scopes, and which policyDefinitionIds name the JIT definition.
+// What the rule asks of ids and names beyond ../azure-ids.ts (which the collector shares): scopes
+// inside scopes, which policyDefinitionIds name the JIT definition, and parameter lookups (ARM
+// parameter names are case-insensitive).
 import { JIT_POLICY_DEFINITION_ID, JIT_POLICY_DEFINITION_NAME } from '../model.ts'
 import { normalizeId, sameId } from '../azure-ids.ts'
 
@@ -27,4 +28,24 @@ export function isJitDefinitionId(id: string): boolean {
 
 export function isBuiltInJitDefinitionId(id: string): boolean {
   return sameId(id, JIT_POLICY_DEFINITION_ID)
+}
+
+export interface Entry<T> {
+  /** The key as written in the record. */
+  key: string
+  value: T
+}
+
+/** The entry named `name`, preferring an exact match, else any that differs only in case. */
+export function findEntry<T>(
+  record: Record<string, T | undefined>,
+  name: string
+): Entry<T> | undefined {
+  const exact = record[name]
+  if (exact !== undefined) return { key: name, value: exact }
+  const lower = name.toLowerCase()
+  for (const [key, value] of Object.entries(record)) {
+    if (key.toLowerCase() === lower && value !== undefined) return { key, value }
+  }
+  return undefined
 }

@@ -2,7 +2,7 @@
 // let it evaluate, less those its exemptions at the subscription or above exempt, intersected
 // with the locations where its effect audits (docs/design.md, "The rule"). All of them: no limit;
 // some: partial; none: the reference does not audit the subscription.
-import { audits } from './effect-values.ts'
+import { audits } from './effects.ts'
 import {
   describeLocations,
   difference,
@@ -14,7 +14,7 @@ import {
   sameLocations
 } from './locations.ts'
 import type { Locations } from './locations.ts'
-import { extent } from './override-order.ts'
+import { extent } from './overrides.ts'
 import { orderConflict } from './overrides.ts'
 import type { EffectReading, OverrideOutcome } from './overrides.ts'
 import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'

@@ -1,8 +1,8 @@
 // The one sentence a person reads first: what decided the verdict and what to change.
 // Strings from Azure go in as they are; reporters escape them for their format.
 import { JIT_POLICY_DEFINITION_NAME } from '../model.ts'
-import { effectClause, effectFix } from './effect-phrases.ts'
-import { audits } from './effect-values.ts'
+import { effectClause, effectFix } from './effects.ts'
+import { audits } from './effects.ts'
 import type { PolicyAssignment } from '../model.ts'
 import type { Evaluated } from './types.ts'
 

@@ -3,14 +3,14 @@ import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_ID } from '../model.ts'
 import type { AssignmentEvidence, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { baseEffect } from './base-effect.ts'
 import { limitNote, narrowestLimit } from './coverage.ts'
-import { shownEffect } from './effect-phrases.ts'
+import { shownEffect } from './effects.ts'
 import { exemptionOutcome } from './exemptions.ts'
 import { isBuiltInJitDefinitionId } from './ids.ts'
-import { audits, DISABLED } from './effect-values.ts'
+import { audits, DISABLED } from './effects.ts'
 import { locationCoverage } from './location-coverage.ts'
 import { applyOverrides } from './overrides.ts'
 import { evaluatedLocations } from './resource-selectors.ts'
-import { scopeLimits } from './scopes.ts'
+import { scopeLimits } from './coverage.ts'
 import type {
   Evaluated,
   JitReference,

@@ -8,7 +8,7 @@ import type {
 } from '../model.ts'
 import { isSetDefinitionId, setDefinitionKey } from '../azure-ids.ts'
 import { isJitDefinitionId } from './ids.ts'
-import { findEntry } from './parameters.ts'
+import { findEntry } from './ids.ts'
 import type { JitReference } from './types.ts'
 
 export type AssignmentContent =

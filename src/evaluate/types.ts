@@ -8,7 +8,7 @@ import type {
   PolicyAssignment,
   PolicySetDefinition
 } from '../model.ts'
-import type { EffectValue } from './effect-values.ts'
+import type { EffectValue } from './effects.ts'
 import type { Locations } from './locations.ts'
 
 /** One place where an assignment runs the JIT definition. */

@@ -3,9 +3,9 @@
 // (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides;
 // Learn writes the kind `policyVersion`, the REST API and SDKs `definitionVersion`). Learn does
 // not say whether the first or the last override that selects a location wins: both readings are
-// worked out (override-order.ts), and the assignment is decided only where they agree.
+// worked out (overrides.ts), and the assignment is decided only where they agree.
 import type { Override, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
-import { audits } from './effect-values.ts'
+import { audits } from './effects.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
@@ -16,14 +16,8 @@ import {
   selectorLocations
 } from './locations.ts'
 import type { Locations } from './locations.ts'
-import {
-  commonLocations,
-  extent,
-  lastWins,
-  orderClause,
-  overlappingPair
-} from './override-order.ts'
-import type { Layering, Ordered } from './override-order.ts'
+import { commonLocations, extent, lastWins, orderClause, overlappingPair } from './overrides.ts'
+import type { Layering, Ordered } from './overrides.ts'
 import type { MissingSet } from './reasons.ts'
 import { evaluateReference } from './reference-evaluation.ts'
 import { assignmentContent } from './references.ts'

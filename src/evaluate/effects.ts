@@ -1,6 +1,39 @@
-// How sentences name an effect, where it came from, and what to change to make it audit.
+// Effect values as Azure data holds them (any JSON, compared case-insensitively), and how sentences
+// name an effect, where it came from, and what to change to make it audit.
 import { AUDIT_EFFECT } from '../model.ts'
 import type { JitReference, ResolvedEffect } from './types.ts'
+
+export const DISABLED = 'Disabled'
+
+export type KnownEffect = typeof AUDIT_EFFECT | typeof DISABLED
+
+export interface EffectValue {
+  /** The value as written: the string itself, JSON for other values, '' when there is none. */
+  text: string
+  /** AuditIfNotExists or Disabled when the value is one of them in any case, else null. */
+  known: KnownEffect | null
+}
+
+export function effectValue(raw: unknown): EffectValue {
+  if (typeof raw !== 'string') return { text: JSON.stringify(raw) ?? '', known: null }
+  return { text: raw, known: knownEffect(raw) }
+}
+
+function knownEffect(value: string): KnownEffect | null {
+  const lower = value.toLowerCase()
+  if (lower === AUDIT_EFFECT.toLowerCase()) return AUDIT_EFFECT
+  if (lower === DISABLED.toLowerCase()) return DISABLED
+  return null
+}
+
+export function audits(effect: EffectValue): boolean {
+  return effect.known === AUDIT_EFFECT
+}
+
+/** How a sentence names the effect: the value, or a description when there is none. */
+export function describeEffect(effect: EffectValue): string {
+  return effect.text === '' ? 'no value' : effect.text
+}
 
 /** The effect for a sentence: known effects as written, anything else quoted. */
 export function shownEffect(effect: ResolvedEffect): string {
