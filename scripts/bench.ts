@@ -4,7 +4,7 @@
 //                    [--oidc-latency-ms 0] [--entra-latency-ms 0]
 //                    [--standin child|in-process] [--cpu-prof] [--entry-point FILE] [--json]
 //                    [--strict]
-// --scenario picks the estate (scripts/bench/scenarios.ts lists them); --runs R repeats the run
+// --scenario picks the estate (scripts/bench/scenarios/index.ts lists them); --runs R repeats the run
 // against the same stand-in and prints the spread; --cpu-prof profiles the last run's action
 // process and prints where its CPU time went (give --entry-point a bundle built without --minify
 // to get function names); --entry-point runs another build of the action; --json prints one JSON
@@ -30,7 +30,7 @@ import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts'
 import { printRun, printSpread } from './bench/print.ts'
 import { writeProbeScript } from './bench/probe-report.ts'
 import { runOnce } from './bench/run.ts'
-import type { BenchEstate } from './bench/scenarios.ts'
+import type { BenchEstate } from './bench/scenarios/index.ts'
 import { startBenchStandIn, type BenchStandIn } from './bench/standin.ts'
 
 /** Runs the action `options.runs` times against `standIn` and prints each run (and the CPU

@@ -14,7 +14,7 @@ import {
   serversPricing,
   subscriptionScope,
   type Estate
-} from '../standin/estate.ts'
+} from '../standin/estate/index.ts'
 
 export const SAMPLE_TENANT_ID = guid('sample/tenant')
 export const SAMPLE_CLIENT_ID = guid('sample/client')

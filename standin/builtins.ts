@@ -2,7 +2,7 @@
 // project's fixtures (fixtures/azure-policy, see its README.md for their origin and licence).
 
 import { readdir, readFile } from 'node:fs/promises'
-import type { ArmResource } from './estate.ts'
+import type { ArmResource } from './estate/index.ts'
 
 export const FIXTURES_DIRECTORY = new URL('../fixtures/azure-policy/', import.meta.url)
 

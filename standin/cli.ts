@@ -14,7 +14,7 @@
 import { createWriteStream } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { loadEstate } from './estate.ts'
+import { loadEstate } from './estate/index.ts'
 import { loadKqlParser } from './resource-graph/kql.ts'
 import { startGitHubStandin, type GitHubStandin, type GitHubStandinOptions } from './github.ts'
 import { startStandIn } from './server.ts'

@@ -3,8 +3,8 @@
 // endpoint's client-credentials grant with a federated client assertion).
 
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { Estate } from './estate.ts'
-import { DEFAULT_AUDIENCE, DEFAULT_OIDC_SUBJECT, GITHUB_OIDC_ISSUER } from './estate.ts'
+import type { Estate } from './estate/index.ts'
+import { DEFAULT_AUDIENCE, DEFAULT_OIDC_SUBJECT, GITHUB_OIDC_ISSUER } from './estate/index.ts'
 import type { Reply } from './http.ts'
 import { armError, base64url, entraTimestamp, json } from './http.ts'
 

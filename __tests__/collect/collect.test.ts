@@ -10,7 +10,7 @@ import {
   subscriptionId,
   subscriptionScope,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import type { SubscriptionSnapshot } from '../../src/model.ts'
 import type { Collected } from '../../src/collect/index.ts'
 import {

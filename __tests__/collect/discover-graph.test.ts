@@ -9,7 +9,7 @@ import {
 import { QuotaGate } from '../../src/collect/resource-graph/paging.ts'
 import { readResourceGraph } from '../../src/collect/resource-graph/read.ts'
 import { scope } from '../support/scope.ts'
-import { subscriptionId } from '../../standin/estate.ts'
+import { subscriptionId } from '../../standin/estate/index.ts'
 import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 import { OTHER_SUB, SUB, baseEstate } from '../standin/helpers.ts'
 import { sendTo } from './resource-graph-send.ts'

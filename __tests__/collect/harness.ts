@@ -1,7 +1,7 @@
 // Runs the sign-in and the collector in-process against the local Azure stand-in.
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
-import type { Estate } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
 import {
   collectSubscriptions,
   type Collected,

@@ -19,7 +19,7 @@ import {
   subscriptionId,
   subscriptionScope,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import type { Collected } from '../../src/collect/index.ts'
 import { armRequests, readsFrom, resourceManagerFor, withStandIn } from './harness.ts'
 import { sendTo } from './resource-graph-send.ts'

@@ -16,7 +16,7 @@ import {
   type ArmResource,
   type Estate,
   type Fault
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { setDefinitionKey } from '../../src/azure-ids.ts'
 import type { Collected } from '../../src/collect/index.ts'
 import { highestMatchingVersion } from '../../src/collect/set-definitions.ts'

@@ -9,7 +9,7 @@ import {
   managementGroupScope,
   policyAssignment,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { runAction, WORKFLOW_PATH, type ActionRun } from '../../scripts/run-action.ts'
 import {
   SAMPLE_CLIENT_ID,

@@ -10,7 +10,7 @@ import { landingZonesEstate } from '../../scripts/bench/scenarios/landing-zones.
 import { ONE_GROUP, oneGroupEstate } from '../../scripts/bench/scenarios/one-group.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 import { sampleEstate } from '../../scripts/sample-estate.ts'
-import { loadEstate, type Estate } from '../../standin/estate.ts'
+import { loadEstate, type Estate } from '../../standin/estate/index.ts'
 import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
 import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'

@@ -1,7 +1,7 @@
 // One run of the bundle against a stand-in of its own, for tests that change the estate or the
 // stand-in's behaviour from run to run (faults, Entra's refusals, the OIDC endpoint).
 import { rm } from 'node:fs/promises'
-import type { Estate } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 

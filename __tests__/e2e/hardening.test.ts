@@ -15,7 +15,7 @@ import {
   serversPricing,
   subscriptionScope,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import type { ActionRun } from '../../scripts/run-action.ts'
 import { githubProblems, schemaProblems } from '../support/sarif-validation.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'

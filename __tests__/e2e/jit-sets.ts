@@ -4,7 +4,7 @@ import {
   managementGroupScope,
   policySetDefinition,
   type ArmResource
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 
 /**
  * The initiative `name` at `scope` whose JIT reference (`jit`) takes its effect from the set's

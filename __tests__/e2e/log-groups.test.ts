@@ -3,7 +3,7 @@
 // subscription inside the verdicts' group, and the headline (counts and the step's result) last,
 // outside every group.
 import { describe, expect, test } from '@jest/globals'
-import { subscriptionId } from '../../standin/estate.ts'
+import { subscriptionId } from '../../standin/estate/index.ts'
 import { oneGroupEstate } from './one-group-estate.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'
 

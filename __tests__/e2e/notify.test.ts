@@ -22,7 +22,7 @@ import {
   policyAssignment,
   subscriptionScope,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { REPOSITORY, runAction, type ActionRun } from '../../scripts/run-action.ts'
 

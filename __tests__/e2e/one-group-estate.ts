@@ -8,7 +8,7 @@ import {
   policyAssignment,
   serversPricing,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 
 export interface OneGroupOptions {
   /** Whether the `n`th subscription sits under `unaudited`. */

@@ -16,7 +16,7 @@ import {
   subscriptionScope,
   type ArmResource,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { jitEffectSet, versionedJitSets } from './jit-sets.ts'
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */

@@ -16,7 +16,7 @@ import {
   subscriptionId,
   subscriptionScope,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 import { jitEffectSet } from './jit-sets.ts'

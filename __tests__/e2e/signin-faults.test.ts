@@ -8,7 +8,7 @@ import {
   MCSB_SET_DEFINITION_ID,
   policyAssignment,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import type { StandIn } from '../../standin/server.ts'
 import type { ActionRun } from '../../scripts/run-action.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'

@@ -4,7 +4,7 @@
 // `npm run bench`; this test only bounds them loosely.)
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { readFile, rm } from 'node:fs/promises'
-import { subscriptionId } from '../../standin/estate.ts'
+import { subscriptionId } from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 import { oneGroupEstate } from './one-group-estate.ts'

@@ -11,7 +11,7 @@ import {
   serversPricing,
   subscriptionId,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 

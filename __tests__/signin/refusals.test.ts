@@ -9,7 +9,7 @@ import {
   explainUnresolvedAuthority,
   type RefusalContext
 } from '../../src/signin/refusals.ts'
-import { guid, type Estate } from '../../standin/estate.ts'
+import { guid, type Estate } from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
 import { baseEstate, clearRunnerEnvironment, useRunnerEnvironment } from '../standin/helpers.ts'

@@ -15,7 +15,7 @@ import {
   MCSB_SET_DEFINITION_ID,
   policyAssignment,
   subscriptionScope
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'

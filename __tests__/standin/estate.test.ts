@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { Estate } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
 import {
   EstateError,
   JIT_POLICY_DEFINITION_ID,
@@ -18,7 +18,7 @@ import {
   subscriptionId,
   subscriptionScope,
   validateEstate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
 import {

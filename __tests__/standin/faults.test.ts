@@ -4,13 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import type { PolicyClient } from '@azure/arm-policy'
 import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline'
 import type { PipelineResponse } from '@azure/core-rest-pipeline'
-import type { Fault } from '../../standin/estate.ts'
+import type { Fault } from '../../standin/estate/index.ts'
 import {
   JIT_POLICY_DEFINITION_ID,
   policyAssignment,
   subscriptionScope,
   validateEstate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'

@@ -6,7 +6,7 @@ import { PolicyClient } from '@azure/arm-policy'
 import type { PolicyClientOptionalParams } from '@azure/arm-policy'
 import { ClientAssertionCredential } from '@azure/identity'
 import type { ClientAssertionCredentialOptions } from '@azure/identity'
-import type { Estate } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
 import {
   DEFAULT_AUDIENCE,
   guid,
@@ -19,7 +19,7 @@ import {
   resourceGroupScope,
   subscriptionId,
   subscriptionScope
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import type { StandIn } from '../../standin/server.ts'
 
 export const TENANT = guid('test/tenant')

@@ -9,8 +9,8 @@ import {
   subscriptionPolicyQuery,
   subscriptionsQuery
 } from '../../src/collect/resource-graph/queries.ts'
-import type { Estate } from '../../standin/estate.ts'
-import { subscriptionId, validateEstate } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
+import { subscriptionId, validateEstate } from '../../standin/estate/index.ts'
 import {
   createResourceGraph,
   formatResetsAfter,

@@ -10,8 +10,8 @@ import {
   createHttpHeaders,
   createPipelineRequest
 } from '@azure/core-rest-pipeline'
-import type { Fault, RequestKind } from '../../standin/estate.ts'
-import { JIT_POLICY_DEFINITION_ID, MCSB_SET_DEFINITION_ID } from '../../standin/estate.ts'
+import type { Fault, RequestKind } from '../../standin/estate/index.ts'
+import { JIT_POLICY_DEFINITION_ID, MCSB_SET_DEFINITION_ID } from '../../standin/estate/index.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'

@@ -22,8 +22,8 @@ import {
   TENANT,
   useRunnerEnvironment
 } from './helpers.ts'
-import type { Estate } from '../../standin/estate.ts'
-import { guid } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
+import { guid } from '../../standin/estate/index.ts'
 
 const started: { standIn: StandIn; untrust: () => void }[] = []
 

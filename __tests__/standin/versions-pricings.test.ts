@@ -17,7 +17,7 @@ import {
   validateEstate,
   type ArmResource,
   type Estate
-} from '../../standin/estate.ts'
+} from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
 import {

@@ -4,7 +4,7 @@ import { VERDICTS, type SubscriptionResult, type Verdict } from '../../src/model
 import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
 import type { RequestRecord } from '../../standin/server.ts'
 import type { ActionRun } from '../run-action.ts'
-import type { BenchEstate } from './scenarios.ts'
+import type { BenchEstate } from './scenarios/index.ts'
 
 type ResultOutput = Pick<SubscriptionResult, 'subscriptionId' | 'verdict' | 'reason'>
 

@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { Engine } from '../../src/defaults.ts'
 import { REPOSITORY, runAction, type ActionRun } from '../run-action.ts'
 import { readProbeReport, type ProbeEnvironment, type ProbeReport } from './probe-report.ts'
-import type { BenchEstate } from './scenarios.ts'
+import type { BenchEstate } from './scenarios/index.ts'
 import type { BenchStandIn } from './standin.ts'
 
 export interface LaunchOptions {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ENGINES, type Engine } from '../../src/defaults.ts'
-import { DEFAULT_SCENARIO, SCENARIOS, scenarioNamed, type Scenario } from './scenarios.ts'
+import { DEFAULT_SCENARIO, SCENARIOS, scenarioNamed, type Scenario } from './scenarios/index.ts'
 import { STAND_IN_PLACES, type Latencies, type StandInPlace } from './standin.ts'
 
 export interface BenchOptions {

@@ -12,7 +12,7 @@ import {
 } from './figures.ts'
 import { bundleSize, launch, type LaunchOptions, type Launched } from './launch.ts'
 import { requestKey } from './requests.ts'
-import type { BenchEstate } from './scenarios.ts'
+import type { BenchEstate } from './scenarios/index.ts'
 import type { BenchStandIn } from './standin.ts'
 
 export interface RunOptions extends LaunchOptions {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import type { Estate } from '../../standin/estate.ts'
+import type { Estate } from '../../standin/estate/index.ts'
 import { loadKqlParser } from '../../standin/resource-graph/kql.ts'
 import { startStandIn, type RequestRecord } from '../../standin/server.ts'
 

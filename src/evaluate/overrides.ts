@@ -6,7 +6,7 @@
 // the two readings, first wins and last wins, and location-coverage.ts decides only where they
 // agree.
 import type { Override, Selector } from '../model.ts'
-import { audits, effectClause, effectFix, effectValue } from './effects.ts'
+import { audits, effectValue } from './effects.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
@@ -22,6 +22,7 @@ import {
   union,
   type Locations
 } from './locations.ts'
+import { effectClause, effectFix } from './reasons.ts'
 import { listAdmits } from './resource-selectors.ts'
 import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
 

@@ -1,10 +1,9 @@
-// The one sentence a person reads first: what decided the verdict and what to change.
-// Strings from Azure go in as they are; reporters escape them for their format.
-import { JIT_POLICY_DEFINITION_NAME } from '../model.ts'
-import { effectClause, effectFix } from './effects.ts'
+// The one sentence a person reads first: what decided the verdict and what to change, and how it
+// names an effect, where the effect came from, and what would make it audit. Strings from Azure go
+// in as they are; reporters escape them for their format.
+import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_NAME, type PolicyAssignment } from '../model.ts'
 import { audits } from './effects.ts'
-import type { PolicyAssignment } from '../model.ts'
-import type { Evaluated } from './types.ts'
+import type { Evaluated, JitReference, ResolvedEffect } from './types.ts'
 
 /** A set definition an assignment names that the collector could not read. */
 export interface MissingSet {
@@ -86,4 +85,42 @@ function who(evaluated: Evaluated): string {
 
 function displayName(assignment: PolicyAssignment): string {
   return assignment.displayName ?? assignment.name
+}
+
+/** The effect for a sentence: known effects as written, anything else quoted. */
+export function shownEffect(effect: ResolvedEffect): string {
+  if (effect.text === '') return 'no value'
+  return effect.known === null ? `'${effect.text}'` : effect.text
+}
+
+/** A verb phrase, with the assignment as subject, that says which effect it runs and whence. */
+export function effectClause(effect: ResolvedEffect, reference: JitReference): string {
+  return `${origin(effect, reference)}${effect.known === null ? `, which does not audit JIT (only ${AUDIT_EFFECT} does)` : ''}`
+}
+
+function origin(effect: ResolvedEffect, reference: JitReference): string {
+  const shown = shownEffect(effect)
+  switch (effect.source) {
+    case 'parameter':
+      return `sets parameter ${effect.parameter} to ${shown}`
+    case 'initiative-default':
+      return effect.text === ''
+        ? `leaves parameter ${effect.parameter} without a value and its initiative gives it no default`
+        : `leaves parameter ${effect.parameter} at its initiative default ${shown}`
+    case 'definition-default':
+      return `runs the JIT definition with its default effect ${shown}`
+    case 'literal':
+      return `assigns an initiative whose reference ${reference.referenceId} sets the JIT effect to ${shown}`
+    case 'override':
+      return `overrides the JIT effect to ${shown} (override #${effect.overrideNumber})`
+  }
+}
+
+/** An imperative phrase that would make this effect AuditIfNotExists. */
+export function effectFix(effect: ResolvedEffect, reference: JitReference): string {
+  if (effect.source === 'override') {
+    return `remove override #${effect.overrideNumber} or set its value to ${AUDIT_EFFECT}`
+  }
+  if (effect.parameter !== null) return `set parameter ${effect.parameter} to ${AUDIT_EFFECT}`
+  return `add a policyEffect override with value ${AUDIT_EFFECT} for reference ${reference.referenceId}`
 }

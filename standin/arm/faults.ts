@@ -1,7 +1,7 @@
 // The faults the stand-in's ARM injects (docs/design.md, "The stand-in"; standin/README.md,
 // "Faults"): which fault a request meets, and what it makes of the answer.
 
-import type { Fault } from '../estate.ts'
+import type { Fault } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, replyText } from '../http.ts'
 import type { ResolvedRoute } from './request.ts'

@@ -4,8 +4,8 @@
 // scanning the estate (5,000 assignments in a subscription answer in milliseconds).
 
 import type { BuiltIns } from '../builtins.ts'
-import type { ArmResource, Estate, Subscription } from '../estate.ts'
-import { definitionVersion, guid, parseScope, splitPolicyResourceId } from '../estate.ts'
+import type { ArmResource, Estate, Subscription } from '../estate/index.ts'
+import { definitionVersion, guid, parseScope, splitPolicyResourceId } from '../estate/index.ts'
 
 export const MG_PREFIX = '/providers/Microsoft.Management/managementGroups/'
 

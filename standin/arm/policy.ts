@@ -2,8 +2,8 @@
 // a subscription's assignments and exemptions with ARM's `$filter`s, one assignment or
 // exemption at any scope, and policy (set) definitions, built-in or custom.
 
-import type { ArmResource } from '../estate.ts'
-import { definitionVersion } from '../estate.ts'
+import type { ArmResource } from '../estate/index.ts'
+import { definitionVersion } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, json } from '../http.ts'
 import type { ArmModel, ListMode } from './model.ts'

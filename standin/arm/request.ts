@@ -1,7 +1,7 @@
 // The shape of an ARM route and of the request its handler answers (docs/design.md, "The
 // stand-in"). The table is in routes.ts; service.ts resolves a request through it.
 
-import type { RequestKind } from '../estate.ts'
+import type { RequestKind } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError } from '../http.ts'
 import type { RouteRow } from '../router.ts'

@@ -1,7 +1,7 @@
 // Microsoft.Security as ARM serves it (docs/design.md, "The stand-in"): Defender for Cloud's
 // pricing of a plan on a subscription ("Pricings - Get").
 
-import type { ArmResource } from '../estate.ts'
+import type { ArmResource } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, json } from '../http.ts'
 import type { ArmRequest } from './request.ts'

@@ -4,8 +4,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { BuiltIns } from '../builtins.ts'
-import type { Estate, Fault } from '../estate.ts'
-import { GUID_PATTERN } from '../estate.ts'
+import type { Estate, Fault } from '../estate/index.ts'
+import { GUID_PATTERN } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, readBody, send } from '../http.ts'
 import type { Identity } from '../identity.ts'
@@ -15,7 +15,7 @@ import { ArmModel, MG_PREFIX } from './model.ts'
 import { page } from './paging.ts'
 import type { ArmRequest, ArmRoute, ResolvedRoute, ScopeKind } from './request.ts'
 import { fill, managementGroupNotFound, subscriptionNotFound, unknownRoute } from './request.ts'
-import { ARM_ROUTES } from './routes.ts'
+import { ARM_ROUTES } from './index.ts'
 
 export interface ArmRuntime {
   /** Sleeps; never resolves once the stand-in is closing. */
@@ -76,7 +76,7 @@ export class Arm {
       missingApiVersion(url) ??
       invalidSubscriptionId(path)
     if (refused) return send(res, refused)
-    // Resource Graph's query is in the POST body (standin/resource-graph/route.ts).
+    // Resource Graph's query is in the POST body (standin/resource-graph/index.ts).
     const body = method === 'POST' ? await readBody(req) : ''
     const route = 'match' in found ? this.resolve(found.match, url, path, body) : unknownRoute(path)
     if ('status' in route) return send(res, route)

@@ -5,8 +5,8 @@
 // as Resource Graph gives it. Built-in definitions are left out: Microsoft documents no table
 // holding them.
 import { latestOf, newestFirst } from '../arm/model.ts'
-import type { ArmResource, Estate, Fault } from '../estate.ts'
-import { parseScope } from '../estate.ts'
+import type { ArmResource, Estate, Fault } from '../estate/index.ts'
+import { parseScope } from '../estate/index.ts'
 import type { Row } from './kql.ts'
 
 /** The estate Resource Graph serves: the one ARM serves, `pricings` included, and in

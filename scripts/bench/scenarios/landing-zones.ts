@@ -14,8 +14,8 @@ import {
   subscriptionId,
   subscriptionScope,
   type ArmResource
-} from '../../../standin/estate.ts'
-import type { BenchEstate, Scenario } from '../scenarios.ts'
+} from '../../../standin/estate/index.ts'
+import type { BenchEstate, Scenario } from './types.ts'
 
 const NIST_SET_DEFINITION_ID =
   '/providers/Microsoft.Authorization/policySetDefinitions/179d1daa-458f-4e47-8086-2a68d0d6c38f'

@@ -13,8 +13,8 @@ import {
   subscriptionId,
   subscriptionScope,
   type ArmResource
-} from '../../../standin/estate.ts'
-import type { BenchEstate, Scenario } from '../scenarios.ts'
+} from '../../../standin/estate/index.ts'
+import type { BenchEstate, Scenario } from './types.ts'
 
 /** The management group every subscription is in. */
 export const ONE_GROUP = 'workloads'

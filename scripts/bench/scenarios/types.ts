@@ -1,9 +1,6 @@
-// The estates the bench can run against, by the name --scenario gives. To add one: a file under
-// scenarios/ that builds a BenchEstate, and a line in SCENARIOS.
-import type { Verdict } from '../../src/model.ts'
-import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
-import { landingZones } from './scenarios/landing-zones.ts'
-import { oneGroup } from './scenarios/one-group.ts'
+// What a bench scenario is: an estate for the stand-in with the verdicts a correct run must give.
+import type { Verdict } from '../../../src/model.ts'
+import type { ResourceGraphEstate } from '../../../standin/resource-graph/tables.ts'
 
 /** An estate for the stand-in, with what a correct run of the action must give on it. */
 export interface BenchEstate {
@@ -29,15 +26,4 @@ export interface Scenario {
   summary: string
   /** The estate for `count` subscriptions (count >= 1). */
   build(count: number): BenchEstate
-}
-
-export const SCENARIOS: readonly Scenario[] = [landingZones, oneGroup]
-
-export const DEFAULT_SCENARIO = landingZones.name
-
-/** The scenario named `name`; throws an Error that lists the names when there is none. */
-export function scenarioNamed(name: string): Scenario {
-  const scenario = SCENARIOS.find((s) => s.name === name)
-  if (scenario) return scenario
-  throw new Error(`--scenario must be one of: ${SCENARIOS.map((s) => s.name).join(', ')}`)
 }

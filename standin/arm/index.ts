@@ -3,7 +3,7 @@
 // named for its resource provider; request.ts says what each field means. Rows are tried in
 // order; the first whose method and path match answers.
 
-import { GUID_PATTERN } from '../estate.ts'
+import { GUID_PATTERN } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { RouteTable } from '../router.ts'
 import {
@@ -28,7 +28,7 @@ import type { ArmRequest, ArmRoute } from './request.ts'
 import { getPricing } from './security.ts'
 import { getSubscription, listSubscriptions } from './subscriptions.ts'
 import { RESOURCE_GRAPH_PATH } from '../resource-graph/handler.ts'
-import { answerResourceGraph } from '../resource-graph/route.ts'
+import { answerResourceGraph } from '../resource-graph/index.ts'
 
 const SUBSCRIPTION = '/subscriptions/{subscriptionId}'
 const GROUP = '/providers/Microsoft.Management/managementGroups/{managementGroup}'

@@ -1,4 +1,4 @@
-// Resource Graph as a row of the stand-in's ARM (standin/arm/routes.ts): Resource Graph is a
+// Resource Graph as a row of the stand-in's ARM (standin/arm/index.ts): Resource Graph is a
 // provider of Resource Manager (`POST {resource-manager-endpoint}/providers/Microsoft.ResourceGraph/
 // resources`), so its requests meet ARM's request flow first (access token, api-version, latency,
 // the faults of requests that concern no subscription) and are counted in the request log.
