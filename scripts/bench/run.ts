@@ -165,7 +165,7 @@ function isDiscovery(request: RequestRecord, groups: readonly string[]): boolean
 
 /** The Resource Graph queries of discovery through Resource Graph: the first of `queries` (by
  * start), as many as the action's `Discovery:` line counts when it resolved the scope there
- * (src/collect/discover-graph.ts; the engine's own queries start after it). */
+ * (src/collect/resource-graph/discover.ts; the engine's own queries start after it). */
 function graphDiscoveryOf(stdout: string, queries: RequestRecord[]): RequestRecord[] {
   if (/Azure Resource Graph could not be read|through Resource Manager's lists/.test(stdout))
     return []

@@ -102,7 +102,7 @@ export interface ResourceGraphEngineOptions {
   managementGroups?: readonly string[]
   /** Longest wait for Resource Graph's per-user quota to reset, in milliseconds. */
   maxQuotaWaitMs: number
-  /** What discovery through Resource Graph read (src/collect/discover-graph.ts): its quota and
+  /** What discovery through Resource Graph read (discover.ts): its quota and
    * subscription rows, so that no subscription query is sent twice. */
   discovered?: Pick<ReadGraphOptions, 'gate' | 'subscriptionRows'>
   /** The run's log. */
