@@ -7,7 +7,7 @@ import {
   categoryProblem,
   derivedCategoryStem,
   scanCategory
-} from '../../src/report/category.ts'
+} from '../../src/category.ts'
 import { readRunContext } from '../../src/run-context.ts'
 import type { Scope } from '../../src/inputs/scope.ts'
 import { SUB1, SUB2, SUB3, WORKFLOW_PATH, WORKFLOW_REF } from './helpers.ts'

@@ -14,7 +14,7 @@ import {
 } from '../defaults.ts'
 import { UserError } from '../errors.ts'
 import type { Verdict } from '../model.ts'
-import { categoryProblem } from '../report/category.ts'
+import { categoryProblem } from '../category.ts'
 import type { RunContext } from '../run-context.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
 import { readAzureSignIn } from './sign-in.ts'
@@ -40,7 +40,7 @@ export interface Settings {
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
   defenderPlanCheck: boolean
-  /** The `category` input as given (checked); '' to derive one per scope (report/category.ts). */
+  /** The `category` input as given (checked); '' to derive one per scope (src/category.ts). */
   category: string
   /** `github-token`, masked once read; '' when the workflow gives none. */
   githubToken: string

@@ -160,7 +160,7 @@ export function issueBody(
 }
 
 /** Why an earlier issue of the same workflow job stays open: the category is derived from the
- * scope (src/report/category.ts), so another scope is another category and another issue. */
+ * scope (src/category.ts), so another scope is another category and another issue. */
 function scopeChangedLine(issues: readonly number[]): string {
   const shown = issues.slice(0, 10).map((number) => `#${number}`)
   const more = issues.length > shown.length ? ` and ${issues.length - shown.length} more` : ''

@@ -13,7 +13,7 @@ import {
 } from './body.ts'
 import { readMarker, writeMarker } from './marker.ts'
 import type { IssueMode } from '../defaults.ts'
-import { derivedCategoryStem } from '../report/category.ts'
+import { derivedCategoryStem } from '../category.ts'
 
 /** Events on which `issue: auto` keeps the issue: the runs nobody watches. */
 export const AUTO_ISSUE_EVENTS: readonly string[] = ['schedule', 'workflow_dispatch']
@@ -161,7 +161,7 @@ export function planIssue(
 }
 
 /** The open issues (numbers, newest first) of the same workflow job as `category` but another
- * scope: derived categories with the same stem and another digest (report/category.ts). None
+ * scope: derived categories with the same stem and another digest (src/category.ts). None
  * when `category` was given explicitly. */
 function earlierScopes(existing: readonly ExistingIssue[], category: string): number[] {
   const stem = derivedCategoryStem(category)

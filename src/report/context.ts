@@ -5,7 +5,7 @@ import type { Settings } from '../inputs/index.ts'
 import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
 import type { Scope } from '../inputs/scope.ts'
-import { scanCategory } from './category.ts'
+import { scanCategory } from '../category.ts'
 
 export interface ReportContext {
   /** This action's version, e.g. `1.2.0` (package.json). */

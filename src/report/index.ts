@@ -26,7 +26,7 @@ export interface ReportsWritten {
   annotations: number
   /** What could not be written, each as "the SARIF file F (why)" or "the job summary (why)". */
   unwritten: string[]
-  /** The category of the checked scope (report/category.ts, scanCategory), computed once in the
+  /** The category of the checked scope (src/category.ts, scanCategory), computed once in the
    * report context: the SARIF file (`category/`) and the notifications (one issue and one
    * pull-request comment per category) use this value. */
   category: string
