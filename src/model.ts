@@ -122,8 +122,9 @@ export type DefenderForServersPlan =
    * `resourcesCoverageStatus` `FullyCovered`, `PartiallyCovered` or `NotCovered` when ARM gives
    * it: whether resource-level plans leave some resources without the subscription's plan. */
   | { pricingTier: string; subPlan?: string; resourcesCoverageStatus?: string }
-  /** The plan could not be read: why, for people. */
-  | { unreadable: string }
+  /** The plan could not be read: why, for people, and what an `error` verdict on it asks to fix
+   * (`access-denied` for a refusal, else `transient`). */
+  | { unreadable: string; cause: ErrorCause }
 
 /** Everything the rule needs to decide one subscription, as the collector gathered it. */
 export interface SubscriptionSnapshot {

@@ -1,6 +1,7 @@
 // The wrong-shape table (issue 20, "Wrong shapes"): every field the rule reads, served with a type
 // Azure's REST specification does not give it, through the bundle on both engines. Each wrong
-// shape is an `error` verdict naming the field, never a default, and never `compliant`. Each row
+// shape is an `error` verdict naming the field (or, for the Defender for Servers plan, `partial`
+// saying the plan could not be read and why), never a default, and never `compliant`. Each row
 // is one subscription of one estate, whose truth without the wrong shape is not `compliant`.
 import { describe, expect, test } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
@@ -39,7 +40,7 @@ interface Row {
   /** The field and its wrong type, as the test's name. */
   name: string
   setup: (subscription: string) => Added
-  verdict: 'error' | 'noncompliant'
+  verdict: 'error' | 'partial' | 'noncompliant'
   /** What the reason must say: the field and what it is. */
   reason: RegExp
 }
@@ -83,6 +84,11 @@ const ofAssignment = (path: string, what: string) => field(path, what, 'policy a
 const ofExemption = (path: string, what: string) => field(path, what, 'policy exemption')
 const ofSet = (path: string, what: string) =>
   field(path, what, 'policy set definition(?: version)?')
+const ofPricing = (path: string, what: string) =>
+  new RegExp(
+    `Defender for Servers plan could not be read .*${path.replace(/\./g, '\\.')} of Defender for Cloud pricing '[^']+' ${what}`
+  )
+
 const disabledOverride = { kind: 'policyEffect', value: 'Disabled' }
 const ASSIGNMENT_ROWS: Row[] = [
   ...(
@@ -347,6 +353,55 @@ const EXEMPTION_ROWS: Row[] = [
   )
 ]
 
+/** An auditing assignment and a Plan 2 pricing whose `path` is reshaped to `value` (or removed):
+ * the plan unknown, the verdict is partial. */
+function pricingRow(name: string, path: string[], value: unknown, reason: RegExp): Row {
+  return {
+    name,
+    setup: (subscription) => {
+      const pricing = serversPricing(subscription, 'Standard', 'P2')
+      return {
+        assignments: [auditing(subscription)],
+        pricing,
+        reshapes: [
+          value === undefined
+            ? { id: pricing.id, path, remove: true }
+            : { id: pricing.id, path, value }
+        ]
+      }
+    },
+    verdict: 'partial',
+    reason
+  }
+}
+
+const PRICING_ROWS: Row[] = [
+  pricingRow(
+    'subPlan as a number',
+    ['properties', 'subPlan'],
+    2,
+    ofPricing('properties.subPlan', 'is a number, not a string')
+  ),
+  pricingRow(
+    'pricingTier as a number',
+    ['properties', 'pricingTier'],
+    1,
+    ofPricing('properties.pricingTier', 'is a number, not a string')
+  ),
+  pricingRow(
+    'resourcesCoverageStatus as true or false',
+    ['properties', 'resourcesCoverageStatus'],
+    true,
+    ofPricing('properties.resourcesCoverageStatus', 'is true or false, not a string')
+  ),
+  pricingRow(
+    'no properties',
+    ['properties'],
+    undefined,
+    ofPricing('properties', 'is missing, not an object')
+  )
+]
+
 /** A subscription in its own management group `group`, below `outer`, where the JIT definition is
  * assigned (auditing) with `group` as a notScope: not compliant. The group's descendants answer
  * `entry` for the subscription. */
@@ -413,7 +468,13 @@ const DESCENDANT_ROWS: Row[] = [
   )
 ]
 
-const ROWS: Row[] = [...ASSIGNMENT_ROWS, ...SET_ROWS, ...EXEMPTION_ROWS, ...DESCENDANT_ROWS]
+const ROWS: Row[] = [
+  ...ASSIGNMENT_ROWS,
+  ...SET_ROWS,
+  ...EXEMPTION_ROWS,
+  ...PRICING_ROWS,
+  ...DESCENDANT_ROWS
+]
 const subscriptionOf = (index: number) => guid(`wrong-shapes/subscription/${index}`)
 
 /** One estate: each row's subscription with what the row adds. */
