@@ -20,6 +20,16 @@ export const TOOL_NAME = 'azure-jit-network-access-check'
 
 export type ParameterValues = Record<string, { value?: unknown } | undefined>
 
+/** The kinds of override Azure documents: `policyEffect` and `definitionVersion` (REST API and
+ * SDKs), `policyVersion` (Learn's name for the latter,
+ * https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides).
+ * An override of another kind is refused where it is read: what it changes is unknown. */
+export const OVERRIDE_KINDS: readonly string[] = [
+  'policyEffect',
+  'definitionVersion',
+  'policyVersion'
+]
+
 export interface Selector {
   kind: string
   in?: string[]
@@ -112,8 +122,9 @@ export type DefenderForServersPlan =
    * `resourcesCoverageStatus` `FullyCovered`, `PartiallyCovered` or `NotCovered` when ARM gives
    * it: whether resource-level plans leave some resources without the subscription's plan. */
   | { pricingTier: string; subPlan?: string; resourcesCoverageStatus?: string }
-  /** The plan could not be read: why, for people. */
-  | { unreadable: string }
+  /** The plan could not be read: why, for people, and what an `error` verdict on it asks to fix
+   * (`access-denied` for a refusal, else `transient`). */
+  | { unreadable: string; cause: ErrorCause }
 
 /** Everything the rule needs to decide one subscription, as the collector gathered it. */
 export interface SubscriptionSnapshot {
@@ -131,9 +142,11 @@ export interface SubscriptionSnapshot {
   unreadableSetDefinitions?: Record<string, string | undefined>
   /** The JIT policy definition itself, for its default effect. */
   jitPolicyDefinition: PolicyDefinition
-  /** Management-group ancestry of the subscription, nearest parent first, as management group ids
-   * (`/providers/Microsoft.Management/managementGroups/NAME`). Absent when it was not read; the
-   * collector reads it only when some notScope names a management group. */
+  /** Management groups above the subscription, as management group ids
+   * (`/providers/Microsoft.Management/managementGroups/NAME`): from Resource Graph its whole
+   * chain, nearest parent first; from Resource Manager, those of the groups a notScope names whose
+   * descendants list the subscription (wherever their parent field points). Absent when it was not
+   * read; the collector reads it only when some notScope names a management group. */
   managementGroupAncestry?: string[]
   /** Why the ancestry could not be read, when the collector tried and failed. */
   managementGroupAncestryError?: string

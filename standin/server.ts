@@ -10,7 +10,7 @@ import { Arm } from './arm/service.ts'
 import { loadBuiltIns } from './builtins.ts'
 import { generateCertificates } from './certificate.ts'
 import type { Estate, Fault } from './estate/index.ts'
-import { validateEstate } from './estate/index.ts'
+import { applyReshapes, validateEstate } from './estate/index.ts'
 import { armError, json, now, readBody, send } from './http.ts'
 import { Identity } from './identity.ts'
 
@@ -96,7 +96,8 @@ async function closedPort(): Promise<number> {
 }
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
-  const estate = validateEstate(options.estate)
+  // Reshapes change what both ARM and Resource Graph serve: applied once, to the estate they read.
+  const estate = applyReshapes(validateEstate(options.estate))
   const [builtIns, certificates] = await Promise.all([loadBuiltIns(), generateCertificates()])
   const urls = { authorityHost: '', resourceManagerEndpoint: '' }
   const identity = new Identity(estate, urls)

@@ -264,7 +264,51 @@ describe('the Defender for Servers plan', () => {
     expect(snapshot.defenderForServers).toEqual({
       unreadable: expect.stringMatching(
         /may not read the Defender for Servers plan .* of \/subscriptions\/.* \(403 AuthorizationFailed.*Microsoft\.Security\/pricings\/read .*Reader or Security Reader.*`defender-plan-check: false`/
-      )
+      ),
+      cause: 'access-denied'
+    })
+  })
+
+  // Pricings - Get documents 200 and an error answer; a plan never turned on is answered Free,
+  // never 404. Whatever else comes back leaves the plan unknown, with why.
+  test.each([
+    ['a 404', { fault: 'not-found', on: 'pricings' } as const, /was not found/],
+    ['a 503 past the retries', { fault: 'unavailable', on: 'pricings' } as const, /503/],
+    [
+      'a reset past the retries',
+      { fault: 'reset', on: 'pricings' } as const,
+      /ECONNRESET|socket|reset/i
+    ],
+    ['truncated JSON', { fault: 'malformed-json', on: 'pricings' } as const, /malformed/]
+  ])('%s leaves the plan unreadable, the cause transient', async (_name, fault, why) => {
+    const { snapshot } = await withStandIn(estate(), async (standIn) => {
+      standIn.setFaults(SUB, [fault])
+      return { snapshot: snapshotOf((await collectFrom(standIn, [SUB]))[0]) }
+    })
+    expect(snapshot.defenderForServers).toEqual({
+      unreadable: expect.stringMatching(why),
+      cause: 'transient'
+    })
+  })
+
+  test.each([
+    ['{}', {}, /properties of a Defender for Cloud pricing is missing, not an object/],
+    [
+      'a numeric subPlan',
+      { properties: { pricingTier: 'Standard', subPlan: 2 } },
+      /properties\.subPlan of a Defender for Cloud pricing is a number, not a string/
+    ],
+    [
+      'a numeric pricingTier',
+      { properties: { pricingTier: 1 } },
+      /properties\.pricingTier of a Defender for Cloud pricing is a number, not a string/
+    ]
+  ])('an answer of %s leaves the plan unreadable, naming the field', async (_name, body, why) => {
+    const path = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`
+    const { snapshot } = await collectOne(estate({ answers: [{ path, status: 200, body }] }))
+    expect(snapshot.defenderForServers).toEqual({
+      unreadable: expect.stringMatching(why),
+      cause: 'transient'
     })
   })
 

@@ -93,7 +93,7 @@ describe('estate validation', () => {
         ),
         `policyAssignments[1].id: subscription '${subscriptionId(99)}' is not in subscriptions`,
         'pageSize: must be an integer from 1 to 1000, got 0',
-        'surprise: is not an estate field (tenantId, clientId, federatedSubjects, oidc, entra, pageSize, latencyMs, rootManagementGroupDisplayName, managementGroups, subscriptions, policyAssignments, policyExemptions, policySetDefinitions, policyDefinitions, pricings, faults, resourceGraph)'
+        'surprise: is not an estate field (tenantId, clientId, federatedSubjects, oidc, entra, pageSize, latencyMs, rootManagementGroupDisplayName, managementGroups, subscriptions, policyAssignments, policyExemptions, policySetDefinitions, policyDefinitions, pricings, faults, reshapes, answers, resourceGraph)'
       ])
     )
   })

@@ -4,19 +4,22 @@
 // `definitionVersion` (`1.*.*`), or the latest when it names none. An override of kind
 // `definitionVersion` runs the version its value names, resolved the same way.
 import type { PolicyAssignment, PolicySetDefinition, SubscriptionSnapshot } from '../model.ts'
-import { POLICY_DEFINITION_VERSIONS_API_VERSION } from '../api-versions.ts'
 import {
-  isSetDefinitionId,
-  managementGroupName,
-  normalizeId,
-  setDefinitionKey
-} from '../azure-ids.ts'
+  POLICY_DEFINITION_VERSIONS_API_VERSION,
+  POLICY_DEFINITIONS_API_VERSION
+} from '../api-versions.ts'
+import { isSetDefinitionId, normalizeId, setDefinitionKey } from '../azure-ids.ts'
 import { failureDetail } from './errors.ts'
-import { mapSetDefinition, mapSetDefinitionVersion, scopeOfResourceId } from './map.ts'
+import { mapSetDefinition, mapSetDefinitionVersion } from './map.ts'
+import { ShapeError } from './shape.ts'
 import type { ResourceManager } from './resource-manager.ts'
 import { SharedFetches } from './concurrency.ts'
 
 const VERSION = /^(\d+)\.(\d+)\.(\d+)(-.+)?$/i
+/** A policy set definition id as Azure writes one: built-in, or at a management group or a
+ * subscription. Paths of requests are built from it. */
+const SET_DEFINITION_ID =
+  /^(\/providers\/Microsoft\.Management\/managementGroups\/[^/?#]+|\/subscriptions\/[^/?#]+)?\/providers\/Microsoft\.Authorization\/policySetDefinitions\/[^/?#]+$/i
 const PATTERN = /^(\d+|\*)\.(\d+|\*)\.(\d+|\*)$/
 
 /** A version that names wildcards (`1.*.*`, `1.2.*`): resolved against the set's version list. */
@@ -87,7 +90,6 @@ interface Wanted {
  * version list, is read once per run.
  */
 export function setDefinitionReader(resourceManager: ResourceManager) {
-  const tenantClient = resourceManager.policyClient()
   const latest = new SharedFetches<PolicySetDefinition>()
   const versions = new SharedFetches<PolicySetDefinition>()
   const versionLists = new SharedFetches<Map<string, PolicySetDefinition>>()
@@ -109,6 +111,11 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
   }
 
   function read({ setId, named, effective }: Wanted): Promise<PolicySetDefinition> {
+    if (!SET_DEFINITION_ID.test(setId)) {
+      return Promise.reject(
+        new ShapeError(`${JSON.stringify(setId)} is not a policy set definition id`)
+      )
+    }
     const concrete = effective ?? named
     const shared = normalizeId(setId)
     if (concrete === undefined) return latest.get(shared, () => readLatest(setId))
@@ -148,16 +155,12 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
     return list
   }
 
+  // As JSON at the set's own id (built-in, at a management group or at a subscription), not
+  // through the SDK, whose models drop what has another shape than it expects.
   async function readLatest(id: string) {
-    const name = id.slice(id.lastIndexOf('/') + 1)
-    const managementGroup = managementGroupName(scopeOfResourceId(id))
-    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
-    const definition = managementGroup
-      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
-      : subscription
-        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
-        : await tenantClient.policySetDefinitions.getBuiltIn(name)
-    return mapSetDefinition(definition)
+    return mapSetDefinition(
+      await resourceManager.getJson(`${id}?api-version=${POLICY_DEFINITIONS_API_VERSION}`)
+    )
   }
 
   return { add }

@@ -2,7 +2,7 @@
 // snapshot of what applies to one subscription in, its verdict with evidence out, deciding
 // reference first. No I/O, no clock, no Azure.
 import { managementGroupName, normalizeId } from '../azure-ids.ts'
-import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot } from '../model.ts'
+import type { ErrorCause, SubscriptionResult, SubscriptionSnapshot, Verdict } from '../model.ts'
 import { weighDefenderPlan } from './defender-plan.ts'
 import { audits } from './effects.ts'
 import { subscriptionScope } from './ids.ts'
@@ -18,12 +18,23 @@ import {
 import type { Evaluated, SubscriptionContext } from './types.ts'
 import { evaluateAssignment } from './versions.ts'
 
+/** What the run decides verdicts for, beside the snapshot. */
+export interface EvaluationOptions {
+  /** The verdicts that fail the step (`fail-on`): a Defender for Servers plan that could not be
+   * read is `error` instead of `partial` where `fail-on` lists both (defender-plan.ts). Absent:
+   * `partial`. */
+  failOn?: ReadonlySet<Verdict>
+}
+
 /**
  * The verdict of one subscription from its snapshot, with the evidence of every assignment that
- * runs the JIT definition, deciding reference first. Pure; throws only on a defect (the caller
- * turns that into an `internal` error verdict).
+ * runs the JIT definition, deciding reference first, for the run's `options`. Pure; throws only on
+ * a defect (the caller turns that into an `internal` error verdict).
  */
-export function evaluateSubscription(snapshot: SubscriptionSnapshot): SubscriptionResult {
+export function evaluateSubscription(
+  snapshot: SubscriptionSnapshot,
+  options: EvaluationOptions = {}
+): SubscriptionResult {
   const context = subscriptionContext(snapshot)
   const evaluated: Evaluated[] = []
   const missing: MissingSet[] = []
@@ -32,7 +43,8 @@ export function evaluateSubscription(snapshot: SubscriptionSnapshot): Subscripti
     evaluated.push(...outcome.evaluated)
     missing.push(...outcome.missing)
   }
-  return weighDefenderPlan(decide(snapshot.subscriptionId, rank(evaluated), missing), snapshot)
+  const decided = decide(snapshot.subscriptionId, rank(evaluated), missing)
+  return weighDefenderPlan(decided, snapshot, options.failOn)
 }
 
 /** The verdict for a subscription the collector could not read; `message` says what to do. */

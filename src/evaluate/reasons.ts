@@ -39,8 +39,9 @@ export function missingSetReason(missing: readonly MissingSet[], subscription: s
 }
 
 /** What to do about the unreadable sets: restore a missing one (404), grant read where one is
- * defined (403), re-run after any other answer, check both when the collector did not say why;
- * each kind once, in that order. */
+ * defined (403), look for what rewrites answers when one was refused for its shape (200), re-run
+ * after any other answer, check both when the collector did not say why; each kind once, in that
+ * order. */
 function missingSetFix(missing: readonly MissingSet[]): string {
   const statuses = new Set(missing.map((set) => set.status))
   const fixes: string[] = []
@@ -54,7 +55,14 @@ function missingSetFix(missing: readonly MissingSet[]): string {
       "grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where the initiative is defined"
     )
   }
-  if (missing.some((set) => set.why !== undefined && set.status !== 403 && set.status !== 404)) {
+  // 200: it was answered, in a shape the collector refused (the reason names the field).
+  if (statuses.has(200)) {
+    fixes.push(
+      'an initiative answered without the shape Azure documents cannot be read: check whether something between the runner and Azure rewrites the answers'
+    )
+  }
+  const answered = [200, 403, 404]
+  if (missing.some((set) => set.why !== undefined && !answered.includes(set.status ?? 0))) {
     fixes.push('re-run the check (Resource Manager did not answer it this time)')
   }
   if (missing.some((set) => set.why === undefined)) {

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { BuiltIns } from '../builtins.ts'
 import type { Estate, Fault } from '../estate/index.ts'
-import { GUID_PATTERN } from '../estate/index.ts'
+import { GUID_PATTERN, rawAnswerOf } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, readBody, send } from '../http.ts'
 import type { Identity } from '../identity.ts'
@@ -88,7 +88,7 @@ export class Arm {
     const fault = this.faults.take(route)
     const reply = fault
       ? faultedReply(fault, route, this.caller(), safely)
-      : safely(() => route.answer(false))
+      : safely(() => this.rawAnswer(method, path) ?? route.answer(false))
     if (reply === 'hang') return // answered never: close() destroys the socket
     if (reply === 'reset') {
       // a TCP reset where the socket allows it (ECONNRESET on the client), else a plain close
@@ -101,6 +101,15 @@ export class Arm {
       return
     }
     send(res, reply)
+  }
+
+  /** The estate's raw answer for a GET of `path` (estate/rewrites.ts), as a Reply. */
+  private rawAnswer(method: string, path: string): Reply | undefined {
+    const raw = method === 'GET' ? rawAnswerOf(this.model.estate.answers, path) : undefined
+    if (raw === undefined) return undefined
+    return raw.text !== undefined
+      ? { status: raw.status, text: raw.text, headers: { 'Content-Type': 'application/json' } }
+      : { status: raw.status, body: raw.body }
   }
 
   private caller() {

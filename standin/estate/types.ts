@@ -2,6 +2,8 @@
 // groups, subscriptions, policy resources in ARM's own JSON shapes, latency and faults), its types,
 // and how a policy resource's id reads. See standin/README.md for the file format with an example.
 
+import type { RawAnswer, Reshape } from './rewrites.ts'
+
 export const DEFAULT_OIDC_SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
 export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
@@ -148,6 +150,11 @@ export interface Estate {
   /** Faults for ARM requests that concern no subscription (built-in definitions, definitions and
    * reads at management groups). */
   faults?: Fault[]
+  /** Fields of the resources above served changed or removed, by ARM and Resource Graph alike
+   * (rewrites.ts): the wrong shapes a rewriting proxy would serve. */
+  reshapes?: Reshape[]
+  /** ARM answers replaced whole: a status with any body or text (rewrites.ts). */
+  answers?: RawAnswer[]
 }
 
 export class EstateError extends Error {

@@ -2,6 +2,7 @@
 // estate files (docs/design.md, "The stand-in").
 
 import { readFile } from 'node:fs/promises'
+import { rewriteProblems } from './rewrites.ts'
 import {
   EstateError,
   GUID_PATTERN,
@@ -332,6 +333,8 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     'policyDefinitions',
     'pricings',
     'faults',
+    'reshapes',
+    'answers',
     // Resource Graph's quota and subscription cap (resource-graph/tables.ts).
     'resourceGraph'
   ]
@@ -339,6 +342,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     if (!known.includes(key) && !key.startsWith('$') && !key.startsWith('//'))
       problem(key, `is not an estate field (${known.join(', ')})`)
 
+  problems.push(...rewriteProblems(e))
   if (problems.length > 0) throw new EstateError(source, problems)
   return e as unknown as Estate
 }

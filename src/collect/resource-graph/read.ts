@@ -4,12 +4,7 @@
 // per run, as with the resource-manager engine (docs/design.md, "Architecture").
 import { isSetDefinitionId, normalizeId } from '../../azure-ids.ts'
 import type { SendGraphQuery } from './client.ts'
-import {
-  ancestorNames,
-  groupBySubscription,
-  setDefinitionForMapping,
-  type GraphSubscription
-} from './group.ts'
+import { ancestorNames, groupBySubscription, type GraphSubscription } from './group.ts'
 import { mapLimit } from '../concurrency.ts'
 import { QuotaGate, queryAllPages, type GraphRow, type PagedResult } from './paging.ts'
 import {
@@ -64,9 +59,9 @@ export interface ResourceGraphRead {
   /** Subscriptions asked for that Resource Graph did not return (not visible to the identity,
    * not yet indexed, or not existing): read them through Resource Manager. */
   notFound: string[]
-  /** Custom set definitions the assignments name, keyed by lower-case id, in the shape
-   * mapSetDefinition takes. */
-  setDefinitions: Map<string, Record<string, unknown>>
+  /** Custom set definitions the assignments name, keyed by lower-case id, rows in ARM's shape
+   * (mapSetDefinition takes them). */
+  setDefinitions: Map<string, GraphRow>
   /** Custom set ids named by an assignment that Resource Graph did not return. */
   setDefinitionsNotFound: string[]
   /** Built-in set ids named by the assignments (lower case), to read from Resource Manager. */
@@ -157,7 +152,19 @@ export async function readResourceGraph(
   const found = subscriptionRows.filter((row) =>
     wanted.has(String(row.subscriptionId ?? '').toLowerCase())
   )
-  const ancestors = [...new Set(found.flatMap(ancestorNames))]
+  // A row whose chain cannot be read adds no group here; its subscription is not decided from
+  // Resource Graph (group.ts).
+  const ancestors = [
+    ...new Set(
+      found.flatMap((row) => {
+        try {
+          return ancestorNames(row)
+        } catch {
+          return []
+        }
+      })
+    )
+  ]
 
   // Assignments and exemptions at and inside the subscriptions; those at the
   // management groups above them, at tenant scope: rows at a management group belong to no
@@ -191,9 +198,7 @@ export async function readResourceGraph(
   const setRows = await runAll(
     chunks(custom, NAMES_PER_QUERY).map((ids) => [setDefinitionsQuery(ids), {}])
   )
-  const setDefinitions = new Map(
-    setRows.map((row) => [normalizeId(row.id), setDefinitionForMapping(row)])
-  )
+  const setDefinitions = new Map(setRows.map((row) => [normalizeId(row.id), row]))
   return {
     subscriptions,
     notFound: [...wanted].filter(([key]) => !grouped.has(key)).map(([, id]) => id),
