@@ -2,6 +2,7 @@
 // issue per category kept up to date over a sequence of scheduled runs, one pull-request comment
 // updated in place, and refused permissions and rate limits that end in a warning with the step's
 // outcome as it is without notifications. Issue 15; docs/workflows.md, "Issues and comments".
+// Text from Azure that reads as an issue reference (`GH-1`) links nothing (issue 20, item 9).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -31,6 +32,8 @@ const TOKEN = 'ghs_e2e_notify_token'
 const [OWNER, REPO] = REPOSITORY.split('/') as [string, string]
 const SUBS = ['one', 'two', 'three'].map((name) => guid(`notify/subscription/${name}`))
 const [S1, S2, S3] = SUBS as [string, string, string]
+// The first subscription's name reads as two issue references, in GitHub's `GH-` form.
+const S1_NAME = 'notify-1, fix GH-1 (see gh-2)'
 // A display name as anyone who may edit policy can write it: Markdown, HTML, a mention, a pipe.
 const HOSTILE_NAME =
   '**JIT** [off](https://evil.example) <img src=x onerror=alert(1)> @octo-org/admins | cell'
@@ -44,7 +47,7 @@ function estate(effects: [Effect, Effect, Effect]): Estate {
     clientId: guid('notify/client'),
     subscriptions: SUBS.map((subscriptionId, index) => ({
       subscriptionId,
-      displayName: `notify-${index + 1}`
+      displayName: index === 0 ? S1_NAME : `notify-${index + 1}`
     })),
     policyAssignments: SUBS.map((id, index) =>
       policyAssignment(subscriptionScope(id), `jit-${index + 1}`, {
@@ -274,6 +277,38 @@ describe('a pull request gets one comment, updated in place', () => {
     // `issue: auto` writes no issue on pull requests.
     expect(github.store.listIssues()).toEqual([])
     for (const step of [first, second, third]) expect(warnings(step.run)).toEqual([])
+  })
+})
+
+/** Every `GH-<digits>` (any case) that GitHub would turn into a link to an issue. */
+const issueLinks = (text: string) => text.match(/\bgh-\d+/gi) ?? []
+
+describe('an issue reference in a display name from Azure links nothing', () => {
+  test('GH-1 in the job summary, the issue and the pull-request comment', async () => {
+    resetGitHub()
+    const scheduled = await runOver(
+      ['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'],
+      'schedule'
+    )
+    expect(scheduled.run.exitCode).toBe(1)
+    const body = theIssue().body!
+    expect(body).toContain('notify-1, fix GH-\u200B1 \\(see gh-\u200B2\\)')
+    for (const text of [body, scheduled.run.summary]) {
+      expect(text).toContain('GH-\u200B1')
+      expect(issueLinks(text)).toEqual([])
+    }
+    const number = github.store.addPullRequest()
+    const event = path.join(scratch, 'references.json')
+    await writeFile(event, JSON.stringify({ pull_request: { number } }))
+    const onPullRequest = await runOver(
+      ['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'],
+      'pull_request',
+      { inputs: { 'pr-comment': 'true' }, environment: { GITHUB_EVENT_PATH: event } }
+    )
+    expect(onPullRequest.run.exitCode).toBe(1)
+    const [comment] = github.store.commentsOn(number)
+    expect(comment!.body).toContain('GH-\u200B1')
+    expect(issueLinks(comment!.body)).toEqual([])
   })
 })
 
