@@ -2,16 +2,35 @@
 // http (GITHUB_API_URL=http://127.0.0.1:PORT, or PORT/api/v3 as on GitHub Enterprise Server):
 // issues listed by labels and state with Link pagination, issues created and updated (state,
 // state_reason), issue comments listed, created and updated (a pull request's comments are the
-// issue comments of its number). Faults: writes refused as a token without the permission (or a
-// fork's read-only token) is refused, and rate limits, primary and secondary, as GitHub words them.
+// issue comments of its number), each with its author (`user`), and GraphQL's `viewer`: the
+// account the token belongs to, `github-actions[bot]` by default as for a job's GITHUB_TOKEN.
+// Tests add issues and comments by other accounts (store.addIssue, store.addComment). Faults:
+// writes refused as a token without the permission (or a fork's read-only token) is refused,
+// reads refused (`viewer`), and rate limits, primary and secondary, as GitHub words them.
 // Everything written is kept in `store` for tests to read back. docs/design.md, "The stand-in".
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { json, readBody, send, type Reply } from './http.ts'
 
+/** An account as the REST API shows an author (`user`): what a test compares authorship by. */
+export interface GitHubAccount {
+  login: string
+  id: number
+  type: 'User' | 'Bot'
+}
+
+/** The account a job's GITHUB_TOKEN writes as (an installation token of the GitHub Actions app). */
+export const GITHUB_ACTIONS_BOT: GitHubAccount = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  type: 'Bot'
+}
+
 export interface StoredIssue {
   number: number
+  /** Who opened it. */
+  author: GitHubAccount
   title: string
   body: string | null
   state: 'open' | 'closed'
@@ -27,6 +46,8 @@ export interface StoredIssue {
 export interface StoredComment {
   id: number
   issue_number: number
+  /** Who wrote it. */
+  author: GitHubAccount
   body: string
   created_at: string
   updated_at: string
@@ -46,6 +67,9 @@ export interface GitHubFaults {
     retryAfter?: number
     resetSeconds?: number
   } | null
+  /** Reads answered as a token without their permission: GraphQL's `viewer` (200 with a
+   * FORBIDDEN error, as GitHub's GraphQL API answers). */
+  refuseReads?: 'viewer'[]
 }
 
 export interface GitHubStore {
@@ -56,8 +80,20 @@ export interface GitHubStore {
   /** Every request answered: method, path with query, status. */
   requests: { method: string; path: string; status: number }[]
   faults: GitHubFaults
+  /** The account the token belongs to: the author of everything the API writes. */
+  viewer: GitHubAccount
   /** Adds a pull request (an issue number that is a pull request); returns its number. */
   addPullRequest(title?: string): number
+  /** Adds an issue as `author` wrote it (another account, by default); returns its number. */
+  addIssue(issue: {
+    title?: string
+    body: string
+    labels?: string[]
+    state?: 'open' | 'closed'
+    author?: GitHubAccount
+  }): number
+  /** Adds a comment on issue or pull request `number` as `author` wrote it; returns its id. */
+  addComment(number: number, body: string, author?: GitHubAccount): number
   /** The comments on issue or pull request `number`, oldest first. */
   commentsOn(number: number): StoredComment[]
   /** The issues (not pull requests) in number order. */
@@ -69,6 +105,8 @@ export interface GitHubStandinOptions {
   repo?: string
   /** The token the API accepts; default `ghs_standin`. */
   token?: string
+  /** The account the token belongs to; default GITHUB_ACTIONS_BOT. */
+  viewer?: GitHubAccount
   /** Path before `/repos`: `''` (github.com) or `/api/v3` (GitHub Enterprise Server). */
   pathPrefix?: string
   /** Port on 127.0.0.1; default 0, a free one. */
@@ -88,6 +126,8 @@ export interface GitHubStandin {
 export const GITHUB_MAX_BODY = 65_536
 const DOCS = 'https://docs.github.com/rest'
 const STATE_REASONS = new Set(['completed', 'not_planned', 'reopened', 'duplicate'])
+/** Another person's account, the default author of what tests add. */
+export const OTHER_USER: GitHubAccount = { login: 'mallory', id: 5150, type: 'User' }
 
 function ghError(
   status: number,
@@ -124,11 +164,13 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
     comments: [],
     requests: [],
     faults: { refuse: null, rateLimit: null, ...options.faults },
+    viewer: options.viewer ?? GITHUB_ACTIONS_BOT,
     addPullRequest(title = 'A pull request') {
       const now = new Date().toISOString()
       const number = counters.issue++
       store.issues.set(number, {
         number,
+        author: OTHER_USER,
         title,
         body: '',
         state: 'open',
@@ -141,6 +183,37 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
       })
       return number
     },
+    addIssue({ title = 'An issue', body, labels = [], state = 'open', author = OTHER_USER }) {
+      const now = new Date().toISOString()
+      const number = counters.issue++
+      store.issues.set(number, {
+        number,
+        author,
+        title,
+        body,
+        state,
+        state_reason: state === 'closed' ? 'completed' : null,
+        labels,
+        pullRequest: false,
+        created_at: now,
+        updated_at: now,
+        closed_at: state === 'closed' ? now : null
+      })
+      return number
+    },
+    addComment(number, body, author = OTHER_USER) {
+      const now = new Date().toISOString()
+      const id = counters.comment++
+      store.comments.push({
+        id,
+        issue_number: number,
+        author,
+        body,
+        created_at: now,
+        updated_at: now
+      })
+      return id
+    },
     commentsOn: (number) => store.comments.filter((comment) => comment.issue_number === number),
     listIssues: () =>
       [...store.issues.values()]
@@ -148,6 +221,10 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
         .sort((a, b) => a.number - b.number)
   }
   return store
+}
+
+function accountJson(account: GitHubAccount): unknown {
+  return { login: account.login, id: account.id, type: account.type }
 }
 
 function issueJson(base: string, store: GitHubStore, issue: StoredIssue): unknown {
@@ -162,7 +239,7 @@ function issueJson(base: string, store: GitHubStore, issue: StoredIssue): unknow
     state: issue.state,
     state_reason: issue.state_reason,
     labels: issue.labels.map((name, index) => ({ id: index + 1, name })),
-    user: { login: 'github-actions[bot]', type: 'Bot' },
+    user: accountJson(issue.author),
     comments: store.commentsOn(issue.number).length,
     created_at: issue.created_at,
     updated_at: issue.updated_at,
@@ -176,7 +253,7 @@ function commentJson(base: string, store: GitHubStore, comment: StoredComment): 
     id: comment.id,
     url: `${base}/repos/${store.owner}/${store.repo}/issues/comments/${comment.id}`,
     body: comment.body,
-    user: { login: 'github-actions[bot]', type: 'Bot' },
+    user: accountJson(comment.author),
     created_at: comment.created_at,
     updated_at: comment.updated_at
   }
@@ -289,6 +366,28 @@ function bodyTooLong(body: unknown, resource: string): Reply | null {
   return null
 }
 
+/** GitHub's GraphQL API for the one query the action sends: `viewer { login databaseId }`. A
+ * refused read or any other query is answered 200 with `errors`, as GitHub's GraphQL API does. */
+function graphql(store: GitHubStore, input: Record<string, unknown> | null): Reply {
+  const query = typeof input?.query === 'string' ? input.query : ''
+  if (!/^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s+databaseId\s*\}\s*\}\s*$/.test(query)) {
+    return json(200, { errors: [{ message: `The stand-in does not answer this query: ${query}` }] })
+  }
+  if (store.faults.refuseReads?.includes('viewer')) {
+    return json(200, {
+      data: null,
+      errors: [
+        {
+          type: 'FORBIDDEN',
+          path: ['viewer'],
+          message: 'Resource not accessible by integration'
+        }
+      ]
+    })
+  }
+  return json(200, { data: { viewer: { login: store.viewer.login, databaseId: store.viewer.id } } })
+}
+
 async function route(
   req: IncomingMessage,
   store: GitHubStore,
@@ -305,6 +404,11 @@ async function route(
   const limited = rateLimited(store)
   if (limited) return limited
   const url = new URL(req.url ?? '/', origin)
+  // GitHub Enterprise Server serves GraphQL at /api/graphql beside the REST API's /api/v3.
+  const graphqlPath = prefix === '' ? '/graphql' : `${prefix.replace(/\/v3$/, '')}/graphql`
+  if (url.pathname === graphqlPath && req.method === 'POST') {
+    return graphql(store, parse(await readBody(req)))
+  }
   const repoPath = `${prefix}/repos/${store.owner}/${store.repo}`
   if (!url.pathname.startsWith(`${repoPath}/issues`)) return ghError(404, 'Not Found', DOCS)
   const rest = url.pathname.slice(repoPath.length)
@@ -352,6 +456,7 @@ async function route(
       state_reason: null,
       labels: labelNames(input.labels),
       pullRequest: false,
+      author: store.viewer,
       created_at: now,
       updated_at: now,
       closed_at: null
@@ -401,6 +506,7 @@ async function route(
     const created: StoredComment = {
       id: counters.comment++,
       issue_number: issue.number,
+      author: store.viewer,
       body: input.body,
       created_at: now,
       updated_at: now

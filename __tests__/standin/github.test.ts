@@ -171,6 +171,47 @@ describe('GitHub stand-in', () => {
     expect(store.requests.map((request) => request.status)).toEqual([429, 200, 403])
   })
 
+  it("names each issue's and comment's author; GraphQL's viewer is the token's account", async () => {
+    const { store } = await start()
+    const mine = await call(`${REPO}/issues`, { method: 'POST', body: { title: 'T', body: 'B' } })
+    expect(mine.data).toMatchObject({
+      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
+    })
+    const theirs = store.addIssue({ body: 'copied' })
+    store.addComment(theirs, 'me too')
+    expect((await call(`${REPO}/issues/${theirs}`)).data).toMatchObject({
+      user: { login: 'mallory', type: 'User' }
+    })
+    expect((await call(`${REPO}/issues/${theirs}/comments`)).data).toEqual([
+      expect.objectContaining({
+        body: 'me too',
+        user: { login: 'mallory', id: 5150, type: 'User' }
+      })
+    ])
+    const viewer = await call('/graphql', {
+      method: 'POST',
+      body: { query: 'query { viewer { login databaseId } }' }
+    })
+    expect(viewer).toMatchObject({
+      status: 200,
+      data: { data: { viewer: { login: 'github-actions[bot]', databaseId: 41898282 } } }
+    })
+    store.faults.refuseReads = ['viewer']
+    const refused = await call('/graphql', {
+      method: 'POST',
+      body: { query: '{ viewer { login databaseId } }' }
+    })
+    expect(refused).toMatchObject({
+      status: 200,
+      data: {
+        data: null,
+        errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }]
+      }
+    })
+    const other = await call('/graphql', { method: 'POST', body: { query: '{ repository }' } })
+    expect(other.data).toMatchObject({ errors: [{ message: expect.any(String) }] })
+  })
+
   it('serves under /api/v3 as GitHub Enterprise Server does', async () => {
     const { url } = await start({ pathPrefix: '/api/v3' })
     expect(url).toMatch(/\/api\/v3$/)
