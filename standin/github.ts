@@ -3,14 +3,19 @@
 // issues listed by labels and state with Link pagination, issues created and updated (state,
 // state_reason), issue comments listed, created and updated (a pull request's comments are the
 // issue comments of its number), each with its author (`user`), and GraphQL's `viewer`: the
-// account the token belongs to, `github-actions[bot]` by default as for a job's GITHUB_TOKEN.
-// Tests add issues and comments by other accounts (store.addIssue, store.addComment). Faults:
-// writes refused as a token without the permission (or a fork's read-only token) is refused,
-// reads refused (`viewer`), and rate limits, primary and secondary, as GitHub words them.
+// account the token belongs to, `github-actions[bot]` by default as for a job's GITHUB_TOKEN;
+// code scanning's alerts, listed, made from SARIF a test uploads (code-scanning.ts). Tests add
+// issues and comments by other accounts (store.addIssue, store.addComment). Faults: writes
+// refused as a token without the permission (or a fork's read-only token) is refused, reads
+// refused (`viewer`, `code-scanning`), and rate limits, primary and secondary, as GitHub words them.
 // Everything written is kept in `store` for tests to read back. docs/design.md, "The stand-in".
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { CodeScanning, alertJson } from './code-scanning.ts'
+import { DOCS, ghError, rateLimited, refused, type GitHubFaults } from './github-faults.ts'
+
+export type { GitHubFaults } from './github-faults.ts'
 import { json, readBody, send, type Reply } from './http.ts'
 
 /** An account as the REST API shows an author (`user`): what a test compares authorship by. */
@@ -53,25 +58,6 @@ export interface StoredComment {
   updated_at: string
 }
 
-export interface GitHubFaults {
-  /** Writes answered 403 "Resource not accessible by integration": to issues (`issues`), to pull
-   * requests' comments (`pull-requests`), or all writes (`all`, a fork's read-only token). */
-  refuse: 'issues' | 'pull-requests' | 'all' | null
-  /** The next `count` requests are answered with a rate limit: `secondary` (403 or 429, with
-   * `retry-after` seconds when given) or `primary` (403, x-ratelimit-remaining 0, reset in
-   * `resetSeconds`). */
-  rateLimit: {
-    count: number
-    kind: 'secondary' | 'primary'
-    status?: 403 | 429
-    retryAfter?: number
-    resetSeconds?: number
-  } | null
-  /** Reads answered as a token without their permission: GraphQL's `viewer` (200 with a
-   * FORBIDDEN error, as GitHub's GraphQL API answers). */
-  refuseReads?: 'viewer'[]
-}
-
 export interface GitHubStore {
   owner: string
   repo: string
@@ -82,6 +68,8 @@ export interface GitHubStore {
   faults: GitHubFaults
   /** The account the token belongs to: the author of everything the API writes. */
   viewer: GitHubAccount
+  /** Code scanning's alerts; `codeScanning.ingest(sarif, ref)` uploads an analysis. */
+  codeScanning: CodeScanning
   /** Adds a pull request (an issue number that is a pull request); returns its number. */
   addPullRequest(title?: string): number
   /** Adds an issue as `author` wrote it (another account, by default); returns its number. */
@@ -124,23 +112,9 @@ export interface GitHubStandin {
 
 /** GitHub's limit on issue and comment bodies, in characters. */
 export const GITHUB_MAX_BODY = 65_536
-const DOCS = 'https://docs.github.com/rest'
 const STATE_REASONS = new Set(['completed', 'not_planned', 'reopened', 'duplicate'])
 /** Another person's account, the default author of what tests add. */
 export const OTHER_USER: GitHubAccount = { login: 'mallory', id: 5150, type: 'User' }
-
-function ghError(
-  status: number,
-  message: string,
-  documentation: string,
-  headers?: Record<string, string>
-): Reply {
-  return json(
-    status,
-    { message, documentation_url: documentation, status: String(status) },
-    headers
-  )
-}
 
 function validation(resource: string, field: string, message: string): Reply {
   return json(422, {
@@ -165,6 +139,7 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
     requests: [],
     faults: { refuse: null, rateLimit: null, ...options.faults },
     viewer: options.viewer ?? GITHUB_ACTIONS_BOT,
+    codeScanning: new CodeScanning(),
     addPullRequest(title = 'A pull request') {
       const now = new Date().toISOString()
       const number = counters.issue++
@@ -284,53 +259,6 @@ function paginate<T>(
   }
 }
 
-function rateLimited(store: GitHubStore): Reply | null {
-  const limit = store.faults.rateLimit
-  if (!limit || limit.count <= 0) return null
-  limit.count--
-  if (limit.kind === 'primary') {
-    const reset = Math.ceil(Date.now() / 1000) + (limit.resetSeconds ?? 60)
-    return ghError(
-      403,
-      'API rate limit exceeded for installation ID 4242.',
-      `${DOCS}/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limits`,
-      {
-        'x-ratelimit-limit': '5000',
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-used': '5000',
-        'x-ratelimit-reset': String(reset),
-        'x-ratelimit-resource': 'core'
-      }
-    )
-  }
-  const headers: Record<string, string> =
-    limit.retryAfter !== undefined ? { 'retry-after': String(limit.retryAfter) } : {}
-  return ghError(
-    limit.status ?? 403,
-    `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${randomUUID().slice(0, 18).toUpperCase()}.`,
-    `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
-    headers
-  )
-}
-
-function refused(
-  store: GitHubStore,
-  issue: StoredIssue | undefined,
-  documentation: string
-): Reply | null {
-  const refuse = store.faults.refuse
-  if (refuse === null) return null
-  const onPullRequest = issue?.pullRequest === true
-  if (
-    refuse === 'all' ||
-    (refuse === 'pull-requests' && onPullRequest) ||
-    (refuse === 'issues' && !onPullRequest)
-  ) {
-    return ghError(403, 'Resource not accessible by integration', documentation)
-  }
-  return null
-}
-
 function parse(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text || '{}')
@@ -401,7 +329,7 @@ async function route(
   if (auth !== `token ${token}` && auth !== `Bearer ${token}` && auth !== `bearer ${token}`) {
     return ghError(401, 'Bad credentials', DOCS)
   }
-  const limited = rateLimited(store)
+  const limited = rateLimited(store.faults)
   if (limited) return limited
   const url = new URL(req.url ?? '/', origin)
   // GitHub Enterprise Server serves GraphQL at /api/graphql beside the REST API's /api/v3.
@@ -410,6 +338,22 @@ async function route(
     return graphql(store, parse(await readBody(req)))
   }
   const repoPath = `${prefix}/repos/${store.owner}/${store.repo}`
+  if (url.pathname === `${repoPath}/code-scanning/alerts` && req.method === 'GET') {
+    if (store.faults.refuseReads?.includes('code-scanning')) {
+      return ghError(
+        403,
+        'Resource not accessible by integration',
+        `${DOCS}/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository`
+      )
+    }
+    const { page, headers } = paginate(store.codeScanning.listed(url.searchParams), url, origin)
+    const html = `https://github.com/${store.owner}/${store.repo}`
+    return json(
+      200,
+      page.map((alert) => alertJson(`${base}/repos/${store.owner}/${store.repo}`, html, alert)),
+      headers
+    )
+  }
   if (!url.pathname.startsWith(`${repoPath}/issues`)) return ghError(404, 'Not Found', DOCS)
   const rest = url.pathname.slice(repoPath.length)
   const method = req.method ?? 'GET'
@@ -441,7 +385,7 @@ async function route(
     )
   }
   if (rest === '/issues' && method === 'POST') {
-    const denied = refused(store, undefined, `${DOCS}/issues/issues#create-an-issue`)
+    const denied = refused(store.faults, false, `${DOCS}/issues/issues#create-an-issue`)
     if (denied) return denied
     if (typeof input.title !== 'string' || input.title === '')
       return validation('Issue', 'title', "title wasn't supplied")
@@ -471,8 +415,8 @@ async function route(
     if (method === 'GET') return json(200, commentJson(base, store, stored))
     if (method !== 'PATCH') return ghError(404, 'Not Found', DOCS)
     const denied = refused(
-      store,
-      store.issues.get(stored.issue_number),
+      store.faults,
+      store.issues.get(stored.issue_number)?.pullRequest === true,
       `${DOCS}/issues/comments#update-an-issue-comment`
     )
     if (denied) return denied
@@ -497,7 +441,11 @@ async function route(
       )
     }
     if (method !== 'POST') return ghError(404, 'Not Found', DOCS)
-    const denied = refused(store, issue, `${DOCS}/issues/comments#create-an-issue-comment`)
+    const denied = refused(
+      store.faults,
+      issue.pullRequest,
+      `${DOCS}/issues/comments#create-an-issue-comment`
+    )
     if (denied) return denied
     if (typeof input.body !== 'string' || input.body === '')
       return validation('IssueComment', 'body', "body wasn't supplied")
@@ -516,7 +464,7 @@ async function route(
   }
   if (method === 'GET') return json(200, issueJson(base, store, issue))
   if (method !== 'PATCH') return ghError(404, 'Not Found', DOCS)
-  const denied = refused(store, issue, `${DOCS}/issues/issues#update-an-issue`)
+  const denied = refused(store.faults, issue.pullRequest, `${DOCS}/issues/issues#update-an-issue`)
   if (denied) return denied
   const tooLong = bodyTooLong(input.body, 'Issue')
   if (tooLong) return tooLong

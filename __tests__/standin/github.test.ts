@@ -212,6 +212,70 @@ describe('GitHub stand-in', () => {
     expect(other.data).toMatchObject({ errors: [{ message: expect.any(String) }] })
   })
 
+  it('keeps code scanning alerts as analyses open, update, fix and reopen them, and lists them', async () => {
+    const { store } = await start()
+    const sarif = (category: string, ...lines: number[]) => ({
+      runs: [
+        {
+          tool: {
+            driver: { name: 'tool', rules: [{ id: 'r', defaultConfiguration: { level: 'error' } }] }
+          },
+          automationDetails: { id: `${category}/` },
+          results: lines.map((line) => ({
+            ruleId: 'r',
+            message: { text: `at ${line}` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: 'a.yml' },
+                  region: { startLine: line }
+                }
+              }
+            ],
+            partialFingerprints: { key: `k${line}` }
+          }))
+        }
+      ]
+    })
+    expect(store.codeScanning.ingest(sarif('c', 1, 2))).toEqual({
+      opened: [1, 2],
+      updated: [],
+      fixed: []
+    })
+    // Another category is another analysis: it leaves c's alerts alone.
+    expect(store.codeScanning.ingest(sarif('d', 1))).toEqual({
+      opened: [3],
+      updated: [],
+      fixed: []
+    })
+    expect(store.codeScanning.ingest(sarif('c', 2))).toEqual({
+      opened: [],
+      updated: [2],
+      fixed: [1]
+    })
+    expect(store.codeScanning.ingest(sarif('c', 1, 2))).toEqual({
+      opened: [1],
+      updated: [2],
+      fixed: []
+    })
+    const listed = await call(`${REPO}/code-scanning/alerts?tool_name=tool&state=open&per_page=2`)
+    expect((listed.data as { number: number }[]).map((alert) => alert.number)).toEqual([3, 2])
+    expect(listed.headers.get('link')).toMatch(/rel="next"/)
+    expect((listed.data as unknown[])[1]).toMatchObject({
+      number: 2,
+      state: 'open',
+      rule: { id: 'r', severity: 'error' },
+      tool: { name: 'tool' },
+      most_recent_instance: { ref: 'refs/heads/main', category: 'c', message: { text: 'at 2' } }
+    })
+    expect((await call(`${REPO}/code-scanning/alerts?ref=other`)).data).toEqual([])
+    store.faults.refuseReads = ['code-scanning']
+    expect(await call(`${REPO}/code-scanning/alerts`)).toMatchObject({
+      status: 403,
+      data: { message: 'Resource not accessible by integration' }
+    })
+  })
+
   it('serves under /api/v3 as GitHub Enterprise Server does', async () => {
     const { url } = await start({ pathPrefix: '/api/v3' })
     expect(url).toMatch(/\/api\/v3$/)
