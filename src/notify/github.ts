@@ -19,6 +19,9 @@ export interface Repository {
   repo: string
 }
 
+/** GitHub.com's REST API, when GITHUB_API_URL is not set. */
+export const DEFAULT_API_URL = 'https://api.github.com'
+
 /** Most pages (of 100) read from one listing: bounds a repository with years of issues. */
 export const MAX_LISTED_PAGES = 20
 

@@ -7,6 +7,7 @@ import { DEFAULT_FAIL_ON, type IssueMode } from '../defaults.ts'
 import type { NotificationView } from './body.ts'
 import {
   connect,
+  DEFAULT_API_URL,
   describeWrite,
   failureWarning,
   listComments,
@@ -21,8 +22,9 @@ import { adoptable, anyMarked, type Identity } from './identity.ts'
 import type { MarkerKind } from './marker.ts'
 import { issueWanted, planIssue, planPullRequestComment, type Plan } from './plan.ts'
 
-/** GitHub.com's REST API, when GITHUB_API_URL is not set. */
-export const DEFAULT_API_URL = 'https://api.github.com'
+export { carryForward } from './alerts.ts'
+export { DEFAULT_API_URL } from './github.ts'
+
 /** Most time spent waiting out rate limits in one run, in milliseconds. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 120_000
 /** Most time all of a run's GitHub requests may take, waits included, in milliseconds. */
