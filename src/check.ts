@@ -10,7 +10,7 @@ import { collectionErrorResult, evaluateSubscription } from './evaluate/index.ts
 import type { Settings } from './inputs/index.ts'
 import type { Log } from './log.ts'
 import type { SubscriptionResult, Verdict } from './model.ts'
-import { notify } from './notify/index.ts'
+import { carryForward, notify } from './notify/index.ts'
 import type { ScopeVerdicts } from './outcome.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/index.ts'
@@ -62,7 +62,7 @@ export async function checkSubscriptions(
     return opened
   })
   const { subscriptions, skipped } = scope.discovery
-  const results = new Array<SubscriptionResult>(subscriptions.length)
+  let results = new Array<SubscriptionResult>(subscriptions.length)
   await log.group(`Reads: ${subscriptions.length} subscription(s), ${engine} engine`, async () => {
     log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
     const decideRead = (read: Collected) => decide(read, log, settings.failOn)
@@ -75,9 +75,11 @@ export async function checkSubscriptions(
   await log.group('Verdicts', async () => {
     for (const result of results) log.info(verdictLogLine(result))
   })
-  const reports = await log.group('Reports', () =>
-    writeReports(results, skipped, settings, runContext, packageJson.version)
-  )
+  const reports = await log.group('Reports', async () => {
+    // What code scanning holds open for subscriptions that could not be checked, before the SARIF.
+    results = await carryForward(results, settings, runContext, log)
+    return writeReports(results, skipped, settings, runContext, packageJson.version)
+  })
   await log.group('Notifications', () => notifyRun(results, reports, settings, runContext, log))
   return { results, skipped, reports }
 }

@@ -244,7 +244,29 @@ export interface SubscriptionResult {
   /** The subscription's Defender for Servers plan as the verdict weighed it; absent when the check
    * was turned off. */
   defenderForServers?: DefenderForServersOutcome
+  /** On `error` verdicts only, when the run wrote SARIF and looked at code scanning's open alerts
+   * (src/notify/alerts.ts): the finding an open alert still holds for the subscription, or that
+   * the alerts could not be read. Absent: no open alert names it (or nothing was looked at). */
+  lastFinding?: LastFinding
 }
+
+/** What code scanning last held for a subscription the run could not check. The SARIF carries it
+ * forward as a result, so that code scanning does not close the alert as fixed. */
+export type LastFinding =
+  /** An open alert of this action's rule in the run's category names the subscription. */
+  | {
+      /** `partial` for an alert at level `warning`, else `noncompliant`. */
+      verdict: 'noncompliant' | 'partial'
+      /** The alert's level (its rule severity): the carried result keeps it. */
+      level: 'error' | 'warning' | 'note'
+      /** The alert's number in the repository. */
+      alert: number
+      /** The alert's message, the last result as code scanning shows it (a value written from
+       * Azure text: escape it). */
+      message: string
+    }
+  /** The open alerts could not be read: whether one is open is unknown (why, for people). */
+  | { verdict: 'unknown'; why: string }
 
 /** The Defender for Servers plan in a result: the plan read, or why it is unknown. */
 export type DefenderForServersOutcome =

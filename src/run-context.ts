@@ -43,6 +43,9 @@ export interface RunContext {
   eventPath: string | undefined
   /** GITHUB_API_URL: GitHub's REST API (`https://HOST/api/v3` on GitHub Enterprise Server). */
   apiUrl: string | undefined
+  /** GITHUB_REF: the ref the run is for (`refs/heads/main`, `refs/pull/7/merge`), the ref whose
+   * code scanning alerts the SARIF upload updates. */
+  ref: string | undefined
 }
 
 /** The run context from `environment` (process.env on a runner); `cwd` stands in for an unset
@@ -68,7 +71,8 @@ export function readRunContext(
     actionRepository: environment.GITHUB_ACTION_REPOSITORY,
     eventName: environment.GITHUB_EVENT_NAME,
     eventPath: environment.GITHUB_EVENT_PATH,
-    apiUrl: environment.GITHUB_API_URL
+    apiUrl: environment.GITHUB_API_URL,
+    ref: environment.GITHUB_REF
   }
 }
 

@@ -50,6 +50,7 @@ export const HOSTILE = {
   workflowCommand: '::error::pwned\n::set-output name=compliant::true',
   oldCommand: '##[set-output name=compliant;]true',
   mention: '@example-org/security-team',
+  issueReference: 'Fix GH-1 and gh-2, see octo-org/estate#3',
   url: 'https://evil.example/login and www.evil.example',
   emoji: ':white_check_mark: compliant',
   bidi: 'safe\u202Eexe.txt',
@@ -204,6 +205,7 @@ export function activeMarkdown(markdown: string): string[] {
     /https?:\/\/evil/g,
     /www\.evil/g,
     /@example-org/g,
+    /\bgh-\d/gi,
     /:white_check_mark:/g,
     /javascript:alert/g
   ]) {

@@ -69,6 +69,14 @@ describe('escapeInline', () => {
     expect(activeMarkdown(out)).toEqual([])
   })
 
+  test('breaks the issue references GitHub autolinks: #1, GH-1 in any case, owner/repo#1', () => {
+    const out = escapeInline(HOSTILE.issueReference)
+    expect(out).toBe('Fix GH-\u200B1 and gh-\u200B2, see octo-org/estate\\#\u200B3')
+    expect(activeMarkdown(out)).toEqual([])
+    // Not a reference: left alone.
+    expect(escapeInline('GH-x and SIGH- 1')).toBe('GH-x and SIGH- 1')
+  })
+
   test('bounds the length of anything from Azure', () => {
     expect(escapeInline(HOSTILE.long, 50).length).toBeLessThan(60)
     expect(escapeInline(HOSTILE_ALL).length).toBeLessThan(2000)

@@ -133,6 +133,67 @@ describe('buildSarif', () => {
     expect(schemaProblems(only)).toEqual([])
   })
 
+  test('one that could not be checked keeps its open alert: the same rule, location and fingerprint', () => {
+    const before = results(
+      buildSarif([result(SUB4, 'noncompliant')], workflowFile(), context())
+    )[0]!
+    const last = {
+      verdict: 'noncompliant' as const,
+      level: 'error' as const,
+      alert: 12,
+      message: before.message.text!
+    }
+    const now = buildSarif(
+      [result(SUB4, 'error', { lastFinding: last }), result(SUB2, 'error')],
+      workflowFile(),
+      context()
+    )
+    expect(schemaProblems(now)).toEqual([])
+    expect(githubProblems(now)).toEqual([])
+    const [carried, ...others] = results(now)
+    expect(others).toEqual([])
+    expect(carried).toMatchObject({
+      ruleId: before.ruleId,
+      level: 'error',
+      locations: before.locations,
+      partialFingerprints: before.partialFingerprints,
+      properties: {
+        subscriptionId: SUB4,
+        verdict: 'error',
+        lastVerdict: 'noncompliant',
+        alertNumber: 12
+      }
+    })
+    expect(carried!.message.text).toMatch(
+      new RegExp(
+        `^Subscription ${SUB4} could not be checked now: The identity .*; last result: Subscription ${SUB4} is noncompliant: ASC Default`
+      )
+    )
+    // Still a notification of the run, which did not complete.
+    const invocation = now.runs[0]!.invocations![0]!
+    expect(invocation.executionSuccessful).toBe(false)
+    expect(invocation.toolExecutionNotifications).toHaveLength(2)
+    expect(now.runs[0]!.properties).toMatchObject({ resultsCarriedForward: 1 })
+  })
+
+  test('when the open alerts could not be read, each one that could not be checked is a result', () => {
+    const unknown = buildSarif(
+      [result(SUB4, 'error', { lastFinding: { verdict: 'unknown', why: 'no github-token' } })],
+      workflowFile(),
+      context()
+    )
+    expect(results(unknown)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        partialFingerprints: { [FINGERPRINT_KEY]: subscriptionFingerprint(SUB4) },
+        properties: expect.objectContaining({ lastVerdict: 'unknown' })
+      })
+    ])
+    expect(results(unknown)[0]!.message.text).toMatch(
+      /; last result: unknown, the open code scanning alerts could not be read \(no github-token\)$/
+    )
+  })
+
   test('a run that checked every subscription was successful', () => {
     const checked = buildSarif(
       [result(SUB1, 'compliant'), result(SUB2, 'partial')],

@@ -7,6 +7,7 @@ import { byAttention, countVerdicts, describeCounts, VERDICT_PHRASES } from '../
 import { remediationFor } from '../report/remediation/index.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../report/text.ts'
 import { isFailing, type VerdictChange } from './change.ts'
+import type { DecidedVerdict } from './marker.ts'
 
 /** GitHub refuses issue and comment bodies longer than this many characters ("body is too long
  * (maximum is 65536 characters)"). Lengths here are UTF-16 code units, never fewer than
@@ -33,12 +34,22 @@ export interface NotificationView {
   runUrl: string | null
   /** The application (client) id the action signs in with, for the fixes' role assignments. */
   clientId?: string | undefined
+  /** Subscription id -> its last decided verdict, for those that could not be checked now
+   * (change.ts, lastDecided). */
+  last?: ReadonlyMap<string, DecidedVerdict>
 }
 
 function phrase(verdict: Verdict): string {
   return verdict === 'compliant'
     ? 'compliant'
     : (VERDICT_PHRASES[verdict] ?? 'could not be checked')
+}
+
+/** The verdict as the table shows it: `could not be checked now (last: noncompliant)` for a
+ * subscription that was decided before. */
+function verdictCell(result: SubscriptionResult, view: NotificationView): string {
+  const last = result.verdict === 'error' ? view.last?.get(result.subscriptionId) : undefined
+  return last === undefined ? phrase(result.verdict) : `could not be checked now (last: ${last})`
 }
 
 /** The failing results, noncompliant first, then could not be checked, then partial; by id. */
@@ -68,7 +79,7 @@ function tableRow(result: SubscriptionResult, view: NotificationView): string {
   const cells = [
     codeSpan(result.subscriptionId, { table: true, max: MAX_ID }),
     name ? escapeInline(name, MAX_NAME_LENGTH) : '—',
-    phrase(result.verdict),
+    verdictCell(result, view),
     escapeInline(result.reason, MAX_REASON) || '—',
     fixCell(result, view)
   ]

@@ -8,10 +8,14 @@
 //   math `$...$`): a backslash before every punctuation character that could open it.
 // - Table cells: a `|` would end the cell, a line break the row. `|` becomes `&#124;` (no pipe
 //   left for the table parser to see) and everything is one line.
-// - GitHub's post-processing on rendered text (@mentions, #issue references, bare-URL and e-mail
-//   autolinks, :emoji: shortcodes) runs after entities and escapes are decoded, so escaping does
-//   not stop it: a zero-width space after `@`, `#`, `:` and in `www.` breaks the patterns while
-//   reading the same.
+// - GitHub's post-processing on rendered text (@mentions, issue references `#1`, `GH-1` and
+//   `owner/repo#1`, bare-URL and e-mail autolinks, :emoji: shortcodes) runs after entities and
+//   escapes are decoded, so escaping does not stop it: a zero-width space after `@`, `#`, `GH-`
+//   and `:` and in `www.` breaks the patterns while reading the same. GitHub's "Autolinked
+//   references and URLs" lists what links: URLs, the issue forms above, and commit SHAs (bare,
+//   `user@SHA`, `owner/repo@SHA`). The last two are broken at `@`; a bare SHA links only to a
+//   commit of this repository and notifies nobody, and Azure's ids are hex (GUIDs), which a
+//   zero-width space would break for copying, so hex runs are left as they are.
 // - Length: every Azure string is cut (see text.ts) before escaping, so one value cannot flood the
 //   summary.
 import { INVISIBLE, MAX_INLINE_LENGTH, ZWSP, oneLine } from './text.ts'
@@ -29,12 +33,13 @@ const ENTITIES: Readonly<Record<string, string>> = {
 // backslash before any ASCII punctuation is a literal character in CommonMark.
 const BACKSLASHED = new Set(['\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '~', '{', '}', '$'])
 
-/** Breaks GitHub's autolinking, mentions, issue references and emoji shortcodes with zero-width
- * spaces. Works on plain text, before escaping. */
+/** Breaks GitHub's autolinking, mentions, issue references (`#1`, `GH-1`, any case) and emoji
+ * shortcodes with zero-width spaces. Works on plain text, before escaping. */
 export function neutraliseReferences(text: string): string {
   return text
     .replace(/@/g, `@${ZWSP}`)
     .replace(/#(?=[\p{L}\p{N}])/gu, `#${ZWSP}`)
+    .replace(/(gh-)(?=\d)/gi, `$1${ZWSP}`)
     .replace(/:(?=\S)/g, `:${ZWSP}`)
     .replace(/(w)(ww\.)/gi, `$1${ZWSP}$2`)
 }
