@@ -1,6 +1,9 @@
-// Turns what went wrong talking to Resource Manager into one sentence that says what to do.
+// Turns what went wrong talking to Resource Manager into one sentence that says what to do. Azure's
+// messages enter the run here: each is made one line and redacted (redact.ts) before any sentence
+// quotes it, since an answer can echo the request's headers, token included.
 import { isRestError } from '@azure/core-rest-pipeline'
 import { AuthenticationError } from '@azure/identity'
+import { redact } from '../redact.ts'
 import type { ErrorCause } from '../model.ts'
 import { RequestGaveUpError } from './retry-policy.ts'
 
@@ -69,14 +72,16 @@ function failureOf(error: unknown): Failure {
   }
 }
 
-/** ARM's message whole, on one line: its lines (some carry correlation ids) joined with spaces.
- * Reports that need it short cut it themselves, at a word. */
+/** Azure's message whole, on one line (its lines, some carrying correlation ids, joined with
+ * spaces), secrets redacted. Reports that need it short cut it themselves, at a word. */
 function oneLine(message: string): string {
-  return message
-    .split(/\r?\n/)
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .join(' ')
+  return redact(
+    message
+      .split(/\r?\n/)
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .join(' ')
+  )
 }
 
 /** What the reader of an `error` verdict has to fix, from what went wrong. */

@@ -1,9 +1,10 @@
 // The step outputs, exactly as docs/design.md ("The action's contract") and action.yml name
 // them. Values are data for later steps: they keep Azure's strings as they are (JSON-encoded), not
 // escaped for display. A workflow that interpolates them into a script with ${{ }} must treat them
-// as untrusted text. The `results` output is kept within what GitHub keeps of a step's outputs:
+// as untrusted text, with secrets redacted (redact.ts). The `results` output is kept within what GitHub keeps of a step's outputs:
 // past the budget, evidence goes first, then whole subscriptions, and the caller says so. The
 // results file (index.ts, writeReports) always has everything.
+import { redactDeep } from '../redact.ts'
 import {
   VERDICTS,
   type AssignmentEvidence,
@@ -55,12 +56,13 @@ function pick<T, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> 
 }
 
 /** One subscription as the `results` output and the results file give it (without `displayName`
- * when the run did not learn it). */
+ * when the run did not learn it), every string redacted (redact.ts): the last guard before those
+ * two sinks. */
 export function resultOutput(result: SubscriptionResult): ResultOutput {
-  return {
+  return redactDeep({
     ...pick(result, RESULT_OUTPUT_FIELDS),
     assignments: result.assignments.map((evidence) => pick(evidence, ASSIGNMENT_OUTPUT_FIELDS))
-  }
+  })
 }
 
 /** What the reports wrote, for the outputs that name it. */
