@@ -1,7 +1,8 @@
-// Azure's error answers enter the run through collect/errors.ts: on one line and redacted
+// Azure's error answers enter the run through collect/errors.ts: on one line, redacted and cut
 // before any sentence quotes them (issue 20).
 import { describe, expect, test } from '@jest/globals'
 import { RestError } from '@azure/core-rest-pipeline'
+import { CUT_MARK, MAX_ERROR_CODE, MAX_ERROR_MESSAGE } from '../../src/azure-text.ts'
 import { ArmRequestError, describeFailure, failureDetail } from '../../src/collect/errors.ts'
 import { REDACTED, registerSecret } from '../../src/redact.ts'
 
@@ -40,5 +41,24 @@ describe('an answer that echoes the request headers', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'
     const error = ArmRequestError.fromBody(400, { error: { code: 'X', message: `echo ${jwt}` } })
     expect(failureDetail(error)).toBe(`400 X: echo ${REDACTED}`)
+  })
+})
+
+describe('an oversized answer', () => {
+  test('a message of a megabyte is cut at MAX_ERROR_MESSAGE, marked; the fix survives', () => {
+    const message = 'm'.repeat(1024 * 1024)
+    const error = new RestError(message, { statusCode: 500, code: 'InternalServerError' })
+    const detail = failureDetail(error)
+    expect(detail.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE + 40)
+    expect(detail).toMatch(/…\[cut from 1048576 characters\]$/)
+    expect(describeFailure(error, context)).toMatch(/\); re-run the check later\.$/)
+  })
+
+  test('an error code of a megabyte is cut at MAX_ERROR_CODE', () => {
+    const code = 'C'.repeat(1024 * 1024)
+    const detail = failureDetail(ArmRequestError.fromBody(403, { error: { code, message: 'no' } }))
+    const shown = detail.slice('403 '.length, detail.indexOf(': no'))
+    expect(shown).toHaveLength(MAX_ERROR_CODE)
+    expect(shown).toMatch(CUT_MARK)
   })
 })
