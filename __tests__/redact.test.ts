@@ -1,7 +1,7 @@
 // redact.ts: the secrets the run holds and anything shaped like a credential, replaced on the raw
 // text, whole or in part, before escaping can hide them.
 import { describe, expect, test } from '@jest/globals'
-import { mapStrings } from '../src/plain-data.ts'
+import { mapStrings, stringsOf } from '../src/plain-data.ts'
 import {
   MIN_SECRET_LENGTH,
   REDACTED,
@@ -148,8 +148,9 @@ describe('plain data', () => {
     expect(value).toEqual(before)
   })
 
-  test('mapStrings changes every string', () => {
+  test('stringsOf lists every string in JSON order; mapStrings changes each', () => {
     const value = { a: 'x', b: [1, 'y', { c: 'z' }], d: null }
+    expect([...stringsOf(value)]).toEqual(['x', 'y', 'z'])
     expect(mapStrings(value, (text) => text.toUpperCase())).toEqual({
       a: 'X',
       b: [1, 'Y', { c: 'Z' }],

@@ -3,7 +3,8 @@
 // (or a proxy on the way) writes; one of a megabyte would otherwise travel whole into every report
 // (issue 20). Each is cut once, where it enters: collect/ redacts (redact.ts) and cuts display
 // names and error messages (azureText); the evaluator cuts the values its sentences quote, and
-// keeps them whole as data. The reports cut again for their own formats (report/text.ts).
+// keeps them whole as data. The reports cut again for their own formats (report/text.ts); the
+// `results` output cuts its longest strings first (report/outputs.ts).
 // The bounds are Azure's documented limits with room to spare: nothing Azure accepts is cut.
 import { redact } from './redact.ts'
 
