@@ -24,8 +24,11 @@ export const MIN_SECRET_LENGTH = 8
 export const SECRET_FRAGMENT_LENGTH = 16
 
 const secrets = new Set<string>()
-// Every SECRET_FRAGMENT_LENGTH-character piece of every secret held.
+// Every SECRET_FRAGMENT_LENGTH-character piece of every secret held, and every piece of half that
+// length (PROBE_LENGTH), by which a run of text is probed first.
 const fragments = new Set<string>()
+const PROBE_LENGTH = SECRET_FRAGMENT_LENGTH / 2
+const probes = new Set<string>()
 
 /**
  * Adds `secret` (a token the run holds) to what redact() replaces, whole or in pieces of at least
@@ -37,14 +40,17 @@ export function registerSecret(secret: string): void {
   const value = secret.trim()
   if (value.length < MIN_SECRET_LENGTH || secrets.has(value)) return
   secrets.add(value)
-  for (let at = 0; at + SECRET_FRAGMENT_LENGTH <= value.length; at++) {
-    fragments.add(value.slice(at, at + SECRET_FRAGMENT_LENGTH))
+  for (let at = 0; at + PROBE_LENGTH <= value.length; at++) {
+    probes.add(value.slice(at, at + PROBE_LENGTH))
+    if (at + SECRET_FRAGMENT_LENGTH <= value.length) {
+      fragments.add(value.slice(at, at + SECRET_FRAGMENT_LENGTH))
+    }
   }
 }
 
 // Characters of tokens (RFC 6750's b64token, base64 and base64url, JWT's dots); none of them is
 // special in JSON, Markdown tables or SARIF, so a run of them never spans a format's syntax.
-const TOKEN_RUN = new RegExp(`[A-Za-z0-9._~+/=-]{${SECRET_FRAGMENT_LENGTH},}`, 'g')
+const TOKEN_RUN = /[A-Za-z0-9._~+/=-]+/g
 // What can follow a credential's name or scheme as its value: anything up to a space, a quote, a
 // backslash (an escape), or punctuation that ends a value in prose, JSON, headers and query
 // strings; never a value already redacted (as written, or escaped for Markdown, SARIF or JSON).
@@ -69,9 +75,17 @@ const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,4}/g
 // GitHub's tokens: `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and fine-grained `github_pat_`.
 const GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g
 
+/** Whether `run` holds SECRET_FRAGMENT_LENGTH consecutive characters of a secret. Such a piece
+ * holds a whole PROBE_LENGTH piece that starts at a multiple of PROBE_LENGTH in `run`: only those
+ * are looked up, and only around one that is found are the longer pieces. */
 function sharesFragment(run: string): boolean {
-  for (let at = 0; at + SECRET_FRAGMENT_LENGTH <= run.length; at++) {
-    if (fragments.has(run.slice(at, at + SECRET_FRAGMENT_LENGTH))) return true
+  if (run.length < SECRET_FRAGMENT_LENGTH) return false
+  for (let at = 0; at + PROBE_LENGTH <= run.length; at += PROBE_LENGTH) {
+    if (!probes.has(run.slice(at, at + PROBE_LENGTH))) continue
+    const last = Math.min(at, run.length - SECRET_FRAGMENT_LENGTH)
+    for (let from = Math.max(0, at + PROBE_LENGTH - SECRET_FRAGMENT_LENGTH); from <= last; from++) {
+      if (fragments.has(run.slice(from, from + SECRET_FRAGMENT_LENGTH))) return true
+    }
   }
   return false
 }
