@@ -3,7 +3,7 @@
 // notifications (the issue and pull-request comment; src/notify loads Octokit only when one is to
 // be written). main loads this module (and with it the Azure SDK) once it has asked the runner for
 // its OIDC token, and decides the step's outcome (src/outcome.ts; docs/design.md, "Architecture").
-import * as core from '@actions/core'
+import * as core from './runner.ts'
 import packageJson from '../package.json' with { type: 'json' }
 import { openScope, type Collected, type Discovery } from './collect/index.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/index.ts'

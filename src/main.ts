@@ -3,7 +3,7 @@
 // the log) -> the step's outcome, whose headline is the log's last line, outside every group.
 // check.ts brings the Azure SDK, most of the bundle: it is loaded once the OIDC request has been
 // sent, so that the runner answers while it loads.
-import * as core from '@actions/core'
+import * as core from './runner.ts'
 import { UserError } from './errors.ts'
 import { readSettings } from './inputs/index.ts'
 import type { Log } from './log.ts'

@@ -7,14 +7,15 @@ import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 
 /**
  * Starts a stand-in for `estate`, runs the bundle with `inputs` (the stand-in's `authority-host`
- * and `resource-manager-endpoint` added, `inputs` winning) and a workflow file run on push, and
- * hands the run and the stand-in to `check`; then removes the workspace and closes the stand-in,
- * whether `check` throws or not.
+ * and `resource-manager-endpoint` added, `inputs` winning), `environment` over the runner's, and
+ * a workflow file run on push, and hands the run and the stand-in to `check`; then removes the
+ * workspace and closes the stand-in, whether `check` throws or not.
  */
 export async function runOnFreshStandIn(
   estate: Estate,
   inputs: Record<string, string>,
-  check: (run: ActionRun, standIn: StandIn) => void | Promise<void>
+  check: (run: ActionRun, standIn: StandIn) => void | Promise<void>,
+  environment: Record<string, string> = {}
 ): Promise<void> {
   const standIn = await startStandIn({ estate })
   try {
@@ -26,6 +27,7 @@ export async function runOnFreshStandIn(
         ...inputs
       },
       workflowContent: 'name: jit\non: push\n',
+      environment,
       keepWorkspace: true
     })
     try {

@@ -3,6 +3,7 @@
 // Two kinds of paged list, read at once: the subscriptions the identity can read (always, for the
 // names and states) and the descendants of each management group asked for.
 import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api-versions.ts'
+import { MAX_DISPLAY_NAME, azureText } from '../azure-text.ts'
 import { GUID, managementGroupId } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
 import type { Scope } from '../inputs/scope.ts'
@@ -188,7 +189,8 @@ export async function discoverSubscriptions(
  * The subscriptions of `scope` to check, skip and exclude, each once and in order: the ids listed
  * in `subscriptions`, then those of each management group (`groupLists`, one map per group, by
  * lower-case id), then (for `*`) `everyone`. Display names and states come from `listed` (by
- * lower-case id), else a group's list gives the name.
+ * lower-case id), else a group's list gives the name; names are redacted and cut at
+ * MAX_DISPLAY_NAME (azure-text.ts).
  */
 export function resolveScope(
   scope: Scope,
@@ -211,7 +213,9 @@ export function resolveScope(
       continue
     }
     const fromList = listed.get(subscriptionId)
-    const displayName = fromList?.displayName ?? found.displayName
+    const named = fromList?.displayName ?? found.displayName
+    // Where a subscription's display name enters the run, from either engine's lists.
+    const displayName = named === undefined ? undefined : azureText(named, MAX_DISPLAY_NAME)
     const state = fromList?.state
     const subscription: DiscoveredSubscription = {
       subscriptionId,

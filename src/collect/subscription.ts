@@ -9,6 +9,7 @@ import {
   type SubscriptionSnapshot
 } from '../model.ts'
 import { describeFailure, failureCause, type FailureContext } from './errors.ts'
+import { withDisplayNamesBounded } from './display-names.ts'
 import {
   POLICY_ASSIGNMENTS_API_VERSION,
   POLICY_DEFINITIONS_API_VERSION,
@@ -34,8 +35,8 @@ export interface SubscriptionReader {
   /** Completes a snapshot whose lists were read elsewhere (Resource Graph) with the reads every
    * subscription shares: the set definitions it does not hold yet, at the versions its
    * assignments run, the JIT definition, and the ancestry when a notScope asks for it and the
-   * snapshot has none; `planRead`, when given, becomes its Defender for Servers plan. Never
-   * rejects. */
+   * snapshot has none; `planRead`, when given, becomes its Defender for Servers plan. Its display
+   * names are bounded (display-names.ts). Never rejects. */
   complete(
     snapshot: PartialSnapshot,
     planRead?: Promise<DefenderForServersPlan>
@@ -147,11 +148,11 @@ export function subscriptionReader(
       ])
       return {
         subscriptionId: snapshot.subscriptionId,
-        snapshot: {
+        snapshot: withDisplayNamesBounded({
           ...snapshot,
           jitPolicyDefinition,
           ...(defenderForServers ? { defenderForServers } : {})
-        }
+        })
       }
     } catch (error) {
       return failed(snapshot.subscriptionId, error, 'the JIT policy definition')

@@ -6,7 +6,7 @@
 // the two readings, first wins and last wins, and location-coverage.ts decides only where they
 // agree.
 import type { Override, Selector } from '../model.ts'
-import { audits, effectValue } from './effects.ts'
+import { audits, effectValue, quotedValue } from './effects.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
@@ -123,7 +123,7 @@ export function orderConflict(
     coverage: 'unknown',
     decidesEffect: true,
     errorCause: 'undecidable',
-    cause: `has overrides #${first.effect.overrideNumber} (${first.effect.text}) and #${second.effect.overrideNumber} (${second.effect.text}) that both select ${which}${where}; ${orderClause(whereAudited)}`,
+    cause: `has overrides #${first.effect.overrideNumber} (${quotedValue(first.effect.text)}) and #${second.effect.overrideNumber} (${quotedValue(second.effect.text)}) that both select ${which}${where}; ${orderClause(whereAudited)}`,
     fix: `keep one policyEffect override that selects ${which}, or give overrides #${first.effect.overrideNumber} and #${second.effect.overrideNumber} resourceLocation selectors that do not overlap`
   }
 }
@@ -177,7 +177,7 @@ function overrideEffect(override: Override, number: number, locations: Locations
     source: 'override',
     parameter: null,
     overrideNumber: number,
-    note: `Override #${number} sets the effect to ${value.text}${where}.`
+    note: `Override #${number} sets the effect to ${quotedValue(value.text)}${where}.`
   }
 }
 

@@ -2,7 +2,7 @@
 // names an effect, where the effect came from, and what would make it audit. Strings from Azure go
 // in as they are; reporters escape them for their format.
 import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_NAME, type PolicyAssignment } from '../model.ts'
-import { audits } from './effects.ts'
+import { audits, describeEffect } from './effects.ts'
 import type { Evaluated, JitReference, ResolvedEffect } from './types.ts'
 
 /** A set definition an assignment names that the collector could not read. */
@@ -95,10 +95,10 @@ function displayName(assignment: PolicyAssignment): string {
   return assignment.displayName ?? assignment.name
 }
 
-/** The effect for a sentence: known effects as written, anything else quoted. */
+/** The effect for a sentence: known effects as written, anything else quoted (describeEffect). */
 export function shownEffect(effect: ResolvedEffect): string {
-  if (effect.text === '') return 'no value'
-  return effect.known === null ? `'${effect.text}'` : effect.text
+  const described = describeEffect(effect)
+  return effect.text !== '' && effect.known === null ? `'${described}'` : described
 }
 
 /** A verb phrase, with the assignment as subject, that says which effect it runs and whence. */

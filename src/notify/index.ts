@@ -4,6 +4,7 @@
 // every failure comes back as a warning for the caller to log.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { DEFAULT_FAIL_ON, type IssueMode } from '../defaults.ts'
+import { redactDeep } from '../redact.ts'
 import type { NotificationView } from './body.ts'
 import {
   connect,
@@ -94,7 +95,8 @@ async function execute(
   let subject = plan.subject
   for (const write of plan.writes) {
     try {
-      const id = await perform(octokit, where, write)
+      // The last guard in front of GitHub: the bodies were built from redacted text (report/text.ts).
+      const id = await perform(octokit, where, redactDeep(write))
       if (subject === null && write.op.startsWith('create-')) subject = id
     } catch (error) {
       outcome.warnings.push(failureWarning(error, describeWrite(write), permission))

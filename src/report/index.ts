@@ -1,10 +1,11 @@
 // Writes the reports of a run: the SARIF file, the job summary, the annotations and the step
 // outputs (docs/design.md, "The action's contract"). Each is written on its own: one that cannot
 // be written is listed, and the others still are. Deciding the step's outcome is src/outcome.ts.
-import * as core from '@actions/core'
+import * as core from '../runner.ts'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Settings } from '../inputs/index.ts'
+import { redact } from '../redact.ts'
 import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
 import { buildAnnotations } from './annotations.ts'
@@ -66,7 +67,7 @@ export async function writeReports(
   if (settings.sarifFile !== null) {
     try {
       const log = buildSarif(results, workflowFile, context)
-      await writeAtomically(settings.sarifFile, `${JSON.stringify(log, null, 2)}\n`)
+      await writeAtomically(settings.sarifFile, `${redact(JSON.stringify(log, null, 2))}\n`)
       written.sarifFile = settings.sarifFile
       core.info(`SARIF written to ${settings.sarifFile}.`)
     } catch (error) {

@@ -18,6 +18,9 @@
 //   zero-width space would break for copying, so hex runs are left as they are.
 // - Length: every Azure string is cut (see text.ts) before escaping, so one value cannot flood the
 //   summary.
+// - Secrets: redacted (redact.ts) on the raw text, before the cut and the escaping: a backslash
+//   put inside a token would hide it from the runner's masking and from redaction alike.
+import { redact } from '../redact.ts'
 import { INVISIBLE, MAX_INLINE_LENGTH, ZWSP, oneLine } from './text.ts'
 
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -108,13 +111,16 @@ export function codeSpan(value: unknown, options: CodeSpanOptions = {}): string 
 const BLOCK_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g
 
 /**
- * A fenced code block that shows `content` literally: its fence is longer than any run of
- * backticks inside, so no line of the content can close it; control characters (other than line
- * feeds) and invisible formatting characters are removed. `info` is written by this action (a
- * language name such as `sh`), never taken from Azure.
+ * A fenced code block that shows `content` literally, secrets redacted (redact.ts): its fence is
+ * longer than any run of backticks inside, so no line of the content can close it; control
+ * characters (other than line feeds) and invisible formatting characters are removed. `info` is
+ * written by this action (a language name such as `sh`), never taken from Azure.
  */
 export function codeBlock(content: string, info = ''): string {
-  const text = content.replace(/\r\n?/g, '\n').replace(BLOCK_CONTROL, '').replace(INVISIBLE, '')
+  const text = redact(content)
+    .replace(/\r\n?/g, '\n')
+    .replace(BLOCK_CONTROL, '')
+    .replace(INVISIBLE, '')
   const longestRun = Math.max(0, ...Array.from(text.matchAll(/`+/g), (match) => match[0].length))
   const fence = '`'.repeat(Math.max(3, longestRun + 1))
   const safeInfo = info.replace(/[^A-Za-z0-9_+-]/g, '')

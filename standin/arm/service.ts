@@ -10,7 +10,7 @@ import type { Reply } from '../http.ts'
 import { armError, readBody, send } from '../http.ts'
 import type { Identity } from '../identity.ts'
 import type { Lookup, RouteMatch } from '../router.ts'
-import { FaultBook, faultedReply } from './faults.ts'
+import { FaultBook, faultedReply, type Caller } from './faults.ts'
 import { ArmModel, MG_PREFIX } from './model.ts'
 import { page } from './paging.ts'
 import type { ArmRequest, ArmRoute, ResolvedRoute, ScopeKind } from './request.ts'
@@ -87,7 +87,7 @@ export class Arm {
     if (res.destroyed) return
     const fault = this.faults.take(route)
     const reply = fault
-      ? faultedReply(fault, route, this.caller(), safely)
+      ? faultedReply(fault, route, this.caller(req, path), safely)
       : safely(() => this.rawAnswer(method, path) ?? route.answer(false))
     if (reply === 'hang') return // answered never: close() destroys the socket
     if (reply === 'reset') {
@@ -112,8 +112,14 @@ export class Arm {
       : { status: raw.status, body: raw.body }
   }
 
-  private caller() {
-    return { tenantId: this.model.estate.tenantId, principalObjectId: this.model.principalObjectId }
+  private caller(req: IncomingMessage, path: string): Caller {
+    return {
+      tenantId: this.model.estate.tenantId,
+      principalObjectId: this.model.principalObjectId,
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers
+    }
   }
 
   /** The row's answer to this request, or the 404 or 400 that refuses it before latency. */

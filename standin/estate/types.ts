@@ -51,6 +51,7 @@ export type FaultKind =
   | 'nextlink-loop'
   | 'forbidden'
   | 'not-found'
+  | 'echo-headers'
 
 export interface Fault {
   fault: FaultKind

@@ -32,7 +32,8 @@ const FAULT_KINDS: readonly string[] = [
   'malformed-json',
   'nextlink-loop',
   'forbidden',
-  'not-found'
+  'not-found',
+  'echo-headers'
 ]
 
 const PRICING_ID = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i

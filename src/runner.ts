@@ -1,0 +1,81 @@
+// The run's one door to the runner: @actions/core as the action uses it, with every text it hands
+// the runner (log lines, annotations, the failure, outputs, the job summary) redacted first
+// (redact.ts), and every secret it tells the runner to mask (setSecret, the OIDC token) also kept
+// for redaction. The runner masks only the secrets it knows, as written, and only in the log:
+// this is the last guard in front of those sinks. Nothing else in src/ imports @actions/core
+// (eslint.config.js).
+import * as core from '@actions/core'
+import { redact, registerSecret } from './redact.ts'
+
+/** An input of action.yml, as the runner passes it (`core.getInput`). */
+export function getInput(name: string): string {
+  return core.getInput(name)
+}
+
+/** Masks `secret` in the job log (`core.setSecret`) and keeps it for redact(). */
+export function setSecret(secret: string): void {
+  core.setSecret(secret)
+  registerSecret(secret)
+}
+
+/** The runner's OIDC token for `audience` (`core.getIDToken`, which masks it), kept for redact().
+ * Rejects as `core.getIDToken` does. */
+export async function getIDToken(audience: string): Promise<string> {
+  const token = await core.getIDToken(audience)
+  registerSecret(token)
+  return token
+}
+
+/** A line of the step log. */
+export function info(message: string): void {
+  core.info(redact(message))
+}
+
+/** A line of the step log shown only with debug logging on. */
+export function debug(message: string): void {
+  core.debug(redact(message))
+}
+
+/** A warning annotation (`properties`: its title and place in a file). */
+export function warning(message: string, properties?: core.AnnotationProperties): void {
+  core.warning(redact(message), redactProperties(properties))
+}
+
+/** An error annotation (`properties`: its title and place in a file). */
+export function error(message: string, properties?: core.AnnotationProperties): void {
+  core.error(redact(message), redactProperties(properties))
+}
+
+function redactProperties(
+  properties: core.AnnotationProperties | undefined
+): core.AnnotationProperties | undefined {
+  return (
+    properties && {
+      ...properties,
+      ...(properties.title ? { title: redact(properties.title) } : {})
+    }
+  )
+}
+
+/** Runs `work` inside a group of the log named `name` (`core.group`). */
+export function group<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return core.group(redact(name), work)
+}
+
+/** Fails the step with `message` (`core.setFailed`). */
+export function setFailed(message: string): void {
+  core.setFailed(redact(message))
+}
+
+/** Sets the step output `name` to `value` (`core.setOutput`). */
+export function setOutput(name: string, value: string): void {
+  core.setOutput(name, redact(value))
+}
+
+/** The job summary: `addRaw(text)` adds `text`, redacted, to the buffer and returns
+ * `core.summary`, whose `write()` writes it. */
+export const summary = {
+  addRaw(text: string): typeof core.summary {
+    return core.summary.addRaw(redact(text))
+  }
+}
