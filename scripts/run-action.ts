@@ -28,6 +28,8 @@ export interface ActionRunOptions {
   keepWorkspace?: boolean
   /** Run in this folder (created, and kept) instead of a new temporary one. */
   workspace?: string
+  /** Kill the action after this many milliseconds (exitCode is then null); default never. */
+  timeoutMs?: number
 }
 
 export interface ActionRun {
@@ -128,10 +130,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const killer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs)
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject)
     child.once('close', (code) => resolve(code))
-  })
+  }).finally(() => clearTimeout(killer))
   const durationMs = performance.now() - started
   const run: ActionRun = {
     exitCode,

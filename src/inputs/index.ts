@@ -18,7 +18,14 @@ import { categoryProblem } from '../category.ts'
 import type { RunContext } from '../run-context.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
 import { readAzureSignIn } from './sign-in.ts'
-import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './values.ts'
+import {
+  quote,
+  readBoolean,
+  readDeadline,
+  readFailOn,
+  readIssueMode,
+  readLabels
+} from './values.ts'
 
 export interface Settings {
   /** Which subscriptions to check, as the inputs name them (scope.ts). */
@@ -36,6 +43,8 @@ export interface Settings {
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
+  /** `deadline-minutes`, in milliseconds: the run's deadline (src/deadline.ts). */
+  deadlineMs: number
   /** Absolute path of the file that gets the full results (JSON). */
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
@@ -157,6 +166,8 @@ export function readSettings(
     )
   }
 
+  const deadlineMs = readDeadline(input('deadline-minutes'), problems)
+
   const engineInput = (input('engine') || INPUT_DEFAULTS.engine).toLowerCase()
   const engine = ENGINES.find((name) => name === engineInput)
   if (!engine) {
@@ -188,6 +199,7 @@ export function readSettings(
     sarifFile,
     jobSummary,
     maxConcurrency,
+    deadlineMs,
     resultsFile,
     defenderPlanCheck,
     category,
