@@ -95,6 +95,23 @@ export async function abandonOnAbort<T>(
   return work
 }
 
+// File system calls given up on while still running. Each holds one of Node's threads, and
+// Node's exit waits for those threads: a call that a file system never answers would hold the
+// step forever (src/index.ts ends the process by a signal instead).
+const givenUpCalls = new Set<Promise<unknown>>()
+
+/** Records `work`, file system calls given up on, until it settles (if it ever does). */
+export function giveUpFileCalls(work: Promise<unknown>): void {
+  givenUpCalls.add(work)
+  const forget = () => givenUpCalls.delete(work)
+  work.then(forget, forget)
+}
+
+/** How many file system calls given up on are still running. */
+export function fileCallsStillRunning(): number {
+  return givenUpCalls.size
+}
+
 /** `work`'s value, or a rejection with `timedOut()` after `ms` milliseconds. */
 export function withinMs<T>(work: Promise<T>, ms: number, timedOut: () => unknown): Promise<T> {
   return abandonOnAbort(work, AbortSignal.timeout(ms), timedOut)

@@ -1,10 +1,20 @@
-// Every wait bounded (issue 20, item 6), with the bundle as a runner runs it against the
-// stand-in: Entra ID that stops answering meets the run's deadline, and the reports are written.
-import { describe, expect, test } from '@jest/globals'
-import { readFile } from 'node:fs/promises'
+// Every wait bounded, every report whole (issue 20, items 6 and 7), with the bundle as a runner
+// runs it against the stand-in: Entra ID that stops answering mid-run meets the run's deadline;
+// a full disk, a runner file that never opens, a folder in a file's place and a symbolic link out
+// of the workspace each leave the other reports whole and say what was not written.
+//
+// A full disk without root: /dev/full answers every write with ENOSPC (nothing written), and a
+// file size limit on the action's process (RLIMIT_FSIZE, `ulimit -f`) cuts a write part way
+// with EFBIG, as a disk that fills up during the write does.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { guid, type Estate } from '../../standin/estate/index.ts'
 import { startGitHubStandin } from '../../standin/github.ts'
-import { REPOSITORY, type ActionRun } from '../../scripts/run-action.ts'
+import { REPOSITORY, parseOutputFile, type ActionRun } from '../../scripts/run-action.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'
 import { oneGroupEstate } from './one-group-estate.ts'
 
@@ -19,6 +29,16 @@ function estate(extra: Partial<Estate> = {}): Estate {
 
 const failureLine = (run: ActionRun) =>
   run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+const verdicts = (run: ActionRun) =>
+  (JSON.parse(run.outputs.results ?? '[]') as { verdict: string }[]).map((r) => r.verdict)
+
+let scratch: string
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'jit-bounded-'))
+})
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true })
+})
 
 describe('the run deadline', () => {
   test('Entra ID that stops answering after sign-in: at the deadline every report is written and the step fails', async () => {
@@ -89,6 +109,143 @@ describe('the run deadline at sign-in', () => {
         ])
       },
       { timeoutMs: 60_000 }
+    )
+  })
+})
+
+describe('writing the reports', () => {
+  test('results-file in /proc is refused before any request, not spun on', async () => {
+    await runOnFreshStandIn(
+      estate(),
+      { subscriptions: BOTH, 'results-file': '/proc/x/r.json' },
+      (run, standIn) => {
+        expect(run.exitCode).toBe(1)
+        expect(failureLine(run)).toEqual([
+          expect.stringContaining(
+            '::error::Invalid input: `results-file` "/proc/x/r.json" is not a file inside the workspace'
+          )
+        ])
+        expect(standIn.requests).toEqual([])
+      },
+      { timeoutMs: 30_000 }
+    )
+  })
+
+  test('a full disk under GITHUB_OUTPUT: no output at all, the others whole, and the step says so', async () => {
+    await runOnFreshStandIn(
+      estate(),
+      { subscriptions: BOTH },
+      async (run) => {
+        expect(run.exitCode).toBe(1)
+        expect(failureLine(run)).toEqual([
+          '::error::Could not write the step outputs (GITHUB_OUTPUT /dev/full: no space is left on the disk that holds /dev (ENOSPC); none of it was written)'
+        ])
+        expect(run.summary).toContain('| ✅ ')
+        expect(existsSync(path.join(run.workspace, 'jit-network-access.sarif'))).toBe(true)
+        const results = path.join(run.workspace, '_temp', 'jit-network-access-results.json')
+        expect(JSON.parse(await readFile(results, 'utf8'))).toHaveLength(2)
+      },
+      { environment: { GITHUB_OUTPUT: '/dev/full' }, timeoutMs: 30_000 }
+    )
+  })
+
+  test('a disk that fills up part way: the summary and the outputs are cut back to what they were', async () => {
+    // What earlier steps wrote, just under the limit: this step's text does not fit after it.
+    const limit = 64 * 1024
+    const summaryFile = path.join(scratch, 'full-summary.md')
+    const outputFile = path.join(scratch, 'full-output')
+    const earlierSummary = `## An earlier step\n\n${'x'.repeat(limit - 200)}\n`
+    const earlierOutputs = `earlier<<EOF\n${'y'.repeat(limit - 300)}\nEOF\n`
+    await writeFile(summaryFile, earlierSummary)
+    await writeFile(outputFile, earlierOutputs)
+    await runOnFreshStandIn(
+      estate(),
+      { subscriptions: BOTH },
+      async (run) => {
+        expect(run.exitCode).toBe(1)
+        const [failure] = failureLine(run)
+        expect(failure).toContain(
+          `Could not write the job summary (GITHUB_STEP_SUMMARY ${summaryFile}: the file would be larger than the runner lets a file be (EFBIG); none of it was written)`
+        )
+        expect(failure).toContain(
+          `the step outputs (GITHUB_OUTPUT ${outputFile}: the file would be larger than the runner lets a file be (EFBIG); none of it was written)`
+        )
+        expect(await readFile(summaryFile, 'utf8')).toBe(earlierSummary)
+        expect(await readFile(outputFile, 'utf8')).toBe(earlierOutputs)
+        expect(parseOutputFile(earlierOutputs)).toEqual({ earlier: 'y'.repeat(limit - 300) })
+        // The report files, smaller than the limit, are written whole.
+        const results = path.join(run.workspace, '_temp', 'jit-network-access-results.json')
+        expect(JSON.parse(await readFile(results, 'utf8'))).toHaveLength(2)
+      },
+      {
+        environment: { GITHUB_STEP_SUMMARY: summaryFile, GITHUB_OUTPUT: outputFile },
+        fileSizeLimitBytes: limit,
+        timeoutMs: 30_000
+      }
+    )
+  })
+
+  test('a summary file that never opens holds nothing up for longer than its bound', async () => {
+    // A named pipe no one reads: opening it for writing waits forever.
+    const fifo = path.join(scratch, 'summary-fifo')
+    execFileSync('mkfifo', [fifo])
+    await runOnFreshStandIn(
+      estate(),
+      { subscriptions: BOTH },
+      (run) => {
+        expect(failureLine(run)).toEqual([
+          `::error::Could not write the job summary (GITHUB_STEP_SUMMARY ${fifo}: writing did not finish within 10 s, the runner's file system does not answer; none of it was written)`
+        ])
+        expect(verdicts(run)).toEqual(['compliant', 'compliant'])
+        expect(run.outputs['results-file']).toMatch(/jit-network-access-results\.json$/)
+        // Node's exit would wait forever for the thread the pipe holds: the action ends itself by
+        // a signal (no exit code; a runner shows 137), 2 s after its last line.
+        expect(run.exitCode).toBeNull()
+        expect(run.durationMs).toBeLessThan(25_000)
+      },
+      { environment: { GITHUB_STEP_SUMMARY: fifo }, timeoutMs: 60_000 }
+    )
+  }, 90_000)
+
+  test('a folder where the results file goes: a sentence with the fix, the other reports written', async () => {
+    const workspace = path.join(scratch, 'folder-in-the-way')
+    await mkdir(path.join(workspace, 'reports', 'results.json'), { recursive: true })
+    await runOnFreshStandIn(
+      estate(),
+      { subscriptions: BOTH, 'results-file': 'reports/results.json' },
+      (run) => {
+        const target = path.join(workspace, 'reports', 'results.json')
+        expect(failureLine(run)).toEqual([
+          `::error::Could not write the results file ${target} (${target} is a folder, not a file (EISDIR): give \`results-file\` a file name, such as ${path.join(target, 'jit-network-access-results.json')})`
+        ])
+        expect(run.stdout).not.toMatch(/rename|\.tmp/)
+        expect(run.outputs['results-file']).toBe('')
+        expect(verdicts(run)).toEqual(['compliant', 'compliant'])
+        expect(run.summary).toContain('| ✅ ')
+      },
+      { workspace, timeoutMs: 30_000 }
+    )
+  })
+
+  test('a symbolic link out of the workspace does not take the SARIF file with it', async () => {
+    const workspace = path.join(scratch, 'linked')
+    const outside = path.join(scratch, 'outside')
+    await mkdir(workspace, { recursive: true })
+    await mkdir(outside, { recursive: true })
+    await symlink(outside, path.join(workspace, 'reports'))
+    await runOnFreshStandIn(
+      estate(),
+      { subscriptions: BOTH, 'sarif-file': 'reports/deep/jit.sarif' },
+      async (run) => {
+        expect(run.exitCode).toBe(1)
+        expect(failureLine(run)).toEqual([
+          `::error::Could not write the SARIF file ${path.join(workspace, 'reports', 'deep', 'jit.sarif')} (its folder is ${outside} on its real path (symbolic links followed), outside the workspace (${workspace}) or the runner's temporary folder (RUNNER_TEMP, ${path.join(workspace, '_temp')}): give \`sarif-file\` a path inside one of them that no symbolic link leads out of)`
+        ])
+        expect(await readdir(outside)).toEqual([])
+        expect(run.outputs['sarif-file']).toBe('')
+        expect(verdicts(run)).toEqual(['compliant', 'compliant'])
+      },
+      { workspace, timeoutMs: 30_000 }
     )
   })
 })

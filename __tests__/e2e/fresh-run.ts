@@ -10,13 +10,16 @@ import { runAction, type ActionRun, type ActionRunOptions } from '../../scripts/
  * and `resource-manager-endpoint` added, `inputs` winning) and a workflow file run on push, and
  * hands the run and the stand-in to `check`; then removes the workspace and closes the stand-in,
  * whether `check` throws or not. `options` adds to how the action is run (its environment, a time
- * it is killed after).
+ * it is killed after, a file size limit).
  */
 export async function runOnFreshStandIn(
   estate: Estate,
   inputs: Record<string, string>,
   check: (run: ActionRun, standIn: StandIn) => void | Promise<void>,
-  options: Pick<ActionRunOptions, 'environment' | 'timeoutMs'> = {}
+  options: Pick<
+    ActionRunOptions,
+    'environment' | 'timeoutMs' | 'fileSizeLimitBytes' | 'workspace'
+  > = {}
 ): Promise<void> {
   const standIn = await startStandIn({ estate })
   try {
