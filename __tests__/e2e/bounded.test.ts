@@ -4,8 +4,8 @@
 // of the workspace each leave the other reports whole and say what was not written.
 //
 // A full disk without root: /dev/full answers every write with ENOSPC (nothing written), and a
-// file size limit on the action's process (RLIMIT_FSIZE, `ulimit -f`) cuts a write part way
-// with EFBIG, as a disk that fills up during the write does.
+// file size limit on the action's process (RLIMIT_FSIZE, set by util-linux's `prlimit`) cuts a
+// write part way with EFBIG, as a disk that fills up during the write does.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
