@@ -76,6 +76,7 @@ describe('readSettings', () => {
       sarifFile: null,
       jobSummary: true,
       maxConcurrency: 32,
+      deadlineMs: 15 * 60_000,
       resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
       defenderPlanCheck: true,
       category: '',
@@ -85,6 +86,12 @@ describe('readSettings', () => {
       pullRequestComment: false,
       engine: 'resource-manager'
     })
+  })
+
+  test('deadline-minutes: minutes, fractions allowed, in milliseconds', () => {
+    expect(settingsFrom({ 'deadline-minutes': '0.5' }).deadlineMs).toBe(30_000)
+    expect(settingsFrom({ 'deadline-minutes': '360' }).deadlineMs).toBe(360 * 60_000)
+    expect(settingsFrom({ 'deadline-minutes': ' 20 ' }).deadlineMs).toBe(20 * 60_000)
   })
 
   test('reads engine, in any case', () => {
@@ -283,6 +290,13 @@ describe('readSettings', () => {
     [{ 'max-concurrency': 'abc' }, /"abc" is not a whole number/],
     [{ 'max-concurrency': '1.5' }, /"1.5" is not a whole number/],
     [{ 'max-concurrency': '65' }, /"65" is not a whole number/],
+    [
+      { 'deadline-minutes': '0' },
+      /`deadline-minutes` "0" is not a number of minutes above 0 and at most 360; keep it a few minutes under the job's `timeout-minutes`/
+    ],
+    [{ 'deadline-minutes': '361' }, /`deadline-minutes` "361" is not a number of minutes/],
+    [{ 'deadline-minutes': '-1' }, /`deadline-minutes` "-1" is not a number of minutes/],
+    [{ 'deadline-minutes': '10m' }, /`deadline-minutes` "10m" is not a number of minutes/],
     [
       { engine: 'graph' },
       /`engine` "graph" is not an engine; use resource-manager or resource-graph/

@@ -1,20 +1,33 @@
 // Everything after the inputs and the OIDC request, one phase after another, each in its own group
 // of the log: sign-in -> the scope -> reads (each decided as it comes) -> verdicts -> reports ->
 // notifications (the issue and pull-request comment; src/notify loads Octokit only when one is to
-// be written). main loads this module (and with it the Azure SDK) once it has asked the runner for
-// its OIDC token, and decides the step's outcome (src/outcome.ts; docs/design.md, "Architecture").
+// be written). Every wait counts against the run's deadline (src/deadline.ts): at the deadline the
+// reads stop (src/reads.ts) and the reports are written all the same; notifications get a short
+// grace. main loads this module (and with it the Azure SDK) once it has asked the runner for its
+// OIDC token, and decides the step's outcome (src/outcome.ts; docs/design.md, "Architecture").
 import * as core from './runner.ts'
 import packageJson from '../package.json' with { type: 'json' }
-import { openScope, type Collected, type Discovery } from './collect/index.ts'
-import { collectionErrorResult, evaluateSubscription } from './evaluate/index.ts'
+import { openScope, type Discovery } from './collect/index.ts'
+import {
+  NOTIFICATION_GRACE_MS,
+  describeDuration,
+  settledBefore,
+  type RunDeadline
+} from './deadline.ts'
 import type { Settings } from './inputs/index.ts'
 import type { Log } from './log.ts'
-import type { SubscriptionResult, Verdict } from './model.ts'
-import { carryForward, notify } from './notify/index.ts'
+import type { SubscriptionResult } from './model.ts'
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+  carryForward,
+  notify
+} from './notify/index.ts'
 import type { ScopeVerdicts } from './outcome.ts'
+import { readEach } from './reads.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/index.ts'
-import { errorStack, inertErrorMessage, inertLogText, subscriptionLabel } from './report/text.ts'
+import { inertLogText, subscriptionLabel } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import { signIn } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
@@ -29,16 +42,18 @@ export interface Checked extends ScopeVerdicts {
 /**
  * Signs in with the runner's OIDC token (`assertion`, already asked for), resolves the scope of the
  * settings into subscriptions, checks each, writes the reports, then the issue and pull-request
- * comment the settings ask for, logging each phase in its own group of `log`. Throws SignInError
- * when sign-in fails and DiscoveryError when the scope cannot be resolved; a subscription that
- * cannot be read or decided is an `error` verdict, not a throw; a notification that cannot be
- * written is a warning.
+ * comment the settings ask for, logging each phase in its own group of `log`. Every wait keeps
+ * `deadline`: a subscription not read by then is `error`, and the reports are written. Throws
+ * SignInError when sign-in fails and DiscoveryError when the scope cannot be resolved; a
+ * subscription that cannot be read or decided is an `error` verdict, not a throw; a notification
+ * that cannot be written is a warning.
  */
 export async function checkSubscriptions(
   settings: Settings,
   runContext: RunContext,
   assertion: OidcAssertion,
-  log: Log
+  log: Log,
+  deadline: RunDeadline
 ): Promise<Checked> {
   const { cloud, clientId, engine } = settings
   const credential = await log.group('Sign-in', async () => {
@@ -50,28 +65,31 @@ export async function checkSubscriptions(
       authorityHost: cloud.authorityHost,
       resourceManagerEndpoint: cloud.resourceManagerEndpoint,
       assertion,
-      setSecret: (secret) => core.setSecret(secret)
+      setSecret: (secret) => core.setSecret(secret),
+      deadline: deadline.signal
     })
     log.info(`Signed in to ${cloud.name} as application ${clientId}.`)
     return credential
   })
   const userAgent = `${packageJson.name}/${packageJson.version}`
   const scope = await log.group('Scope', async () => {
-    const opened = await openScope(credential, settings, userAgent, log)
+    const opened = await openScope(
+      credential,
+      { ...settings, deadline: deadline.signal },
+      userAgent,
+      log
+    )
     logDiscovery(opened.discovery, log)
     return opened
   })
   const { subscriptions, skipped } = scope.discovery
-  let results = new Array<SubscriptionResult>(subscriptions.length)
-  await log.group(`Reads: ${subscriptions.length} subscription(s), ${engine} engine`, async () => {
-    log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
-    const decideRead = (read: Collected) => decide(read, log, settings.failOn)
-    for await (const { index, decided } of scope.decideEach(decideRead)) {
-      // The one place a result gets its display name: the evaluator knows only the id.
-      const displayName = subscriptions[index]?.displayName
-      results[index] = { ...decided, ...(displayName !== undefined ? { displayName } : {}) }
+  let results = await log.group(
+    `Reads: ${subscriptions.length} subscription(s), ${engine} engine`,
+    () => {
+      log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
+      return readEach(scope, deadline, settings.failOn, log)
     }
-  })
+  )
   await log.group('Verdicts', async () => {
     for (const result of results) log.info(verdictLogLine(result))
   })
@@ -80,33 +98,50 @@ export async function checkSubscriptions(
     results = await carryForward(results, settings, runContext, log)
     return writeReports(results, skipped, settings, runContext, packageJson.version)
   })
-  await log.group('Notifications', () => notifyRun(results, reports, settings, runContext, log))
+  await log.group('Notifications', () =>
+    notifyRun(results, reports, settings, runContext, deadline, log)
+  )
   return { results, skipped, reports }
 }
 
 /** Keeps the category's issue and pull-request comment up to date (src/notify); logs what it did
- * and, as warnings, what it could not do. Never throws: the verdicts stand whatever GitHub says. */
+ * and, as warnings, what it could not do. Notifications get what is left of `deadline` and
+ * NOTIFICATION_GRACE_MS, never more than their own limit. Never throws: the verdicts stand
+ * whatever GitHub says. */
 async function notifyRun(
   results: readonly SubscriptionResult[],
   { category, runUrl }: Pick<ReportsWritten, 'category' | 'runUrl'>,
   settings: Settings,
   runContext: RunContext,
+  deadline: RunDeadline,
   log: Log
 ): Promise<void> {
-  const outcome = await notify(
-    { results, category, runUrl, failOn: settings.failOn, clientId: settings.clientId },
-    {
-      token: settings.githubToken,
-      apiUrl: runContext.apiUrl,
-      repository: runContext.repository ?? '',
-      issue: settings.issue,
-      eventName: runContext.eventName,
-      labels: settings.issueLabels,
-      pullRequestComment: settings.pullRequestComment,
-      pullRequest: settings.pullRequestComment ? await readPullRequestNumber(runContext) : null,
-      setSecret: (secret) => core.setSecret(secret)
-    }
-  )
+  const budgetMs = Math.min(DEFAULT_DEADLINE_MS, deadline.remainingMs() + NOTIFICATION_GRACE_MS)
+  const notified = async () =>
+    notify(
+      { results, category, runUrl, failOn: settings.failOn, clientId: settings.clientId },
+      {
+        token: settings.githubToken,
+        apiUrl: runContext.apiUrl,
+        repository: runContext.repository ?? '',
+        issue: settings.issue,
+        eventName: runContext.eventName,
+        labels: settings.issueLabels,
+        pullRequestComment: settings.pullRequestComment,
+        pullRequest: settings.pullRequestComment ? await readPullRequestNumber(runContext) : null,
+        setSecret: (secret) => core.setSecret(secret),
+        deadlineMs: budgetMs,
+        maxRateLimitWaitMs: Math.min(DEFAULT_MAX_RATE_LIMIT_WAIT_MS, budgetMs)
+      }
+    )
+  const notifying = notified()
+  if (!(await settledBefore(notifying, AbortSignal.timeout(budgetMs)))) {
+    log.warning(
+      `The issue and pull-request comment were not brought up to date within ${describeDuration(budgetMs)}; the next run tries again.`
+    )
+    return
+  }
+  const outcome = await notifying
   for (const note of outcome.notes) log.info(note)
   for (const warning of outcome.warnings) log.warning(warning)
 }
@@ -127,24 +162,6 @@ function logDiscovery(discovery: Discovery, log: Log): void {
       inertLogText(
         `⏭️ ${subscriptionLabel(subscription)}: skipped, the subscription is ${subscription.state}.`
       )
-    )
-  }
-}
-
-/** The verdict of one subscription for the run's `fail-on`; a defect met on its data costs that
- * subscription alone. */
-function decide(read: Collected, log: Log, failOn: ReadonlySet<Verdict>): SubscriptionResult {
-  if (!('snapshot' in read)) {
-    return collectionErrorResult(read.subscriptionId, read.failure, read.cause)
-  }
-  try {
-    return evaluateSubscription(read.snapshot, { failOn })
-  } catch (error) {
-    log.debug(errorStack(error))
-    return collectionErrorResult(
-      read.subscriptionId,
-      `The check failed on the policy data of /subscriptions/${read.subscriptionId} (${inertErrorMessage(error)}); please report it with the job log.`,
-      'internal'
     )
   }
 }

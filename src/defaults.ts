@@ -38,6 +38,9 @@ export const CLOUDS: readonly Cloud[] = [
 
 export const MAX_CONCURRENCY_LIMIT = 64
 
+/** The most `deadline-minutes` may be: GitHub-hosted runners end a job after 360 minutes. */
+export const MAX_DEADLINE_MINUTES = 360
+
 /** How the run reads Azure: `resource-manager`, a few Resource Manager lists per subscription;
  * `resource-graph`, the whole scope in a few paged Azure Resource Graph queries, verdicts short of
  * compliant read again through Resource Manager (docs/design.md, "Architecture"). */
@@ -66,6 +69,7 @@ export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
  * `sarif-file` writes no SARIF file; an empty `results-file` writes DEFAULT_RESULTS_FILE_NAME in
  * the runner's temporary folder. `max-concurrency`: see docs/performance.md, "Concurrency".
  * `github-token`'s default is an expression the runner evaluates (the job's GITHUB_TOKEN).
+ * `deadline-minutes`: the run's deadline (src/deadline.ts), from the moment the inputs are read.
  */
 export const INPUT_DEFAULTS = {
   subscriptions: '',
@@ -81,6 +85,7 @@ export const INPUT_DEFAULTS = {
   'sarif-file': 'jit-network-access.sarif',
   'job-summary': 'true',
   'max-concurrency': '32',
+  'deadline-minutes': '15',
   'results-file': '',
   'defender-plan-check': 'true',
   category: '',

@@ -4,30 +4,24 @@
 // check.ts brings the Azure SDK, most of the bundle: it is loaded once the OIDC request has been
 // sent, so that the runner answers while it loads.
 import * as core from './runner.ts'
+import { startRunDeadline, type RunDeadline } from './deadline.ts'
 import { UserError } from './errors.ts'
 import { readSettings } from './inputs/index.ts'
-import type { Log } from './log.ts'
 import { runHeadline, stepOutcome } from './outcome.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
 import { readRunContext } from './run-context.ts'
 import { requestOidcAssertion } from './signin/oidc.ts'
 
-/** The step log through @actions/core: `::group::` folds each phase. */
-const actionsLog: Log = {
-  info: (line) => core.info(line),
-  warning: (line) => core.warning(line),
-  debug: (line) => core.debug(line),
-  group: (name, work) => core.group(name, work)
-}
-
 /**
  * Runs the action once: reads process.env (once) and the inputs, checks the subscriptions, writes
- * the reports and fails the step through @actions/core when the outcome says so. Never throws: a
- * UserError (an input, sign-in or scope the user must fix) fails the step with its message; any
- * other error fails it with one line, its stack going to the debug log.
+ * the reports and fails the step through @actions/core when the outcome says so. The run's
+ * deadline (`deadline-minutes`) starts once the inputs are read. Never throws: a UserError (an
+ * input, sign-in or scope the user must fix) fails the step with its message; any other error
+ * fails it with one line, its stack going to the debug log.
  */
 export async function run(): Promise<void> {
-  const log = actionsLog
+  const log = core.runnerLog
+  let deadline: RunDeadline | undefined
   try {
     const runContext = readRunContext(process.env)
     const settings = readSettings(
@@ -35,6 +29,7 @@ export async function run(): Promise<void> {
       runContext,
       (secret) => core.setSecret(secret)
     )
+    deadline = startRunDeadline(settings.deadlineMs)
     for (const notice of settings.notices) log.warning(notice)
     const oidc = requestOidcAssertion({
       getIdToken: (audience) => core.getIDToken(audience),
@@ -43,7 +38,7 @@ export async function run(): Promise<void> {
     })
     await oidc.sent
     const { checkSubscriptions } = await import('./check.ts')
-    const checked = await checkSubscriptions(settings, runContext, oidc.assertion, log)
+    const checked = await checkSubscriptions(settings, runContext, oidc.assertion, log, deadline)
     const outcome = stepOutcome(checked, settings.failOn, checked.reports.unwritten)
     for (const warning of outcome.warnings) log.warning(warning)
     log.info(runHeadline(checked, outcome.failure))
@@ -56,5 +51,7 @@ export async function run(): Promise<void> {
       log.debug(errorStack(error))
       core.setFailed(`The check failed unexpectedly: ${inertErrorMessage(error)}`)
     }
+  } finally {
+    deadline?.stop()
   }
 }

@@ -1,10 +1,12 @@
 // The run's one door to the runner: @actions/core as the action uses it, with every text it hands
-// the runner (log lines, annotations, the failure, outputs, the job summary) redacted first
+// the runner (log lines, annotations, the failure, outputs set by command) redacted first
 // (redact.ts), and every secret it tells the runner to mask (setSecret, the OIDC token) also kept
 // for redaction. The runner masks only the secrets it knows, as written, and only in the log:
-// this is the last guard in front of those sinks. Nothing else in src/ imports @actions/core
-// (eslint.config.js).
+// this is the last guard in front of those sinks (the job summary and GITHUB_OUTPUT are appended
+// by report/runner-files.ts, redacted by report/index.ts). Nothing else in src/ imports
+// @actions/core (eslint.config.js).
 import * as core from '@actions/core'
+import type { Log } from './log.ts'
 import { redact, registerSecret } from './redact.ts'
 
 /** An input of action.yml, as the runner passes it (`core.getInput`). */
@@ -72,10 +74,5 @@ export function setOutput(name: string, value: string): void {
   core.setOutput(name, redact(value))
 }
 
-/** The job summary: `addRaw(text)` adds `text`, redacted, to the buffer and returns
- * `core.summary`, whose `write()` writes it. */
-export const summary = {
-  addRaw(text: string): typeof core.summary {
-    return core.summary.addRaw(redact(text))
-  }
-}
+/** The step log of a run through the runner: `::group::` folds each phase (log.ts). */
+export const runnerLog: Log = { info, warning: (line) => warning(line), debug, group }

@@ -157,7 +157,13 @@ export class Identity {
     }
   }
 
-  entra(method: string, url: URL, body: string, correlationHeader: string | undefined): Reply {
+  /** Entra's answer to one request, or `hang` (never answered: `entra.hangAfterTokens`). */
+  entra(
+    method: string,
+    url: URL,
+    body: string,
+    correlationHeader: string | undefined
+  ): Reply | 'hang' {
     // MSAL sends client-request-id in the query (and the form); Entra echoes it as correlation_id
     const correlationId =
       url.searchParams.get('client-request-id') ??
@@ -206,10 +212,13 @@ export class Identity {
     return this.token(new URLSearchParams(body), correlationId)
   }
 
-  private token(form: URLSearchParams, correlationId: string): Reply {
+  private token(form: URLSearchParams, correlationId: string): Reply | 'hang' {
     const fail = (status: number, error: string, code: number, description: string) =>
       this.entraError(status, error, code, description, correlationId)
     const entra = this.estate.entra ?? {}
+    // Entra that stops answering mid-run: the token renewals of a long run wait on it.
+    if (entra.hangAfterTokens !== undefined && this.tokensIssued >= entra.hangAfterTokens)
+      return 'hang'
     if (entra.failAfterTokens !== undefined && this.tokensIssued >= entra.failAfterTokens) {
       const status = entra.failStatus ?? 500
       return fail(

@@ -141,10 +141,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const body = method === 'POST' ? await readBody(req) : ''
       if (entraLatencyMs > 0) await sleep(entraLatencyMs)
       const correlation = req.headers['client-request-id']
-      return send(
-        res,
-        identity.entra(method, url, body, typeof correlation === 'string' ? correlation : undefined)
+      const reply = identity.entra(
+        method,
+        url,
+        body,
+        typeof correlation === 'string' ? correlation : undefined
       )
+      if (reply === 'hang') return // answered never: close() destroys the socket
+      return send(res, reply)
     }
     return arm.handle(req, res, url, path, (id) => (record.subscriptionId = id))
   }

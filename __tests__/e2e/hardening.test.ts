@@ -368,7 +368,7 @@ describe('a proxy that echoes headers', () => {
             }
           }
         },
-        environment
+        { environment }
       )
     } finally {
       await github.close()

@@ -190,9 +190,9 @@ test('an estate of 1,000 subscriptions and 5,000 assignments in one answers quic
       else expect(names).toEqual(['mcsb', 'own'])
     }
     const served = armRequests(standIn, '/policyAssignments').map((r) => r.endedAt - r.startedAt)
-    // generous bounds: an unindexed stand-in takes seconds here
+    // generous bounds (a loaded 2-core machine doubles them): an unindexed stand-in takes seconds
     expect(startup).toBeLessThan(5000)
-    expect(Math.max(...served)).toBeLessThan(500)
+    expect(Math.max(...served)).toBeLessThan(1000)
   } finally {
     untrust()
     await standIn.close()

@@ -314,6 +314,29 @@ describe('Entra ID', () => {
     ).toEqual([200, 503])
   })
 
+  test('stops answering the token endpoint after N tokens (a renewal that hangs mid-run)', async () => {
+    const standIn = await start({ entra: { hangAfterTokens: 1 } })
+    const credential = credentialFor(standIn, { retryOptions: { maxRetries: 0 } })
+    await credential.getToken(`${standIn.resourceManagerEndpoint}/.default`)
+    const second = credential.getToken('https://management.azure.com/.default')
+    const answered = await Promise.race([
+      second.then(
+        () => true,
+        () => true
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 500))
+    ])
+    expect(answered).toBe(false)
+    const posts = standIn.requests.filter((r) => r.service === 'entra' && r.method === 'POST')
+    expect(posts.map((r) => [r.status, r.endedAt === 0])).toEqual([
+      [200, false],
+      [0, true]
+    ])
+    // Closing the stand-in destroys the connection it held open.
+    await standIn.close()
+    await expect(second).rejects.toThrow()
+  })
+
   test('an access token can expire mid-run: ARM answers 401 ExpiredAuthenticationToken as ARM words it', async () => {
     const standIn = await start({ entra: { accessTokenExpiresAfterRequests: 2 } })
     const token = await credentialFor(standIn).getToken(

@@ -32,6 +32,8 @@ export interface ScopeSettings {
   /** Resource Manager requests in flight at once (`max-concurrency`). */
   maxConcurrency: number
   cloud: { resourceManagerEndpoint: string }
+  /** The run's deadline (src/deadline.ts): every request and wait ends when it aborts. */
+  deadline: AbortSignal
 }
 
 /** A subscription to read again through Resource Manager, with its index in
@@ -70,8 +72,8 @@ export interface ScopeReader {
  * Resource Manager endpoint, each request carrying `userAgentPrefix`, and resolves the settings'
  * scope into subscriptions: through Resource Graph for `engine: resource-graph` (Resource
  * Manager's lists when Resource Graph refuses, or a scope is over its cap), else Resource
- * Manager's lists. The request limits and the run's deadline start now. Logs to `log` what it
- * falls back on and why.
+ * Manager's lists. Every request keeps the run's limits and `settings.deadline`. Logs to `log`
+ * what it falls back on and why.
  *
  * Throws DiscoveryError when the scope cannot be resolved (discover.ts).
  */
@@ -81,7 +83,7 @@ export async function openScope(
   userAgentPrefix: string,
   log: Log
 ): Promise<ScopeReader> {
-  const limits = requestLimits(settings)
+  const limits = requestLimits(settings, settings.deadline)
   const endpoint = settings.cloud.resourceManagerEndpoint
   const resourceManager = createResourceManager(credential, endpoint, limits, userAgentPrefix)
   const graph =

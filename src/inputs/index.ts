@@ -15,10 +15,18 @@ import {
 import { UserError } from '../errors.ts'
 import type { Verdict } from '../model.ts'
 import { categoryProblem } from '../category.ts'
+import { placeProblem } from '../file-places.ts'
 import type { RunContext } from '../run-context.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
 import { readAzureSignIn } from './sign-in.ts'
-import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './values.ts'
+import {
+  quote,
+  readBoolean,
+  readDeadline,
+  readFailOn,
+  readIssueMode,
+  readLabels
+} from './values.ts'
 
 export interface Settings {
   /** Which subscriptions to check, as the inputs name them (scope.ts). */
@@ -32,11 +40,15 @@ export interface Settings {
   /** What the inputs allow but the run should warn of at its start (main logs them as warnings),
    * e.g. a `fail-on` that leaves out noncompliant. */
   notices: string[]
-  /** Absolute path inside the workspace, or null for no SARIF file. */
+  /** Absolute path inside the workspace or RUNNER_TEMP (src/file-places.ts), or null for no
+   * SARIF file. */
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
-  /** Absolute path of the file that gets the full results (JSON). */
+  /** `deadline-minutes`, in milliseconds: the run's deadline (src/deadline.ts). */
+  deadlineMs: number
+  /** Absolute path of the file that gets the full results (JSON), inside the workspace or
+   * RUNNER_TEMP (src/file-places.ts). */
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
   defenderPlanCheck: boolean
@@ -123,19 +135,13 @@ export function readSettings(
     notices
   )
 
-  const { workspace } = runContext
+  const roots = { workspace: runContext.workspace, runnerTemp: runContext.runnerTemp }
   const sarifInput = input('sarif-file')
   let sarifFile: string | null = null
   if (sarifInput !== '') {
-    const resolved = path.resolve(workspace, sarifInput)
-    const relative = path.relative(workspace, resolved)
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-      problems.push(
-        `\`sarif-file\` ${quote(sarifInput)} is not a file inside the workspace (${workspace}); give a path relative to it, or leave it empty for no SARIF file.`
-      )
-    } else {
-      sarifFile = resolved
-    }
+    sarifFile = path.resolve(roots.workspace, sarifInput)
+    const badPlace = placeProblem('sarif-file', quote(sarifInput), sarifFile, roots)
+    if (badPlace !== null) problems.push(badPlace)
   }
 
   const jobSummary = readBoolean('job-summary', input('job-summary'), problems)
@@ -157,6 +163,8 @@ export function readSettings(
     )
   }
 
+  const deadlineMs = readDeadline(input('deadline-minutes'), problems)
+
   const engineInput = (input('engine') || INPUT_DEFAULTS.engine).toLowerCase()
   const engine = ENGINES.find((name) => name === engineInput)
   if (!engine) {
@@ -165,8 +173,10 @@ export function readSettings(
 
   const resultsInput = input('results-file')
   const resultsFile = resultsInput
-    ? path.resolve(runContext.workspace, resultsInput)
-    : path.join(runContext.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+    ? path.resolve(roots.workspace, resultsInput)
+    : path.join(roots.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+  const badResultsPlace = placeProblem('results-file', quote(resultsInput), resultsFile, roots)
+  if (resultsInput !== '' && badResultsPlace !== null) problems.push(badResultsPlace)
 
   const category = input('category')
   const badCategory = categoryProblem(category)
@@ -188,6 +198,7 @@ export function readSettings(
     sarifFile,
     jobSummary,
     maxConcurrency,
+    deadlineMs,
     resultsFile,
     defenderPlanCheck,
     category,

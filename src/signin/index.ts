@@ -4,6 +4,7 @@
 import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SignInError } from './errors.ts'
+import { abandonOnAbort, describeDuration } from '../deadline.ts'
 import type { Cloud } from '../defaults.ts'
 import { decodeTokenClaims, explainOidcFailure, type OidcAssertion } from './oidc.ts'
 import {
@@ -29,9 +30,13 @@ export interface SignInOptions {
   /** How long sign-in may wait for the OIDC token and the Entra exchange together, in
    * milliseconds; default SIGN_IN_TIMEOUT_MS. */
   timeoutMs?: number
+  /** The run's deadline (src/deadline.ts): no wait for a token, the first or a renewal, outlasts
+   * it. Default: none but `timeoutMs`. */
+  deadline?: AbortSignal
 }
 
-/** How long a run's sign-in may take by default: the OIDC token and the Entra exchange. */
+/** How long a run's sign-in may take by default: the OIDC token and the Entra exchange; also how
+ * long any later request for a token may take. */
 export const SIGN_IN_TIMEOUT_MS = 120_000
 
 export interface SignedIn {
@@ -61,39 +66,88 @@ export interface SharedTokenCredential extends TokenCredential {
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>
 }
 
+/** No access token came in time: Entra ID did not answer, the caller's wait was cut short (its
+ * abort signal: a request's time-out), or the run's deadline passed. */
+export class AccessTokenWaitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'AccessTokenWaitError'
+  }
+}
+
+export interface TokenWaitBounds {
+  /** The run's deadline: every wait for a token ends when it aborts. */
+  deadline?: AbortSignal
+  /** How long one request for a token (the OIDC token and Entra's answer) may take before it is
+   * given up, in milliseconds: a renewal never answered is asked again by the next caller;
+   * default SIGN_IN_TIMEOUT_MS. */
+  waitMs?: number
+}
+
 /**
  * One access token per scope for the whole run, renewed shortly before it expires, shared by
  * every policy client: each client's pipeline would otherwise ask Entra ID for its own.
+ *
+ * Every wait is bounded, though `inner` (ClientAssertionCredential) ignores abort signals: a
+ * request to Entra ID is given up after `bounds.waitMs` or at `bounds.deadline` (the next caller
+ * asks again), and a caller whose own `abortSignal` aborts stops waiting then. Either rejects with
+ * AccessTokenWaitError. (The SDK clients' bearer-token policy asks for tokens outside the bounded
+ * retry policy, so these bounds are the ones a token wait keeps.)
  */
 export function sharedTokenCredential(
   inner: TokenCredential,
   onToken: (token: AccessToken) => void,
-  now: () => number = Date.now
+  now: () => number = Date.now,
+  bounds: TokenWaitBounds = {}
 ): SharedTokenCredential {
+  const waitMs = bounds.waitMs ?? SIGN_IN_TIMEOUT_MS
   const tokens = new Map<string, Promise<AccessToken>>()
   const settled = new Map<string, AccessToken>()
+
+  function request(key: string, scopes: string | string[]): Promise<AccessToken> {
+    const limit = AbortSignal.timeout(waitMs)
+    const bound = bounds.deadline ? AbortSignal.any([bounds.deadline, limit]) : limit
+    const asked = inner.getToken(scopes, { abortSignal: bound }).then((token) => {
+      if (!token) throw new Error('Entra ID returned no access token')
+      onToken(token)
+      settled.set(key, token)
+      return token
+    })
+    const pending = abandonOnAbort(
+      asked,
+      bound,
+      () =>
+        new AccessTokenWaitError(
+          bounds.deadline?.aborted
+            ? "the run's deadline passed while Entra ID was asked for an access token"
+            : `Entra ID did not answer a request for an access token within ${describeDuration(waitMs)}`
+        )
+    )
+    // A request given up is forgotten, so that the next caller asks again; not a newer one.
+    const forget = () => {
+      if (tokens.get(key) === pending) tokens.delete(key)
+    }
+    pending.then(forget, forget)
+    tokens.set(key, pending)
+    return pending
+  }
+
   return {
-    // The caller's options (its abort signal above all) are not passed on: the request is shared,
-    // and one caller giving up must not fail every other caller waiting on the same token.
-    getToken(scopes: string | string[]): Promise<AccessToken> {
+    // The caller's abort signal ends its own wait only: the request is shared, and one caller
+    // giving up must not fail every other caller waiting on the same token.
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
       const key = [scopes].flat().join(' ')
       const current = settled.get(key)
       if (current && current.expiresOnTimestamp - ACCESS_TOKEN_RENEWAL_MARGIN_MS > now()) {
         return Promise.resolve(current)
       }
-      let pending = tokens.get(key)
-      if (!pending) {
-        pending = inner.getToken(scopes).then((token) => {
-          if (!token) throw new Error('Entra ID returned no access token')
-          onToken(token)
-          settled.set(key, token)
-          return token
-        })
-        const forget = () => tokens.delete(key)
-        pending.then(forget, forget)
-        tokens.set(key, pending)
-      }
-      return pending
+      const pending = tokens.get(key) ?? request(key, scopes)
+      return abandonOnAbort(
+        pending,
+        options?.abortSignal as AbortSignal | undefined,
+        () =>
+          new AccessTokenWaitError('the request gave up waiting for an access token from Entra ID')
+      )
     }
   }
 }
@@ -117,30 +171,26 @@ export async function signIn(options: SignInOptions): Promise<SignedIn> {
     }
   )
   // Every token, the first and those renewed during a long run, is masked in the job log.
-  const credential = sharedTokenCredential(assertionCredential, (token) =>
-    options.setSecret(token.token)
+  const credential = sharedTokenCredential(
+    assertionCredential,
+    (token) => options.setSecret(token.token),
+    Date.now,
+    { deadline: options.deadline, waitMs: timeoutMs }
   )
   const scope = `${options.resourceManagerEndpoint}/.default`
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new SignInError(
-            `Sign-in did not finish within ${timeoutMs / 1000} s: the runner's OIDC endpoint or Entra ID at ${options.authorityHost} did not answer. Re-run the job, and check \`authority-host\` if it is set.`
-          )
-        ),
-      timeoutMs
+  const limit = AbortSignal.timeout(timeoutMs)
+  const bound = options.deadline ? AbortSignal.any([options.deadline, limit]) : limit
+  const timedOut = () =>
+    new SignInError(
+      `Sign-in did not finish ${options.deadline?.aborted ? "before the run's deadline (`deadline-minutes`)" : `within ${timeoutMs / 1000} s`}: the runner's OIDC endpoint or Entra ID at ${options.authorityHost} did not answer. Re-run the job, and check \`authority-host\` if it is set.`
     )
-  })
   try {
-    await Promise.race([credential.getToken(scope), timeout])
+    await abandonOnAbort(credential.getToken(scope), bound, timedOut)
   } catch (error) {
-    throw error instanceof SignInError
-      ? error
-      : await explainSignInFailure(error, assertion, options)
-  } finally {
-    clearTimeout(timer)
+    if (error instanceof SignInError) throw error
+    // The credential gives up the request at the same moment; the sign-in's words are clearer.
+    if (error instanceof AccessTokenWaitError) throw timedOut()
+    throw await explainSignInFailure(error, assertion, options)
   }
   return { credential }
 }

@@ -114,6 +114,9 @@ export interface EntraSettings {
   failAfterTokens?: number
   /** Status of those failures; default 500 (AADSTS50000). */
   failStatus?: number
+  /** After this many tokens were issued, the token endpoint never answers (it hangs; close()
+   * destroys the connection): a renewal mid-run that waits forever. */
+  hangAfterTokens?: number
   /** ARM answers 401 ExpiredAuthenticationToken for an access token once it has authorized this
    * many requests, whatever its lifetime (a token expiring mid-run). */
   accessTokenExpiresAfterRequests?: number

@@ -114,6 +114,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     int('entra.accessTokenLifetimeSeconds', entra.accessTokenLifetimeSeconds, 0)
     int('entra.failAfterTokens', entra.failAfterTokens, 0)
     int('entra.failStatus', entra.failStatus, 400, 599)
+    int('entra.hangAfterTokens', entra.hangAfterTokens, 0)
     int('entra.accessTokenExpiresAfterRequests', entra.accessTokenExpiresAfterRequests, 0)
   })
   int('pageSize', e.pageSize, 1, 1000)
