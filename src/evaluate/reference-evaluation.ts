@@ -3,6 +3,7 @@ import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_ID } from '../model.ts'
 import type { AssignmentEvidence, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { baseEffect } from './base-effect.ts'
 import { limitNote, narrowestLimit } from './coverage.ts'
+import { definitionPins } from './definition-pins.ts'
 import { shownEffect } from './reasons.ts'
 import { exemptionOutcome } from './exemptions.ts'
 import { isBuiltInJitDefinitionId } from './ids.ts'
@@ -39,6 +40,7 @@ export function evaluateReference(
   const exempted = exemptionOutcome(reference, snapshot.exemptions, context)
   const evaluated = evaluatedLocations(assignment, universe)
   const located = locationCoverage(reference, evaluated.part, exempted.parts, overridden, universe)
+  const pinned = definitionPins(reference, snapshot.jitPolicyDefinition, universe)
   const scope = [
     ...definitionLimits(reference, universe.every),
     ...scopeLimits(assignment, context)
@@ -49,6 +51,7 @@ export function evaluateReference(
     ...evaluated.limits,
     ...located.limits,
     ...overridden.limits,
+    ...pinned.limits,
     ...extraLimits
   ]
   const effect = located.effect
@@ -57,6 +60,7 @@ export function evaluateReference(
   const notes = [
     base.note,
     ...overridden.notes,
+    ...pinned.notes,
     ...(effect.undecidable === undefined ? unknownEffectNotes(effect) : []),
     ...limits.map(limitNote),
     ...exempted.notes,
@@ -84,7 +88,7 @@ export function evaluateReference(
     evaluated: evaluated.part?.locations ?? EVERY_LOCATION,
     overridden,
     located,
-    unknown: [...evaluated.limits, ...overridden.limits, ...extraLimits],
+    unknown: [...evaluated.limits, ...overridden.limits, ...pinned.limits, ...extraLimits],
     effectUndecided: effectUndecided(effect),
     enforcementUndecided: audits(effect) ? enforcementUndecided(assignment) : null
   })

@@ -6,7 +6,7 @@
 // initiative (definition-pins.ts). Learn does not say whether the first or the last override that
 // selects a location wins: both readings are worked out (overrides.ts), side by side in the
 // assignment's reach (reach.ts), so that it is decided only where they agree.
-import { isVersionOverride } from '../definition-versions.ts'
+import { isVersionOverride, pinsReferencedDefinitions } from '../definition-versions.ts'
 import type { Override, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { audits } from './effects.ts'
 import {
@@ -72,7 +72,7 @@ export function evaluateAssignment(
   const unknown: Limit[] = []
   const placed: Placed[] = []
   for (const [index, override] of assignment.overrides.entries()) {
-    if (!isVersionOverride(override)) continue
+    if (!isVersionOverride(override) || pinsReferencedDefinitions(override)) continue
     const locations = overrideLocations(override)
     if (locations === null) unknown.push(undecidable(index + 1, universe.every))
     if (locations === null || isNone(locations)) continue
