@@ -9,7 +9,7 @@ import { openScope, type Collected, type Discovery } from './collect/index.ts'
 import { collectionErrorResult, evaluateSubscription } from './evaluate/index.ts'
 import type { Settings } from './inputs/index.ts'
 import type { Log } from './log.ts'
-import type { SubscriptionResult } from './model.ts'
+import type { ExemptionRules, SubscriptionResult } from './model.ts'
 import { notify } from './notify/index.ts'
 import type { ScopeVerdicts } from './outcome.ts'
 import { verdictLogLine } from './report/counts.ts'
@@ -65,7 +65,8 @@ export async function checkSubscriptions(
   const results = new Array<SubscriptionResult>(subscriptions.length)
   await log.group(`Reads: ${subscriptions.length} subscription(s), ${engine} engine`, async () => {
     log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
-    for await (const { index, decided } of scope.decideEach((read) => decide(read, log))) {
+    const decideRead = (read: Collected) => decide(read, settings.exemptionRules, log)
+    for await (const { index, decided } of scope.decideEach(decideRead)) {
       // The one place a result gets its display name: the evaluator knows only the id.
       const displayName = subscriptions[index]?.displayName
       results[index] = { ...decided, ...(displayName !== undefined ? { displayName } : {}) }
@@ -128,13 +129,14 @@ function logDiscovery(discovery: Discovery, log: Log): void {
   }
 }
 
-/** The verdict of one subscription; a defect met on its data costs that subscription alone. */
-function decide(read: Collected, log: Log): SubscriptionResult {
+/** The verdict of one subscription, with the run's exemption rules; a defect met on its data costs
+ * that subscription alone. */
+function decide(read: Collected, rules: ExemptionRules, log: Log): SubscriptionResult {
   if (!('snapshot' in read)) {
     return collectionErrorResult(read.subscriptionId, read.failure, read.cause)
   }
   try {
-    return evaluateSubscription(read.snapshot)
+    return evaluateSubscription(read.snapshot, rules)
   } catch (error) {
     log.debug(errorStack(error))
     return collectionErrorResult(

@@ -13,10 +13,11 @@ import {
   type IssueMode
 } from '../defaults.ts'
 import { UserError } from '../errors.ts'
-import type { Verdict } from '../model.ts'
+import type { ExemptionRules, Verdict } from '../model.ts'
 import { categoryProblem } from '../category.ts'
 import type { RunContext } from '../run-context.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
+import { readExemptionRules } from './exemptions.ts'
 import { readAzureSignIn } from './sign-in.ts'
 import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './values.ts'
 
@@ -50,6 +51,8 @@ export interface Settings {
   pullRequestComment: boolean
   /** How the run reads Azure (defaults.ts, ENGINES). */
   engine: Engine
+  /** `accept-mitigated-exemptions` and `exemption-expiry-days` (exemptions.ts). */
+  exemptionRules: ExemptionRules
 }
 
 /** Inputs that cannot be used: every problem at once, each naming the value and the fix. */
@@ -175,6 +178,7 @@ export function readSettings(
   const issue = readIssueMode(input('issue'), problems)
   const issueLabels = readLabels(input('issue-labels'), problems)
   const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
+  const exemptionRules = readExemptionRules(input, problems)
 
   if (problems.length > 0 || !issue || !engine) throw new InputError(problems)
   return {
@@ -195,6 +199,7 @@ export function readSettings(
     issue,
     issueLabels,
     pullRequestComment,
-    engine
+    engine,
+    exemptionRules
   }
 }
