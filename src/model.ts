@@ -265,6 +265,18 @@ export interface ExemptionSummary {
   expiresOn: string | null
 }
 
+/** How reasons and reports name an exemption the run accepts: "accepted: exemption 'Bastion'
+ * (Mitigated, expires 2026-09-30T00:00:00Z)", or "(Mitigated, never expires)"; `text` writes
+ * each value from Azure for where it goes (as it is, by default). */
+export function acceptedExemptionLabel(
+  exemption: Omit<ExemptionSummary, 'id'>,
+  text: (value: string) => string = (value) => value
+): string {
+  const expiry =
+    exemption.expiresOn === null ? 'never expires' : `expires ${text(exemption.expiresOn)}`
+  return `accepted: exemption '${text(exemption.displayName)}' (${text(exemption.exemptionCategory)}, ${expiry})`
+}
+
 /** An exemption that affects JIT and ends soon, and what its end does to the verdict. */
 export interface ExpiringExemption extends ExemptionSummary {
   /** Whether the run accepts it as covering its part (`accept-mitigated-exemptions`). */

@@ -2,7 +2,7 @@
 // is the snapshot's collectedAt, and an exemption's end is its expiresOn, which Learn gives in
 // UTC ("Universal ISO 8601 DateTime format",
 // https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#expiration).
-import type { ExemptionSummary, PolicyExemption } from '../model.ts'
+import type { PolicyExemption } from '../model.ts'
 import { isoTime } from './exemptions.ts'
 import type { ExemptionPart } from './reach.ts'
 
@@ -40,15 +40,6 @@ export function endingWithin(
 /** The time just after an exemption ends, as a snapshot's collectedAt: it has expired then. */
 export function justAfter(endsAt: number): string {
   return new Date(endsAt + 1).toISOString()
-}
-
-export function exemptionSummary(exemption: PolicyExemption): ExemptionSummary {
-  return {
-    id: exemption.id,
-    displayName: exemption.displayName ?? exemption.name,
-    exemptionCategory: exemption.exemptionCategory,
-    expiresOn: exemption.expiresOn ?? null
-  }
 }
 
 /** Each exemption once, in order. */

@@ -4,7 +4,8 @@
 // (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure). One of
 // category Mitigated that the run accepts (ExemptionRules) takes nothing: its part counts as
 // covered, because "the policy intent is met through another method"; a Waiver never does.
-import type { ExemptionRules, PolicyExemption } from '../model.ts'
+import { acceptedExemptionLabel } from '../model.ts'
+import type { ExemptionRules, ExemptionSummary, PolicyExemption } from '../model.ts'
 import { managementGroupName, normalizeId, sameId } from '../azure-ids.ts'
 import { includesIgnoringCase, isInside } from './ids.ts'
 import { EVERY_LOCATION, isEvery, isNone } from './locations.ts'
@@ -121,7 +122,7 @@ function addExemption(
   outcome.considered.push({ exemption, region, accepted })
   if (accepted) {
     outcome.notes.push(
-      `The ${named(exemption)} is accepted (accept-mitigated-exemptions): the part it exempts counts as covered; accepted: ${exemptionLabel(exemption)}.`
+      `The ${named(exemption)} is accepted (accept-mitigated-exemptions): the part it exempts counts as covered; ${acceptedExemptionLabel(exemptionSummary(exemption))}.`
     )
     return
   }
@@ -145,11 +146,14 @@ function accepts(rules: ExemptionRules, exemption: PolicyExemption): boolean {
   )
 }
 
-/** "exemption 'Bastion' (Mitigated, expires 2026-09-30T00:00:00Z)", or "(…, never expires)". */
-export function exemptionLabel(exemption: PolicyExemption): string {
-  const expiry =
-    exemption.expiresOn === undefined ? 'never expires' : `expires ${exemption.expiresOn}`
-  return `exemption '${exemption.displayName ?? exemption.name}' (${exemption.exemptionCategory}, ${expiry})`
+/** The exemption as results and reasons name it. */
+export function exemptionSummary(exemption: PolicyExemption): ExemptionSummary {
+  return {
+    id: exemption.id,
+    displayName: exemption.displayName ?? exemption.name,
+    exemptionCategory: exemption.exemptionCategory,
+    expiresOn: exemption.expiresOn ?? null
+  }
 }
 
 function placeOf(scope: string, subscription: string): 'above' | 'below' | 'elsewhere' {

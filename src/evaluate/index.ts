@@ -10,7 +10,8 @@ import type {
   SubscriptionSnapshot
 } from '../model.ts'
 import { weighDefenderPlan } from './defender-plan.ts'
-import { distinctExemptions, endingWithin, exemptionSummary, justAfter } from './exemption-ends.ts'
+import { distinctExemptions, endingWithin, justAfter } from './exemption-ends.ts'
+import { exemptionSummary } from './exemptions.ts'
 import { subscriptionScope } from './ids.ts'
 import { universeOf } from './region.ts'
 import type { SubscriptionContext } from './types.ts'

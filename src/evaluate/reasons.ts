@@ -1,9 +1,14 @@
 // The one sentence a person reads first: what decided the verdict and what to change, and how it
 // names an effect, where the effect came from, and what would make it audit. Strings from Azure go
 // in as they are; reporters escape them for their format.
-import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_NAME, type PolicyAssignment } from '../model.ts'
+import {
+  acceptedExemptionLabel,
+  AUDIT_EFFECT,
+  JIT_POLICY_DEFINITION_NAME,
+  type PolicyAssignment
+} from '../model.ts'
 import { audits } from './effects.ts'
-import { exemptionLabel } from './exemptions.ts'
+import { exemptionSummary } from './exemptions.ts'
 import type { Doubt, ExemptionPart, Gap } from './reach.ts'
 import type { Universe } from './region.ts'
 import type { Evaluated, JitReference, ResolvedEffect } from './types.ts'
@@ -76,7 +81,8 @@ export function acceptedClause(parts: readonly ExemptionPart[], universe: Univer
   }
   if (byExemption.size === 0) return ''
   const each = [...byExemption.values()].map(
-    (part) => `accepted: ${exemptionLabel(part.exemption)} for ${universe.describe(part.region)}`
+    (part) =>
+      `${acceptedExemptionLabel(exemptionSummary(part.exemption))} for ${universe.describe(part.region)}`
   )
   return `The run accepts part as covered (accept-mitigated-exemptions): ${each.join(', and ')}.`
 }

@@ -31,6 +31,7 @@ import {
   evidenceDetails,
   tableRow
 } from './evidence.ts'
+import { exemptionsSection } from './exemptions.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
  * compliant (the compliant ones are counted). */
@@ -257,7 +258,8 @@ export function renderGroup(group: RemediationGroup): string {
  * The job summary in Markdown for `results`, in the order a person should look at them
  * (ATTENTION_ORDER): a headline sentence; a table of short cells; past COMPLIANT_ROWS_SHOWN
  * compliant subscriptions, those in a collapsed table of their own; then, for each subscription
- * that is not compliant, its whole reason and evidence in a `<details>`; remediation steps (those
+ * that is not compliant, its whole reason and evidence in a `<details>`; the exemptions the run
+ * accepts and those that end soon (exemptions.ts); remediation steps (those
  * that need the same fix share a section); how the verdicts were decided. Above DETAIL_THRESHOLD
  * subscriptions only the failing ones are listed, up to MAX_TABLE_ROWS_LARGE, with counts for the
  * rest. The variable parts stay within SUMMARY_BYTE_BUDGET. What is not shown is pointed at the
@@ -309,6 +311,10 @@ export function buildJobSummary(
   if (results.length > 0) parts.push('')
 
   addDetails(parts, budget, listedFailing.slice(0, shownFailing), whole)
+  const exemptions = exemptionsSection(ordered)
+  if (exemptions !== '' && !spend(parts, budget, exemptions)) {
+    parts.push(`The accepted exemptions and those that end soon are in ${whole}.`, '')
+  }
 
   if (failing.length > 0) {
     parts.push('### How to fix', '')
