@@ -146,8 +146,8 @@ export interface SubscriptionSnapshot {
 /**
  * How the run weighs exemptions (the `accept-mitigated-exemptions` and `exemption-expiry-days`
  * inputs). Learn's exemption categories: `Mitigated` "because the policy intent is met through
- * another method", `Waiver` "because the resource is temporarily non-compliant"
- * (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#exemption-category).
+ * another method", `Waiver` because "the non-compliance state of the resource is temporarily
+ * accepted" (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#exemption-category).
  */
 export interface ExemptionRules {
   /** Exemptions of category Mitigated that cover the part they exempt: `none`, `all`, or only

@@ -1,7 +1,7 @@
 // How the run weighs exemptions: `accept-mitigated-exemptions` (which exemptions of category
 // Mitigated cover their part) and `exemption-expiry-days` (how far ahead an exemption's end is
 // named). Learn's categories: Mitigated "because the policy intent is met through another method",
-// Waiver "because the resource is temporarily non-compliant"
+// Waiver because "the non-compliance state of the resource is temporarily accepted"
 // (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#exemption-category).
 import { ACCEPT_MITIGATED_VALUES, INPUT_DEFAULTS, MAX_EXEMPTION_EXPIRY_DAYS } from '../defaults.ts'
 import type { ExemptionRules } from '../model.ts'
