@@ -20,7 +20,8 @@ import {
   type Estate
 } from '../../standin/estate/index.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
-import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { REPOSITORY, runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { startGitHubStandin } from '../../standin/github.ts'
 import { MCSB_VERSION } from './jit-sets.ts'
 
 const MCSB_V2_SET_DEFINITION_ID =
@@ -315,3 +316,33 @@ test('the union needs no reads of its own, and a version pin by reference reads 
       .sort()
   )
 })
+
+test('the issue names the exemption that ends soon, with the verdict it leaves', async () => {
+  const [owner, repo] = REPOSITORY.split('/') as [string, string]
+  const token = 'ghs_e2e_union_token'
+  const github = await startGitHubStandin({ owner, repo, token })
+  try {
+    const run = await runAction({
+      standIn,
+      inputs: {
+        subscriptions: SUB.ending,
+        'authority-host': standIn.authorityHost,
+        'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+        'fail-on': 'partial',
+        issue: 'always',
+        'github-token': token
+      },
+      environment: { GITHUB_EVENT_NAME: 'schedule', GITHUB_API_URL: github.url }
+    })
+    expect(run.exitCode).toBe(1)
+    const [issue] = github.store.listIssues()
+    expect(issue?.body).toContain('**Exemptions that end soon**')
+    expect(issue?.body).toContain(
+      "exemption 'Migration waiver' (Waiver) ends `" +
+        ENDING_ON +
+        '`; the verdict becomes compliant (partial now).'
+    )
+  } finally {
+    await github.close()
+  }
+}, 60_000)
