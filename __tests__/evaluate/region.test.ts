@@ -158,3 +158,31 @@ describe('reaches', () => {
     expect(wide.reduce(either).readings.length).toBeLessThanOrEqual(16)
   })
 })
+
+test('a description lists at most eight items in a list, and counts the rest', () => {
+  const groups = Array.from({ length: 10 }, (_, index) => RG(`rg${index}`))
+  const names = Array.from({ length: 10 }, (_, index) => `loc${index}`)
+  const many = universeOf(
+    snapshot([
+      assignment({
+        name: 'mcsb',
+        scope: '/providers/Microsoft.Management/managementGroups/corp',
+        notScopes: groups,
+        resourceSelectors: [
+          { name: 'Rings', selectors: [{ kind: 'resourceLocation', notIn: names }] }
+        ]
+      })
+    ]),
+    SUBSCRIPTION_SCOPE.toLowerCase()
+  )
+  expect(many.describe(many.at(only(...names)))).toBe(
+    'every resource group in loc0, loc1, loc2, loc3, loc4, loc5, loc6, loc7, 2 more'
+  )
+  const inside = groups.reduce((region, group) => region | many.inside(group), NOWHERE)
+  expect(many.describe(inside & many.at(only('loc0')))).toBe(
+    'resource group rg0, resource group rg1, resource group rg2, resource group rg3, resource group rg4, resource group rg5, resource group rg6, resource group rg7, 2 more in loc0'
+  )
+  expect(many.describe(many.every & ~inside)).toBe(
+    'every resource group but resource groups rg0 and rg1 and rg2 and rg3 and rg4 and rg5 and rg6 and rg7 and 2 more in every location'
+  )
+})

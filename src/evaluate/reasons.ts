@@ -13,7 +13,8 @@ import type { Doubt, ExemptionPart, Gap } from './reach.ts'
 import type { Universe } from './region.ts'
 import type { Evaluated, JitReference, ResolvedEffect } from './types.ts'
 
-/** Most assignments whose causes a partial reason names; the evidence has the rest. */
+/** Most assignments whose causes a partial reason names, and most causes of each; the evidence
+ * has the rest. */
 export const MAX_CAUSES_NAMED = 4
 
 /** A set definition an assignment names that the collector could not read. */
@@ -50,9 +51,11 @@ export function uncoveredReason(where: string, gaps: readonly Gap[], subscriptio
   }
   const groups = [...byAssignment.values()]
   const named = groups.slice(0, MAX_CAUSES_NAMED).map((group) => {
-    const causes = group.map((gap) => gap.cause).join(', and ')
-    const fixes = [...new Set(group.map((gap) => gap.fix))].join(', and ')
-    return `Assignment ${placedBy((group[0] as Gap).assignment)} ${causes}; ${fixes}.`
+    const shown = group.slice(0, MAX_CAUSES_NAMED)
+    const more = group.length - shown.length
+    const causes = [...shown.map((gap) => gap.cause), ...(more > 0 ? [`${more} more`] : [])]
+    const fixes = [...new Set(shown.map((gap) => gap.fix))].join(', and ')
+    return `Assignment ${placedBy((group[0] as Gap).assignment)} ${causes.join(', and ')}; ${fixes}.`
   })
   const more = groups.length - named.length
   const rest =

@@ -40,6 +40,7 @@ interface ScopeAtom {
 /** The universe of `snapshot`'s subscription (`subscription`, its normalized scope). */
 export function universeOf(snapshot: SubscriptionSnapshot, subscription: string): Universe {
   const scopes = scopeAtoms(snapshot, subscription)
+  const children = childrenOf(scopes)
   const locations = ['', ...locationNames(snapshot)]
   const width = BigInt(locations.length)
   const cell = (scope: number, location: number) => 1n << (BigInt(scope) * width + BigInt(location))
@@ -75,13 +76,15 @@ export function universeOf(snapshot: SubscriptionSnapshot, subscription: string)
   }
 
   /** The shorter of the region's own description and "every virtual machine but those in" its
-   * complement's. */
+   * complement's, when that is one phrase. */
   function describe(region: Region): string {
     if (region === every) return 'the whole subscription'
     const own = parts(region)
     const rest = every & ~region
     if (rest === NOWHERE) return own
-    const but = `every virtual machine but those in ${parts(rest)}`
+    const complement = parts(rest)
+    if (complement.includes('; ')) return own
+    const but = `every virtual machine but those in ${complement}`
     return but.length < own.length ? but : own
   }
 
@@ -104,9 +107,9 @@ export function universeOf(snapshot: SubscriptionSnapshot, subscription: string)
       groups.set(phrase, (groups.get(phrase) ?? new Set()).add(s))
     })
     for (const [phrase, atoms] of groups) {
-      phrases.push(`${scopePhrases(scopes, atoms, '').join(', ')} in ${phrase}`)
+      phrases.push(`${capped(scopePhrases(scopes, children, atoms, 0), ', ')} in ${phrase}`)
     }
-    return phrases.join('; ')
+    return capped(phrases, '; ')
   }
 
   return { every, inside, at, describe }
@@ -153,44 +156,45 @@ function locationNames(snapshot: SubscriptionSnapshot): string[] {
 /** "westeurope", "eastus, westus", "every location but eastus" for the locations held. */
 function locationPhrase(locations: readonly string[], held: readonly boolean[]): string {
   const named = locations.filter((name, l) => name !== '' && held[l])
-  if (!held[0]) return named.join(', ')
+  if (!held[0]) return capped(named, ', ')
   const left = locations.filter((name, l) => name !== '' && !held[l])
-  return left.length === 0 ? 'every location' : `every location but ${left.join(', ')}`
+  return left.length === 0 ? 'every location' : `every location but ${capped(left, ', ')}`
 }
 
-/** The atoms directly below `parent` ('' for the subscription): those whose nearest named
- * scope above is `parent`. */
-function children(scopes: readonly ScopeAtom[], parent: string): number[] {
-  const above = (key: string) =>
-    scopes
-      .filter((other) => other.key !== '' && other.key !== key && isInside(key, other.key))
-      .map((other) => other.key)
-      .sort((x, y) => y.length - x.length)[0] ?? ''
-  return scopes.flatMap((atom, s) => (atom.key !== '' && above(atom.key) === parent ? [s] : []))
+/** For each atom, the atoms directly below it: those whose nearest named scope above is it (the
+ * first atom, every resource group, holds those nothing else holds). */
+function childrenOf(scopes: readonly ScopeAtom[]): number[][] {
+  const children: number[][] = scopes.map(() => [])
+  scopes.forEach((atom, s) => {
+    if (atom.key === '') return
+    let parent = 0
+    scopes.forEach((other, o) => {
+      const nearer = (scopes[parent]?.key.length ?? 0) < other.key.length
+      if (other.key !== '' && o !== s && isInside(atom.key, other.key) && nearer) parent = o
+    })
+    children[parent]?.push(s)
+  })
+  return children
 }
 
-/** Phrases that name `atoms` within `parent`'s scope: "every resource group but resource groups
- * Lab and rg-dev", "resource group Lab", "resource Microsoft.Compute/virtualMachines/jump in
- * resource group Lab". A scope whose atoms are all held is named whole. */
+/** Phrases that name `atoms` within the scope of atom `at` (0: the subscription): "every
+ * resource group but resource groups Lab and rg-dev", "resource group Lab", "resource
+ * Microsoft.Compute/virtualMachines/jump in resource group Lab". A scope whose atoms are all held
+ * is named whole. */
 function scopePhrases(
   scopes: readonly ScopeAtom[],
+  children: readonly number[][],
   atoms: ReadonlySet<number>,
-  parent: string
+  at: number
 ): string[] {
-  const index = scopes.findIndex((atom) => atom.key === parent)
-  const full = (key: string): boolean => {
-    const at = scopes.findIndex((atom) => atom.key === key)
-    return atoms.has(at) && children(scopes, key).every((child) => full(scopes[child]?.key ?? ''))
-  }
-  const atom = scopes[index]
-  if (atom === undefined) return []
-  const below = children(scopes, parent)
-  const name = parent === '' ? 'every resource group' : longName(atom.written)
-  if (full(parent)) return [name]
-  const partial = below.flatMap((child) => scopePhrases(scopes, atoms, scopes[child]?.key ?? ''))
-  if (!atoms.has(index)) return partial
-  const missing = below.filter((child) => !full(scopes[child]?.key ?? ''))
-  return [`${name} but ${listed(missing.map((child) => scopes[child]?.written ?? ''))}`, ...partial]
+  const below = children[at] ?? []
+  const full = (index: number): boolean => atoms.has(index) && (children[index] ?? []).every(full)
+  const name = at === 0 ? 'every resource group' : longName(scopes[at]?.written ?? '')
+  if (full(at)) return [name]
+  const partial = below.flatMap((child) => scopePhrases(scopes, children, atoms, child))
+  if (!atoms.has(at)) return partial
+  const missing = below.filter((child) => !full(child)).map((child) => scopes[child]?.written ?? '')
+  return [`${name} but ${listed(missing)}`, ...partial]
 }
 
 /** "resource group Lab", "resource groups Lab and rg-dev", "resource group Lab and resource
@@ -202,8 +206,17 @@ function listed(written: readonly string[]): string {
   const groupPhrase =
     names.length === 0
       ? []
-      : [`resource group${names.length === 1 ? '' : 's'} ${names.join(' and ')}`]
-  return [...groupPhrase, ...others].join(' and ')
+      : [`resource group${names.length === 1 ? '' : 's'} ${capped(names, ' and ')}`]
+  return capped([...groupPhrase, ...others], ' and ')
+}
+
+/** Most items a description lists in one list; the rest are counted, so that a region of many
+ * named scopes or locations stays a sentence. */
+export const MAX_LISTED = 8
+
+function capped(items: readonly string[], separator: string): string {
+  if (items.length <= MAX_LISTED) return items.join(separator)
+  return `${items.slice(0, MAX_LISTED).join(separator)}${separator}${items.length - MAX_LISTED} more`
 }
 
 /** A resource group by its name, a resource by what follows /providers/. */
