@@ -84,7 +84,8 @@ describe('readSettings', () => {
       issue: 'auto',
       issueLabels: ['jit-network-access'],
       pullRequestComment: false,
-      engine: 'resource-manager'
+      engine: 'resource-manager',
+      exemptionRules: { acceptMitigated: 'none', expiryDays: 30 }
     })
   })
 
@@ -92,6 +93,35 @@ describe('readSettings', () => {
     expect(settingsFrom({ 'deadline-minutes': '0.5' }).deadlineMs).toBe(30_000)
     expect(settingsFrom({ 'deadline-minutes': '360' }).deadlineMs).toBe(360 * 60_000)
     expect(settingsFrom({ 'deadline-minutes': ' 20 ' }).deadlineMs).toBe(20 * 60_000)
+  })
+
+  test.each([
+    ['true', 'all'],
+    ['TRUE', 'all'],
+    ['With-Expiry', 'with-expiry'],
+    ['false', 'none']
+  ])('reads accept-mitigated-exemptions %s', (value, acceptMitigated) => {
+    expect(settingsFrom({ 'accept-mitigated-exemptions': value }).exemptionRules).toEqual({
+      acceptMitigated,
+      expiryDays: 30
+    })
+  })
+
+  test.each([['0'], ['7'], ['3650']])('reads exemption-expiry-days %s', (days) => {
+    expect(settingsFrom({ 'exemption-expiry-days': days }).exemptionRules.expiryDays).toBe(
+      Number(days)
+    )
+  })
+
+  test('bad exemption inputs are named with what they take', () => {
+    expect(
+      problemsFrom({ 'accept-mitigated-exemptions': 'waiver', 'exemption-expiry-days': '-1' })
+    ).toEqual([
+      '`accept-mitigated-exemptions` "waiver" is not one of false, true, with-expiry.',
+      '`exemption-expiry-days` "-1" is not a whole number of days from 0 (name no exemption\'s end) to 3650.'
+    ])
+    expect(problemsFrom({ 'exemption-expiry-days': '3651' })).toHaveLength(1)
+    expect(problemsFrom({ 'exemption-expiry-days': '30 days' })).toHaveLength(1)
   })
 
   test('reads engine, in any case', () => {

@@ -87,7 +87,7 @@ export async function checkSubscriptions(
     `Reads: ${subscriptions.length} subscription(s), ${engine} engine`,
     () => {
       log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
-      return readEach(scope, deadline, settings.failOn, log)
+      return readEach(scope, deadline, { failOn: settings.failOn, ...settings.exemptionRules }, log)
     }
   )
   await log.group('Verdicts', async () => {

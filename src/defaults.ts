@@ -59,6 +59,13 @@ export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompl
 export const ISSUE_MODES = ['auto', 'always', 'never'] as const
 export type IssueMode = (typeof ISSUE_MODES)[number]
 
+/** The `accept-mitigated-exemptions` input's values: `false` accepts no exemption, `true` every
+ * exemption of category Mitigated, `with-expiry` only those with an expiresOn. */
+export const ACCEPT_MITIGATED_VALUES = ['false', 'true', 'with-expiry'] as const
+
+/** Most days ahead `exemption-expiry-days` may look (ten years). */
+export const MAX_EXEMPTION_EXPIRY_DAYS = 3650
+
 /** Label the issue carries and is found by when `issue-labels` is not given. */
 export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
 
@@ -93,5 +100,7 @@ export const INPUT_DEFAULTS = {
   issue: 'auto',
   'issue-labels': DEFAULT_ISSUE_LABEL,
   'pr-comment': 'false',
-  engine: 'resource-manager'
+  engine: 'resource-manager',
+  'accept-mitigated-exemptions': 'false',
+  'exemption-expiry-days': '30'
 } as const

@@ -156,6 +156,21 @@ export interface SubscriptionSnapshot {
   defenderForServers?: DefenderForServersPlan
 }
 
+/**
+ * How the run weighs exemptions (the `accept-mitigated-exemptions` and `exemption-expiry-days`
+ * inputs). Learn's exemption categories: `Mitigated` "because the policy intent is met through
+ * another method", `Waiver` because "the non-compliance state of the resource is temporarily
+ * accepted" (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#exemption-category).
+ */
+export interface ExemptionRules {
+  /** Exemptions of category Mitigated that cover the part they exempt: `none`, `all`, or only
+   * those with an `expiresOn` (`with-expiry`). A Waiver never does. */
+  acceptMitigated: 'none' | 'all' | 'with-expiry'
+  /** Exemptions that affect JIT and end within this many days of `collectedAt` are named, with
+   * the verdict when each ends; 0: none are. */
+  expiryDays: number
+}
+
 export type Verdict = 'compliant' | 'partial' | 'noncompliant' | 'error'
 export const VERDICTS: readonly Verdict[] = ['compliant', 'partial', 'noncompliant', 'error']
 /** The mark each verdict is shown with, in the log and in the job summary. */
@@ -248,6 +263,44 @@ export interface SubscriptionResult {
    * (src/notify/alerts.ts): the finding an open alert still holds for the subscription, or that
    * the alerts could not be read. Absent: no open alert names it (or nothing was looked at). */
   lastFinding?: LastFinding
+  /** Exemptions of category Mitigated the run accepts whose part no other assignment audits: the
+   * verdict rests on them. Present when there are any. */
+  acceptedExemptions?: ExemptionSummary[]
+  /** Exemptions that affect JIT and end within `exemption-expiry-days` of the check, soonest
+   * first. Present when there are any. */
+  expiringExemptions?: ExpiringExemption[]
+}
+
+/** An exemption as a result names it. */
+export interface ExemptionSummary {
+  id: string
+  /** Its display name, else its name (a value from Azure: escape it). */
+  displayName: string
+  /** `Waiver` or `Mitigated`, as Azure gives it. */
+  exemptionCategory: string
+  /** ISO 8601 as Azure gives it; null when it never expires. */
+  expiresOn: string | null
+}
+
+/** How reasons and reports name an exemption the run accepts: "accepted: exemption 'Bastion'
+ * (Mitigated, expires 2026-09-30T00:00:00Z)", or "(Mitigated, never expires)"; `text` writes
+ * each value from Azure for where it goes (as it is, by default). */
+export function acceptedExemptionLabel(
+  exemption: Omit<ExemptionSummary, 'id'>,
+  text: (value: string) => string = (value) => value
+): string {
+  const expiry =
+    exemption.expiresOn === null ? 'never expires' : `expires ${text(exemption.expiresOn)}`
+  return `accepted: exemption '${text(exemption.displayName)}' (${text(exemption.exemptionCategory)}, ${expiry})`
+}
+
+/** An exemption that affects JIT and ends soon, and what its end does to the verdict. */
+export interface ExpiringExemption extends ExemptionSummary {
+  /** Whether the run accepts it as covering its part (`accept-mitigated-exemptions`). */
+  accepted: boolean
+  /** The verdict once it has ended, everything else as it is now (other exemptions that end
+   * before it ended too). */
+  verdictWhenEnded: Verdict
 }
 
 /** What code scanning last held for a subscription the run could not check. The SARIF carries it

@@ -5,13 +5,17 @@
 // each read; a defect met on one subscription's data costs that subscription alone.
 import type { Collected, DiscoveredSubscription, ScopeReader } from './collect/index.ts'
 import { describeDuration, settledBefore, type RunDeadline } from './deadline.ts'
-import { collectionErrorResult, evaluateSubscription } from './evaluate/index.ts'
+import {
+  collectionErrorResult,
+  evaluateSubscription,
+  type EvaluationOptions
+} from './evaluate/index.ts'
 import type { Log } from './log.ts'
-import type { SubscriptionResult, Verdict } from './model.ts'
+import type { SubscriptionResult } from './model.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
 
 /**
- * Reads and decides (for the run's `failOn`) every subscription of `scope`'s discovery, in its order, with each result's
+ * Reads and decides (for the run's evaluation `options`) every subscription of `scope`'s discovery, in its order, with each result's
  * display name; logs to `log` what the evaluator could not decide (debug) and, when the deadline
  * passed first, how many subscriptions it left unread (warning). Resolves by the deadline, however
  * the reads wait; never throws for a subscription (its failure is its `error` verdict).
@@ -19,14 +23,14 @@ import { errorStack, inertErrorMessage } from './report/text.ts'
 export async function readEach(
   scope: ScopeReader,
   deadline: RunDeadline,
-  failOn: ReadonlySet<Verdict>,
+  options: EvaluationOptions,
   log: Log
 ): Promise<SubscriptionResult[]> {
   const { subscriptions } = scope.discovery
   const decided = new Array<SubscriptionResult | undefined>(subscriptions.length)
   const reading = (async () => {
     for await (const { index, decided: result } of scope.decideEach((read) =>
-      decide(read, log, failOn)
+      decide(read, log, options)
     )) {
       // A read that comes after the watchdog decided is not taken: the reports have the watchdog's.
       if (deadline.signal.aborted) return
@@ -67,14 +71,14 @@ function named(
   return { ...result, ...(displayName !== undefined ? { displayName } : {}) }
 }
 
-/** The verdict of one subscription for the run's `fail-on` (evaluate/index.ts); a defect met on
+/** The verdict of one subscription for the run's `options` (evaluate/index.ts); a defect met on
  * its data costs that subscription alone. */
-function decide(read: Collected, log: Log, failOn: ReadonlySet<Verdict>): SubscriptionResult {
+function decide(read: Collected, log: Log, options: EvaluationOptions): SubscriptionResult {
   if (!('snapshot' in read)) {
     return collectionErrorResult(read.subscriptionId, read.failure, read.cause)
   }
   try {
-    return evaluateSubscription(read.snapshot, { failOn })
+    return evaluateSubscription(read.snapshot, options)
   } catch (error) {
     log.debug(errorStack(error))
     return collectionErrorResult(

@@ -5,11 +5,12 @@ import { describe, expect, test } from '@jest/globals'
 import type { Collected, ScopeReader } from '../../src/collect/index.ts'
 import { startRunDeadline } from '../../src/deadline.ts'
 import type { Verdict } from '../../src/model.ts'
+import type { EvaluationOptions } from '../../src/evaluate/index.ts'
 import { readEach } from '../../src/reads.ts'
 import { recordingLog } from '../support/log.ts'
 
-/** The action's default `fail-on`. */
-const FAIL_ON: ReadonlySet<Verdict> = new Set(['noncompliant', 'error'])
+/** The action's default `fail-on`, no exemption accepted. */
+const OPTIONS: EvaluationOptions = { failOn: new Set<Verdict>(['noncompliant', 'error']) }
 
 const A = '11111111-1111-4111-8111-111111111111'
 const B = '22222222-2222-4222-8222-222222222222'
@@ -47,7 +48,7 @@ describe('readEach at the deadline', () => {
     const results = await readEach(
       scopeOf([{ index: 1, read: failed(B), afterMs: 0 }]),
       deadline,
-      FAIL_ON,
+      OPTIONS,
       log
     )
     deadline.stop()
@@ -80,7 +81,7 @@ describe('readEach at the deadline', () => {
         yield { index, decided: decide(failed(id)) }
       }
     }
-    const results = await readEach(scope, deadline, FAIL_ON, recordingLog())
+    const results = await readEach(scope, deadline, OPTIONS, recordingLog())
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(asked).toBe(1)
     expect(results.map((result) => result.reason)).toEqual([
@@ -97,7 +98,7 @@ describe('readEach at the deadline', () => {
       yield { index: 1, decided: decide(failed(B)) }
       yield { index: 0, decided: decide(failed(A)) }
     }
-    const results = await readEach(scope, deadline, FAIL_ON, log)
+    const results = await readEach(scope, deadline, OPTIONS, log)
     deadline.stop()
     expect(results.map((result) => result.subscriptionId)).toEqual([A, B])
     expect(results[0]!.displayName).toBe('prod')

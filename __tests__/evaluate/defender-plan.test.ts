@@ -59,7 +59,7 @@ describe('JIT audited, plan not Plan 2: partial with the fix', () => {
     const result = evaluate({ pricingTier: 'Free' }, [inside])
     expect(result.verdict).toBe('partial')
     expect(result.reason).toMatch(
-      /^Assignment 'MCSB' .* audits JIT only on part of .* But Defender/
+      /^JIT is audited on only part of .* Assignment 'MCSB' .* But Defender/
     )
   })
 })

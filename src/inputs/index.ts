@@ -13,11 +13,12 @@ import {
   type IssueMode
 } from '../defaults.ts'
 import { UserError } from '../errors.ts'
-import type { Verdict } from '../model.ts'
+import type { ExemptionRules, Verdict } from '../model.ts'
 import { categoryProblem } from '../category.ts'
 import { placeProblem } from '../file-places.ts'
 import type { RunContext } from '../run-context.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
+import { readExemptionRules } from './exemptions.ts'
 import { readAzureSignIn } from './sign-in.ts'
 import {
   quote,
@@ -62,6 +63,8 @@ export interface Settings {
   pullRequestComment: boolean
   /** How the run reads Azure (defaults.ts, ENGINES). */
   engine: Engine
+  /** `accept-mitigated-exemptions` and `exemption-expiry-days` (exemptions.ts). */
+  exemptionRules: ExemptionRules
 }
 
 /** Inputs that cannot be used: every problem at once, each naming the value and the fix. */
@@ -185,6 +188,7 @@ export function readSettings(
   const issue = readIssueMode(input('issue'), problems)
   const issueLabels = readLabels(input('issue-labels'), problems)
   const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
+  const exemptionRules = readExemptionRules(input, problems)
 
   if (problems.length > 0 || !issue || !engine) throw new InputError(problems)
   return {
@@ -206,6 +210,7 @@ export function readSettings(
     issue,
     issueLabels,
     pullRequestComment,
-    engine
+    engine,
+    exemptionRules
   }
 }

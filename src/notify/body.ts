@@ -5,6 +5,7 @@ import type { SubscriptionResult, Verdict } from '../model.ts'
 import { codeSpan, escapeInline, link } from '../report/markdown.ts'
 import { byAttention, countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
 import { remediationFor } from '../report/remediation/index.ts'
+import { endingExemptionsSection } from '../report/summary/exemptions.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../report/text.ts'
 import { isFailing, type VerdictChange } from './change.ts'
 import type { DecidedVerdict } from './marker.ts'
@@ -162,8 +163,10 @@ export function issueBody(
     '## Just-in-time network access is not audited everywhere',
     `Microsoft Defender for Cloud's audit of just-in-time network access on virtual machines is not in force on every subscription checked. ${runLine(view)}`
   ]
+  const ending = endingExemptionsSection(view.results).join('\n')
   const tail = [
     countsLine(view),
+    ...(ending === '' ? [] : [ending]),
     'This issue is kept up to date by each scheduled run, and closed when every subscription passes.'
   ]
   if (earlierScopes.length > 0) tail.push(scopeChangedLine(earlierScopes))

@@ -40,13 +40,16 @@ export const ASSIGNMENT_OUTPUT_FIELDS = [
   'coverage'
 ] as const satisfies readonly (keyof AssignmentEvidence)[]
 
-/** The fields of each subscription in the `results` output, in this order, before `assignments`. */
+/** The fields of each subscription in the `results` output, in this order, before `assignments`
+ * (the exemption lists only when a result has them). */
 export const RESULT_OUTPUT_FIELDS = [
   'subscriptionId',
   'displayName',
   'verdict',
   'reason',
-  'effectiveEffect'
+  'effectiveEffect',
+  'acceptedExemptions',
+  'expiringExemptions'
 ] as const satisfies readonly (keyof SubscriptionResult)[]
 
 export type AssignmentOutput = Pick<AssignmentEvidence, (typeof ASSIGNMENT_OUTPUT_FIELDS)[number]>

@@ -101,7 +101,18 @@ function assignmentCause(evidence: AssignmentEvidence): string {
 function causeCell(result: SubscriptionResult): string {
   if (result.verdict === 'error') return notCheckedCause(result)
   const [deciding] = result.assignments
-  return deciding ? assignmentCause(deciding) : 'nothing assigns the JIT policy'
+  if (!deciding) return 'nothing assigns the JIT policy'
+  // Compliant without one assignment that covers all of it: several audit it together.
+  if (result.verdict === 'compliant' && deciding.coverage !== 'full') {
+    const name = `**${escapeInline(deciding.displayName || deciding.id, MAX_CAUSE_NAME)}**`
+    const others = result.assignments.filter((evidence) => audits(evidence.effect)).length - 1
+    return others > 0 ? `audited together by ${name} and ${others} more` : `audited by ${name}`
+  }
+  const accepted = result.acceptedExemptions?.length ?? 0
+  const cause = assignmentCause(deciding)
+  return accepted > 0
+    ? `${cause}; ${accepted} accepted exemption${accepted === 1 ? '' : 's'}`
+    : cause
 }
 
 function effectCell(result: SubscriptionResult): string {

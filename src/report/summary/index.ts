@@ -31,6 +31,7 @@ import {
   evidenceDetails,
   tableRow
 } from './evidence.ts'
+import { exemptionsSection } from './exemptions.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
  * compliant (the compliant ones are counted). */
@@ -114,8 +115,8 @@ const HOW_DECIDED = [
   '1. lists every policy assignment associated with it: inherited from management groups, at it, and at resource groups and resources inside it;',
   '2. finds the JIT policy inside each assigned policy or initiative, at the version the assignment runs, by its definition id, never by a display name or reference id;',
   "3. resolves its effect: the initiative's reference (literal or expression), the assignment's parameter or the initiative's default, then the assignment's overrides;",
-  "4. works out how much of the subscription each assignment covers: where it was made, excluded scopes, exemptions, resource selectors, version overrides, and the subscription's Defender for Servers plan (JIT needs Plan 2);",
-  '5. decides: **compliant** when some assignment audits JIT over the whole subscription, **partial** when only over part of it, **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read or its policy data cannot be decided.',
+  "4. works out the part of the subscription each assignment audits (where it was made, excluded scopes, exemptions, resource selectors, overrides, version overrides) and unites them, then weighs the subscription's Defender for Servers plan (JIT needs Plan 2);",
+  '5. decides: **compliant** when the assignments together audit JIT on every virtual machine (an exemption of category Mitigated counts when `accept-mitigated-exemptions` accepts it), **partial** when only on part of the subscription (the reason names the part no assignment audits), **noncompliant** when nothing does (no assignment, `Disabled`, exempted or excluded), **error** when the subscription could not be read or its policy data cannot be decided where no other assignment audits.',
   '',
   'Names, descriptions and values shown above come from Azure Policy and are shown as text.'
 ].join('\n')
@@ -257,7 +258,8 @@ export function renderGroup(group: RemediationGroup): string {
  * The job summary in Markdown for `results`, in the order a person should look at them
  * (ATTENTION_ORDER): a headline sentence; a table of short cells; past COMPLIANT_ROWS_SHOWN
  * compliant subscriptions, those in a collapsed table of their own; then, for each subscription
- * that is not compliant, its whole reason and evidence in a `<details>`; remediation steps (those
+ * that is not compliant, its whole reason and evidence in a `<details>`; the exemptions the run
+ * accepts and those that end soon (exemptions.ts); remediation steps (those
  * that need the same fix share a section); how the verdicts were decided. Above DETAIL_THRESHOLD
  * subscriptions only the failing ones are listed, up to MAX_TABLE_ROWS_LARGE, with counts for the
  * rest. The variable parts stay within SUMMARY_BYTE_BUDGET. What is not shown is pointed at the
@@ -309,6 +311,10 @@ export function buildJobSummary(
   if (results.length > 0) parts.push('')
 
   addDetails(parts, budget, listedFailing.slice(0, shownFailing), whole)
+  const exemptions = exemptionsSection(ordered)
+  if (exemptions !== '' && !spend(parts, budget, exemptions)) {
+    parts.push(`The accepted exemptions and those that end soon are in ${whole}.`, '')
+  }
 
   if (failing.length > 0) {
     parts.push('### How to fix', '')
