@@ -1,10 +1,17 @@
 // The readers of planned changes: Terraform plans, ARM/Bicep what-if results and EPAC policy plans,
 // each change to a policy assignment, exemption, initiative, definition or Defender for Servers
-// plan in one shape (types.ts) that can be laid over the live estate.
+// plan in one shape (types.ts) that can be laid over the live estate. Also where each change is
+// declared in the repository, for annotations on a pull request's diff (locate.ts).
 import { expandPlanPaths, readPlanBytes } from './files.ts'
 import { readPlanContent } from './recognize.ts'
 import type { PlanFileRead } from './types.ts'
 
+export {
+  indexDeclarations,
+  type Declaration,
+  type DeclarationIndex,
+  type ScanLimits
+} from './locate.ts'
 export { PlanFileError } from './errors.ts'
 export { expandPlanPaths, type PlanPath } from './files.ts'
 export { readPlanContent } from './recognize.ts'
