@@ -157,7 +157,11 @@ describe('scheduled runs keep one issue', () => {
     expect(failures(step.run)).toEqual(['::error::1 of 3 subscriptions noncompliant'])
     expect(warnings(step.run)).toEqual([])
     const issue = theIssue()
-    expect(issue).toMatchObject({ state: 'open', labels: ['jit-network-access'] })
+    expect(issue).toMatchObject({
+      state: 'open',
+      labels: ['jit-network-access'],
+      title: 'JIT network access not audited on 1 subscription'
+    })
     opened = issue.number
     expect(tableIds(issue.body!)).toEqual([S1])
     expect(readMarker(issue.body)).toMatchObject({
