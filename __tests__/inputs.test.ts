@@ -301,9 +301,12 @@ describe('readSettings', () => {
     [{ 'subscription-id': SUBSCRIPTION_B }, /is Azure\/login's input/],
     [{ subscriptions: '' }, /`subscriptions` and `management-groups` are both empty/],
     [{ subscriptions: '# only a comment\n  \n' }, /are both empty/],
-    [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
+    [
+      { 'client-id': '' },
+      /`client-id` is empty and AZURE_CLIENT_ID is not set; .* `client-id: \$\{\{ vars\.AZURE_CLIENT_ID \}\}`, or `env: AZURE_CLIENT_ID:/
+    ],
     [{ 'client-id': 'my-app' }, /`client-id` "my-app" is not an application/],
-    [{ 'tenant-id': '' }, /`tenant-id` is empty/],
+    [{ 'tenant-id': '' }, /`tenant-id` is empty.* `tenant-id: \$\{\{ vars\.AZURE_TENANT_ID \}\}`/],
     [{ 'tenant-id': 'not a tenant' }, /"not a tenant" is neither/],
     [{ environment: 'AzureGermanCloud' }, /"AzureGermanCloud" is not a known cloud/],
     [{ 'fail-on': 'noncompliant, sometimes' }, /"sometimes", which is not a verdict/],

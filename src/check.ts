@@ -79,7 +79,7 @@ export async function checkSubscriptions(
       userAgent,
       log
     )
-    logDiscovery(opened.discovery, log)
+    logDiscovery(opened.discovery, settings.scope.excludeSubscriptionIds, log)
     return opened
   })
   const { subscriptions, skipped } = scope.discovery
@@ -146,12 +146,19 @@ async function notifyRun(
   for (const warning of outcome.warnings) log.warning(warning)
 }
 
-/** What discovery found and what it cost, apart from the checks' own requests. */
-function logDiscovery(discovery: Discovery, log: Log): void {
+/** What discovery found and what it cost, apart from the checks' own requests; a notice for each
+ * id of `exclude-subscriptions` (`toExclude`) that is not in scope, so excludes nothing. */
+function logDiscovery(discovery: Discovery, toExclude: readonly string[], log: Log): void {
   const { cost, excluded, skipped } = discovery
   log.info(
     `Discovery: ${discovery.subscriptions.length} subscription(s) to check, ${skipped.length} skipped, ${excluded.length} excluded; ${cost.requests} request(s) over ${cost.lists} list(s) in ${cost.ms} ms.`
   )
+  const matched = new Set(excluded.map((id) => id.toLowerCase()))
+  for (const id of toExclude.filter((id) => !matched.has(id.toLowerCase()))) {
+    log.notice(
+      `\`exclude-subscriptions\` lists ${id}, which is not in the scope checked, so it excludes nothing: check the id, or remove it.`
+    )
+  }
   if (discovery.subscriptionListError !== undefined) {
     log.warning(
       `Could not list the subscriptions the identity can read (${inertLogText(discovery.subscriptionListError)}); the listed subscriptions are checked without their display names and states.`

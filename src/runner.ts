@@ -43,6 +43,11 @@ export function warning(message: string, properties?: core.AnnotationProperties)
   core.warning(redact(message), redactProperties(properties))
 }
 
+/** A notice annotation (`core.notice`). */
+export function notice(message: string): void {
+  core.notice(redact(message))
+}
+
 /** An error annotation (`properties`: its title and place in a file). */
 export function error(message: string, properties?: core.AnnotationProperties): void {
   core.error(redact(message), redactProperties(properties))
@@ -75,4 +80,4 @@ export function setOutput(name: string, value: string): void {
 }
 
 /** The step log of a run through the runner: `::group::` folds each phase (log.ts). */
-export const runnerLog: Log = { info, warning: (line) => warning(line), debug, group }
+export const runnerLog: Log = { info, warning: (line) => warning(line), notice, debug, group }

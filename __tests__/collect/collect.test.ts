@@ -325,7 +325,7 @@ describe('faults', () => {
       expect(failure).toMatch(/403 AuthorizationFailed/)
       expect(failure).toMatch(/Reader role on the subscription/)
       expect(failure).toMatch(
-        /policyAssignments\/read, policyExemptions\/read, policySetDefinitions\/read and policyDefinitions\/read/
+        /Microsoft.Authorization\/policyDefinitions\/read and Microsoft.Security\/pricings\/read\.$/
       )
     })
   })

@@ -30,7 +30,7 @@ export function readAzureSignIn(
   const clientId = input('client-id') || runContext.azureClientId
   if (clientId === '') {
     problems.push(
-      '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
+      '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential. A repository or organization variable reaches the action only when the workflow passes it: `client-id: ${{ vars.AZURE_CLIENT_ID }}`, or `env: AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}` on the step or job.'
     )
   } else if (!GUID.test(clientId)) {
     problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
@@ -39,7 +39,7 @@ export function readAzureSignIn(
   const tenantId = input('tenant-id') || runContext.azureTenantId
   if (tenantId === '') {
     problems.push(
-      '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'
+      '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application. A repository or organization variable reaches the action only when the workflow passes it: `tenant-id: ${{ vars.AZURE_TENANT_ID }}`, or `env: AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}` on the step or job.'
     )
   } else if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
     problems.push(

@@ -208,6 +208,7 @@ async function explainSignInFailure(
     tenantId: options.tenantId,
     clientId: options.clientId,
     authorityHost: options.authorityHost,
+    resourceManagerEndpoint: options.resourceManagerEndpoint,
     cloud: options.cloud ?? cloudOfAuthority(options.authorityHost),
     claims: decodeTokenClaims(assertion.lastToken() ?? '')
   }
