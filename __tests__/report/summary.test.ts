@@ -3,7 +3,6 @@ import type { SubscriptionResult, Verdict } from '../../src/model.ts'
 import {
   COMPLIANT_ROWS_SHOWN,
   DETAIL_THRESHOLD,
-  MAX_REMEDIATION_SECTIONS,
   MAX_SUBSCRIPTIONS_PER_SECTION,
   MAX_TABLE_ROWS_LARGE,
   buildJobSummary
@@ -132,7 +131,10 @@ describe('buildJobSummary with mixed verdicts', () => {
   })
 
   test('below the table, a <details> per failing subscription with its whole reason and evidence', () => {
-    const why = summary.slice(summary.indexOf('### Why'), summary.indexOf('### How to fix'))
+    const why = summary.slice(
+      summary.indexOf('### Why, and how to fix'),
+      summary.indexOf('### How this was decided')
+    )
     expect(why.match(/<details><summary>/g)).toHaveLength(4)
     expect(why).toContain(`<details><summary>❌ noncompliant: <code>${SUB2}</code></summary>`)
     expect(why).toContain(
@@ -161,17 +163,26 @@ describe('buildJobSummary with mixed verdicts', () => {
     expect(alone).not.toContain('JIT reference id')
   })
 
-  test('remediation for each failing subscription: portal path and az command', () => {
+  test("remediation folded into each failing subscription's details: portal path and az command", () => {
     const fix = summary.slice(
-      summary.indexOf('### How to fix'),
+      summary.indexOf('### Why, and how to fix'),
       summary.indexOf('### How this was decided')
     )
-    expect(fix).toContain(`#### ❌ noncompliant: \`${SUB2}\``)
-    expect(fix.indexOf(SUB4)).toBeLessThan(fix.indexOf(SUB3))
-    expect(fix).toContain(`#### ⚠️ partial: \`${SUB3}\``)
-    expect(fix).toContain(`#### ❓ error: \`${SUB4}\``)
-    expect(fix).toContain(`#### ❌ noncompliant: \`${SUBA}\``)
+    // Each subscription's details, in the table's order, holds its fix after its evidence.
+    const details = fix.split('<details>').slice(1)
+    expect(details.map((item) => /<code>([^<]+)<\/code>/.exec(item)?.[1])).toEqual([
+      SUB2,
+      SUBA,
+      SUB4,
+      SUB3
+    ])
+    for (const item of details) {
+      expect(item.indexOf('**Reason:**')).toBeLessThan(item.indexOf('**How to fix**'))
+      expect(item.slice(0, item.indexOf('</details>'))).toContain('**How to fix**')
+    }
     expect(fix).not.toContain(SUB1)
+    // The first screen: the headline and the table come before any details.
+    expect(summary.indexOf('| Verdict |')).toBeLessThan(summary.indexOf('<details>'))
     expect(fix).toContain(
       'Portal: Azure portal > Policy > Assignments > ASC Default > Edit assignment > Parameters'
     )
@@ -205,7 +216,8 @@ describe('headline', () => {
       context()
     )
     expect(summary).toContain('✅ **All 2 subscriptions audit JIT network access**')
-    expect(summary).not.toContain('### How to fix')
+    expect(summary).not.toContain('### Why, and how to fix')
+    expect(summary).not.toContain('**How to fix**')
   })
 
   test('failing verdicts outside fail-on: a warning, and the step does not fail', () => {
@@ -236,9 +248,7 @@ describe('display names and reasons', () => {
     expect(summary).toContain(
       `<details><summary>❌ noncompliant: Payments &lt;prod&gt; | *EU* <code>${SUB2}</code></summary>`
     )
-    expect(summary).toContain(
-      `#### ❌ noncompliant: Payments &lt;prod&gt; &#124; \\*EU\\* \`${SUB2}\``
-    )
+    expect(summary).toContain('**How to fix**')
   })
 
   test('a long reason is shown whole up to its limit, never cut mid-word, its fix kept', () => {
@@ -315,11 +325,7 @@ describe('hostile strings from Azure', () => {
     const headings = summary.split('\n').filter((line) => line.startsWith('#'))
     expect(headings).toEqual([
       '## Azure JIT network access audit',
-      '### Why',
-      '### How to fix',
-      `#### ❌ noncompliant: \`${SUB2}\``,
-      `#### ❓ error: \`${SUB4}\``,
-      `#### ⚠️ partial: \`${SUB3}\``,
+      '### Why, and how to fix',
       '### How this was decided'
     ])
     expect(summary).not.toMatch(/^::/m)
@@ -373,13 +379,16 @@ describe('many subscriptions', () => {
     expect(summary).not.toContain('The `results` output has')
   })
 
-  test('subscriptions that need the same fix share one section', () => {
+  test('subscriptions that need the same fix get its steps once; the others point at them', () => {
     const results = Array.from({ length: 50 }, (_, index) => result(idOf(index), 'noncompliant'))
     const summary = buildJobSummary(results, context())
-    expect(summary).toContain('#### 50 subscriptions with the same fix')
+    expect(summary).toContain('These steps fix 49 more subscriptions too: ')
     expect(summary).toContain(
-      `\`${idOf(MAX_SUBSCRIPTIONS_PER_SECTION - 1)}\`, and ${50 - MAX_SUBSCRIPTIONS_PER_SECTION} more.`
+      `\`${idOf(MAX_SUBSCRIPTIONS_PER_SECTION)}\`, and ${49 - MAX_SUBSCRIPTIONS_PER_SECTION} more.`
     )
+    expect(
+      summary.match(/The same steps as for `[^`]+` above fix this subscription too\./g)
+    ).toHaveLength(49)
     expect(outsideCode(summary).blocks).toHaveLength(1)
   })
 
@@ -393,11 +402,10 @@ describe('many subscriptions', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(Buffer.byteLength(summary, 'utf8')).toBeLessThan(512 * 1024)
     expect(summary).toContain('### How this was decided')
-    expect(summary.match(/^#### /gm)?.length ?? 0).toBeLessThanOrEqual(MAX_REMEDIATION_SECTIONS)
-    expect(summary).toMatch(/Steps for \d+ more subscriptions are not shown/)
-    expect(buildJobSummary(results, context(), true)).toMatch(
-      /Steps for \d+ more subscriptions are not shown; their reasons are in the results file \(its path is the `results-file` output/
-    )
+    // Each failing row has its details, or the details that did not fit are counted and pointed at.
+    const details = summary.match(/<details><summary>[❌❓⚠]/gu)?.length ?? 0
+    const more = Number(/The reasons and fixes of (\d+) more/.exec(summary)?.[1] ?? 0)
+    expect(details + more).toBe(MAX_TABLE_ROWS_LARGE)
     expect(activeMarkdown(outsideCode(summary).text)).toEqual([])
   })
 })

@@ -15,7 +15,7 @@ import {
   type Verdict
 } from '../../model.ts'
 import { codeSpan, escapeHtmlText, escapeInline } from '../markdown.ts'
-import { fitReason } from '../text.ts'
+import { MAX_NAME_LENGTH, fitReason } from '../text.ts'
 
 /** Longest display name and id shown, in code points. */
 export const MAX_DISPLAY_NAME = 80
@@ -51,8 +51,9 @@ export const TABLE_HEADER = [
   '|---|---|---|---|'
 ].join('\n')
 
-/** Longest assignment name in a cause cell, in code points. */
-const MAX_CAUSE_NAME = 60
+/** Longest assignment name in a cause cell, in code points: a name Azure allows whole (its display
+ * names are at most 128 characters), so that the cell names the assignment a person looks for. */
+const MAX_CAUSE_NAME = MAX_NAME_LENGTH
 
 /** Why a subscription could not be checked, in a few words, by its cause. */
 const NOT_CHECKED_CAUSES: Readonly<Record<ErrorCause, string>> = {
@@ -189,9 +190,10 @@ function assignmentLines(result: SubscriptionResult): string[] {
   ]
 }
 
-/** The `<details>` of one subscription: its verdict, name and id as the summary line, then the
- * reason and the evidence. */
-export function evidenceDetails(result: SubscriptionResult): string {
+/** The `<details>` of one subscription: its verdict, name and id in the summary line; its whole
+ * reason, the assignments that run the JIT policy, and `fix` (Markdown: the steps, or where they
+ * are) under "How to fix" when given. */
+export function evidenceDetails(result: SubscriptionResult, fix = ''): string {
   const label = VERDICT_LABELS[result.verdict] ?? VERDICT_LABELS.error
   const name = escapeHtmlText(result.displayName, MAX_DISPLAY_NAME)
   const id = escapeHtmlText(result.subscriptionId, 64)
@@ -202,6 +204,7 @@ export function evidenceDetails(result: SubscriptionResult): string {
     `**Reason:** ${reason}`,
     '',
     ...assignmentLines(result),
+    ...(fix === '' ? [] : ['', '**How to fix**', '', fix]),
     '',
     '</details>'
   ].join('\n')
