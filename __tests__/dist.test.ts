@@ -1,7 +1,7 @@
 // The committed bundle ships the licence notices of what it bundles (check-dist keeps it equal to
 // a fresh build; this checks what that build writes).
 import { describe, expect, test } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 
 const root = new URL('../', import.meta.url)
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8')
@@ -26,5 +26,15 @@ describe('dist/licenses.txt', () => {
     expect(at === 0 || notices[at - 1] === '').toBe(true)
     expect(notices[at + 1]).toBe(license)
     expect(notices[at + 2]).toMatch(/\S/)
+  })
+})
+
+describe('what dist/ holds', () => {
+  test("the command line (package.json's bin) is dist/cli.js, executable, over the one bundle", () => {
+    const { bin } = JSON.parse(read('package.json')) as { bin: Record<string, string> }
+    expect(bin).toEqual({ 'azure-jit-network-access-check': 'dist/cli.js' })
+    expect(statSync(new URL('dist/cli.js', root)).mode & 0o111).toBe(0o111)
+    expect(read('dist/cli.js')).toMatch(/^#!\/usr\/bin\/env node\n[\s\S]*from '\.\/index\.js'/)
+    expect(read('dist/action.yml')).toBe(read('action.yml'))
   })
 })

@@ -407,3 +407,27 @@ describe('readSettings', () => {
     expect(problem!.length).toBeLessThan(300)
   })
 })
+
+describe('readSettings for a run that signs in with the machine (the command line)', () => {
+  const read = (inputs: Record<string, string>) =>
+    readSettings(
+      (name) => ({ subscriptions: SUBSCRIPTION_A, ...inputs })[name] ?? '',
+      readRunContext({ GITHUB_WORKSPACE: WORKSPACE }),
+      () => undefined,
+      'azure-identity'
+    )
+
+  test('client-id and tenant-id may be empty: the Azure CLI or the environment says who signs in', () => {
+    const settings = read({})
+    expect([settings.clientId, settings.tenantId]).toEqual(['', ''])
+    expect(read({ 'tenant-id': 'contoso.onmicrosoft.com' }).tenantId).toBe(
+      'contoso.onmicrosoft.com'
+    )
+  })
+
+  test('a value given is checked as in a workflow', () => {
+    expect(() => read({ 'client-id': 'my-app', 'tenant-id': 'not a tenant' })).toThrow(
+      /`client-id` "my-app" is not an application[\s\S]*"not a tenant" is neither/
+    )
+  })
+})

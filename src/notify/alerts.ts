@@ -142,8 +142,12 @@ function readFailure(error: unknown, doing: string): string {
   )
 }
 
-/** `results` with every `error` result's last finding unknown, for `why`. */
-function failClosed(results: readonly SubscriptionResult[], why: string): SubscriptionResult[] {
+/** `results` with every `error` result's last finding unknown, for `why`: each is a SARIF result
+ * then, so that no alert of theirs closes as fixed where the SARIF is uploaded. */
+export function failClosed(
+  results: readonly SubscriptionResult[],
+  why: string
+): SubscriptionResult[] {
   return results.map((result) =>
     result.verdict === 'error' ? { ...result, lastFinding: { verdict: 'unknown', why } } : result
   )
