@@ -1,6 +1,9 @@
 // Builds the action into dist/ (or the folder given): `node scripts/bundle.ts [folder]`.
 // ncc bundles src/index.ts; what main.ts loads with import() (check.ts and the Azure SDK) comes out
-// as chunks beside index.js. Three things ncc leaves undone are done here:
+// as chunks beside index.js. `open` (and the xdg-open script it ships) is left out: tsconfig.json's
+// `paths` point it at src/signin/no-browser.ts, since only @azure/identity's
+// InteractiveBrowserCredential loads it, which the check never uses (docs/design.md, "The
+// bundle"). Three things ncc leaves undone are done here:
 // - it minifies only index.js, so the chunks are minified the same way (terser, no compression,
 //   names kept so that stack traces in the debug log stay readable);
 // - its --license file lists only the packages of one chunk, so licenses.txt is written from the
