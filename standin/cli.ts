@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     resourceManagerEndpoint: standIn.resourceManagerEndpoint,
     oidcRequestUrl: standIn.oidcRequestUrl,
     oidcRequestToken: standIn.oidcRequestToken,
+    clientSecret: standIn.clientSecret,
     caCertificatePath: standIn.caCertificatePath,
     caCertificatePem: standIn.caCertificatePem,
     tenantId: standIn.tenantId,
