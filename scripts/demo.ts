@@ -22,7 +22,13 @@ let flags: Map<string, string>
 try {
   const commandLine = readCommandLine(process.argv.slice(2), actionInputs)
   if (commandLine.help) {
-    console.log(helpText(COMMAND, actionInputs, 'the stand-in'))
+    console.log(
+      helpText(
+        COMMAND,
+        actionInputs,
+        `Runs the committed bundle (dist/index.js) as a GitHub runner would, against a local Azure stand-in serving a sample estate of ${SAMPLE_SUBSCRIPTIONS.length} subscriptions, with each flag given to the action as its input (the sample's subscriptions and the stand-in's endpoints unless given); prints the step log, the job summary and the outcome.`
+      )
+    )
     process.exit(0)
   }
   flags = commandLine.inputs

@@ -33,13 +33,13 @@ describe('flags and action.yml', () => {
       const read = readCommandLine([`--${name}`, 'value'], inputs)
       expect(read).toEqual({ help: false, inputs: new Map([[name, 'value']]) })
     }
-    const help = helpText('cmd', inputs, 'the machine')
+    const help = helpText('cmd', inputs, 'What it does.')
     const flags = [...help.matchAll(/^ {2}--([a-z-]+)/gm)].map((match) => match[1])
     expect(flags).toEqual([...names, 'help'])
   })
 
   test('--help gives each input its description and default', () => {
-    const help = helpText('cmd', inputs, 'the machine', 10_000)
+    const help = helpText('cmd', inputs, 'What it does.', 10_000)
     for (const [name, input] of Object.entries(parsed.inputs)) {
       const block = help.split(`  --${name} VALUE\n`)[1]?.split('\n\n')[0] ?? ''
       expect(block).toContain(input.description.replace(/\s+/g, ' '))

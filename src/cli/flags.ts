@@ -102,13 +102,14 @@ function describeDefault(value: string): string {
 }
 
 /**
- * The text of `--help` for `command` (how it is started): usage, how a terminal signs in, then
- * every input of `inputs` as a flag with its description and default, wrapped at `width` columns.
+ * The text of `--help` for `command` (how it is started): usage, `about` (what the command does),
+ * then every input of `inputs` as a flag with its description and default, wrapped at `width`
+ * columns.
  */
 export function helpText(
   command: string,
   inputs: readonly ActionInput[],
-  signInWords: string,
+  about: string,
   width = 100
 ): string {
   const wrap = (text: string, indent: string): string[] => {
@@ -134,10 +135,7 @@ export function helpText(
   return [
     `Usage: ${command} [--INPUT VALUE]...`,
     '',
-    ...wrap(
-      `Checks, for every Azure subscription in scope, whether Microsoft Defender for Cloud's just-in-time network access audit is in force, as the GitHub Action does; prints the job summary and writes the SARIF and results files. Signs in with ${signInWords}. The issue, the pull-request comment and code scanning are a workflow's: skipped here. Exit code: 0 when the check passes, 1 when it fails as the step would, 2 for a command line that cannot be read.`,
-      ''
-    ),
+    ...wrap(about, ''),
     '',
     "Flags (the action's inputs, from action.yml; give each as --name VALUE or --name=VALUE):",
     '',

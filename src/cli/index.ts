@@ -13,6 +13,8 @@ import { terminalRunner } from './terminal.ts'
 /** Exit codes: the check passed; it failed as the step would; the command line was not read. */
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
 
+const ABOUT = `Checks, for every Azure subscription in scope, whether Microsoft Defender for Cloud's just-in-time network access audit is in force, as the GitHub Action does; prints the job summary and writes the SARIF and results files. Signs in with ${LOCAL_SIGN_IN}, never GitHub OIDC. The issue, the pull-request comment and code scanning are a workflow's: skipped here. Exit code: 0 when the check passes, 1 when it fails as the step would, 2 for a command line that cannot be read.`
+
 export interface CommandLineIo {
   /** The action's action.yml, whose inputs are the flags. */
   actionYml: URL
@@ -41,7 +43,7 @@ export async function runCommandLine(argv: readonly string[], io: CommandLineIo)
     return EXIT.usage
   }
   if (commandLine.help) {
-    io.output.write(`${helpText(io.command, inputs, `${LOCAL_SIGN_IN}, never GitHub OIDC`)}\n`)
+    io.output.write(`${helpText(io.command, inputs, ABOUT)}\n`)
     return EXIT.passed
   }
   const defaults = new Map(inputs.map((input) => [input.name, terminalDefault(input.default)]))
