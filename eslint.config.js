@@ -15,6 +15,24 @@ export default tseslint.config(
     }
   },
   {
+    // Every text the action hands the runner is redacted first: src/runner.ts is its one door.
+    files: ['src/**'],
+    ignores: ['src/runner.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@actions/core',
+              message: 'Use src/runner.ts, which redacts every text before the runner gets it.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['scripts/**', 'standin/**', '__tests__/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' }
   }

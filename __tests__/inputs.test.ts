@@ -76,6 +76,7 @@ describe('readSettings', () => {
       sarifFile: null,
       jobSummary: true,
       maxConcurrency: 32,
+      deadlineMs: 15 * 60_000,
       resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
       defenderPlanCheck: true,
       category: '',
@@ -83,8 +84,44 @@ describe('readSettings', () => {
       issue: 'auto',
       issueLabels: ['jit-network-access'],
       pullRequestComment: false,
-      engine: 'resource-manager'
+      engine: 'resource-manager',
+      exemptionRules: { acceptMitigated: 'none', expiryDays: 30 }
     })
+  })
+
+  test('deadline-minutes: minutes, fractions allowed, in milliseconds', () => {
+    expect(settingsFrom({ 'deadline-minutes': '0.5' }).deadlineMs).toBe(30_000)
+    expect(settingsFrom({ 'deadline-minutes': '360' }).deadlineMs).toBe(360 * 60_000)
+    expect(settingsFrom({ 'deadline-minutes': ' 20 ' }).deadlineMs).toBe(20 * 60_000)
+  })
+
+  test.each([
+    ['true', 'all'],
+    ['TRUE', 'all'],
+    ['With-Expiry', 'with-expiry'],
+    ['false', 'none']
+  ])('reads accept-mitigated-exemptions %s', (value, acceptMitigated) => {
+    expect(settingsFrom({ 'accept-mitigated-exemptions': value }).exemptionRules).toEqual({
+      acceptMitigated,
+      expiryDays: 30
+    })
+  })
+
+  test.each([['0'], ['7'], ['3650']])('reads exemption-expiry-days %s', (days) => {
+    expect(settingsFrom({ 'exemption-expiry-days': days }).exemptionRules.expiryDays).toBe(
+      Number(days)
+    )
+  })
+
+  test('bad exemption inputs are named with what they take', () => {
+    expect(
+      problemsFrom({ 'accept-mitigated-exemptions': 'waiver', 'exemption-expiry-days': '-1' })
+    ).toEqual([
+      '`accept-mitigated-exemptions` "waiver" is not one of false, true, with-expiry.',
+      '`exemption-expiry-days` "-1" is not a whole number of days from 0 (name no exemption\'s end) to 3650.'
+    ])
+    expect(problemsFrom({ 'exemption-expiry-days': '3651' })).toHaveLength(1)
+    expect(problemsFrom({ 'exemption-expiry-days': '30 days' })).toHaveLength(1)
   })
 
   test('reads engine, in any case', () => {
@@ -264,9 +301,12 @@ describe('readSettings', () => {
     [{ 'subscription-id': SUBSCRIPTION_B }, /is Azure\/login's input/],
     [{ subscriptions: '' }, /`subscriptions` and `management-groups` are both empty/],
     [{ subscriptions: '# only a comment\n  \n' }, /are both empty/],
-    [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
+    [
+      { 'client-id': '' },
+      /`client-id` is empty and AZURE_CLIENT_ID is not set; .* `client-id: \$\{\{ vars\.AZURE_CLIENT_ID \}\}`, or `env: AZURE_CLIENT_ID:/
+    ],
     [{ 'client-id': 'my-app' }, /`client-id` "my-app" is not an application/],
-    [{ 'tenant-id': '' }, /`tenant-id` is empty/],
+    [{ 'tenant-id': '' }, /`tenant-id` is empty.* `tenant-id: \$\{\{ vars\.AZURE_TENANT_ID \}\}`/],
     [{ 'tenant-id': 'not a tenant' }, /"not a tenant" is neither/],
     [{ environment: 'AzureGermanCloud' }, /"AzureGermanCloud" is not a known cloud/],
     [{ 'fail-on': 'noncompliant, sometimes' }, /"sometimes", which is not a verdict/],
@@ -283,6 +323,13 @@ describe('readSettings', () => {
     [{ 'max-concurrency': 'abc' }, /"abc" is not a whole number/],
     [{ 'max-concurrency': '1.5' }, /"1.5" is not a whole number/],
     [{ 'max-concurrency': '65' }, /"65" is not a whole number/],
+    [
+      { 'deadline-minutes': '0' },
+      /`deadline-minutes` "0" is not a number of minutes above 0 and at most 360; keep it a few minutes under the job's `timeout-minutes`/
+    ],
+    [{ 'deadline-minutes': '361' }, /`deadline-minutes` "361" is not a number of minutes/],
+    [{ 'deadline-minutes': '-1' }, /`deadline-minutes` "-1" is not a number of minutes/],
+    [{ 'deadline-minutes': '10m' }, /`deadline-minutes` "10m" is not a number of minutes/],
     [
       { engine: 'graph' },
       /`engine` "graph" is not an engine; use resource-manager or resource-graph/
@@ -358,5 +405,29 @@ describe('readSettings', () => {
     const [problem] = problemsFrom({ environment: `x\n::error::injected${'y'.repeat(200)}` })
     expect(problem).not.toMatch(/\n/)
     expect(problem!.length).toBeLessThan(300)
+  })
+})
+
+describe('readSettings for a run that signs in with the machine (the command line)', () => {
+  const read = (inputs: Record<string, string>) =>
+    readSettings(
+      (name) => ({ subscriptions: SUBSCRIPTION_A, ...inputs })[name] ?? '',
+      readRunContext({ GITHUB_WORKSPACE: WORKSPACE }),
+      () => undefined,
+      'azure-identity'
+    )
+
+  test('client-id and tenant-id may be empty: the Azure CLI or the environment says who signs in', () => {
+    const settings = read({})
+    expect([settings.clientId, settings.tenantId]).toEqual(['', ''])
+    expect(read({ 'tenant-id': 'contoso.onmicrosoft.com' }).tenantId).toBe(
+      'contoso.onmicrosoft.com'
+    )
+  })
+
+  test('a value given is checked as in a workflow', () => {
+    expect(() => read({ 'client-id': 'my-app', 'tenant-id': 'not a tenant' })).toThrow(
+      /`client-id` "my-app" is not an application[\s\S]*"not a tenant" is neither/
+    )
   })
 })

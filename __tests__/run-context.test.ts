@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
@@ -27,6 +28,10 @@ beforeAll(async () => {
     path.join(workspace, '.github/workflows/big.yml'),
     'x'.repeat(MAX_WORKFLOW_FILE_BYTES + 1)
   )
+  // What reading would wait on forever (a pipe no one writes) or never finish (a device).
+  execFileSync('mkfifo', [path.join(workspace, '.github/workflows/pipe.yml')])
+  execFileSync('mkfifo', [path.join(workspace, 'pipe.json')])
+  await symlink('/dev/zero', path.join(workspace, '.github/workflows/zero.yml'))
 })
 
 afterAll(async () => {
@@ -100,6 +105,14 @@ describe('readWorkflowFile', () => {
     [
       'a file too large',
       { GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/big.yml@refs/heads/main' }
+    ],
+    [
+      'a named pipe',
+      { GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/pipe.yml@refs/heads/main' }
+    ],
+    [
+      'a link to a device',
+      { GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/zero.yml@refs/heads/main' }
     ]
   ])('gives null for %s', async (_what, env) => {
     await expect(read(env)).resolves.toBeNull()
@@ -133,7 +146,8 @@ describe('readPullRequestNumber', () => {
     [
       'a number that is not one',
       { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'odd.json' }
-    ]
+    ],
+    ['a named pipe', { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'pipe.json' }]
   ])('gives null for %s', async (_what, env: NodeJS.ProcessEnv) => {
     const where = env.GITHUB_EVENT_PATH
     await expect(

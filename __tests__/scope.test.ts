@@ -125,8 +125,24 @@ describe('the scope inputs through readSettings', () => {
     expect(read({ subscriptions: A, 'results-file': 'out/r.json' }).resultsFile).toBe(
       path.resolve('/ws', 'out/r.json')
     )
-    expect(read({ subscriptions: A, 'results-file': '/var/r.json' }).resultsFile).toBe(
-      '/var/r.json'
+    // An absolute path keeps sarif-file's rule: inside the workspace or RUNNER_TEMP (issue 20).
+    expect(read({ subscriptions: A, 'results-file': '/tmp/runner/r.json' }).resultsFile).toBe(
+      '/tmp/runner/r.json'
+    )
+    expect(() => read({ subscriptions: A, 'results-file': '/var/r.json' })).toThrow(
+      '`results-file` "/var/r.json" is not a file inside the workspace (/ws) or the runner\'s temporary folder (RUNNER_TEMP, /tmp/runner); give a path relative to the workspace, or one inside RUNNER_TEMP, or leave it empty for jit-network-access-results.json in RUNNER_TEMP.'
+    )
+  })
+
+  test.each([
+    ['sarif-file', '/proc/x/r.sarif'],
+    ['results-file', '/proc/x/r.json'],
+    ['results-file', '../outside/r.json'],
+    ['results-file', '/tmp/runner'],
+    ['sarif-file', '/tmp/runner/../elsewhere/r.sarif']
+  ])('%s %s is refused by the one rule for files, before any request', (input, value) => {
+    expect(() => read({ subscriptions: A, [input]: value })).toThrow(
+      new RegExp(`^Invalid input: \`${input}\` ".*" is not a file inside the workspace`)
     )
   })
 })

@@ -28,6 +28,12 @@ export interface ActionRunOptions {
   keepWorkspace?: boolean
   /** Run in this folder (created, and kept) instead of a new temporary one. */
   workspace?: string
+  /** Kill the action after this many milliseconds (exitCode is then null); default never. */
+  timeoutMs?: number
+  /** Run it with this limit on the size of any file it writes, in bytes (RLIMIT_FSIZE, through
+   * util-linux's `prlimit`, which keeps the environment as it is): a write past it fails part way
+   * with EFBIG, as on a disk that fills up. */
+  fileSizeLimitBytes?: number
 }
 
 export interface ActionRun {
@@ -115,7 +121,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     ...options.environment
   }
   const started = performance.now()
-  const child = spawn(process.execPath, [options.entryPoint ?? path.join(ROOT, 'dist/index.js')], {
+  const entryPoint = options.entryPoint ?? path.join(ROOT, 'dist/index.js')
+  // Node ignores SIGXFSZ, so a write past the limit fails with EFBIG instead of ending it. (A
+  // shell's `ulimit` would do, but dash drops the INPUT_* variables whose names hold a `-`.)
+  const [command, args] =
+    options.fileSizeLimitBytes === undefined
+      ? [process.execPath, [entryPoint]]
+      : ['prlimit', [`--fsize=${options.fileSizeLimitBytes}`, '--', process.execPath, entryPoint]]
+  const child = spawn(command, args, {
     cwd: workspace,
     env: Object.fromEntries(
       Object.entries(environment).filter(
@@ -128,10 +141,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const killer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs)
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject)
     child.once('close', (code) => resolve(code))
-  })
+  }).finally(() => clearTimeout(killer))
   const durationMs = performance.now() - started
   const run: ActionRun = {
     exitCode,

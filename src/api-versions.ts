@@ -9,6 +9,9 @@ export const POLICY_ASSIGNMENTS_API_VERSION = '2025-03-01'
 export const POLICY_EXEMPTIONS_API_VERSION = '2022-07-01-preview'
 /** The subscriptions the identity can read (`GET /subscriptions`, Microsoft.Resources). */
 export const SUBSCRIPTIONS_API_VERSION = '2022-12-01'
+/** Policy (set) definitions, built-in or custom, read as JSON ("Policy Definitions - Get Built In",
+ * "Policy Set Definitions - Get / Get Built In / Get At Management Group"). */
+export const POLICY_DEFINITIONS_API_VERSION = '2025-03-01'
 /** Versions of a policy (set) definition: one version, and the list ("Policy Set Definition
  * Versions - Get / Get Built In / List / List Built In / List By Management Group"). */
 export const POLICY_DEFINITION_VERSIONS_API_VERSION = '2025-03-01'

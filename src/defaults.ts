@@ -38,6 +38,9 @@ export const CLOUDS: readonly Cloud[] = [
 
 export const MAX_CONCURRENCY_LIMIT = 64
 
+/** The most `deadline-minutes` may be: GitHub-hosted runners end a job after 360 minutes. */
+export const MAX_DEADLINE_MINUTES = 360
+
 /** How the run reads Azure: `resource-manager`, a few Resource Manager lists per subscription;
  * `resource-graph`, the whole scope in a few paged Azure Resource Graph queries, verdicts short of
  * compliant read again through Resource Manager (docs/design.md, "Architecture"). */
@@ -56,6 +59,13 @@ export const DEFAULT_FAIL_ON: ReadonlySet<Verdict> = new Set<Verdict>(['noncompl
 export const ISSUE_MODES = ['auto', 'always', 'never'] as const
 export type IssueMode = (typeof ISSUE_MODES)[number]
 
+/** The `accept-mitigated-exemptions` input's values: `false` accepts no exemption, `true` every
+ * exemption of category Mitigated, `with-expiry` only those with an expiresOn. */
+export const ACCEPT_MITIGATED_VALUES = ['false', 'true', 'with-expiry'] as const
+
+/** Most days ahead `exemption-expiry-days` may look (ten years). */
+export const MAX_EXEMPTION_EXPIRY_DAYS = 3650
+
 /** Label the issue carries and is found by when `issue-labels` is not given. */
 export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
 
@@ -66,6 +76,7 @@ export const DEFAULT_ISSUE_LABEL = 'jit-network-access'
  * `sarif-file` writes no SARIF file; an empty `results-file` writes DEFAULT_RESULTS_FILE_NAME in
  * the runner's temporary folder. `max-concurrency`: see docs/performance.md, "Concurrency".
  * `github-token`'s default is an expression the runner evaluates (the job's GITHUB_TOKEN).
+ * `deadline-minutes`: the run's deadline (src/deadline.ts), from the moment the inputs are read.
  */
 export const INPUT_DEFAULTS = {
   subscriptions: '',
@@ -81,6 +92,7 @@ export const INPUT_DEFAULTS = {
   'sarif-file': 'jit-network-access.sarif',
   'job-summary': 'true',
   'max-concurrency': '32',
+  'deadline-minutes': '15',
   'results-file': '',
   'defender-plan-check': 'true',
   category: '',
@@ -88,5 +100,7 @@ export const INPUT_DEFAULTS = {
   issue: 'auto',
   'issue-labels': DEFAULT_ISSUE_LABEL,
   'pr-comment': 'false',
-  engine: 'resource-manager'
+  engine: 'resource-manager',
+  'accept-mitigated-exemptions': 'false',
+  'exemption-expiry-days': '30'
 } as const

@@ -20,6 +20,16 @@ export const TOOL_NAME = 'azure-jit-network-access-check'
 
 export type ParameterValues = Record<string, { value?: unknown } | undefined>
 
+/** The kinds of override Azure documents: `policyEffect` and `definitionVersion` (REST API and
+ * SDKs), `policyVersion` (Learn's name for the latter,
+ * https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides).
+ * An override of another kind is refused where it is read: what it changes is unknown. */
+export const OVERRIDE_KINDS: readonly string[] = [
+  'policyEffect',
+  'definitionVersion',
+  'policyVersion'
+]
+
 export interface Selector {
   kind: string
   in?: string[]
@@ -112,8 +122,9 @@ export type DefenderForServersPlan =
    * `resourcesCoverageStatus` `FullyCovered`, `PartiallyCovered` or `NotCovered` when ARM gives
    * it: whether resource-level plans leave some resources without the subscription's plan. */
   | { pricingTier: string; subPlan?: string; resourcesCoverageStatus?: string }
-  /** The plan could not be read: why, for people. */
-  | { unreadable: string }
+  /** The plan could not be read: why, for people, and what an `error` verdict on it asks to fix
+   * (`access-denied` for a refusal, else `transient`). */
+  | { unreadable: string; cause: ErrorCause }
 
 /** Everything the rule needs to decide one subscription, as the collector gathered it. */
 export interface SubscriptionSnapshot {
@@ -131,9 +142,11 @@ export interface SubscriptionSnapshot {
   unreadableSetDefinitions?: Record<string, string | undefined>
   /** The JIT policy definition itself, for its default effect. */
   jitPolicyDefinition: PolicyDefinition
-  /** Management-group ancestry of the subscription, nearest parent first, as management group ids
-   * (`/providers/Microsoft.Management/managementGroups/NAME`). Absent when it was not read; the
-   * collector reads it only when some notScope names a management group. */
+  /** Management groups above the subscription, as management group ids
+   * (`/providers/Microsoft.Management/managementGroups/NAME`): from Resource Graph its whole
+   * chain, nearest parent first; from Resource Manager, those of the groups a notScope names whose
+   * descendants list the subscription (wherever their parent field points). Absent when it was not
+   * read; the collector reads it only when some notScope names a management group. */
   managementGroupAncestry?: string[]
   /** Why the ancestry could not be read, when the collector tried and failed. */
   managementGroupAncestryError?: string
@@ -141,6 +154,21 @@ export interface SubscriptionSnapshot {
   collectedAt: string
   /** The subscription's Defender for Servers plan; absent when the check was turned off. */
   defenderForServers?: DefenderForServersPlan
+}
+
+/**
+ * How the run weighs exemptions (the `accept-mitigated-exemptions` and `exemption-expiry-days`
+ * inputs). Learn's exemption categories: `Mitigated` "because the policy intent is met through
+ * another method", `Waiver` because "the non-compliance state of the resource is temporarily
+ * accepted" (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure#exemption-category).
+ */
+export interface ExemptionRules {
+  /** Exemptions of category Mitigated that cover the part they exempt: `none`, `all`, or only
+   * those with an `expiresOn` (`with-expiry`). A Waiver never does. */
+  acceptMitigated: 'none' | 'all' | 'with-expiry'
+  /** Exemptions that affect JIT and end within this many days of `collectedAt` are named, with
+   * the verdict when each ends; 0: none are. */
+  expiryDays: number
 }
 
 export type Verdict = 'compliant' | 'partial' | 'noncompliant' | 'error'
@@ -231,7 +259,67 @@ export interface SubscriptionResult {
   /** The subscription's Defender for Servers plan as the verdict weighed it; absent when the check
    * was turned off. */
   defenderForServers?: DefenderForServersOutcome
+  /** On `error` verdicts only, when the run wrote SARIF and looked at code scanning's open alerts
+   * (src/notify/alerts.ts): the finding an open alert still holds for the subscription, or that
+   * the alerts could not be read. Absent: no open alert names it (or nothing was looked at). */
+  lastFinding?: LastFinding
+  /** Exemptions of category Mitigated the run accepts whose part no other assignment audits: the
+   * verdict rests on them. Present when there are any. */
+  acceptedExemptions?: ExemptionSummary[]
+  /** Exemptions that affect JIT and end within `exemption-expiry-days` of the check, soonest
+   * first. Present when there are any. */
+  expiringExemptions?: ExpiringExemption[]
 }
+
+/** An exemption as a result names it. */
+export interface ExemptionSummary {
+  id: string
+  /** Its display name, else its name (a value from Azure: escape it). */
+  displayName: string
+  /** `Waiver` or `Mitigated`, as Azure gives it. */
+  exemptionCategory: string
+  /** ISO 8601 as Azure gives it; null when it never expires. */
+  expiresOn: string | null
+}
+
+/** How reasons and reports name an exemption the run accepts: "accepted: exemption 'Bastion'
+ * (Mitigated, expires 2026-09-30T00:00:00Z)", or "(Mitigated, never expires)"; `text` writes
+ * each value from Azure for where it goes (as it is, by default). */
+export function acceptedExemptionLabel(
+  exemption: Omit<ExemptionSummary, 'id'>,
+  text: (value: string) => string = (value) => value
+): string {
+  const expiry =
+    exemption.expiresOn === null ? 'never expires' : `expires ${text(exemption.expiresOn)}`
+  return `accepted: exemption '${text(exemption.displayName)}' (${text(exemption.exemptionCategory)}, ${expiry})`
+}
+
+/** An exemption that affects JIT and ends soon, and what its end does to the verdict. */
+export interface ExpiringExemption extends ExemptionSummary {
+  /** Whether the run accepts it as covering its part (`accept-mitigated-exemptions`). */
+  accepted: boolean
+  /** The verdict once it has ended, everything else as it is now (other exemptions that end
+   * before it ended too). */
+  verdictWhenEnded: Verdict
+}
+
+/** What code scanning last held for a subscription the run could not check. The SARIF carries it
+ * forward as a result, so that code scanning does not close the alert as fixed. */
+export type LastFinding =
+  /** An open alert of this action's rule in the run's category names the subscription. */
+  | {
+      /** `partial` for an alert at level `warning`, else `noncompliant`. */
+      verdict: 'noncompliant' | 'partial'
+      /** The alert's level (its rule severity): the carried result keeps it. */
+      level: 'error' | 'warning' | 'note'
+      /** The alert's number in the repository. */
+      alert: number
+      /** The alert's message, the last result as code scanning shows it (a value written from
+       * Azure text: escape it). */
+      message: string
+    }
+  /** The open alerts could not be read: whether one is open is unknown (why, for people). */
+  | { verdict: 'unknown'; why: string }
 
 /** The Defender for Servers plan in a result: the plan read, or why it is unknown. */
 export type DefenderForServersOutcome =

@@ -22,6 +22,11 @@ export interface RunContext {
   oidcAvailable: boolean
   /** Whether the runner takes a job summary (GITHUB_STEP_SUMMARY is set). */
   jobSummaryAvailable: boolean
+  /** GITHUB_STEP_SUMMARY: the file the job summary is appended to; undefined when not set. */
+  jobSummaryFile: string | undefined
+  /** GITHUB_OUTPUT: the file the step outputs are appended to; undefined when not set (then
+   * @actions/core's `set-output` command in the log is the only way to set them). */
+  outputFile: string | undefined
   /** GITHUB_WORKFLOW_REF, parsed; null when it is missing or unusable. */
   workflowRef: WorkflowRef | null
   /** GITHUB_JOB: the job's id in the workflow. */
@@ -43,6 +48,9 @@ export interface RunContext {
   eventPath: string | undefined
   /** GITHUB_API_URL: GitHub's REST API (`https://HOST/api/v3` on GitHub Enterprise Server). */
   apiUrl: string | undefined
+  /** GITHUB_REF: the ref the run is for (`refs/heads/main`, `refs/pull/7/merge`), the ref whose
+   * code scanning alerts the SARIF upload updates. */
+  ref: string | undefined
 }
 
 /** The run context from `environment` (process.env on a runner); `cwd` stands in for an unset
@@ -58,6 +66,8 @@ export function readRunContext(
     azureTenantId: (environment.AZURE_TENANT_ID ?? '').trim(),
     oidcAvailable: Boolean(environment.ACTIONS_ID_TOKEN_REQUEST_URL),
     jobSummaryAvailable: Boolean(environment.GITHUB_STEP_SUMMARY),
+    jobSummaryFile: environment.GITHUB_STEP_SUMMARY || undefined,
+    outputFile: environment.GITHUB_OUTPUT || undefined,
     workflowRef: parseWorkflowRef(environment.GITHUB_WORKFLOW_REF),
     job: environment.GITHUB_JOB,
     workflowName: environment.GITHUB_WORKFLOW,
@@ -68,7 +78,8 @@ export function readRunContext(
     actionRepository: environment.GITHUB_ACTION_REPOSITORY,
     eventName: environment.GITHUB_EVENT_NAME,
     eventPath: environment.GITHUB_EVENT_PATH,
-    apiUrl: environment.GITHUB_API_URL
+    apiUrl: environment.GITHUB_API_URL,
+    ref: environment.GITHUB_REF
   }
 }
 
@@ -78,8 +89,9 @@ export const MAX_WORKFLOW_FILE_BYTES = 1024 * 1024
 /**
  * The text of the workflow file that ran the action, as checked out in the workspace; null when
  * there is no usable GITHUB_WORKFLOW_REF, the workflow belongs to another repository (a reusable
- * workflow), the path leaves the workspace, the file is missing or unreadable, or it is larger than
- * MAX_WORKFLOW_FILE_BYTES. Never throws.
+ * workflow), the path leaves the workspace, the file is missing, unreadable or no regular file
+ * (a pipe or a device would hold the run), or it is larger than MAX_WORKFLOW_FILE_BYTES. Never
+ * throws.
  */
 export async function readWorkflowFile(runContext: RunContext): Promise<string | null> {
   const workflow = runContext.workflowRef
@@ -94,6 +106,8 @@ export async function readWorkflowFile(runContext: RunContext): Promise<string |
   const file = path.resolve(runContext.workspace, workflow.path)
   if (path.relative(runContext.workspace, file).startsWith('..')) return null
   try {
+    const found = await stat(file)
+    if (!found.isFile() || found.size > MAX_WORKFLOW_FILE_BYTES) return null
     const content = await readFile(file)
     return content.length > MAX_WORKFLOW_FILE_BYTES ? null : content.toString('utf8')
   } catch {
@@ -109,14 +123,15 @@ const MAX_EVENT_FILE_BYTES = 25 * 1024 * 1024
 /**
  * The number of the pull request that started the run: `pull_request.number` of the event payload
  * (GITHUB_EVENT_PATH) on `pull_request` and `pull_request_target` events; null on other events, or
- * when the payload is missing, unreadable, larger than GitHub's webhook limit or holds no positive
- * whole number there. Never throws.
+ * when the payload is missing, unreadable, no regular file, larger than GitHub's webhook limit or
+ * holds no positive whole number there. Never throws.
  */
 export async function readPullRequestNumber(runContext: RunContext): Promise<number | null> {
   const { eventName, eventPath } = runContext
   if (!eventName || !PULL_REQUEST_EVENTS.includes(eventName) || !eventPath) return null
   try {
-    if ((await stat(eventPath)).size > MAX_EVENT_FILE_BYTES) return null
+    const found = await stat(eventPath)
+    if (!found.isFile() || found.size > MAX_EVENT_FILE_BYTES) return null
     const payload: unknown = JSON.parse(await readFile(eventPath, 'utf8'))
     const number =
       typeof payload === 'object' && payload !== null

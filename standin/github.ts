@@ -2,16 +2,40 @@
 // http (GITHUB_API_URL=http://127.0.0.1:PORT, or PORT/api/v3 as on GitHub Enterprise Server):
 // issues listed by labels and state with Link pagination, issues created and updated (state,
 // state_reason), issue comments listed, created and updated (a pull request's comments are the
-// issue comments of its number). Faults: writes refused as a token without the permission (or a
-// fork's read-only token) is refused, and rate limits, primary and secondary, as GitHub words them.
+// issue comments of its number), each with its author (`user`), and GraphQL's `viewer`: the
+// account the token belongs to, `github-actions[bot]` by default as for a job's GITHUB_TOKEN;
+// code scanning's alerts, listed, made from SARIF a test uploads (code-scanning.ts). Tests add
+// issues and comments by other accounts (store.addIssue, store.addComment). Faults: writes
+// refused as a token without the permission (or a fork's read-only token) is refused, reads
+// refused (`viewer`, `code-scanning`), and rate limits, primary and secondary, as GitHub words them.
 // Everything written is kept in `store` for tests to read back. docs/design.md, "The stand-in".
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { CodeScanning, alertJson } from './code-scanning.ts'
+import { DOCS, ghError, rateLimited, refused, type GitHubFaults } from './github-faults.ts'
+
+export type { GitHubFaults } from './github-faults.ts'
 import { json, readBody, send, type Reply } from './http.ts'
+
+/** An account as the REST API shows an author (`user`): what a test compares authorship by. */
+export interface GitHubAccount {
+  login: string
+  id: number
+  type: 'User' | 'Bot'
+}
+
+/** The account a job's GITHUB_TOKEN writes as (an installation token of the GitHub Actions app). */
+export const GITHUB_ACTIONS_BOT: GitHubAccount = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  type: 'Bot'
+}
 
 export interface StoredIssue {
   number: number
+  /** Who opened it. */
+  author: GitHubAccount
   title: string
   body: string | null
   state: 'open' | 'closed'
@@ -27,25 +51,11 @@ export interface StoredIssue {
 export interface StoredComment {
   id: number
   issue_number: number
+  /** Who wrote it. */
+  author: GitHubAccount
   body: string
   created_at: string
   updated_at: string
-}
-
-export interface GitHubFaults {
-  /** Writes answered 403 "Resource not accessible by integration": to issues (`issues`), to pull
-   * requests' comments (`pull-requests`), or all writes (`all`, a fork's read-only token). */
-  refuse: 'issues' | 'pull-requests' | 'all' | null
-  /** The next `count` requests are answered with a rate limit: `secondary` (403 or 429, with
-   * `retry-after` seconds when given) or `primary` (403, x-ratelimit-remaining 0, reset in
-   * `resetSeconds`). */
-  rateLimit: {
-    count: number
-    kind: 'secondary' | 'primary'
-    status?: 403 | 429
-    retryAfter?: number
-    resetSeconds?: number
-  } | null
 }
 
 export interface GitHubStore {
@@ -56,8 +66,22 @@ export interface GitHubStore {
   /** Every request answered: method, path with query, status. */
   requests: { method: string; path: string; status: number }[]
   faults: GitHubFaults
+  /** The account the token belongs to: the author of everything the API writes. */
+  viewer: GitHubAccount
+  /** Code scanning's alerts; `codeScanning.ingest(sarif, ref)` uploads an analysis. */
+  codeScanning: CodeScanning
   /** Adds a pull request (an issue number that is a pull request); returns its number. */
   addPullRequest(title?: string): number
+  /** Adds an issue as `author` wrote it (another account, by default); returns its number. */
+  addIssue(issue: {
+    title?: string
+    body: string
+    labels?: string[]
+    state?: 'open' | 'closed'
+    author?: GitHubAccount
+  }): number
+  /** Adds a comment on issue or pull request `number` as `author` wrote it; returns its id. */
+  addComment(number: number, body: string, author?: GitHubAccount): number
   /** The comments on issue or pull request `number`, oldest first. */
   commentsOn(number: number): StoredComment[]
   /** The issues (not pull requests) in number order. */
@@ -69,6 +93,8 @@ export interface GitHubStandinOptions {
   repo?: string
   /** The token the API accepts; default `ghs_standin`. */
   token?: string
+  /** The account the token belongs to; default GITHUB_ACTIONS_BOT. */
+  viewer?: GitHubAccount
   /** Path before `/repos`: `''` (github.com) or `/api/v3` (GitHub Enterprise Server). */
   pathPrefix?: string
   /** Port on 127.0.0.1; default 0, a free one. */
@@ -86,21 +112,9 @@ export interface GitHubStandin {
 
 /** GitHub's limit on issue and comment bodies, in characters. */
 export const GITHUB_MAX_BODY = 65_536
-const DOCS = 'https://docs.github.com/rest'
 const STATE_REASONS = new Set(['completed', 'not_planned', 'reopened', 'duplicate'])
-
-function ghError(
-  status: number,
-  message: string,
-  documentation: string,
-  headers?: Record<string, string>
-): Reply {
-  return json(
-    status,
-    { message, documentation_url: documentation, status: String(status) },
-    headers
-  )
-}
+/** Another person's account, the default author of what tests add. */
+export const OTHER_USER: GitHubAccount = { login: 'mallory', id: 5150, type: 'User' }
 
 function validation(resource: string, field: string, message: string): Reply {
   return json(422, {
@@ -124,11 +138,14 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
     comments: [],
     requests: [],
     faults: { refuse: null, rateLimit: null, ...options.faults },
+    viewer: options.viewer ?? GITHUB_ACTIONS_BOT,
+    codeScanning: new CodeScanning(),
     addPullRequest(title = 'A pull request') {
       const now = new Date().toISOString()
       const number = counters.issue++
       store.issues.set(number, {
         number,
+        author: OTHER_USER,
         title,
         body: '',
         state: 'open',
@@ -141,6 +158,37 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
       })
       return number
     },
+    addIssue({ title = 'An issue', body, labels = [], state = 'open', author = OTHER_USER }) {
+      const now = new Date().toISOString()
+      const number = counters.issue++
+      store.issues.set(number, {
+        number,
+        author,
+        title,
+        body,
+        state,
+        state_reason: state === 'closed' ? 'completed' : null,
+        labels,
+        pullRequest: false,
+        created_at: now,
+        updated_at: now,
+        closed_at: state === 'closed' ? now : null
+      })
+      return number
+    },
+    addComment(number, body, author = OTHER_USER) {
+      const now = new Date().toISOString()
+      const id = counters.comment++
+      store.comments.push({
+        id,
+        issue_number: number,
+        author,
+        body,
+        created_at: now,
+        updated_at: now
+      })
+      return id
+    },
     commentsOn: (number) => store.comments.filter((comment) => comment.issue_number === number),
     listIssues: () =>
       [...store.issues.values()]
@@ -148,6 +196,10 @@ function createStore(options: GitHubStandinOptions, counters: Counters): GitHubS
         .sort((a, b) => a.number - b.number)
   }
   return store
+}
+
+function accountJson(account: GitHubAccount): unknown {
+  return { login: account.login, id: account.id, type: account.type }
 }
 
 function issueJson(base: string, store: GitHubStore, issue: StoredIssue): unknown {
@@ -162,7 +214,7 @@ function issueJson(base: string, store: GitHubStore, issue: StoredIssue): unknow
     state: issue.state,
     state_reason: issue.state_reason,
     labels: issue.labels.map((name, index) => ({ id: index + 1, name })),
-    user: { login: 'github-actions[bot]', type: 'Bot' },
+    user: accountJson(issue.author),
     comments: store.commentsOn(issue.number).length,
     created_at: issue.created_at,
     updated_at: issue.updated_at,
@@ -176,7 +228,7 @@ function commentJson(base: string, store: GitHubStore, comment: StoredComment): 
     id: comment.id,
     url: `${base}/repos/${store.owner}/${store.repo}/issues/comments/${comment.id}`,
     body: comment.body,
-    user: { login: 'github-actions[bot]', type: 'Bot' },
+    user: accountJson(comment.author),
     created_at: comment.created_at,
     updated_at: comment.updated_at
   }
@@ -205,53 +257,6 @@ function paginate<T>(
     page: items.slice((page - 1) * perPage, page * perPage),
     headers: links.length > 0 ? { Link: links.join(', ') } : {}
   }
-}
-
-function rateLimited(store: GitHubStore): Reply | null {
-  const limit = store.faults.rateLimit
-  if (!limit || limit.count <= 0) return null
-  limit.count--
-  if (limit.kind === 'primary') {
-    const reset = Math.ceil(Date.now() / 1000) + (limit.resetSeconds ?? 60)
-    return ghError(
-      403,
-      'API rate limit exceeded for installation ID 4242.',
-      `${DOCS}/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limits`,
-      {
-        'x-ratelimit-limit': '5000',
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-used': '5000',
-        'x-ratelimit-reset': String(reset),
-        'x-ratelimit-resource': 'core'
-      }
-    )
-  }
-  const headers: Record<string, string> =
-    limit.retryAfter !== undefined ? { 'retry-after': String(limit.retryAfter) } : {}
-  return ghError(
-    limit.status ?? 403,
-    `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${randomUUID().slice(0, 18).toUpperCase()}.`,
-    `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
-    headers
-  )
-}
-
-function refused(
-  store: GitHubStore,
-  issue: StoredIssue | undefined,
-  documentation: string
-): Reply | null {
-  const refuse = store.faults.refuse
-  if (refuse === null) return null
-  const onPullRequest = issue?.pullRequest === true
-  if (
-    refuse === 'all' ||
-    (refuse === 'pull-requests' && onPullRequest) ||
-    (refuse === 'issues' && !onPullRequest)
-  ) {
-    return ghError(403, 'Resource not accessible by integration', documentation)
-  }
-  return null
 }
 
 function parse(text: string): Record<string, unknown> | null {
@@ -289,6 +294,28 @@ function bodyTooLong(body: unknown, resource: string): Reply | null {
   return null
 }
 
+/** GitHub's GraphQL API for the one query the action sends: `viewer { login databaseId }`. A
+ * refused read or any other query is answered 200 with `errors`, as GitHub's GraphQL API does. */
+function graphql(store: GitHubStore, input: Record<string, unknown> | null): Reply {
+  const query = typeof input?.query === 'string' ? input.query : ''
+  if (!/^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s+databaseId\s*\}\s*\}\s*$/.test(query)) {
+    return json(200, { errors: [{ message: `The stand-in does not answer this query: ${query}` }] })
+  }
+  if (store.faults.refuseReads?.includes('viewer')) {
+    return json(200, {
+      data: null,
+      errors: [
+        {
+          type: 'FORBIDDEN',
+          path: ['viewer'],
+          message: 'Resource not accessible by integration'
+        }
+      ]
+    })
+  }
+  return json(200, { data: { viewer: { login: store.viewer.login, databaseId: store.viewer.id } } })
+}
+
 async function route(
   req: IncomingMessage,
   store: GitHubStore,
@@ -302,10 +329,31 @@ async function route(
   if (auth !== `token ${token}` && auth !== `Bearer ${token}` && auth !== `bearer ${token}`) {
     return ghError(401, 'Bad credentials', DOCS)
   }
-  const limited = rateLimited(store)
+  const limited = rateLimited(store.faults)
   if (limited) return limited
   const url = new URL(req.url ?? '/', origin)
+  // GitHub Enterprise Server serves GraphQL at /api/graphql beside the REST API's /api/v3.
+  const graphqlPath = prefix === '' ? '/graphql' : `${prefix.replace(/\/v3$/, '')}/graphql`
+  if (url.pathname === graphqlPath && req.method === 'POST') {
+    return graphql(store, parse(await readBody(req)))
+  }
   const repoPath = `${prefix}/repos/${store.owner}/${store.repo}`
+  if (url.pathname === `${repoPath}/code-scanning/alerts` && req.method === 'GET') {
+    if (store.faults.refuseReads?.includes('code-scanning')) {
+      return ghError(
+        403,
+        'Resource not accessible by integration',
+        `${DOCS}/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository`
+      )
+    }
+    const { page, headers } = paginate(store.codeScanning.listed(url.searchParams), url, origin)
+    const html = `https://github.com/${store.owner}/${store.repo}`
+    return json(
+      200,
+      page.map((alert) => alertJson(`${base}/repos/${store.owner}/${store.repo}`, html, alert)),
+      headers
+    )
+  }
   if (!url.pathname.startsWith(`${repoPath}/issues`)) return ghError(404, 'Not Found', DOCS)
   const rest = url.pathname.slice(repoPath.length)
   const method = req.method ?? 'GET'
@@ -337,7 +385,7 @@ async function route(
     )
   }
   if (rest === '/issues' && method === 'POST') {
-    const denied = refused(store, undefined, `${DOCS}/issues/issues#create-an-issue`)
+    const denied = refused(store.faults, false, `${DOCS}/issues/issues#create-an-issue`)
     if (denied) return denied
     if (typeof input.title !== 'string' || input.title === '')
       return validation('Issue', 'title', "title wasn't supplied")
@@ -352,6 +400,7 @@ async function route(
       state_reason: null,
       labels: labelNames(input.labels),
       pullRequest: false,
+      author: store.viewer,
       created_at: now,
       updated_at: now,
       closed_at: null
@@ -366,8 +415,8 @@ async function route(
     if (method === 'GET') return json(200, commentJson(base, store, stored))
     if (method !== 'PATCH') return ghError(404, 'Not Found', DOCS)
     const denied = refused(
-      store,
-      store.issues.get(stored.issue_number),
+      store.faults,
+      store.issues.get(stored.issue_number)?.pullRequest === true,
       `${DOCS}/issues/comments#update-an-issue-comment`
     )
     if (denied) return denied
@@ -392,7 +441,11 @@ async function route(
       )
     }
     if (method !== 'POST') return ghError(404, 'Not Found', DOCS)
-    const denied = refused(store, issue, `${DOCS}/issues/comments#create-an-issue-comment`)
+    const denied = refused(
+      store.faults,
+      issue.pullRequest,
+      `${DOCS}/issues/comments#create-an-issue-comment`
+    )
     if (denied) return denied
     if (typeof input.body !== 'string' || input.body === '')
       return validation('IssueComment', 'body', "body wasn't supplied")
@@ -401,6 +454,7 @@ async function route(
     const created: StoredComment = {
       id: counters.comment++,
       issue_number: issue.number,
+      author: store.viewer,
       body: input.body,
       created_at: now,
       updated_at: now
@@ -410,7 +464,7 @@ async function route(
   }
   if (method === 'GET') return json(200, issueJson(base, store, issue))
   if (method !== 'PATCH') return ghError(404, 'Not Found', DOCS)
-  const denied = refused(store, issue, `${DOCS}/issues/issues#update-an-issue`)
+  const denied = refused(store.faults, issue.pullRequest, `${DOCS}/issues/issues#update-an-issue`)
   if (denied) return denied
   const tooLong = bodyTooLong(input.body, 'Issue')
   if (tooLong) return tooLong

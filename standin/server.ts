@@ -10,7 +10,7 @@ import { Arm } from './arm/service.ts'
 import { loadBuiltIns } from './builtins.ts'
 import { generateCertificates } from './certificate.ts'
 import type { Estate, Fault } from './estate/index.ts'
-import { validateEstate } from './estate/index.ts'
+import { applyReshapes, validateEstate } from './estate/index.ts'
 import { armError, json, now, readBody, send } from './http.ts'
 import { Identity } from './identity.ts'
 
@@ -51,6 +51,9 @@ export interface StandIn {
   oidcRequestUrl: string
   /** Value for ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
   oidcRequestToken: string
+  /** The application's client secret, for a service principal's sign-in outside GitHub
+   * (EnvironmentCredential's AZURE_CLIENT_SECRET). */
+  clientSecret: string
   /** PEM file of the certificate authority, for NODE_EXTRA_CA_CERTS. */
   caCertificatePath: string
   caCertificatePem: string
@@ -96,7 +99,8 @@ async function closedPort(): Promise<number> {
 }
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
-  const estate = validateEstate(options.estate)
+  // Reshapes change what both ARM and Resource Graph serve: applied once, to the estate they read.
+  const estate = applyReshapes(validateEstate(options.estate))
   const [builtIns, certificates] = await Promise.all([loadBuiltIns(), generateCertificates()])
   const urls = { authorityHost: '', resourceManagerEndpoint: '' }
   const identity = new Identity(estate, urls)
@@ -140,10 +144,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const body = method === 'POST' ? await readBody(req) : ''
       if (entraLatencyMs > 0) await sleep(entraLatencyMs)
       const correlation = req.headers['client-request-id']
-      return send(
-        res,
-        identity.entra(method, url, body, typeof correlation === 'string' ? correlation : undefined)
+      const reply = identity.entra(
+        method,
+        url,
+        body,
+        typeof correlation === 'string' ? correlation : undefined
       )
+      if (reply === 'hang') return // answered never: close() destroys the socket
+      return send(res, reply)
     }
     return arm.handle(req, res, url, path, (id) => (record.subscriptionId = id))
   }
@@ -219,6 +227,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     resourceManagerEndpoint: urls.resourceManagerEndpoint,
     oidcRequestUrl,
     oidcRequestToken: identity.oidcRequestToken,
+    clientSecret: identity.clientSecret,
     caCertificatePath: certificates.caCertificatePath,
     caCertificatePem: certificates.caCertificatePem,
     tenantId: estate.tenantId,

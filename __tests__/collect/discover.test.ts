@@ -3,6 +3,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { DiscoveryError, discoverSubscriptions } from '../../src/collect/discover.ts'
 import { ArmRequestError } from '../../src/collect/errors.ts'
+import { MAX_DISPLAY_NAME } from '../../src/azure-text.ts'
 import type { ResourceManager } from '../../src/collect/resource-manager.ts'
 import { scope } from '../support/scope.ts'
 
@@ -183,5 +184,25 @@ describe('discoverSubscriptions', () => {
       scope({ allSubscriptions: true })
     )
     expect(discovery.subscriptions.map((s) => s.subscriptionId)).toEqual([S[0]])
+  })
+
+  test('a display name enters redacted and cut at MAX_DISPLAY_NAME, from either list', async () => {
+    const huge = 'n'.repeat(1024 * 1024)
+    const jwt = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln'
+    const { resourceManager } = fakeResourceManager({
+      '/subscriptions': [[listed(0, huge), listed(1, `prod ${jwt}`, 'Disabled')]],
+      [descendantsOf('corp')]: [[descendant(2, huge)]]
+    })
+    const discovery = await discoverSubscriptions(
+      resourceManager,
+      scope({ subscriptionIds: [S[0]!, S[1]!], managementGroups: ['corp'] })
+    )
+    const names = [...discovery.subscriptions, ...discovery.skipped].map((s) => s.displayName)
+    expect(names).toEqual([
+      expect.stringMatching(/^n+…\[cut from 1048576 characters\]$/),
+      expect.stringMatching(/^n+…\[cut from 1048576 characters\]$/),
+      'prod [redacted]'
+    ])
+    for (const name of names) expect(name!.length).toBeLessThanOrEqual(MAX_DISPLAY_NAME)
   })
 })

@@ -43,8 +43,10 @@ describe('mapSetDefinition', () => {
       mapSetDefinition({
         id: '/providers/Microsoft.Authorization/policySetDefinitions/x',
         name: 'x',
-        policyDefinitions: [{ policyDefinitionReferenceId: 'jit' } as never]
+        properties: { policyDefinitions: [{ policyDefinitionReferenceId: 'jit' }] }
       })
-    ).toThrow(/A reference in policy set definition .* lacked required fields/)
+    ).toThrow(
+      "properties.policyDefinitions[0].policyDefinitionId of policy set definition '/providers/Microsoft.Authorization/policySetDefinitions/x' is missing, not a string"
+    )
   })
 })

@@ -265,3 +265,23 @@ describe('a subscription’s Defender for Servers plan', () => {
     expect(groupBySubscription([row(vm, 'P1')], []).get(SUB)?.serversPricing).toBeUndefined()
   })
 })
+
+describe('a subscription row whose ancestry has another shape', () => {
+  it.each([
+    ['a string', 'corp'],
+    ['a list of strings', ['corp']],
+    ['an entry without a name', [{ displayName: 'Corp' }]]
+  ])('(managementGroupAncestorsChain as %s) is marked malformed, naming the field', (_, chain) => {
+    const row = {
+      id: `/subscriptions/${SUB}`,
+      subscriptionId: SUB,
+      name: 'prod-1',
+      properties: { managementGroupAncestorsChain: chain }
+    }
+    const subscription = groupBySubscription([row], []).get(SUB)
+    expect(subscription?.managementGroupAncestry).toEqual([])
+    expect(subscription?.malformed?.message).toMatch(
+      /^properties\.managementGroupAncestorsChain(\[0\](\.name)?)? of Resource Graph subscription row '\/subscriptions\/[^']+' is (a string|missing), not (a list|an object|a string)$/
+    )
+  })
+})

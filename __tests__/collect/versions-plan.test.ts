@@ -197,6 +197,77 @@ describe('the version of a set each assignment and override runs', () => {
     expect(highestMatchingVersion('3.*.*', held)).toBeUndefined()
     expect(highestMatchingVersion('1.*', held)).toBeUndefined()
   })
+
+  // Learn: the suffix preview "is appended to the version property and treated as a boolean", and
+  // Azure lists MCSB v2's versions as 1.3.0-PREVIEW: the suffix names a state, not a number.
+  test('highestMatchingVersion: a preview pin matches by its numbers, suffixes in any case', () => {
+    const mcsbV2 = ['1.3.0-PREVIEW', '1.2.0-PREVIEW', '1.1.0-PREVIEW', '1.0.0-PREVIEW']
+    expect(highestMatchingVersion('1.*.*-preview', mcsbV2)).toBe('1.3.0-PREVIEW')
+    expect(highestMatchingVersion('1.2.*-Preview', mcsbV2)).toBe('1.2.0-PREVIEW')
+    expect(highestMatchingVersion('1.*.*', mcsbV2)).toBe('1.3.0-PREVIEW')
+    expect(highestMatchingVersion('1.*.*-preview', ['1.3.0', '1.4.0-preview'])).toBe(
+      '1.4.0-preview'
+    )
+    expect(highestMatchingVersion('2.*.*-preview', mcsbV2)).toBeUndefined()
+    expect(highestMatchingVersion('1.*.*-beta', mcsbV2)).toBeUndefined()
+    expect(highestMatchingVersion('1.*.*-deprecated', ['1.0.0-deprecated'])).toBe(
+      '1.0.0-deprecated'
+    )
+  })
+
+  test('a preview pin without effectiveDefinitionVersion is resolved from the version list', async () => {
+    const previews = ['1.0.0-PREVIEW', '1.1.0-PREVIEW'].map((version) =>
+      policySetDefinition(managementGroupScope('corp'), 'baseline', {
+        version,
+        policyDefinitions: [
+          {
+            policyDefinitionId: JIT_POLICY_DEFINITION_ID,
+            policyDefinitionReferenceId: 'jit',
+            parameters: { effect: { value: 'AuditIfNotExists' } }
+          }
+        ]
+      })
+    )
+    const given = estate({
+      policySetDefinitions: previews,
+      policyAssignments: [
+        policyAssignment(ASSIGNED_AT, 'alz-mcsb-v2', {
+          policyDefinitionId: SET_ID,
+          definitionVersion: '1.*.*-preview'
+        })
+      ]
+    })
+    const { snapshot } = await collectOne(given)
+    expect(snapshot.assignments[0]?.effectiveDefinitionVersion).toBeUndefined()
+    expect(snapshot.setDefinitions[setDefinitionKey(SET_ID, '1.*.*-preview')]?.version).toBe(
+      '1.1.0-PREVIEW'
+    )
+    expect(snapshot.unreadableSetDefinitions).toBeUndefined()
+  })
+
+  test('a version override that selects by reference pins a definition, not the set: not read', async () => {
+    const given = estate({
+      policyAssignments: [
+        policyAssignment(ASSIGNED_AT, 'by-reference', {
+          policyDefinitionId: SET_ID,
+          definitionVersion: '1.*.*',
+          overrides: [
+            {
+              kind: 'definitionVersion',
+              value: '2.0.*',
+              selectors: [{ kind: 'policyDefinitionReferenceId', in: ['jit'] }]
+            },
+            { kind: 'policyVersion', value: '1.0.*' }
+          ]
+        })
+      ]
+    })
+    const { snapshot } = await collectOne(given)
+    expect(Object.keys(snapshot.setDefinitions).sort()).toEqual(
+      [setDefinitionKey(SET_ID, '1.*.*'), setDefinitionKey(SET_ID, '1.0.*')].sort()
+    )
+    expect(snapshot.unreadableSetDefinitions).toBeUndefined()
+  })
 })
 
 describe('exemptions', () => {
@@ -264,7 +335,51 @@ describe('the Defender for Servers plan', () => {
     expect(snapshot.defenderForServers).toEqual({
       unreadable: expect.stringMatching(
         /may not read the Defender for Servers plan .* of \/subscriptions\/.* \(403 AuthorizationFailed.*Microsoft\.Security\/pricings\/read .*Reader or Security Reader.*`defender-plan-check: false`/
-      )
+      ),
+      cause: 'access-denied'
+    })
+  })
+
+  // Pricings - Get documents 200 and an error answer; a plan never turned on is answered Free,
+  // never 404. Whatever else comes back leaves the plan unknown, with why.
+  test.each([
+    ['a 404', { fault: 'not-found', on: 'pricings' } as const, /was not found/],
+    ['a 503 past the retries', { fault: 'unavailable', on: 'pricings' } as const, /503/],
+    [
+      'a reset past the retries',
+      { fault: 'reset', on: 'pricings' } as const,
+      /ECONNRESET|socket|reset/i
+    ],
+    ['truncated JSON', { fault: 'malformed-json', on: 'pricings' } as const, /malformed/]
+  ])('%s leaves the plan unreadable, the cause transient', async (_name, fault, why) => {
+    const { snapshot } = await withStandIn(estate(), async (standIn) => {
+      standIn.setFaults(SUB, [fault])
+      return { snapshot: snapshotOf((await collectFrom(standIn, [SUB]))[0]) }
+    })
+    expect(snapshot.defenderForServers).toEqual({
+      unreadable: expect.stringMatching(why),
+      cause: 'transient'
+    })
+  })
+
+  test.each([
+    ['{}', {}, /properties of a Defender for Cloud pricing is missing, not an object/],
+    [
+      'a numeric subPlan',
+      { properties: { pricingTier: 'Standard', subPlan: 2 } },
+      /properties\.subPlan of a Defender for Cloud pricing is a number, not a string/
+    ],
+    [
+      'a numeric pricingTier',
+      { properties: { pricingTier: 1 } },
+      /properties\.pricingTier of a Defender for Cloud pricing is a number, not a string/
+    ]
+  ])('an answer of %s leaves the plan unreadable, naming the field', async (_name, body, why) => {
+    const path = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`
+    const { snapshot } = await collectOne(estate({ answers: [{ path, status: 200, body }] }))
+    expect(snapshot.defenderForServers).toEqual({
+      unreadable: expect.stringMatching(why),
+      cause: 'transient'
     })
   })
 

@@ -166,12 +166,15 @@ describe('2,000 subscriptions under one management group through Resource Graph'
   // rows in 1 page, the management groups' own assignments in 1. Then the JIT definition and the
   // benchmark (its latest for Resource Graph's rows, which name no version, and the version
   // Resource Manager reports for the re-checks), and the 40 subscriptions short of compliant read
-  // again (3 each).
+  // again (3 each). Before the 1,960 compliant verdicts stand, one list of the exemptions at the
+  // group (and above it) confirms that Resource Graph showed them all (issue 20: an identity that
+  // may not read exemptions sees none in Resource Graph): one request, whatever the count.
   const DISCOVERY = 2
   const GRAPH_QUERIES = DISCOVERY + 1 + 1
   const SHARED_READS = 3
+  const EXEMPTION_LISTS = 1
 
-  test(`${GRAPH_QUERIES} Resource Graph queries, ${SHARED_READS} shared reads and 3 per re-checked subscription`, async () => {
+  test(`${GRAPH_QUERIES} Resource Graph queries, ${SHARED_READS} shared reads, ${EXEMPTION_LISTS} exemption list and 3 per re-checked subscription`, async () => {
     const standIn = await startStandIn({ estate: bench.estate })
     started.push(standIn)
     const graph = await runEngine(standIn, scope, 'resource-graph')
@@ -182,7 +185,15 @@ describe('2,000 subscriptions under one management group through Resource Graph'
     expect(short).toHaveLength(40)
     const perSubscription = graph.arm.filter((r) => r.subscriptionId !== undefined)
     expect(perSubscription).toHaveLength(3 * short.length)
-    expect(graph.arm).toHaveLength(GRAPH_QUERIES + SHARED_READS + 3 * short.length)
+    const exemptionLists = graph.arm.filter(
+      (r) => r.subscriptionId === undefined && /\/policyExemptions$/i.test(r.path)
+    )
+    expect(exemptionLists.map((r) => r.path)).toEqual([
+      `/providers/Microsoft.Management/managementGroups/${ONE_GROUP}/providers/Microsoft.Authorization/policyExemptions`
+    ])
+    expect(graph.arm).toHaveLength(
+      GRAPH_QUERIES + SHARED_READS + EXEMPTION_LISTS + 3 * short.length
+    )
     expect(graph.run.stdout).toMatch(
       new RegExp(
         `Discovery: 2000 subscription\\(s\\) to check, 0 skipped, 0 excluded; ${DISCOVERY} request\\(s\\) over 1 list\\(s\\) in \\d+ ms\\.`

@@ -3,18 +3,23 @@
 import { rm } from 'node:fs/promises'
 import type { Estate } from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
-import { runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { runAction, type ActionRun, type ActionRunOptions } from '../../scripts/run-action.ts'
 
 /**
  * Starts a stand-in for `estate`, runs the bundle with `inputs` (the stand-in's `authority-host`
  * and `resource-manager-endpoint` added, `inputs` winning) and a workflow file run on push, and
  * hands the run and the stand-in to `check`; then removes the workspace and closes the stand-in,
- * whether `check` throws or not.
+ * whether `check` throws or not. `options` adds to how the action is run (its environment, a time
+ * it is killed after, a file size limit).
  */
 export async function runOnFreshStandIn(
   estate: Estate,
   inputs: Record<string, string>,
-  check: (run: ActionRun, standIn: StandIn) => void | Promise<void>
+  check: (run: ActionRun, standIn: StandIn) => void | Promise<void>,
+  options: Pick<
+    ActionRunOptions,
+    'environment' | 'timeoutMs' | 'fileSizeLimitBytes' | 'workspace'
+  > = {}
 ): Promise<void> {
   const standIn = await startStandIn({ estate })
   try {
@@ -26,7 +31,8 @@ export async function runOnFreshStandIn(
         ...inputs
       },
       workflowContent: 'name: jit\non: push\n',
-      keepWorkspace: true
+      keepWorkspace: true,
+      ...options
     })
     try {
       await check(run, standIn)

@@ -2,8 +2,10 @@
 // it against the stand-in.
 import { describe, expect, test } from '@jest/globals'
 import { readdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { startGitHubStandin } from '../../standin/github.ts'
 import type { StandIn } from '../../standin/server.ts'
 import {
   JIT_POLICY_DEFINITION_ID,
@@ -16,9 +18,10 @@ import {
   subscriptionScope,
   type Estate
 } from '../../standin/estate/index.ts'
-import type { ActionRun } from '../../scripts/run-action.ts'
+import { REPOSITORY, type ActionRun } from '../../scripts/run-action.ts'
 import { githubProblems, schemaProblems } from '../support/sarif-validation.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'
+import { outsideCode } from '../report/helpers.ts'
 
 const TENANT_ID = guid('hardening/tenant')
 const CLIENT_ID = guid('hardening/client')
@@ -167,7 +170,9 @@ describe('faults end in a verdict per subscription, within the deadline', () => 
       const reasons = (JSON.parse(run.outputs.results!) as { reason: string }[]).map(
         (r) => r.reason
       )
-      expect(reasons[0]).toMatch(/broken.*lacked required fields/)
+      expect(reasons[0]).toMatch(
+        /properties\.policyDefinitions\[0\]\.policyDefinitionId of policy set definition version '[^']*broken[^']*' is missing, not a string/
+      )
       expect(run.stderr).toBe('')
     })
   })
@@ -296,6 +301,83 @@ describe('secrets and read-only access', () => {
   })
 })
 
+describe('a proxy that echoes headers', () => {
+  const GITHUB_TOKEN = 'ghs_hardening_echo_0123456789abcdef'
+
+  test('the token an Azure error body quotes reaches no log, annotation, summary, SARIF, results file, output, issue or comment', async () => {
+    const [owner, repo] = REPOSITORY.split('/') as [string, string]
+    const github = await startGitHubStandin({ owner, repo, token: GITHUB_TOKEN })
+    const scratch = await mkdtemp(path.join(tmpdir(), 'jit-echo-'))
+    try {
+      const pullRequest = github.store.addPullRequest()
+      const event = path.join(scratch, 'pull_request.json')
+      await writeFile(event, JSON.stringify({ pull_request: { number: pullRequest } }))
+      const estate = estateOf(2)
+      // Between the action and Resource Manager, something answers with the request it got.
+      estate.subscriptions[0]!.faults = [{ fault: 'echo-headers', on: 'assignments' }]
+      const inputs = {
+        subscriptions: [1, 2].map(subscription).join('\n'),
+        'github-token': GITHUB_TOKEN,
+        issue: 'always',
+        'pr-comment': 'true'
+      }
+      const environment = {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_API_URL: github.url
+      }
+      await runOnFreshStandIn(
+        estate,
+        inputs,
+        async (run, standIn) => {
+          const echoed = standIn.requests.filter((request) => request.status === 400)
+          expect(echoed).toHaveLength(1)
+          const [issue] = github.store.listIssues()
+          expect(issue).toBeDefined()
+          expect(github.store.commentsOn(pullRequest)).toHaveLength(1)
+          const sinks: Record<string, string> = {
+            log: run.stdout
+              .split('\n')
+              .filter((line) => !line.startsWith('::add-mask::'))
+              .join('\n'),
+            stderr: run.stderr,
+            summary: run.summary,
+            sarif: await readFile(run.outputs['sarif-file']!, 'utf8'),
+            resultsFile: await readFile(run.outputs['results-file']!, 'utf8'),
+            outputs: JSON.stringify(run.outputs),
+            issue: `${issue!.title}\n${issue!.body}`,
+            comment: github.store.commentsOn(pullRequest)[0]!.body
+          }
+          const results = JSON.parse(run.outputs.results!) as { verdict: string; reason: string }[]
+          expect(results.map((result) => result.verdict)).toEqual(['error', 'compliant'])
+          // The reason keeps what the echo says, the token replaced.
+          expect(results[0]!.reason).toMatch(
+            /^Could not read the policy assignments of .*\(400 InvalidRequest: The gateway could not forward the request\. Headers received: .*authorization: Bearer \[redacted\] .* Request: GET /
+          )
+          const secrets = [...standIn.secretsIssued(), GITHUB_TOKEN]
+          expect(secrets.length).toBe(3) // the OIDC token, an access token, `github-token`
+          for (const [sink, text] of Object.entries(sinks)) {
+            // Escaping for Markdown or SARIF (a backslash before `_`, `-`, `.`), and zero-width
+            // spaces, must not hide a token: they are taken out before looking.
+            const plain = text.replace(/[\\\u200B]/g, '')
+            // Every sink but stderr shows the echo, the token replaced.
+            expect([sink, plain.includes('Bearer [redacted]')]).toEqual([sink, sink !== 'stderr'])
+            for (const secret of secrets) {
+              for (const part of [secret, secret.slice(0, 24), secret.slice(-24)]) {
+                expect([sink, plain.includes(part)]).toEqual([sink, false])
+              }
+            }
+          }
+        },
+        { environment }
+      )
+    } finally {
+      await github.close()
+      await rm(scratch, { recursive: true, force: true })
+    }
+  })
+})
+
 test('an expired GitHub token is explained as AADSTS700024, before any ARM request', async () => {
   const estate = estateOf(1, { oidc: { lifetimeSeconds: 300, backdateSeconds: 600 } })
   await runWith(estate, { subscriptions: subscription(1) }, ({ run }, standIn) => {
@@ -363,8 +445,10 @@ describe('hostile data from Azure is rendered inert', () => {
       expect(commands.filter((line) => line.startsWith('::error'))).toHaveLength(2)
       expect(run.stdout).not.toMatch(/^::error::injected|^::warning::encoded/m)
       // The summary has no live HTML and no table break from the display name.
-      expect(run.summary).not.toMatch(/<img|<script|<\/td>|\]\(javascript:/i)
-      expect(run.summary).not.toContain('@octo-org/admins')
+      // What GitHub renders outside code (a word it would act on is code, which it leaves alone).
+      const rendered = outsideCode(run.summary).text
+      expect(rendered).not.toMatch(/<img|<script|<\/td>|\]\(javascript:/i)
+      expect(rendered).not.toContain('@octo-org/admins')
       expect(run.summary.length).toBeLessThan(100_000)
       const log = JSON.parse(sarif)
       expect(schemaProblems(log)).toEqual([])

@@ -1,6 +1,9 @@
-// Custom initiatives holding the JIT definition that more than one end-to-end estate uses.
+// Initiatives holding the JIT definition that more than one end-to-end estate uses: custom ones,
+// and the version of the built-in benchmark the stand-in holds.
+import { readFileSync } from 'node:fs'
 import {
   JIT_POLICY_DEFINITION_ID,
+  MCSB_SET_DEFINITION_ID,
   managementGroupScope,
   policySetDefinition,
   type ArmResource
@@ -44,3 +47,16 @@ export function versionedJitSets(tenantId: string): ArmResource[] {
     })
   )
 }
+
+/** The version of the built-in MCSB fixture, the one version the stand-in holds. */
+export const MCSB_VERSION = (
+  JSON.parse(
+    readFileSync(
+      new URL(
+        `../../fixtures/azure-policy/policySetDefinitions/${MCSB_SET_DEFINITION_ID.split('/').pop()}.json`,
+        import.meta.url
+      ),
+      'utf8'
+    )
+  ) as { properties: { version: string } }
+).properties.version

@@ -2,6 +2,8 @@
 // issue per category kept up to date over a sequence of scheduled runs, one pull-request comment
 // updated in place, and refused permissions and rate limits that end in a warning with the step's
 // outcome as it is without notifications. Issue 15; docs/workflows.md, "Issues and comments".
+// Text from Azure that reads as an issue reference (`GH-1`) links nothing (issue 20, item 9); an
+// issue or comment by another account that copies the hidden marker is never adopted (item 10).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -25,12 +27,15 @@ import {
 } from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { REPOSITORY, runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { outsideCode } from '../report/helpers.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TOKEN = 'ghs_e2e_notify_token'
 const [OWNER, REPO] = REPOSITORY.split('/') as [string, string]
 const SUBS = ['one', 'two', 'three'].map((name) => guid(`notify/subscription/${name}`))
 const [S1, S2, S3] = SUBS as [string, string, string]
+// The first subscription's name reads as two issue references, in GitHub's `GH-` form.
+const S1_NAME = 'notify-1, fix GH-1 (see gh-2)'
 // A display name as anyone who may edit policy can write it: Markdown, HTML, a mention, a pipe.
 const HOSTILE_NAME =
   '**JIT** [off](https://evil.example) <img src=x onerror=alert(1)> @octo-org/admins | cell'
@@ -44,7 +49,7 @@ function estate(effects: [Effect, Effect, Effect]): Estate {
     clientId: guid('notify/client'),
     subscriptions: SUBS.map((subscriptionId, index) => ({
       subscriptionId,
-      displayName: `notify-${index + 1}`
+      displayName: index === 0 ? S1_NAME : `notify-${index + 1}`
     })),
     policyAssignments: SUBS.map((id, index) =>
       policyAssignment(subscriptionScope(id), `jit-${index + 1}`, {
@@ -115,7 +120,9 @@ const warnings = (run: ActionRun) =>
   run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))
 const failures = (run: ActionRun) =>
   run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
-const writes = (step: Step) => step.requests.filter((request) => request.method !== 'GET')
+// GraphQL's POSTs (the token's account) only read.
+const writes = (step: Step) =>
+  step.requests.filter((request) => request.method !== 'GET' && !request.path.endsWith('/graphql'))
 
 /** The only issue of the repository (the test fails when there is not exactly one). */
 function theIssue(): StoredIssue {
@@ -151,7 +158,11 @@ describe('scheduled runs keep one issue', () => {
     expect(failures(step.run)).toEqual(['::error::1 of 3 subscriptions noncompliant'])
     expect(warnings(step.run)).toEqual([])
     const issue = theIssue()
-    expect(issue).toMatchObject({ state: 'open', labels: ['jit-network-access'] })
+    expect(issue).toMatchObject({
+      state: 'open',
+      labels: ['jit-network-access'],
+      title: 'JIT network access not audited on 1 subscription'
+    })
     opened = issue.number
     expect(tableIds(issue.body!)).toEqual([S1])
     expect(readMarker(issue.body)).toMatchObject({
@@ -163,9 +174,11 @@ describe('scheduled runs keep one issue', () => {
     // Azure's display name is shown, inert: no emphasis, link, HTML, mention or extra cell.
     expect(issue.body).toContain('JIT')
     expect(issue.body).not.toContain('**JIT**')
-    expect(issue.body).not.toContain('](https://evil.example)')
+    // What GitHub renders outside code: no link, no mention (a word it would act on is code).
+    expect(outsideCode(issue.body!).text).not.toContain('](https://evil.example)')
     expect(issue.body).not.toContain('<img')
-    expect(issue.body).not.toContain('@octo-org/admins')
+    expect(outsideCode(issue.body!).text).not.toContain('@octo-org/admins')
+    expect(issue.body).toContain('`@octo-org/admins`')
     const header = issue.body!.split('\n').find((line) => line.startsWith('| Subscription'))!
     const row = issue.body!.split('\n').find((line) => line.startsWith(`| \`${S1}\``))!
     const cells = (line: string) => line.split(/(?<!\\)\|/).length
@@ -274,6 +287,88 @@ describe('a pull request gets one comment, updated in place', () => {
     // `issue: auto` writes no issue on pull requests.
     expect(github.store.listIssues()).toEqual([])
     for (const step of [first, second, third]) expect(warnings(step.run)).toEqual([])
+  })
+})
+
+/** Every `GH-<digits>` (any case) that GitHub would turn into a link to an issue: outside code,
+ * which GitHub leaves alone. */
+const issueLinks = (text: string) => outsideCode(text).text.match(/\bgh-\d+/gi) ?? []
+
+describe('an issue reference in a display name from Azure links nothing', () => {
+  test('GH-1 in the job summary, the issue and the pull-request comment', async () => {
+    resetGitHub()
+    const scheduled = await runOver(
+      ['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'],
+      'schedule'
+    )
+    expect(scheduled.run.exitCode).toBe(1)
+    const body = theIssue().body!
+    expect(body).toContain('notify-1, fix `GH-1` \\(see `gh-2`\\)')
+    for (const text of [body, scheduled.run.summary]) {
+      expect(text).toMatch(/`GH-1`|<code>GH-1<\/code>/)
+      expect(issueLinks(text)).toEqual([])
+    }
+    const number = github.store.addPullRequest()
+    const event = path.join(scratch, 'references.json')
+    await writeFile(event, JSON.stringify({ pull_request: { number } }))
+    const onPullRequest = await runOver(
+      ['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'],
+      'pull_request',
+      { inputs: { 'pr-comment': 'true' }, environment: { GITHUB_EVENT_PATH: event } }
+    )
+    expect(onPullRequest.run.exitCode).toBe(1)
+    const [comment] = github.store.commentsOn(number)
+    expect(comment!.body).toContain('`GH-1`')
+    expect(issueLinks(comment!.body)).toEqual([])
+  })
+})
+
+describe("another account's copy of the marker is never adopted", () => {
+  test('a newer issue that copies the body is left alone; the action keeps its own', async () => {
+    resetGitHub()
+    expect(
+      (await runOver(['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'], 'schedule')).run.exitCode
+    ).toBe(1)
+    const ours = theIssue()
+    // Someone copies the issue, marker and all, into a newer issue of their own.
+    const theirs = github.store.addIssue({
+      title: ours.title,
+      body: ours.body!,
+      labels: ours.labels
+    })
+    const copy = structuredClone(github.store.issues.get(theirs))
+    const second = await runOver(['Disabled', 'Disabled', 'AuditIfNotExists'], 'schedule')
+    expect(second.run.exitCode).toBe(1)
+    expect(github.store.issues.get(theirs)).toEqual(copy)
+    expect(github.store.commentsOn(theirs)).toEqual([])
+    const kept = github.store.issues.get(ours.number)!
+    expect(kept.state).toBe('open')
+    expect(readMarker(kept.body)?.failing).toEqual({ [S1]: 'noncompliant', [S2]: 'noncompliant' })
+    expect(github.store.commentsOn(ours.number)).toHaveLength(1)
+    expect(second.run.stdout).toContain(
+      `Issue #${theirs} carries this category's marker but was written by mallory, not by the token's account github-actions[bot]: left alone.`
+    )
+  })
+
+  test('a pull-request comment with a copied marker is not edited; the action writes its own', async () => {
+    resetGitHub()
+    const number = github.store.addPullRequest()
+    const event = path.join(scratch, 'copied.json')
+    await writeFile(event, JSON.stringify({ pull_request: { number } }))
+    const run = () =>
+      runOver(['Disabled', 'AuditIfNotExists', 'AuditIfNotExists'], 'pull_request', {
+        inputs: { 'pr-comment': 'true' },
+        environment: { GITHUB_EVENT_PATH: event }
+      })
+    expect((await run()).run.exitCode).toBe(1)
+    const [ours] = github.store.commentsOn(number)
+    const theirs = github.store.addComment(number, `${ours!.body}\n\nNothing to see here.`)
+    const copied = structuredClone(github.store.comments.find((comment) => comment.id === theirs))
+    const second = await run()
+    expect(second.run.exitCode).toBe(1)
+    expect(github.store.comments.find((comment) => comment.id === theirs)).toEqual(copied)
+    expect(github.store.commentsOn(number).map((comment) => comment.id)).toEqual([ours!.id, theirs])
+    expect(second.run.stdout).toContain(`Comment ${theirs} carries this category's marker`)
   })
 })
 

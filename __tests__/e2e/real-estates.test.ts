@@ -167,14 +167,14 @@ describe('what the collector reads and passes on', () => {
     expect(checked.result(PINNED).verdict).toBe('compliant')
   })
 
-  test('verdicts: plan P2 compliant; P1 and Free partial; unreadable keeps its policy basis', () => {
+  test('verdicts: plan P2 compliant; P1, Free and unreadable partial', () => {
     expect(checked.result(P2).verdict).toBe('compliant')
     expect(checked.result(P1).verdict).toBe('partial')
     expect(checked.result(P1).reason).toMatch(/Plan 2/)
     expect(checked.result(FREE).verdict).toBe('partial')
-    expect(checked.result(HIDDEN).verdict).toBe('compliant')
+    expect(checked.result(HIDDEN).verdict).toBe('partial')
     expect(checked.result(HIDDEN).reason).toMatch(
-      /Defender for Servers plan could not be read \(.*\): JIT needs Plan 2, so check that it is on\./
+      /Defender for Servers plan could not be read \(.*403.*\): JIT needs Plan 2, and a plan that cannot be read counts as no better than Plan 1/
     )
   })
 })

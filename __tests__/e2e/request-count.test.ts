@@ -3,7 +3,6 @@
 // subscription, a definition read more than once or a shared read lost fails CI. (Figures of
 // time are for `npm run bench`, not for tests.)
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { readFileSync } from 'node:fs'
 import {
   JIT_POLICY_DEFINITION_ID,
   MCSB_SET_DEFINITION_ID,
@@ -19,7 +18,7 @@ import {
 } from '../../standin/estate/index.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
-import { jitEffectSet } from './jit-sets.ts'
+import { jitEffectSet, MCSB_VERSION } from './jit-sets.ts'
 
 const TENANT_ID = guid('e2e/request-count/tenant')
 const CORP = Array.from({ length: 6 }, (_, index) => subscriptionId(100 + index))
@@ -119,18 +118,6 @@ afterAll(async () => {
 })
 
 const lower = (text: string) => text.toLowerCase()
-/** The version of the built-in MCSB fixture, the one version the stand-in holds. */
-const MCSB_VERSION = (
-  JSON.parse(
-    readFileSync(
-      new URL(
-        `../../fixtures/azure-policy/policySetDefinitions/${MCSB_SET_DEFINITION_ID.split('/').pop()}.json`,
-        import.meta.url
-      ),
-      'utf8'
-    )
-  ) as { properties: { version: string } }
-).properties.version
 
 describe('the bundled action against 12 subscriptions in 2 management groups', () => {
   test('runs to its verdicts (the request count below is of a complete run)', () => {

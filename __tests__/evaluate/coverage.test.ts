@@ -46,17 +46,18 @@ describe('notScopes', () => {
   )
 
   test.each([
-    [`${SUBSCRIPTION_SCOPE}/resourceGroups/vms`],
+    [`${SUBSCRIPTION_SCOPE}/resourceGroups/vms`, 'resource group vms'],
     [
-      `${SUBSCRIPTION_SCOPE.toUpperCase()}/resourceGroups/vms/providers/Microsoft.Compute/virtualMachines/vm1`
+      `${SUBSCRIPTION_SCOPE.toUpperCase()}/resourceGroups/vms/providers/Microsoft.Compute/virtualMachines/vm1`,
+      'resource Microsoft.Compute/virtualMachines/vm1 in resource group vms'
     ]
-  ])('%s inside the subscription: partial', (notScope) => {
+  ])('%s inside the subscription: partial, naming the part left out', (notScope, part) => {
     const result = evaluate([atGroup({ notScopes: [notScope] })])
     expect(result.verdict).toBe('partial')
     expect(result.effectiveEffect).toBe('AuditIfNotExists')
     expect(result.assignments[0]).toMatchObject({ coverage: 'partial' })
     expect(result.reason).toBe(
-      `Assignment 'MCSB' at ${PLATFORM} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it excludes ${notScope} in its notScopes; remove ${notScope} from its notScopes.`
+      `JIT is audited on only part of ${SUBSCRIPTION_SCOPE}: no assignment audits it in ${part} in every location. Assignment 'MCSB' at ${PLATFORM} excludes ${notScope} in its notScopes; remove ${notScope} from its notScopes.`
     )
   })
 
@@ -203,7 +204,7 @@ describe('the assignment scope', () => {
     const result = evaluate([assignment({ name: 'jit', displayName: 'RG JIT', scope: rg })])
     expect(result.verdict).toBe('partial')
     expect(result.reason).toBe(
-      `Assignment 'RG JIT' at ${rg} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it is assigned at ${rg}, inside ${SUBSCRIPTION_SCOPE}; assign it at ${SUBSCRIPTION_SCOPE} or above.`
+      `JIT is audited on only part of ${SUBSCRIPTION_SCOPE}: no assignment audits it in every resource group but resource group vms in every location. Assignment 'RG JIT' at ${rg} is assigned at ${rg}, inside ${SUBSCRIPTION_SCOPE}; assign it at ${SUBSCRIPTION_SCOPE} or above.`
     )
   })
 })
@@ -214,14 +215,18 @@ describe('resource selectors', () => {
   }
 
   test.each([
-    ['a location in list', [{ kind: 'resourceLocation', in: ['eastus'] }]],
-    ['a location notIn list', [{ kind: 'ResourceLocation', notIn: ['eastus'] }]]
-  ])('%s covers the virtual machines of some locations: partial', (_name, selectors) => {
+    [
+      'a location in list',
+      [{ kind: 'resourceLocation', in: ['eastus'] }],
+      'every location but eastus'
+    ],
+    ['a location notIn list', [{ kind: 'ResourceLocation', notIn: ['eastus'] }], 'eastus']
+  ])('%s covers the virtual machines of some locations: partial', (_name, selectors, left) => {
     const result = selected([{ name: 'SDP', selectors }])
     expect(result.verdict).toBe('partial')
     expect(result.assignments[0]).toMatchObject({ coverage: 'partial' })
     expect(result.reason).toContain(
-      "it evaluates only the virtual machines in the locations its resource selectors ('SDP') choose"
+      `no assignment audits it in every resource group in ${left}. Assignment 'MCSB' at ${PLATFORM} evaluates only the virtual machines in the locations its resource selectors ('SDP') choose`
     )
   })
 

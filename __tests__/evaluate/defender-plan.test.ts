@@ -2,7 +2,7 @@
 // machine with JIT is partial; the plan is carried in the result.
 import { describe, expect, test } from '@jest/globals'
 import { evaluateSubscription } from '../../src/evaluate/index.ts'
-import type { DefenderForServersPlan, PolicyAssignment } from '../../src/model.ts'
+import type { DefenderForServersPlan, PolicyAssignment, Verdict } from '../../src/model.ts'
 import {
   assignment,
   builtInSet,
@@ -59,7 +59,7 @@ describe('JIT audited, plan not Plan 2: partial with the fix', () => {
     const result = evaluate({ pricingTier: 'Free' }, [inside])
     expect(result.verdict).toBe('partial')
     expect(result.reason).toMatch(
-      /^Assignment 'MCSB' .* audits JIT only on part of .* But Defender/
+      /^JIT is audited on only part of .* Assignment 'MCSB' .* But Defender/
     )
   })
 })
@@ -129,13 +129,48 @@ describe('Plan 2 with resource-level plans (resourcesCoverageStatus)', () => {
   })
 })
 
-test('a plan that cannot be read keeps the policy verdict and says the plan is unknown', () => {
-  const result = evaluate({ unreadable: '403 AuthorizationFailed' })
-  expect(result.verdict).toBe('compliant')
-  expect(result.defenderForServers).toEqual({ unknown: '403 AuthorizationFailed' })
-  expect(result.reason).toContain(
-    'The Defender for Servers plan could not be read (403 AuthorizationFailed): JIT needs Plan 2, so check that it is on.'
+describe('a plan that cannot be read is never better than Plan 1', () => {
+  const unreadable = { unreadable: '403 AuthorizationFailed', cause: 'access-denied' } as const
+  const said =
+    'But the Defender for Servers plan could not be read (403 AuthorizationFailed): JIT needs Plan 2, and a plan that cannot be read counts as no better than Plan 1, which cannot protect any virtual machine with JIT.'
+  const withFailOn = (failOn: Verdict[], assignments: PolicyAssignment[] = [mcsb]) =>
+    evaluateSubscription(
+      snapshot(assignments, [builtInSet(MCSB_V1)], { defenderForServers: unreadable }),
+      { failOn: new Set(failOn) }
+    )
+
+  test('a compliant basis is partial, saying why the plan is unknown', () => {
+    const result = evaluate(unreadable)
+    expect(result.verdict).toBe('partial')
+    expect(result).not.toHaveProperty('errorCause')
+    expect(result.defenderForServers).toEqual({ unknown: '403 AuthorizationFailed' })
+    expect(result.reason).toContain(said)
+  })
+
+  test.each([[['noncompliant', 'error']], [['partial']], [['error']], [[]]] as Verdict[][][])(
+    'with fail-on %j it stays partial: the step fails, or passes, on either plan alike',
+    (failOn) => {
+      const result = withFailOn(failOn)
+      expect(result.verdict).toBe('partial')
+      expect(result.reason).toContain(said)
+    }
   )
+
+  test('with fail-on listing partial and error it is error, with the cause of the plan', () => {
+    const result = withFailOn(['partial', 'error'])
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('access-denied')
+    expect(result.reason).toContain(said)
+    expect(result.reason).toMatch(/Whether JIT is in force therefore cannot be decided\.$/)
+    expect(result.effectiveEffect).toBe('AuditIfNotExists')
+  })
+
+  test('a partial basis stays partial, whatever fail-on lists', () => {
+    const inside = { ...mcsb, scope: `${SUBSCRIPTION_SCOPE}/resourceGroups/vms` }
+    const result = withFailOn(['partial', 'error'], [inside])
+    expect(result.verdict).toBe('partial')
+    expect(result.reason).toContain(said)
+  })
 })
 
 test('when JIT is not audited the plan is recorded but not argued', () => {
@@ -144,7 +179,8 @@ test('when JIT is not audited the plan is recorded but not argued', () => {
   expect(free.verdict).toBe('noncompliant')
   expect(free.reason).not.toContain('Defender for Servers')
   expect(free.defenderForServers).toEqual({ pricingTier: 'Free', subPlan: null, plan2: false })
-  const unknown = evaluate({ unreadable: 'timed out' }, [off])
+  const unknown = evaluate({ unreadable: 'timed out', cause: 'transient' }, [off])
+  expect(unknown.verdict).toBe('noncompliant')
   expect(unknown.reason).not.toContain('could not be read')
   expect(unknown.defenderForServers).toEqual({ unknown: 'timed out' })
 })

@@ -235,6 +235,39 @@ describe('values that are not AuditIfNotExists or Disabled never count as auditi
   })
 })
 
+describe('an effect value of a megabyte', () => {
+  test('is kept whole as data, and quoted cut and marked in every sentence', () => {
+    const huge = `Disabled${'x'.repeat(1024 * 1024)}`
+    const result = evaluateCustom("[parameters('jitEffect')]", { jitEffect: { value: huge } })
+    expect(result.verdict).toBe('noncompliant')
+    expect(result.effectiveEffect).toBe(huge)
+    expect(result.assignments[0]!.effect).toBe(huge)
+    const quoted = /'Disabledx+…\[cut from 1048584 characters\]'/
+    expect(result.reason).toMatch(new RegExp(`sets parameter jitEffect to ${quoted.source}, which`))
+    expect(result.reason.length).toBeLessThan(600)
+    expect(result.assignments[0]!.notes.join(' ')).toMatch(quoted)
+    expect(result.assignments[0]!.notes.join(' ').length).toBeLessThan(2000)
+  })
+
+  test('as an override value, or as a literal in the initiative', () => {
+    const huge = 'y'.repeat(1024 * 1024)
+    const set = customSet('custom', [jitReference('jit', { effect: { value: huge } })])
+    const overridden = assignment({
+      name: 'overridden',
+      policyDefinitionId: set.id,
+      overrides: [{ kind: 'policyEffect', value: huge }]
+    })
+    const result = evaluateSubscription(snapshot([overridden], [set]))
+    expect(result.verdict).toBe('noncompliant')
+    for (const text of [result.reason, ...result.assignments[0]!.notes]) {
+      expect(text.length).toBeLessThan(2000)
+    }
+    expect(result.assignments[0]!.notes.join(' ')).toMatch(
+      /Override #1 sets the effect to y+…\[cut/
+    )
+  })
+})
+
 describe('a reference that does not bind the effect', () => {
   test('runs with the JIT definition default', () => {
     const set = customSet('plain', [jitReference('jit')])

@@ -31,13 +31,17 @@ function evaluate(assignments: PolicyAssignment[], exemptions: PolicyExemption[]
 
 describe('assignments inside the subscription', () => {
   test.each([
-    ['a resource group', RG],
-    ['a resource', VM]
-  ])('JIT audited only at %s is partial', (_name, scope) => {
+    ['a resource group', RG, 'every resource group but resource group vms in every location'],
+    [
+      'a resource',
+      VM,
+      'every virtual machine but those in resource Microsoft.Compute/virtualMachines/jump in resource group vms in every location'
+    ]
+  ])('JIT audited only at %s is partial, naming the rest', (_name, scope, rest) => {
     const result = evaluate([mcsb({ name: 'inside', scope })])
     expect(result.verdict).toBe('partial')
     expect(result.reason).toBe(
-      `Assignment 'inside' at ${scope} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it is assigned at ${scope}, inside ${SUBSCRIPTION_SCOPE}; assign it at ${SUBSCRIPTION_SCOPE} or above.`
+      `JIT is audited on only part of ${SUBSCRIPTION_SCOPE}: no assignment audits it in ${rest}. Assignment 'inside' at ${scope} is assigned at ${scope}, inside ${SUBSCRIPTION_SCOPE}; assign it at ${SUBSCRIPTION_SCOPE} or above.`
     )
   })
 
@@ -99,7 +103,7 @@ describe('exemption resource selectors', () => {
     expect(result.verdict).toBe('partial')
     expect(result.assignments[0]).toMatchObject({ coverage: 'partial', exemptionIds: [waiver.id] })
     expect(result.reason).toBe(
-      `Assignment 'MCSB' at ${groupId('platform')} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it is exempted from ${SUBSCRIPTION_SCOPE} by exemption 'waiver' (Waiver) at ${SUBSCRIPTION_SCOPE} for the virtual machines in the locations its resource selectors ('West') choose; delete exemption ${waiver.id} or let it expire.`
+      `JIT is audited on only part of ${SUBSCRIPTION_SCOPE}: no assignment audits it in every resource group in westeurope. Assignment 'MCSB' at ${groupId('platform')} is exempted from ${SUBSCRIPTION_SCOPE} by exemption 'waiver' (Waiver) at ${SUBSCRIPTION_SCOPE} for the virtual machines in the locations its resource selectors ('West') choose; delete exemption ${waiver.id} or let it expire.`
     )
   })
 

@@ -65,7 +65,7 @@ describe('an exemption below the subscription takes the assignment off part of i
     expect(result.verdict).toBe('partial')
     expect(result.assignments[0]).toMatchObject({ coverage: 'partial', exemptionIds: [waiver.id] })
     expect(result.reason).toContain(
-      `it is exempted from ${scope} by exemption 'RG waiver' (Waiver)`
+      `Assignment 'MCSB' at ${groupId('platform')} is exempted from ${scope} by exemption 'RG waiver' (Waiver)`
     )
   })
 

@@ -213,7 +213,7 @@ describe('overrides that select by location cover part of the subscription', () 
       coverage: 'partial'
     })
     expect(result.reason).toBe(
-      `Assignment 'MCSB' at ${SUBSCRIPTION_SCOPE} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it overrides the JIT effect to Disabled (override #1) for the resources that override selects; remove override #1 or set its value to AuditIfNotExists.`
+      `JIT is audited on only part of ${SUBSCRIPTION_SCOPE}: no assignment audits it in every resource group in eastus. Assignment 'MCSB' at ${SUBSCRIPTION_SCOPE} overrides the JIT effect to Disabled (override #1) for the resources that override selects; remove override #1 or set its value to AuditIfNotExists.`
     )
   })
 
@@ -332,7 +332,9 @@ describe('location overrides combined', () => {
       byLocation('Disabled', { notIn: ['eastus', 'westus'] })
     ])
     expect(result.verdict).toBe('partial')
-    expect(result.reason).toContain('which together leave JIT audited only in westus')
+    expect(result.reason).toContain(
+      'no assignment audits it in every resource group in every location but westus. Assignment'
+    )
   })
 
   test('AuditIfNotExists in eastus and in westus over a Disabled parameter: partial', () => {
@@ -346,7 +348,10 @@ describe('location overrides combined', () => {
     )
     expect(result.verdict).toBe('partial')
     expect(result.reason).toContain(
-      'audits only the resources override #1 selects, and elsewhere sets parameter jitNetworkAccessMonitoringEffect to Disabled, and audits the resources override #2 selects, which together leave JIT audited only in eastus, westus'
+      'no assignment audits it in every resource group in every location but eastus, westus. Assignment'
+    )
+    expect(result.reason).toContain(
+      'audits only the resources override #1 selects, and elsewhere sets parameter jitNetworkAccessMonitoringEffect to Disabled; set parameter jitNetworkAccessMonitoringEffect to AuditIfNotExists.'
     )
   })
 

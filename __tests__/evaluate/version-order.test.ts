@@ -76,7 +76,10 @@ describe('overrides whose readings agree: decided', () => {
     const result = evaluate(mcsb({ overrides }), sets)
     expect(result.verdict).toBe('partial')
     expect(result.reason).toContain(
-      'it does not audit JIT in the locations override #1 selects, where it runs version 57.23.*'
+      'no assignment audits it in every resource group in westus. Assignment'
+    )
+    expect(result.reason).toContain(
+      'does not audit JIT in the locations override #1 selects, where it runs version 57.23.*'
     )
   })
 

@@ -50,7 +50,7 @@ describe('overrides of kind definitionVersion', () => {
     const result = evaluate(mcsb({ overrides: [byLocation('57.23.*', ['eastus'])] }), sets)
     expect(result.verdict).toBe('partial')
     expect(result.reason).toBe(
-      `Assignment 'MCSB' at ${groupId('platform')} audits JIT only on part of ${SUBSCRIPTION_SCOPE}: it does not audit JIT in the locations override #1 selects, where it runs version 57.23.*; remove override #1 or make both versions audit JIT.`
+      `JIT is audited on only part of ${SUBSCRIPTION_SCOPE}: no assignment audits it in every resource group in eastus. Assignment 'MCSB' at ${groupId('platform')} does not audit JIT in the locations override #1 selects, where it runs version 57.23.*; remove override #1 or make both versions audit JIT.`
     )
   })
 
@@ -73,7 +73,10 @@ describe('overrides of kind definitionVersion', () => {
     )
     expect(result.verdict).toBe('partial')
     expect(result.reason).toContain(
-      'it audits JIT only in the locations override #1 selects, where it runs version 57.*.*'
+      'no assignment audits it in every resource group in westus. Assignment'
+    )
+    expect(result.reason).toContain(
+      'does not audit JIT outside the locations its overrides of kind definitionVersion select, where it runs version 57.23.*'
     )
   })
 

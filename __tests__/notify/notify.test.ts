@@ -4,9 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { once } from 'node:events'
 import { createServer, type AddressInfo } from 'node:net'
 import type { SubscriptionResult } from '../../src/model.ts'
-import { readMarker } from '../../src/notify/marker.ts'
+import { readMarker, writeMarker } from '../../src/notify/marker.ts'
 import { notify, type NotifyInput, type NotifySettings } from '../../src/notify/index.ts'
 import {
+  GITHUB_ACTIONS_BOT,
   startGitHubStandin,
   type GitHubStandin,
   type GitHubStandinOptions
@@ -60,10 +61,11 @@ function input(results: SubscriptionResult[]): NotifyInput {
   }
 }
 
+/** The methods of the requests since the `count`th that write: GraphQL's POSTs only read. */
 function writesSince(count: number): string[] {
   return standin.store.requests
     .slice(count)
-    .filter((request) => request.method !== 'GET')
+    .filter((request) => request.method !== 'GET' && !request.path.endsWith('/graphql'))
     .map((request) => request.method)
 }
 
@@ -197,6 +199,87 @@ describe('pull request comment', () => {
     expect(third.commentId).toBe(comment!.id)
     expect(standin.store.commentsOn(pr)).toHaveLength(1)
     expect(standin.store.commentsOn(pr)[0]!.body).toContain('✅')
+  })
+})
+
+describe("only the token's own issue and comment are adopted", () => {
+  const copied = (kind: 'issue' | 'pull-request-comment') =>
+    `${writeMarker({ kind, category: CATEGORY, failing: {} })}\nI copied the marker.`
+
+  it("leaves another account's issue with a copied marker alone and opens its own", async () => {
+    const { store } = standin
+    const theirs = store.addIssue({ body: copied('issue'), labels: ['jit-network-access'] })
+    const outcome = await notify(input([result(1, 'noncompliant')]), settings())
+    expect(outcome.warnings).toEqual([])
+    expect(outcome.notes).toEqual([
+      `Issue #${theirs} carries this category's marker but was written by mallory, not by the token's account github-actions[bot]: left alone.`,
+      'Something fails: opening an issue.'
+    ])
+    expect(store.issues.get(theirs)).toMatchObject({ body: copied('issue'), state: 'open' })
+    expect(store.commentsOn(theirs)).toEqual([])
+    const mine = store.listIssues().filter((issue) => issue.number !== theirs)
+    expect(mine).toEqual([expect.objectContaining({ author: GITHUB_ACTIONS_BOT, state: 'open' })])
+    // The next run adopts its own issue (one GraphQL read for the account), still not theirs.
+    const count = store.requests.length
+    const next = await notify(input([result(1, 'compliant')]), settings())
+    expect(store.requests.slice(count).filter((r) => r.path.endsWith('/graphql'))).toHaveLength(1)
+    expect(next.issueNumber).toBe(mine[0]!.number)
+    expect(store.issues.get(mine[0]!.number)).toMatchObject({ state: 'closed' })
+    expect(store.issues.get(theirs)).toMatchObject({ body: copied('issue'), state: 'open' })
+  })
+
+  it("never edits another account's pull-request comment that copies the marker", async () => {
+    const { store } = standin
+    const pr = store.addPullRequest()
+    const theirs = store.addComment(pr, copied('pull-request-comment'))
+    const outcome = await notify(
+      input([result(1, 'noncompliant')]),
+      settings({ eventName: 'pull_request', pullRequestComment: true, pullRequest: pr })
+    )
+    expect(outcome.notes).toContain(
+      `Comment ${theirs} carries this category's marker but was written by mallory, not by the token's account github-actions[bot]: left alone.`
+    )
+    expect(store.commentsOn(pr).map((comment) => [comment.id === theirs, comment.body])).toEqual([
+      [true, copied('pull-request-comment')],
+      [false, expect.stringContaining('### ❌ Just-in-time network access audit')]
+    ])
+  })
+
+  it('a personal access token adopts what its person wrote', async () => {
+    await start({ viewer: { login: 'octocat', id: 583231, type: 'User' } })
+    const { store } = standin
+    const own = store.addIssue({
+      body: copied('issue'),
+      labels: ['jit-network-access'],
+      author: store.viewer
+    })
+    const outcome = await notify(input([result(1, 'noncompliant')]), settings())
+    expect(outcome.issueNumber).toBe(own)
+    expect(store.listIssues()).toHaveLength(1)
+  })
+
+  it('when the account cannot be read: a warning, and a new issue rather than an edit', async () => {
+    await start({ faults: { refuseReads: ['viewer'] } })
+    const { store } = standin
+    const earlier = store.addIssue({
+      body: copied('issue'),
+      labels: ['jit-network-access'],
+      author: store.viewer
+    })
+    const outcome = await notify(input([result(1, 'noncompliant')]), settings())
+    expect(outcome.warnings).toEqual([
+      'Could not tell which account `github-token` belongs to: GitHub\'s GraphQL API answered "Resource not accessible by integration". Issues and comments that earlier runs wrote are not adopted: a new one is written, never one that someone else wrote edited.'
+    ])
+    expect(store.issues.get(earlier)).toMatchObject({ body: copied('issue') })
+    expect(store.listIssues()).toHaveLength(2)
+  })
+
+  it('reads the account at /api/graphql on GitHub Enterprise Server', async () => {
+    await start({ pathPrefix: '/api/v3' })
+    await notify(input([result(1, 'noncompliant')]), settings({ apiUrl: `${standin.url}/` }))
+    await notify(input([result(1, 'compliant')]), settings({ apiUrl: `${standin.url}/` }))
+    expect(standin.store.listIssues()).toEqual([expect.objectContaining({ state: 'closed' })])
+    expect(standin.store.requests.map((request) => request.path)).toContain('/api/graphql')
   })
 })
 

@@ -1,6 +1,6 @@
 // The pure decisions: which writes bring the category's issue and pull-request comment up to date.
 import { describe, expect, it } from '@jest/globals'
-import type { Verdict } from '../../src/model.ts'
+import type { LastFinding, Verdict } from '../../src/model.ts'
 import { readMarker, writeMarker } from '../../src/notify/marker.ts'
 import {
   issueWanted,
@@ -20,6 +20,11 @@ function issueWith(
   category = CATEGORY
 ): ExistingIssue {
   return { number, state, body: `${writeMarker({ kind: 'issue', category, failing })}\n\nbody` }
+}
+
+function openAlert(verdict: 'noncompliant' | 'partial'): LastFinding {
+  const level = verdict === 'partial' ? 'warning' : 'error'
+  return { verdict, level, alert: 7, message: `Subscription x is ${verdict}: why` }
 }
 
 function ops(writes: Write[]): string[] {
@@ -205,6 +210,99 @@ describe('planIssue', () => {
   })
 })
 
+describe('the marker', () => {
+  it('keeps the last decided verdicts, and drops what is not one', () => {
+    const body = writeMarker({
+      kind: 'issue',
+      category: CATEGORY,
+      failing: { a: 'error', b: 'error' },
+      last: { a: 'partial' }
+    })
+    expect(readMarker(body)).toEqual({
+      kind: 'issue',
+      category: CATEGORY,
+      failing: { a: 'error', b: 'error' },
+      last: { a: 'partial' }
+    })
+    const edited = body.replace('"partial"', '"compliant"')
+    expect(readMarker(edited)).toEqual({
+      kind: 'issue',
+      category: CATEGORY,
+      failing: { a: 'error', b: 'error' }
+    })
+  })
+})
+
+describe('planIssue and subscriptions that could not be checked (issue 20, item 3)', () => {
+  const nonOnly = new Set<Verdict>(['noncompliant'])
+  const rowOf = (body: string, n: number) =>
+    body.split('\n').find((line) => line.startsWith(`| \`${sub(n)}\``))
+
+  it('keeps the issue open whatever fail-on says, listing a failing one with its last verdict', () => {
+    const open = [issueWith(4, 'open', { [sub(1)]: 'noncompliant' })]
+    const plan = planIssue(view([result(1, 'error')], { failOn: nonOnly }), open, LABELS)
+    expect(ops(plan.writes)).toEqual(['update-issue #4 body', 'comment #4'])
+    const body = (plan.writes[0] as { body: string }).body
+    expect(rowOf(body, 1)).toContain('| could not be checked now (last: noncompliant) |')
+    expect(readMarker(body)).toMatchObject({
+      failing: { [sub(1)]: 'error' },
+      last: { [sub(1)]: 'noncompliant' }
+    })
+    expect(plan.notes).toEqual([
+      'Verdicts changed: updating issue #4.',
+      'Issue #4 stays open: 1 subscription(s) could not be checked, whatever fail-on says.'
+    ])
+    // The next run that still cannot check it changes nothing, and remembers the last verdict.
+    const again = planIssue(
+      view([result(1, 'error')], { failOn: nonOnly }),
+      [{ number: 4, state: 'open', body }],
+      LABELS
+    )
+    expect(again.writes).toEqual([])
+    expect(again.notes).toContain(
+      'Issue #4 stays open: 1 subscription(s) could not be checked, whatever fail-on says.'
+    )
+  })
+
+  it('is not closed while any subscription could not be checked, even one that never failed', () => {
+    const open = [issueWith(4, 'open', { [sub(1)]: 'noncompliant' })]
+    const results = [result(1, 'compliant'), result(2, 'error')]
+    const plan = planIssue(view(results, { failOn: nonOnly }), open, LABELS)
+    expect(ops(plan.writes)).toEqual(['update-issue #4 body', 'comment #4'])
+    const body = (plan.writes[0] as { body: string }).body
+    expect(rowOf(body, 2)).toContain('| could not be checked |')
+    expect(readMarker(body)?.failing).toEqual({ [sub(2)]: 'error' })
+    // Once it is checked and passes, the issue closes.
+    const closing = planIssue(
+      view([result(1, 'compliant'), result(2, 'compliant')], { failOn: nonOnly }),
+      [{ number: 4, state: 'open', body }],
+      LABELS
+    )
+    expect(ops(closing.writes)).toEqual(['comment #4', 'update-issue #4 closed/completed'])
+  })
+
+  it('opens no issue for a subscription that could not be checked when fail-on leaves error out', () => {
+    expect(planIssue(view([result(1, 'error')], { failOn: nonOnly }), [], LABELS).writes).toEqual(
+      []
+    )
+  })
+
+  it("takes the last verdict from code scanning's open alert, and learns it without a comment", () => {
+    const unchecked = { ...result(1, 'error'), lastFinding: openAlert('partial') }
+    const created = planIssue(view([unchecked]), [], LABELS)
+    const body = (created.writes[0] as { body: string }).body
+    expect(rowOf(body, 1)).toContain('| could not be checked now (last: partial) |')
+    // An issue that listed it without a last verdict gets the body, and no change comment.
+    const learnt = planIssue(
+      view([unchecked]),
+      [issueWith(4, 'open', { [sub(1)]: 'error' })],
+      LABELS
+    )
+    expect(ops(learnt.writes)).toEqual(['update-issue #4 body'])
+    expect(learnt.notes).toEqual(['Last verdicts learnt: updating the body of issue #4.'])
+  })
+})
+
 describe('planPullRequestComment', () => {
   const failing = [result(1, 'noncompliant')]
   const marker = (category = CATEGORY): string =>
@@ -232,6 +330,14 @@ describe('planPullRequestComment', () => {
     const updated = planPullRequestComment(passing, 12, [{ id: 10, body: `${marker()}\nold` }])
     expect((updated.writes[0] as { body: string }).body).toContain('✅')
     expect(planPullRequestComment(passing, 12, []).writes).toEqual([])
+  })
+
+  it('shows the last verdict an open alert holds for one that could not be checked', () => {
+    const unchecked = { ...result(1, 'error'), lastFinding: openAlert('noncompliant') }
+    const plan = planPullRequestComment(view([unchecked]), 12, [])
+    expect((plan.writes[0] as { body: string }).body).toContain(
+      '| could not be checked now (last: noncompliant) |'
+    )
   })
 
   it('writes nothing when the body would not change', () => {

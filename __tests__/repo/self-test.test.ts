@@ -191,6 +191,20 @@ describe('check-run.ts', () => {
     ],
     ['no SARIF file', (run) => void (run.sarifFile = ''), /expected an absolute path/],
     [
+      'a result carried forward for a subscription that was checked',
+      async (run) => {
+        const sarif = JSON.parse(await readFile(run.sarifFile, 'utf8')) as {
+          runs: { results: unknown[] }[]
+        }
+        sarif.runs[0]!.results.push({
+          message: { text: `Subscription ${id(1)} could not be checked now` },
+          properties: { verdict: 'error' }
+        })
+        await writeFile(run.sarifFile, JSON.stringify(sarif))
+      },
+      /carries a result forward for 00000000-0000-0000-0000-000000000001, expected only for those/
+    ],
+    [
       'a SARIF result at the wrong line',
       async (run) => {
         const text = await readFile(run.sarifFile, 'utf8')

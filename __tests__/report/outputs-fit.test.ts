@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import type { Verdict } from '../../src/model.ts'
 import {
+  MIN_CUT_LENGTH,
   RESULTS_OUTPUT_MAX_BYTES,
   fitResults,
   outputBytes,
@@ -121,5 +122,52 @@ describe('fitResults', () => {
     expect(trimmedWarning(fitted, null)).toBe(
       `The \`results\` output leaves out the evidence (assignments) of ${fitted.evidenceTrimmed} subscription(s) (${counted}) to stay under 512 KiB; the results file could not be written.`
     )
+  })
+
+  test('one oversized string costs that string alone: cut and marked, every subscription whole', () => {
+    const all = entries(40, 3)
+    const huge = 'x'.repeat(1024 * 1024)
+    all[7] = { ...all[7]!, reason: huge }
+    all[7]!.assignments[1] = { ...all[7]!.assignments[1]!, displayName: huge }
+    const fitted = fitResults(all)
+    expect(outputBytes(fitted.json)).toBeLessThanOrEqual(RESULTS_OUTPUT_MAX_BYTES)
+    expect(outputBytes(fitted.json)).toBeGreaterThan(RESULTS_OUTPUT_MAX_BYTES - 200)
+    expect(fitted).toMatchObject({ evidenceTrimmed: 0, subscriptionsLeftOut: 0 })
+    expect(fitted.cut).toEqual({ values: 2, subscriptions: 1, length: expect.any(Number) })
+    const parsed = JSON.parse(fitted.json) as FittedResult[]
+    // The others are as they were; the offender keeps its fields, the long ones cut and marked.
+    expect(parsed.filter((_, n) => n !== 7)).toEqual(all.filter((_, n) => n !== 7))
+    const offender = parsed[7]!
+    expect(offender.reason).toMatch(/^x+…\[cut from 1048576 characters\]$/)
+    expect(offender.reason).toHaveLength(fitted.cut!.length)
+    expect(offender.assignments![1]!.displayName).toBe(offender.reason)
+    expect(offender.assignments![0]).toEqual(all[7]!.assignments[0])
+    expect(trimmedWarning(fitted, '/tmp/r.json')).toBe(
+      `The \`results\` output leaves out the end of 2 value(s) longer than ${fitted.cut!.length} characters in 1 subscription(s) (marked \`…[cut from N characters]\`) to stay under 512 KiB; the results file /tmp/r.json (output \`results-file\`) has every result in full.`
+    )
+  })
+
+  test('strings are never cut under MIN_CUT_LENGTH: past that, evidence goes as before', () => {
+    const all = entries(5000, 2)
+    // An error, kept longest.
+    all[3] = { ...all[3]!, reason: 'r'.repeat(MIN_CUT_LENGTH + 100) }
+    const fitted = fitResults(all)
+    expect(outputBytes(fitted.json)).toBeLessThanOrEqual(RESULTS_OUTPUT_MAX_BYTES)
+    expect(fitted.cut).toEqual({ values: 1, subscriptions: 1, length: MIN_CUT_LENGTH })
+    expect(fitted.evidenceTrimmed).toBeGreaterThan(0)
+    const first = (JSON.parse(fitted.json) as FittedResult[]).find(
+      (entry) => entry.subscriptionId === all[3]!.subscriptionId
+    )
+    expect(first!.reason).toHaveLength(MIN_CUT_LENGTH)
+    expect(trimmedWarning(fitted, null)).toMatch(
+      /^The `results` output leaves out the end of 1 value\(s\) longer than 2048 characters in 1 subscription\(s\) \(marked `…\[cut from N characters\]`\) and the evidence \(assignments\) of \d+ subscription\(s\)/
+    )
+  })
+
+  test('strings within MIN_CUT_LENGTH are never cut, however many', () => {
+    const all = entries(40, 3).map((entry) => ({ ...entry, reason: 'r'.repeat(MIN_CUT_LENGTH) }))
+    const fitted = fitResults(all, Math.floor(outputBytes(JSON.stringify(all)) * 0.6))
+    expect(fitted.cut).toBeUndefined()
+    expect(fitted.evidenceTrimmed).toBeGreaterThan(0)
   })
 })

@@ -34,6 +34,21 @@ describe('SARIF Multitool (validate --rule-kind "Gh;Sarif")', () => {
         file,
         context()
       ),
+      carried: buildSarif(
+        [
+          result(SUB2, 'error', {
+            lastFinding: {
+              verdict: 'partial',
+              level: 'warning',
+              alert: 3,
+              message: `Subscription ${SUB2} is only partly audited: ${HOSTILE_ALL}`
+            }
+          }),
+          result(SUB4, 'error', { lastFinding: { verdict: 'unknown', why: 'no github-token' } })
+        ],
+        file,
+        context()
+      ),
       compliant: buildSarif([result(SUB1, 'compliant')], file, context()),
       empty: buildSarif([], file, context()),
       noWorkflowRef: buildSarif(mixedResults(), workflowFile(null), context()),

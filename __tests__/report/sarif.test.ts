@@ -5,6 +5,8 @@ import {
   MAX_SARIF_MESSAGE,
   MAX_SARIF_RESULTS,
   NOT_CHECKED_ID,
+  PARTIAL_RULE_ID,
+  PARTIAL_SECURITY_SEVERITY,
   RULE_ID,
   SECURITY_SEVERITY,
   buildSarif,
@@ -51,15 +53,26 @@ describe('buildSarif', () => {
     expect(log.runs).toHaveLength(1)
   })
 
-  test('one rule with help, security-severity, tags and precision', () => {
+  test('two rules with help, security-severity, tags and precision: noncompliant high, partial medium', () => {
     const driver = log.runs[0]!.tool.driver
     expect(driver.name).toBe('azure-jit-network-access-check')
     expect(driver.version).toBe('1.2.3')
     expect(driver.informationUri).toBe(
       'https://github.com/example-org/azure-jit-network-access-check'
     )
-    expect(driver.rules).toHaveLength(1)
-    const rule = driver.rules![0]!
+    expect(driver.rules).toHaveLength(2)
+    const [rule, partial] = driver.rules!
+    expect(partial?.id).toBe(PARTIAL_RULE_ID)
+    expect(partial?.properties).toMatchObject({
+      'security-severity': PARTIAL_SECURITY_SEVERITY,
+      'problem.severity': 'warning'
+    })
+    // GitHub's bands: 7.0-8.9 high, 4.0-6.9 medium.
+    expect(Number(SECURITY_SEVERITY)).toBeGreaterThanOrEqual(7)
+    expect(Number(PARTIAL_SECURITY_SEVERITY)).toBeGreaterThanOrEqual(4)
+    expect(Number(PARTIAL_SECURITY_SEVERITY)).toBeLessThan(7)
+    expect(partial?.help).toEqual(rule?.help)
+    if (rule === undefined) throw new Error('no rule')
     expect(rule.id).toBe(RULE_ID)
     expect(rule.help?.markdown).toMatch(/## How to fix/)
     expect(rule.help?.markdown).toMatch(/az policy assignment update --params/)
@@ -83,8 +96,15 @@ describe('buildSarif', () => {
       verdict: 'noncompliant'
     })
     for (const item of results(log)) {
-      expect(item.ruleId).toBe(RULE_ID)
-      expect(item.ruleIndex).toBe(0)
+      const partial = item.properties?.verdict === 'partial'
+      expect(item.ruleId).toBe(partial ? PARTIAL_RULE_ID : RULE_ID)
+      expect(item.ruleIndex).toBe(partial ? 1 : 0)
+      // What code scanning matches results by: per rule and subscription, not per workflow line.
+      const fingerprint = subscriptionFingerprint(item.properties?.subscriptionId, item.ruleId)
+      expect(item.partialFingerprints).toEqual({
+        [FINGERPRINT_KEY]: fingerprint,
+        primaryLocationLineHash: fingerprint
+      })
     }
   })
 
@@ -131,6 +151,70 @@ describe('buildSarif', () => {
       errorCause: cause
     })
     expect(schemaProblems(only)).toEqual([])
+  })
+
+  test('one that could not be checked keeps its open alert: the same rule, location and fingerprint', () => {
+    const before = results(
+      buildSarif([result(SUB4, 'noncompliant')], workflowFile(), context())
+    )[0]!
+    const last = {
+      verdict: 'noncompliant' as const,
+      level: 'error' as const,
+      alert: 12,
+      message: before.message.text!
+    }
+    const now = buildSarif(
+      [result(SUB4, 'error', { lastFinding: last }), result(SUB2, 'error')],
+      workflowFile(),
+      context()
+    )
+    expect(schemaProblems(now)).toEqual([])
+    expect(githubProblems(now)).toEqual([])
+    const [carried, ...others] = results(now)
+    expect(others).toEqual([])
+    expect(carried).toMatchObject({
+      ruleId: before.ruleId,
+      level: 'error',
+      locations: before.locations,
+      partialFingerprints: before.partialFingerprints,
+      properties: {
+        subscriptionId: SUB4,
+        verdict: 'error',
+        lastVerdict: 'noncompliant',
+        alertNumber: 12
+      }
+    })
+    expect(carried!.message.text).toMatch(
+      new RegExp(
+        `^Subscription ${SUB4} could not be checked now: The identity .*; last result: Subscription ${SUB4} is noncompliant: ASC Default`
+      )
+    )
+    // Still a notification of the run, which did not complete.
+    const invocation = now.runs[0]!.invocations![0]!
+    expect(invocation.executionSuccessful).toBe(false)
+    expect(invocation.toolExecutionNotifications).toHaveLength(2)
+    expect(now.runs[0]!.properties).toMatchObject({ resultsCarriedForward: 1 })
+  })
+
+  test('when the open alerts could not be read, each one that could not be checked is a result', () => {
+    const unknown = buildSarif(
+      [result(SUB4, 'error', { lastFinding: { verdict: 'unknown', why: 'no github-token' } })],
+      workflowFile(),
+      context()
+    )
+    expect(results(unknown)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        partialFingerprints: {
+          [FINGERPRINT_KEY]: subscriptionFingerprint(SUB4),
+          primaryLocationLineHash: subscriptionFingerprint(SUB4)
+        },
+        properties: expect.objectContaining({ lastVerdict: 'unknown' })
+      })
+    ])
+    expect(results(unknown)[0]!.message.text).toMatch(
+      /; last result: unknown, the open code scanning alerts could not be read \(no github-token\)$/
+    )
   })
 
   test('a run that checked every subscription was successful', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, jest, test } from '@jest/globals'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { oidcAssertion } from '../../src/signin/oidc.ts'
-import { sharedTokenCredential, signIn, skipsInstanceDiscovery } from '../../src/signin/index.ts'
+import {
+  AccessTokenWaitError,
+  sharedTokenCredential,
+  signIn,
+  skipsInstanceDiscovery
+} from '../../src/signin/index.ts'
 import { CLOUDS } from '../../src/defaults.ts'
 
 describe('sharedTokenCredential', () => {
@@ -44,6 +49,65 @@ describe('sharedTokenCredential', () => {
     const credential = sharedTokenCredential(inner, () => undefined)
     await expect(credential.getToken('s')).rejects.toThrow('AADSTS50000')
     await expect(credential.getToken('s')).resolves.toMatchObject({ token: 't' })
+  })
+})
+
+describe('sharedTokenCredential: every wait for a token is bounded', () => {
+  type Token = { token: string; expiresOnTimestamp: number }
+  const never = () => new Promise<Token>(() => undefined)
+  const fresh = async (): Promise<Token> => ({
+    token: 't',
+    expiresOnTimestamp: Date.now() + 3_600_000
+  })
+
+  test('a request Entra ID never answers is given up, and the next caller asks again', async () => {
+    const inner = { getToken: jest.fn<() => Promise<Token>>(fresh).mockImplementationOnce(never) }
+    const credential = sharedTokenCredential(inner, () => undefined, Date.now, { waitMs: 50 })
+    const first = credential.getToken('s')
+    const second = credential.getToken('s')
+    await expect(first).rejects.toThrow(
+      new AccessTokenWaitError('Entra ID did not answer a request for an access token within 0.1 s')
+    )
+    await expect(second).rejects.toThrow(AccessTokenWaitError)
+    await expect(credential.getToken('s')).resolves.toMatchObject({ token: 't' })
+    expect(inner.getToken).toHaveBeenCalledTimes(2)
+    // The request is asked with the signal it is given up on, for a credential that honours it.
+    const [, options] = inner.getToken.mock.calls[0] as unknown as [
+      string,
+      { abortSignal: AbortSignal }
+    ]
+    expect(options.abortSignal.aborted).toBe(true)
+  })
+
+  test("a caller's own signal ends its wait only: the others get the token", async () => {
+    let answer!: (token: Token) => void
+    const inner = {
+      getToken: jest.fn(() => new Promise<Token>((resolve) => (answer = resolve)))
+    }
+    const credential = sharedTokenCredential(inner, () => undefined)
+    const caller = new AbortController()
+    const impatient = credential.getToken('s', { abortSignal: caller.signal })
+    const patient = credential.getToken('s')
+    caller.abort()
+    await expect(impatient).rejects.toThrow(
+      'the request gave up waiting for an access token from Entra ID'
+    )
+    answer(await fresh())
+    await expect(patient).resolves.toMatchObject({ token: 't' })
+    expect(inner.getToken).toHaveBeenCalledTimes(1)
+  })
+
+  test("the run's deadline ends every wait, and says so", async () => {
+    const deadline = new AbortController()
+    const inner = { getToken: jest.fn(never) }
+    const credential = sharedTokenCredential(inner, () => undefined, Date.now, {
+      deadline: deadline.signal
+    })
+    const waiting = credential.getToken('s')
+    deadline.abort()
+    await expect(waiting).rejects.toThrow(
+      "the run's deadline passed while Entra ID was asked for an access token"
+    )
   })
 })
 

@@ -93,7 +93,7 @@ describe('estate validation', () => {
         ),
         `policyAssignments[1].id: subscription '${subscriptionId(99)}' is not in subscriptions`,
         'pageSize: must be an integer from 1 to 1000, got 0',
-        'surprise: is not an estate field (tenantId, clientId, federatedSubjects, oidc, entra, pageSize, latencyMs, rootManagementGroupDisplayName, managementGroups, subscriptions, policyAssignments, policyExemptions, policySetDefinitions, policyDefinitions, pricings, faults, resourceGraph)'
+        'surprise: is not an estate field (tenantId, clientId, federatedSubjects, oidc, entra, pageSize, latencyMs, rootManagementGroupDisplayName, managementGroups, subscriptions, policyAssignments, policyExemptions, policySetDefinitions, policyDefinitions, pricings, faults, reshapes, answers, resourceGraph)'
       ])
     )
   })
@@ -190,9 +190,9 @@ test('an estate of 1,000 subscriptions and 5,000 assignments in one answers quic
       else expect(names).toEqual(['mcsb', 'own'])
     }
     const served = armRequests(standIn, '/policyAssignments').map((r) => r.endedAt - r.startedAt)
-    // generous bounds: an unindexed stand-in takes seconds here
+    // generous bounds (a loaded 2-core machine doubles them): an unindexed stand-in takes seconds
     expect(startup).toBeLessThan(5000)
-    expect(Math.max(...served)).toBeLessThan(500)
+    expect(Math.max(...served)).toBeLessThan(1000)
   } finally {
     untrust()
     await standIn.close()
@@ -227,6 +227,7 @@ describe('standin/cli.ts as a child process', () => {
           'caCertificatePath',
           'caCertificatePem',
           'clientId',
+          'clientSecret',
           'environment',
           'oidcRequestToken',
           'oidcRequestUrl',

@@ -227,6 +227,22 @@ test('403 AuthorizationFailed names the action and the scope', async () => {
   for await (const a of other.policyAssignments.list()) expect(a.name).toBe('other')
 })
 
+test('echo-headers: 400 whose message quotes the request, the access token among its headers', async () => {
+  throttled([{ fault: 'echo-headers', on: 'assignments' }])
+  const error = await failure(assignments())
+  expect(error).toMatchObject({ statusCode: 400, code: 'InvalidRequest' })
+  const [accessToken] = standIn.secretsIssued().filter((secret) => secret.startsWith('standin.'))
+  expect(accessToken).toBeDefined()
+  const message = JSON.parse((await rawAssignments()).bodyAsText!).error.message as string
+  const lines = message.split('\n')
+  expect(lines[0]).toBe('The gateway could not forward the request. Headers received:')
+  expect(lines).toContain(`authorization: Bearer ${accessToken}`)
+  expect(message).toMatch(/^user-agent: /m)
+  expect(lines.at(-1)).toMatch(
+    new RegExp(`^Request: GET /subscriptions/${SUB}/providers/Microsoft.Authorization/`)
+  )
+})
+
 test('404 SubscriptionNotFound for a subscription the estate has', async () => {
   throttled([{ fault: 'not-found' }])
   expect(await failure(assignments())).toMatchObject({

@@ -171,6 +171,111 @@ describe('GitHub stand-in', () => {
     expect(store.requests.map((request) => request.status)).toEqual([429, 200, 403])
   })
 
+  it("names each issue's and comment's author; GraphQL's viewer is the token's account", async () => {
+    const { store } = await start()
+    const mine = await call(`${REPO}/issues`, { method: 'POST', body: { title: 'T', body: 'B' } })
+    expect(mine.data).toMatchObject({
+      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
+    })
+    const theirs = store.addIssue({ body: 'copied' })
+    store.addComment(theirs, 'me too')
+    expect((await call(`${REPO}/issues/${theirs}`)).data).toMatchObject({
+      user: { login: 'mallory', type: 'User' }
+    })
+    expect((await call(`${REPO}/issues/${theirs}/comments`)).data).toEqual([
+      expect.objectContaining({
+        body: 'me too',
+        user: { login: 'mallory', id: 5150, type: 'User' }
+      })
+    ])
+    const viewer = await call('/graphql', {
+      method: 'POST',
+      body: { query: 'query { viewer { login databaseId } }' }
+    })
+    expect(viewer).toMatchObject({
+      status: 200,
+      data: { data: { viewer: { login: 'github-actions[bot]', databaseId: 41898282 } } }
+    })
+    store.faults.refuseReads = ['viewer']
+    const refused = await call('/graphql', {
+      method: 'POST',
+      body: { query: '{ viewer { login databaseId } }' }
+    })
+    expect(refused).toMatchObject({
+      status: 200,
+      data: {
+        data: null,
+        errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }]
+      }
+    })
+    const other = await call('/graphql', { method: 'POST', body: { query: '{ repository }' } })
+    expect(other.data).toMatchObject({ errors: [{ message: expect.any(String) }] })
+  })
+
+  it('keeps code scanning alerts as analyses open, update, fix and reopen them, and lists them', async () => {
+    const { store } = await start()
+    const sarif = (category: string, ...lines: number[]) => ({
+      runs: [
+        {
+          tool: {
+            driver: { name: 'tool', rules: [{ id: 'r', defaultConfiguration: { level: 'error' } }] }
+          },
+          automationDetails: { id: `${category}/` },
+          results: lines.map((line) => ({
+            ruleId: 'r',
+            message: { text: `at ${line}` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: 'a.yml' },
+                  region: { startLine: line }
+                }
+              }
+            ],
+            partialFingerprints: { key: `k${line}` }
+          }))
+        }
+      ]
+    })
+    expect(store.codeScanning.ingest(sarif('c', 1, 2))).toEqual({
+      opened: [1, 2],
+      updated: [],
+      fixed: []
+    })
+    // Another category is another analysis: it leaves c's alerts alone.
+    expect(store.codeScanning.ingest(sarif('d', 1))).toEqual({
+      opened: [3],
+      updated: [],
+      fixed: []
+    })
+    expect(store.codeScanning.ingest(sarif('c', 2))).toEqual({
+      opened: [],
+      updated: [2],
+      fixed: [1]
+    })
+    expect(store.codeScanning.ingest(sarif('c', 1, 2))).toEqual({
+      opened: [1],
+      updated: [2],
+      fixed: []
+    })
+    const listed = await call(`${REPO}/code-scanning/alerts?tool_name=tool&state=open&per_page=2`)
+    expect((listed.data as { number: number }[]).map((alert) => alert.number)).toEqual([3, 2])
+    expect(listed.headers.get('link')).toMatch(/rel="next"/)
+    expect((listed.data as unknown[])[1]).toMatchObject({
+      number: 2,
+      state: 'open',
+      rule: { id: 'r', severity: 'error' },
+      tool: { name: 'tool' },
+      most_recent_instance: { ref: 'refs/heads/main', category: 'c', message: { text: 'at 2' } }
+    })
+    expect((await call(`${REPO}/code-scanning/alerts?ref=other`)).data).toEqual([])
+    store.faults.refuseReads = ['code-scanning']
+    expect(await call(`${REPO}/code-scanning/alerts`)).toMatchObject({
+      status: 403,
+      data: { message: 'Resource not accessible by integration' }
+    })
+  })
+
   it('serves under /api/v3 as GitHub Enterprise Server does', async () => {
     const { url } = await start({ pathPrefix: '/api/v3' })
     expect(url).toMatch(/\/api\/v3$/)

@@ -8,7 +8,7 @@ import {
   createHttpHeaders,
   createPipelineRequest
 } from '@azure/core-rest-pipeline'
-import { ClientAssertionCredential } from '@azure/identity'
+import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identity'
 import { decodeJwt } from '../../standin/identity.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
@@ -151,6 +151,32 @@ describe('Entra ID', () => {
       'https://management.azure.com/.default'
     )
     expect(publicCloud.token).toMatch(/^standin\./)
+  })
+
+  test('signs in a service principal with its client secret (ClientSecretCredential), and refuses another secret with AADSTS7000215', async () => {
+    const standIn = await start()
+    const scope = `${standIn.resourceManagerEndpoint}/.default`
+    const options = { authorityHost: standIn.authorityHost, disableInstanceDiscovery: true }
+    const token = await new ClientSecretCredential(
+      standIn.tenantId,
+      standIn.clientId,
+      standIn.clientSecret,
+      options
+    ).getToken(scope)
+    expect(token.token).toMatch(/^standin\./)
+    const refused = await new ClientSecretCredential(
+      standIn.tenantId,
+      standIn.clientId,
+      `${standIn.clientSecret}x`,
+      options
+    )
+      .getToken(scope)
+      .then(
+        () => null,
+        (error: unknown) => error
+      )
+    expect(String(refused)).toContain('AADSTS7000215')
+    expect(standIn.tokensIssued()).toBe(1)
   })
 
   test('answers the runner and Entra ID after their own latencies, when asked', async () => {
@@ -312,6 +338,29 @@ describe('Entra ID', () => {
         .filter((r) => r.service === 'entra' && r.method === 'POST')
         .map((r) => r.status)
     ).toEqual([200, 503])
+  })
+
+  test('stops answering the token endpoint after N tokens (a renewal that hangs mid-run)', async () => {
+    const standIn = await start({ entra: { hangAfterTokens: 1 } })
+    const credential = credentialFor(standIn, { retryOptions: { maxRetries: 0 } })
+    await credential.getToken(`${standIn.resourceManagerEndpoint}/.default`)
+    const second = credential.getToken('https://management.azure.com/.default')
+    const answered = await Promise.race([
+      second.then(
+        () => true,
+        () => true
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 500))
+    ])
+    expect(answered).toBe(false)
+    const posts = standIn.requests.filter((r) => r.service === 'entra' && r.method === 'POST')
+    expect(posts.map((r) => [r.status, r.endedAt === 0])).toEqual([
+      [200, false],
+      [0, true]
+    ])
+    // Closing the stand-in destroys the connection it held open.
+    await standIn.close()
+    await expect(second).rejects.toThrow()
   })
 
   test('an access token can expire mid-run: ARM answers 401 ExpiredAuthenticationToken as ARM words it', async () => {

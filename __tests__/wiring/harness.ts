@@ -27,11 +27,17 @@ export function useWiring(): Wiring {
     standIn: undefined as unknown as StandIn,
     workspace: '',
     async runner(inputs, env = {}) {
+      // The runner's files of this step, empty as the runner gives them.
+      const runnerFiles = {
+        GITHUB_STEP_SUMMARY: path.join(wiring.workspace, 'summary.md'),
+        GITHUB_OUTPUT: path.join(wiring.workspace, 'output.txt')
+      }
+      for (const file of Object.values(runnerFiles)) await writeFile(file, '')
       Object.assign(process.env, wiring.standIn.runnerEnvironment(), {
         GITHUB_WORKSPACE: wiring.workspace,
         GITHUB_REPOSITORY: REPOSITORY,
         GITHUB_WORKFLOW_REF: `${REPOSITORY}/${WORKFLOW_PATH}@refs/heads/main`,
-        GITHUB_STEP_SUMMARY: path.join(wiring.workspace, 'summary.md'),
+        ...runnerFiles,
         GITHUB_JOB: 'jit-audit',
         ...env
       })

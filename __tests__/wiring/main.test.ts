@@ -10,7 +10,9 @@ import { logged, mockCore, recorded } from './fake-core.ts'
 import { useWiring } from './harness.ts'
 
 mockCore()
-const { run } = await import('../../src/main.ts')
+const main = await import('../../src/main.ts')
+const { actionsRunner } = await import('../../src/runner.ts')
+const run = () => main.run(actionsRunner)
 
 const SAMPLE_IDS = SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId)
 const wiring = useWiring()
@@ -37,11 +39,27 @@ describe('run', () => {
     }
     expect(logged('info')).toContainEqual(expect.stringMatching(/^❓ \S+ \(\S+\): error\. /))
     const sarif = JSON.parse(await readFile(recorded.outputs['sarif-file'] ?? '', 'utf8')) as Log
-    // Every annotation is a SARIF result, or a notification for a subscription not checked.
+    // Every annotation is a SARIF finding, or a notification for a subscription not checked. With
+    // no github-token the open alerts cannot be read: those two are carried forward as results too
+    // (their last result unknown), and a warning without a file says so.
+    const findings = (sarif.runs[0]?.results ?? []).filter(
+      (item) => item.properties?.verdict !== 'error'
+    )
+    const carried = (sarif.runs[0]?.results ?? []).filter(
+      (item) => item.properties?.verdict === 'error'
+    )
+    expect(carried.map((item) => item.properties?.lastVerdict)).toEqual(['unknown', 'unknown'])
+    const annotations = recorded.calls.filter(
+      (c) => (c[0] === 'error' || c[0] === 'warning') && c[2] !== undefined
+    )
     expect(
-      (sarif.runs[0]?.results?.length ?? 0) +
-        (sarif.runs[0]?.invocations?.[0]?.toolExecutionNotifications?.length ?? 0)
-    ).toBe(recorded.calls.filter((c) => c[0] === 'error' || c[0] === 'warning').length)
+      findings.length + (sarif.runs[0]?.invocations?.[0]?.toolExecutionNotifications?.length ?? 0)
+    ).toBe(annotations.length)
+    expect(logged('warning')).toContainEqual(
+      expect.stringMatching(
+        /^Could not read the open code scanning alerts of category .*: no github-token/
+      )
+    )
     const annotationFiles = recorded.calls
       .filter((call) => call[0] === 'error')
       .map((call) => (call[2] as { file: string }).file)

@@ -3,11 +3,13 @@
 // Two kinds of paged list, read at once: the subscriptions the identity can read (always, for the
 // names and states) and the descendants of each management group asked for.
 import { MANAGEMENT_GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../api-versions.ts'
+import { MAX_DISPLAY_NAME, azureText } from '../azure-text.ts'
 import { GUID, managementGroupId } from '../azure-ids.ts'
 import type { SkippedSubscription } from '../model.ts'
 import type { Scope } from '../inputs/scope.ts'
 import { UserError } from '../errors.ts'
 import { failureCause, failureDetail } from './errors.ts'
+import { Field } from './shape.ts'
 import type { ResourceManager } from './resource-manager.ts'
 
 /** The scope could not be resolved into subscriptions: the message says what and what to do. */
@@ -80,18 +82,28 @@ function parseSubscriptionList(items: unknown[]): Map<string, Listed> {
   return listed
 }
 
-/** The subscriptions among a management group's descendants (at any depth), by lower-cased id,
- * with the display name the descendants give. */
-function parseDescendants(items: unknown[]): Map<string, Listed> {
+/**
+ * The subscriptions among a management group's descendants (at any depth), by lower-cased id,
+ * with the display name the descendants give ("Management Groups - Get Descendants",
+ * DescendantInfo: `type`, `name`, `properties.displayName`), read strictly: an entry whose type or
+ * name is not a string, or a subscription entry whose name is not a subscription id, is a
+ * ShapeError naming it. The entries' parents are not read: a subscription listed is below the
+ * group, wherever its parent field points.
+ */
+export function parseDescendants(items: unknown[]): Map<string, Listed> {
   const found = new Map<string, Listed>()
   for (const item of items) {
-    const { type, name, properties } = (item ?? {}) as Record<string, unknown>
-    const id = text(name)
-    // Subscriptions are typed `/subscriptions`; groups Microsoft.Management/managementGroups.
-    if (typeof type !== 'string' || !/subscriptions$/i.test(type) || !id || !GUID.test(id)) continue
-    found.set(id.toLowerCase(), {
-      displayName: text((properties as { displayName?: unknown } | undefined)?.displayName)
-    })
+    const entry = Field.of(item, 'management group descendant')
+    entry.object()
+    // Subscriptions are typed `/subscriptions` (Microsoft.Management/managementGroups/subscriptions);
+    // groups Microsoft.Management/managementGroups.
+    if (!/subscriptions$/i.test(entry.at('type').string())) continue
+    const name = entry.at('name')
+    const id = name.string()
+    if (!GUID.test(id)) name.fail('a subscription id', JSON.stringify(id))
+    const properties = entry.at('properties')
+    properties.optionalObject()
+    found.set(id.toLowerCase(), { displayName: properties.at('displayName').optionalText() })
   }
   return found
 }
@@ -134,17 +146,19 @@ export async function discoverSubscriptions(
     .listAll(`/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`, onPage)
     .then(parseSubscriptionList)
   const groups = scope.managementGroups.map((group) =>
-    listDescendants(resourceManager, group, onPage).then(parseDescendants, (error: unknown) => {
-      // `management-groups: Landing Zones` is two items, `Landing` and `Zones`: a 404 among
-      // several groups most likely means a display name split on its spaces.
-      const split =
-        failureCause(error) === 'not-found' && scope.managementGroups.length > 1
-          ? ' `management-groups` takes names or ids, not display names, and spaces separate items: a display name such as `Landing Zones` is read as two groups. Give each group by its name (the last segment of its id, e.g. `landing-zones`).'
-          : ''
-      throw new DiscoveryError(
-        `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).${split}`
-      )
-    })
+    listDescendants(resourceManager, group, onPage)
+      .then(parseDescendants)
+      .catch((error: unknown) => {
+        // `management-groups: Landing Zones` is two items, `Landing` and `Zones`: a 404 among
+        // several groups most likely means a display name split on its spaces.
+        const split =
+          failureCause(error) === 'not-found' && scope.managementGroups.length > 1
+            ? ' `management-groups` takes names or ids, not display names, and spaces separate items: a display name such as `Landing Zones` is read as two groups. Give each group by its name (the last segment of its id, e.g. `landing-zones`).'
+            : ''
+        throw new DiscoveryError(
+          `Could not list the subscriptions under management group ${group} (${failureDetail(error)}). Check the name, and give the identity Reader on the management group (it includes Microsoft.Management/managementGroups/descendants/read).${split}`
+        )
+      })
   )
   // Wait for every list before throwing, so that no request runs on behind a failed discovery.
   const [groupReads, listRead] = await Promise.all([
@@ -175,7 +189,8 @@ export async function discoverSubscriptions(
  * The subscriptions of `scope` to check, skip and exclude, each once and in order: the ids listed
  * in `subscriptions`, then those of each management group (`groupLists`, one map per group, by
  * lower-case id), then (for `*`) `everyone`. Display names and states come from `listed` (by
- * lower-case id), else a group's list gives the name.
+ * lower-case id), else a group's list gives the name; names are redacted and cut at
+ * MAX_DISPLAY_NAME (azure-text.ts).
  */
 export function resolveScope(
   scope: Scope,
@@ -198,7 +213,9 @@ export function resolveScope(
       continue
     }
     const fromList = listed.get(subscriptionId)
-    const displayName = fromList?.displayName ?? found.displayName
+    const named = fromList?.displayName ?? found.displayName
+    // Where a subscription's display name enters the run, from either engine's lists.
+    const displayName = named === undefined ? undefined : azureText(named, MAX_DISPLAY_NAME)
     const state = fromList?.state
     const subscription: DiscoveredSubscription = {
       subscriptionId,

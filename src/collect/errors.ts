@@ -1,8 +1,12 @@
-// Turns what went wrong talking to Resource Manager into one sentence that says what to do.
+// Turns what went wrong talking to Resource Manager into one sentence that says what to do. Azure's
+// messages enter the run here: each is made one line, redacted and cut (azure-text.ts) before any
+// sentence quotes it, since an answer can echo the request's headers, token included.
 import { isRestError } from '@azure/core-rest-pipeline'
 import { AuthenticationError } from '@azure/identity'
+import { MAX_ERROR_CODE, MAX_ERROR_MESSAGE, azureText } from '../azure-text.ts'
 import type { ErrorCause } from '../model.ts'
 import { RequestGaveUpError } from './retry-policy.ts'
+import { listedActions } from './permissions.ts'
 
 /** An error answer from Resource Manager, with ARM's error code when it gave one. */
 export class ArmRequestError extends Error {
@@ -69,14 +73,16 @@ function failureOf(error: unknown): Failure {
   }
 }
 
-/** ARM's message whole, on one line: its lines (some carry correlation ids) joined with spaces.
- * Reports that need it short cut it themselves, at a word. */
+/** Azure's message on one line (its lines, some carrying correlation ids, joined with spaces),
+ * secrets redacted, cut at MAX_ERROR_MESSAGE. Reports that need it shorter cut it again, at a
+ * word. */
 function oneLine(message: string): string {
-  return message
+  const joined = message
     .split(/\r?\n/)
     .map((part) => part.trim())
     .filter((part) => part !== '')
     .join(' ')
+  return azureText(joined, MAX_ERROR_MESSAGE)
 }
 
 /** What the reader of an `error` verdict has to fix, from what went wrong. */
@@ -101,7 +107,8 @@ export function failureCause(error: unknown): ErrorCause {
 export function failureDetail(error: unknown): string {
   if (error instanceof RequestGaveUpError || error instanceof PagingLoopError) return error.message
   const failure = failureOf(error)
-  return `${failure.status ?? 'no answer'}${failure.code ? ` ${failure.code}` : ''}: ${oneLine(failure.message)}`
+  const code = failure.code ? ` ${azureText(failure.code, MAX_ERROR_CODE)}` : ''
+  return `${failure.status ?? 'no answer'}${code}: ${oneLine(failure.message)}`
 }
 
 // The credential fails with AuthenticationError, AuthenticationRequiredError or an MSAL error
@@ -144,7 +151,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
       return explainRefusedToken(failure.code, scope, detail)
     case 403:
       return context.scope === undefined
-        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least Microsoft.Authorization/policyAssignments/read, policyExemptions/read, policySetDefinitions/read and policyDefinitions/read.`
+        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least ${listedActions()}.`
         : `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}.`
     case 404:
       return context.scope === undefined

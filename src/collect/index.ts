@@ -11,6 +11,7 @@ import type { Verdict } from '../model.ts'
 import type { Scope } from '../inputs/scope.ts'
 import { discoverSubscriptions, type Discovery } from './discover.ts'
 import { requestLimits } from './limits.ts'
+import { exemptionCheck } from './resource-graph/exemptions.ts'
 import { openResourceGraph } from './resource-graph/index.ts'
 import { createResourceManager } from './resource-manager.ts'
 import { collectSubscriptions, type CollectedAt } from './resource-manager-engine.ts'
@@ -31,6 +32,15 @@ export interface ScopeSettings {
   /** Resource Manager requests in flight at once (`max-concurrency`). */
   maxConcurrency: number
   cloud: { resourceManagerEndpoint: string }
+  /** The run's deadline (src/deadline.ts): every request and wait ends when it aborts. */
+  deadline: AbortSignal
+}
+
+/** A subscription to read again through Resource Manager, with its index in
+ * `Discovery.subscriptions`. */
+interface Recheck {
+  index: number
+  subscriptionId: string
 }
 
 /** One subscription's final verdict, with its index in `Discovery.subscriptions`. */
@@ -46,9 +56,11 @@ export interface ScopeReader {
   /**
    * Reads every subscription of `discovery.subscriptions`, decides each read with `decide` and
    * yields each final decision as soon as it is final, with the subscription's index: reads
-   * finish out of order. A read from Resource Graph decided short of `compliant` is read again
-   * through Resource Manager and decided again; that decision is the one yielded. Never throws
-   * for a subscription that cannot be read: `decide` gets the failure.
+   * finish out of order. A read from Resource Graph decided short of `compliant`, or decided
+   * `compliant` when Resource Manager cannot confirm that Resource Graph showed every exemption
+   * of the subscription, is read again through Resource Manager and decided again; that decision
+   * is the one yielded. Never throws for a subscription that cannot be read: `decide` gets the
+   * failure.
    */
   decideEach<R extends { verdict: Verdict }>(
     decide: (read: Collected) => R
@@ -60,8 +72,8 @@ export interface ScopeReader {
  * Resource Manager endpoint, each request carrying `userAgentPrefix`, and resolves the settings'
  * scope into subscriptions: through Resource Graph for `engine: resource-graph` (Resource
  * Manager's lists when Resource Graph refuses, or a scope is over its cap), else Resource
- * Manager's lists. The request limits and the run's deadline start now. Logs to `log` what it
- * falls back on and why.
+ * Manager's lists. Every request keeps the run's limits and `settings.deadline`. Logs to `log`
+ * what it falls back on and why.
  *
  * Throws DiscoveryError when the scope cannot be resolved (discover.ts).
  */
@@ -71,7 +83,7 @@ export async function openScope(
   userAgentPrefix: string,
   log: Log
 ): Promise<ScopeReader> {
-  const limits = requestLimits(settings)
+  const limits = requestLimits(settings, settings.deadline)
   const endpoint = settings.cloud.resourceManagerEndpoint
   const resourceManager = createResourceManager(credential, endpoint, limits, userAgentPrefix)
   const graph =
@@ -84,6 +96,7 @@ export async function openScope(
   // One reader for the run: both engines and the re-checks share its definition reads.
   const reader = subscriptionReader(resourceManager, { clientId, defenderPlanCheck })
   const ids = discovery.subscriptions.map((subscription) => subscription.subscriptionId)
+  const exemptions = exemptionCheck(resourceManager, settings.scope.managementGroups)
 
   async function* decideEach<R extends { verdict: Verdict }>(
     decide: (read: Collected) => R
@@ -101,16 +114,35 @@ export async function openScope(
         : collectSubscriptions(resourceManager, ids, { clientId, reader })
     // Resource Graph can lag behind Resource Manager: what it finds short of compliant is read
     // again through Resource Manager, whose verdict is the one reported (README, "Engines").
-    const recheck: { index: number; subscriptionId: string }[] = []
+    // What it finds compliant stands once Resource Manager confirms that Resource Graph showed
+    // every exemption (resource-graph/exemptions.ts); else it is read again too.
+    const recheck: Recheck[] = []
+    const confirming: (Recheck & { decided: R; confirmed: Promise<boolean> })[] = []
     for await (const read of reads) {
       const decided = decide(read)
-      if (read.fromResourceGraph && decided.verdict !== 'compliant')
-        recheck.push({ index: read.index, subscriptionId: read.subscriptionId })
-      else yield { index: read.index, decided }
+      if (!read.fromResourceGraph) yield { index: read.index, decided }
+      else if (decided.verdict === 'compliant' && 'snapshot' in read)
+        confirming.push({
+          index: read.index,
+          subscriptionId: read.subscriptionId,
+          decided,
+          confirmed: exemptions.confirm(read.snapshot)
+        })
+      else recheck.push({ index: read.index, subscriptionId: read.subscriptionId })
+    }
+    const unconfirmed = recheck.length
+    for (const { index, subscriptionId, decided, confirmed } of confirming) {
+      if (await confirmed) yield { index, decided }
+      else recheck.push({ index, subscriptionId })
+    }
+    if (recheck.length > unconfirmed) {
+      log.info(
+        `Resource Manager lists exemptions that Azure Resource Graph did not show (or they could not be listed) for ${recheck.length - unconfirmed} subscription(s) it found compliant: reading them again through Resource Manager.`
+      )
     }
     if (recheck.length === 0) return
     log.info(
-      `Reading ${recheck.length} subscription(s) that Azure Resource Graph found not compliant again through Resource Manager.`
+      `Reading ${recheck.length} subscription(s) that Azure Resource Graph found not compliant, or whose exemptions it may not show, again through Resource Manager.`
     )
     const again = recheck.map((read) => read.subscriptionId)
     for await (const read of collectSubscriptions(resourceManager, again, { clientId, reader })) {

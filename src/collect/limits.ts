@@ -1,6 +1,7 @@
 // Bounds on the work against Resource Manager: how many requests are in flight, how long one
-// attempt may take, how often it is retried, and a deadline for the whole run. The semaphore
-// (concurrency.ts) and the retry policy (retry-policy.ts) enforce them.
+// attempt may take, how often it is retried, and the run's deadline (src/deadline.ts), which
+// every request and wait keeps. The semaphore (concurrency.ts) and the retry policy
+// (retry-policy.ts) enforce them.
 
 export interface RequestLimits {
   /** Requests in flight at once, across every subscription. */
@@ -13,7 +14,7 @@ export interface RequestLimits {
   retryDelayMs: number
   /** A Retry-After longer than this is not waited for: the request fails instead. */
   maxRetryAfterMs: number
-  /** Aborts every request when the run has taken too long. */
+  /** The run's deadline (src/deadline.ts): aborts every request and wait when it passes. */
   deadline: AbortSignal
 }
 
@@ -21,19 +22,19 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_RETRIES = 4
 export const DEFAULT_RETRY_DELAY_MS = 500
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000
-export const DEFAULT_RUN_DEADLINE_MS = 15 * 60_000
 
-/**
- * The limits of one run from the settings (`max-concurrency`) and the defaults above. The deadline
- * starts now: call this once, when the run starts reading Resource Manager.
- */
-export function requestLimits(settings: { maxConcurrency: number }): RequestLimits {
+/** The limits of one run from the settings (`max-concurrency`), the run's `deadline` and the
+ * defaults above. */
+export function requestLimits(
+  settings: { maxConcurrency: number },
+  deadline: AbortSignal
+): RequestLimits {
   return {
     maxConcurrency: settings.maxConcurrency,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
     maxRetries: DEFAULT_MAX_RETRIES,
     retryDelayMs: DEFAULT_RETRY_DELAY_MS,
     maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
-    deadline: AbortSignal.timeout(DEFAULT_RUN_DEADLINE_MS)
+    deadline
   }
 }

@@ -1,46 +1,30 @@
-// Maps Resource Manager's answers (the SDK's models, or raw JSON where the SDK has no API) into
-// the plain data the evaluator reads. Anything malformed is refused here, not guessed at.
-import type {
-  PolicyDefinition as SdkPolicyDefinition,
-  PolicySetDefinition as SdkPolicySetDefinition
-} from '@azure/arm-policy'
-import type {
-  DefenderForServersPlan,
-  Override,
-  ParameterDefinition,
-  ParameterValues,
-  PolicyAssignment,
-  PolicyDefinition,
-  PolicyExemption,
-  PolicySetDefinition,
-  ResourceSelector,
-  Selector
+// Maps Azure's answers (Resource Manager's JSON, and Resource Graph's rows, which hold the same
+// resources in the same shape) into the plain data the evaluator reads. Every field the rule reads
+// is read here, strictly (shape.ts): a field of another type than Azure's REST specification
+// gives it is refused with a ShapeError naming it, never guessed at or defaulted. The
+// specification's types: azure-rest-api-specs, specification/resources/resource-manager/
+// Microsoft.Authorization (policyAssignments.json, policySetDefinitions.json,
+// policyDefinitions.json, common/v1/types.json for Override, Selector and ResourceSelector;
+// policyExemptions.json of 2022-07-01-preview) and specification/security/.../pricings.json.
+import {
+  OVERRIDE_KINDS,
+  type DefenderForServersPlan,
+  type Override,
+  type ParameterDefinition,
+  type ParameterValues,
+  type PolicyAssignment,
+  type PolicyDefinition,
+  type PolicyExemption,
+  type PolicySetDefinition,
+  type ResourceSelector,
+  type Selector
 } from '../model.ts'
-import { ArmRequestError } from './errors.ts'
-
-function malformed(what: string): ArmRequestError {
-  return new ArmRequestError(200, 'MalformedResponse', `${what} lacked required fields`)
-}
+import { Field } from './shape.ts'
 
 /** The scope an ARM resource id was created at: the id before `/providers/Microsoft.Authorization/`. */
 export function scopeOfResourceId(id: string): string {
   const index = id.toLowerCase().lastIndexOf('/providers/microsoft.authorization/')
   return index > 0 ? id.slice(0, index) : ''
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value)
-    ? value.filter((item): item is string => typeof item === 'string')
-    : []
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
-/** `{ [key]: value }` when value is a non-empty string, else `{}` (ARM writes null or leaves out). */
-function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
-  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {}
 }
 
 /** `value` when it is a JSON object, else an empty one. */
@@ -50,198 +34,211 @@ export function record(value: unknown): Record<string, unknown> {
     : {}
 }
 
-function parameterValues(value: unknown): ParameterValues {
+/** `{ [key]: value }` when the field is a non-empty string, `{}` when it is absent or ''. */
+function optionalText<K extends string>(key: K, field: Field): Partial<Record<K, string>> {
+  const text = field.optionalText()
+  return text === undefined ? {} : ({ [key]: text } as Record<K, string>)
+}
+
+/** An ARM resource (`id`, `name`, `properties`, each required) of kind `what`. */
+function armResource(raw: unknown, what: string) {
+  const resource = Field.of(raw, what)
+  resource.object()
+  return {
+    id: resource.at('id').string(),
+    name: resource.at('name').string(),
+    properties: resource.at('properties')
+  }
+}
+
+/** ParameterValues: each entry an object whose `value` is the parameter's value (ParameterValuesValue;
+ * the rule cannot read an entry without it, so it is required here). */
+function parameterValues(field: Field): ParameterValues {
   const values: ParameterValues = {}
-  for (const [name, entry] of Object.entries(record(value))) {
-    values[name] = { value: record(entry).value }
+  for (const [name, entry] of field.optionalEntries()) {
+    if (!('value' in entry.object()))
+      entry.fail('an object with a value', 'an object without value')
+    values[name] = { value: entry.at('value').value }
   }
   return values
 }
 
-function parameterDefinitions(value: unknown): Record<string, ParameterDefinition> {
+/** ParameterDefinitions: each entry an object with an optional `type` (a string), `defaultValue`
+ * (any JSON) and `allowedValues` (a list). */
+function parameterDefinitions(field: Field): Record<string, ParameterDefinition> {
   const definitions: Record<string, ParameterDefinition> = {}
-  for (const [name, entry] of Object.entries(record(value))) {
-    const definition = record(entry)
+  for (const [name, entry] of field.optionalEntries()) {
+    entry.object()
+    const allowed = entry.at('allowedValues')
     definitions[name] = {
-      type: text(definition.type),
-      defaultValue: definition.defaultValue,
-      allowedValues: Array.isArray(definition.allowedValues) ? definition.allowedValues : undefined
+      type: entry.at('type').optionalString(),
+      defaultValue: entry.at('defaultValue').value,
+      allowedValues: allowed.absent ? undefined : allowed.list().map((item) => item.value)
     }
   }
   return definitions
 }
 
-function selectors(value: unknown): Selector[] {
-  return (Array.isArray(value) ? value : []).map((entry) => {
-    const selector = record(entry)
+/** Selector: `kind` (required here: a selector of no kind selects nothing the rule can name), `in`
+ * and `notIn`, each an optional list of strings. */
+function selectors(field: Field): Selector[] {
+  return field.optionalList().map((entry) => {
+    entry.object()
+    const listed = (key: 'in' | 'notIn') =>
+      entry.at(key).absent ? {} : { [key]: entry.at(key).optionalStrings() }
+    return { kind: entry.at('kind').string(), ...listed('in'), ...listed('notIn') }
+  })
+}
+
+/** ResourceSelector: an optional `name` and optional `selectors`, the same on assignments and
+ * exemptions. */
+function resourceSelectors(field: Field): ResourceSelector[] {
+  return field.optionalList().map((entry) => {
+    entry.object()
     return {
-      kind: text(selector.kind) ?? '',
-      ...(Array.isArray(selector.in) ? { in: strings(selector.in) } : {}),
-      ...(Array.isArray(selector.notIn) ? { notIn: strings(selector.notIn) } : {})
+      name: entry.at('name').optionalString() ?? '',
+      selectors: selectors(entry.at('selectors'))
     }
   })
 }
 
-/** An ARM resource's `id`, `name` and `properties`, with the one property it cannot go without
- * (`required`, a string); throws a MalformedResponse ArmRequestError naming `what` otherwise. */
-function armResource(raw: unknown, required: string, what: string) {
-  const resource = record(raw)
-  const properties = record(resource.properties)
-  const { id, name } = resource
-  const value = properties[required]
-  if (typeof id !== 'string' || typeof name !== 'string' || typeof value !== 'string') {
-    throw malformed(what)
+/** Override: `kind` and `value` (required here: an override of no kind or no value changes what
+ * the rule cannot know), optional `selectors`. A kind Azure does not document is refused: it could
+ * change the effect in a way the rule cannot read. */
+function override(entry: Field): Override {
+  entry.object()
+  const kindField = entry.at('kind')
+  const kind = kindField.string()
+  if (!OVERRIDE_KINDS.some((known) => known.toLowerCase() === kind.toLowerCase())) {
+    kindField.fail(
+      `one of ${OVERRIDE_KINDS.join(', ')}`,
+      `${JSON.stringify(kind).replace(/^"|"$/g, "'")}, which Azure does not document`
+    )
   }
-  return { id, name, properties, required: value }
+  return {
+    kind,
+    value: entry.at('value').string(),
+    selectors: selectors(entry.at('selectors'))
+  }
 }
 
-/** A policy assignment as ARM's REST API returns it (`id`, `name`, `properties`). */
+/** A policy assignment as ARM's REST API returns it (`id`, `name`, `properties`). Throws a
+ * ShapeError naming the first field that does not have its documented type. */
 export function mapAssignment(raw: unknown): PolicyAssignment {
-  const { id, name, properties, required } = armResource(
-    raw,
-    'policyDefinitionId',
-    'A policy assignment'
-  )
-  const policyDefinitionId = required
-  const overrides: Override[] = (
-    Array.isArray(properties.overrides) ? properties.overrides : []
-  ).map((entry) => {
-    const override = record(entry)
-    return {
-      kind: text(override.kind) ?? '',
-      value: text(override.value) ?? '',
-      selectors: selectors(override.selectors)
-    }
-  })
-  const resourceSelectors = mapResourceSelectors(properties.resourceSelectors)
+  const { id, name, properties } = armResource(raw, 'policy assignment')
+  properties.object()
   return {
     id,
     name,
-    displayName: text(properties.displayName),
-    scope: text(properties.scope) || scopeOfResourceId(id),
-    policyDefinitionId,
-    ...optionalText('definitionVersion', properties.definitionVersion),
-    ...optionalText('effectiveDefinitionVersion', properties.effectiveDefinitionVersion),
-    ...optionalText('latestDefinitionVersion', properties.latestDefinitionVersion),
-    notScopes: strings(properties.notScopes),
-    parameters: parameterValues(properties.parameters),
-    enforcementMode: text(properties.enforcementMode) ?? 'Default',
-    overrides,
-    resourceSelectors
+    displayName: properties.at('displayName').optionalString(),
+    scope: properties.at('scope').optionalText() ?? scopeOfResourceId(id),
+    policyDefinitionId: properties.at('policyDefinitionId').string(),
+    ...optionalText('definitionVersion', properties.at('definitionVersion')),
+    ...optionalText('effectiveDefinitionVersion', properties.at('effectiveDefinitionVersion')),
+    ...optionalText('latestDefinitionVersion', properties.at('latestDefinitionVersion')),
+    notScopes: properties.at('notScopes').optionalStrings(),
+    parameters: parameterValues(properties.at('parameters')),
+    // Absent: Default ("default": "Default" in the specification).
+    enforcementMode: properties.at('enforcementMode').optionalString() ?? 'Default',
+    overrides: properties.at('overrides').optionalList().map(override),
+    resourceSelectors: resourceSelectors(properties.at('resourceSelectors'))
   }
 }
 
-/** The fields of a policy set definition the rule reads: the SDK's model, or a version of it. */
-type SetDefinitionFields = Pick<
-  SdkPolicySetDefinition,
-  'id' | 'name' | 'displayName' | 'version' | 'parameters' | 'policyDefinitions'
->
-
-export function mapSetDefinition(definition: SetDefinitionFields): PolicySetDefinition {
-  const { id, name, policyDefinitions } = definition
-  if (!id || !name || !Array.isArray(policyDefinitions)) throw malformed('A policy set definition')
-  // The SDK does not check required fields of what it reads; a reference without its definition
-  // id cannot be judged, and must not be skipped either.
-  if (policyDefinitions.some((reference) => typeof reference?.policyDefinitionId !== 'string')) {
-    throw malformed(`A reference in policy set definition ${id}`)
-  }
+/** The references and parameters of a set definition's `properties`, as the set `id`. */
+function setContent(id: string, name: string, properties: Field): PolicySetDefinition {
+  properties.object()
   return {
     id,
     name,
-    displayName: definition.displayName,
-    version: definition.version,
-    parameters: parameterDefinitions(definition.parameters),
-    policyDefinitions: policyDefinitions.map((reference) => ({
-      policyDefinitionId: reference.policyDefinitionId,
-      policyDefinitionReferenceId: reference.policyDefinitionReferenceId ?? '',
-      ...optionalText('definitionVersion', reference.definitionVersion),
-      parameters: parameterValues(reference.parameters)
-    }))
+    displayName: properties.at('displayName').optionalString(),
+    version: properties.at('version').optionalString(),
+    parameters: parameterDefinitions(properties.at('parameters')),
+    policyDefinitions: properties
+      .at('policyDefinitions')
+      .list()
+      .map((reference) => {
+        reference.object()
+        return {
+          policyDefinitionId: reference.at('policyDefinitionId').string(),
+          policyDefinitionReferenceId:
+            reference.at('policyDefinitionReferenceId').optionalString() ?? '',
+          ...optionalText('definitionVersion', reference.at('definitionVersion')),
+          parameters: parameterValues(reference.at('parameters'))
+        }
+      })
   }
+}
+
+/** A policy set definition as ARM's REST API returns it ("Policy Set Definitions - Get", and
+ * Resource Graph's row of it): `id`, `name`, `properties` with its `policyDefinitions`. */
+export function mapSetDefinition(raw: unknown): PolicySetDefinition {
+  const { id, name, properties } = armResource(raw, 'policy set definition')
+  return setContent(id, name, properties)
 }
 
 /**
  * One version of a policy set definition as ARM's REST API returns it (`id`, `name`,
  * `properties`: "Policy Set Definition Versions - Get" and the items of its List), as the set
- * `setId` (the version's own id and name end in `/versions/VERSION`). Throws a MalformedResponse
- * ArmRequestError when it lacks the references or its version.
+ * `setId` (the version's own id and name end in `/versions/VERSION`). Throws a ShapeError naming
+ * the field that lacks its documented type (its `properties.version` is required).
  */
 export function mapSetDefinitionVersion(
   raw: unknown,
   setId: string
 ): PolicySetDefinition & { version: string } {
-  const { properties, required: version } = armResource(
-    raw,
-    'version',
-    'A policy set definition version'
-  )
-  if (!Array.isArray(properties.policyDefinitions))
-    throw malformed('A policy set definition version')
-  const definition = mapSetDefinition({
-    id: setId,
-    name: setId.slice(setId.lastIndexOf('/') + 1),
-    displayName: text(properties.displayName),
-    parameters: record(properties.parameters) as SdkPolicySetDefinition['parameters'],
-    // mapSetDefinition refuses a reference without its definition id.
-    policyDefinitions: properties.policyDefinitions.map(
-      record
-    ) as unknown as SdkPolicySetDefinition['policyDefinitions']
-  })
-  return { ...definition, version }
+  const { properties } = armResource(raw, 'policy set definition version')
+  const version = properties.at('version').string()
+  const name = setId.slice(setId.lastIndexOf('/') + 1)
+  return { ...setContent(setId, name, properties), version }
 }
 
-export function mapPolicyDefinition(definition: SdkPolicyDefinition): PolicyDefinition {
-  const { id, name } = definition
-  if (!id || !name) throw malformed('A policy definition')
+/** A policy definition as ARM's REST API returns it ("Policy Definitions - Get Built In"): its
+ * display name, version and parameters. */
+export function mapPolicyDefinition(raw: unknown): PolicyDefinition {
+  const { id, name, properties } = armResource(raw, 'policy definition')
+  properties.object()
   return {
     id,
     name,
-    displayName: definition.displayName,
-    version: definition.version,
-    parameters: parameterDefinitions(definition.parameters)
+    displayName: properties.at('displayName').optionalString(),
+    version: properties.at('version').optionalString(),
+    parameters: parameterDefinitions(properties.at('parameters'))
   }
 }
 
-/** An assignment's or exemption's `resourceSelectors`, the same shape on both. */
-function mapResourceSelectors(value: unknown): ResourceSelector[] {
-  return (Array.isArray(value) ? value : []).map((entry) => {
-    const resourceSelector = record(entry)
-    return {
-      name: text(resourceSelector.name) ?? '',
-      selectors: selectors(resourceSelector.selectors)
-    }
-  })
-}
-
-/** A policy exemption as ARM's REST API returns it (the SDK has no exemption API). */
+/** A policy exemption as ARM's REST API returns it (the SDK has no exemption API):
+ * `policyAssignmentId` and `exemptionCategory` required, the rest optional; `expiresOn` absent or
+ * null when it never expires. */
 export function mapExemption(raw: unknown): PolicyExemption {
-  const { id, name, properties, required } = armResource(
-    raw,
-    'policyAssignmentId',
-    'A policy exemption'
-  )
-  const policyAssignmentId = required
+  const { id, name, properties } = armResource(raw, 'policy exemption')
+  properties.object()
+  const expiresOn = properties.at('expiresOn').optionalString()
   return {
     id,
     name,
-    displayName: text(properties.displayName),
+    displayName: properties.at('displayName').optionalString(),
     scope: scopeOfResourceId(id),
-    policyAssignmentId,
-    policyDefinitionReferenceIds: strings(properties.policyDefinitionReferenceIds),
-    exemptionCategory: text(properties.exemptionCategory) ?? '',
-    resourceSelectors: mapResourceSelectors(properties.resourceSelectors),
-    ...(typeof properties.expiresOn === 'string' ? { expiresOn: properties.expiresOn } : {})
+    policyAssignmentId: properties.at('policyAssignmentId').string(),
+    policyDefinitionReferenceIds: properties.at('policyDefinitionReferenceIds').optionalStrings(),
+    exemptionCategory: properties.at('exemptionCategory').string(),
+    resourceSelectors: resourceSelectors(properties.at('resourceSelectors')),
+    ...(expiresOn === undefined ? {} : { expiresOn })
   }
 }
 
 /** Defender for Cloud's pricing of a plan (`Microsoft.Security/pricings/NAME`, "Pricings - Get"):
- * its `pricingTier` (`Free`, `Standard`), `subPlan` (`P1`, `P2` for VirtualMachines) and, on a
- * subscription, `resourcesCoverageStatus` (`FullyCovered`, `PartiallyCovered`, `NotCovered`). */
+ * its `pricingTier` (required: `Free`, `Standard`), `subPlan` (`P1`, `P2` for VirtualMachines)
+ * and, on a subscription, `resourcesCoverageStatus` (`FullyCovered`, `PartiallyCovered`,
+ * `NotCovered`). Only `properties` is read. */
 export function mapPricing(raw: unknown): DefenderForServersPlan & { pricingTier: string } {
-  const { properties } = armResource(raw, 'pricingTier', 'A Defender for Cloud pricing')
+  const pricing = Field.of(raw, 'Defender for Cloud pricing')
+  pricing.object()
+  const properties = pricing.at('properties')
+  properties.object()
   return {
-    pricingTier: properties.pricingTier as string,
-    ...optionalText('subPlan', properties.subPlan),
-    ...optionalText('resourcesCoverageStatus', properties.resourcesCoverageStatus)
+    pricingTier: properties.at('pricingTier').string(),
+    ...optionalText('subPlan', properties.at('subPlan')),
+    ...optionalText('resourcesCoverageStatus', properties.at('resourcesCoverageStatus'))
   }
 }

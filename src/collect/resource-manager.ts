@@ -43,6 +43,23 @@ export function nextPageUrl(
   return next.href
 }
 
+/**
+ * `pathAndQuery` resolved against `endpoint`. Paths are built from ids Azure gave (a set an
+ * assignment names, say): one that resolves to another origin (`//host/...`) is refused, since the
+ * pipeline would send it the Resource Manager token.
+ */
+export function onEndpoint(pathAndQuery: string, endpoint: string): string {
+  const url = new URL(pathAndQuery, endpoint)
+  if (url.origin !== new URL(endpoint).origin) {
+    throw new ArmRequestError(
+      0,
+      'RefusedOrigin',
+      `a request for ${JSON.stringify(pathAndQuery.slice(0, 200))} would leave ${new URL(endpoint).origin}`
+    )
+  }
+  return url.href
+}
+
 export interface ResourceManager {
   readonly endpoint: string
   /** The limits every request through this connection keeps. */
@@ -107,7 +124,7 @@ export function createResourceManager(
   async function listAll(pathAndQuery: string, onPage?: () => void): Promise<unknown[]> {
     const items: unknown[] = []
     const followed = new Set<string>()
-    let url: string | undefined = new URL(pathAndQuery, endpoint).href
+    let url: string | undefined = pathAndQuery
     while (url !== undefined) {
       if (followed.has(url) || followed.size >= MAX_PAGES) throw new PagingLoopError(followed.size)
       followed.add(url)
@@ -126,7 +143,7 @@ export function createResourceManager(
     endpoint,
     limits,
     policyClient,
-    listAll,
-    getJson: (pathAndQuery) => getJson(new URL(pathAndQuery, endpoint).href)
+    listAll: async (pathAndQuery, onPage) => listAll(onEndpoint(pathAndQuery, endpoint), onPage),
+    getJson: async (pathAndQuery) => getJson(onEndpoint(pathAndQuery, endpoint))
   }
 }

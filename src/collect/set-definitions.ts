@@ -1,23 +1,32 @@
 // The version of each policy set definition an assignment runs, read once per run
 // (docs/design.md, "The rule"). An assignment runs the version ARM reports as its
 // `effectiveDefinitionVersion`; without it, the highest version that matches its
-// `definitionVersion` (`1.*.*`), or the latest when it names none. An override of kind
-// `definitionVersion` runs the version its value names, resolved the same way.
+// `definitionVersion` (`1.*.*`, `1.*.*-preview`), or the latest when it names none. An override of
+// kind `definitionVersion` (or `policyVersion`) runs the version its value names, resolved the same
+// way, unless it selects by policyDefinitionReferenceId: then it pins a definition inside the set.
 import type { PolicyAssignment, PolicySetDefinition, SubscriptionSnapshot } from '../model.ts'
-import { POLICY_DEFINITION_VERSIONS_API_VERSION } from '../api-versions.ts'
 import {
-  isSetDefinitionId,
-  managementGroupName,
-  normalizeId,
-  setDefinitionKey
-} from '../azure-ids.ts'
+  POLICY_DEFINITION_VERSIONS_API_VERSION,
+  POLICY_DEFINITIONS_API_VERSION
+} from '../api-versions.ts'
+import { isSetDefinitionId, normalizeId, setDefinitionKey } from '../azure-ids.ts'
+import {
+  isVersionOverride,
+  parseDefinitionVersion,
+  parseVersionPin,
+  pinMatches,
+  pinsReferencedDefinitions
+} from '../definition-versions.ts'
 import { failureDetail } from './errors.ts'
-import { mapSetDefinition, mapSetDefinitionVersion, scopeOfResourceId } from './map.ts'
+import { mapSetDefinition, mapSetDefinitionVersion } from './map.ts'
+import { ShapeError } from './shape.ts'
 import type { ResourceManager } from './resource-manager.ts'
 import { SharedFetches } from './concurrency.ts'
 
-const VERSION = /^(\d+)\.(\d+)\.(\d+)(-.+)?$/i
-const PATTERN = /^(\d+|\*)\.(\d+|\*)\.(\d+|\*)$/
+/** A policy set definition id as Azure writes one: built-in, or at a management group or a
+ * subscription. Paths of requests are built from it. */
+const SET_DEFINITION_ID =
+  /^(\/providers\/Microsoft\.Management\/managementGroups\/[^/?#]+|\/subscriptions\/[^/?#]+)?\/providers\/Microsoft\.Authorization\/policySetDefinitions\/[^/?#]+$/i
 
 /** A version that names wildcards (`1.*.*`, `1.2.*`): resolved against the set's version list. */
 export function isVersionPattern(version: string): boolean {
@@ -25,28 +34,23 @@ export function isVersionPattern(version: string): boolean {
 }
 
 /**
- * The highest of `versions` (`MAJOR.MINOR.PATCH`, optionally with a suffix such as `-preview`)
- * that `pattern` matches, each of its three parts a number or `*`; at equal numbers a version
- * without a suffix wins. Undefined when none matches or the pattern cannot be read.
+ * The highest of `versions` (`MAJOR.MINOR.PATCH`, optionally with a suffix such as `-preview`, in
+ * any case) whose numbers `pattern` matches (src/definition-versions.ts: each of its three parts
+ * a number or `*`, optionally with a `-preview` or `-deprecated` suffix, which names a state, not
+ * a number); at equal numbers a version without a suffix wins. Undefined when none matches or the
+ * pattern cannot be read.
  */
 export function highestMatchingVersion(
   pattern: string,
   versions: Iterable<string>
 ): string | undefined {
-  const wanted = PATTERN.exec(pattern.trim())
+  const wanted = parseVersionPin(pattern)
   if (!wanted) return undefined
   let best: { version: string; rank: number[] } | undefined
   for (const version of versions) {
-    const parts = VERSION.exec(version.trim())
-    if (!parts) continue
-    const numbers = [1, 2, 3].map((index) => Number(parts[index]))
-    if (
-      numbers.some(
-        (number, index) => wanted[index + 1] !== '*' && number !== Number(wanted[index + 1])
-      )
-    )
-      continue
-    const rank = [...numbers, parts[4] === undefined ? 1 : 0]
+    const parsed = parseDefinitionVersion(version)
+    if (!parsed || !pinMatches(wanted, parsed)) continue
+    const rank = [...parsed.numbers, parsed.state === null ? 1 : 0]
     if (!best || compare(rank, best.rank) > 0) best = { version, rank }
   }
   return best?.version
@@ -87,7 +91,6 @@ interface Wanted {
  * version list, is read once per run.
  */
 export function setDefinitionReader(resourceManager: ResourceManager) {
-  const tenantClient = resourceManager.policyClient()
   const latest = new SharedFetches<PolicySetDefinition>()
   const versions = new SharedFetches<PolicySetDefinition>()
   const versionLists = new SharedFetches<Map<string, PolicySetDefinition>>()
@@ -109,6 +112,11 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
   }
 
   function read({ setId, named, effective }: Wanted): Promise<PolicySetDefinition> {
+    if (!SET_DEFINITION_ID.test(setId)) {
+      return Promise.reject(
+        new ShapeError(`${JSON.stringify(setId)} is not a policy set definition id`)
+      )
+    }
     const concrete = effective ?? named
     const shared = normalizeId(setId)
     if (concrete === undefined) return latest.get(shared, () => readLatest(setId))
@@ -148,16 +156,12 @@ export function setDefinitionReader(resourceManager: ResourceManager) {
     return list
   }
 
+  // As JSON at the set's own id (built-in, at a management group or at a subscription), not
+  // through the SDK, whose models drop what has another shape than it expects.
   async function readLatest(id: string) {
-    const name = id.slice(id.lastIndexOf('/') + 1)
-    const managementGroup = managementGroupName(scopeOfResourceId(id))
-    const subscription = /^\/subscriptions\/([^/]+)\//.exec(id)?.[1]
-    const definition = managementGroup
-      ? await tenantClient.policySetDefinitions.getAtManagementGroup(managementGroup, name)
-      : subscription
-        ? await resourceManager.policyClient(subscription).policySetDefinitions.get(name)
-        : await tenantClient.policySetDefinitions.getBuiltIn(name)
-    return mapSetDefinition(definition)
+    return mapSetDefinition(
+      await resourceManager.getJson(`${id}?api-version=${POLICY_DEFINITIONS_API_VERSION}`)
+    )
   }
 
   return { add }
@@ -176,8 +180,13 @@ function wantedSets(assignments: PolicyAssignment[]): Map<string, Wanted> {
     if (!isSetDefinitionId(assignment.policyDefinitionId)) continue
     const setId = assignment.policyDefinitionId.trim()
     want(setId, assignment.definitionVersion, assignment.effectiveDefinitionVersion)
+    // An override that selects by reference pins a definition inside the set, not the set.
     for (const override of assignment.overrides) {
-      if (override.kind.toLowerCase() === 'definitionversion' && override.value !== '') {
+      if (
+        isVersionOverride(override) &&
+        !pinsReferencedDefinitions(override) &&
+        override.value !== ''
+      ) {
         want(setId, override.value, undefined)
       }
     }

@@ -2,21 +2,27 @@
 // touch it, and (shared by all subscriptions of the run) the definitions they name and the
 // management-group ancestry the notScopes ask about.
 import {
-  JIT_POLICY_DEFINITION_NAME,
+  JIT_POLICY_DEFINITION_ID,
   type DefenderForServersPlan,
   type ErrorCause,
   type PolicyAssignment,
   type SubscriptionSnapshot
 } from '../model.ts'
 import { describeFailure, failureCause, type FailureContext } from './errors.ts'
-import { POLICY_ASSIGNMENTS_API_VERSION, POLICY_EXEMPTIONS_API_VERSION } from '../api-versions.ts'
+import { withDisplayNamesBounded } from './display-names.ts'
+import {
+  POLICY_ASSIGNMENTS_API_VERSION,
+  POLICY_DEFINITIONS_API_VERSION,
+  POLICY_EXEMPTIONS_API_VERSION
+} from '../api-versions.ts'
 import { managementGroupId, managementGroupName } from '../azure-ids.ts'
-import { listDescendants } from './discover.ts'
+import { listDescendants, parseDescendants } from './discover.ts'
 import { readDefenderForServers } from './defender-plan.ts'
 import { mapAssignment, mapExemption, mapPolicyDefinition } from './map.ts'
 import type { ResourceManager } from './resource-manager.ts'
 import { setDefinitionReader } from './set-definitions.ts'
 import { SharedFetches } from './concurrency.ts'
+import { describeShapeFailure, ShapeError } from './shape.ts'
 
 /** What was read for one subscription: its snapshot, or why it could not be read. */
 export type Collected =
@@ -29,8 +35,8 @@ export interface SubscriptionReader {
   /** Completes a snapshot whose lists were read elsewhere (Resource Graph) with the reads every
    * subscription shares: the set definitions it does not hold yet, at the versions its
    * assignments run, the JIT definition, and the ancestry when a notScope asks for it and the
-   * snapshot has none; `planRead`, when given, becomes its Defender for Servers plan. Never
-   * rejects. */
+   * snapshot has none; `planRead`, when given, becomes its Defender for Servers plan. Its display
+   * names are bounded (display-names.ts). Never rejects. */
   complete(
     snapshot: PartialSnapshot,
     planRead?: Promise<DefenderForServersPlan>
@@ -47,8 +53,18 @@ export interface ReaderOptions {
 }
 
 /** The read of a subscription that failed on `error` while reading `context.what`: the sentence
- * for its `error` verdict (describeFailure) and its cause. */
+ * for its `error` verdict (describeFailure) and its cause. An answer without Azure's documented
+ * shape (ShapeError) names the field, with the cause `undecidable`: the data is what it is, and
+ * reading it again would read it the same. */
 export function failedRead(error: unknown, context: FailureContext): Collected {
+  if (error instanceof ShapeError) {
+    const scope = context.scope ?? `/subscriptions/${context.subscriptionId}`
+    return {
+      subscriptionId: context.subscriptionId,
+      failure: describeShapeFailure(error, context.what, scope),
+      cause: 'undecidable'
+    }
+  }
   return {
     subscriptionId: context.subscriptionId,
     failure: describeFailure(error, context),
@@ -73,11 +89,11 @@ export function subscriptionReader(
   resourceManager: ResourceManager,
   { clientId, defenderPlanCheck = true }: ReaderOptions
 ): SubscriptionReader {
-  const tenantClient = resourceManager.policyClient()
   const setDefinitions = setDefinitionReader(resourceManager)
-  const descendants = new SharedFetches<Map<string, string>>()
-  const jitDefinition = tenantClient.policyDefinitions
-    .getBuiltIn(JIT_POLICY_DEFINITION_NAME)
+  const descendants = new SharedFetches<ReadonlySet<string>>()
+  // Read as JSON, not through the SDK, whose models drop what has another shape than it expects.
+  const jitDefinition = resourceManager
+    .getJson(`${JIT_POLICY_DEFINITION_ID}?api-version=${POLICY_DEFINITIONS_API_VERSION}`)
     .then(mapPolicyDefinition)
   jitDefinition.catch(() => undefined)
 
@@ -132,19 +148,20 @@ export function subscriptionReader(
       ])
       return {
         subscriptionId: snapshot.subscriptionId,
-        snapshot: {
+        snapshot: withDisplayNamesBounded({
           ...snapshot,
           jitPolicyDefinition,
           ...(defenderForServers ? { defenderForServers } : {})
-        }
+        })
       }
     } catch (error) {
       return failed(snapshot.subscriptionId, error, 'the JIT policy definition')
     }
   }
 
-  // Only a notScope that names a management group needs the ancestry; the descendants of that
-  // group (one shared request per group) say whether the subscription is below it.
+  // Only a notScope that names a management group needs the ancestry: the subscription is below
+  // that group when the group's descendants (one shared request per group) list it, whatever
+  // their parent fields say.
   async function addAncestry(snapshot: PartialSnapshot) {
     const groups = new Set(
       snapshot.assignments
@@ -153,11 +170,11 @@ export function subscriptionReader(
         .filter((name) => name !== null)
     )
     if (groups.size === 0 || snapshot.managementGroupAncestry !== undefined) return
-    let longest: string[] = []
+    const above: string[] = []
     for (const group of groups) {
-      let parents: Map<string, string>
+      let below: ReadonlySet<string>
       try {
-        parents = await descendants.get(group, () => readParents(group))
+        below = await descendants.get(group, () => readSubscriptionsBelow(group))
       } catch (error) {
         snapshot.managementGroupAncestryError = `${describeFailure(error, {
           subscriptionId: snapshot.subscriptionId,
@@ -167,33 +184,14 @@ export function subscriptionReader(
         })} Reading them needs Microsoft.Management/managementGroups/descendants/read on that group (the Reader role there includes it; Management Group Reader does not).`
         return
       }
-      const chain = chainUp(parents, `/subscriptions/${snapshot.subscriptionId}`)
-      if (chain.length > longest.length) longest = chain
+      if (below.has(snapshot.subscriptionId.toLowerCase())) above.push(managementGroupId(group))
     }
-    snapshot.managementGroupAncestry = longest
+    snapshot.managementGroupAncestry = above
   }
 
-  /** Each descendant of a management group, by lower-cased id, to its parent's id. */
-  async function readParents(group: string): Promise<Map<string, string>> {
-    const entries = await listDescendants(resourceManager, group)
-    const parents = new Map<string, string>()
-    for (const entry of entries) {
-      const { id, type, name, properties } = entry as {
-        id?: unknown
-        type?: unknown
-        name?: unknown
-        properties?: { parent?: { id?: unknown } }
-      }
-      const parent = properties?.parent?.id
-      if (typeof id !== 'string' || typeof parent !== 'string') continue
-      // Subscriptions come as managementGroups/subscriptions resources; key them as /subscriptions/ID.
-      const key =
-        typeof type === 'string' && /subscriptions$/i.test(type) && typeof name === 'string'
-          ? `/subscriptions/${name}`
-          : id
-      parents.set(key.toLowerCase(), parent)
-    }
-    return parents
+  /** The subscriptions among a management group's descendants, lower case. */
+  async function readSubscriptionsBelow(group: string): Promise<ReadonlySet<string>> {
+    return new Set(parseDescendants(await listDescendants(resourceManager, group)).keys())
   }
 
   return {
@@ -205,15 +203,4 @@ export function subscriptionReader(
         () => undefined
       )
   }
-}
-
-/** The management groups above an entity, nearest first, as far as the parents map reaches. */
-function chainUp(parents: Map<string, string>, id: string): string[] {
-  const chain: string[] = []
-  let current = parents.get(id.toLowerCase())
-  while (current !== undefined && !chain.includes(current)) {
-    chain.push(current)
-    current = parents.get(current.toLowerCase())
-  }
-  return chain
 }

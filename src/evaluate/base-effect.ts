@@ -6,7 +6,7 @@ import type {
   PolicyDefinition,
   PolicySetDefinition
 } from '../model.ts'
-import { describeEffect, effectValue, type EffectValue } from './effects.ts'
+import { describeEffect, effectValue, quotedValue, type EffectValue } from './effects.ts'
 import { evaluateExpression, type ParameterLookup } from './expression.ts'
 import { findEntry } from './ids.ts'
 import type { JitReference, ResolvedEffect } from './types.ts'
@@ -32,7 +32,7 @@ export function baseEffect(reference: JitReference, definition: PolicyDefinition
   const outcome = evaluateExpression(binding, lookup)
   const written = typeof binding === 'string' ? binding : JSON.stringify(binding)
   if (!outcome.ok) {
-    const note = `The initiative's reference ${reference.referenceId} sets the effect to ${written}, which this check cannot decide: ${outcome.reason}.`
+    const note = `The initiative's reference ${reference.referenceId} sets the effect to ${quotedValue(written)}, which this check cannot decide: ${outcome.reason}.`
     return { ...resolved(written, 'literal', null, note), undecidable: outcome.reason }
   }
   const used = outcome.parametersUsed
@@ -89,7 +89,7 @@ function expressionNote(
       ? `the assignment sets parameter ${name}`
       : `parameter ${name} keeps its initiative default`
   )
-  return `The effect is ${describeEffect(value)}: the initiative passes ${written}, and ${parts.join(', ')}.`
+  return `The effect is ${describeEffect(value)}: the initiative passes ${quotedValue(written)}, and ${parts.join(', ')}.`
 }
 
 function aloneEffect(assignment: PolicyAssignment, definition: PolicyDefinition): ResolvedEffect {

@@ -4,6 +4,7 @@
 import { managementGroupName, normalizeId } from '../azure-ids.ts'
 import type { Coverage, PolicyAssignment } from '../model.ts'
 import { isInside } from './ids.ts'
+import { NOWHERE } from './region.ts'
 import type { Limit, SubscriptionContext } from './types.ts'
 
 const NARROWNESS: Record<Coverage, number> = { full: 0, partial: 1, unknown: 2, none: 3 }
@@ -12,7 +13,8 @@ const NARROWNESS: Record<Coverage, number> = { full: 0, partial: 1, unknown: 2, 
 const NO_LIMIT: Limit = {
   coverage: 'full',
   cause: 'covers the whole subscription',
-  fix: 'keep it as it is'
+  fix: 'keep it as it is',
+  region: NOWHERE
 }
 
 /** The first of the narrowest limits, or NO_LIMIT. `none` beats `unknown` (whatever the unknown,
@@ -32,7 +34,9 @@ export function limitNote(limit: Limit): string {
 const ANCESTRY_PERMISSION =
   "grant the action's identity Microsoft.Management/managementGroups/descendants/read (in the Reader role) on the excluded management group so the check can tell whether the subscription is below it"
 
+/** What limits `assignment` by scope, each with the part it takes (or leaves in doubt). */
 export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionContext): Limit[] {
+  const { every, inside } = context.universe
   const limits = assignment.notScopes.flatMap((notScope) => notScopeLimit(notScope, context))
   const scope = normalizeId(assignment.scope)
   const applies =
@@ -43,13 +47,15 @@ export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionC
     limits.push({
       coverage: 'none',
       cause: `is assigned at ${assignment.scope}, which does not contain /subscriptions/${context.subscriptionId}, so it does not apply there; it is ignored`,
-      fix: `assign it at /subscriptions/${context.subscriptionId} or a management group above it`
+      fix: `assign it at /subscriptions/${context.subscriptionId} or a management group above it`,
+      region: every
     })
   } else if (isInside(scope, context.scope)) {
     limits.push({
       coverage: 'partial',
       cause: `is assigned at ${assignment.scope}, inside /subscriptions/${context.subscriptionId}`,
-      fix: `assign it at /subscriptions/${context.subscriptionId} or above`
+      fix: `assign it at /subscriptions/${context.subscriptionId} or above`,
+      region: every & ~inside(assignment.scope)
     })
   }
   return limits
@@ -58,22 +64,32 @@ export function scopeLimits(assignment: PolicyAssignment, context: SubscriptionC
 function notScopeLimit(notScope: string, context: SubscriptionContext): Limit[] {
   const subscription = `/subscriptions/${context.subscriptionId}`
   const fix = `remove ${notScope} from its notScopes`
+  const region = context.universe.every
   if (normalizeId(notScope) === context.scope) {
-    return [{ coverage: 'none', cause: `excludes ${notScope} in its notScopes`, fix }]
+    return [{ coverage: 'none', cause: `excludes ${notScope} in its notScopes`, fix, region }]
   }
   if (isInside(notScope, context.scope)) {
-    return [{ coverage: 'partial', cause: `excludes ${notScope} in its notScopes`, fix }]
+    const cause = `excludes ${notScope} in its notScopes`
+    return [{ coverage: 'partial', cause, fix, region: context.universe.inside(notScope) }]
   }
   const group = managementGroupName(notScope)
   if (group === null) return []
   if (isAncestor(group, context)) {
     const cause = `excludes management group ${notScope}, which contains ${subscription}, in its notScopes`
-    return [{ coverage: 'none', cause, fix }]
+    return [{ coverage: 'none', cause, fix, region }]
   }
   if (context.ancestry !== null) return []
   const error = context.ancestryError === undefined ? '' : ` (${context.ancestryError})`
   const cause = `excludes management group ${notScope} in its notScopes, and the management-group ancestry of ${subscription} could not be read${error} to tell whether that group contains it`
-  return [{ coverage: 'unknown', cause, fix: ANCESTRY_PERMISSION, errorCause: 'unknown-ancestry' }]
+  return [
+    {
+      coverage: 'unknown',
+      cause,
+      fix: ANCESTRY_PERMISSION,
+      errorCause: 'unknown-ancestry',
+      region
+    }
+  ]
 }
 
 function isAncestor(group: string, context: SubscriptionContext): boolean {

@@ -5,7 +5,8 @@
 import type {
   DefenderForServersOutcome,
   SubscriptionResult,
-  SubscriptionSnapshot
+  SubscriptionSnapshot,
+  Verdict
 } from '../model.ts'
 
 /** How to turn Plan 2 on: the portal path and the Azure CLI command
@@ -26,22 +27,38 @@ export const RESOURCE_LEVEL_FIX =
  * JIT is audited but the plan is not Plan 2, or is Plan 2 with a `resourcesCoverageStatus` other
  * than `FullyCovered` (resource-level plans leave some virtual machines without it,
  * https://learn.microsoft.com/rest/api/defenderforcloud/pricings/get); the plan recorded in
- * `defenderForServers` otherwise, with a sentence when JIT is audited and the plan is unknown.
- * `pricingTier` Standard with no `subPlan` is Plan 2: "When not specified, full plan is applied".
+ * `defenderForServers` otherwise. `pricingTier` Standard with no `subPlan` is Plan 2: "When not
+ * specified, full plan is applied".
+ *
+ * A plan that could not be read is never better than Plan 1: where JIT is audited, the result says
+ * why the plan is unknown, and a `compliant` basis becomes `partial`; or `error` (with the plan's
+ * cause) when `failOn` lists both `partial` and `error`, where whether the step fails hangs on the
+ * unknown plan and "could not be checked" is the truthful verdict. A `partial` basis stays
+ * `partial`, whatever the plan.
  */
 export function weighDefenderPlan(
   result: SubscriptionResult,
-  snapshot: SubscriptionSnapshot
+  snapshot: SubscriptionSnapshot,
+  failOn?: ReadonlySet<Verdict>
 ): SubscriptionResult {
   const plan = snapshot.defenderForServers
   if (plan === undefined) return result
   const audited = result.verdict === 'compliant' || result.verdict === 'partial'
   if ('unreadable' in plan) {
     const defenderForServers: DefenderForServersOutcome = { unknown: plan.unreadable }
-    const reason = audited
-      ? `${result.reason} The Defender for Servers plan could not be read (${plan.unreadable}): JIT needs Plan 2, so check that it is on.`
-      : result.reason
-    return { ...result, reason, defenderForServers }
+    if (!audited) return { ...result, defenderForServers }
+    const unknown = `The Defender for Servers plan could not be read (${plan.unreadable}): JIT needs Plan 2, and a plan that cannot be read counts as no better than Plan 1, which cannot protect any virtual machine with JIT.`
+    const reason = `${result.reason} But ${unknown.charAt(0).toLowerCase()}${unknown.slice(1)}`
+    if (result.verdict === 'compliant' && failOn?.has('partial') && failOn.has('error')) {
+      return {
+        ...result,
+        verdict: 'error',
+        reason: `${reason} Whether JIT is in force therefore cannot be decided.`,
+        errorCause: plan.cause,
+        defenderForServers
+      }
+    }
+    return { ...result, verdict: 'partial', reason, defenderForServers }
   }
   const standard = plan.pricingTier.toLowerCase() === 'standard'
   const subPlan = plan.subPlan === undefined || plan.subPlan === '' ? null : plan.subPlan

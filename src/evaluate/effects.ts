@@ -1,4 +1,6 @@
-// Effect values as Azure data holds them: any JSON, compared case-insensitively.
+// Effect values as Azure data holds them: any JSON, compared case-insensitively; quoted in
+// sentences cut at MAX_QUOTED_VALUE (azure-text.ts), compared whole.
+import { MAX_QUOTED_VALUE, cutText } from '../azure-text.ts'
 import { AUDIT_EFFECT } from '../model.ts'
 
 export const DISABLED = 'Disabled'
@@ -28,7 +30,13 @@ export function audits(effect: EffectValue): boolean {
   return effect.known === AUDIT_EFFECT
 }
 
-/** How a sentence names the effect: the value, or a description when there is none. */
+/** How a sentence names the effect: the value (cut at MAX_QUOTED_VALUE: the value is Azure's, the
+ * sentence ours), or a description when there is none. */
 export function describeEffect(effect: EffectValue): string {
-  return effect.text === '' ? 'no value' : effect.text
+  return effect.text === '' ? 'no value' : quotedValue(effect.text)
+}
+
+/** A value from Azure as a sentence quotes it: cut at MAX_QUOTED_VALUE, marked when cut. */
+export function quotedValue(text: string): string {
+  return cutText(text, MAX_QUOTED_VALUE)
 }

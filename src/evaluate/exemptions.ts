@@ -1,10 +1,15 @@
 // Exemptions of an assignment: unexpired ones for this reference take the assignment off the
 // subscription (at it or above, in the locations their resource selectors choose) or off part of
-// it (below it) (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure).
-import type { PolicyExemption } from '../model.ts'
+// it (below it), in the assignment they name only
+// (https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure). One of
+// category Mitigated that the run accepts (ExemptionRules) takes nothing: its part counts as
+// covered, because "the policy intent is met through another method"; a Waiver never does.
+import { acceptedExemptionLabel } from '../model.ts'
+import type { ExemptionRules, ExemptionSummary, PolicyExemption } from '../model.ts'
 import { managementGroupName, normalizeId, sameId } from '../azure-ids.ts'
 import { includesIgnoringCase, isInside } from './ids.ts'
-import { isEvery, isNone } from './locations.ts'
+import { EVERY_LOCATION, isEvery, isNone } from './locations.ts'
+import type { ExemptionPart } from './reach.ts'
 import { virtualMachineSelection } from './resource-selectors.ts'
 import type { JitReference, Limit, LocationPart, SubscriptionContext } from './types.ts'
 
@@ -16,6 +21,9 @@ export interface ExemptionOutcome {
   notes: string[]
   /** Ids of the exemptions behind the parts and limits. */
   exemptionIds: string[]
+  /** Every unexpired exemption for the reference that exempts virtual machines, with the part of
+   * the subscription it exempts, accepted or not. */
+  considered: ExemptionPart[]
 }
 
 export function exemptionOutcome(
@@ -23,7 +31,13 @@ export function exemptionOutcome(
   exemptions: readonly PolicyExemption[],
   context: SubscriptionContext
 ): ExemptionOutcome {
-  const outcome: ExemptionOutcome = { parts: [], limits: [], notes: [], exemptionIds: [] }
+  const outcome: ExemptionOutcome = {
+    parts: [],
+    limits: [],
+    notes: [],
+    exemptionIds: [],
+    considered: []
+  }
   const collectedAt = isoTime(context.collectedAt)
   for (const exemption of exemptions) {
     if (!sameId(exemption.policyAssignmentId, reference.assignment.id)) continue
@@ -48,7 +62,7 @@ export function exemptionOutcome(
  * "must be in the Universal ISO 8601 DateTime format yyyy-MM-ddTHH:mm:ss.fffffffZ", so a time
  * without an offset is UTC (JavaScript would read it as local time).
  */
-function isoTime(value: string): number {
+export function isoTime(value: string): number {
   const match =
     /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
       value.trim()
@@ -80,12 +94,16 @@ function addExemption(
     )
     return
   }
-  outcome.exemptionIds.push(exemption.id)
+  const { universe } = context
+  const region =
+    (place === 'above' ? universe.every : universe.inside(exemption.scope)) &
+    universe.at(locations ?? EVERY_LOCATION)
   const where =
     place === 'above'
       ? `from /subscriptions/${context.subscriptionId} by ${named(exemption)} at ${exemption.scope}`
       : `from ${exemption.scope} by ${named(exemption)}`
   if (unreadableExpiry || locations === null) {
+    outcome.exemptionIds.push(exemption.id)
     const unreadable = unreadableExpiry
       ? `, whose expiresOn '${exemption.expiresOn}' this check cannot read as an ISO 8601 time, so whether it is still in force cannot be decided`
       : `, whose resource selectors (${names}) this check cannot decide (${why})`
@@ -95,17 +113,47 @@ function addExemption(
       fix: unreadableExpiry
         ? `check exemption ${exemption.id}: expiresOn must be a UTC time such as 2026-12-31T00:00:00Z`
         : "check the exemption's resource selectors",
-      errorCause: 'undecidable'
+      errorCause: 'undecidable',
+      region
     })
     return
   }
+  const accepted = accepts(context.rules, exemption)
+  outcome.considered.push({ exemption, region, accepted })
+  if (accepted) {
+    outcome.notes.push(
+      `The ${named(exemption)} is accepted (accept-mitigated-exemptions): the part it exempts counts as covered; ${acceptedExemptionLabel(exemptionSummary(exemption))}.`
+    )
+    return
+  }
+  outcome.exemptionIds.push(exemption.id)
   const fix = `delete exemption ${exemption.id} or let it expire`
   const selected = isEvery(locations)
     ? ''
     : ` for the virtual machines in the locations its resource selectors (${names}) choose`
   const cause = `is exempted ${where}${selected}`
-  if (place === 'above') outcome.parts.push({ locations, cause, fix })
-  else outcome.limits.push({ coverage: 'partial', cause, fix })
+  if (place === 'above') outcome.parts.push({ locations, taken: locations, cause, fix })
+  else outcome.limits.push({ coverage: 'partial', cause, fix, region })
+}
+
+/** Whether the run accepts `exemption` as covering its part: of category Mitigated (in any case),
+ * and with an expiresOn when the rules ask for one. A Waiver never is. */
+function accepts(rules: ExemptionRules, exemption: PolicyExemption): boolean {
+  if (exemption.exemptionCategory.toLowerCase() !== 'mitigated') return false
+  return (
+    rules.acceptMitigated === 'all' ||
+    (rules.acceptMitigated === 'with-expiry' && exemption.expiresOn !== undefined)
+  )
+}
+
+/** The exemption as results and reasons name it. */
+export function exemptionSummary(exemption: PolicyExemption): ExemptionSummary {
+  return {
+    id: exemption.id,
+    displayName: exemption.displayName ?? exemption.name,
+    exemptionCategory: exemption.exemptionCategory,
+    expiresOn: exemption.expiresOn ?? null
+  }
 }
 
 function placeOf(scope: string, subscription: string): 'above' | 'below' | 'elsewhere' {

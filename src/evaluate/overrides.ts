@@ -6,7 +6,7 @@
 // the two readings, first wins and last wins, and location-coverage.ts decides only where they
 // agree.
 import type { Override, Selector } from '../model.ts'
-import { audits, effectValue } from './effects.ts'
+import { audits, effectValue, quotedValue } from './effects.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
@@ -23,6 +23,7 @@ import {
   type Locations
 } from './locations.ts'
 import { effectClause, effectFix } from './reasons.ts'
+import type { Region, Universe } from './region.ts'
 import { listAdmits } from './resource-selectors.ts'
 import type { JitReference, Limit, LocationPart, ResolvedEffect } from './types.ts'
 
@@ -52,7 +53,13 @@ export interface OverrideOutcome {
   notes: string[]
 }
 
-export function applyOverrides(base: ResolvedEffect, reference: JitReference): OverrideOutcome {
+/** The policyEffect overrides of `reference`'s assignment, read both ways; an override whose
+ * selectors cannot be decided leaves every part of `universe` in doubt. */
+export function applyOverrides(
+  base: ResolvedEffect,
+  reference: JitReference,
+  universe: Universe
+): OverrideOutcome {
   const selecting: SelectingOverride[] = []
   const limits: Limit[] = []
   const notes: string[] = []
@@ -63,7 +70,7 @@ export function applyOverrides(base: ResolvedEffect, reference: JitReference): O
     if (reach === 'reference') {
       notes.push(unselectedNote(override, number, reference))
     } else if (Array.isArray(reach)) {
-      limits.push(unknownSelectorLimit(override, number, reach))
+      limits.push(unknownSelectorLimit(override, number, reach, universe.every))
     } else if (isNone(reach)) {
       notes.push(`Override #${number} (${override.value}) selects no location: it applies nowhere.`)
     } else {
@@ -98,22 +105,25 @@ function reading(
     const { effect: value, locations } = override
     if (!audits(value)) {
       const cause = `${effectClause(value, reference)} for the resources that override selects`
-      return { locations, cause, fix: effectFix(value, reference) }
+      return { locations, taken: locations, cause, fix: effectFix(value, reference) }
     }
     if (value !== auditing || audits(everywhere)) {
-      return { locations, cause: `audits the resources override #${value.overrideNumber} selects` }
+      const cause = `audits the resources override #${value.overrideNumber} selects`
+      return { locations, taken: NO_LOCATION, cause }
     }
     const cause = `audits only the resources override #${value.overrideNumber} selects, and elsewhere ${effectClause(everywhere, reference)}`
-    return { locations, cause, fix: effectFix(everywhere, reference) }
+    const taken = difference(EVERY_LOCATION, locations)
+    return { locations, taken, cause, fix: effectFix(everywhere, reference) }
   })
   return { effect, audited, parts }
 }
 
-/** The order-conflict limit: the two readings give different verdicts. */
+/** The order-conflict limit: the two readings differ, in `region`. */
 export function orderConflict(
   [first, second]: [SelectingOverride, SelectingOverride],
   reference: JitReference,
-  whereAudited: { firstWins: Locations; lastWins: Locations }
+  whereAudited: { firstWins: Locations; lastWins: Locations },
+  region: Region
 ): Limit {
   const which =
     reference.referenceId === null ? 'the JIT definition' : `reference ${reference.referenceId}`
@@ -123,7 +133,8 @@ export function orderConflict(
     coverage: 'unknown',
     decidesEffect: true,
     errorCause: 'undecidable',
-    cause: `has overrides #${first.effect.overrideNumber} (${first.effect.text}) and #${second.effect.overrideNumber} (${second.effect.text}) that both select ${which}${where}; ${orderClause(whereAudited)}`,
+    region,
+    cause: `has overrides #${first.effect.overrideNumber} (${quotedValue(first.effect.text)}) and #${second.effect.overrideNumber} (${quotedValue(second.effect.text)}) that both select ${which}${where}; ${orderClause(whereAudited)}`,
     fix: `keep one policyEffect override that selects ${which}, or give overrides #${first.effect.overrideNumber} and #${second.effect.overrideNumber} resourceLocation selectors that do not overlap`
   }
 }
@@ -159,11 +170,17 @@ function selectsReference(selector: Selector, referenceId: string | null): boole
   return referenceId === null ? selector.in === undefined : listAdmits(selector, referenceId)
 }
 
-function unknownSelectorLimit(override: Override, number: number, kinds: string[]): Limit {
+function unknownSelectorLimit(
+  override: Override,
+  number: number,
+  kinds: string[],
+  region: Region
+): Limit {
   return {
     coverage: 'unknown',
     decidesEffect: true,
     errorCause: 'undecidable',
+    region,
     cause: `has override #${number} (${override.value}) with a selector of kind ${kinds.map((kind) => `'${kind}'`).join(', ')}, which Azure does not document for overrides of kind policyEffect (only ${OVERRIDE_SELECTOR_KINDS.join(' and ')}), so which resources it selects cannot be decided`,
     fix: `check override #${number}: select by ${OVERRIDE_SELECTOR_KINDS.join(' or ')}`
   }
@@ -177,7 +194,7 @@ function overrideEffect(override: Override, number: number, locations: Locations
     source: 'override',
     parameter: null,
     overrideNumber: number,
-    note: `Override #${number} sets the effect to ${value.text}${where}.`
+    note: `Override #${number} sets the effect to ${quotedValue(value.text)}${where}.`
   }
 }
 

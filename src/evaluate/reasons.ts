@@ -1,9 +1,21 @@
 // The one sentence a person reads first: what decided the verdict and what to change, and how it
 // names an effect, where the effect came from, and what would make it audit. Strings from Azure go
 // in as they are; reporters escape them for their format.
-import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_NAME, type PolicyAssignment } from '../model.ts'
-import { audits } from './effects.ts'
+import {
+  acceptedExemptionLabel,
+  AUDIT_EFFECT,
+  JIT_POLICY_DEFINITION_NAME,
+  type PolicyAssignment
+} from '../model.ts'
+import { audits, describeEffect } from './effects.ts'
+import { exemptionSummary } from './exemptions.ts'
+import type { Doubt, ExemptionPart, Gap } from './reach.ts'
+import type { Universe } from './region.ts'
 import type { Evaluated, JitReference, ResolvedEffect } from './types.ts'
+
+/** Most assignments whose causes a partial reason names, and most causes of each; the evidence
+ * has the rest. */
+export const MAX_CAUSES_NAMED = 4
 
 /** A set definition an assignment names that the collector could not read. */
 export interface MissingSet {
@@ -20,14 +32,62 @@ export function compliantReason(decided: Evaluated, subscription: string): strin
   return `Assignment ${who(decided)} audits JIT network access on ${subscription}: it ${effectClause(decided.effect, decided.reference)}.`
 }
 
-export function partialReason(decided: Evaluated, subscription: string): string {
-  const { limit } = decided
-  return `Assignment ${who(decided)} audits JIT only on part of ${subscription}: it ${limit.cause}; ${limit.fix}.`
+/** JIT audited over all of the subscription by several assignments together, each with where. */
+export function togetherReason(
+  parts: readonly { evaluated: Evaluated; where: string }[],
+  subscription: string
+): string {
+  const each = parts.map(({ evaluated, where }) => `${who(evaluated)} in ${where}`)
+  return `Assignments together audit JIT network access on all of ${subscription}: ${each.join(', and ')}.`
 }
 
-export function undecidedReason(decided: Evaluated, subscription: string): string {
-  const { cause, fix } = decided.undecided ?? decided.limit
-  return `Could not decide whether JIT is audited on ${subscription}: assignment ${who(decided)} ${cause}; ${fix}.`
+/** The part no assignment audits (`where`, described), and what leaves it so: the gaps of each
+ * assignment, as its causes and fixes, for at most MAX_CAUSES_NAMED assignments. */
+export function uncoveredReason(where: string, gaps: readonly Gap[], subscription: string): string {
+  const head = `JIT is audited on only part of ${subscription}: no assignment audits it in ${where}.`
+  const byAssignment = new Map<string, Gap[]>()
+  for (const gap of gaps) {
+    byAssignment.set(gap.assignment.id, [...(byAssignment.get(gap.assignment.id) ?? []), gap])
+  }
+  const groups = [...byAssignment.values()]
+  const named = groups.slice(0, MAX_CAUSES_NAMED).map((group) => {
+    const shown = group.slice(0, MAX_CAUSES_NAMED)
+    const more = group.length - shown.length
+    const causes = [...shown.map((gap) => gap.cause), ...(more > 0 ? [`${more} more`] : [])]
+    const fixes = [...new Set(shown.map((gap) => gap.fix))].join(', and ')
+    return `Assignment ${placedBy((group[0] as Gap).assignment)} ${causes.join(', and ')}; ${fixes}.`
+  })
+  const more = groups.length - named.length
+  const rest =
+    more > 0
+      ? ` ${more} more assignment${more === 1 ? ' leaves' : 's leave'} it too (see the evidence).`
+      : ''
+  return [head, ...named].join(' ') + rest
+}
+
+/** What keeps part of the subscription from being decided. */
+export function doubtReason(doubt: Doubt, subscription: string): string {
+  return `Could not decide whether JIT is audited on ${subscription}: assignment ${placedBy(doubt.assignment)} ${doubt.cause}; ${doubt.fix}.`
+}
+
+/** "The run accepts part as covered: accepted: exemption 'X' (Mitigated, expires …) for resource
+ * group rg-bastion in every location." for the accepted exemptions the verdict rests on; '' when
+ * there are none. */
+export function acceptedClause(parts: readonly ExemptionPart[], universe: Universe): string {
+  const byExemption = new Map<string, ExemptionPart>()
+  for (const part of parts) {
+    const known = byExemption.get(part.exemption.id)
+    byExemption.set(part.exemption.id, {
+      ...part,
+      region: part.region | (known?.region ?? part.region)
+    })
+  }
+  if (byExemption.size === 0) return ''
+  const each = [...byExemption.values()].map(
+    (part) =>
+      `${acceptedExemptionLabel(exemptionSummary(part.exemption))} for ${universe.describe(part.region)}`
+  )
+  return `The run accepts part as covered (accept-mitigated-exemptions): ${each.join(', and ')}.`
 }
 
 export function missingSetReason(missing: readonly MissingSet[], subscription: string): string {
@@ -39,8 +99,9 @@ export function missingSetReason(missing: readonly MissingSet[], subscription: s
 }
 
 /** What to do about the unreadable sets: restore a missing one (404), grant read where one is
- * defined (403), re-run after any other answer, check both when the collector did not say why;
- * each kind once, in that order. */
+ * defined (403), look for what rewrites answers when one was refused for its shape (200), re-run
+ * after any other answer, check both when the collector did not say why; each kind once, in that
+ * order. */
 function missingSetFix(missing: readonly MissingSet[]): string {
   const statuses = new Set(missing.map((set) => set.status))
   const fixes: string[] = []
@@ -54,7 +115,14 @@ function missingSetFix(missing: readonly MissingSet[]): string {
       "grant the action's identity read access to policy set definitions (Microsoft.Authorization/policySetDefinitions/read) at the scope where the initiative is defined"
     )
   }
-  if (missing.some((set) => set.why !== undefined && set.status !== 403 && set.status !== 404)) {
+  // 200: it was answered, in a shape the collector refused (the reason names the field).
+  if (statuses.has(200)) {
+    fixes.push(
+      'an initiative answered without the shape Azure documents cannot be read: check whether something between the runner and Azure rewrites the answers'
+    )
+  }
+  const answered = [200, 403, 404]
+  if (missing.some((set) => set.why !== undefined && !answered.includes(set.status ?? 0))) {
     fixes.push('re-run the check (Resource Manager did not answer it this time)')
   }
   if (missing.some((set) => set.why === undefined)) {
@@ -83,14 +151,18 @@ function who(evaluated: Evaluated): string {
   return `'${evaluated.evidence.displayName}' at ${evaluated.evidence.scope}`
 }
 
+function placedBy(assignment: PolicyAssignment): string {
+  return `'${displayName(assignment)}' at ${assignment.scope}`
+}
+
 function displayName(assignment: PolicyAssignment): string {
   return assignment.displayName ?? assignment.name
 }
 
-/** The effect for a sentence: known effects as written, anything else quoted. */
+/** The effect for a sentence: known effects as written, anything else quoted (describeEffect). */
 export function shownEffect(effect: ResolvedEffect): string {
-  if (effect.text === '') return 'no value'
-  return effect.known === null ? `'${effect.text}'` : effect.text
+  const described = describeEffect(effect)
+  return effect.text !== '' && effect.known === null ? `'${described}'` : described
 }
 
 /** A verb phrase, with the assignment as subject, that says which effect it runs and whence. */

@@ -3,12 +3,16 @@ import { AUDIT_EFFECT, JIT_POLICY_DEFINITION_ID } from '../model.ts'
 import type { AssignmentEvidence, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { baseEffect } from './base-effect.ts'
 import { limitNote, narrowestLimit } from './coverage.ts'
+import { definitionPins } from './definition-pins.ts'
 import { shownEffect } from './reasons.ts'
 import { exemptionOutcome } from './exemptions.ts'
 import { isBuiltInJitDefinitionId } from './ids.ts'
 import { audits, DISABLED } from './effects.ts'
 import { locationCoverage } from './location-coverage.ts'
+import { EVERY_LOCATION } from './locations.ts'
 import { applyOverrides } from './overrides.ts'
+import { referenceReach } from './reference-reach.ts'
+import type { Region } from './region.ts'
 import { evaluatedLocations } from './resource-selectors.ts'
 import { scopeLimits } from './coverage.ts'
 import type {
@@ -20,8 +24,9 @@ import type {
   Undecided
 } from './types.ts'
 
-/** The effect, coverage and evidence of `reference`; `extraLimits` are limits from outside it (the
- * versions its assignment runs, versions.ts), weighed with its own. */
+/** The effect, coverage, evidence and reach of `reference`; `extraLimits` are limits from outside
+ * it (the versions its assignment runs, versions.ts), weighed with its own in the evidence; of
+ * them, only those that leave part in doubt count in its reach. */
 export function evaluateReference(
   reference: JitReference,
   snapshot: SubscriptionSnapshot,
@@ -29,18 +34,24 @@ export function evaluateReference(
   extraLimits: Limit[] = []
 ): Evaluated {
   const { assignment } = reference
+  const { universe } = context
   const base = baseEffect(reference, snapshot.jitPolicyDefinition)
-  const overridden = applyOverrides(base, reference)
+  const overridden = applyOverrides(base, reference, universe)
   const exempted = exemptionOutcome(reference, snapshot.exemptions, context)
-  const evaluated = evaluatedLocations(assignment)
-  const located = locationCoverage(reference, evaluated.part, exempted.parts, overridden)
+  const evaluated = evaluatedLocations(assignment, universe)
+  const located = locationCoverage(reference, evaluated.part, exempted.parts, overridden, universe)
+  const pinned = definitionPins(reference, snapshot.jitPolicyDefinition, universe)
+  const scope = [
+    ...definitionLimits(reference, universe.every),
+    ...scopeLimits(assignment, context)
+  ]
   const limits: Limit[] = [
-    ...definitionLimits(reference),
-    ...scopeLimits(assignment, context),
+    ...scope,
     ...exempted.limits,
     ...evaluated.limits,
     ...located.limits,
     ...overridden.limits,
+    ...pinned.limits,
     ...extraLimits
   ]
   const effect = located.effect
@@ -49,6 +60,7 @@ export function evaluateReference(
   const notes = [
     base.note,
     ...overridden.notes,
+    ...pinned.notes,
     ...(effect.undecidable === undefined ? unknownEffectNotes(effect) : []),
     ...limits.map(limitNote),
     ...exempted.notes,
@@ -68,18 +80,31 @@ export function evaluateReference(
     exemptionIds: exempted.exemptionIds,
     notes
   }
-  return { reference, effect, limit, undecided, evidence }
+  const reach = referenceReach({
+    reference,
+    context,
+    scope,
+    exempted,
+    evaluated: evaluated.part?.locations ?? EVERY_LOCATION,
+    overridden,
+    located,
+    unknown: [...evaluated.limits, ...overridden.limits, ...pinned.limits, ...extraLimits],
+    effectUndecided: effectUndecided(effect),
+    enforcementUndecided: audits(effect) ? enforcementUndecided(assignment) : null
+  })
+  return { reference, effect, limit, undecided, evidence, reach }
 }
 
 // Only the built-in definition feeds Defender for Cloud's JIT recommendation. A custom definition
 // given its name can hold any rule, so whoever can write policy could fake an audit with it.
-function definitionLimits(reference: JitReference): Limit[] {
+function definitionLimits(reference: JitReference, every: Region): Limit[] {
   if (isBuiltInJitDefinitionId(reference.definitionId)) return []
   return [
     {
       coverage: 'none',
       cause: `runs ${reference.definitionId}, a custom definition named like the JIT policy, not the built-in ${JIT_POLICY_DEFINITION_ID}`,
-      fix: `assign the built-in definition ${JIT_POLICY_DEFINITION_ID} instead`
+      fix: `assign the built-in definition ${JIT_POLICY_DEFINITION_ID} instead`,
+      region: every
     }
   ]
 }
@@ -98,24 +123,30 @@ function undecidedOf(
   limit: Limit,
   assignment: PolicyAssignment
 ): Undecided | null {
-  if (effect.undecidable !== undefined) {
-    return {
-      cause: `sets the JIT effect through an expression this check cannot decide (${effect.undecidable})`,
-      fix: "check the initiative's effect expression and the parameters it reads, or set the effect with a policyEffect override",
-      errorCause: 'undecidable'
-    }
-  }
+  const unevaluated = effectUndecided(effect)
+  if (unevaluated !== null) return unevaluated
   if (limit.coverage === 'unknown' && (audits(effect) || limit.decidesEffect === true)) {
     return { cause: limit.cause, fix: limit.fix, errorCause: limit.errorCause ?? 'undecidable' }
   }
-  if (audits(effect) && enforcementMode(assignment) === undefined) {
-    return {
-      cause: `has enforcementMode '${assignment.enforcementMode}', which Azure does not document (only ${Object.keys(ENFORCEMENT_MODES).join(', ')})`,
-      fix: "check the assignment's enforcementMode",
-      errorCause: 'undecidable'
-    }
+  return audits(effect) ? enforcementUndecided(assignment) : null
+}
+
+function effectUndecided(effect: ResolvedEffect): Undecided | null {
+  if (effect.undecidable === undefined) return null
+  return {
+    cause: `sets the JIT effect through an expression this check cannot decide (${effect.undecidable})`,
+    fix: "check the initiative's effect expression and the parameters it reads, or set the effect with a policyEffect override",
+    errorCause: 'undecidable'
   }
-  return null
+}
+
+function enforcementUndecided(assignment: PolicyAssignment): Undecided | null {
+  if (enforcementMode(assignment) !== undefined) return null
+  return {
+    cause: `has enforcementMode '${assignment.enforcementMode}', which Azure does not document (only ${Object.keys(ENFORCEMENT_MODES).join(', ')})`,
+    fix: "check the assignment's enforcementMode",
+    errorCause: 'undecidable'
+  }
 }
 
 // https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#enforcement-mode

@@ -8,6 +8,7 @@
 import type { PolicyAssignment, ResourceSelector, Selector } from '../model.ts'
 import { includesIgnoringCase } from './ids.ts'
 import {
+  difference,
   EVERY_LOCATION,
   intersection,
   isEvery,
@@ -17,6 +18,7 @@ import {
   union
 } from './locations.ts'
 import type { Locations } from './locations.ts'
+import type { Universe } from './region.ts'
 import type { Limit, LocationPart } from './types.ts'
 
 const VIRTUAL_MACHINES = 'Microsoft.Compute/virtualMachines'
@@ -66,8 +68,12 @@ export interface EvaluatedLocations {
   limits: Limit[]
 }
 
-/** Where an assignment's resource selectors let it evaluate virtual machines. */
-export function evaluatedLocations(assignment: PolicyAssignment): EvaluatedLocations {
+/** Where an assignment's resource selectors let it evaluate virtual machines; an undecidable
+ * selector leaves every part of `universe` in doubt. */
+export function evaluatedLocations(
+  assignment: PolicyAssignment,
+  universe: Universe
+): EvaluatedLocations {
   const { locations, names, why } = virtualMachineSelection(assignment.resourceSelectors)
   const fix = `remove its resource selectors or make one of them select every ${VIRTUAL_MACHINES}`
   if (locations === null) {
@@ -75,7 +81,8 @@ export function evaluatedLocations(assignment: PolicyAssignment): EvaluatedLocat
       coverage: 'unknown',
       cause: `has resource selectors (${names}) whose reach this check cannot decide (${why})`,
       fix: `check its resource selectors (kinds resourceLocation, resourceType and resourceWithoutLocation, each with in or notIn)`,
-      errorCause: 'undecidable'
+      errorCause: 'undecidable',
+      region: universe.every
     }
     return { part: null, limits: [limit] }
   }
@@ -83,7 +90,8 @@ export function evaluatedLocations(assignment: PolicyAssignment): EvaluatedLocat
   const cause = isNone(locations)
     ? `evaluates no virtual machines: its resource selectors (${names}) leave out ${VIRTUAL_MACHINES}`
     : `evaluates only the virtual machines in the locations its resource selectors (${names}) choose`
-  return { part: { locations, cause, fix }, limits: [] }
+  const taken = difference(EVERY_LOCATION, locations)
+  return { part: { locations, taken, cause, fix }, limits: [] }
 }
 
 /** A resource must meet every selector; no selectors: every location. `none` settles it even

@@ -4,12 +4,15 @@ import type {
   Coverage,
   EffectSource,
   ErrorCause,
+  ExemptionRules,
   ParameterValues,
   PolicyAssignment,
   PolicySetDefinition
 } from '../model.ts'
 import type { EffectValue } from './effects.ts'
 import type { Locations } from './locations.ts'
+import type { Reach } from './reach.ts'
+import type { Region, Universe } from './region.ts'
 
 /** One place where an assignment runs the JIT definition. */
 export interface JitReference {
@@ -43,6 +46,9 @@ export interface Limit {
   cause: string
   /** An imperative phrase: "remove it from notScopes". */
   fix: string
+  /** For `partial` and `none`: the part it takes from where the reference would audit; for
+   * `unknown`: the part it leaves in doubt. */
+  region: Region
   /** For `unknown` coverage: what kept it from being decided (default `undecidable`). */
   errorCause?: ErrorCause
   /** For `unknown` coverage: the unknown decides the effect too, so it matters even when the
@@ -54,6 +60,8 @@ export interface Limit {
  * what an exemption exempts, what an override selects; said for people. */
 export interface LocationPart {
   locations: Locations
+  /** The locations where this part keeps the reference from auditing JIT (none when it does not). */
+  taken: Locations
   /** A verb phrase with the assignment as subject. */
   cause: string
   /** An imperative phrase; absent when this part is not what keeps JIT from being audited. */
@@ -77,6 +85,9 @@ export interface Evaluated {
   /** Set when the effect, or the coverage of an auditing effect, cannot be decided. */
   undecided: Undecided | null
   evidence: AssignmentEvidence
+  /** Where it audits JIT, as regions of the subscription, before the versions its assignment runs
+   * place it (versions.ts). */
+  reach: Reach
 }
 
 /** Facts about the subscription that every assignment is measured against. */
@@ -92,4 +103,8 @@ export interface SubscriptionContext {
   knownAncestors: ReadonlySet<string>
   ancestryError: string | undefined
   collectedAt: string
+  /** The cells of the subscription that regions are made of. */
+  universe: Universe
+  /** Which exemptions the run accepts, and how far ahead exemptions' ends are named. */
+  rules: ExemptionRules
 }

@@ -1,12 +1,14 @@
 // Which version of its initiative an assignment runs, and where: its definitionVersion, and the
 // overrides of kind definitionVersion that run another version in the locations they select
 // (https://learn.microsoft.com/azure/governance/policy/concepts/assignment-structure#overrides;
-// Learn writes the kind `policyVersion`, the REST API and SDKs `definitionVersion`). Learn does
-// not say whether the first or the last override that selects a location wins: both readings are
-// worked out (overrides.ts), and the assignment is decided only where they agree.
+// Learn writes the kind `policyVersion`, the REST API and SDKs `definitionVersion`). One that
+// selects by policyDefinitionReferenceId pins a definition inside the initiative, not the
+// initiative (definition-pins.ts). Learn does not say whether the first or the last override that
+// selects a location wins: both readings are worked out (overrides.ts), side by side in the
+// assignment's reach (reach.ts), so that it is decided only where they agree.
+import { isVersionOverride, pinsReferencedDefinitions } from '../definition-versions.ts'
 import type { Override, PolicyAssignment, SubscriptionSnapshot } from '../model.ts'
 import { audits } from './effects.ts'
-import { includesIgnoringCase } from './ids.ts'
 import {
   describeLocations,
   EVERY_LOCATION,
@@ -18,16 +20,19 @@ import {
 import type { Locations } from './locations.ts'
 import { commonLocations, extent, lastWins, orderClause, overlappingPair } from './overrides.ts'
 import type { Layering, Ordered } from './overrides.ts'
+import { either, NO_REACH, unite, within, type Doubt, type Reach } from './reach.ts'
 import type { MissingSet } from './reasons.ts'
 import { evaluateReference } from './reference-evaluation.ts'
 import { assignmentContent } from './references.ts'
+import { NOWHERE, type Region, type Universe } from './region.ts'
 import type { Evaluated, Limit, SubscriptionContext } from './types.ts'
-
-const VERSION_KINDS = ['definitionVersion', 'policyVersion']
 
 export interface AssignmentOutcome {
   evaluated: Evaluated[]
   missing: MissingSet[]
+  /** Where the assignment audits JIT, over every version it runs; unknown everywhere when a
+   * version cannot be read. */
+  reach: Reach
 }
 
 /** Where the assignment runs a version of its initiative. */
@@ -58,56 +63,108 @@ export function evaluateAssignment(
   snapshot: SubscriptionSnapshot,
   context: SubscriptionContext
 ): AssignmentOutcome {
+  const { universe } = context
   const withLimits = (evaluated: Evaluated[], limits: Limit[]): Evaluated[] =>
     limits.length === 0
       ? evaluated
       : evaluated.map((item) => evaluateReference(item.reference, snapshot, context, limits))
   const missing: MissingSet[] = []
-  const wire = (placed: Placed): Version => {
-    const { version } = placed
+  const unknown: Limit[] = []
+  const placed: Placed[] = []
+  for (const [index, override] of assignment.overrides.entries()) {
+    if (!isVersionOverride(override) || pinsReferencedDefinitions(override)) continue
+    const locations = overrideLocations(override)
+    if (locations === null) unknown.push(undecidable(index + 1, universe.every))
+    if (locations === null || isNone(locations)) continue
+    placed.push({ version: override.value, number: index + 1, locations })
+  }
+  const wire = (where: Placed): Version => {
+    const { version } = where
     const content = assignmentContent(assignment, snapshot, version)
     if (content.kind === 'missing-set') {
       const { setId, why, status } = content
       missing.push({ assignment, setId, version, why, status })
-      return { ...placed, evaluated: [], audits: false }
+      return { ...where, evaluated: [], audits: false }
     }
     const evaluated = content.references.map((reference) =>
-      evaluateReference(reference, snapshot, context)
+      evaluateReference(reference, snapshot, context, unknown)
     )
-    return { ...placed, evaluated, audits: evaluated.some((item) => audits(item.effect)) }
+    return { ...where, evaluated, audits: evaluated.some((item) => audits(item.effect)) }
   }
+  const overrides = placed.map(wire)
 
-  const unknown: Limit[] = []
-  const overrides: Version[] = []
-  for (const [index, override] of assignment.overrides.entries()) {
-    if (!includesIgnoringCase(VERSION_KINDS, override.kind)) continue
-    const locations = overrideLocations(override)
-    if (locations === null) unknown.push(undecidable(index + 1))
-    if (locations === null || isNone(locations)) continue
-    overrides.push(wire({ version: override.value, number: index + 1, locations }))
-  }
   // Where an override selects every location, the assignment's own version runs nowhere, so it
   // is not read: that override stands in for it, and either reading replaces it.
   const own = { version: assignment.definitionVersion ?? null, number: null }
   const base =
     overrides.find((item) => isEvery(item.locations)) ?? wire({ ...own, locations: EVERY_LOCATION })
   // What runs where a version cannot be read is unknown: the assignment counts nowhere.
-  if (missing.length > 0) return { evaluated: [], missing }
+  if (missing.length > 0) {
+    const reach = { ...NO_REACH, readings: [{ audited: NOWHERE, unknown: universe.every }] }
+    return { evaluated: [], missing, reach }
+  }
 
   const last = lastWins(base, overrides)
   const pair = overlappingPair(overrides)
+  const lastReach = versionsReach(base, overrides, universe)
   if (pair !== null) {
     const first = lastWins(base, [...overrides].reverse())
+    const whereAudited = { firstWins: first.audited, lastWins: last.audited }
+    const firstReach = versionsReach(base, [...overrides].reverse(), universe)
+    const reach = either(lastReach, firstReach)
+    const conflict = orderConflict(pair, whereAudited, universe.every)
+    const differ =
+      (lastReach.readings[0]?.audited ?? NOWHERE) ^ (firstReach.readings[0]?.audited ?? NOWHERE)
+    const doubt: Doubt = { ...conflict, assignment, region: differ, errorCause: 'undecidable' }
+    const withConflict = differ === NOWHERE ? reach : { ...reach, doubts: [...reach.doubts, doubt] }
     if (extent(first.audited) !== extent(last.audited)) {
-      const whereAudited = { firstWins: first.audited, lastWins: last.audited }
-      const conflict = orderConflict(pair, whereAudited)
       return {
         evaluated: withLimits(last.everywhere.evaluated, [...unknown, conflict]),
-        missing: []
+        missing: [],
+        reach: withConflict
       }
     }
+    return {
+      evaluated: decided(last, unknown, withLimits, universe),
+      missing: [],
+      reach: withConflict
+    }
   }
-  return { evaluated: decided(last, unknown, withLimits), missing: [] }
+  return { evaluated: decided(last, unknown, withLimits, universe), missing: [], reach: lastReach }
+}
+
+/** Where the versions audit when, for each location, the last of `ordered` that selects it runs
+ * there and `base` runs where none does: each version's references within where it runs. Where a
+ * version that does not audit runs while another one audits, that version is the gap. */
+function versionsReach(base: Version, ordered: readonly Version[], universe: Universe): Reach {
+  const someAudit = base.audits || ordered.some((version) => version.audits)
+  let taken: Region = NOWHERE
+  let reach = NO_REACH
+  const place = (version: Version, region: Region, gap: { cause: string; fix: string }) => {
+    const placed = within(versionReach(version), region)
+    const [first] = version.evaluated
+    if (version.audits || !someAudit || first === undefined || region === NOWHERE) {
+      return unite(reach, placed)
+    }
+    const assignment = first.reference.assignment
+    return unite(reach, { ...placed, gaps: [{ region, assignment, ...gap }] })
+  }
+  for (const version of [...ordered].reverse()) {
+    const region = universe.at(version.locations) & ~taken
+    taken |= region
+    reach = place(version, region, {
+      cause: `does not audit JIT in ${where(version)}`,
+      fix: fix(version)
+    })
+  }
+  return place(base, universe.every & ~taken, {
+    cause: `does not audit JIT outside the locations its overrides of kind definitionVersion select, where it runs ${base.version === null ? 'the latest version' : `version ${base.version}`}`,
+    fix: 'set its definitionVersion to a version that audits JIT, or select those locations in an override that runs one'
+  })
+}
+
+function versionReach(version: Version): Reach {
+  return version.evaluated.map((item) => item.reach).reduce(unite, NO_REACH)
 }
 
 /** The references of a reading that decides: the version that runs everywhere, with the part
@@ -116,7 +173,8 @@ export function evaluateAssignment(
 function decided(
   reading: Layering<Version>,
   unknown: Limit[],
-  withLimits: (evaluated: Evaluated[], limits: Limit[]) => Evaluated[]
+  withLimits: (evaluated: Evaluated[], limits: Limit[]) => Evaluated[],
+  universe: Universe
 ): Evaluated[] {
   const { everywhere, changing } = reading
   const left = extent(reading.audited)
@@ -130,7 +188,8 @@ function decided(
       .filter((item) => !item.audits && left !== 'full')
       .map((item): Limit => {
         const coverage = left === 'none' ? 'none' : 'partial'
-        return { coverage, cause: `does not audit JIT in ${where(item)}`, fix: fix(item) }
+        const region = universe.at(item.locations)
+        return { coverage, cause: `does not audit JIT in ${where(item)}`, fix: fix(item), region }
       })
     evaluated.push(...withLimits(everywhere.evaluated, [...unknown, ...limits]))
   } else {
@@ -139,7 +198,8 @@ function decided(
       const limit: Limit = {
         coverage: 'partial',
         cause: `audits JIT only in ${where(item)}`,
-        fix: fix(item)
+        fix: fix(item),
+        region: universe.every & ~universe.at(item.locations)
       }
       evaluated.push(
         ...withLimits(item.evaluated, [...unknown, ...(left === 'full' ? [] : [limit])])
@@ -161,21 +221,24 @@ function fix({ number }: Placed): string {
 /** The order-conflict limit: the first-wins and last-wins readings give different verdicts. */
 function orderConflict(
   pair: [Version, Version],
-  whereAudited: { firstWins: Locations; lastWins: Locations }
+  whereAudited: { firstWins: Locations; lastWins: Locations },
+  region: Region
 ): Limit {
   const [first, second] = pair
   return {
     coverage: 'unknown',
     decidesEffect: true,
     errorCause: 'undecidable',
+    region,
     cause: `has overrides #${first.number} (version ${first.version}) and #${second.number} (version ${second.version}) of kind definitionVersion that both select virtual machines ${describeLocations(commonLocations(pair))}, and only one of those versions audits JIT; ${orderClause(whereAudited)}`,
     fix: `keep one of overrides #${first.number} and #${second.number}, give them resourceLocation selectors that do not overlap, or make both versions audit JIT`
   }
 }
 
-function undecidable(number: number): Limit {
+function undecidable(number: number, region: Region): Limit {
   return {
     coverage: 'unknown',
+    region,
     cause: `has override #${number} of kind definitionVersion with a selector that is not a resourceLocation 'in' or 'notIn' list, whose reach this check cannot decide`,
     fix: 'check its overrides of kind definitionVersion',
     errorCause: 'undecidable',

@@ -13,12 +13,22 @@ import {
   type IssueMode
 } from '../defaults.ts'
 import { UserError } from '../errors.ts'
-import type { Verdict } from '../model.ts'
+import type { ExemptionRules, Verdict } from '../model.ts'
 import { categoryProblem } from '../category.ts'
+import { placeProblem } from '../file-places.ts'
 import type { RunContext } from '../run-context.ts'
+import type { SignInSource } from '../runner-interface.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
+import { readExemptionRules } from './exemptions.ts'
 import { readAzureSignIn } from './sign-in.ts'
-import { quote, readBoolean, readFailOn, readIssueMode, readLabels } from './values.ts'
+import {
+  quote,
+  readBoolean,
+  readDeadline,
+  readFailOn,
+  readIssueMode,
+  readLabels
+} from './values.ts'
 
 export interface Settings {
   /** Which subscriptions to check, as the inputs name them (scope.ts). */
@@ -32,11 +42,15 @@ export interface Settings {
   /** What the inputs allow but the run should warn of at its start (main logs them as warnings),
    * e.g. a `fail-on` that leaves out noncompliant. */
   notices: string[]
-  /** Absolute path inside the workspace, or null for no SARIF file. */
+  /** Absolute path inside the workspace or RUNNER_TEMP (src/file-places.ts), or null for no
+   * SARIF file. */
   sarifFile: string | null
   jobSummary: boolean
   maxConcurrency: number
-  /** Absolute path of the file that gets the full results (JSON). */
+  /** `deadline-minutes`, in milliseconds: the run's deadline (src/deadline.ts). */
+  deadlineMs: number
+  /** Absolute path of the file that gets the full results (JSON), inside the workspace or
+   * RUNNER_TEMP (src/file-places.ts). */
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
   defenderPlanCheck: boolean
@@ -50,6 +64,8 @@ export interface Settings {
   pullRequestComment: boolean
   /** How the run reads Azure (defaults.ts, ENGINES). */
   engine: Engine
+  /** `accept-mitigated-exemptions` and `exemption-expiry-days` (exemptions.ts). */
+  exemptionRules: ExemptionRules
 }
 
 /** Inputs that cannot be used: every problem at once, each naming the value and the fix. */
@@ -79,13 +95,15 @@ export function splitList(value: string): string[] {
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
  * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
  * AZURE_TENANT_ID as fallbacks). `setSecret` (@actions/core's) masks `github-token` as soon as it
- * is read, before anything else. What is allowed but worth a warning goes to `notices`. Throws
- * InputError listing every problem at once, each naming the bad value and the fix.
+ * is read, before anything else; `signIn` says who signs in (readAzureSignIn). What is allowed
+ * but worth a warning goes to `notices`. Throws InputError listing every problem at once, each
+ * naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
   runContext: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
-  setSecret: (secret: string) => void
+  setSecret: (secret: string) => void,
+  signIn: SignInSource['kind'] = 'github-oidc'
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
@@ -114,7 +132,12 @@ export function readSettings(
     )
   }
 
-  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, runContext, problems)
+  const { clientId, tenantId, cloud, audience } = readAzureSignIn(
+    input,
+    runContext,
+    problems,
+    signIn
+  )
 
   const notices: string[] = []
   const failOn = readFailOn(
@@ -123,19 +146,13 @@ export function readSettings(
     notices
   )
 
-  const { workspace } = runContext
+  const roots = { workspace: runContext.workspace, runnerTemp: runContext.runnerTemp }
   const sarifInput = input('sarif-file')
   let sarifFile: string | null = null
   if (sarifInput !== '') {
-    const resolved = path.resolve(workspace, sarifInput)
-    const relative = path.relative(workspace, resolved)
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-      problems.push(
-        `\`sarif-file\` ${quote(sarifInput)} is not a file inside the workspace (${workspace}); give a path relative to it, or leave it empty for no SARIF file.`
-      )
-    } else {
-      sarifFile = resolved
-    }
+    sarifFile = path.resolve(roots.workspace, sarifInput)
+    const badPlace = placeProblem('sarif-file', quote(sarifInput), sarifFile, roots)
+    if (badPlace !== null) problems.push(badPlace)
   }
 
   const jobSummary = readBoolean('job-summary', input('job-summary'), problems)
@@ -157,6 +174,8 @@ export function readSettings(
     )
   }
 
+  const deadlineMs = readDeadline(input('deadline-minutes'), problems)
+
   const engineInput = (input('engine') || INPUT_DEFAULTS.engine).toLowerCase()
   const engine = ENGINES.find((name) => name === engineInput)
   if (!engine) {
@@ -165,8 +184,10 @@ export function readSettings(
 
   const resultsInput = input('results-file')
   const resultsFile = resultsInput
-    ? path.resolve(runContext.workspace, resultsInput)
-    : path.join(runContext.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+    ? path.resolve(roots.workspace, resultsInput)
+    : path.join(roots.runnerTemp, DEFAULT_RESULTS_FILE_NAME)
+  const badResultsPlace = placeProblem('results-file', quote(resultsInput), resultsFile, roots)
+  if (resultsInput !== '' && badResultsPlace !== null) problems.push(badResultsPlace)
 
   const category = input('category')
   const badCategory = categoryProblem(category)
@@ -175,6 +196,7 @@ export function readSettings(
   const issue = readIssueMode(input('issue'), problems)
   const issueLabels = readLabels(input('issue-labels'), problems)
   const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
+  const exemptionRules = readExemptionRules(input, problems)
 
   if (problems.length > 0 || !issue || !engine) throw new InputError(problems)
   return {
@@ -188,6 +210,7 @@ export function readSettings(
     sarifFile,
     jobSummary,
     maxConcurrency,
+    deadlineMs,
     resultsFile,
     defenderPlanCheck,
     category,
@@ -195,6 +218,7 @@ export function readSettings(
     issue,
     issueLabels,
     pullRequestComment,
-    engine
+    engine,
+    exemptionRules
   }
 }

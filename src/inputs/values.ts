@@ -1,6 +1,12 @@
 // Readers of single input values that more than one input shares or that stand on their own; each
 // pushes a problem (naming the value and the fix) for InputError rather than throwing.
-import { DEFAULT_FAIL_ON, INPUT_DEFAULTS, ISSUE_MODES, type IssueMode } from '../defaults.ts'
+import {
+  DEFAULT_FAIL_ON,
+  INPUT_DEFAULTS,
+  ISSUE_MODES,
+  MAX_DEADLINE_MINUTES,
+  type IssueMode
+} from '../defaults.ts'
 import { VERDICTS, type Verdict } from '../model.ts'
 
 // GitHub refuses a label name longer than this ("name is too long (maximum is 50 characters)").
@@ -23,6 +29,19 @@ export function readBoolean(
   if (!/^false$/i.test(given))
     problems.push(`\`${name}\` ${quote(given)} is not \`true\` or \`false\`.`)
   return false
+}
+
+/** `deadline-minutes` (empty: its default) in milliseconds: a number of minutes above 0 and at
+ * most MAX_DEADLINE_MINUTES, fractions allowed (`0.5` is 30 s). */
+export function readDeadline(value: string, problems: string[]): number {
+  const given = value || INPUT_DEFAULTS['deadline-minutes']
+  const minutes = Number(given)
+  if (!/^\d+(\.\d+)?$/.test(given) || minutes <= 0 || minutes > MAX_DEADLINE_MINUTES) {
+    problems.push(
+      `\`deadline-minutes\` ${quote(given)} is not a number of minutes above 0 and at most ${MAX_DEADLINE_MINUTES}; keep it a few minutes under the job's \`timeout-minutes\`.`
+    )
+  }
+  return Math.round(minutes * 60_000)
 }
 
 /** Labels split on newlines and commas (a label may hold spaces and `#`; GitHub's API separates

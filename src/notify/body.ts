@@ -5,8 +5,10 @@ import type { SubscriptionResult, Verdict } from '../model.ts'
 import { codeSpan, escapeInline, link } from '../report/markdown.ts'
 import { byAttention, countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
 import { remediationFor } from '../report/remediation/index.ts'
+import { endingExemptionsSection } from '../report/summary/exemptions.ts'
 import { MAX_NAME_LENGTH, oneLine } from '../report/text.ts'
 import { isFailing, type VerdictChange } from './change.ts'
+import type { DecidedVerdict } from './marker.ts'
 
 /** GitHub refuses issue and comment bodies longer than this many characters ("body is too long
  * (maximum is 65536 characters)"). Lengths here are UTF-16 code units, never fewer than
@@ -33,12 +35,22 @@ export interface NotificationView {
   runUrl: string | null
   /** The application (client) id the action signs in with, for the fixes' role assignments. */
   clientId?: string | undefined
+  /** Subscription id -> its last decided verdict, for those that could not be checked now
+   * (change.ts, lastDecided). */
+  last?: ReadonlyMap<string, DecidedVerdict>
 }
 
 function phrase(verdict: Verdict): string {
   return verdict === 'compliant'
     ? 'compliant'
     : (VERDICT_PHRASES[verdict] ?? 'could not be checked')
+}
+
+/** The verdict as the table shows it: `could not be checked now (last: noncompliant)` for a
+ * subscription that was decided before. */
+function verdictCell(result: SubscriptionResult, view: NotificationView): string {
+  const last = result.verdict === 'error' ? view.last?.get(result.subscriptionId) : undefined
+  return last === undefined ? phrase(result.verdict) : `could not be checked now (last: ${last})`
 }
 
 /** The failing results, noncompliant first, then could not be checked, then partial; by id. */
@@ -68,7 +80,7 @@ function tableRow(result: SubscriptionResult, view: NotificationView): string {
   const cells = [
     codeSpan(result.subscriptionId, { table: true, max: MAX_ID }),
     name ? escapeInline(name, MAX_NAME_LENGTH) : '—',
-    phrase(result.verdict),
+    verdictCell(result, view),
     escapeInline(result.reason, MAX_REASON) || '—',
     fixCell(result, view)
   ]
@@ -133,10 +145,24 @@ function withTable(head: string[], tail: string[], view: NotificationView): stri
   return [...head, `${TABLE_HEADER}\n${lines.join('\n')}`, ...tail].join('\n\n')
 }
 
-/** The issue's title: plain text (GitHub renders no Markdown in titles), one line. */
-export function issueTitle(category: string): string {
-  const title = `Just-in-time network access is not audited (${oneLine(category, 120)})`
-  return oneLine(title, MAX_TITLE_LENGTH)
+/**
+ * The issue's title: short, and saying which: `JIT network access not audited on 3 subscriptions`
+ * (those failing as noncompliant or partial), `..., 2 could not be checked` when some could not be
+ * checked too, or `JIT network access: 2 subscriptions could not be checked` when that is all. The
+ * category is in the body (runLine); the title is rewritten with the body.
+ */
+export function issueTitle(view: NotificationView): string {
+  const notAudited = failingResults(view).filter((result) => result.verdict !== 'error').length
+  const unchecked = view.results.filter((result) => result.verdict === 'error').length
+  const subscriptions = (count: number) => `${count} subscription${count === 1 ? '' : 's'}`
+  if (notAudited === 0) {
+    return `JIT network access: ${subscriptions(unchecked)} could not be checked`
+  }
+  const also = unchecked > 0 ? `, ${unchecked} could not be checked` : ''
+  return oneLine(
+    `JIT network access not audited on ${subscriptions(notAudited)}${also}`,
+    MAX_TITLE_LENGTH
+  )
 }
 
 /** The issue's body: the marker, what fails, the table of failing subscriptions, the counts, and
@@ -151,8 +177,10 @@ export function issueBody(
     '## Just-in-time network access is not audited everywhere',
     `Microsoft Defender for Cloud's audit of just-in-time network access on virtual machines is not in force on every subscription checked. ${runLine(view)}`
   ]
+  const ending = endingExemptionsSection(view.results).join('\n')
   const tail = [
     countsLine(view),
+    ...(ending === '' ? [] : [ending]),
     'This issue is kept up to date by each scheduled run, and closed when every subscription passes.'
   ]
   if (earlierScopes.length > 0) tail.push(scopeChangedLine(earlierScopes))

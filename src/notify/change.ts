@@ -1,6 +1,6 @@
 // What changed between the failing verdicts an issue was last written with and this run's.
 import type { SubscriptionResult, Verdict } from '../model.ts'
-import type { FailingState } from './marker.ts'
+import type { DecidedVerdict, FailingState, LastState, Marker } from './marker.ts'
 
 export interface VerdictChange {
   /** Failing now, not failing when last written. */
@@ -76,4 +76,42 @@ export function hasChanged(change: VerdictChange): boolean {
       change.noLongerChecked.length >
     0
   )
+}
+
+/**
+ * The last decided verdict of each `error` result that had one: the open code scanning alert's
+ * (result.lastFinding, src/notify/alerts.ts), else what `previous` (the marker the issue was last
+ * written with, null for none) recorded for it: its failing verdict when that was decided, or the
+ * last one it carried.
+ */
+export function lastDecided(
+  results: readonly SubscriptionResult[],
+  previous: Marker | null
+): Map<string, DecidedVerdict> {
+  const last = new Map<string, DecidedVerdict>()
+  for (const { subscriptionId: id, verdict, lastFinding } of results) {
+    if (verdict !== 'error') continue
+    const before = previous?.failing?.[id]
+    const decided =
+      lastFinding !== undefined && lastFinding.verdict !== 'unknown'
+        ? lastFinding.verdict
+        : before === 'noncompliant' || before === 'partial'
+          ? before
+          : previous?.last?.[id]
+    if (decided !== undefined) last.set(id, decided)
+  }
+  return last
+}
+
+/** The entries of `last` for the failing subscriptions of `state`, for the marker. */
+export function lastState(
+  state: FailingState,
+  last: ReadonlyMap<string, DecidedVerdict>
+): LastState {
+  const kept: LastState = {}
+  for (const id of Object.keys(state)) {
+    const decided = last.get(id)
+    if (decided !== undefined) kept[id] = decided
+  }
+  return kept
 }

@@ -1,7 +1,9 @@
-// The thin I/O layer: reads the category's issues or pull-request comments, and performs a plan's
-// writes in order, through @actions/github's Octokit (loaded here, on first use, so a run that
-// writes nothing never loads it). Errors become warnings that name the fix; nothing here throws.
+// The thin I/O layer: reads the category's issues or pull-request comments with their authors and
+// the token's own account, and performs a plan's writes in order, through @actions/github's
+// Octokit (loaded here, on first use, so a run that writes nothing never loads it). failureWarning
+// turns an error into a warning that names the fix.
 import type { getOctokit } from '@actions/github'
+import type { Author, Identity } from './identity.ts'
 import type { ExistingComment, ExistingIssue, Write } from './plan.ts'
 import {
   describeHttpError,
@@ -16,6 +18,9 @@ export interface Repository {
   owner: string
   repo: string
 }
+
+/** GitHub.com's REST API, when GITHUB_API_URL is not set. */
+export const DEFAULT_API_URL = 'https://api.github.com'
 
 /** Most pages (of 100) read from one listing: bounds a repository with years of issues. */
 export const MAX_LISTED_PAGES = 20
@@ -62,14 +67,21 @@ export async function connect(
   return octokit
 }
 
+/** An issue or comment as listed, with who wrote it. */
+export type Authored<T> = T & { author: Author | null }
+
+function authorOf(user: { login: string; id: number; type?: string } | null | undefined) {
+  return user ? { login: user.login, id: user.id, type: user.type ?? 'User' } : null
+}
+
 /** The repository's issues with all of `labels` (any state, newest first), pull requests left
  * out, up to MAX_LISTED_PAGES pages. */
 export async function listIssues(
   octokit: Octokit,
   where: Repository,
   labels: readonly string[]
-): Promise<ExistingIssue[]> {
-  const issues: ExistingIssue[] = []
+): Promise<Authored<ExistingIssue>[]> {
+  const issues: Authored<ExistingIssue>[] = []
   const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     ...where,
     state: 'all',
@@ -85,7 +97,8 @@ export async function listIssues(
       issues.push({
         number: issue.number,
         state: issue.state === 'closed' ? 'closed' : 'open',
-        body: issue.body ?? null
+        body: issue.body ?? null,
+        author: authorOf(issue.user)
       })
     }
     if (++count >= MAX_LISTED_PAGES) break
@@ -98,8 +111,8 @@ export async function listComments(
   octokit: Octokit,
   where: Repository,
   number: number
-): Promise<ExistingComment[]> {
-  const comments: ExistingComment[] = []
+): Promise<Authored<ExistingComment>[]> {
+  const comments: Authored<ExistingComment>[] = []
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     ...where,
     issue_number: number,
@@ -107,10 +120,30 @@ export async function listComments(
   })
   let count = 0
   for await (const page of pages) {
-    for (const comment of page.data) comments.push({ id: comment.id, body: comment.body ?? null })
+    for (const comment of page.data) {
+      comments.push({ id: comment.id, body: comment.body ?? null, author: authorOf(comment.user) })
+    }
     if (++count >= MAX_LISTED_PAGES) break
   }
   return comments
+}
+
+/**
+ * The account the token belongs to, from GraphQL's `viewer { login databaseId }`: a person for a
+ * personal access token, `SLUG[bot]` for a GitHub App installation token (`github-actions[bot]`
+ * for a job's GITHUB_TOKEN). One POST to the GraphQL endpoint (GitHub Enterprise Server's
+ * `/api/graphql`, which Octokit derives from `/api/v3`); it reads, writes nothing. Throws the
+ * request's error, or an Error when the answer has no login.
+ */
+export async function readViewer(octokit: Octokit): Promise<Identity> {
+  const answer = await octokit.graphql<{ viewer?: { login?: unknown; databaseId?: unknown } }>(
+    'query { viewer { login databaseId } }'
+  )
+  const { login, databaseId } = answer.viewer ?? {}
+  if (typeof login !== 'string' || login === '') {
+    throw new Error('GraphQL answered `viewer` without a login')
+  }
+  return { login, id: typeof databaseId === 'number' ? databaseId : null }
 }
 
 /** Performs one write; returns the issue number or comment id it wrote. */
@@ -129,6 +162,7 @@ export async function perform(octokit: Octokit, where: Repository, write: Write)
       await octokit.rest.issues.update({
         ...where,
         issue_number: write.number,
+        ...(write.title !== undefined ? { title: write.title } : {}),
         ...(write.body !== undefined ? { body: write.body } : {}),
         ...(write.state !== undefined ? { state: write.state } : {}),
         ...(write.stateReason !== undefined ? { state_reason: write.stateReason } : {})
@@ -183,6 +217,10 @@ export function failureWarning(
   if (error instanceof RateLimitBoundError || error instanceof DeadlineError) {
     return `Could not ${doing}: ${error.message}. The next run tries again.`
   }
+  const graphqlErrors = graphqlErrorMessages(error)
+  if (graphqlErrors !== null) {
+    return `Could not ${doing}: GitHub's GraphQL API answered ${graphqlErrors}.`
+  }
   const network = networkFailure(error)
   if (network !== null) {
     const where = network.origin === null ? '' : ` (${network.origin})`
@@ -207,4 +245,16 @@ export function failureWarning(
   if (http.status === 410)
     return `Could not ${doing} (${said}): issues are turned off in this repository's settings.`
   return `Could not ${doing} (${said}).`
+}
+
+/** The messages of a GraphQL answer that carried `errors` (Octokit's GraphqlResponseError, thrown
+ * on a 200 answer), quoted and joined; null for any other error. */
+function graphqlErrorMessages(error: unknown): string | null {
+  if (!(error instanceof Error) || error.name !== 'GraphqlResponseError') return null
+  const errors = (error as { errors?: unknown }).errors
+  if (!Array.isArray(errors)) return null
+  const messages = errors.map((item: unknown) =>
+    JSON.stringify(String((item as { message?: unknown } | null)?.message ?? 'an error'))
+  )
+  return messages.length > 0 ? messages.join(', ') : 'with errors'
 }

@@ -1,23 +1,31 @@
 // Notifications of a run (issue 15): the category's issue on scheduled runs, the category's comment
-// on a pull request. Decided by plan.ts (pure), written by github.ts. Never throws and never
-// changes the check's verdict: every failure comes back as a warning for the caller to log.
+// on a pull request. Decided by plan.ts (pure), written by github.ts; only what the token's own
+// account wrote is adopted (identity.ts). Never throws and never changes the check's verdict:
+// every failure comes back as a warning for the caller to log.
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { DEFAULT_FAIL_ON, type IssueMode } from '../defaults.ts'
+import { redactDeep } from '../redact.ts'
 import type { NotificationView } from './body.ts'
 import {
   connect,
+  DEFAULT_API_URL,
   describeWrite,
   failureWarning,
   listComments,
   listIssues,
   perform,
+  readViewer,
+  type Authored,
   type Octokit,
   type Repository
 } from './github.ts'
+import { adoptable, anyMarked, type Identity } from './identity.ts'
+import type { MarkerKind } from './marker.ts'
 import { issueWanted, planIssue, planPullRequestComment, type Plan } from './plan.ts'
 
-/** GitHub.com's REST API, when GITHUB_API_URL is not set. */
-export const DEFAULT_API_URL = 'https://api.github.com'
+export { carryForward, failClosed } from './alerts.ts'
+export { DEFAULT_API_URL } from './github.ts'
+
 /** Most time spent waiting out rate limits in one run, in milliseconds. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 120_000
 /** Most time all of a run's GitHub requests may take, waits included, in milliseconds. */
@@ -87,7 +95,8 @@ async function execute(
   let subject = plan.subject
   for (const write of plan.writes) {
     try {
-      const id = await perform(octokit, where, write)
+      // The last guard in front of GitHub: the bodies were built from redacted text (report/text.ts).
+      const id = await perform(octokit, where, redactDeep(write))
       if (subject === null && write.op.startsWith('create-')) subject = id
     } catch (error) {
       outcome.warnings.push(failureWarning(error, describeWrite(write), permission))
@@ -141,9 +150,11 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
     outcome.warnings.push(failureWarning(error, 'load the GitHub client', 'issues: write'))
     return outcome
   }
+  const own = ownOnly(view.category, viewerOnce(octokit, outcome), outcome)
   if (wantIssue) {
     try {
-      const existing = await listIssues(octokit, where, settings.labels)
+      const listed = await listIssues(octokit, where, settings.labels)
+      const existing = await own(listed, 'issue', (issue) => `Issue #${issue.number}`)
       const plan = planIssue(view, existing, settings.labels)
       outcome.issueNumber = await execute(octokit, where, plan, 'issues: write', outcome)
     } catch (error) {
@@ -159,7 +170,8 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
   }
   if (wantComment && settings.pullRequest !== null) {
     try {
-      const comments = await listComments(octokit, where, settings.pullRequest)
+      const listed = await listComments(octokit, where, settings.pullRequest)
+      const comments = await own(listed, 'pull-request-comment', (item) => `Comment ${item.id}`)
       const plan = planPullRequestComment(view, settings.pullRequest, comments)
       outcome.commentId = await execute(octokit, where, plan, 'pull-requests: write', outcome)
     } catch (error) {
@@ -174,6 +186,44 @@ export async function notify(input: NotifyInput, settings: NotifySettings): Prom
     }
   }
   return outcome
+}
+
+/** The token's account, read once on first call (readViewer); null, with a warning in `outcome`,
+ * when it cannot be read. */
+function viewerOnce(octokit: Octokit, outcome: NotifyOutcome): () => Promise<Identity | null> {
+  let viewer: Promise<Identity | null> | undefined
+  return () =>
+    (viewer ??= readViewer(octokit).catch((error: unknown) => {
+      outcome.warnings.push(
+        `${failureWarning(error, 'tell which account `github-token` belongs to', 'issues: write')} ` +
+          'Issues and comments that earlier runs wrote are not adopted: a new one is written, never one that someone else wrote edited.'
+      )
+      return null
+    }))
+}
+
+/**
+ * For `category`: a filter of listed issues or comments down to those a plan may adopt, the ones
+ * the token's account wrote or that carry no marker of `kind` (adoptable, identity.ts). The
+ * account (`identity`) is read only when some item carries a marker, so a run that finds nothing
+ * of its own costs no request for it. Notes on the marked items left alone go to `outcome`;
+ * `label` names an item in them.
+ */
+function ownOnly(
+  category: string,
+  identity: () => Promise<Identity | null>,
+  outcome: NotifyOutcome
+) {
+  return async <T extends Authored<{ body: string | null }>>(
+    listed: T[],
+    kind: MarkerKind,
+    label: (item: T) => string
+  ): Promise<T[]> => {
+    if (!anyMarked(listed, kind)) return listed
+    const { items, notes } = adoptable(listed, kind, category, await identity(), label)
+    outcome.notes.push(...notes)
+    return items
+  }
 }
 
 /** Subscription id -> display name, for the subscriptions whose result carries one. */

@@ -1,6 +1,7 @@
 // The hidden marker that lets a later run find its own issue or pull-request comment again: an HTML
 // comment (GitHub renders nothing for it) holding JSON with the SARIF category and, for issues, the
-// failing verdicts as they were last written, which is what tells the next run what changed.
+// failing verdicts as they were last written, which is what tells the next run what changed, and
+// the last decided verdict of each failing subscription that could not be checked since.
 // docs/design.md, "Architecture": notifications are found by marker and label, never by title.
 import { TOOL_NAME, VERDICTS, type Verdict } from '../model.ts'
 
@@ -9,11 +10,20 @@ export type MarkerKind = 'issue' | 'pull-request-comment'
 /** Failing subscription id -> its verdict when the body was written. */
 export type FailingState = Record<string, Verdict>
 
+/** A verdict the check decided (not `error`, not `compliant`): what a subscription that could not
+ * be checked last was. */
+export type DecidedVerdict = 'noncompliant' | 'partial'
+
+/** Failing subscription id (an `error` one) -> its last decided verdict. */
+export type LastState = Record<string, DecidedVerdict>
+
 export interface Marker {
   kind: MarkerKind
   category: string
   /** Present on issue markers. */
   failing?: FailingState
+  /** On issue markers, when a failing subscription could not be checked and was decided before. */
+  last?: LastState
 }
 
 const PREFIX = `<!-- ${TOOL_NAME} `
@@ -45,14 +55,27 @@ export function readMarker(body: string | null | undefined): Marker | null {
     return null
   }
   if (typeof value !== 'object' || value === null) return null
-  const { kind, category, failing } = value as Record<string, unknown>
+  const { kind, category, failing, last } = value as Record<string, unknown>
   if (kind !== 'issue' && kind !== 'pull-request-comment') return null
   if (typeof category !== 'string') return null
   if (failing === undefined) return { kind, category }
-  if (typeof failing !== 'object' || failing === null || Array.isArray(failing)) return null
+  if (!isRecord(failing)) return null
   const state: FailingState = {}
   for (const [id, verdict] of Object.entries(failing)) {
     if (typeof verdict === 'string' && KNOWN_VERDICTS.has(verdict)) state[id] = verdict as Verdict
   }
-  return { kind, category, failing: state }
+  const decided: LastState = {}
+  for (const [id, verdict] of Object.entries(isRecord(last) ? last : {})) {
+    if (verdict === 'noncompliant' || verdict === 'partial') decided[id] = verdict
+  }
+  return {
+    kind,
+    category,
+    failing: state,
+    ...(Object.keys(decided).length > 0 ? { last: decided } : {})
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -2,8 +2,10 @@
 // github.ts performs the writes in order. The rules (issue 15, docs/design.md "Architecture"):
 // one issue per category, found by its marker; open it when something fails (reopening the last
 // closed one), update it and comment once when the verdicts change, touch nothing when they do not,
-// comment and close when everything passes. One pull-request comment per category, updated in place.
-import { compareStates, failingState, hasChanged } from './change.ts'
+// comment and close when everything passes, never while a subscription could not be checked
+// (whatever `fail-on` says: it stays listed, with its last decided verdict). One pull-request
+// comment per category, updated in place.
+import { compareStates, failingState, hasChanged, lastDecided, lastState } from './change.ts'
 import {
   issueBody,
   issueTitle,
@@ -14,6 +16,7 @@ import {
 import { readMarker, writeMarker } from './marker.ts'
 import type { IssueMode } from '../defaults.ts'
 import { derivedCategoryStem } from '../category.ts'
+import type { Verdict } from '../model.ts'
 
 /** Events on which `issue: auto` keeps the issue: the runs nobody watches. */
 export const AUTO_ISSUE_EVENTS: readonly string[] = ['schedule', 'workflow_dispatch']
@@ -35,6 +38,8 @@ export type Write =
   | {
       op: 'update-issue'
       number: number
+      /** Rewritten with the body: the title counts what fails (body.ts, issueTitle). */
+      title?: string
       body?: string
       state?: 'open' | 'closed'
       stateReason?: 'completed' | 'not_planned' | 'reopened'
@@ -69,35 +74,48 @@ function ours(
 }
 
 /**
- * The writes that bring the category's issue up to date with `view`. `existing` are the issues
+ * The writes that bring the category's issue up to date with `given`. `existing` are the issues
  * carrying the labels, in any order. When more than one of this category is open (two runs that
  * raced), the newest is kept and the others are closed as not planned with a comment pointing at
- * it, and a warning says so. No results at all decide nothing (a run that checked nothing says
- * nothing about drift).
+ * it, and a warning says so. While one is open, a subscription that could not be checked counts as
+ * failing whatever `fail-on` says, so the issue is not closed on it; a failing one that could not
+ * be checked since shows its last decided verdict (lastDecided). No results at all decide nothing
+ * (a run that checked nothing says nothing about drift).
  */
 export function planIssue(
-  view: NotificationView,
+  given: NotificationView,
   existing: readonly ExistingIssue[],
   labels: readonly string[]
 ): Plan {
   const plan: Plan = { writes: [], subject: null, notes: [], warnings: [] }
-  if (view.results.length === 0) {
+  if (given.results.length === 0) {
     plan.notes.push('No subscriptions were checked: the issue is left as it is.')
     return plan
   }
   const mine = existing
-    .filter((issue) => ours(issue.body, 'issue', view.category))
+    .filter((issue) => ours(issue.body, 'issue', given.category))
     .sort((a, b) => b.number - a.number)
   const open = mine.filter((issue) => issue.state === 'open')
+  const [kept, ...duplicates] = open
+  const view: NotificationView = {
+    ...given,
+    failOn: kept ? new Set<Verdict>([...given.failOn, 'error']) : given.failOn,
+    last: lastDecided(given.results, kept ? readMarker(kept.body) : null)
+  }
   const current = failingState(view.results, view.failOn)
   const failing = Object.keys(current).length > 0
-  const marker = writeMarker({ kind: 'issue', category: view.category, failing: current })
-  const [kept, ...duplicates] = open
+  const last = lastState(current, view.last ?? new Map())
+  const marker = writeMarker({
+    kind: 'issue',
+    category: view.category,
+    failing: current,
+    ...(Object.keys(last).length > 0 ? { last } : {})
+  })
   if (kept) {
     closeDuplicates(plan, kept, duplicates, view.category)
     plan.subject = kept.number
-    const previous = readMarker(kept.body)?.failing ?? {}
-    const change = compareStates(previous, current, view.results)
+    const previous = readMarker(kept.body)
+    const change = compareStates(previous?.failing ?? {}, current, view.results)
     if (!failing) {
       const body = changeComment(view, change, '✅ Every checked subscription passes now; closing.')
       plan.writes.push(
@@ -107,7 +125,12 @@ export function planIssue(
       plan.notes.push(`Every subscription passes: closing issue #${kept.number}.`)
     } else if (hasChanged(change)) {
       plan.writes.push(
-        { op: 'update-issue', number: kept.number, body: issueBody(view, marker) },
+        {
+          op: 'update-issue',
+          number: kept.number,
+          title: issueTitle(view),
+          body: issueBody(view, marker)
+        },
         {
           op: 'create-comment',
           number: kept.number,
@@ -115,8 +138,20 @@ export function planIssue(
         }
       )
       plan.notes.push(`Verdicts changed: updating issue #${kept.number}.`)
+      heldOpen(plan, given, kept.number)
+    } else if (lastChanged(previous?.last ?? {}, last)) {
+      // Only what is known of a subscription's last verdict: the body, without a comment.
+      plan.writes.push({
+        op: 'update-issue',
+        number: kept.number,
+        title: issueTitle(view),
+        body: issueBody(view, marker)
+      })
+      plan.notes.push(`Last verdicts learnt: updating the body of issue #${kept.number}.`)
+      heldOpen(plan, given, kept.number)
     } else {
       plan.notes.push(`Nothing changed since issue #${kept.number} was last written.`)
+      heldOpen(plan, given, kept.number)
     }
     return plan
   }
@@ -132,6 +167,7 @@ export function planIssue(
       {
         op: 'update-issue',
         number: lastClosed.number,
+        title: issueTitle(view),
         body: issueBody(view, marker),
         state: 'open',
         stateReason: 'reopened'
@@ -147,7 +183,7 @@ export function planIssue(
     const earlier = earlierScopes(existing, view.category)
     plan.writes.push({
       op: 'create-issue',
-      title: issueTitle(view.category),
+      title: issueTitle(view),
       body: issueBody(view, marker, earlier),
       labels: [...labels]
     })
@@ -158,6 +194,22 @@ export function planIssue(
     )
   }
   return plan
+}
+
+/** True when a subscription's last decided verdict differs from what the marker recorded. */
+function lastChanged(before: Record<string, string>, now: Record<string, string>): boolean {
+  const ids = new Set([...Object.keys(before), ...Object.keys(now)])
+  return [...ids].some((id) => before[id] !== now[id])
+}
+
+/** Notes that issue `number` stays open only for subscriptions that could not be checked, when
+ * `fail-on` (`view.failOn`) would not have kept it open. */
+function heldOpen(plan: Plan, view: NotificationView, number: number): void {
+  if (Object.keys(failingState(view.results, view.failOn)).length > 0) return
+  const unchecked = view.results.filter((result) => result.verdict === 'error').length
+  plan.notes.push(
+    `Issue #${number} stays open: ${unchecked} subscription(s) could not be checked, whatever fail-on says.`
+  )
 }
 
 /** The open issues (numbers, newest first) of the same workflow job as `category` but another
@@ -219,7 +271,7 @@ export function planPullRequestComment(
     .filter((comment) => ours(comment.body, 'pull-request-comment', view.category))
     .sort((a, b) => b.id - a.id)
   const body = pullRequestBody(
-    view,
+    { ...view, last: lastDecided(view.results, null) },
     writeMarker({ kind: 'pull-request-comment', category: view.category })
   )
   const [newest] = mine

@@ -43,13 +43,7 @@ export function reportContext(
 ): ReportContext {
   return {
     actionVersion,
-    category: scanCategory({
-      explicit: settings.category,
-      workflow: runContext.workflowRef?.path ?? runContext.workflowName,
-      job: runContext.job,
-      subscriptionIds: scopeEntries(settings.scope),
-      managementGroups: settings.scope.managementGroups
-    }),
+    category: runCategory(runContext, settings),
     job: runContext.job,
     workflowName: runContext.workflowName,
     runId: runContext.runId,
@@ -60,6 +54,21 @@ export function reportContext(
     clientId: settings.clientId,
     failOn: settings.failOn
   }
+}
+
+/** The category of the run's analysis (category.ts, scanCategory): the `category` input, else one
+ * derived from the workflow file (else its name), the job and the checked scope. */
+export function runCategory(
+  runContext: Pick<RunContext, 'workflowRef' | 'workflowName' | 'job'>,
+  settings: Pick<Settings, 'category' | 'scope'>
+): string {
+  return scanCategory({
+    explicit: settings.category,
+    workflow: runContext.workflowRef?.path ?? runContext.workflowName,
+    job: runContext.job,
+    subscriptionIds: scopeEntries(settings.scope),
+    managementGroups: settings.scope.managementGroups
+  })
 }
 
 /** The subscription entries of a scope for its category: the listed ids, `*` for every readable

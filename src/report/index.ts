@@ -1,16 +1,27 @@
-// Writes the reports of a run: the SARIF file, the job summary, the annotations and the step
-// outputs (docs/design.md, "The action's contract"). Each is written on its own: one that cannot
-// be written is listed, and the others still are. Deciding the step's outcome is src/outcome.ts.
-import * as core from '@actions/core'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import path from 'node:path'
+// Writes the reports of a run: the job summary, the step outputs, the annotations, the SARIF file
+// and the results file (docs/design.md, "The action's contract"). What the runner keeps whatever
+// happens to the files comes first (the summary, the outputs), the files last, the results file
+// the very last; each is written on its own, whole or not at all, within a bound of time
+// (files.ts, runner-files.ts): one that cannot be written is listed, and the others still are.
+// Deciding the step's outcome is src/outcome.ts.
 import type { Settings } from '../inputs/index.ts'
+import { redact } from '../redact.ts'
 import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
+import type { Runner } from '../runner-interface.ts'
 import { buildAnnotations } from './annotations.ts'
 import { reportContext, runUrl } from './context.ts'
+import type { FileInput } from '../file-places.ts'
+import { writeReportFile } from './files.ts'
 import { workflowLocation } from './locate.ts'
-import { buildOutputs, resultOutput, resultsFilePieces, trimmedWarning } from './outputs.ts'
+import {
+  buildOutputs,
+  resultOutput,
+  resultsFilePieces,
+  trimmedWarning,
+  type OutputName
+} from './outputs.ts'
+import { appendWhole, outputsText } from './runner-files.ts'
 import { buildSarif } from './sarif.ts'
 import { buildJobSummary, skippedSection } from './summary/index.ts'
 import { inertErrorMessage } from './text.ts'
@@ -37,9 +48,12 @@ export interface ReportsWritten {
 
 /**
  * Writes every report of `results` (in the order of the subscriptions checked) and of `skipped`
- * (the subscriptions not checked because of their state) through @actions/core and the file
- * system, pointing findings at the workflow file of `runContext`; returns what it wrote and what it
- * could not. Never throws for a report that cannot be written.
+ * (the subscriptions not checked because of their state) to the runner's files (GITHUB_STEP_SUMMARY,
+ * GITHUB_OUTPUT; without GITHUB_STEP_SUMMARY, the summary goes to `runner.showSummary`, a terminal),
+ * `runner` (annotations, log lines) and the report files, pointing findings at the
+ * workflow file of `runContext`; returns what it wrote and what it could not. The outputs naming the files
+ * (`sarif-file`, `results-file`) are set once the files are written. Never throws for a report
+ * that cannot be written.
  */
 export async function writeReports(
   results: readonly SubscriptionResult[],
@@ -49,7 +63,8 @@ export async function writeReports(
     'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'scope'
   >,
   runContext: RunContext,
-  actionVersion: string
+  actionVersion: string,
+  runner: Pick<Runner, 'log' | 'annotate' | 'setOutput' | 'showSummary'>
 ): Promise<ReportsWritten> {
   const context = reportContext(runContext, settings, actionVersion)
   const workflowFile = workflowLocation(runContext.workflowRef, await readWorkflowFile(runContext))
@@ -62,51 +77,42 @@ export async function writeReports(
     category: context.category,
     runUrl: runUrl(context)
   }
+  const failed = (what: string, error: unknown) => {
+    written.unwritten.push(`${what} (${inertErrorMessage(error)})`)
+  }
+  const roots = { workspace: runContext.workspace, runnerTemp: runContext.runnerTemp }
 
-  if (settings.sarifFile !== null) {
-    try {
-      const log = buildSarif(results, workflowFile, context)
-      await writeAtomically(settings.sarifFile, `${JSON.stringify(log, null, 2)}\n`)
-      written.sarifFile = settings.sarifFile
-      core.info(`SARIF written to ${settings.sarifFile}.`)
-    } catch (error) {
-      written.unwritten.push(`the SARIF file ${settings.sarifFile} (${inertErrorMessage(error)})`)
-    }
-  }
-  // The results file and the `results` output from one set of entries, serialized once.
+  // The results file and the `results` output from one set of entries.
   const entries = results.map(resultOutput)
-  const lengths: number[] = []
-  try {
-    await writeAtomically(settings.resultsFile, resultsFilePieces(entries, lengths))
-    written.resultsFile = settings.resultsFile
-    core.info(`Results written to ${settings.resultsFile}.`)
-  } catch (error) {
-    written.unwritten.push(`the results file ${settings.resultsFile} (${inertErrorMessage(error)})`)
-  }
-  // Before the summary, which points at the results file when the `results` output is trimmed.
-  const complete = lengths.length === entries.length
-  const outputs = buildOutputs(
-    results,
-    skipped,
-    written,
-    complete ? { entries, lengths } : undefined
-  )
+  const lengths = entries.map((entry) => JSON.stringify(entry).length)
+  const outputs = buildOutputs(results, skipped, written, { entries, lengths })
   if (settings.jobSummary) {
-    if (runContext.jobSummaryAvailable) {
+    const summary = () =>
+      buildJobSummary(results, context, outputs.values['results-trimmed'] === 'true') +
+      skippedSection(skipped)
+    if (runContext.jobSummaryFile !== undefined) {
       try {
-        await core.summary
-          .addRaw(
-            buildJobSummary(results, context, outputs.values['results-trimmed'] === 'true') +
-              skippedSection(skipped)
-          )
-          .write()
+        await appendWhole(runContext.jobSummaryFile, redact(summary()), 'GITHUB_STEP_SUMMARY')
         written.jobSummary = true
       } catch (error) {
-        written.unwritten.push(`the job summary (${inertErrorMessage(error)})`)
+        failed('the job summary', error)
       }
+    } else if (runner.showSummary) {
+      runner.showSummary(redact(summary()))
+      written.jobSummary = true
     } else {
-      core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
+      runner.log.info(
+        'No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).'
+      )
     }
+  }
+  const values = Object.entries(outputs.values).filter(([name]) => !FILE_OUTPUTS.includes(name))
+  let outputsSet = true
+  try {
+    await setOutputs(Object.fromEntries(values), runContext, runner)
+  } catch (error) {
+    outputsSet = false
+    failed('the step outputs', error)
   }
   for (const annotation of buildAnnotations(results, workflowFile, settings.failOn)) {
     const properties = {
@@ -114,26 +120,74 @@ export async function writeReports(
       file: annotation.file,
       startLine: annotation.startLine
     }
-    if (annotation.level === 'error') core.error(annotation.message, properties)
-    else core.warning(annotation.message, properties)
+    runner.annotate(annotation.level, annotation.message, properties)
     written.annotations += 1
   }
+
+  /** Writes the report file `file` (`input` names it) with what `content` gives; its path when
+   * written, else null, and why in `unwritten`. */
+  const reportFile = async (
+    input: FileInput,
+    file: string,
+    content: () => string | Iterable<string>,
+    [name, logged]: [string, string]
+  ): Promise<string | null> => {
+    try {
+      await writeReportFile(file, content(), input, roots)
+      runner.log.info(`${logged} written to ${file}.`)
+      return file
+    } catch (error) {
+      failed(`${name} ${file}`, error)
+      return null
+    }
+  }
+  if (settings.sarifFile !== null) {
+    const sarif = () =>
+      `${redact(JSON.stringify(buildSarif(results, workflowFile, context), null, 2))}\n`
+    written.sarifFile = await reportFile('sarif-file', settings.sarifFile, sarif, [
+      'the SARIF file',
+      'SARIF'
+    ])
+  }
+  const resultsText = () => resultsFilePieces(entries, [])
+  written.resultsFile = await reportFile('results-file', settings.resultsFile, resultsText, [
+    'the results file',
+    'Results'
+  ])
   const trimmed = trimmedWarning(outputs.fitted, written.resultsFile)
-  if (trimmed !== null) core.warning(trimmed)
-  for (const [name, value] of Object.entries(outputs.values)) core.setOutput(name, value)
+  if (trimmed !== null) runner.log.warning(trimmed)
+  // The outputs that name the files, now that they are written (when the others could be set).
+  if (outputsSet) {
+    const files = {
+      'sarif-file': written.sarifFile ?? '',
+      'results-file': written.resultsFile ?? ''
+    }
+    await setOutputs(files, runContext, runner).catch((error: unknown) =>
+      failed('the outputs `sarif-file` and `results-file`', error)
+    )
+  }
   return written
 }
 
-/** Writes `content` (text, or pieces of it written one after another) through a temporary file,
- * so a reader never sees half a report. */
-async function writeAtomically(file: string, content: string | Iterable<string>): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true })
-  const temporary = `${file}.${process.pid}.tmp`
-  try {
-    await writeFile(temporary, content)
-    await rename(temporary, file)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
+/** The outputs that name the files written, set once the files are. */
+const FILE_OUTPUTS: readonly string[] = ['sarif-file', 'results-file'] satisfies OutputName[]
+
+/** Sets the step outputs `values` in one append to GITHUB_OUTPUT, all or none of them
+ * (runner-files.ts); without GITHUB_OUTPUT, through `runner` (@actions/core's `set-output`
+ * command on a GitHub runner). */
+async function setOutputs(
+  values: Partial<Record<OutputName, string>>,
+  runContext: Pick<RunContext, 'outputFile'>,
+  runner: Pick<Runner, 'setOutput'>
+): Promise<void> {
+  if (runContext.outputFile === undefined) {
+    for (const [name, value] of Object.entries(values)) runner.setOutput(name, value)
+    return
   }
+  const redacted = Object.entries(values).map(([name, value]) => [name, redact(value ?? '')])
+  await appendWhole(
+    runContext.outputFile,
+    outputsText(Object.fromEntries(redacted)),
+    'GITHUB_OUTPUT'
+  )
 }

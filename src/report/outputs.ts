@@ -1,9 +1,14 @@
 // The step outputs, exactly as docs/design.md ("The action's contract") and action.yml name
-// them. Values are data for later steps: they keep Azure's strings as they are (JSON-encoded), not
-// escaped for display. A workflow that interpolates them into a script with ${{ }} must treat them
-// as untrusted text. The `results` output is kept within what GitHub keeps of a step's outputs:
-// past the budget, evidence goes first, then whole subscriptions, and the caller says so. The
-// results file (index.ts, writeReports) always has everything.
+// them. Values are data for later steps: they keep Azure's strings as they entered the run
+// (JSON-encoded, secrets redacted, display names and messages cut: azure-text.ts), not escaped for
+// display. A workflow that interpolates them into a script with ${{ }} must treat them as
+// untrusted text. The `results` output is kept within what GitHub keeps of a step's outputs: past
+// the budget, the longest strings are cut first (the offender, not its neighbours), then evidence
+// goes, then whole subscriptions, and the caller says so. The results file (index.ts,
+// writeReports) always has everything.
+import { cutText } from '../azure-text.ts'
+import { mapStrings, stringsOf } from '../plain-data.ts'
+import { redactDeep } from '../redact.ts'
 import {
   VERDICTS,
   type AssignmentEvidence,
@@ -35,13 +40,16 @@ export const ASSIGNMENT_OUTPUT_FIELDS = [
   'coverage'
 ] as const satisfies readonly (keyof AssignmentEvidence)[]
 
-/** The fields of each subscription in the `results` output, in this order, before `assignments`. */
+/** The fields of each subscription in the `results` output, in this order, before `assignments`
+ * (the exemption lists only when a result has them). */
 export const RESULT_OUTPUT_FIELDS = [
   'subscriptionId',
   'displayName',
   'verdict',
   'reason',
-  'effectiveEffect'
+  'effectiveEffect',
+  'acceptedExemptions',
+  'expiringExemptions'
 ] as const satisfies readonly (keyof SubscriptionResult)[]
 
 export type AssignmentOutput = Pick<AssignmentEvidence, (typeof ASSIGNMENT_OUTPUT_FIELDS)[number]>
@@ -55,12 +63,13 @@ function pick<T, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> 
 }
 
 /** One subscription as the `results` output and the results file give it (without `displayName`
- * when the run did not learn it). */
+ * when the run did not learn it), every string redacted (redact.ts): the last guard before those
+ * two sinks. */
 export function resultOutput(result: SubscriptionResult): ResultOutput {
-  return {
+  return redactDeep({
     ...pick(result, RESULT_OUTPUT_FIELDS),
     assignments: result.assignments.map((evidence) => pick(evidence, ASSIGNMENT_OUTPUT_FIELDS))
-  }
+  })
 }
 
 /** What the reports wrote, for the outputs that name it. */
@@ -107,6 +116,11 @@ export type FittedResult = Omit<ResultOutput, 'assignments'> & {
   assignments: ResultOutput['assignments'] | null
 }
 
+/** The shortest a string of the `results` output is cut to before evidence is trimmed, in UTF-16
+ * code units: longer than any reason, id or name the run writes, so only an offender (a value of
+ * Azure's far past its documented size) is ever cut. */
+export const MIN_CUT_LENGTH = 2048
+
 export interface Fitted {
   /** The `results` output: a JSON array of at most `maxBytes` bytes counted as GitHub does. */
   json: string
@@ -116,11 +130,22 @@ export interface Fitted {
   subscriptionsLeftOut: number
   /** `evidenceTrimmed` and `subscriptionsLeftOut` by verdict. */
   byVerdict: { evidenceTrimmed: VerdictTally; leftOut: VerdictTally }
+  /** Present when strings were cut (azure-text.ts, cutText: marked `…[cut from N characters]`):
+   * how many, in how many subscriptions, and the length they were cut to (UTF-16 code units). */
+  cut?: { values: number; subscriptions: number; length: number }
 }
 
 export type VerdictTally = Record<Verdict, number>
 
 const noVerdicts = (): VerdictTally => ({ compliant: 0, partial: 0, noncompliant: 0, error: 0 })
+
+/** `json`, the entries whole: nothing trimmed or left out. */
+const wholeEntries = (json: string): Fitted => ({
+  json,
+  evidenceTrimmed: 0,
+  subscriptionsLeftOut: 0,
+  byVerdict: { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
+})
 
 /** Bytes of `text` as GitHub counts an output (UTF-16 code units, two bytes each). */
 export function outputBytes(text: string): number {
@@ -136,31 +161,86 @@ const KEEP_ORDER: Readonly<Record<Verdict, number>> = {
 }
 
 /**
+ * The longest cut that brings `entries` (whose JSON is `wholeLength` long) within `maxLength`
+ * UTF-16 code units: the greatest length, not under MIN_CUT_LENGTH, such that cutting every string
+ * longer than it (cutText) makes the whole array fit; MIN_CUT_LENGTH when none does (`fits`
+ * false). Null when no string is longer than MIN_CUT_LENGTH.
+ */
+function longestCut(
+  entries: readonly ResultOutput[],
+  wholeLength: number,
+  maxLength: number
+): { length: number; fits: boolean } | null {
+  const long = [...stringsOf(entries)].filter((text) => text.length > MIN_CUT_LENGTH)
+  if (long.length === 0) return null
+  const jsonLengths = long.map((text) => JSON.stringify(text).length)
+  const lengthAfter = (cut: number) =>
+    long.reduce(
+      (total, text, index) =>
+        text.length > cut
+          ? total - (jsonLengths[index] as number) + JSON.stringify(cutText(text, cut)).length
+          : total,
+      wholeLength
+    )
+  if (lengthAfter(MIN_CUT_LENGTH) > maxLength) return { length: MIN_CUT_LENGTH, fits: false }
+  // The greatest cut that fits, between MIN_CUT_LENGTH (fits) and the longest string (does not).
+  let fits = MIN_CUT_LENGTH
+  let over = long.reduce((longest, text) => Math.max(longest, text.length), 0)
+  while (over - fits > 1) {
+    const middle = Math.floor((fits + over) / 2)
+    if (lengthAfter(middle) <= maxLength) fits = middle
+    else over = middle
+  }
+  return { length: fits, fits: true }
+}
+
+/**
  * `entries` as a JSON array within `maxBytes` (default RESULTS_OUTPUT_MAX_BYTES): whole when they
- * fit; otherwise every entry without its evidence (`assignments: null`), then evidence given back
- * to the entries that need action first (error, noncompliant, partial, compliant; in order within
- * each) while it fits, and, when even the entries without evidence do not fit, compliant entries
- * first left out from the end. The entries kept stay in their order. `lengths`, when given, is
- * each entry's JSON length (as the results file was written), not computed again.
+ * fit; else, first, the longest strings cut (cutText, marked) to the greatest length that makes
+ * them fit, not under MIN_CUT_LENGTH, every subscription kept whole otherwise: one value of a
+ * megabyte costs that value, not the others. When that is not enough (many subscriptions), every
+ * entry loses its evidence (`assignments: null`), then evidence is given back to the entries that
+ * need action first (error, noncompliant, partial, compliant; in order within each) while it fits,
+ * and, when even the entries without evidence do not fit, compliant entries first are left out
+ * from the end. The entries kept stay in their order. `lengths`, when given, is each entry's JSON
+ * length (as the results file was written), not computed again.
  */
 export function fitResults(
   entries: readonly ResultOutput[],
   maxBytes: number = RESULTS_OUTPUT_MAX_BYTES,
   lengths?: readonly number[]
 ): Fitted {
+  const maxLength = Math.floor(maxBytes / 2)
   // With each entry's JSON length known (`lengths`), an array too long is not built to learn it.
-  const wholeLength = lengths && 1 + lengths.reduce((sum, length) => sum + length + 1, 0)
+  let wholeLength = lengths && 1 + lengths.reduce((sum, length) => sum + length + 1, 0)
   if (wholeLength === undefined || wholeLength * 2 <= maxBytes + 2) {
     const whole = JSON.stringify(entries)
-    if (outputBytes(whole) <= maxBytes) {
-      return {
-        json: whole,
-        evidenceTrimmed: 0,
-        subscriptionsLeftOut: 0,
-        byVerdict: { evidenceTrimmed: noVerdicts(), leftOut: noVerdicts() }
-      }
+    if (outputBytes(whole) <= maxBytes) return wholeEntries(whole)
+    wholeLength = whole.length
+  }
+  const cut = longestCut(entries, wholeLength, maxLength)
+  if (cut === null) return trimmed(entries, maxBytes, lengths)
+  const cutEntries = mapStrings(entries, (text) => cutText(text, cut.length))
+  const cutValues = entries.map(
+    (entry) => [...stringsOf(entry)].filter((text) => text.length > cut.length).length
+  )
+  const fitted = cut.fits ? wholeEntries(JSON.stringify(cutEntries)) : trimmed(cutEntries, maxBytes)
+  return {
+    ...fitted,
+    cut: {
+      values: cutValues.reduce((sum, count) => sum + count, 0),
+      subscriptions: cutValues.filter((count) => count > 0).length,
+      length: cut.length
     }
   }
+}
+
+/** `entries` within `maxBytes` without their evidence, or some of them (fitResults). */
+function trimmed(
+  entries: readonly ResultOutput[],
+  maxBytes: number,
+  lengths?: readonly number[]
+): Fitted {
   const sized = entries.map((entry, index) => {
     const bare: FittedResult = { ...entry, assignments: null }
     const bareLength = JSON.stringify(bare).length
@@ -207,6 +287,11 @@ export function fitResults(
   }
 }
 
+/** Whether `fitted` cut or left out anything. */
+function isTrimmed({ evidenceTrimmed, subscriptionsLeftOut, cut }: Fitted): boolean {
+  return cut !== undefined || evidenceTrimmed + subscriptionsLeftOut > 0
+}
+
 /** "3 error, 10 noncompliant": the verdicts counted, in the order they are kept longest. */
 function tally(counts: VerdictTally): string {
   return [...VERDICTS]
@@ -218,14 +303,19 @@ function tally(counts: VerdictTally): string {
 
 /**
  * The warning the log gets when `fitted` left anything out of the `results` output, null when it
- * left out nothing: what was dropped, counted per verdict (evidence of some subscriptions, other
- * subscriptions whole), and where everything is: the results file `resultsFile` (null when it
- * could not be written).
+ * left out nothing: what was dropped (values cut, counted; evidence of some subscriptions and
+ * other subscriptions whole, counted per verdict), and where everything is: the results file
+ * `resultsFile` (null when it could not be written).
  */
 export function trimmedWarning(fitted: Fitted, resultsFile: string | null): string | null {
-  const { evidenceTrimmed, subscriptionsLeftOut, byVerdict } = fitted
-  if (evidenceTrimmed + subscriptionsLeftOut === 0) return null
+  const { evidenceTrimmed, subscriptionsLeftOut, byVerdict, cut } = fitted
+  if (!isTrimmed(fitted)) return null
   const dropped: string[] = []
+  if (cut !== undefined) {
+    dropped.push(
+      `the end of ${cut.values} value(s) longer than ${cut.length} characters in ${cut.subscriptions} subscription(s) (marked \`…[cut from N characters]\`)`
+    )
+  }
   if (evidenceTrimmed > 0) {
     dropped.push(
       `the evidence (assignments) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
@@ -246,9 +336,10 @@ export function trimmedWarning(fitted: Fitted, resultsFile: string | null): stri
  *   else 'false';
  * - `noncompliant-subscriptions`: JSON array of the ids whose verdict is noncompliant;
  * - `results`: JSON array, one object per subscription with RESULT_OUTPUT_FIELDS and
- *   `assignments` (ASSIGNMENT_OUTPUT_FIELDS each), within RESULTS_OUTPUT_MAX_BYTES: `assignments`
- *   null where the evidence was trimmed, subscriptions left out past that;
- * - `results-trimmed`: 'true' when `results` leaves anything out, else 'false';
+ *   `assignments` (ASSIGNMENT_OUTPUT_FIELDS each), within RESULTS_OUTPUT_MAX_BYTES (fitResults):
+ *   the longest strings cut, then `assignments` null where the evidence was trimmed, subscriptions
+ *   left out past that;
+ * - `results-trimmed`: 'true' when `results` cuts or leaves out anything, else 'false';
  * - `results-file`: the path of the results file written, '' when it was not;
  * - `skipped-subscriptions`: JSON array of `skipped` (subscriptionId, displayName, state);
  * - `sarif-file`: the path of the SARIF file written, '' when none was.
@@ -274,7 +365,7 @@ export function buildOutputs(
         .map((result) => result.subscriptionId)
     ),
     results: fitted.json,
-    'results-trimmed': String(fitted.evidenceTrimmed + fitted.subscriptionsLeftOut > 0),
+    'results-trimmed': String(isTrimmed(fitted)),
     'results-file': files.resultsFile ?? '',
     'skipped-subscriptions': JSON.stringify(
       skipped.map(({ subscriptionId, displayName, state }) => ({

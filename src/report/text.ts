@@ -1,8 +1,10 @@
 // Plain-text hygiene for strings that come from Azure. Every display name, id, parameter value and
 // reason that quotes them is text written by whoever can edit policy: before it goes anywhere a
 // person reads it (job summary, annotations, SARIF) it is made one line, stripped of control and
-// invisible formatting characters, and cut to a bounded length. The format-specific escaping
-// (Markdown, SARIF) builds on this.
+// invisible formatting characters, and cut to a bounded length. Secrets go first (redact.ts), on the
+// raw text: before the cut, which could leave a token's head or tail, and before the
+// format-specific escaping (Markdown, SARIF) that builds on this, which could hide one.
+import { redact } from '../redact.ts'
 
 /** Longest text kept from one Azure string in a table cell or inline sentence, in code points. */
 export const MAX_INLINE_LENGTH = 300
@@ -59,14 +61,14 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * One line of plain text: line breaks and tabs become spaces, control and invisible formatting
- * characters are removed, lone surrogates become U+FFFD, runs of spaces collapse, and the result
- * is cut to `max` code points with an ellipsis.
+ * One line of plain text: secrets redacted (redact.ts), line breaks and tabs become spaces,
+ * control and invisible formatting characters are removed, lone surrogates become U+FFFD, runs of
+ * spaces collapse, and the result is cut to `max` code points with an ellipsis.
  */
 export function oneLine(value: unknown, max: number = MAX_INLINE_LENGTH): string {
   // Cut very long input early so that the regular expressions below stay cheap; the final cut
-  // happens after cleaning, when the length is known.
-  let text = asText(value)
+  // happens after cleaning, when the length is known. Redaction comes before either cut.
+  let text = redact(asText(value))
   if (text.length > max * 4 + 64) text = text.slice(0, max * 4 + 64)
   const cleaned = text
     .replace(LINE_BREAKS, ' ')

@@ -1,6 +1,7 @@
 // The faults the stand-in's ARM injects (docs/design.md, "The stand-in"; standin/README.md,
 // "Faults"): which fault a request meets, and what it makes of the answer.
 
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Fault } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, replyText } from '../http.ts'
@@ -37,10 +38,14 @@ export class FaultBook {
   }
 }
 
-/** Who is asking, for the messages of throttling and AuthorizationFailed. */
+/** Who is asking, for the messages of throttling and AuthorizationFailed, and the request's
+ * method, path and headers, for `echo-headers`. */
 export interface Caller {
   tenantId: string
   principalObjectId: string
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
 }
 
 /** What a fault makes of a route's answer: the Reply to send, or `reset` (destroy the
@@ -94,5 +99,21 @@ export function faultedReply(
       )
     case 'not-found':
       return route.notFound()
+    case 'echo-headers':
+      // What a rewriting proxy (or a gateway's debugging page) in front of Resource Manager makes
+      // of an answer: the request it got, headers and all, the access token among them.
+      return armError(
+        400,
+        'InvalidRequest',
+        `The gateway could not forward the request. Headers received:\n${echoed(caller.headers)}\nRequest: ${caller.method} ${caller.path}`
+      )
   }
+}
+
+/** `name: value` lines of the request's headers, in the order of their names. */
+function echoed(headers: IncomingHttpHeaders): string {
+  return Object.keys(headers)
+    .sort()
+    .map((name) => `${name}: ${[headers[name] ?? ''].flat().join(', ')}`)
+    .join('\n')
 }

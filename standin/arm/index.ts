@@ -22,6 +22,7 @@ import {
   listDefinitionVersions,
   listAssignments,
   listExemptions,
+  listGroupExemptions,
   policyType
 } from './policy.ts'
 import type { ArmRequest, ArmRoute } from './request.ts'
@@ -88,6 +89,16 @@ export const ARM_ROUTES = new RouteTable<ArmRoute>([
     paged: true,
     requires: 'subscription',
     answer: listExemptions
+  },
+  {
+    method: 'GET',
+    path: `${GROUP}${AUTHORIZATION}/policyExemptions`,
+    kind: 'exemptions',
+    action: 'Microsoft.Authorization/policyExemptions/read',
+    scope: GROUP,
+    paged: true,
+    requires: 'managementGroup',
+    answer: listGroupExemptions
   },
   {
     method: 'GET',

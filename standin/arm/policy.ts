@@ -6,7 +6,8 @@ import type { ArmResource } from '../estate/index.ts'
 import { definitionVersion } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, json } from '../http.ts'
-import type { ArmModel, ListMode } from './model.ts'
+import type { ArmModel, ListMode, MgNode } from './model.ts'
+import { MG_PREFIX } from './model.ts'
 import type { ArmRequest } from './request.ts'
 
 export const AUTHORIZATION = '/providers/Microsoft.Authorization'
@@ -152,6 +153,51 @@ export function listExemptions(request: ArmRequest): Reply {
     },
     request
   )
+}
+
+/** GET /providers/Microsoft.Management/managementGroups/{mg}/providers/Microsoft.Authorization/
+ * policyExemptions ("Policy Exemptions - List For Management Group"): the exemptions at the group
+ * and at its ancestors (`atScope()`, also without a filter), or at the group alone
+ * (`atExactScope()`); `excludeExpired()` and `policyAssignmentId eq '...'` as for a subscription. */
+export function listGroupExemptions(request: ArmRequest): Reply {
+  const group = request.managementGroup!
+  const filter = request.url.searchParams.get('$filter') ?? ''
+  const terms = filter.trim() === '' ? [] : filter.split(/\s+and\s+/i).map((t) => t.trim())
+  let exact = false
+  let excludeExpired = false
+  let assignment: string | undefined
+  for (const term of terms) {
+    const eq = /^policyAssignmentId\s+eq\s+'([^']*)'$/i.exec(term)
+    if (/^atExactScope\(\)$/i.test(term)) exact = true
+    else if (/^excludeExpired\(\)$/i.test(term)) excludeExpired = true
+    else if (eq) assignment = eq[1]!.toLowerCase()
+    else if (!/^atScope\(\)$/i.test(term))
+      return armError(
+        400,
+        'InvalidFilterInQueryString',
+        `The filter '${filter}' is not supported. Supported filters are 'atScope()', 'atExactScope()', 'excludeExpired()' and 'policyAssignmentId eq '{value}''.`
+      )
+  }
+  const groups: MgNode[] = [group]
+  if (!exact) for (let at = group.parent; at; at = at.parent) groups.push(at)
+  const nowMs = Date.now()
+  const list = groups
+    .reverse()
+    .flatMap(
+      (g) => request.model.exemptions.atScope.get(`${MG_PREFIX}${g.name}`.toLowerCase()) ?? []
+    )
+    .filter(
+      (x) =>
+        assignment === undefined ||
+        String(x.properties.policyAssignmentId).toLowerCase() === assignment
+    )
+    .filter(
+      (x) =>
+        !excludeExpired ||
+        typeof x.properties.expiresOn !== 'string' ||
+        Date.parse(x.properties.expiresOn) > nowMs
+    )
+  return request.page(list)
 }
 
 /** GET {scope}/providers/Microsoft.Authorization/{type}/{name} of an assignment or exemption. */

@@ -5,12 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { BuiltIns } from '../builtins.ts'
 import type { Estate, Fault } from '../estate/index.ts'
-import { GUID_PATTERN } from '../estate/index.ts'
+import { GUID_PATTERN, rawAnswerOf } from '../estate/index.ts'
 import type { Reply } from '../http.ts'
 import { armError, readBody, send } from '../http.ts'
 import type { Identity } from '../identity.ts'
 import type { Lookup, RouteMatch } from '../router.ts'
-import { FaultBook, faultedReply } from './faults.ts'
+import { FaultBook, faultedReply, type Caller } from './faults.ts'
 import { ArmModel, MG_PREFIX } from './model.ts'
 import { page } from './paging.ts'
 import type { ArmRequest, ArmRoute, ResolvedRoute, ScopeKind } from './request.ts'
@@ -87,8 +87,8 @@ export class Arm {
     if (res.destroyed) return
     const fault = this.faults.take(route)
     const reply = fault
-      ? faultedReply(fault, route, this.caller(), safely)
-      : safely(() => route.answer(false))
+      ? faultedReply(fault, route, this.caller(req, path), safely)
+      : safely(() => this.rawAnswer(method, path) ?? route.answer(false))
     if (reply === 'hang') return // answered never: close() destroys the socket
     if (reply === 'reset') {
       // a TCP reset where the socket allows it (ECONNRESET on the client), else a plain close
@@ -103,8 +103,23 @@ export class Arm {
     send(res, reply)
   }
 
-  private caller() {
-    return { tenantId: this.model.estate.tenantId, principalObjectId: this.model.principalObjectId }
+  /** The estate's raw answer for a GET of `path` (estate/rewrites.ts), as a Reply. */
+  private rawAnswer(method: string, path: string): Reply | undefined {
+    const raw = method === 'GET' ? rawAnswerOf(this.model.estate.answers, path) : undefined
+    if (raw === undefined) return undefined
+    return raw.text !== undefined
+      ? { status: raw.status, text: raw.text, headers: { 'Content-Type': 'application/json' } }
+      : { status: raw.status, body: raw.body }
+  }
+
+  private caller(req: IncomingMessage, path: string): Caller {
+    return {
+      tenantId: this.model.estate.tenantId,
+      principalObjectId: this.model.principalObjectId,
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers
+    }
   }
 
   /** The row's answer to this request, or the 404 or 400 that refuses it before latency. */

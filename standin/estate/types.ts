@@ -2,6 +2,8 @@
 // groups, subscriptions, policy resources in ARM's own JSON shapes, latency and faults), its types,
 // and how a policy resource's id reads. See standin/README.md for the file format with an example.
 
+import type { RawAnswer, Reshape } from './rewrites.ts'
+
 export const DEFAULT_OIDC_SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
 export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
@@ -49,6 +51,7 @@ export type FaultKind =
   | 'nextlink-loop'
   | 'forbidden'
   | 'not-found'
+  | 'echo-headers'
 
 export interface Fault {
   fault: FaultKind
@@ -111,6 +114,9 @@ export interface EntraSettings {
   failAfterTokens?: number
   /** Status of those failures; default 500 (AADSTS50000). */
   failStatus?: number
+  /** After this many tokens were issued, the token endpoint never answers (it hangs; close()
+   * destroys the connection): a renewal mid-run that waits forever. */
+  hangAfterTokens?: number
   /** ARM answers 401 ExpiredAuthenticationToken for an access token once it has authorized this
    * many requests, whatever its lifetime (a token expiring mid-run). */
   accessTokenExpiresAfterRequests?: number
@@ -148,6 +154,11 @@ export interface Estate {
   /** Faults for ARM requests that concern no subscription (built-in definitions, definitions and
    * reads at management groups). */
   faults?: Fault[]
+  /** Fields of the resources above served changed or removed, by ARM and Resource Graph alike
+   * (rewrites.ts): the wrong shapes a rewriting proxy would serve. */
+  reshapes?: Reshape[]
+  /** ARM answers replaced whole: a status with any body or text (rewrites.ts). */
+  answers?: RawAnswer[]
 }
 
 export class EstateError extends Error {

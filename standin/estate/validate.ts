@@ -2,6 +2,7 @@
 // estate files (docs/design.md, "The stand-in").
 
 import { readFile } from 'node:fs/promises'
+import { rewriteProblems } from './rewrites.ts'
 import {
   EstateError,
   GUID_PATTERN,
@@ -31,7 +32,8 @@ const FAULT_KINDS: readonly string[] = [
   'malformed-json',
   'nextlink-loop',
   'forbidden',
-  'not-found'
+  'not-found',
+  'echo-headers'
 ]
 
 const PRICING_ID = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i
@@ -112,6 +114,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     int('entra.accessTokenLifetimeSeconds', entra.accessTokenLifetimeSeconds, 0)
     int('entra.failAfterTokens', entra.failAfterTokens, 0)
     int('entra.failStatus', entra.failStatus, 400, 599)
+    int('entra.hangAfterTokens', entra.hangAfterTokens, 0)
     int('entra.accessTokenExpiresAfterRequests', entra.accessTokenExpiresAfterRequests, 0)
   })
   int('pageSize', e.pageSize, 1, 1000)
@@ -332,6 +335,8 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     'policyDefinitions',
     'pricings',
     'faults',
+    'reshapes',
+    'answers',
     // Resource Graph's quota and subscription cap (resource-graph/tables.ts).
     'resourceGraph'
   ]
@@ -339,6 +344,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     if (!known.includes(key) && !key.startsWith('$') && !key.startsWith('//'))
       problem(key, `is not an estate field (${known.join(', ')})`)
 
+  problems.push(...rewriteProblems(e))
   if (problems.length > 0) throw new EstateError(source, problems)
   return e as unknown as Estate
 }

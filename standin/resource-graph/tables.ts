@@ -177,6 +177,21 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
       if (row) policy.push(row)
     }
   }
+  // Resource Graph shows only what the identity may read, and says nothing of the rest: the
+  // exemptions of a subscription whose exemption reads are refused for good, and (tenant faults)
+  // those at management groups, are no rows.
+  const exemptionsHidden = new Set(
+    estate.subscriptions
+      .filter((s) => (s.faults ?? []).some((f) => refusedForGood(f, 'exemptions')))
+      .map((s) => s.subscriptionId.toLowerCase())
+  )
+  const groupExemptionsHidden = (estate.faults ?? []).some((f) => refusedForGood(f, 'exemptions'))
+  const shown = policy.filter(({ row, subscriptionId }) => {
+    if (row.type !== 'microsoft.authorization/policyexemptions') return true
+    return subscriptionId === undefined
+      ? !groupExemptionsHidden
+      : !exemptionsHidden.has(subscriptionId)
+  })
   // A plan the identity may not read is no row either.
   const plansHidden = new Set(
     estate.subscriptions
@@ -205,7 +220,7 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
   return {
     tables: new Map([
       ['resourcecontainers', readable(containers)],
-      ['policyresources', readable(policy)],
+      ['policyresources', readable(shown)],
       ['securityresources', readable(security)]
     ]),
     groupsBelow,

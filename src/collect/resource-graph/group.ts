@@ -3,6 +3,7 @@
 // groups above it, at it, and inside it (resource groups and resources).
 import { managementGroupId, normalizeId } from '../../azure-ids.ts'
 import { record, scopeOfResourceId } from '../map.ts'
+import { Field, ShapeError } from '../shape.ts'
 import type { GraphRow } from './paging.ts'
 import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, PRICING_TYPE } from './queries.ts'
 
@@ -15,6 +16,9 @@ export interface GraphSubscription {
   state?: string
   /** Management group ids above it, nearest parent first, the tenant root group last. */
   managementGroupAncestry: string[]
+  /** Why its row's ancestry cannot be read (a ShapeError naming the field): its policy rows are
+   * then not all known, and it is not decided from Resource Graph. */
+  malformed?: ShapeError
   /** Assignments that apply: above, at and inside the subscription (id, name, type, properties,
    * as src/collect/map.ts's mapAssignment takes them). */
   assignments: GraphRow[]
@@ -26,13 +30,17 @@ export interface GraphSubscription {
 }
 
 /** Names of the management groups above a subscription row, from
- * properties.managementGroupAncestorsChain (entries `{name, displayName}`, nearest parent first). */
+ * properties.managementGroupAncestorsChain (entries `{name, displayName}`, nearest parent first;
+ * none when the row has no chain). Throws a ShapeError naming the field when the chain or an
+ * entry's name has another type. */
 export function ancestorNames(row: GraphRow): string[] {
-  const chain = record(row.properties).managementGroupAncestorsChain
-  if (!Array.isArray(chain)) return []
-  return chain
-    .map((entry) => record(entry).name)
-    .filter((name): name is string => typeof name === 'string' && name !== '')
+  const chain = Field.of(row, 'Resource Graph subscription row')
+    .at('properties')
+    .at('managementGroupAncestorsChain')
+  return chain.optionalList().map((entry) => {
+    entry.object()
+    return entry.at('name').string()
+  })
 }
 
 /** A pricing set on the subscription itself, not on a resource inside it. */
@@ -81,13 +89,22 @@ export function groupBySubscription(
       continue
     }
     const properties = record(row.properties)
+    let ancestry: string[] = []
+    let malformed: ShapeError | undefined
+    try {
+      ancestry = ancestorNames(row).map(managementGroupId)
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error
+      malformed = error
+    }
     const subscription: GraphSubscription = {
       subscriptionId: id,
       displayName: typeof row.name === 'string' ? row.name : undefined,
       state: typeof properties.state === 'string' ? properties.state : undefined,
-      managementGroupAncestry: ancestorNames(row).map(managementGroupId),
+      managementGroupAncestry: ancestry,
       assignments: [],
       exemptions: [],
+      ...(malformed ? { malformed } : {}),
       ...(pricing ? { serversPricing: pricing } : {})
     }
     subscriptions.set(id.toLowerCase(), subscription)
@@ -117,10 +134,4 @@ export function groupBySubscription(
     for (const subscription of targets) subscription[field].push(row)
   }
   return subscriptions
-}
-
-/** A set definition row in the shape src/collect/map.ts's mapSetDefinition takes (the SDK's:
- * `properties` lifted to the top). */
-export function setDefinitionForMapping(row: GraphRow): Record<string, unknown> {
-  return { ...record(row.properties), id: row.id, name: row.name, type: row.type }
 }

@@ -240,7 +240,7 @@ function customSets(graph: ResourceGraphRead): Map<string, PolicySetDefinition> 
   const sets = new Map<string, PolicySetDefinition>()
   for (const [id, raw] of graph.setDefinitions) {
     try {
-      sets.set(id, mapSetDefinition(raw as Parameters<typeof mapSetDefinition>[0]))
+      sets.set(id, mapSetDefinition(raw))
     } catch {
       // Left to Resource Manager.
     }
@@ -248,14 +248,15 @@ function customSets(graph: ResourceGraphRead): Map<string, PolicySetDefinition> 
   return sets
 }
 
-/** A subscription's snapshot from its Resource Graph rows; throws ArmRequestError on a malformed
- * row (map.ts). */
+/** A subscription's snapshot from its Resource Graph rows; throws a ShapeError on a row without
+ * Azure's documented shape (map.ts), or when its ancestry could not be read (group.ts). */
 function snapshotOf(
   subscriptionId: string,
   subscription: GraphSubscription,
   sets: ReadonlyMap<string, PolicySetDefinition>,
   collectedAt: string
 ): PartialSnapshot {
+  if (subscription.malformed) throw subscription.malformed
   const assignments = subscription.assignments.map(mapAssignment)
   // Resource Graph holds a custom set at its latest version, the one an assignment that names no
   // version runs (setDefinitionKey of the id alone); any other version is the reader's to read.

@@ -8,7 +8,7 @@
 // set definitions once the assignments are in (docs/performance.md, "Resource Graph's queries").
 import { isSetDefinitionId, normalizeId } from '../../azure-ids.ts'
 import type { SendGraphQuery } from './client.ts'
-import { groupBySubscription, setDefinitionForMapping, type GraphSubscription } from './group.ts'
+import { groupBySubscription, type GraphSubscription } from './group.ts'
 import type { GraphRow, PagedResult } from './paging.ts'
 import { QuotaGate } from './quota.ts'
 import { RunQueries, type GraphQueryScope } from './run-queries.ts'
@@ -60,9 +60,9 @@ export interface ResourceGraphRead {
   /** Subscriptions asked for that Resource Graph did not return (not visible to the identity,
    * not yet indexed, or not existing): read them through Resource Manager. */
   notFound: string[]
-  /** Custom set definitions the assignments name, keyed by lower-case id, in the shape
-   * mapSetDefinition takes. */
-  setDefinitions: Map<string, Record<string, unknown>>
+  /** Custom set definitions the assignments name, keyed by lower-case id, rows in ARM's shape
+   * (mapSetDefinition takes them). */
+  setDefinitions: Map<string, GraphRow>
   /** Custom set ids named by an assignment that Resource Graph did not return. */
   setDefinitionsNotFound: string[]
   /** Built-in set ids named by the assignments (lower case), to read from Resource Manager. */
@@ -206,9 +206,7 @@ async function readScope(
   const setRows = (
     await Promise.all(chunks(custom, NAMES_PER_QUERY).map((ids) => queries.setDefinitions(ids)))
   ).flat()
-  const setDefinitions = new Map(
-    setRows.map((row) => [normalizeId(row.id), setDefinitionForMapping(row)])
-  )
+  const setDefinitions = new Map(setRows.map((row) => [normalizeId(row.id), row]))
   return {
     subscriptions,
     notFound: [...wanted].filter(([key]) => !grouped.has(key)).map(([, id]) => id),

@@ -2,6 +2,7 @@
 // Azure Cloud Shell) and which values from Azure may go into a command at all, and the pieces that
 // several kinds of fix share: the parts of a policy resource id, the URL `az rest` takes, and jq
 // programs as the shell sees them.
+import { redact } from '../../redact.ts'
 import { hasUnsafeCharacters } from '../text.ts'
 
 /** Longest value from Azure put into a command; ids and names in Azure are far shorter. */
@@ -22,11 +23,14 @@ export function shellQuote(value: string): string {
  *   bidirectional overrides) can make the pasted command differ from what is shown;
  * - a leading `@` makes the Azure CLI replace the value with the contents of a local file;
  * - a leading `-` can be read as an option;
- * - very long values are not Azure's and would flood the summary.
+ * - very long values are not Azure's and would flood the summary;
+ * - a value that holds a secret, or what looks like one (redact.ts), is checked here, on the raw
+ *   value, before quoting could change how it reads.
  */
 export function unsafeCommandValue(value: string): string | null {
   if (value === '') return 'it is empty'
   if (value.length > MAX_COMMAND_VALUE_LENGTH) return 'it is longer than any Azure value'
+  if (redact(value) !== value) return 'it holds what looks like a secret'
   if (hasUnsafeCharacters(value)) return 'it contains control or invisible characters'
   if (value.startsWith('@')) return "it starts with '@', which makes the Azure CLI read a file"
   if (value.startsWith('-'))
@@ -75,7 +79,16 @@ export function restUrl(id: string, apiVersion: string): string {
  * hold one: throws when it does (the programs are constants written in this folder).
  */
 export function jqProgram(...lines: string[]): string {
-  const program = lines.map((line) => line.trim()).join(' ')
+  return singleQuotable(lines.map((line) => line.trim()).join(' '))
+}
+
+/** A jq program over several lines, kept as written, for a script a person reads: the lines
+ * joined by newlines (inside single quotes the shell keeps them). Throws as jqProgram does. */
+export function jqScript(...lines: string[]): string {
+  return singleQuotable(lines.join('\n'))
+}
+
+function singleQuotable(program: string): string {
   if (program.includes("'")) throw new Error('jq program must not contain a single quote')
   return program
 }
