@@ -95,6 +95,7 @@ export const INPUT_DEFAULTS = {
   'deadline-minutes': '15',
   'results-file': '',
   'defender-plan-check': 'true',
+  'virtual-machines': 'true',
   category: '',
   'github-token': '${{ github.token }}',
   issue: 'auto',
