@@ -300,6 +300,9 @@ export interface FlaggedVirtualMachine {
 /** Whether Azure's record of the machines agrees with the verdict decided from the assignments. */
 export type CrossCheck = 'agrees' | 'disagrees' | 'unavailable'
 
+/** The cross-check's reason when the run was told not to read the machines. */
+export const MACHINES_NOT_ASKED = 'Not read: `virtual-machines` is false.'
+
 /** A subscription's machines as the collector read them (src/collect/virtual-machines/), or why
  * they could not be. */
 export type VirtualMachineRecord =

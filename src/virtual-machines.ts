@@ -8,15 +8,12 @@ import type { ScopeReader } from './collect/index.ts'
 import { settledBefore, type RunDeadline } from './deadline.ts'
 import { crossCheck } from './evaluate/index.ts'
 import type { Log } from './log.ts'
-import type { SubscriptionResult, VirtualMachineRecord } from './model.ts'
+import { MACHINES_NOT_ASKED, type SubscriptionResult, type VirtualMachineRecord } from './model.ts'
 import { inertLogText, subscriptionLabel } from './report/text.ts'
 
 /** Warnings for compliant subscriptions Azure's record disagrees with, named one by one; past
  * this many, one more counts the rest (GitHub shows 10 warning annotations a step). */
 export const MAX_DISAGREEMENT_WARNINGS = 5
-
-/** The reason of every cross-check when `virtual-machines` is false. */
-export const NOT_ASKED = 'Not read: `virtual-machines` is false.'
 
 /** Starts reading Azure's record of the machines of `scope` when `asked` (the
  * `virtual-machines` input); undefined when not. Never rejects. */
@@ -41,7 +38,7 @@ export async function crossCheckEach(
   log: Log
 ): Promise<SubscriptionResult[]> {
   let records: Map<string, VirtualMachineRecord> | undefined
-  let unread = NOT_ASKED
+  let unread = MACHINES_NOT_ASKED
   if (reading !== undefined) {
     unread =
       "The run's deadline passed before Azure's record of the virtual machines was read; re-run the check, or raise `deadline-minutes`."

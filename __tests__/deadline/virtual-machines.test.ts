@@ -4,10 +4,13 @@
 // deadline passes first.
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { startRunDeadline as start, type RunDeadline } from '../../src/deadline.ts'
-import type { SubscriptionResult, VirtualMachineRecord } from '../../src/model.ts'
+import {
+  MACHINES_NOT_ASKED,
+  type SubscriptionResult,
+  type VirtualMachineRecord
+} from '../../src/model.ts'
 import {
   MAX_DISAGREEMENT_WARNINGS,
-  NOT_ASKED,
   crossCheckEach,
   startMachineRead
 } from '../../src/virtual-machines.ts'
@@ -102,7 +105,7 @@ describe('crossCheckEach', () => {
     expect(checked[0]).toMatchObject({
       virtualMachines: null,
       crossCheck: 'unavailable',
-      crossCheckReason: NOT_ASKED
+      crossCheckReason: MACHINES_NOT_ASKED
     })
     expect(log.lines).toEqual([])
   })

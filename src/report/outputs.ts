@@ -41,7 +41,8 @@ export const ASSIGNMENT_OUTPUT_FIELDS = [
 ] as const satisfies readonly (keyof AssignmentEvidence)[]
 
 /** The fields of each subscription in the `results` output, in this order, before `assignments`
- * (the exemption lists only when a result has them). */
+ * (the exemption lists only when a result has them; the virtual machines' counts and the
+ * cross-check when the run compared). */
 export const RESULT_OUTPUT_FIELDS = [
   'subscriptionId',
   'displayName',
@@ -49,7 +50,10 @@ export const RESULT_OUTPUT_FIELDS = [
   'reason',
   'effectiveEffect',
   'acceptedExemptions',
-  'expiringExemptions'
+  'expiringExemptions',
+  'virtualMachines',
+  'crossCheck',
+  'crossCheckReason'
 ] as const satisfies readonly (keyof SubscriptionResult)[]
 
 export type AssignmentOutput = Pick<AssignmentEvidence, (typeof ASSIGNMENT_OUTPUT_FIELDS)[number]>
@@ -72,6 +76,18 @@ export function resultOutput(result: SubscriptionResult): ResultOutput {
   })
 }
 
+/** One subscription as the results file gives it: resultOutput, and the machines the JIT policy
+ * flags when the run read them (only their count is in the `results` output: a subscription can
+ * hold thousands), redacted. */
+export function resultsFileEntry(
+  result: SubscriptionResult
+): ResultOutput & Pick<SubscriptionResult, 'flaggedVirtualMachines'> {
+  const entry = resultOutput(result)
+  return result.flaggedVirtualMachines === undefined
+    ? entry
+    : { ...entry, flaggedVirtualMachines: redactDeep(result.flaggedVirtualMachines) }
+}
+
 /** What the reports wrote, for the outputs that name it. */
 export interface OutputFiles {
   /** The SARIF file written, null when none was. */
@@ -91,7 +107,7 @@ export const RESULTS_PIECE_CHARACTERS = 32 * 1024
  * at once. Pushes each entry's JSON length onto `lengths` as it goes (fitResults takes them).
  */
 export function* resultsFilePieces(
-  entries: readonly ResultOutput[],
+  entries: readonly object[],
   lengths: number[]
 ): Generator<string, void, undefined> {
   let piece = '['
