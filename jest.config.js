@@ -13,5 +13,7 @@ export default {
   coverageThreshold: {
     './src/evaluate/': { lines: 95, branches: 95 }
   },
-  testTimeout: 30000
+  testTimeout: 30000,
+  // `npm test` says little when it passes: the counts, and every failure in full when one fails.
+  reporters: [['summary', { summaryThreshold: 0 }]]
 }

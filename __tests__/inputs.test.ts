@@ -310,9 +310,12 @@ describe('readSettings', () => {
     [{ 'subscription-id': SUBSCRIPTION_B }, /is Azure\/login's input/],
     [{ subscriptions: '' }, /`subscriptions` and `management-groups` are both empty/],
     [{ subscriptions: '# only a comment\n  \n' }, /are both empty/],
-    [{ 'client-id': '' }, /`client-id` is empty and AZURE_CLIENT_ID is not set/],
+    [
+      { 'client-id': '' },
+      /`client-id` is empty and AZURE_CLIENT_ID is not set; .* `client-id: \$\{\{ vars\.AZURE_CLIENT_ID \}\}`, or `env: AZURE_CLIENT_ID:/
+    ],
     [{ 'client-id': 'my-app' }, /`client-id` "my-app" is not an application/],
-    [{ 'tenant-id': '' }, /`tenant-id` is empty/],
+    [{ 'tenant-id': '' }, /`tenant-id` is empty.* `tenant-id: \$\{\{ vars\.AZURE_TENANT_ID \}\}`/],
     [{ 'tenant-id': 'not a tenant' }, /"not a tenant" is neither/],
     [{ environment: 'AzureGermanCloud' }, /"AzureGermanCloud" is not a known cloud/],
     [{ 'fail-on': 'noncompliant, sometimes' }, /"sometimes", which is not a verdict/],
@@ -411,5 +414,29 @@ describe('readSettings', () => {
     const [problem] = problemsFrom({ environment: `x\n::error::injected${'y'.repeat(200)}` })
     expect(problem).not.toMatch(/\n/)
     expect(problem!.length).toBeLessThan(300)
+  })
+})
+
+describe('readSettings for a run that signs in with the machine (the command line)', () => {
+  const read = (inputs: Record<string, string>) =>
+    readSettings(
+      (name) => ({ subscriptions: SUBSCRIPTION_A, ...inputs })[name] ?? '',
+      readRunContext({ GITHUB_WORKSPACE: WORKSPACE }),
+      () => undefined,
+      'azure-identity'
+    )
+
+  test('client-id and tenant-id may be empty: the Azure CLI or the environment says who signs in', () => {
+    const settings = read({})
+    expect([settings.clientId, settings.tenantId]).toEqual(['', ''])
+    expect(read({ 'tenant-id': 'contoso.onmicrosoft.com' }).tenantId).toBe(
+      'contoso.onmicrosoft.com'
+    )
+  })
+
+  test('a value given is checked as in a workflow', () => {
+    expect(() => read({ 'client-id': 'my-app', 'tenant-id': 'not a tenant' })).toThrow(
+      /`client-id` "my-app" is not an application[\s\S]*"not a tenant" is neither/
+    )
   })
 })

@@ -1,10 +1,15 @@
 // Builds the action into dist/ (or the folder given): `node scripts/bundle.ts [folder]`.
 // ncc bundles src/index.ts; what main.ts loads with import() (check.ts and the Azure SDK) comes out
-// as chunks beside index.js. Two things ncc leaves undone are done here:
+// as chunks beside index.js. `open` (and the xdg-open script it ships) is left out: tsconfig.json's
+// `paths` point it at src/signin/no-browser.ts, since only @azure/identity's
+// InteractiveBrowserCredential loads it, which the check never uses (docs/design.md, "The
+// bundle"). Three things ncc leaves undone are done here:
 // - it minifies only index.js, so the chunks are minified the same way (terser, no compression,
 //   names kept so that stack traces in the debug log stay readable);
 // - its --license file lists only the packages of one chunk, so licenses.txt is written from the
-//   build's module list: every bundled package, its licence and its licence text.
+//   build's module list: every bundled package, its licence and its licence text;
+// - the command line (package.json's `bin`): cli.js, which imports index.js and runs its
+//   runCommandLine (src/index.ts).
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,6 +20,7 @@ import { minify } from 'terser'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const NCC = path.join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
 const ENTRY_FILE = 'index.js'
+const CLI_FILE = 'cli.js'
 
 interface StatsModule {
   nameForCondition?: string
@@ -48,6 +54,26 @@ function licenceNotice(folder: string): string {
   const texts = files.map((file) => readFileSync(path.join(folder, file), 'utf8').trim())
   const licence = typeof manifest.license === 'string' ? manifest.license : 'see the text'
   return `${manifest.name}\n${licence}\n${texts.join('\n\n')}\n`
+}
+
+/** cli.js: the command line, named as package.json's `bin` names it. */
+function commandLine(): string {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>
+  }
+  const command = Object.keys(manifest.bin).find(
+    (name) => manifest.bin[name] === `dist/${CLI_FILE}`
+  )
+  if (command === undefined) throw new Error(`package.json's bin does not name dist/${CLI_FILE}`)
+  return [
+    '#!/usr/bin/env node',
+    `// The command line \`${command}\` (package.json's bin), written by scripts/bundle.ts: the check`,
+    '// is the bundle, index.js (src/index.ts, runCommandLine).',
+    "import { runCommandLine } from './index.js'",
+    '',
+    `await runCommandLine(process.argv.slice(2), '${command}')`,
+    ''
+  ].join('\n')
 }
 
 async function bundle(folder: string): Promise<void> {
@@ -84,6 +110,7 @@ async function bundle(folder: string): Promise<void> {
       .map(licenceNotice)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     writeFileSync(path.join(folder, 'licenses.txt'), notices.join('\n'))
+    writeFileSync(path.join(folder, CLI_FILE), commandLine(), { mode: 0o755 })
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }

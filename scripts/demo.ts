@@ -1,13 +1,42 @@
 // `npm run demo`: the committed bundle, run as a GitHub runner runs it (every input with its
 // action.yml default, the runner's files and variables, the OIDC endpoint), against the local
 // Azure stand-in serving a sample estate of a dozen subscriptions that shows every verdict.
-import { mkdir, rm } from 'node:fs/promises'
+// `npm run demo -- --engine resource-graph --fail-on none`: the flags are the command line's
+// (src/cli/flags.ts: every input of action.yml), passed to the action as its inputs; a flag that
+// is no input is refused, as the command line refuses it.
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startStandIn } from '../standin/server.ts'
 import { runAction, WORKFLOW_PATH } from './run-action.ts'
 import { SAMPLE_SUBSCRIPTIONS, sampleEstate, sampleWorkflow } from './sample-estate.ts'
-import { renderForTerminal } from './terminal-markdown.ts'
+import { readActionInputs } from '../src/cli/action-inputs.ts'
+import { helpText, readCommandLine, UsageError } from '../src/cli/flags.ts'
+import { renderForTerminal } from '../src/cli/terminal-markdown.ts'
+
+const COMMAND = 'npm run demo --'
+const actionInputs = readActionInputs(
+  await readFile(new URL('../action.yml', import.meta.url), 'utf8')
+)
+let flags: Map<string, string>
+try {
+  const commandLine = readCommandLine(process.argv.slice(2), actionInputs)
+  if (commandLine.help) {
+    console.log(
+      helpText(
+        COMMAND,
+        actionInputs,
+        `Runs the committed bundle (dist/index.js) as a GitHub runner would, against a local Azure stand-in serving a sample estate of ${SAMPLE_SUBSCRIPTIONS.length} subscriptions, with each flag given to the action as its input (the sample's subscriptions and the stand-in's endpoints unless given); prints the step log, the job summary and the outcome.`
+      )
+    )
+    process.exit(0)
+  }
+  flags = commandLine.inputs
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error
+  console.error(`${COMMAND}: ${error.message}`)
+  process.exit(2)
+}
 
 const workspace = fileURLToPath(new URL('../.demo/', import.meta.url))
 await rm(workspace, { recursive: true, force: true })
@@ -18,13 +47,17 @@ try {
   console.log(
     `Local Azure stand-in on ${standIn.resourceManagerEndpoint}: ${SAMPLE_SUBSCRIPTIONS.length} subscriptions.`
   )
-  console.log(`Running dist/index.js as a runner would, with ${WORKFLOW_PATH} listing them.\n`)
+  const given = [...flags].map(([name, value]) => `${name}: ${value}`).join(', ')
+  console.log(
+    `Running dist/index.js as a runner would, with ${WORKFLOW_PATH} listing them${given ? `; inputs given: ${given}` : ''}.\n`
+  )
   const run = await runAction({
     standIn,
     inputs: {
       subscriptions: SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId).join('\n'),
       'authority-host': standIn.authorityHost,
-      'resource-manager-endpoint': standIn.resourceManagerEndpoint
+      'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+      ...Object.fromEntries(flags)
     },
     workflowContent: sampleWorkflow(SAMPLE_SUBSCRIPTIONS),
     workspace

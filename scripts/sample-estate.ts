@@ -5,6 +5,7 @@
 // and virtual machines with what Azure records of them: some flagged, and in corp-dev one that
 // Azure never evaluated and whose Defender assessment says the policy is off (Azure's record
 // disagrees with the compliant verdict).
+import { readFileSync } from 'node:fs'
 import {
   CIS_SET_DEFINITION_ID,
   JIT_POLICY_DEFINITION_ID,
@@ -191,29 +192,18 @@ function sampleMachines(benchmark: string): VirtualMachine[] {
   ]
 }
 
-/** A workflow that lists the sample's subscriptions, as a user would write it. */
+/** The README's first workflow, the one a user starts from, with its `subscriptions` list replaced
+ * by `subscriptions` (id and name a line): the demo and the tests run the workflow people read. */
 export function sampleWorkflow(subscriptions: readonly SampleSubscription[]): string {
-  return [
-    'name: JIT network access',
-    'on:',
-    '  pull_request:',
-    '  schedule:',
-    "    - cron: '17 6 * * *'",
-    'permissions:',
-    '  contents: read',
-    '  id-token: write',
-    '  security-events: write',
-    'jobs:',
-    '  jit-audit:',
-    '    runs-on: ubuntu-latest',
-    '    steps:',
-    '      - uses: actions/checkout@v5',
-    '      - uses: octo-org/azure-jit-network-access-check@v1',
-    '        with:',
-    '          client-id: ${{ vars.AZURE_CLIENT_ID }}',
-    '          tenant-id: ${{ vars.AZURE_TENANT_ID }}',
-    '          subscriptions: |',
-    ...subscriptions.map((entry) => `            ${entry.subscriptionId} # ${entry.name}`),
-    ''
-  ].join('\n')
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const workflow = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1]
+  if (workflow === undefined) throw new Error('README.md has no yaml workflow')
+  const lines = workflow.split('\n')
+  const list = lines.findIndex((line) => /^\s+subscriptions: \|$/.test(line))
+  if (list < 0) throw new Error("README.md's first workflow has no `subscriptions: |` list")
+  const indent = `${/^\s*/.exec(lines[list]!)![0]}  `
+  let end = list + 1
+  while (lines[end]?.startsWith(indent)) end += 1
+  const entries = subscriptions.map((entry) => `${indent}${entry.subscriptionId} # ${entry.name}`)
+  return [...lines.slice(0, list + 1), ...entries, ...lines.slice(end)].join('\n')
 }

@@ -5,7 +5,6 @@
 // reads stop (src/reads.ts) and the reports are written all the same; notifications get a short
 // grace. main loads this module (and with it the Azure SDK) once it has asked the runner for its
 // OIDC token, and decides the step's outcome (src/outcome.ts; docs/design.md, "Architecture").
-import * as core from './runner.ts'
 import packageJson from '../package.json' with { type: 'json' }
 import { openScope, type Discovery } from './collect/index.ts'
 import {
@@ -21,6 +20,7 @@ import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
   carryForward,
+  failClosed,
   notify
 } from './notify/index.ts'
 import type { ScopeVerdicts } from './outcome.ts'
@@ -30,7 +30,8 @@ import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/index.ts'
 import { inertLogText, subscriptionLabel } from './report/text.ts'
 import { readPullRequestNumber, type RunContext } from './run-context.ts'
-import { signIn } from './signin/index.ts'
+import type { Runner } from './runner-interface.ts'
+import { signIn, signInLocally } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 
 /** What the run checked (its results in the order discovery gave the subscriptions,
@@ -41,9 +42,10 @@ export interface Checked extends ScopeVerdicts {
 }
 
 /**
- * Signs in with the runner's OIDC token (`assertion`, already asked for), resolves the scope of the
- * settings into subscriptions, checks each, writes the reports, then the issue and pull-request
- * comment the settings ask for, logging each phase in its own group of `log`. Every wait keeps
+ * Signs in with the runner's OIDC token (`assertion`, already asked for; null: with the machine's
+ * credentials, signInLocally), resolves the scope of the settings into subscriptions, checks each,
+ * writes the reports, then (on GitHub only) the issue and pull-request comment the settings ask
+ * for, through `runner`, logging each phase in its own group of its log. Every wait keeps
  * `deadline`: a subscription not read by then is `error`, and the reports are written. Throws
  * SignInError when sign-in fails and DiscoveryError when the scope cannot be resolved; a
  * subscription that cannot be read or decided is an `error` verdict, not a throw; a notification
@@ -52,12 +54,24 @@ export interface Checked extends ScopeVerdicts {
 export async function checkSubscriptions(
   settings: Settings,
   runContext: RunContext,
-  assertion: OidcAssertion,
-  log: Log,
+  assertion: OidcAssertion | null,
+  runner: Runner,
   deadline: RunDeadline
 ): Promise<Checked> {
+  const { log } = runner
   const { cloud, clientId, engine } = settings
   const credential = await log.group('Sign-in', async () => {
+    if (assertion === null) {
+      const { credential, signedInWith } = await signInLocally({
+        tenantId: settings.tenantId,
+        authorityHost: cloud.authorityHost,
+        resourceManagerEndpoint: cloud.resourceManagerEndpoint,
+        setSecret: (secret) => runner.setSecret(secret),
+        deadline: deadline.signal
+      })
+      log.info(`Signed in to ${cloud.name} with ${signedInWith}.`)
+      return credential
+    }
     const { credential } = await signIn({
       tenantId: settings.tenantId,
       clientId,
@@ -66,7 +80,7 @@ export async function checkSubscriptions(
       authorityHost: cloud.authorityHost,
       resourceManagerEndpoint: cloud.resourceManagerEndpoint,
       assertion,
-      setSecret: (secret) => core.setSecret(secret),
+      setSecret: (secret) => runner.setSecret(secret),
       deadline: deadline.signal
     })
     log.info(`Signed in to ${cloud.name} as application ${clientId}.`)
@@ -80,7 +94,7 @@ export async function checkSubscriptions(
       userAgent,
       log
     )
-    logDiscovery(opened.discovery, log)
+    logDiscovery(opened.discovery, settings.scope.excludeSubscriptionIds, log)
     return opened
   })
   const { subscriptions, skipped } = scope.discovery
@@ -99,13 +113,28 @@ export async function checkSubscriptions(
   })
   const reports = await log.group('Reports', async () => {
     // What code scanning holds open for subscriptions that could not be checked, before the SARIF.
-    results = await carryForward(results, settings, runContext, log)
-    return writeReports(results, skipped, settings, runContext, packageJson.version)
+    if (runner.onGitHub) {
+      results = await carryForward(results, settings, runContext, log)
+    } else {
+      // Unread, as when the alerts cannot be read: each `error` subscription is a SARIF result.
+      results = failClosed(results, 'code scanning is not read outside a GitHub workflow')
+      log.info(NOT_ON_GITHUB.codeScanning)
+    }
+    return writeReports(results, skipped, settings, runContext, packageJson.version, runner)
   })
-  await log.group('Notifications', () =>
-    notifyRun(results, reports, settings, runContext, deadline, log)
-  )
+  await log.group('Notifications', async () => {
+    if (runner.onGitHub) await notifyRun(results, reports, settings, runContext, deadline, runner)
+    else log.info(NOT_ON_GITHUB.notifications)
+  })
   return { results, skipped, reports }
+}
+
+/** What a run outside a GitHub workflow (a terminal) leaves out, as it says so. */
+const NOT_ON_GITHUB = {
+  codeScanning:
+    'Code scanning: not read outside a GitHub workflow, and the SARIF file is not uploaded; each subscription that could not be checked is a result of it, so that an upload (github/codeql-action/upload-sarif) closes none of their alerts as fixed.',
+  notifications:
+    'Issue and pull-request comment: skipped outside a GitHub workflow (`issue`, `issue-labels`, `pr-comment` and `github-token` apply to a workflow step only).'
 }
 
 /** Keeps the category's issue and pull-request comment up to date (src/notify); logs what it did
@@ -118,8 +147,9 @@ async function notifyRun(
   settings: Settings,
   runContext: RunContext,
   deadline: RunDeadline,
-  log: Log
+  runner: Pick<Runner, 'log' | 'setSecret'>
 ): Promise<void> {
+  const { log } = runner
   const budgetMs = Math.min(DEFAULT_DEADLINE_MS, deadline.remainingMs() + NOTIFICATION_GRACE_MS)
   const notified = async () =>
     notify(
@@ -133,7 +163,7 @@ async function notifyRun(
         labels: settings.issueLabels,
         pullRequestComment: settings.pullRequestComment,
         pullRequest: settings.pullRequestComment ? await readPullRequestNumber(runContext) : null,
-        setSecret: (secret) => core.setSecret(secret),
+        setSecret: (secret) => runner.setSecret(secret),
         deadlineMs: budgetMs,
         maxRateLimitWaitMs: Math.min(DEFAULT_MAX_RATE_LIMIT_WAIT_MS, budgetMs)
       }
@@ -150,12 +180,19 @@ async function notifyRun(
   for (const warning of outcome.warnings) log.warning(warning)
 }
 
-/** What discovery found and what it cost, apart from the checks' own requests. */
-function logDiscovery(discovery: Discovery, log: Log): void {
+/** What discovery found and what it cost, apart from the checks' own requests; a notice for each
+ * id of `exclude-subscriptions` (`toExclude`) that is not in scope, so excludes nothing. */
+function logDiscovery(discovery: Discovery, toExclude: readonly string[], log: Log): void {
   const { cost, excluded, skipped } = discovery
   log.info(
     `Discovery: ${discovery.subscriptions.length} subscription(s) to check, ${skipped.length} skipped, ${excluded.length} excluded; ${cost.requests} request(s) over ${cost.lists} list(s) in ${cost.ms} ms.`
   )
+  const matched = new Set(excluded.map((id) => id.toLowerCase()))
+  for (const id of toExclude.filter((id) => !matched.has(id.toLowerCase()))) {
+    log.notice(
+      `\`exclude-subscriptions\` lists ${id}, which is not in the scope checked, so it excludes nothing: check the id, or remove it.`
+    )
+  }
   if (discovery.subscriptionListError !== undefined) {
     log.warning(
       `Could not list the subscriptions the identity can read (${inertLogText(discovery.subscriptionListError)}); the listed subscriptions are checked without their display names and states.`

@@ -2,8 +2,8 @@
 // run counts against (sign-in, token renewals, Resource Manager and Resource Graph, quota waits,
 // GitHub), and the means to stop waiting on work that takes no abort signal. Some waits cannot be
 // cancelled (@azure/identity's client-assertion flow ignores an abort signal, a hung file system
-// holds its thread): the run stops waiting for them and goes on; src/index.ts ends the process
-// when they still hold it after the reports.
+// holds its thread): the run stops waiting for them and goes on; endProcessOnceRunOver ends the
+// process when they still hold it after the reports.
 
 /** The deadline of one run, started once, when the inputs have been read. */
 export interface RunDeadline {
@@ -97,7 +97,7 @@ export async function abandonOnAbort<T>(
 
 // File system calls given up on while still running. Each holds one of Node's threads, and
 // Node's exit waits for those threads: a call that a file system never answers would hold the
-// step forever (src/index.ts ends the process by a signal instead).
+// step forever (endProcessOnceRunOver ends the process by a signal instead).
 const givenUpCalls = new Set<Promise<unknown>>()
 
 /** Records `work`, file system calls given up on, until it settles (if it ever does). */
@@ -110,6 +110,21 @@ export function giveUpFileCalls(work: Promise<unknown>): void {
 /** How many file system calls given up on are still running. */
 export function fileCallsStillRunning(): number {
   return givenUpCalls.size
+}
+
+/**
+ * Ends the process once the run is over (index.ts and cli.ts call it last): everything is written
+ * by then, and a wait the run gave up (a sign-in that timed out, a token request at the run's
+ * deadline) must not keep it alive. The timer does not hold the process, and ends it after
+ * `graceMs` if something else does, with process.exitCode. Node's exit waits for its file system
+ * threads, so a write given up on a file system that never answers would hold it forever: then
+ * the process ends by a signal (the run has failed already, on the report it could not write).
+ */
+export function endProcessOnceRunOver(graceMs = 2_000): void {
+  setTimeout(() => {
+    if (fileCallsStillRunning() > 0) process.kill(process.pid, 'SIGKILL')
+    process.exit()
+  }, graceMs).unref()
 }
 
 /** `work`'s value, or a rejection with `timedOut()` after `ms` milliseconds. */

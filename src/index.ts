@@ -1,13 +1,39 @@
-import { fileCallsStillRunning } from './deadline.ts'
+// The bundle's entry (dist/index.js). Run as a program, as the runner runs action.yml's `main`, it
+// runs the action on the GitHub runner. The command line (dist/cli.js, package.json's `bin`) imports
+// it instead and calls runCommandLine, so that one bundle serves both (docs/design.md, "The
+// command line"); the command line's code is a chunk of its own, which the action never loads.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { endProcessOnceRunOver } from './deadline.ts'
 import { run } from './main.ts'
+import { actionsRunner } from './runner.ts'
 
-await run()
-// Everything is written by now. A wait the run gave up (a sign-in that timed out, a token request
-// at the run's deadline, src/deadline.ts) must not keep the step alive: the timer does not hold
-// the process, and ends it if something else does. Node's exit waits for its file system
-// threads, so a write given up on a file system that never answers would hold it forever: then
-// the process ends by a signal (the step has failed already, on the report it could not write).
-setTimeout(() => {
-  if (fileCallsStillRunning() > 0) process.kill(process.pid, 'SIGKILL')
-  process.exit()
-}, 2_000).unref()
+/**
+ * Runs the command line with `argv` (the arguments after the script; `command`: how it was started,
+ * for --help), with the inputs of the action.yml beside the bundle's folder, and ends the process
+ * with its exit code (cli/index.ts, EXIT).
+ */
+export async function runCommandLine(argv: readonly string[], command: string): Promise<void> {
+  const cli = await import('./cli/index.ts')
+  try {
+    process.exitCode = await cli.runCommandLine(argv, {
+      actionYml: new URL('../action.yml', import.meta.url),
+      command,
+      environment: process.env,
+      output: process.stdout,
+      errors: process.stderr
+    })
+  } catch (error) {
+    process.stderr.write(
+      `${command}: could not start: ${error instanceof Error ? error.message : String(error)}\n`
+    )
+    process.exitCode = cli.EXIT.failed
+  }
+  endProcessOnceRunOver()
+}
+
+const started = process.argv[1]
+if (started !== undefined && realpathSync(started) === fileURLToPath(import.meta.url)) {
+  await run(actionsRunner)
+  endProcessOnceRunOver()
+}

@@ -8,6 +8,8 @@ export interface Log {
   info(line: string): void
   /** A warning: a line of the log that the run's page also lists. */
   warning(line: string): void
+  /** A notice: something to know that is not wrong, which the run's page also lists. */
+  notice(line: string): void
   /** A line shown only when the workflow's debug logging is on (stacks, request details). */
   debug(line: string): void
   /**

@@ -4,10 +4,13 @@
 // for redaction. The runner masks only the secrets it knows, as written, and only in the log:
 // this is the last guard in front of those sinks (the job summary and GITHUB_OUTPUT are appended
 // by report/runner-files.ts, redacted by report/index.ts). Nothing else in src/ imports
-// @actions/core (eslint.config.js).
+// @actions/core (eslint.config.js). `actionsRunner` is the Runner (runner-interface.ts) index.ts
+// runs the action with.
 import * as core from '@actions/core'
 import type { Log } from './log.ts'
 import { redact, registerSecret } from './redact.ts'
+import { readRunContext } from './run-context.ts'
+import type { Runner } from './runner-interface.ts'
 
 /** An input of action.yml, as the runner passes it (`core.getInput`). */
 export function getInput(name: string): string {
@@ -43,6 +46,11 @@ export function warning(message: string, properties?: core.AnnotationProperties)
   core.warning(redact(message), redactProperties(properties))
 }
 
+/** A notice annotation (`core.notice`). */
+export function notice(message: string): void {
+  core.notice(redact(message))
+}
+
 /** An error annotation (`properties`: its title and place in a file). */
 export function error(message: string, properties?: core.AnnotationProperties): void {
   core.error(redact(message), redactProperties(properties))
@@ -75,4 +83,18 @@ export function setOutput(name: string, value: string): void {
 }
 
 /** The step log of a run through the runner: `::group::` folds each phase (log.ts). */
-export const runnerLog: Log = { info, warning: (line) => warning(line), debug, group }
+export const runnerLog: Log = { info, warning: (line) => warning(line), notice, debug, group }
+
+/** The action on a GitHub runner: inputs, log, annotations, outputs and the failure through
+ * @actions/core, the environment from process.env, sign-in with the runner's OIDC token. */
+export const actionsRunner: Runner = {
+  log: runnerLog,
+  signIn: { kind: 'github-oidc', getIdToken: getIDToken },
+  onGitHub: true,
+  readRunContext: () => readRunContext(process.env),
+  getInput,
+  annotate: (level, message, place) => (level === 'error' ? error : warning)(message, place),
+  setOutput,
+  setSecret,
+  setFailed
+}

@@ -1,5 +1,5 @@
 // Runs the local Azure stand-in as a process:
-//   node standin/cli.ts --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N]
+//   npm run standin -- --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N]
 //                       [--request-log FILE] [--warm-resource-graph]
 //                       [--github-port N [--github-repository OWNER/NAME]]
 // Prints one JSON line to stdout once it listens (the StandIn fields but the request list, plus
@@ -21,7 +21,7 @@ import { startStandIn } from './server.ts'
 
 const GITHUB_TOKEN = 'ghs_standin'
 const usage =
-  'usage: node standin/cli.ts --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N] [--request-log FILE] [--warm-resource-graph] [--github-port N [--github-repository OWNER/NAME]]'
+  'usage: npm run standin -- --estate FILE [--latency-ms N] [--oidc-latency-ms N] [--entra-latency-ms N] [--request-log FILE] [--warm-resource-graph] [--github-port N [--github-repository OWNER/NAME]]'
 // Each latency flag and the StandInOptions field it sets.
 const LATENCY_FLAGS = {
   'latency-ms': 'latencyMs',
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     resourceManagerEndpoint: standIn.resourceManagerEndpoint,
     oidcRequestUrl: standIn.oidcRequestUrl,
     oidcRequestToken: standIn.oidcRequestToken,
+    clientSecret: standIn.clientSecret,
     caCertificatePath: standIn.caCertificatePath,
     caCertificatePem: standIn.caCertificatePem,
     tenantId: standIn.tenantId,

@@ -1,6 +1,7 @@
 // The sign-in half of the stand-in: GitHub's OIDC token endpoint (what a runner offers a job
 // through ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN) and Entra ID (OpenID metadata and the token
-// endpoint's client-credentials grant with a federated client assertion).
+// endpoint's client-credentials grant with a federated client assertion, or with the
+// application's client secret, as a service principal in a terminal signs in: `clientSecret`).
 
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Estate } from './estate/index.ts'
@@ -38,6 +39,9 @@ export class Identity {
   /** Path of the OIDC endpoint; the request URL adds `?api-version=2.0`. */
   readonly oidcPath: string
   readonly oidcRequestToken: string
+  /** The application's client secret (AZURE_CLIENT_SECRET for EnvironmentCredential), new for
+   * each stand-in. */
+  readonly clientSecret: string
   private readonly assertions = new Map<string, Record<string, unknown>>()
   private readonly accessTokens = new Map<string, AccessToken>()
   /** Access tokens issued so far. */
@@ -53,6 +57,7 @@ export class Identity {
     this.urls = urls
     this.oidcPath = `/_apis/distributedtask/hubs/Actions/plans/${randomUUID()}/jobs/${randomUUID()}/idtoken`
     this.oidcRequestToken = randomBytes(32).toString('base64url')
+    this.clientSecret = randomBytes(30).toString('base64url')
   }
 
   // ---- GitHub's OIDC token endpoint ----
@@ -255,6 +260,17 @@ export class Identity {
         700016,
         `Application with identifier '${clientId}' was not found in the directory '${this.estate.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`
       )
+    const secret = form.get('client_secret')
+    if (secret !== null) {
+      if (secret !== this.clientSecret)
+        return fail(
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`
+        )
+      return this.issueAccessToken(form, fail)
+    }
     const assertion = form.get('client_assertion')
     if (!assertion)
       return fail(
@@ -316,6 +332,16 @@ export class Identity {
     const audiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)]
     if (!audiences.includes(audience))
       return noRecord(700212, `audience '${audiences.join(', ')}'. ${check} ${federation}`)
+    return this.issueAccessToken(form, fail)
+  }
+
+  /** An access token for the form's one `/.default` scope of Resource Manager, or Entra's
+   * refusal of the scope. */
+  private issueAccessToken(
+    form: URLSearchParams,
+    fail: (status: number, error: string, code: number, description: string) => Reply
+  ): Reply {
+    const entra = this.estate.entra ?? {}
     const scopes = (form.get('scope') ?? '')
       .split(' ')
       .filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s))

@@ -51,6 +51,9 @@ export interface StandIn {
   oidcRequestUrl: string
   /** Value for ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
   oidcRequestToken: string
+  /** The application's client secret, for a service principal's sign-in outside GitHub
+   * (EnvironmentCredential's AZURE_CLIENT_SECRET). */
+  clientSecret: string
   /** PEM file of the certificate authority, for NODE_EXTRA_CA_CERTS. */
   caCertificatePath: string
   caCertificatePem: string
@@ -224,6 +227,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     resourceManagerEndpoint: urls.resourceManagerEndpoint,
     oidcRequestUrl,
     oidcRequestToken: identity.oidcRequestToken,
+    clientSecret: identity.clientSecret,
     caCertificatePath: certificates.caCertificatePath,
     caCertificatePem: certificates.caCertificatePem,
     tenantId: estate.tenantId,

@@ -11,7 +11,7 @@ import { createResourceManager, type ResourceManager } from '../../src/collect/r
 import type { RequestLimits } from '../../src/collect/limits.ts'
 import { requestOidcAssertion } from '../../src/signin/oidc.ts'
 import { signIn } from '../../src/signin/index.ts'
-import { getIDToken } from '@actions/core'
+import { quietIdToken } from '../support/quiet.ts'
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 export const CLIENT_ID = 'c0ffee00-0000-4000-8000-000000000001'
@@ -56,7 +56,7 @@ export async function resourceManagerFor(
     authorityHost: standIn.authorityHost,
     resourceManagerEndpoint: standIn.resourceManagerEndpoint,
     assertion: requestOidcAssertion({
-      getIdToken: (audience) => getIDToken(audience),
+      getIdToken: (audience) => quietIdToken(audience),
       audience: 'api://AzureADTokenExchange',
       available: true
     }).assertion,

@@ -131,8 +131,13 @@ describe('a mixed estate', () => {
 
   test('writes a job summary with the verdict line, the table and the fixes', () => {
     expect(run.summary).toMatch(/needs attention on 7 of 12 subscriptions\*\*: 4 are noncompliant/)
-    for (const id of SAMPLE_IDS) expect(run.summary).toContain(id)
-    expect(run.summary).toMatch(/\| *Verdict *\| *Subscription *\| *Effect *\| *Cause *\|/)
+    // Every subscription has its row (its name and the start of its id); a failing one has its
+    // whole id in its details below the table.
+    for (const entry of SAMPLE_SUBSCRIPTIONS) {
+      expect(run.summary).toContain(`| ${entry.name} \`${entry.subscriptionId.slice(0, 8)}…\` |`)
+      if (entry.expected !== 'compliant') expect(run.summary).toContain(entry.subscriptionId)
+    }
+    expect(run.summary).toMatch(/\| *Verdict *\| *Subscription *\| *Cause *\|/)
     expect(run.summary).toMatch(/az policy assignment/)
     // An unreadable initiative asks for read access, not for a subscription id that is fine.
     expect(run.summary).not.toMatch(/subscription was not found/)

@@ -140,7 +140,7 @@ describe('writing the reports', () => {
         expect(failureLine(run)).toEqual([
           '::error::Could not write the step outputs (GITHUB_OUTPUT /dev/full: no space is left on the disk that holds /dev (ENOSPC); none of it was written)'
         ])
-        expect(run.summary).toContain('| ✅ ')
+        expect(run.summary).toContain('| ✅&nbsp;compliant |')
         expect(existsSync(path.join(run.workspace, 'jit-network-access.sarif'))).toBe(true)
         const results = path.join(run.workspace, '_temp', 'jit-network-access-results.json')
         expect(JSON.parse(await readFile(results, 'utf8'))).toHaveLength(2)
@@ -221,7 +221,7 @@ describe('writing the reports', () => {
         expect(run.stdout).not.toMatch(/rename|\.tmp/)
         expect(run.outputs['results-file']).toBe('')
         expect(verdicts(run)).toEqual(['compliant', 'compliant'])
-        expect(run.summary).toContain('| ✅ ')
+        expect(run.summary).toContain('| ✅&nbsp;compliant |')
       },
       { workspace, timeoutMs: 30_000 }
     )

@@ -21,6 +21,7 @@ import {
 import { REPOSITORY, type ActionRun } from '../../scripts/run-action.ts'
 import { githubProblems, schemaProblems } from '../support/sarif-validation.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'
+import { outsideCode } from '../report/helpers.ts'
 
 const TENANT_ID = guid('hardening/tenant')
 const CLIENT_ID = guid('hardening/client')
@@ -444,8 +445,10 @@ describe('hostile data from Azure is rendered inert', () => {
       expect(commands.filter((line) => line.startsWith('::error'))).toHaveLength(2)
       expect(run.stdout).not.toMatch(/^::error::injected|^::warning::encoded/m)
       // The summary has no live HTML and no table break from the display name.
-      expect(run.summary).not.toMatch(/<img|<script|<\/td>|\]\(javascript:/i)
-      expect(run.summary).not.toContain('@octo-org/admins')
+      // What GitHub renders outside code (a word it would act on is code, which it leaves alone).
+      const rendered = outsideCode(run.summary).text
+      expect(rendered).not.toMatch(/<img|<script|<\/td>|\]\(javascript:/i)
+      expect(rendered).not.toContain('@octo-org/admins')
       expect(run.summary.length).toBeLessThan(100_000)
       const log = JSON.parse(sarif)
       expect(schemaProblems(log)).toEqual([])

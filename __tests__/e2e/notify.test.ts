@@ -27,6 +27,7 @@ import {
 } from '../../standin/estate/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { REPOSITORY, runAction, type ActionRun } from '../../scripts/run-action.ts'
+import { outsideCode } from '../report/helpers.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TOKEN = 'ghs_e2e_notify_token'
@@ -157,7 +158,11 @@ describe('scheduled runs keep one issue', () => {
     expect(failures(step.run)).toEqual(['::error::1 of 3 subscriptions noncompliant'])
     expect(warnings(step.run)).toEqual([])
     const issue = theIssue()
-    expect(issue).toMatchObject({ state: 'open', labels: ['jit-network-access'] })
+    expect(issue).toMatchObject({
+      state: 'open',
+      labels: ['jit-network-access'],
+      title: 'JIT network access not audited on 1 subscription'
+    })
     opened = issue.number
     expect(tableIds(issue.body!)).toEqual([S1])
     expect(readMarker(issue.body)).toMatchObject({
@@ -169,9 +174,11 @@ describe('scheduled runs keep one issue', () => {
     // Azure's display name is shown, inert: no emphasis, link, HTML, mention or extra cell.
     expect(issue.body).toContain('JIT')
     expect(issue.body).not.toContain('**JIT**')
-    expect(issue.body).not.toContain('](https://evil.example)')
+    // What GitHub renders outside code: no link, no mention (a word it would act on is code).
+    expect(outsideCode(issue.body!).text).not.toContain('](https://evil.example)')
     expect(issue.body).not.toContain('<img')
-    expect(issue.body).not.toContain('@octo-org/admins')
+    expect(outsideCode(issue.body!).text).not.toContain('@octo-org/admins')
+    expect(issue.body).toContain('`@octo-org/admins`')
     const header = issue.body!.split('\n').find((line) => line.startsWith('| Subscription'))!
     const row = issue.body!.split('\n').find((line) => line.startsWith(`| \`${S1}\``))!
     const cells = (line: string) => line.split(/(?<!\\)\|/).length
@@ -283,8 +290,9 @@ describe('a pull request gets one comment, updated in place', () => {
   })
 })
 
-/** Every `GH-<digits>` (any case) that GitHub would turn into a link to an issue. */
-const issueLinks = (text: string) => text.match(/\bgh-\d+/gi) ?? []
+/** Every `GH-<digits>` (any case) that GitHub would turn into a link to an issue: outside code,
+ * which GitHub leaves alone. */
+const issueLinks = (text: string) => outsideCode(text).text.match(/\bgh-\d+/gi) ?? []
 
 describe('an issue reference in a display name from Azure links nothing', () => {
   test('GH-1 in the job summary, the issue and the pull-request comment', async () => {
@@ -295,9 +303,9 @@ describe('an issue reference in a display name from Azure links nothing', () => 
     )
     expect(scheduled.run.exitCode).toBe(1)
     const body = theIssue().body!
-    expect(body).toContain('notify-1, fix GH-\u200B1 \\(see gh-\u200B2\\)')
+    expect(body).toContain('notify-1, fix `GH-1` \\(see `gh-2`\\)')
     for (const text of [body, scheduled.run.summary]) {
-      expect(text).toContain('GH-\u200B1')
+      expect(text).toMatch(/`GH-1`|<code>GH-1<\/code>/)
       expect(issueLinks(text)).toEqual([])
     }
     const number = github.store.addPullRequest()
@@ -310,7 +318,7 @@ describe('an issue reference in a display name from Azure links nothing', () => 
     )
     expect(onPullRequest.run.exitCode).toBe(1)
     const [comment] = github.store.commentsOn(number)
-    expect(comment!.body).toContain('GH-\u200B1')
+    expect(comment!.body).toContain('`GH-1`')
     expect(issueLinks(comment!.body)).toEqual([])
   })
 })

@@ -100,8 +100,8 @@ describe('the mixed sample estate, in the order given and reversed', () => {
     for (const entry of SAMPLE_SUBSCRIPTIONS) {
       expect(forward.stdout).toContain(`${marks[entry.expected]} ${entry.subscriptionId}`)
     }
-    const rows = forward.summary.split('\n').filter((line) => /^\| (✅|⚠️|❌|❓) /.test(line))
-    const order = rows.map((row) => row.slice(2, row.indexOf(' ', 2)))
+    const rows = forward.summary.split('\n').filter((line) => /^\| (✅|⚠️|❌|❓)&nbsp;/.test(line))
+    const order = rows.map((row) => row.slice(2, row.indexOf('&nbsp;', 2)))
     expect(order).toEqual([
       ...ids('noncompliant').map(() => '❌'),
       ...ids('error').map(() => '❓'),

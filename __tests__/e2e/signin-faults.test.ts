@@ -154,3 +154,14 @@ test('/subscriptions/<id> and {<id>} are read as the ids', async () => {
     }
   )
 })
+
+test('a resource-manager-endpoint Entra ID knows no resource for: AADSTS500011 names the input', async () => {
+  const wrong = 'https://management.contoso.example'
+  await runWith({}, { 'resource-manager-endpoint': wrong }, (run, standIn) => {
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run)).toContain(
+      `AADSTS500011 (Entra ID knows no resource ${wrong} to issue an access token for). Check \`resource-manager-endpoint\`: leave it empty to use AzureCloud's https://management.azure.com`
+    )
+    expect(armRequests(standIn)).toEqual([])
+  })
+})

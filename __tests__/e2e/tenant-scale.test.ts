@@ -76,9 +76,6 @@ describe(`${COUNT.toLocaleString('en')} subscriptions under one management group
         .filter((entry) => entry.verdict === 'noncompliant')
         .map((entry) => entry.subscriptionId)
     ).toEqual(NONCOMPLIANT)
-    process.stdout.write(
-      `5,000 subscriptions: results output ${Math.round((results.length * 2) / 1024)} KiB (${parsed.length} entries), results file ${Math.round(file.length / 1024)} KiB, run ${Math.round(run.durationMs)} ms; ${/Discovery: [^\n]*/.exec(run.stdout)?.[0] ?? ''}\n`
-    )
   })
 
   test('the results file has every checked subscription in full, with its display name', () => {

@@ -179,8 +179,15 @@ describe('management-groups', () => {
 })
 
 test("subscriptions '*' with exclude-subscriptions: every readable subscription but the excluded", async () => {
-  const action = await run({ subscriptions: '*', 'exclude-subscriptions': `${ONLINE_2} # retired` })
+  const action = await run({
+    subscriptions: '*',
+    'exclude-subscriptions': `${ONLINE_2} # retired\n${UNKNOWN}`
+  })
   expect(ids(action.results)).toEqual([PROD_1, PROD_WARNED, ONLINE_LATE, ROOT_1])
+  // An id to exclude that is not in scope excludes nothing: a notice says so, the others none.
+  expect(action.stdout.split('\n').filter((line) => line.startsWith('::notice::'))).toEqual([
+    `::notice::\`exclude-subscriptions\` lists ${UNKNOWN}, which is not in the scope checked, so it excludes nothing: check the id, or remove it.`
+  ])
   expect(action.results.every((result) => result.verdict === 'compliant')).toBe(true)
   expect(ids(action.skipped)).toEqual([PROD_OLD, CORP_GONE])
   expect(action.arm.filter((request) => request.subscriptionId === ONLINE_2)).toEqual([])

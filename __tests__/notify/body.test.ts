@@ -46,8 +46,8 @@ describe('issue body', () => {
       ''
     )
     expect(body).not.toMatch(/<img|<script|<\/td>/)
-    expect(body).toContain('&lt;img src=x onerror=alert\\(1\\)&gt; &#124; @\u200Boctocat')
-    expect(body).toContain('\\[x\\]\\(javascript:\u200Balert\\(1\\)\\)')
+    expect(body).toContain('&lt;img src=x onerror=alert\\(1\\)&gt; &#124; `@octocat`')
+    expect(body).toContain('\\[`x](javascript:alert(1`\\)\\) `#1`')
     expect(body).toContain('\\*\\*bold\\*\\*')
     // One row: nothing from Azure broke the table.
     expect(body.split('\n').filter((line) => line.startsWith('| `'))).toHaveLength(1)
@@ -90,16 +90,22 @@ describe('issue body', () => {
     expect(pullRequestBody(view(results), '').length).toBeLessThanOrEqual(MAX_BODY_LENGTH)
   })
 
-  it('gives a one-line title within GitHub limit whatever the category holds', () => {
-    const title = issueTitle(`cat\n${'x'.repeat(500)}`)
-    expect(title).not.toContain('\n')
-    expect(title.length).toBeLessThanOrEqual(256)
-    // Cut at the last whole word: the run of x's is left out rather than cut.
-    expect(title).toBe('Just-in-time network access is not audited (cat…)')
-    // A category without spaces (one token, as derived ones are) is cut mid-run.
-    expect(issueTitle('c'.repeat(500))).toMatch(
-      /^Just-in-time network access is not audited \(c+…\)$/
+  it('gives a short title that says which: not audited, could not be checked, or both', () => {
+    const failing = [result(1, 'noncompliant'), result(2, 'partial'), result(3, 'compliant')]
+    expect(issueTitle(view(failing, { failOn: new Set(['noncompliant', 'partial']) }))).toBe(
+      'JIT network access not audited on 2 subscriptions'
     )
+    // Partial does not fail under the default fail-on, so it is not counted as failing.
+    expect(issueTitle(view([...failing, result(4, 'error')]))).toBe(
+      'JIT network access not audited on 1 subscription, 1 could not be checked'
+    )
+    expect(issueTitle(view([result(4, 'error'), result(5, 'error'), result(3, 'compliant')]))).toBe(
+      'JIT network access: 2 subscriptions could not be checked'
+    )
+    // The category is in the body, not the title.
+    const long = view(failing)
+    expect(issueTitle(long)).not.toContain(long.category)
+    expect(issueBody(long, '<!-- m -->')).toContain(long.category)
   })
 
   it('pull-request body says all pass when nothing fails', () => {

@@ -154,8 +154,11 @@ describe('release.yml, dry run against a local repository', () => {
         .split('\n')
         .map((line) => line.split('='))
     )
+    // git push reports on stderr: kept off the test run's output unless the step fails (then
+    // execFileSync's error carries it).
     execFileSync('bash', ['-e', '-c', tagStep], {
       cwd: work,
+      stdio: 'pipe',
       env: { ...process.env, TAG: outputs.tag, MAJOR_TAG: outputs['major-tag'], GITHUB_SHA: sha }
     })
     return { check, sha }

@@ -216,8 +216,8 @@ export function activeMarkdown(markdown: string): string[] {
 
 /**
  * Splits Markdown into what a renderer interprets and what it shows literally: fenced code blocks
- * (which must all be closed by a fence at least as long) and code spans (a run of n backticks up
- * to the next run of exactly n) are taken out. Returns the remaining text and the blocks.
+ * (which must all be closed by a fence at least as long), code spans (a run of n backticks up to
+ * the next run of exactly n) and `<code>` elements are taken out. Returns the remaining text and the blocks.
  */
 export function outsideCode(markdown: string): { text: string; blocks: string[] } {
   const lines = markdown.split('\n')
@@ -263,5 +263,7 @@ export function outsideCode(markdown: string): { text: string; blocks: string[] 
       index += run.length
     }
   }
+  // GitHub leaves what an HTML <code> element holds alone too (a <summary> has no code spans).
+  text = text.replace(/<code>[^<]*<\/code>/g, '<code/>')
   return { text, blocks }
 }

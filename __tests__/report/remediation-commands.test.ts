@@ -73,12 +73,18 @@ describe('splitPolicyResourceId', () => {
 describe('commands as shown to users', () => {
   const where = `--name 'SecurityCenterBuiltIn' --scope '${MG_SCOPE}'`
   const url = `url='${MG_SCOPE}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn?api-version=2023-04-01'`
+  // Read, change, review, write: a short script a person can check before it writes.
   const patch = (jq: string) =>
     [
       url,
-      'body=$(az rest --method get --url "$url" \\',
-      `  | jq --compact-output ${jq})`,
-      'az rest --method patch --url "$url" --body "$body"'
+      '# 1. Read the overrides.',
+      `az rest --method get --url "$url" | jq '.properties.overrides // []' > overrides.json`,
+      '# 2. Change them.',
+      `jq ${jq} overrides.json > overrides.new.json`,
+      '# 3. Review the change.',
+      'diff -u overrides.json overrides.new.json',
+      '# 4. Write them (PATCH replaces the whole list).',
+      'az rest --method patch --url "$url" --body "{\\"properties\\": {\\"overrides\\": $(jq --compact-output . overrides.new.json)}}"'
     ].join('\n')
   const disabled = '.kind == "policyEffect" and ((.value // "") | ascii_downcase) == "disabled"'
   const overridden = (ref: string | null) =>
@@ -109,16 +115,23 @@ describe('commands as shown to users', () => {
       'remove-override (narrow)',
       overridden('jitNetworkAccessMonitoring'),
       patch(
-        `--arg ref 'jitNetworkAccessMonitoring' '{properties: {overrides: [(.properties.overrides // [])[] | if ${disabled} then (if ([(.selectors // [])[] | select(.kind == "policyDefinitionReferenceId")] | length) == 0 then .selectors = ((.selectors // []) + [{kind: "policyDefinitionReferenceId", notIn: [$ref]}]) else .selectors |= map(if .kind != "policyDefinitionReferenceId" then . elif .in != null then .in |= map(select(ascii_downcase != ($ref | ascii_downcase))) else .notIn = (((.notIn // []) + [$ref]) | unique) end) end) else . end | select([(.selectors // [])[] | select(.kind == "policyDefinitionReferenceId" and .in != null and (.in | length) == 0)] | length == 0)]}}'`
+        [
+          `--arg ref 'jitNetworkAccessMonitoring' '[ .[]`,
+          `  | if ${disabled} then`,
+          '      if ([(.selectors // [])[] | select(.kind == "policyDefinitionReferenceId")] | length) == 0',
+          '      then .selectors = ((.selectors // []) + [{kind: "policyDefinitionReferenceId", notIn: [$ref]}])',
+          '      else .selectors |= map(',
+          '        if .kind != "policyDefinitionReferenceId" then .',
+          '        elif .in != null then .in |= map(select(ascii_downcase != ($ref | ascii_downcase)))',
+          '        else .notIn = (((.notIn // []) + [$ref]) | unique) end)',
+          '      end',
+          '    else . end',
+          '  | select([(.selectors // [])[] | select(.kind == "policyDefinitionReferenceId" and .in != null and (.in | length) == 0)] | length == 0)',
+          "]'"
+        ].join('\n')
       )
     ],
-    [
-      'remove-override (drop)',
-      overridden(null),
-      patch(
-        `'{properties: {overrides: [(.properties.overrides // [])[] | select((${disabled}) | not)]}}'`
-      )
-    ],
+    ['remove-override (drop)', overridden(null), patch(`'[ .[] | select((${disabled}) | not) ]'`)],
     [
       'add-override',
       result(SUB2, 'noncompliant', {
@@ -127,7 +140,10 @@ describe('commands as shown to users', () => {
         ]
       }),
       patch(
-        `--arg ref 'jitNetworkAccessMonitoring' '{properties: {overrides: ((.properties.overrides // []) + [{kind: "policyEffect", value: "AuditIfNotExists", selectors: [{kind: "policyDefinitionReferenceId", in: [$ref]}]}])}}'`
+        [
+          `--arg ref 'jitNetworkAccessMonitoring' '. + [{kind: "policyEffect", value: "AuditIfNotExists",`,
+          `      selectors: [{kind: "policyDefinitionReferenceId", in: [$ref]}]}]'`
+        ].join('\n')
       )
     ],
     [

@@ -111,7 +111,10 @@ describe('overrides', () => {
     expect(step.command).toContain(
       `url='${MG_SCOPE}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn?api-version=2023-04-01'`
     )
-    expect(step.command).toContain('az rest --method patch --url "$url" --body "$body"')
+    // Read, change, review, write.
+    expect(step.command).toMatch(
+      /az rest --method get [^\n]+ > overrides\.json\n[\s\S]*> overrides\.new\.json\n# 3\. Review the change\.\ndiff -u overrides\.json overrides\.new\.json\n# 4\. [^\n]+\naz rest --method patch --url "\$url" --body /
+    )
   })
 
   withJq(

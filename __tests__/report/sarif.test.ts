@@ -5,6 +5,8 @@ import {
   MAX_SARIF_MESSAGE,
   MAX_SARIF_RESULTS,
   NOT_CHECKED_ID,
+  PARTIAL_RULE_ID,
+  PARTIAL_SECURITY_SEVERITY,
   RULE_ID,
   SECURITY_SEVERITY,
   buildSarif,
@@ -51,15 +53,26 @@ describe('buildSarif', () => {
     expect(log.runs).toHaveLength(1)
   })
 
-  test('one rule with help, security-severity, tags and precision', () => {
+  test('two rules with help, security-severity, tags and precision: noncompliant high, partial medium', () => {
     const driver = log.runs[0]!.tool.driver
     expect(driver.name).toBe('azure-jit-network-access-check')
     expect(driver.version).toBe('1.2.3')
     expect(driver.informationUri).toBe(
       'https://github.com/example-org/azure-jit-network-access-check'
     )
-    expect(driver.rules).toHaveLength(1)
-    const rule = driver.rules![0]!
+    expect(driver.rules).toHaveLength(2)
+    const [rule, partial] = driver.rules!
+    expect(partial?.id).toBe(PARTIAL_RULE_ID)
+    expect(partial?.properties).toMatchObject({
+      'security-severity': PARTIAL_SECURITY_SEVERITY,
+      'problem.severity': 'warning'
+    })
+    // GitHub's bands: 7.0-8.9 high, 4.0-6.9 medium.
+    expect(Number(SECURITY_SEVERITY)).toBeGreaterThanOrEqual(7)
+    expect(Number(PARTIAL_SECURITY_SEVERITY)).toBeGreaterThanOrEqual(4)
+    expect(Number(PARTIAL_SECURITY_SEVERITY)).toBeLessThan(7)
+    expect(partial?.help).toEqual(rule?.help)
+    if (rule === undefined) throw new Error('no rule')
     expect(rule.id).toBe(RULE_ID)
     expect(rule.help?.markdown).toMatch(/## How to fix/)
     expect(rule.help?.markdown).toMatch(/az policy assignment update --params/)
@@ -83,8 +96,15 @@ describe('buildSarif', () => {
       verdict: 'noncompliant'
     })
     for (const item of results(log)) {
-      expect(item.ruleId).toBe(RULE_ID)
-      expect(item.ruleIndex).toBe(0)
+      const partial = item.properties?.verdict === 'partial'
+      expect(item.ruleId).toBe(partial ? PARTIAL_RULE_ID : RULE_ID)
+      expect(item.ruleIndex).toBe(partial ? 1 : 0)
+      // What code scanning matches results by: per rule and subscription, not per workflow line.
+      const fingerprint = subscriptionFingerprint(item.properties?.subscriptionId, item.ruleId)
+      expect(item.partialFingerprints).toEqual({
+        [FINGERPRINT_KEY]: fingerprint,
+        primaryLocationLineHash: fingerprint
+      })
     }
   })
 
@@ -185,7 +205,10 @@ describe('buildSarif', () => {
     expect(results(unknown)).toEqual([
       expect.objectContaining({
         level: 'error',
-        partialFingerprints: { [FINGERPRINT_KEY]: subscriptionFingerprint(SUB4) },
+        partialFingerprints: {
+          [FINGERPRINT_KEY]: subscriptionFingerprint(SUB4),
+          primaryLocationLineHash: subscriptionFingerprint(SUB4)
+        },
         properties: expect.objectContaining({ lastVerdict: 'unknown' })
       })
     ])

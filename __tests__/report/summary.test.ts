@@ -3,7 +3,6 @@ import type { SubscriptionResult, Verdict } from '../../src/model.ts'
 import {
   COMPLIANT_ROWS_SHOWN,
   DETAIL_THRESHOLD,
-  MAX_REMEDIATION_SECTIONS,
   MAX_SUBSCRIPTIONS_PER_SECTION,
   MAX_TABLE_ROWS_LARGE,
   buildJobSummary
@@ -89,24 +88,24 @@ describe('buildJobSummary with mixed verdicts', () => {
     )
   })
 
-  test('a table of short cells: verdict, subscription, effect, cause; what needs attention first', () => {
+  test('a table of short cells: verdict, subscription, cause; what needs attention first', () => {
     const rows = tableRows(summary)
     expect(rows).toHaveLength(5)
     for (const row of rows) {
-      expect(splitTableRow(row, 'any')).toHaveLength(4)
-      expect(splitTableRow(row, 'pipe')).toHaveLength(4)
+      expect(splitTableRow(row, 'any')).toHaveLength(3)
+      expect(splitTableRow(row, 'pipe')).toHaveLength(3)
     }
+    // The verdict does not wrap: a no-break space between its mark and its word.
     expect(rows.map((row) => splitTableRow(row)[0]?.trim())).toEqual([
-      '❌ noncompliant',
-      '❌ noncompliant',
-      '❓ error',
-      '⚠️ partial',
-      '✅ compliant'
+      '❌&nbsp;noncompliant',
+      '❌&nbsp;noncompliant',
+      '❓&nbsp;error',
+      '⚠️&nbsp;partial',
+      '✅&nbsp;compliant'
     ])
     expect(splitTableRow(rows[0] as string).map((cell) => cell.trim())).toEqual([
-      '❌ noncompliant',
+      '❌&nbsp;noncompliant',
       `\`${SUB2}\``,
-      '`Disabled` (assignment parameter)',
       'assignment parameter sets `Disabled` in **ASC Default**'
     ])
     expect(rows[1]).toContain('nothing assigns the JIT policy')
@@ -119,9 +118,8 @@ describe('buildJobSummary with mixed verdicts', () => {
   test('a subscription that could not be read says why, and claims nothing about its assignments', () => {
     const row = tableRows(summary)[2] as string
     expect(splitTableRow(row).map((cell) => cell.trim())).toEqual([
-      '❓ error',
+      '❓&nbsp;error',
       `\`${SUB4}\``,
-      'not read',
       'no access (403)'
     ])
     expect(summary).not.toContain('none runs the JIT policy')
@@ -132,7 +130,10 @@ describe('buildJobSummary with mixed verdicts', () => {
   })
 
   test('below the table, a <details> per failing subscription with its whole reason and evidence', () => {
-    const why = summary.slice(summary.indexOf('### Why'), summary.indexOf('### How to fix'))
+    const why = summary.slice(
+      summary.indexOf('### Why, and how to fix'),
+      summary.indexOf('### How this was decided')
+    )
     expect(why.match(/<details><summary>/g)).toHaveLength(4)
     expect(why).toContain(`<details><summary>❌ noncompliant: <code>${SUB2}</code></summary>`)
     expect(why).toContain(
@@ -161,17 +162,26 @@ describe('buildJobSummary with mixed verdicts', () => {
     expect(alone).not.toContain('JIT reference id')
   })
 
-  test('remediation for each failing subscription: portal path and az command', () => {
+  test("remediation folded into each failing subscription's details: portal path and az command", () => {
     const fix = summary.slice(
-      summary.indexOf('### How to fix'),
+      summary.indexOf('### Why, and how to fix'),
       summary.indexOf('### How this was decided')
     )
-    expect(fix).toContain(`#### ❌ noncompliant: \`${SUB2}\``)
-    expect(fix.indexOf(SUB4)).toBeLessThan(fix.indexOf(SUB3))
-    expect(fix).toContain(`#### ⚠️ partial: \`${SUB3}\``)
-    expect(fix).toContain(`#### ❓ error: \`${SUB4}\``)
-    expect(fix).toContain(`#### ❌ noncompliant: \`${SUBA}\``)
+    // Each subscription's details, in the table's order, holds its fix after its evidence.
+    const details = fix.split('<details>').slice(1)
+    expect(details.map((item) => /<code>([^<]+)<\/code>/.exec(item)?.[1])).toEqual([
+      SUB2,
+      SUBA,
+      SUB4,
+      SUB3
+    ])
+    for (const item of details) {
+      expect(item.indexOf('**Reason:**')).toBeLessThan(item.indexOf('**How to fix**'))
+      expect(item.slice(0, item.indexOf('</details>'))).toContain('**How to fix**')
+    }
     expect(fix).not.toContain(SUB1)
+    // The first screen: the headline and the table come before any details.
+    expect(summary.indexOf('| Verdict |')).toBeLessThan(summary.indexOf('<details>'))
     expect(fix).toContain(
       'Portal: Azure portal > Policy > Assignments > ASC Default > Edit assignment > Parameters'
     )
@@ -205,7 +215,8 @@ describe('headline', () => {
       context()
     )
     expect(summary).toContain('✅ **All 2 subscriptions audit JIT network access**')
-    expect(summary).not.toContain('### How to fix')
+    expect(summary).not.toContain('### Why, and how to fix')
+    expect(summary).not.toContain('**How to fix**')
   })
 
   test('failing verdicts outside fail-on: a warning, and the step does not fail', () => {
@@ -231,14 +242,13 @@ describe('display names and reasons', () => {
     )
     const [row] = tableRows(summary)
     expect(splitTableRow(row as string)[1]?.trim()).toBe(
-      `Payments &lt;prod&gt; &#124; \\*EU\\*<br>\`${SUB2}\``
+      // The name and the start of the id on one line; the whole id is in the details.
+      `Payments &lt;prod&gt; &#124; \\*EU\\* \`${SUB2.slice(0, 8)}…\``
     )
     expect(summary).toContain(
       `<details><summary>❌ noncompliant: Payments &lt;prod&gt; | *EU* <code>${SUB2}</code></summary>`
     )
-    expect(summary).toContain(
-      `#### ❌ noncompliant: Payments &lt;prod&gt; &#124; \\*EU\\* \`${SUB2}\``
-    )
+    expect(summary).toContain('**How to fix**')
   })
 
   test('a long reason is shown whole up to its limit, never cut mid-word, its fix kept', () => {
@@ -279,8 +289,8 @@ describe('compliant subscriptions', () => {
     const summary = buildJobSummary(results, context())
     expect(summary).not.toContain('compliant subscription</summary>')
     expect(tableRows(summary).map((row) => splitTableRow(row)[0]?.trim())).toEqual([
-      '❌ noncompliant',
-      '✅ compliant'
+      '❌&nbsp;noncompliant',
+      '✅&nbsp;compliant'
     ])
   })
 })
@@ -306,8 +316,8 @@ describe('hostile strings from Azure', () => {
     const rows = tableRows(summary)
     expect(rows).toHaveLength(3)
     for (const row of rows) {
-      expect(splitTableRow(row, 'any')).toHaveLength(4)
-      expect(splitTableRow(row, 'pipe')).toHaveLength(4)
+      expect(splitTableRow(row, 'any')).toHaveLength(3)
+      expect(splitTableRow(row, 'pipe')).toHaveLength(3)
     }
   })
 
@@ -315,11 +325,7 @@ describe('hostile strings from Azure', () => {
     const headings = summary.split('\n').filter((line) => line.startsWith('#'))
     expect(headings).toEqual([
       '## Azure JIT network access audit',
-      '### Why',
-      '### How to fix',
-      `#### ❌ noncompliant: \`${SUB2}\``,
-      `#### ❓ error: \`${SUB4}\``,
-      `#### ⚠️ partial: \`${SUB3}\``,
+      '### Why, and how to fix',
       '### How this was decided'
     ])
     expect(summary).not.toMatch(/^::/m)
@@ -356,7 +362,7 @@ describe('many subscriptions', () => {
     const summary = buildJobSummary(results, context())
     const rows = tableRows(summary)
     expect(rows).toHaveLength(MAX_TABLE_ROWS_LARGE)
-    expect(rows.every((row) => row.includes('❌ noncompliant'))).toBe(true)
+    expect(rows.every((row) => row.includes('❌&nbsp;noncompliant'))).toBe(true)
     expect(summary).toContain(
       'Not listed: 100 more subscriptions that are not compliant and 800 compliant subscriptions. The `results` output has every subscription.'
     )
@@ -373,13 +379,16 @@ describe('many subscriptions', () => {
     expect(summary).not.toContain('The `results` output has')
   })
 
-  test('subscriptions that need the same fix share one section', () => {
+  test('subscriptions that need the same fix get its steps once; the others point at them', () => {
     const results = Array.from({ length: 50 }, (_, index) => result(idOf(index), 'noncompliant'))
     const summary = buildJobSummary(results, context())
-    expect(summary).toContain('#### 50 subscriptions with the same fix')
+    expect(summary).toContain('These steps fix 49 more subscriptions too: ')
     expect(summary).toContain(
-      `\`${idOf(MAX_SUBSCRIPTIONS_PER_SECTION - 1)}\`, and ${50 - MAX_SUBSCRIPTIONS_PER_SECTION} more.`
+      `\`${idOf(MAX_SUBSCRIPTIONS_PER_SECTION)}\`, and ${49 - MAX_SUBSCRIPTIONS_PER_SECTION} more.`
     )
+    expect(
+      summary.match(/The same steps as for `[^`]+` above fix this subscription too\./g)
+    ).toHaveLength(49)
     expect(outsideCode(summary).blocks).toHaveLength(1)
   })
 
@@ -393,11 +402,10 @@ describe('many subscriptions', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(Buffer.byteLength(summary, 'utf8')).toBeLessThan(512 * 1024)
     expect(summary).toContain('### How this was decided')
-    expect(summary.match(/^#### /gm)?.length ?? 0).toBeLessThanOrEqual(MAX_REMEDIATION_SECTIONS)
-    expect(summary).toMatch(/Steps for \d+ more subscriptions are not shown/)
-    expect(buildJobSummary(results, context(), true)).toMatch(
-      /Steps for \d+ more subscriptions are not shown; their reasons are in the results file \(its path is the `results-file` output/
-    )
+    // Each failing row has its details, or the details that did not fit are counted and pointed at.
+    const details = summary.match(/<details><summary>[❌❓⚠]/gu)?.length ?? 0
+    const more = Number(/The reasons and fixes of (\d+) more/.exec(summary)?.[1] ?? 0)
+    expect(details + more).toBe(MAX_TABLE_ROWS_LARGE)
     expect(activeMarkdown(outsideCode(summary).text)).toEqual([])
   })
 })

@@ -243,6 +243,7 @@ describe('standin/cli.ts as a child process', () => {
           'caCertificatePath',
           'caCertificatePem',
           'clientId',
+          'clientSecret',
           'environment',
           'oidcRequestToken',
           'oidcRequestUrl',

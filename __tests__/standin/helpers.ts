@@ -1,7 +1,6 @@
 // Shared by the stand-in's tests: a small estate, and the real SDK clients pointed at a stand-in
 // the way the action points them (authorityHost, disableInstanceDiscovery, endpoint).
 
-import * as core from '@actions/core'
 import { PolicyClient } from '@azure/arm-policy'
 import type { PolicyClientOptionalParams } from '@azure/arm-policy'
 import { ClientAssertionCredential } from '@azure/identity'
@@ -21,6 +20,7 @@ import {
   subscriptionScope
 } from '../../standin/estate/index.ts'
 import type { StandIn } from '../../standin/server.ts'
+import { quietIdToken } from '../support/quiet.ts'
 
 export const TENANT = guid('test/tenant')
 export const CLIENT = guid('test/client')
@@ -110,17 +110,6 @@ export function clearRunnerEnvironment(): void {
   delete process.env.NODE_EXTRA_CA_CERTS
   delete process.env.AZURE_CLIENT_ID
   delete process.env.AZURE_TENANT_ID
-}
-
-/** @actions/core's getIDToken, with its ::debug:: and ::add-mask:: lines kept off the output. */
-async function quietIdToken(audience: string): Promise<string> {
-  const write = process.stdout.write
-  process.stdout.write = () => true
-  try {
-    return await core.getIDToken(audience)
-  } finally {
-    process.stdout.write = write
-  }
 }
 
 export function credentialFor(

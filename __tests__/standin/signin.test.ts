@@ -8,7 +8,7 @@ import {
   createHttpHeaders,
   createPipelineRequest
 } from '@azure/core-rest-pipeline'
-import { ClientAssertionCredential } from '@azure/identity'
+import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identity'
 import { decodeJwt } from '../../standin/identity.ts'
 import { startStandIn } from '../../standin/server.ts'
 import type { StandIn } from '../../standin/server.ts'
@@ -151,6 +151,32 @@ describe('Entra ID', () => {
       'https://management.azure.com/.default'
     )
     expect(publicCloud.token).toMatch(/^standin\./)
+  })
+
+  test('signs in a service principal with its client secret (ClientSecretCredential), and refuses another secret with AADSTS7000215', async () => {
+    const standIn = await start()
+    const scope = `${standIn.resourceManagerEndpoint}/.default`
+    const options = { authorityHost: standIn.authorityHost, disableInstanceDiscovery: true }
+    const token = await new ClientSecretCredential(
+      standIn.tenantId,
+      standIn.clientId,
+      standIn.clientSecret,
+      options
+    ).getToken(scope)
+    expect(token.token).toMatch(/^standin\./)
+    const refused = await new ClientSecretCredential(
+      standIn.tenantId,
+      standIn.clientId,
+      `${standIn.clientSecret}x`,
+      options
+    )
+      .getToken(scope)
+      .then(
+        () => null,
+        (error: unknown) => error
+      )
+    expect(String(refused)).toContain('AADSTS7000215')
+    expect(standIn.tokensIssued()).toBe(1)
   })
 
   test('answers the runner and Entra ID after their own latencies, when asked', async () => {

@@ -2,7 +2,7 @@
 import type { Log } from '../../src/log.ts'
 
 export interface LoggedLine {
-  kind: 'info' | 'warning' | 'debug'
+  kind: 'info' | 'warning' | 'notice' | 'debug'
   text: string
   /** The group open when the line was logged; undefined outside every group. */
   group?: string
@@ -18,6 +18,7 @@ export function recordingLog(): Log & { lines: LoggedLine[] } {
     lines,
     info: line('info'),
     warning: line('warning'),
+    notice: line('notice'),
     debug: line('debug'),
     async group(name, work) {
       open = name

@@ -78,7 +78,7 @@ export function resetCore(inputs: Record<string, string> = {}): void {
 }
 
 /** Lines given to a logging function (info, debug, error, warning), in order. */
-export function logged(name: 'info' | 'debug' | 'error' | 'warning'): string[] {
+export function logged(name: 'info' | 'debug' | 'error' | 'warning' | 'notice'): string[] {
   return recorded.calls.filter((call) => call[0] === name).map((call) => String(call[1]))
 }
 
@@ -111,6 +111,7 @@ export const fakeCore = {
   info: record('info'),
   debug: record('debug'),
   warning: record('warning'),
+  notice: record('notice'),
   error: record('error'),
   setSecret: record('setSecret'),
   startGroup: record('startGroup'),

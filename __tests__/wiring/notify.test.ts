@@ -13,7 +13,9 @@ import { logged, mockCore, recorded } from './fake-core.ts'
 import { useWiring } from './harness.ts'
 
 mockCore()
-const { run } = await import('../../src/main.ts')
+const main = await import('../../src/main.ts')
+const { actionsRunner } = await import('../../src/runner.ts')
+const run = () => main.run(actionsRunner)
 
 const TOKEN = 'ghs_wiring_token'
 const [OWNER, REPO] = REPOSITORY.split('/') as [string, string]

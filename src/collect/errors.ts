@@ -6,6 +6,7 @@ import { AuthenticationError } from '@azure/identity'
 import { MAX_ERROR_CODE, MAX_ERROR_MESSAGE, azureText } from '../azure-text.ts'
 import type { ErrorCause } from '../model.ts'
 import { RequestGaveUpError } from './retry-policy.ts'
+import { listedActions } from './permissions.ts'
 
 /** An error answer from Resource Manager, with ARM's error code when it gave one. */
 export class ArmRequestError extends Error {
@@ -150,7 +151,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
       return explainRefusedToken(failure.code, scope, detail)
     case 403:
       return context.scope === undefined
-        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least Microsoft.Authorization/policyAssignments/read, policyExemptions/read, policySetDefinitions/read and policyDefinitions/read.`
+        ? `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}; give it the Reader role on the subscription, or at least ${listedActions()}.`
         : `The identity ${context.clientId} may not read ${context.what} of ${scope} ${detail}.`
     case 404:
       return context.scope === undefined

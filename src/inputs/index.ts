@@ -17,6 +17,7 @@ import type { ExemptionRules, Verdict } from '../model.ts'
 import { categoryProblem } from '../category.ts'
 import { placeProblem } from '../file-places.ts'
 import type { RunContext } from '../run-context.ts'
+import type { SignInSource } from '../runner-interface.ts'
 import { parseSubscriptionId, readScope, type Scope } from './scope.ts'
 import { readExemptionRules } from './exemptions.ts'
 import { readAzureSignIn } from './sign-in.ts'
@@ -97,13 +98,15 @@ export function splitList(value: string): string[] {
  * The settings from the inputs (`getInput` returns one as the runner gives it, '' when unset) and
  * the run context (the workspace, the runner's temporary folder, AZURE_CLIENT_ID and
  * AZURE_TENANT_ID as fallbacks). `setSecret` (@actions/core's) masks `github-token` as soon as it
- * is read, before anything else. What is allowed but worth a warning goes to `notices`. Throws
- * InputError listing every problem at once, each naming the bad value and the fix.
+ * is read, before anything else; `signIn` says who signs in (readAzureSignIn). What is allowed
+ * but worth a warning goes to `notices`. Throws InputError listing every problem at once, each
+ * naming the bad value and the fix.
  */
 export function readSettings(
   getInput: (name: string) => string,
   runContext: Pick<RunContext, 'workspace' | 'runnerTemp' | 'azureClientId' | 'azureTenantId'>,
-  setSecret: (secret: string) => void
+  setSecret: (secret: string) => void,
+  signIn: SignInSource['kind'] = 'github-oidc'
 ): Settings {
   const problems: string[] = []
   const input = (name: string): string => getInput(name).trim()
@@ -132,7 +135,12 @@ export function readSettings(
     )
   }
 
-  const { clientId, tenantId, cloud, audience } = readAzureSignIn(input, runContext, problems)
+  const { clientId, tenantId, cloud, audience } = readAzureSignIn(
+    input,
+    runContext,
+    problems,
+    signIn
+  )
 
   const notices: string[] = []
   const failOn = readFailOn(

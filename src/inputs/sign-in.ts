@@ -4,6 +4,7 @@
 import { GUID } from '../azure-ids.ts'
 import { CLOUDS, DEFAULT_TOKEN_EXCHANGE_AUDIENCE, INPUT_DEFAULTS, type Cloud } from '../defaults.ts'
 import type { RunContext } from '../run-context.ts'
+import type { SignInSource } from '../runner-interface.ts'
 import { quote } from './values.ts'
 
 // A verified domain of the tenant (contoso.onmicrosoft.com) is accepted where a tenant id is.
@@ -19,28 +20,35 @@ export interface AzureSignIn {
 
 /**
  * The sign-in settings from the inputs (`input` returns one trimmed, '' when unset), falling back
- * to AZURE_CLIENT_ID and AZURE_TENANT_ID from the run context. Pushes onto `problems` a sentence
- * for each bad value; the returned values are only meaningful when none was pushed.
+ * to AZURE_CLIENT_ID and AZURE_TENANT_ID from the run context. `client-id` and `tenant-id` are
+ * required for `github-oidc` (the federated credential's application); with `azure-identity` (a
+ * terminal: the environment's or the Azure CLI's sign-in) they may be empty. Pushes onto
+ * `problems` a sentence for each bad value; the returned values are only meaningful when none was
+ * pushed.
  */
 export function readAzureSignIn(
   input: (name: string) => string,
   runContext: Pick<RunContext, 'azureClientId' | 'azureTenantId'>,
-  problems: string[]
+  problems: string[],
+  signIn: SignInSource['kind'] = 'github-oidc'
 ): AzureSignIn {
+  const required = signIn === 'github-oidc'
   const clientId = input('client-id') || runContext.azureClientId
   if (clientId === '') {
-    problems.push(
-      '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential.'
-    )
+    if (required)
+      problems.push(
+        '`client-id` is empty and AZURE_CLIENT_ID is not set; give the application (client) id of the Entra application that has the federated credential. A repository or organization variable reaches the action only when the workflow passes it: `client-id: ${{ vars.AZURE_CLIENT_ID }}`, or `env: AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}` on the step or job.'
+      )
   } else if (!GUID.test(clientId)) {
     problems.push(`\`client-id\` ${quote(clientId)} is not an application (client) id (a GUID).`)
   }
 
   const tenantId = input('tenant-id') || runContext.azureTenantId
   if (tenantId === '') {
-    problems.push(
-      '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application.'
-    )
+    if (required)
+      problems.push(
+        '`tenant-id` is empty and AZURE_TENANT_ID is not set; give the directory (tenant) id of the Entra application. A repository or organization variable reaches the action only when the workflow passes it: `tenant-id: ${{ vars.AZURE_TENANT_ID }}`, or `env: AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}` on the step or job.'
+      )
   } else if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
     problems.push(
       `\`tenant-id\` ${quote(tenantId)} is neither a directory (tenant) id (a GUID) nor a tenant domain name.`

@@ -15,7 +15,7 @@ import type { Settings } from '../inputs/index.ts'
 import type { Log } from '../log.ts'
 import { TOOL_NAME, type LastFinding, type SubscriptionResult } from '../model.ts'
 import { runCategory } from '../report/context.ts'
-import { CARRIED_STATE, LAST_RESULT_MARK, RULE_ID } from '../report/sarif.ts'
+import { CARRIED_STATE, LAST_RESULT_MARK, PARTIAL_RULE_ID, RULE_ID } from '../report/sarif.ts'
 import type { RunContext } from '../run-context.ts'
 import { connect, DEFAULT_API_URL, failureWarning, type Octokit } from './github.ts'
 import { describeHttpError } from './rate-limit.ts'
@@ -88,9 +88,12 @@ function lastResultOf(message: string): string {
   return mark < 0 ? text : text.slice(mark + LAST_RESULT_MARK.length)
 }
 
+/** The rules of this action's results (report/sarif.ts). */
+const OUR_RULES: readonly string[] = [RULE_ID, PARTIAL_RULE_ID]
+
 /**
  * `results` with a `lastFinding` on each `error` result that an open alert of `alerts` names: an
- * alert of RULE_ID in `category` whose message starts with `Subscription ID ` (how
+ * alert of RULE_ID or PARTIAL_RULE_ID in `category` whose message starts with `Subscription ID ` (how
  * report/sarif.ts words every message), the newest when several do. Pure.
  */
 export function withLastFindings(
@@ -99,7 +102,9 @@ export function withLastFindings(
   category: string
 ): SubscriptionResult[] {
   const ours = alerts
-    .filter((alert) => alert.ruleId === RULE_ID && sameCategory(alert.category, category))
+    .filter(
+      (alert) => OUR_RULES.includes(alert.ruleId ?? '') && sameCategory(alert.category, category)
+    )
     .sort((a, b) => b.number - a.number)
   return results.map((result) => {
     if (result.verdict !== 'error') return result
@@ -109,7 +114,7 @@ export function withLastFindings(
     const level =
       alert.severity === 'warning' || alert.severity === 'note' ? alert.severity : 'error'
     const lastFinding: LastFinding = {
-      verdict: level === 'warning' ? 'partial' : 'noncompliant',
+      verdict: alert.ruleId === PARTIAL_RULE_ID || level === 'warning' ? 'partial' : 'noncompliant',
       level,
       alert: alert.number,
       message: lastResultOf(alert.message)
@@ -137,8 +142,12 @@ function readFailure(error: unknown, doing: string): string {
   )
 }
 
-/** `results` with every `error` result's last finding unknown, for `why`. */
-function failClosed(results: readonly SubscriptionResult[], why: string): SubscriptionResult[] {
+/** `results` with every `error` result's last finding unknown, for `why`: each is a SARIF result
+ * then, so that no alert of theirs closes as fixed where the SARIF is uploaded. */
+export function failClosed(
+  results: readonly SubscriptionResult[],
+  why: string
+): SubscriptionResult[] {
   return results.map((result) =>
     result.verdict === 'error' ? { ...result, lastFinding: { verdict: 'unknown', why } } : result
   )

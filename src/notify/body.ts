@@ -154,10 +154,24 @@ function withTable(head: string[], tail: string[], view: NotificationView): stri
   return [...head, `${TABLE_HEADER}\n${lines.join('\n')}`, ...tail].join('\n\n')
 }
 
-/** The issue's title: plain text (GitHub renders no Markdown in titles), one line. */
-export function issueTitle(category: string): string {
-  const title = `Just-in-time network access is not audited (${oneLine(category, 120)})`
-  return oneLine(title, MAX_TITLE_LENGTH)
+/**
+ * The issue's title: short, and saying which: `JIT network access not audited on 3 subscriptions`
+ * (those failing as noncompliant or partial), `..., 2 could not be checked` when some could not be
+ * checked too, or `JIT network access: 2 subscriptions could not be checked` when that is all. The
+ * category is in the body (runLine); the title is rewritten with the body.
+ */
+export function issueTitle(view: NotificationView): string {
+  const notAudited = failingResults(view).filter((result) => result.verdict !== 'error').length
+  const unchecked = view.results.filter((result) => result.verdict === 'error').length
+  const subscriptions = (count: number) => `${count} subscription${count === 1 ? '' : 's'}`
+  if (notAudited === 0) {
+    return `JIT network access: ${subscriptions(unchecked)} could not be checked`
+  }
+  const also = unchecked > 0 ? `, ${unchecked} could not be checked` : ''
+  return oneLine(
+    `JIT network access not audited on ${subscriptions(notAudited)}${also}`,
+    MAX_TITLE_LENGTH
+  )
 }
 
 /** The issue's body: the marker, what fails, the table of failing subscriptions, the counts, and

@@ -162,6 +162,7 @@ export async function perform(octokit: Octokit, where: Repository, write: Write)
       await octokit.rest.issues.update({
         ...where,
         issue_number: write.number,
+        ...(write.title !== undefined ? { title: write.title } : {}),
         ...(write.body !== undefined ? { body: write.body } : {}),
         ...(write.state !== undefined ? { state: write.state } : {}),
         ...(write.stateReason !== undefined ? { state_reason: write.stateReason } : {})

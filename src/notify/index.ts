@@ -23,7 +23,7 @@ import { adoptable, anyMarked, type Identity } from './identity.ts'
 import type { MarkerKind } from './marker.ts'
 import { issueWanted, planIssue, planPullRequestComment, type Plan } from './plan.ts'
 
-export { carryForward } from './alerts.ts'
+export { carryForward, failClosed } from './alerts.ts'
 export { DEFAULT_API_URL } from './github.ts'
 
 /** Most time spent waiting out rate limits in one run, in milliseconds. */

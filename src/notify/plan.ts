@@ -38,6 +38,8 @@ export type Write =
   | {
       op: 'update-issue'
       number: number
+      /** Rewritten with the body: the title counts what fails (body.ts, issueTitle). */
+      title?: string
       body?: string
       state?: 'open' | 'closed'
       stateReason?: 'completed' | 'not_planned' | 'reopened'
@@ -123,7 +125,12 @@ export function planIssue(
       plan.notes.push(`Every subscription passes: closing issue #${kept.number}.`)
     } else if (hasChanged(change)) {
       plan.writes.push(
-        { op: 'update-issue', number: kept.number, body: issueBody(view, marker) },
+        {
+          op: 'update-issue',
+          number: kept.number,
+          title: issueTitle(view),
+          body: issueBody(view, marker)
+        },
         {
           op: 'create-comment',
           number: kept.number,
@@ -134,7 +141,12 @@ export function planIssue(
       heldOpen(plan, given, kept.number)
     } else if (lastChanged(previous?.last ?? {}, last)) {
       // Only what is known of a subscription's last verdict: the body, without a comment.
-      plan.writes.push({ op: 'update-issue', number: kept.number, body: issueBody(view, marker) })
+      plan.writes.push({
+        op: 'update-issue',
+        number: kept.number,
+        title: issueTitle(view),
+        body: issueBody(view, marker)
+      })
       plan.notes.push(`Last verdicts learnt: updating the body of issue #${kept.number}.`)
       heldOpen(plan, given, kept.number)
     } else {
@@ -155,6 +167,7 @@ export function planIssue(
       {
         op: 'update-issue',
         number: lastClosed.number,
+        title: issueTitle(view),
         body: issueBody(view, marker),
         state: 'open',
         stateReason: 'reopened'
@@ -170,7 +183,7 @@ export function planIssue(
     const earlier = earlierScopes(existing, view.category)
     plan.writes.push({
       op: 'create-issue',
-      title: issueTitle(view.category),
+      title: issueTitle(view),
       body: issueBody(view, marker, earlier),
       labels: [...labels]
     })

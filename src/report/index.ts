@@ -4,11 +4,11 @@
 // the very last; each is written on its own, whole or not at all, within a bound of time
 // (files.ts, runner-files.ts): one that cannot be written is listed, and the others still are.
 // Deciding the step's outcome is src/outcome.ts.
-import * as core from '../runner.ts'
 import type { Settings } from '../inputs/index.ts'
 import { redact } from '../redact.ts'
 import type { SkippedSubscription, SubscriptionResult } from '../model.ts'
 import { readWorkflowFile, type RunContext } from '../run-context.ts'
+import type { Runner } from '../runner-interface.ts'
 import { buildAnnotations } from './annotations.ts'
 import { reportContext, runUrl } from './context.ts'
 import type { FileInput } from '../file-places.ts'
@@ -50,8 +50,9 @@ export interface ReportsWritten {
 /**
  * Writes every report of `results` (in the order of the subscriptions checked) and of `skipped`
  * (the subscriptions not checked because of their state) to the runner's files (GITHUB_STEP_SUMMARY,
- * GITHUB_OUTPUT), the log (annotations) and the report files, pointing findings at the workflow
- * file of `runContext`; returns what it wrote and what it could not. The outputs naming the files
+ * GITHUB_OUTPUT; without GITHUB_STEP_SUMMARY, the summary goes to `runner.showSummary`, a terminal),
+ * `runner` (annotations, log lines) and the report files, pointing findings at the
+ * workflow file of `runContext`; returns what it wrote and what it could not. The outputs naming the files
  * (`sarif-file`, `results-file`) are set once the files are written. Never throws for a report
  * that cannot be written.
  */
@@ -64,7 +65,8 @@ export async function writeReports(
   > &
     Partial<Pick<Settings, 'tenantId' | 'cloud'>>,
   runContext: RunContext,
-  actionVersion: string
+  actionVersion: string,
+  runner: Pick<Runner, 'log' | 'annotate' | 'setOutput' | 'showSummary'>
 ): Promise<ReportsWritten> {
   const context = reportContext(runContext, settings, actionVersion)
   const workflowFile = workflowLocation(runContext.workflowRef, await readWorkflowFile(runContext))
@@ -87,23 +89,29 @@ export async function writeReports(
   const lengths = entries.map((entry) => JSON.stringify(entry).length)
   const outputs = buildOutputs(results, skipped, written, { entries, lengths })
   if (settings.jobSummary) {
+    const summary = () =>
+      buildJobSummary(results, context, outputs.values['results-trimmed'] === 'true') +
+      skippedSection(skipped)
     if (runContext.jobSummaryFile !== undefined) {
-      const trimmed = outputs.values['results-trimmed'] === 'true'
-      const summary = buildJobSummary(results, context, trimmed) + skippedSection(skipped)
       try {
-        await appendWhole(runContext.jobSummaryFile, redact(summary), 'GITHUB_STEP_SUMMARY')
+        await appendWhole(runContext.jobSummaryFile, redact(summary()), 'GITHUB_STEP_SUMMARY')
         written.jobSummary = true
       } catch (error) {
         failed('the job summary', error)
       }
+    } else if (runner.showSummary) {
+      runner.showSummary(redact(summary()))
+      written.jobSummary = true
     } else {
-      core.info('No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).')
+      runner.log.info(
+        'No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner).'
+      )
     }
   }
   const values = Object.entries(outputs.values).filter(([name]) => !FILE_OUTPUTS.includes(name))
   let outputsSet = true
   try {
-    await setOutputs(Object.fromEntries(values), runContext)
+    await setOutputs(Object.fromEntries(values), runContext, runner)
   } catch (error) {
     outputsSet = false
     failed('the step outputs', error)
@@ -114,8 +122,7 @@ export async function writeReports(
       file: annotation.file,
       startLine: annotation.startLine
     }
-    if (annotation.level === 'error') core.error(annotation.message, properties)
-    else core.warning(annotation.message, properties)
+    runner.annotate(annotation.level, annotation.message, properties)
     written.annotations += 1
   }
 
@@ -129,7 +136,7 @@ export async function writeReports(
   ): Promise<string | null> => {
     try {
       await writeReportFile(file, content(), input, roots)
-      core.info(`${logged} written to ${file}.`)
+      runner.log.info(`${logged} written to ${file}.`)
       return file
     } catch (error) {
       failed(`${name} ${file}`, error)
@@ -150,14 +157,14 @@ export async function writeReports(
     'Results'
   ])
   const trimmed = trimmedWarning(outputs.fitted, written.resultsFile)
-  if (trimmed !== null) core.warning(trimmed)
+  if (trimmed !== null) runner.log.warning(trimmed)
   // The outputs that name the files, now that they are written (when the others could be set).
   if (outputsSet) {
     const files = {
       'sarif-file': written.sarifFile ?? '',
       'results-file': written.resultsFile ?? ''
     }
-    await setOutputs(files, runContext).catch((error: unknown) =>
+    await setOutputs(files, runContext, runner).catch((error: unknown) =>
       failed('the outputs `sarif-file` and `results-file`', error)
     )
   }
@@ -168,13 +175,15 @@ export async function writeReports(
 const FILE_OUTPUTS: readonly string[] = ['sarif-file', 'results-file'] satisfies OutputName[]
 
 /** Sets the step outputs `values` in one append to GITHUB_OUTPUT, all or none of them
- * (runner-files.ts); without GITHUB_OUTPUT, through @actions/core's `set-output` command. */
+ * (runner-files.ts); without GITHUB_OUTPUT, through `runner` (@actions/core's `set-output`
+ * command on a GitHub runner). */
 async function setOutputs(
   values: Partial<Record<OutputName, string>>,
-  runContext: Pick<RunContext, 'outputFile'>
+  runContext: Pick<RunContext, 'outputFile'>,
+  runner: Pick<Runner, 'setOutput'>
 ): Promise<void> {
   if (runContext.outputFile === undefined) {
-    for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
+    for (const [name, value] of Object.entries(values)) runner.setOutput(name, value)
     return
   }
   const redacted = Object.entries(values).map(([name, value]) => [name, redact(value ?? '')])

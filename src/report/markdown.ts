@@ -10,12 +10,14 @@
 //   left for the table parser to see) and everything is one line.
 // - GitHub's post-processing on rendered text (@mentions, issue references `#1`, `GH-1` and
 //   `owner/repo#1`, bare-URL and e-mail autolinks, :emoji: shortcodes) runs after entities and
-//   escapes are decoded, so escaping does not stop it: a zero-width space after `@`, `#`, `GH-`
-//   and `:` and in `www.` breaks the patterns while reading the same. GitHub's "Autolinked
-//   references and URLs" lists what links: URLs, the issue forms above, and commit SHAs (bare,
-//   `user@SHA`, `owner/repo@SHA`). The last two are broken at `@`; a bare SHA links only to a
-//   commit of this repository and notifies nobody, and Azure's ids are hex (GUIDs), which a
-//   zero-width space would break for copying, so hex runs are left as they are.
+//   escapes are decoded, so escaping does not stop it; it skips code. So a word that would link,
+//   mention or become an emoji goes in a code span (`<code>` inside HTML), which reads the same
+//   and copies exactly: no zero-width space in what a person copies out of a reason. GitHub's
+//   "Autolinked references and URLs" lists what links: URLs, the issue forms above, and commit
+//   SHAs (bare, `user@SHA`, `owner/repo@SHA`). The last two hold `@`; a bare SHA links only to a
+//   commit of this repository and notifies nobody, and Azure's ids are hex (GUIDs), so hex runs
+//   are left as they are. A word that holds a backtick or a pipe (which a code span could not
+//   hold in a table cell) is broken with zero-width spaces instead.
 // - Length: every Azure string is cut (see text.ts) before escaping, so one value cannot flood the
 //   summary.
 // - Secrets: redacted (redact.ts) on the raw text, before the cut and the escaping: a backslash
@@ -37,7 +39,8 @@ const ENTITIES: Readonly<Record<string, string>> = {
 const BACKSLASHED = new Set(['\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '~', '{', '}', '$'])
 
 /** Breaks GitHub's autolinking, mentions, issue references (`#1`, `GH-1`, any case) and emoji
- * shortcodes with zero-width spaces. Works on plain text, before escaping. */
+ * shortcodes with zero-width spaces. Works on plain text, before escaping; for a word that cannot
+ * go in a code span. */
 export function neutraliseReferences(text: string): string {
   return text
     .replace(/@/g, `@${ZWSP}`)
@@ -47,19 +50,68 @@ export function neutraliseReferences(text: string): string {
     .replace(/(w)(ww\.)/gi, `$1${ZWSP}$2`)
 }
 
+/** What GitHub links, mentions or turns into an emoji in rendered text, in one word. */
+const LINKING = [
+  /(?:^|[^\p{L}\p{N}])[a-z][a-z+.-]*:(?=\S)/iu, // a URL, or anything that reads like one
+  /(?:^|[^\p{L}\p{N}])www\./iu, // a bare www. address
+  /@/, // a mention, user@SHA, an e-mail address
+  /#[\p{L}\p{N}]/u, // #1, owner/repo#1
+  /(?:^|[^\p{L}\p{N}])gh-\d/iu, // GH-1
+  /:[\p{N}_+-]*\p{L}[\p{L}\p{N}_+-]*:|:[+-]1:/u // :emoji: (a timestamp's :00: is none)
+]
+
+/** A piece of inline text: plain, or a word GitHub would act on, to show as code. */
+export interface InlinePiece {
+  text: string
+  code: boolean
+}
+
+/** `text` (plain, one line) in pieces: each word GitHub would link, mention or turn into an emoji
+ * (without the punctuation around it) a code piece, the rest plain. */
+export function inlinePieces(text: string): InlinePiece[] {
+  const pieces: InlinePiece[] = []
+  const plain = (part: string) => {
+    const last = pieces[pieces.length - 1]
+    if (last && !last.code) last.text += part
+    else if (part !== '') pieces.push({ text: part, code: false })
+  }
+  for (const part of text.split(/(\s+)/)) {
+    if (!LINKING.some((pattern) => pattern.test(part))) {
+      plain(part)
+    } else if (/[`|]/.test(part)) {
+      plain(neutraliseReferences(part))
+    } else {
+      // The punctuation around the word stays outside the code, unless the word needs it (`:x:`).
+      const [, before = '', word = '', after = ''] =
+        /^([("'[{<]*)(.*?)([)"'\]}>.,;:!?]*)$/su.exec(part) ?? []
+      const whole = word === '' || !LINKING.some((pattern) => pattern.test(word))
+      if (!whole) plain(before)
+      pieces.push({ text: whole ? part : word, code: true })
+      if (!whole) plain(after)
+    }
+  }
+  return pieces
+}
+
 /**
- * Inline Markdown for text from Azure: one line, cut to `max` code points, with HTML, Markdown,
- * table pipes, mentions and autolinks made inert. Safe in a paragraph, a list item, a heading and
+ * Inline Markdown for text from Azure: one line, cut to `max` code points, with HTML, Markdown and
+ * table pipes made inert, and each word GitHub would link, mention or turn into an emoji in a code
+ * span (inlinePieces). Safe in a paragraph, a list item, a heading and
  * a table cell. Returns '' for empty input.
  */
 export function escapeInline(value: unknown, max: number = MAX_INLINE_LENGTH): string {
-  const text = neutraliseReferences(oneLine(value, max))
   let out = ''
-  for (const char of text) {
-    const entity = ENTITIES[char]
-    if (entity !== undefined) out += entity
-    else if (BACKSLASHED.has(char)) out += `\\${char}`
-    else out += char
+  for (const piece of inlinePieces(oneLine(value, max))) {
+    if (piece.code) {
+      out += codeSpan(piece.text)
+      continue
+    }
+    for (const char of piece.text) {
+      const entity = ENTITIES[char]
+      if (entity !== undefined) out += entity
+      else if (BACKSLASHED.has(char)) out += `\\${char}`
+      else out += char
+    }
   }
   // Nothing from Azure should start a line, but if it does it must not become a list item, a
   // heading underline or an ordered list.
@@ -68,13 +120,15 @@ export function escapeInline(value: unknown, max: number = MAX_INLINE_LENGTH): s
 
 /**
  * Text for inside an HTML element the action writes (a `<summary>`), where Markdown is not
- * interpreted: one line, cut to `max` code points, `& < > " '` as entities, and mentions and
- * autolinks broken as in escapeInline. Returns '' for empty input.
+ * interpreted: one line, cut to `max` code points, `& < > " '` as entities, and each word GitHub
+ * would link, mention or turn into an emoji in `<code>` (inlinePieces). Returns '' for empty input.
  */
 export function escapeHtmlText(value: unknown, max: number = MAX_INLINE_LENGTH): string {
-  return Array.from(neutraliseReferences(oneLine(value, max)), (char) =>
-    char === '|' ? char : (ENTITIES[char] ?? char)
-  ).join('')
+  const entities = (text: string) =>
+    Array.from(text, (char) => (char === '|' ? char : (ENTITIES[char] ?? char))).join('')
+  return inlinePieces(oneLine(value, max))
+    .map((piece) => (piece.code ? `<code>${entities(piece.text)}</code>` : entities(piece.text)))
+    .join('')
 }
 
 export interface CodeSpanOptions {

@@ -32,6 +32,9 @@ export const JIT_DOCS_URL =
   'https://learn.microsoft.com/azure/defender-for-cloud/just-in-time-access-usage'
 
 export const RULE_ID = 'azure-jit-network-access-audit'
+/** The rule of a subscription where JIT is audited on only part of it: a rule of its own because
+ * code scanning reads `security-severity` from the rule, never from a result. */
+export const PARTIAL_RULE_ID = 'azure-jit-network-access-audit-partial'
 /**
  * GitHub maps security-severity to high for 7.0-8.9. 7.5 because a subscription without the audit
  * lets virtual machines keep RDP/SSH management ports open to the internet without Defender for
@@ -40,12 +43,15 @@ export const RULE_ID = 'azure-jit-network-access-audit'
  * Impair Defenses). It is not itself an open port, so not critical.
  */
 export const SECURITY_SEVERITY = '7.5'
+/** Medium (GitHub: 4.0-6.9) for a subscription audited on only part of it: the detection stands
+ * for the rest, and what is left out is usually a named resource group or region. */
+export const PARTIAL_SECURITY_SEVERITY = '5.0'
 
 const SHORT_DESCRIPTION = 'Just-in-time network access is not audited on the Azure subscription'
 
 const FULL_DESCRIPTION =
   `Microsoft Defender for Cloud recommends just-in-time (JIT) network access for virtual machines only while a policy assignment that applies to the subscription runs the built-in policy "${JIT_POLICY_DISPLAY_NAME}" (${JIT_POLICY_DEFINITION_NAME}) with the effect ${AUDIT_EFFECT}. ` +
-  'This result means that no assignment does so over the whole subscription: the policy is not assigned, its effect is Disabled through a parameter or an override, or an exemption or an excluded scope takes the subscription out. A subscription that could not be checked is a notification of the run (the analysis did not complete); when its alert was open, the result is kept, marked could not be checked now, so that the alert stays open.'
+  'This result means that no assignment audits it anywhere in the subscription: the policy is not assigned, its effect is Disabled through a parameter or an override, or an exemption or an excluded scope takes the subscription out (a subscription audited on only part of it is a result of the rule azure-jit-network-access-audit-partial, of medium severity). A subscription that could not be checked is a notification of the run (the analysis did not complete); when its alert was open, the result is kept, marked could not be checked now, so that the alert stays open.'
 
 const HELP_TEXT = [
   `What it checks: for each Azure subscription, whether some policy assignment that applies to it runs the built-in policy ${JIT_POLICY_DEFINITION_NAME} (${JIT_POLICY_DISPLAY_NAME}) with the effect ${AUDIT_EFFECT} over the whole subscription. Parameters, initiative defaults, overrides, exemptions and excluded scopes are all taken into account.`,
@@ -81,6 +87,16 @@ const HELP_MARKDOWN = [
   `More: [Just-in-time VM access in Defender for Cloud](${JIT_DOCS_URL}).`
 ].join('\n')
 
+const TAGS = [
+  'security',
+  'azure',
+  'azure-policy',
+  'defender-for-cloud',
+  'just-in-time',
+  'external/cwe/cwe-778'
+]
+
+/** The rule of a noncompliant subscription: nothing audits JIT over it. */
 export const RULE: ReportingDescriptor = {
   id: RULE_ID,
   name: 'JitNetworkAccessAuditNotInForce',
@@ -91,18 +107,35 @@ export const RULE: ReportingDescriptor = {
   defaultConfiguration: { level: 'error' },
   properties: {
     'security-severity': SECURITY_SEVERITY,
-    tags: [
-      'security',
-      'azure',
-      'azure-policy',
-      'defender-for-cloud',
-      'just-in-time',
-      'external/cwe/cwe-778'
-    ],
+    tags: TAGS,
     precision: 'very-high',
     'problem.severity': 'error'
   }
 }
+
+/** The rule of a partial subscription: JIT is audited, but no assignment audits part of it. */
+export const PARTIAL_RULE: ReportingDescriptor = {
+  id: PARTIAL_RULE_ID,
+  name: 'JitNetworkAccessAuditPartial',
+  shortDescription: {
+    text: 'Just-in-time network access is audited on only part of the Azure subscription'
+  },
+  fullDescription: {
+    text: `The built-in policy "${JIT_POLICY_DISPLAY_NAME}" (${JIT_POLICY_DEFINITION_NAME}) audits with ${AUDIT_EFFECT} on part of the subscription, and no assignment audits the rest: the message names that part (a resource group, a region) and what leaves it out (an exemption, an excluded scope, a resource selector or override limited to some locations), or Defender for Servers Plan 2 is not on for every virtual machine, or its plan could not be read.`
+  },
+  help: { text: HELP_TEXT, markdown: HELP_MARKDOWN },
+  helpUri: JIT_DOCS_URL,
+  defaultConfiguration: { level: 'warning' },
+  properties: {
+    'security-severity': PARTIAL_SECURITY_SEVERITY,
+    tags: TAGS,
+    precision: 'very-high',
+    'problem.severity': 'warning'
+  }
+}
+
+/** The rules of the run, in the order `ruleIndex` counts them. */
+const RULES: readonly ReportingDescriptor[] = [RULE, PARTIAL_RULE]
 
 /** The notification descriptor of a subscription the run could not check. */
 export const NOT_CHECKED_ID = 'subscription-not-checked'
@@ -164,8 +197,8 @@ export function sarifText(value: unknown, max: number = MAX_SARIF_MESSAGE): stri
 
 /** Stable per rule and subscription: the same subscription keeps its alert across runs, branches
  * and edits of the workflow file. */
-export function subscriptionFingerprint(subscriptionId: string): string {
-  return createHash('sha256').update(`${RULE_ID}:${subscriptionId.toLowerCase()}`).digest('hex')
+export function subscriptionFingerprint(subscriptionId: string, ruleId: string = RULE_ID): string {
+  return createHash('sha256').update(`${ruleId}:${subscriptionId.toLowerCase()}`).digest('hex')
 }
 
 /** The repository-relative path as a URI reference: each segment percent-encoded. */
@@ -219,24 +252,31 @@ function carriedMessage(subscription: SubscriptionResult, last: LastFinding): st
   return sarifText(`${subject}: ${now}${LAST_RESULT_MARK}${oneLine(before, MAX_CARRIED_PART)}`)
 }
 
-/** A result of the rule for `subscription`, at its location in `file` and with its fingerprint:
- * the same alert, run after run, whatever the level, message and extra `properties`. */
+/** A result of `rule` for `subscription`, at its location in `file` and with its fingerprints:
+ * the same alert, run after run, whatever the level, message and extra `properties`. Code
+ * scanning matches results by `primaryLocationLineHash` alone ("SARIF support for code scanning",
+ * partialFingerprints), which upload-sarif would otherwise compute from the workflow line: every
+ * subscription not listed there (a management group's) would share line 1's hash and one alert.
+ * upload-sarif keeps a value it finds, and logs that it would have computed another. */
 function ruleResult(
   subscription: SubscriptionResult,
   file: WorkflowFile,
+  rule: ReportingDescriptor,
   level: Result.level,
   text: string,
   properties: Record<string, unknown>
 ): Result {
+  const fingerprint = subscriptionFingerprint(subscription.subscriptionId, rule.id)
   return {
-    ruleId: RULE_ID,
-    ruleIndex: 0,
+    ruleId: rule.id,
+    ruleIndex: RULES.indexOf(rule),
     level,
     kind: 'fail',
     message: { text },
     locations: [workflowLocation(file, subscription.subscriptionId)],
     partialFingerprints: {
-      [FINGERPRINT_KEY]: subscriptionFingerprint(subscription.subscriptionId)
+      [FINGERPRINT_KEY]: fingerprint,
+      primaryLocationLineHash: fingerprint
     },
     properties: {
       subscriptionId: oneLine(subscription.subscriptionId, 100),
@@ -248,12 +288,14 @@ function ruleResult(
 }
 
 function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result {
-  const state = VERDICT_STATES[subscription.verdict === 'partial' ? 'partial' : 'noncompliant']
+  const partial = subscription.verdict === 'partial'
+  const state = VERDICT_STATES[partial ? 'partial' : 'noncompliant']
   // What Azure records of the machines: a sentence after the reason, and the counts.
   const machines = machineCounts(subscription)
   return ruleResult(
     subscription,
     file,
+    partial ? PARTIAL_RULE : RULE,
     LEVELS[subscription.verdict] ?? 'error',
     message(subscription, state, machines === null ? '' : ` ${machines}.`),
     {
@@ -277,7 +319,8 @@ function carriedResultFor(
   file: WorkflowFile
 ): Result {
   const level = last.verdict === 'unknown' ? 'error' : last.level
-  return ruleResult(subscription, file, level, carriedMessage(subscription, last), {
+  const rule = last.verdict === 'partial' ? PARTIAL_RULE : RULE
+  return ruleResult(subscription, file, rule, level, carriedMessage(subscription, last), {
     lastVerdict: last.verdict,
     ...(last.verdict === 'unknown' ? {} : { alertNumber: last.alert })
   })
@@ -329,7 +372,7 @@ export function buildSarif(
           ? { semanticVersion: version }
           : {}),
         informationUri: informationUri(context),
-        rules: [RULE],
+        rules: [...RULES],
         notifications: [NOT_CHECKED]
       }
     },

@@ -1,9 +1,21 @@
 // Sign-in, the entry of src/signin/: the only code that talks to Entra ID. It exchanges the
 // runner's OIDC token (oidc.ts, which main loads on its own, before the Azure SDK) for an Azure
-// Resource Manager access token and explains the refusals people hit (refusals.ts).
-import { AuthenticationError, ClientAssertionCredential } from '@azure/identity'
+// Resource Manager access token and explains the refusals people hit (refusals.ts). Outside a
+// GitHub workflow (the command line, src/cli/) it signs in with what the machine is signed in
+// with, through @azure/identity's chain (Microsoft Learn, "Credential chains in the Azure Identity
+// client library for JavaScript"): a service principal in the environment (EnvironmentCredential),
+// else the Azure CLI's login (AzureCliCredential). Only the credentials used are imported
+// (docs/design.md, "The bundle").
+import {
+  AuthenticationError,
+  AzureCliCredential,
+  ChainedTokenCredential,
+  ClientAssertionCredential,
+  EnvironmentCredential
+} from '@azure/identity'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SignInError } from './errors.ts'
+import { LOCAL_SIGN_IN } from '../runner-interface.ts'
 import { abandonOnAbort, describeDuration } from '../deadline.ts'
 import type { Cloud } from '../defaults.ts'
 import { decodeTokenClaims, explainOidcFailure, type OidcAssertion } from './oidc.ts'
@@ -208,6 +220,7 @@ async function explainSignInFailure(
     tenantId: options.tenantId,
     clientId: options.clientId,
     authorityHost: options.authorityHost,
+    resourceManagerEndpoint: options.resourceManagerEndpoint,
     cloud: options.cloud ?? cloudOfAuthority(options.authorityHost),
     claims: decodeTokenClaims(assertion.lastToken() ?? '')
   }
@@ -233,4 +246,94 @@ function entraErrorDescription(error: unknown): string {
 function firstLine(value: unknown): string {
   const text = value instanceof Error ? value.message : String(value)
   return (text.split(/\r?\n/).find((line) => line.trim() !== '') ?? text).trim()
+}
+
+export interface LocalSignInOptions {
+  /** `tenant-id`, or '' for the Azure CLI's default tenant (the environment's service principal
+   * names its own, AZURE_TENANT_ID). */
+  tenantId: string
+  authorityHost: string
+  resourceManagerEndpoint: string
+  /** Keeps every access token out of what the run writes (redact.ts). */
+  setSecret: (secret: string) => void
+  /** How long sign-in may take, in milliseconds; default SIGN_IN_TIMEOUT_MS. */
+  timeoutMs?: number
+  /** The run's deadline (src/deadline.ts). */
+  deadline?: AbortSignal
+}
+
+export interface SignedInLocally extends SignedIn {
+  /** Which credential of the chain gave the token, in words for the log. */
+  signedInWith: string
+}
+
+/**
+ * Signs in once with the machine's credentials (EnvironmentCredential, else AzureCliCredential:
+ * @azure/identity's ChainedTokenCredential) and proves it by getting a Resource Manager token;
+ * returns the credential every client shares (sharedTokenCredential) and which of the two signed
+ * in. Throws SignInError, naming both ways to sign in and what each said, when neither gives a
+ * token, or none comes within `timeoutMs` or before the deadline.
+ */
+export async function signInLocally(options: LocalSignInOptions): Promise<SignedInLocally> {
+  const timeoutMs = options.timeoutMs ?? SIGN_IN_TIMEOUT_MS
+  const authority = {
+    authorityHost: options.authorityHost,
+    disableInstanceDiscovery: skipsInstanceDiscovery(options.authorityHost)
+  }
+  let signedInWith = ''
+  // The chain does not say which credential answered: each one notes it when it does.
+  const noting = (credential: TokenCredential, words: string): TokenCredential => ({
+    getToken: async (scopes, getTokenOptions) => {
+      const token = await credential.getToken(scopes, getTokenOptions)
+      if (token) signedInWith = words
+      return token
+    }
+  })
+  const chain = new ChainedTokenCredential(
+    noting(
+      new EnvironmentCredential(authority),
+      "the environment's service principal (EnvironmentCredential)"
+    ),
+    noting(
+      new AzureCliCredential({
+        ...(options.tenantId !== '' ? { tenantId: options.tenantId } : {}),
+        processTimeoutInMs: timeoutMs
+      }),
+      "the Azure CLI's login (AzureCliCredential)"
+    )
+  )
+  const credential = sharedTokenCredential(
+    chain,
+    (token) => options.setSecret(token.token),
+    Date.now,
+    { deadline: options.deadline, waitMs: timeoutMs }
+  )
+  const limit = AbortSignal.timeout(timeoutMs)
+  const bound = options.deadline ? AbortSignal.any([options.deadline, limit]) : limit
+  const timedOut = () =>
+    new SignInError(
+      `Sign-in with ${LOCAL_SIGN_IN} did not finish ${options.deadline?.aborted ? "before the run's deadline (`deadline-minutes`)" : `within ${describeDuration(timeoutMs)}`}.`
+    )
+  try {
+    await abandonOnAbort(
+      credential.getToken(`${options.resourceManagerEndpoint}/.default`),
+      bound,
+      timedOut
+    )
+  } catch (error) {
+    if (error instanceof SignInError) throw error
+    if (error instanceof AccessTokenWaitError) throw timedOut()
+    // The chain's message lists what each credential said, one line each; links and
+    // troubleshooting pointers are left to the SDK's documentation.
+    const said = (error instanceof Error ? error.message : String(error))
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(More details|To troubleshoot)/i.test(line))
+      .slice(0, 6)
+      .join(' ')
+    throw new SignInError(
+      `Could not sign in to Entra ID at ${options.authorityHost} with ${LOCAL_SIGN_IN}: ${said} Run \`az login\` (with \`--tenant\` for another tenant), or set the environment variables, and try again.`
+    )
+  }
+  return { credential, signedInWith }
 }

@@ -12,6 +12,9 @@ export interface RefusalContext {
   tenantId: string
   clientId: string
   authorityHost: string
+  /** The Resource Manager endpoint the access token is asked for (`resource-manager-endpoint`, or
+   * the cloud's). */
+  resourceManagerEndpoint?: string
   /** The cloud `environment` named; undefined for a cloud given only by its endpoints. */
   cloud: Pick<Cloud, 'name' | 'tokenExchangeAudience'> | undefined
   /** The claims of the GitHub OIDC token Entra ID refused. */
@@ -97,9 +100,25 @@ export function explainEntraRefusal(
       return `${entra} (no application with that client id in the tenant). Check \`client-id\` and \`tenant-id\`.`
     case '90002':
       return tenantNotFound(context, `AADSTS90002`)
+    case '500011':
+      return resourceNotFound(entra, context)
     default:
       return `${entra}: ${description} ${tokenClaims}`
   }
+}
+
+/** AADSTS500011, "the resource principal named X was not found in the tenant": the token was
+ * asked for a resource this cloud's Entra ID does not know, which is the `resource-manager-endpoint`
+ * given (a typo, another cloud's, a regional or portal URL). */
+function resourceNotFound(entra: string, context: RefusalContext): string {
+  const endpoint = context.resourceManagerEndpoint ?? 'the Resource Manager endpoint'
+  const expected = context.cloud
+    ? `${context.cloud.name}'s ${CLOUDS.find((cloud) => cloud.name === context.cloud?.name)?.resourceManagerEndpoint ?? 'endpoint'}`
+    : "your cloud's Resource Manager endpoint"
+  return (
+    `${entra} (Entra ID knows no resource ${endpoint} to issue an access token for). ` +
+    `Check \`resource-manager-endpoint\`: leave it empty to use ${expected}, or give your cloud's Resource Manager endpoint, matching \`environment\` and \`authority-host\`.`
+  )
 }
 
 /** What Entra ID answers for the tenant's OpenID metadata: its AADSTS codes, or why no answer. */

@@ -9,6 +9,7 @@ import type { Log } from '../../log.ts'
 import type { VirtualMachineRecord } from '../../model.ts'
 import { mapLimit } from '../concurrency.ts'
 import { failureCause, failureDetail } from '../errors.ts'
+import { MACHINE_READ_ACTIONS, listedActions } from '../permissions.ts'
 import type { SendGraphQuery } from '../resource-graph/client.ts'
 import type { QuotaGate } from '../resource-graph/paging.ts'
 import type { ResourceManager } from '../resource-manager.ts'
@@ -16,8 +17,7 @@ import { readStatesThroughPolicyInsights } from './policy-insights.ts'
 import { readMachinesThroughGraph } from './resource-graph.ts'
 
 /** The permission a refused read asks for, in words (docs/reading-results.md, "Virtual machines"). */
-export const MACHINE_READ_PERMISSION =
-  "the Reader role on the subscription: its `*/read` includes Microsoft.PolicyInsights/policyStates/queryResults/read (Policy Insights' query of policy states) and the reads Azure Resource Graph shows rows for (Microsoft.Compute/virtualMachines/read, Microsoft.Security/assessments/read)"
+export const MACHINE_READ_PERMISSION = `the Reader role on the subscription, or ${listedActions(MACHINE_READ_ACTIONS)} (Reader's \`*/read\` includes them)`
 
 /** Where the read goes: the run's Resource Manager connection, and its Resource Graph connection
  * and quota (opened on first use: the resource-manager engine has none of its own). */

@@ -79,7 +79,16 @@ export function restUrl(id: string, apiVersion: string): string {
  * hold one: throws when it does (the programs are constants written in this folder).
  */
 export function jqProgram(...lines: string[]): string {
-  const program = lines.map((line) => line.trim()).join(' ')
+  return singleQuotable(lines.map((line) => line.trim()).join(' '))
+}
+
+/** A jq program over several lines, kept as written, for a script a person reads: the lines
+ * joined by newlines (inside single quotes the shell keeps them). Throws as jqProgram does. */
+export function jqScript(...lines: string[]): string {
+  return singleQuotable(lines.join('\n'))
+}
+
+function singleQuotable(program: string): string {
   if (program.includes("'")) throw new Error('jq program must not contain a single quote')
   return program
 }

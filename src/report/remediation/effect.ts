@@ -10,11 +10,11 @@
 import { AUDIT_EFFECT, type AssignmentEvidence } from '../../model.ts'
 import { ASSIGNMENT_PATCH_API_VERSION } from '../../api-versions.ts'
 import { assignmentStep, cliUpdate } from './assignment.ts'
-import { jqProgram, restUrl, shellQuote } from './azure-cli.ts'
+import { jqProgram, jqScript, restUrl, shellQuote } from './azure-cli.ts'
 import type { CommandPlan, RemediationStep } from './step.ts'
 
-// Every program below reads the assignment as `az rest --method get` returns it and writes the
-// PATCH body: `properties.overrides` alone, the whole list, since PATCH replaces it.
+// Every program below reads the assignment's overrides (`properties.overrides`, `[]` when it has
+// none) and writes the whole new list, since PATCH replaces it: one field changed, the rest kept.
 
 // Selects an override that sets the effect to Disabled (any case).
 const DISABLED_OVERRIDE =
@@ -25,37 +25,34 @@ const REFERENCE_SELECTOR = '.kind == "policyDefinitionReferenceId"'
 // Each Disabled override leaves the JIT reference $ref out: removed from an `in` selector, added
 // to a `notIn` one, or a `notIn` selector added when there is none; then an override whose `in`
 // became empty (it only selected JIT) is dropped. Other overrides stay as they are.
-const JQ_NARROW_OVERRIDES = jqProgram(
-  '{properties: {overrides: [(.properties.overrides // [])[]',
+const JQ_NARROW_OVERRIDES = jqScript(
+  '[ .[]',
   `  | if ${DISABLED_OVERRIDE} then`,
-  `      (if ([(.selectors // [])[] | select(${REFERENCE_SELECTOR})] | length) == 0`,
-  '       then .selectors = ((.selectors // []) + [{kind: "policyDefinitionReferenceId", notIn: [$ref]}])',
-  '       else .selectors |= map(if .kind != "policyDefinitionReferenceId" then .',
-  '         elif .in != null then .in |= map(select(ascii_downcase != ($ref | ascii_downcase)))',
-  '         else .notIn = (((.notIn // []) + [$ref]) | unique) end)',
-  '       end)',
+  `      if ([(.selectors // [])[] | select(${REFERENCE_SELECTOR})] | length) == 0`,
+  '      then .selectors = ((.selectors // []) + [{kind: "policyDefinitionReferenceId", notIn: [$ref]}])',
+  '      else .selectors |= map(',
+  '        if .kind != "policyDefinitionReferenceId" then .',
+  '        elif .in != null then .in |= map(select(ascii_downcase != ($ref | ascii_downcase)))',
+  '        else .notIn = (((.notIn // []) + [$ref]) | unique) end)',
+  '      end',
   '    else . end',
-  `  | select([(.selectors // [])[] | select(${REFERENCE_SELECTOR}`,
-  '      and .in != null and (.in | length) == 0)] | length == 0)]}}'
+  `  | select([(.selectors // [])[] | select(${REFERENCE_SELECTOR} and .in != null and (.in | length) == 0)] | length == 0)`,
+  ']'
 )
 
 // Every override but the Disabled ones (the JIT policy is assigned alone: no reference to narrow).
-const JQ_DROP_DISABLED_OVERRIDES = jqProgram(
-  '{properties: {overrides: [(.properties.overrides // [])[]',
-  `  | select((${DISABLED_OVERRIDE}) | not)]}}`
-)
+const JQ_DROP_DISABLED_OVERRIDES = jqScript(`[ .[] | select((${DISABLED_OVERRIDE}) | not) ]`)
 
 // The existing overrides and one more: the audit effect for the JIT reference $ref.
-const JQ_ADD_OVERRIDE = jqProgram(
-  '{properties: {overrides: ((.properties.overrides // []) + [{kind: "policyEffect",',
-  `  value: "${AUDIT_EFFECT}",`,
-  '  selectors: [{kind: "policyDefinitionReferenceId", in: [$ref]}]}])}}'
+const JQ_ADD_OVERRIDE = jqScript(
+  `. + [{kind: "policyEffect", value: "${AUDIT_EFFECT}",`,
+  '      selectors: [{kind: "policyDefinitionReferenceId", in: [$ref]}]}]'
 )
 
 /**
  * The step for an effect an override sets to Disabled: narrow (or, without a reference id,
- * remove) the Disabled overrides so that they no longer select the JIT policy, through a
- * get | jq | patch command that keeps every other override.
+ * remove) the Disabled overrides so that they no longer select the JIT policy, through a short
+ * read, change, review, write script that keeps every other override.
  */
 export function removeOverrideStep(evidence: AssignmentEvidence): RemediationStep {
   const ref = evidence.policyDefinitionReferenceId
@@ -73,13 +70,13 @@ export function removeOverrideStep(evidence: AssignmentEvidence): RemediationSte
             evidence,
             JQ_DROP_DISABLED_OVERRIDES,
             null,
-            'Removes the Disabled effect overrides and keeps the others (PATCH of properties.overrides; needs jq).'
+            'Removes the Disabled effect overrides and keeps the others: the script reads the overrides, shows the change, then writes them (needs jq).'
           )
         : patchOverrides(
             evidence,
             JQ_NARROW_OVERRIDES,
             ref,
-            'Narrows every Disabled effect override so that it no longer selects the JIT reference, keeping the rest of each override (PATCH of properties.overrides; needs jq).'
+            'Narrows every Disabled effect override so that it no longer selects the JIT reference, keeping the rest of each override: the script reads the overrides, shows the change, then writes them (needs jq).'
           )
   })
 }
@@ -99,13 +96,16 @@ export function addOverrideStep(evidence: AssignmentEvidence, ref: string): Reme
       evidence,
       JQ_ADD_OVERRIDE,
       ref,
-      'Adds one override and keeps the existing ones (PATCH of properties.overrides; needs jq).'
+      'Adds one override and keeps the existing ones: the script reads the overrides, shows the change, then writes them (needs jq).'
     )
   })
 }
 
-/** Reads the assignment, rewrites its overrides with `program` (given `$ref` when there is one)
- * and writes them back with PATCH. */
+/**
+ * A short script a person can review before it writes: read the assignment's overrides into
+ * overrides.json, write the list `program` makes of it (given `$ref` when there is one) to
+ * overrides.new.json, show the difference, then PATCH the new list (Policy Assignments - Update).
+ */
 function patchOverrides(
   evidence: AssignmentEvidence,
   program: string,
@@ -121,9 +121,14 @@ function patchOverrides(
     write: () =>
       [
         `url=${restUrl(evidence.id, ASSIGNMENT_PATCH_API_VERSION)}`,
-        `body=$(az rest --method get --url "$url" \\`,
-        `  | jq --compact-output${refArg} '${program}')`,
-        `az rest --method patch --url "$url" --body "$body"`
+        '# 1. Read the overrides.',
+        `az rest --method get --url "$url" | jq '.properties.overrides // []' > overrides.json`,
+        '# 2. Change them.',
+        `jq${refArg} '${program}' overrides.json > overrides.new.json`,
+        '# 3. Review the change.',
+        'diff -u overrides.json overrides.new.json',
+        '# 4. Write them (PATCH replaces the whole list).',
+        `az rest --method patch --url "$url" --body "{\\"properties\\": {\\"overrides\\": $(jq --compact-output . overrides.new.json)}}"`
       ].join('\n'),
     note
   }

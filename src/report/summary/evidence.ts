@@ -15,7 +15,7 @@ import {
   type Verdict
 } from '../../model.ts'
 import { codeSpan, escapeHtmlText, escapeInline } from '../markdown.ts'
-import { fitReason } from '../text.ts'
+import { MAX_NAME_LENGTH, fitReason } from '../text.ts'
 
 /** Longest display name and id shown, in code points. */
 export const MAX_DISPLAY_NAME = 80
@@ -46,13 +46,11 @@ export function sourceLabel(source: string): string {
   return SOURCE_LABELS[source as EffectSource] ?? escapeInline(source, 40)
 }
 
-export const TABLE_HEADER = [
-  '| Verdict | Subscription | Effect | Cause |',
-  '|---|---|---|---|'
-].join('\n')
+export const TABLE_HEADER = ['| Verdict | Subscription | Cause |', '|---|---|---|'].join('\n')
 
-/** Longest assignment name in a cause cell, in code points. */
-const MAX_CAUSE_NAME = 60
+/** Longest assignment name in a cause cell, in code points: a name Azure allows whole (its display
+ * names are at most 128 characters), so that the cell names the assignment a person looks for. */
+const MAX_CAUSE_NAME = MAX_NAME_LENGTH
 
 /** Why a subscription could not be checked, in a few words, by its cause. */
 const NOT_CHECKED_CAUSES: Readonly<Record<ErrorCause, string>> = {
@@ -115,27 +113,24 @@ function causeCell(result: SubscriptionResult): string {
     : cause
 }
 
-function effectCell(result: SubscriptionResult): string {
-  if (result.effectiveEffect === null) return result.verdict === 'error' ? 'not read' : 'none'
-  const wanted = result.effectiveEffect.toLowerCase()
-  const from = result.assignments.find((evidence) => evidence.effect.toLowerCase() === wanted)
-  const effect = codeSpan(result.effectiveEffect, { table: true, max: 40 })
-  return from ? `${effect} (${sourceLabel(from.effectSource)})` : effect
-}
-
-/** The subscription's display name (escaped) over its id, or the id alone. */
+/** The subscription's display name (escaped) and the start of its id, or the whole id when it has
+ * no name: one short line, so that the table fits the first screen; the whole id is in the
+ * subscription's details below the table. */
 export function subscriptionCell(result: SubscriptionResult): string {
-  const id = codeSpan(result.subscriptionId, { table: true, max: 64 })
   const name = escapeInline(result.displayName, MAX_DISPLAY_NAME)
-  return name ? `${name}<br>${id}` : id
+  if (!name) return codeSpan(result.subscriptionId, { table: true, max: 64 })
+  const start = /^[0-9a-f]{8}/i.exec(result.subscriptionId)?.[0]
+  const id = start ? `${start}…` : result.subscriptionId
+  return `${name} ${codeSpan(id, { table: true, max: 64 })}`
 }
 
-/** One row of the table, every cell short. */
+/** One row of the table, every cell short: the verdict (on one line), the subscription, and the
+ * cause in a few words (the effect and where it came from are in the cause, or in the details). */
 export function tableRow(result: SubscriptionResult): string {
+  const verdict = result.verdict in VERDICT_LABELS ? result.verdict : 'error'
   const cells = [
-    VERDICT_LABELS[result.verdict] ?? VERDICT_LABELS.error,
+    `${VERDICT_MARKS[verdict]}&nbsp;${verdict}`,
     subscriptionCell(result),
-    effectCell(result),
     causeCell(result)
   ]
   return `| ${cells.join(' | ')} |`
@@ -189,9 +184,10 @@ function assignmentLines(result: SubscriptionResult): string[] {
   ]
 }
 
-/** The `<details>` of one subscription: its verdict, name and id as the summary line, then the
- * reason and the evidence. */
-export function evidenceDetails(result: SubscriptionResult): string {
+/** The `<details>` of one subscription: its verdict, name and id in the summary line; its whole
+ * reason, the assignments that run the JIT policy, and `fix` (Markdown: the steps, or where they
+ * are) under "How to fix" when given. */
+export function evidenceDetails(result: SubscriptionResult, fix = ''): string {
   const label = VERDICT_LABELS[result.verdict] ?? VERDICT_LABELS.error
   const name = escapeHtmlText(result.displayName, MAX_DISPLAY_NAME)
   const id = escapeHtmlText(result.subscriptionId, 64)
@@ -202,6 +198,7 @@ export function evidenceDetails(result: SubscriptionResult): string {
     `**Reason:** ${reason}`,
     '',
     ...assignmentLines(result),
+    ...(fix === '' ? [] : ['', '**How to fix**', '', fix]),
     '',
     '</details>'
   ].join('\n')

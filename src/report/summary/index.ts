@@ -1,6 +1,6 @@
-// The job summary: a headline sentence, a table of short cells (what needs attention first), the
-// reasons and evidence below it (each subscription's row and details: evidence.ts), how to fix the
-// failing ones (subscriptions that need the very same steps share one section), how the verdicts
+// The job summary: a headline sentence and a table of short cells (what needs attention first) on
+// the first screen; below it, folded, each failing subscription's reason, evidence and how to fix
+// it (evidence.ts; subscriptions that need the very same steps get them once), how the verdicts
 // were decided, and the subscriptions in scope that were not checked because of their state
 // (src/collect/discover.ts, SKIPPED_STATES). Markdown that GitHub renders; every string from Azure
 // goes through markdown.ts first. Its size is bounded whatever the number of subscriptions or the
@@ -23,14 +23,7 @@ import { codeBlock, codeSpan, escapeInline, link } from '../markdown.ts'
 import { ATTENTION_ORDER, byAttention, countVerdicts } from '../counts.ts'
 import { remediationFor, type Remediation } from '../remediation/index.ts'
 import { PORTAL_PATH_SEPARATOR, type RemediationStep } from '../remediation/step.ts'
-import {
-  MAX_DISPLAY_NAME,
-  MAX_ID,
-  TABLE_HEADER,
-  VERDICT_LABELS,
-  evidenceDetails,
-  tableRow
-} from './evidence.ts'
+import { MAX_DISPLAY_NAME, MAX_ID, TABLE_HEADER, evidenceDetails, tableRow } from './evidence.ts'
 import { exemptionsSection } from './exemptions.ts'
 import { virtualMachinesSection } from './virtual-machines.ts'
 
@@ -39,10 +32,8 @@ import { virtualMachinesSection } from './virtual-machines.ts'
 export const DETAIL_THRESHOLD = 200
 /** Most table rows when the table lists only the failing subscriptions. */
 export const MAX_TABLE_ROWS_LARGE = 100
-/** Most remediation sections (each covers every subscription that needs the same fix). */
-export const MAX_REMEDIATION_SECTIONS = 25
-/** Bytes the table and the remediation sections may take together; past it, rows and sections are
- * counted instead of shown. Keeps the summary far below GitHub's 1 MiB limit. */
+/** Bytes the table and the details of the failing subscriptions may take together; past it, rows
+ * and details are counted instead of shown. Keeps the summary far below GitHub's 1 MiB limit. */
 export const SUMMARY_BYTE_BUDGET = 384 * 1024
 
 function bytes(text: string): number {
@@ -149,29 +140,59 @@ function wholeResults(resultsTrimmed: boolean): string {
     : 'the `results` output'
 }
 
-/** Adds a `<details>` of reasons and evidence per subscription while the budget allows. */
+/**
+ * Adds the section of details, one `<details>` per subscription that is not compliant, folded, in
+ * the table's order, while the budget allows: its reason, its evidence and how to fix it. The steps
+ * that fix several subscriptions alike (groupRemediations) are given in the first one's details;
+ * the others point at it.
+ */
 function addDetails(
   parts: string[],
   budget: Budget,
   results: readonly SubscriptionResult[],
+  context: ReportContext,
   whole: string
 ) {
   if (results.length === 0) return
-  parts.push('### Why', '')
+  parts.push('### Why, and how to fix', '')
+  const groups = groupRemediations(results, context)
+  const groupOf = new Map(
+    groups.flatMap((group) => group.results.map((result) => [result.subscriptionId, group]))
+  )
   let shown = 0
   for (const result of results) {
-    if (!spend(parts, budget, `${evidenceDetails(result)}\n`)) break
+    const group = groupOf.get(result.subscriptionId)
+    if (!spend(parts, budget, `${evidenceDetails(result, group ? fixFor(result, group) : '')}\n`)) {
+      break
+    }
     shown++
   }
   if (shown < results.length) {
     parts.push(
-      `The reasons of ${plural(results.length - shown, 'more subscription are', 'more subscriptions are')} in ${whole}.`,
+      `The reasons and fixes of ${plural(results.length - shown, 'more subscription are', 'more subscriptions are')} in ${whole}.`,
       ''
     )
   }
 }
 
-/** Most subscriptions named in one remediation section; the rest are counted. */
+/** How to fix `result`, whose steps `group` holds: the steps in the first subscription of the
+ * group (with the others it fixes named), a pointer to that one in the others. */
+function fixFor(result: SubscriptionResult, group: RemediationGroup): string {
+  const [first, ...others] = group.results as [SubscriptionResult, ...SubscriptionResult[]]
+  if (first !== result) {
+    const name = escapeInline(first.displayName, MAX_DISPLAY_NAME)
+    return `The same steps as for ${name ? `${name} ` : ''}${codeSpan(first.subscriptionId, { max: 64 })} above fix this subscription too.`
+  }
+  const fix = renderFix(group.remediation)
+  if (others.length === 0) return fix
+  const named = others
+    .slice(0, MAX_SUBSCRIPTIONS_PER_SECTION)
+    .map((other) => codeSpan(other.subscriptionId, { max: 64 }))
+  const more = others.length - named.length
+  return `${fix}\n\nThese steps fix ${plural(others.length, 'more subscription', 'more subscriptions')} too: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`
+}
+
+/** Most other subscriptions named under steps that fix several alike; the rest are counted. */
 export const MAX_SUBSCRIPTIONS_PER_SECTION = 20
 
 function renderStep(step: RemediationStep, index: number): string {
@@ -223,36 +244,15 @@ export function groupRemediations(
   return [...groups.values()]
 }
 
-/** One section in Markdown: which subscriptions (the reasons are under the table), the intro,
- * the numbered steps. */
-export function renderGroup(group: RemediationGroup): string {
-  const [first] = group.results as [SubscriptionResult, ...SubscriptionResult[]]
+/** The fix of one remediation in Markdown: the intro and the numbered steps. */
+export function renderFix(remediation: Remediation): string {
   const lines: string[] = []
-  if (group.results.length === 1) {
-    const name = escapeInline(first.displayName, MAX_DISPLAY_NAME)
-    lines.push(
-      `#### ${VERDICT_LABELS[first.verdict] ?? VERDICT_LABELS.error}: ${name ? `${name} ` : ''}${codeSpan(first.subscriptionId, { max: 64 })}`
-    )
-  } else {
-    const named = group.results
-      .slice(0, MAX_SUBSCRIPTIONS_PER_SECTION)
-      .map((result) => codeSpan(result.subscriptionId, { max: 64 }))
-    const more = group.results.length - named.length
-    lines.push(
-      `#### ${group.results.length} subscriptions with the same fix`,
-      '',
-      `Subscriptions: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}. Their reasons are under Why.`
-    )
+  if (remediation.intro) lines.push(escapeInline(remediation.intro, 600), '')
+  remediation.steps.forEach((step, index) => lines.push(renderStep(step, index), ''))
+  if (remediation.omittedSteps > 0) {
+    lines.push(`${plural(remediation.omittedSteps, 'more step is', 'more steps are')} not shown.`)
   }
-  if (group.remediation.intro) lines.push('', escapeInline(group.remediation.intro, 600))
-  group.remediation.steps.forEach((step, index) => lines.push('', renderStep(step, index)))
-  if (group.remediation.omittedSteps > 0) {
-    lines.push(
-      '',
-      `${plural(group.remediation.omittedSteps, 'more step is', 'more steps are')} not shown.`
-    )
-  }
-  return lines.join('\n')
+  return lines.join('\n').trim()
 }
 
 /**
@@ -311,7 +311,7 @@ export function buildJobSummary(
     )
   if (results.length > 0) parts.push('')
 
-  addDetails(parts, budget, listedFailing.slice(0, shownFailing), whole)
+  addDetails(parts, budget, listedFailing.slice(0, shownFailing), context, whole)
   const exemptions = exemptionsSection(ordered)
   if (exemptions !== '' && !spend(parts, budget, exemptions)) {
     parts.push(`The accepted exemptions and those that end soon are in ${whole}.`, '')
@@ -319,23 +319,6 @@ export function buildJobSummary(
   const machines = virtualMachinesSection(ordered, context)
   if (machines !== '' && !spend(parts, budget, machines)) {
     parts.push(`What Azure records of the virtual machines is in ${whole}.`, '')
-  }
-
-  if (failing.length > 0) {
-    parts.push('### How to fix', '')
-    const groups = groupRemediations(failing, context)
-    let shownGroups = 0
-    for (const group of groups.slice(0, MAX_REMEDIATION_SECTIONS)) {
-      if (!spend(parts, budget, `${renderGroup(group)}\n`)) break
-      shownGroups++
-    }
-    const hidden = groups.slice(shownGroups).reduce((sum, group) => sum + group.results.length, 0)
-    if (hidden > 0) {
-      parts.push(
-        `Steps for ${plural(hidden, 'more subscription', 'more subscriptions')} are not shown; their reasons are in ${whole}.`,
-        ''
-      )
-    }
   }
 
   parts.push(HOW_DECIDED, '', footer(context), '')

@@ -1,6 +1,14 @@
-// Renders the job summary's Markdown for a terminal: tables become one block per row, HTML tags
-// and entities and Markdown escapes are undone, headings stand out.
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+// Renders the job summary's Markdown for a terminal (the command line, `npm run demo`): tables
+// become one block per row, HTML tags and entities and Markdown escapes are undone, headings stand
+// out.
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' '
+}
 
 function plain(text: string): string {
   return text
@@ -24,6 +32,8 @@ function cells(row: string): string[] {
     .map((cell) => plain(cell.trim()))
 }
 
+/** The Markdown of a job summary (GitHub Flavored Markdown with HTML) as plain text for a
+ * terminal; `<details>` sections are shown open. */
 export function renderForTerminal(markdown: string): string {
   const output: string[] = []
   let header: string[] | null = null
@@ -56,8 +66,9 @@ export function renderForTerminal(markdown: string): string {
     header = null
     const heading = /^(#{1,6})\s+(.*)$/.exec(line)
     if (heading) {
-      const title = plain(heading[2]!)
-      output.push(title, (heading[1]!.length <= 2 ? '=' : '-').repeat(title.length))
+      const [, marks = '', text = ''] = heading
+      const title = plain(text)
+      output.push(title, (marks.length <= 2 ? '=' : '-').repeat(title.length))
     } else {
       output.push(plain(line))
     }

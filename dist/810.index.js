@@ -1,0 +1,1 @@
+export const id=810;export const ids=[810];export const modules={3810:(o,e,n)=>{n.r(e);n.d(e,{default:()=>open});function open(o){throw new Error(`This build of the check opens no browser (asked to open ${o}); sign in with az login or a service principal.`)}}};
