@@ -127,9 +127,11 @@ export function* resultsFilePieces(
  * units, two bytes each. */
 export const RESULTS_OUTPUT_MAX_BYTES = 512 * 1024
 
-/** A result in the output whose evidence was trimmed: `assignments` is null. */
-export type FittedResult = Omit<ResultOutput, 'assignments'> & {
+/** A result in the output whose evidence was trimmed: `assignments` is null, and so is
+ * `crossCheckReason` where the run compared (the counts and `crossCheck` stay). */
+export type FittedResult = Omit<ResultOutput, 'assignments' | 'crossCheckReason'> & {
   assignments: ResultOutput['assignments'] | null
+  crossCheckReason?: string | null
 }
 
 /** The shortest a string of the `results` output is cut to before evidence is trimmed, in UTF-16
@@ -215,7 +217,7 @@ function longestCut(
  * fit; else, first, the longest strings cut (cutText, marked) to the greatest length that makes
  * them fit, not under MIN_CUT_LENGTH, every subscription kept whole otherwise: one value of a
  * megabyte costs that value, not the others. When that is not enough (many subscriptions), every
- * entry loses its evidence (`assignments: null`), then evidence is given back to the entries that
+ * entry loses its evidence (`assignments: null`, and `crossCheckReason: null`), then evidence is given back to the entries that
  * need action first (error, noncompliant, partial, compliant; in order within each) while it fits,
  * and, when even the entries without evidence do not fit, compliant entries first are left out
  * from the end. The entries kept stay in their order. `lengths`, when given, is each entry's JSON
@@ -258,7 +260,11 @@ function trimmed(
   lengths?: readonly number[]
 ): Fitted {
   const sized = entries.map((entry, index) => {
-    const bare: FittedResult = { ...entry, assignments: null }
+    const bare: FittedResult = {
+      ...entry,
+      assignments: null,
+      ...(entry.crossCheckReason === undefined ? {} : { crossCheckReason: null })
+    }
     const bareLength = JSON.stringify(bare).length
     return {
       entry,
@@ -334,7 +340,7 @@ export function trimmedWarning(fitted: Fitted, resultsFile: string | null): stri
   }
   if (evidenceTrimmed > 0) {
     dropped.push(
-      `the evidence (assignments) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
+      `the evidence (${fitted.json.includes('"crossCheckReason":null') ? "assignments, and the cross-check's reason" : 'assignments'}) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
     )
   }
   if (subscriptionsLeftOut > 0) {
