@@ -24,6 +24,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { summariseCpuProfiles } from './bench/cpu-profile.ts'
 import { targetsMet, type RunFigures } from './bench/figures.ts'
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts'
@@ -32,6 +33,12 @@ import { writeProbeScript } from './bench/probe-report.ts'
 import { runOnce } from './bench/run.ts'
 import type { BenchEstate } from './bench/scenarios/index.ts'
 import { startBenchStandIn, type BenchStandIn } from './bench/standin.ts'
+import { DEFAULT_QUOTA } from '../standin/resource-graph/handler.ts'
+
+/** The stand-in's Resource Graph quota window for `estate`, in milliseconds. */
+function quotaWindowMs({ estate }: BenchEstate): number {
+  return (estate.resourceGraph?.quota ?? DEFAULT_QUOTA).windowMs
+}
 
 /** Runs the action `options.runs` times against `standIn` and prints each run (and the CPU
  * profile of the last one with --cpu-prof). */
@@ -47,6 +54,9 @@ async function runAll(
     ? await mkdtemp(path.join(tmpdir(), 'jit-bench-cpuprof-'))
     : undefined
   for (let index = 0; index < runs; index += 1) {
+    // The stand-in's Resource Graph keeps one quota window for every client: each run starts with
+    // a window of its own, as a run of the action would (ARM has no such state).
+    if (index > 0 && options.engine === 'resource-graph') await sleep(quotaWindowMs(estate))
     const figures = await runOnce(standIn, estate, {
       latencyMs: options.latencies.latencyMs,
       concurrency: options.concurrency,

@@ -49,6 +49,12 @@ export async function resourceManagerFor(
   standIn: StandIn,
   limits: Partial<RequestLimits> = {}
 ): Promise<ResourceManager> {
+  return (await signedInTo(standIn, limits)).resourceManager
+}
+
+/** The credential the action signs in to the stand-in with, and a Resource Manager connection
+ * over it with `limits`. */
+export async function signedInTo(standIn: StandIn, limits: Partial<RequestLimits> = {}) {
   const { credential } = await signIn({
     tenantId: standIn.tenantId,
     clientId: standIn.clientId,
@@ -63,12 +69,13 @@ export async function resourceManagerFor(
     setSecret: () => undefined,
     timeoutMs: 30_000
   })
-  return createResourceManager(
+  const resourceManager = createResourceManager(
     credential,
     standIn.resourceManagerEndpoint,
     { ...FAST_LIMITS, deadline: AbortSignal.timeout(60_000), ...limits },
     'jit-check-tests'
   )
+  return { credential, resourceManager }
 }
 
 /** The collector's reads, as it yields them, signed in to the stand-in as the action does. */

@@ -96,14 +96,28 @@ describe('the action’s queries over sample estates', () => {
     })
   })
 
-  it('policy at management groups: only the named groups’ own assignments and exemptions', () => {
-    const answer = query({ query: managementGroupPolicyQuery(['corp']) })
+  it('policy at management groups: every group’s own assignments and exemptions, none of a subscription', () => {
+    const group = (name: string, type: string, item: string) =>
+      `/providers/Microsoft.Management/managementGroups/${name}/providers/Microsoft.Authorization/${type}/${item}`
+    const answer = query({ query: managementGroupPolicyQuery() })
     expect(ids(answer)).toEqual([
-      '/providers/Microsoft.Management/managementGroups/corp/providers/Microsoft.Authorization/policyAssignments/mcsb',
-      '/providers/Microsoft.Management/managementGroups/corp/providers/Microsoft.Authorization/policyExemptions/corp-waiver'
+      group('corp', 'policyAssignments', 'mcsb'),
+      group('corp', 'policyExemptions', 'corp-waiver'),
+      group('prod', 'policyAssignments', 'corp-baseline')
     ])
-    const both = query({ query: managementGroupPolicyQuery(['corp', 'PROD']) })
-    expect(ids(both)).toHaveLength(3)
+    // A management group's scope reaches down only.
+    const below = query({ query: managementGroupPolicyQuery(), managementGroups: ['prod'] })
+    expect(ids(below)).toEqual([group('prod', 'policyAssignments', 'corp-baseline')])
+  })
+
+  it('a part of a query by subscription id: the rows whose subscription id starts with a prefix given', () => {
+    const [first, second] = [SUB, OTHER_SUB].map((id) => id.slice(0, 2)) as [string, string]
+    const part = query({ query: subscriptionsQuery([first.toUpperCase(), 'x']) })
+    expect(ids(part)).toEqual([`/subscriptions/${SUB}`])
+    const policy = query({ query: subscriptionPolicyQuery([second[0]!]) })
+    expect(ids(policy)).toEqual([
+      `/subscriptions/${OTHER_SUB}/providers/Microsoft.Authorization/policyAssignments/other`
+    ])
   })
 
   it('custom set definitions by id, case-insensitively; built-ins are not in the table', () => {

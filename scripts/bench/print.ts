@@ -36,8 +36,14 @@ export function printRun(figures: RunFigures, index: number, runs: number): void
   console.log(
     `ARM requests after discovery   ${checks}, ${figures.graphQueries} of them Resource Graph queries (target <= ${figures.allowedRequests} = ${budget}: ${mark(met.requests ?? false)})`
   )
+  const g = figures.graph
+  if (graph)
+    console.log(
+      `Resource Graph queries         ${g.queries} (discovery's included), critical path ${g.criticalPath} round trip(s) (target <= ${TARGETS.resourceGraphRoundTrips}: ${mark(met.roundTrips ?? false)}; queries by place in it: ${g.rounds.join(' + ')}), at most ${g.peakInFlight} in flight, ${g.throttled} answered 429 (target 0: ${mark(met.quota ?? false)})`
+    )
+  const others = checks - (graph ? figures.graphQueries : 0)
   console.log(
-    `ideal time                     ${formatMs(figures.idealMs)} (discovery's longest list page after page, then ceil(${checks} / ${figures.concurrency}), x ${figures.latencyMs} ms)`
+    `ideal time                     ${formatMs(figures.idealMs)} (discovery's longest Resource Manager list page after page${graph ? ", Resource Graph's critical path" : ''}, then ceil(${others} / ${figures.concurrency}), x ${figures.latencyMs} ms)`
   )
   console.log(
     `ratio wall / ideal             ${figures.ratio.toFixed(3)}${graph ? '' : ` (target <= ${TARGETS.ratio}: ${mark(met.ratio ?? false)})`}`
@@ -92,4 +98,10 @@ export function printSpread(all: RunFigures[]): void {
   }
   console.log(`peak memory MiB     ${spread((f) => f.peakMemoryMb, 1)}`)
   console.log(`ARM requests        ${spread((f) => f.armRequests)}`)
+  if (all.some((f) => f.graph.queries > 0)) {
+    console.log(`Graph queries       ${spread((f) => f.graph.queries)}`)
+    console.log(`  critical path     ${spread((f) => f.graph.criticalPath)}`)
+    console.log(`  most in flight    ${spread((f) => f.graph.peakInFlight)}`)
+    console.log(`  answered 429      ${spread((f) => f.graph.throttled)}`)
+  }
 }

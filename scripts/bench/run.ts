@@ -3,7 +3,7 @@
 import type { RequestRecord } from '../../standin/server.ts'
 import { checkArmRequests, checkOutcome, checkVerdicts } from './checks.ts'
 import { armDetails, probeDetails, reportDetails } from './details.ts'
-import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import { isResourceGraphQuery, resourceGraphTraffic } from '../../standin/resource-graph/traffic.ts'
 import {
   REQUESTS_PER_SUBSCRIPTION,
   RESOURCE_GRAPH_BUDGET,
@@ -40,9 +40,15 @@ export async function runOnce(
     ...checkOutcome(run, verdicts),
     ...checkArmRequests(arm)
   ]
-  const allGraphQueries = arm.filter((r) => r.method === 'POST' && r.path === RESOURCE_GRAPH_PATH)
+  const allGraphQueries = arm.filter(isResourceGraphQuery)
   const groups = bench.managementGroups ?? []
-  const graphDiscovery = new Set(graphDiscoveryOf(run.stdout, allGraphQueries))
+  const graphDiscoveryLine =
+    options.engine === 'resource-graph' ? graphDiscoveryOf(run.stdout) : undefined
+  const graphDiscovery = new Set(
+    [...allGraphQueries]
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .slice(0, graphDiscoveryLine?.requests ?? 0)
+  )
   const inDiscovery = (r: RequestRecord) => isDiscovery(r, groups) || graphDiscovery.has(r)
   const discovery = arm.filter(inDiscovery)
   const checks = arm.filter((r) => !inDiscovery(r))
@@ -65,11 +71,13 @@ export async function runOnce(
     wallMs: run.durationMs,
     discoveryRequests: discovery.length,
     discoveryMs:
-      discovery.length === 0
+      graphDiscoveryLine?.ms ??
+      (discovery.length === 0
         ? 0
         : Math.max(...discovery.map((r) => r.endedAt)) -
-          Math.min(...discovery.map((r) => r.startedAt)),
+          Math.min(...discovery.map((r) => r.startedAt))),
     graphQueries: graphQueries.length,
+    graph: resourceGraphTraffic(arm),
     readOneByOne: readOneByOne.size,
     allowedRequests:
       options.engine === 'resource-graph'
@@ -97,8 +105,14 @@ export async function runOnce(
     }
   }
   const timeline = timelineOf(launched, requests, arm)
+  // Resource Graph's queries wait for each other only along their critical path; the other
+  // requests share the slots.
+  const others = checks.filter((r) => !isResourceGraphQuery(r))
   const idealMs =
-    (longestList(discovery) + Math.ceil(checks.length / options.concurrency)) * options.latencyMs
+    (longestList(discovery.filter((r) => !isResourceGraphQuery(r))) +
+      known.graph.criticalPath +
+      Math.ceil(others.length / options.concurrency)) *
+    options.latencyMs
   return {
     ...known,
     processWallMs: timeline.processEnd - timeline.processStart,
@@ -163,15 +177,15 @@ function isDiscovery(request: RequestRecord, groups: readonly string[]): boolean
   return group !== undefined && groups.some((name) => name.toLowerCase() === group.toLowerCase())
 }
 
-/** The Resource Graph queries of discovery through Resource Graph: the first of `queries` (by
- * start), as many as the action's `Discovery:` line counts when it resolved the scope there
- * (src/collect/resource-graph/discover.ts; the engine's own queries start after it). */
-function graphDiscoveryOf(stdout: string, queries: RequestRecord[]): RequestRecord[] {
+/** The query requests and time of discovery through Resource Graph, as the action's `Discovery:`
+ * line counts them when it resolved the scope there (src/collect/resource-graph/discover.ts);
+ * undefined when Resource Manager's lists did. The engine's first queries overlap discovery's, so
+ * the log tells which queries were discovery's no more: the bench counts the first ones by start. */
+function graphDiscoveryOf(stdout: string): { requests: number; ms: number } | undefined {
   if (/Azure Resource Graph could not be read|through Resource Manager's lists/.test(stdout))
-    return []
-  const line = /^Discovery: .*; (\d+) request\(s\) over \d+ list\(s\) in \d+ ms\.$/m.exec(stdout)
-  const count = Number(line?.[1] ?? 0)
-  return [...queries].sort((a, b) => a.startedAt - b.startedAt).slice(0, count)
+    return undefined
+  const line = /^Discovery: .*; (\d+) request\(s\) over \d+ list\(s\) in (\d+) ms\.$/m.exec(stdout)
+  return line ? { requests: Number(line[1]), ms: Number(line[2]) } : undefined
 }
 
 /** Pages of the longest of discovery's lists (each list is read page after page, the lists at

@@ -14,8 +14,12 @@ import { createHash, randomUUID } from 'node:crypto'
 import { QueryError, compileQuery } from './kql.ts'
 import { buildTables, type ResourceGraphEstate, type ScopedRow } from './tables.ts'
 
+/** Microsoft's example of the per-user quota ("Guidance for throttled requests in Azure Resource
+ * Graph"): the stand-in's default. */
+export const DEFAULT_QUOTA = { queriesPerWindow: 15, windowMs: 5000 }
+
 export interface ResourceGraphOptions {
-  /** Queries one identity may send per window; default 15 per 5 s (Microsoft's example). */
+  /** Queries one identity may send per window; default DEFAULT_QUOTA. */
   quota?: { queriesPerWindow: number; windowMs: number }
   /** Subscriptions one tenant or management-group scope covers; default 10,000. */
   subscriptionLimit?: number
@@ -69,7 +73,7 @@ export function createResourceGraph(
   estate: ResourceGraphEstate,
   options: ResourceGraphOptions = {}
 ): ResourceGraphHandler {
-  const quota = options.quota ?? { queriesPerWindow: 15, windowMs: 5000 }
+  const quota = options.quota ?? DEFAULT_QUOTA
   const subscriptionLimit = options.subscriptionLimit ?? 10_000
   let built: ReturnType<typeof buildTables> | undefined
   let window = { startedAt: 0, used: 0 }

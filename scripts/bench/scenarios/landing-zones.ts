@@ -11,6 +11,7 @@ import {
   policyAssignment,
   policyExemption,
   resourceGroupScope,
+  serversPricing,
   subscriptionId,
   subscriptionScope,
   type ArmResource
@@ -35,6 +36,8 @@ const NIST_SET_DEFINITION_ID =
  * - sandbox, i % 20 = 19: the JIT definition assigned at the subscription: compliant; the other
  *   sandbox subscriptions: noncompliant.
  * - every other subscription: compliant.
+ * Every subscription has Defender for Servers Plan 2 (a VirtualMachines pricing, Standard P2), which
+ * a compliant verdict needs (a weaker plan makes it partial).
  * Shared reads: 3 set definitions + the JIT definition + sandbox's descendants = 5.
  */
 export function landingZonesEstate(count: number): BenchEstate {
@@ -141,7 +144,8 @@ export function landingZonesEstate(count: number): BenchEstate {
         managementGroup: groupOf(i)
       })),
       policyAssignments: assignments,
-      policyExemptions: exemptions
+      policyExemptions: exemptions,
+      pricings: subscriptionIds.map((id) => serversPricing(id, 'Standard', 'P2'))
     },
     subscriptionIds,
     expected,

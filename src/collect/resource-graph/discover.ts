@@ -5,17 +5,12 @@
 // (resource-graph/read.ts), which then sends no subscription query of its own. The Discovery it
 // gives is discover.ts's, assembled by the same rules (docs/design.md, "Architecture").
 import type { Scope } from '../../inputs/scope.ts'
-import { mapLimit } from '../concurrency.ts'
 import { resolveScope, text, type Discovery, type Listed } from '../discover.ts'
 import type { SendGraphQuery } from './client.ts'
-import { queryAllPages, type GraphRow, type QuotaGate } from './paging.ts'
-import { subscriptionsQuery } from './queries.ts'
-import {
-  MAX_SUBSCRIPTIONS_PER_REQUEST,
-  chunks,
-  type GraphQueryScope,
-  type ScopedRows
-} from './read.ts'
+import type { GraphRow } from './paging.ts'
+import type { QuotaGate } from './quota.ts'
+import { MAX_SUBSCRIPTIONS_PER_REQUEST, chunks, type ScopedRows } from './read.ts'
+import { RunQueries, type GraphQueryScope } from './run-queries.ts'
 
 /** A management group or the tenant holds more subscriptions than one Resource Graph scope
  * covers (10,000; header x-ms-tenant-subscription-limit-hit): Resource Manager's lists must
@@ -33,8 +28,25 @@ export interface GraphDiscovery {
   subscriptionRows: ScopedRows[]
 }
 
-/** Queries in flight at once. */
-const CONCURRENCY = 4
+/** The scopes discovery queries `scope` at: each management group's, the tenant's for `*`, and
+ * one per batch of 1,000 listed ids. */
+export function discoveryScopes(scope: Scope): GraphQueryScope[] {
+  return [
+    ...scope.managementGroups.map((group) => ({ managementGroups: [group] })),
+    ...(scope.allSubscriptions ? [{}] : []),
+    ...chunks(scope.subscriptionIds, MAX_SUBSCRIPTIONS_PER_REQUEST).map((subscriptions) => ({
+      subscriptions
+    }))
+  ]
+}
+
+export interface GraphDiscoveryOptions {
+  /** The run's queries (run-queries.ts), for the engine's read to find discovery's among them;
+   * new ones over `gate` when absent. */
+  queries?: RunQueries
+  /** Called once, when the first of discovery's answers is in: Resource Graph answers. */
+  onAnswered?(): void
+}
 
 /** The subscriptions of `rows` (resourcecontainers subscription rows), by lower-case id. */
 function listedOf(rows: readonly GraphRow[]): Map<string, Listed> {
@@ -52,9 +64,10 @@ function listedOf(rows: readonly GraphRow[]): Map<string, Listed> {
  * Resolves `scope` through Resource Graph (`send`, minding `gate`, the run's query quota): one
  * subscriptions query at each management group's scope, one at the tenant's for `*` (every
  * subscription the identity can read), and one per batch of 1,000 listed ids (for their names
- * and states; a listed id Resource Graph does not return is still checked). The rules are
- * discover.ts's (resolveScope); subscriptions come in Resource Graph's order (by id). Its cost
- * counts query requests (pages) and queries as lists.
+ * and states; a listed id Resource Graph does not return is still checked), all at once, each
+ * read as paging.ts's queryRows reads a query. The rules are discover.ts's (resolveScope);
+ * subscriptions come in Resource Graph's order (by id). Its cost counts query requests (pages)
+ * and queries as lists.
  *
  * Throws GraphScopeTooLargeError when a group or the tenant is over Resource Graph's cap, and what
  * queryAllPages throws when a query fails: the caller resolves the scope through Resource Manager
@@ -63,20 +76,23 @@ function listedOf(rows: readonly GraphRow[]): Map<string, Listed> {
 export async function discoverThroughResourceGraph(
   send: SendGraphQuery,
   scope: Scope,
-  gate: QuotaGate
+  gate: QuotaGate,
+  options: GraphDiscoveryOptions = {}
 ): Promise<GraphDiscovery> {
   const started = performance.now()
-  const queries: GraphQueryScope[] = [
-    ...scope.managementGroups.map((group) => ({ managementGroups: [group] })),
-    ...(scope.allSubscriptions ? [{}] : []),
-    ...chunks(scope.subscriptionIds, MAX_SUBSCRIPTIONS_PER_REQUEST).map((subscriptions) => ({
-      subscriptions
+  const queries = options.queries ?? new RunQueries(send, gate)
+  const scopes = discoveryScopes(scope)
+  let answered = false
+  const onFirstPage = () => {
+    if (!answered) options.onAnswered?.()
+    answered = true
+  }
+  const subscriptionRows = await Promise.all(
+    scopes.map(async (at) => ({
+      at,
+      result: await queries.subscriptions(at, 'discovery', onFirstPage)
     }))
-  ]
-  const subscriptionRows = await mapLimit(queries, CONCURRENCY, async (at) => ({
-    at,
-    result: await queryAllPages(send, subscriptionsQuery(), at, gate)
-  }))
+  )
   const listed = new Map<string, Listed>()
   const groupLists: Map<string, Listed>[] = []
   let everyone: Iterable<string> = []
@@ -97,7 +113,7 @@ export async function discoverThroughResourceGraph(
   return {
     discovery: {
       ...resolveScope(scope, groupLists, listed, everyone),
-      cost: { requests, lists: queries.length, ms }
+      cost: { requests, lists: scopes.length, ms }
     },
     subscriptionRows
   }

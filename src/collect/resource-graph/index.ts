@@ -29,11 +29,13 @@ import { createGraphQuery, type SendGraphQuery } from './client.ts'
 import {
   GraphScopeTooLargeError,
   discoverThroughResourceGraph,
+  discoveryScopes,
   type GraphDiscovery
 } from './discover.ts'
 import type { GraphSubscription } from './group.ts'
-import { QuotaGate } from './paging.ts'
+import { QuotaGate } from './quota.ts'
 import { readResourceGraph, type ReadGraphOptions, type ResourceGraphRead } from './read.ts'
+import { RunQueries } from './run-queries.ts'
 
 /** The resource-graph engine of a run, once it has resolved the scope. */
 export interface ResourceGraphEngine {
@@ -53,9 +55,12 @@ export interface ResourceGraphEngine {
 /**
  * Opens the resource-graph engine over `resourceManager`'s endpoint, limits and deadline, with
  * `credential` and `userAgentPrefix`, and resolves `scope` through Resource Graph
- * (discover.ts). Returns undefined, having logged why, when Resource Graph refused a query or
- * could not be read: Resource Manager then resolves the scope and reads every subscription.
- * Rejects only when the Resource Graph SDK cannot be loaded.
+ * (discover.ts). Once Resource Graph has answered discovery's first query, the engine's own
+ * first queries start, without waiting for discovery to end: the policy rows at each of
+ * discovery's scopes and those at the management groups, which need nothing discovery finds
+ * (the read finds them under way, read.ts). Returns undefined, having logged why, when Resource
+ * Graph refused a query or could not be read: Resource Manager then resolves the scope and reads
+ * every subscription. Rejects only when the Resource Graph SDK cannot be loaded.
  */
 export async function openResourceGraph(
   credential: TokenCredential,
@@ -66,12 +71,20 @@ export async function openResourceGraph(
 ): Promise<ResourceGraphEngine | undefined> {
   const { endpoint, limits } = resourceManager
   const send = await createGraphQuery(credential, endpoint, limits, userAgentPrefix)
-  const gate = new QuotaGate(limits.maxRetryAfterMs, limits.deadline)
+  const queries = new RunQueries(send, new QuotaGate(limits.maxRetryAfterMs, limits.deadline))
+  const startEngineQueries = () => {
+    for (const at of discoveryScopes(scope)) void queries.policy(at)
+    void queries.managementGroupPolicy()
+  }
   let discovered: GraphDiscovery | undefined
   try {
-    discovered = await discoverThroughResourceGraph(send, scope, gate)
+    discovered = await discoverThroughResourceGraph(send, scope, queries.gate, {
+      queries,
+      onAnswered: startEngineQueries
+    })
   } catch (error) {
     if (!(error instanceof GraphScopeTooLargeError)) {
+      queries.close()
       log.info(
         `Azure Resource Graph could not be read (${failureDetail(error)}); resolving the scope and reading every subscription through Resource Manager instead.`
       )
@@ -81,11 +94,14 @@ export async function openResourceGraph(
   }
   return {
     ...(discovered ? { discovery: discovered.discovery } : {}),
-    connection: { send, gate },
+    connection: { send, gate: queries.gate },
     collect: (subscriptionIds, options) =>
       collectThroughResourceGraph(resourceManager, send, subscriptionIds, {
         ...options,
-        discovered: discovered && { gate, subscriptionRows: discovered.subscriptionRows }
+        discovered: {
+          queries,
+          ...(discovered ? { subscriptionRows: discovered.subscriptionRows } : {})
+        }
       })
   }
 }
@@ -105,9 +121,10 @@ export interface ResourceGraphEngineOptions {
   managementGroups?: readonly string[]
   /** Longest wait for Resource Graph's per-user quota to reset, in milliseconds. */
   maxQuotaWaitMs: number
-  /** What discovery through Resource Graph read (discover.ts): its quota and
-   * subscription rows, so that no subscription query is sent twice. */
-  discovered?: Pick<ReadGraphOptions, 'gate' | 'subscriptionRows'>
+  /** What discovery through Resource Graph read (discover.ts): the run's queries, those the
+   * engine started ahead among them, and discovery's subscription rows, so that no query is sent
+   * twice. */
+  discovered?: Pick<ReadGraphOptions, 'queries' | 'subscriptionRows'>
   /** The run's log. */
   log: Log
 }

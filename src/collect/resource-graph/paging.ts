@@ -1,12 +1,15 @@
-// Runs one Resource Graph query to its last page, minding the per-user quota. Microsoft Learn,
-// "Guidance for throttled requests in Azure Resource Graph": every answer carries
-// x-ms-user-quota-remaining (queries left in the window) and x-ms-user-quota-resets-after
-// (hh:mm:ss until the window resets); when none are left, wait that long before the next query.
-// Each page is one query of the quota. "Working with large Azure resource data sets": at most
-// 1,000 rows an answer; $skipToken asks for the next page.
+// Reads one Resource Graph query to its last page, each page one query of the per-user quota
+// (quota.ts). Microsoft Learn, "Working with large Azure resource data sets": at most 1,000 rows an
+// answer, and $skipToken, which only the answer before names, asks for the next page, so one
+// query's pages come one round trip after another. A query whose first answer says it holds more
+// pages than are worth reading in sequence is split instead: the same query over parts of the
+// rows, by the first hex digits of their subscription id, sent at once, each paged on its own
+// (queryRows).
 import { ArmRequestError } from '../errors.ts'
 import type { GraphRequest, SendGraphQuery } from './client.ts'
-import { sleep } from '../concurrency.ts'
+import type { QuotaGate } from './quota.ts'
+
+export { QuotaGate, parseResetsAfter } from './quota.ts'
 
 /** Rows one answer holds at most ($top's upper bound). */
 export const MAX_PAGE_SIZE = 1000
@@ -23,66 +26,6 @@ export interface GraphRow {
   [column: string]: unknown
 }
 
-/** x-ms-user-quota-resets-after, `hh:mm:ss` (seconds may carry a fraction), in milliseconds;
- * undefined when absent or not in that form. */
-export function parseResetsAfter(value: string | undefined): number | undefined {
-  const match = /^(\d+):([0-5]?\d):([0-5]?\d(?:\.\d+)?)$/.exec(value?.trim() ?? '')
-  if (!match) return undefined
-  return Math.round((Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1000)
-}
-
-/** The quota shared by every query of a run. An answer says how many queries are left in the
- * window; queries started since count against that, and once none are left the next query
- * waits for the window to reset. A reset further off than `maxWaitMs` fails the query instead. */
-export class QuotaGate {
-  #remaining: number | undefined
-  #resetAt = 0
-  #startedSinceAnswer = 0
-  readonly #maxWaitMs: number
-  readonly #signal: AbortSignal | undefined
-  /** Milliseconds spent waiting for the quota. */
-  waitedMs = 0
-
-  constructor(maxWaitMs: number, signal?: AbortSignal) {
-    this.#maxWaitMs = maxWaitMs
-    this.#signal = signal
-  }
-
-  async beforeQuery(): Promise<void> {
-    while (this.#remaining !== undefined && this.#startedSinceAnswer >= this.#remaining) {
-      const wait = this.#resetAt - Date.now()
-      if (wait > 0) {
-        const started = Date.now()
-        await sleep(wait, this.#signal)
-        this.waitedMs += Date.now() - started
-      }
-      // The run's deadline: the query goes ahead and fails on the aborted signal.
-      if (this.#signal?.aborted) break
-      if (Date.now() >= this.#resetAt) {
-        this.#remaining = undefined
-        this.#startedSinceAnswer = 0
-      }
-    }
-    this.#startedSinceAnswer += 1
-  }
-
-  afterAnswer(header: (name: string) => string | undefined): void {
-    const remaining = Number(header('x-ms-user-quota-remaining') ?? Number.NaN)
-    const resetsAfter = parseResetsAfter(header('x-ms-user-quota-resets-after'))
-    if (!Number.isFinite(remaining) || resetsAfter === undefined) return
-    if (remaining <= 0 && resetsAfter > this.#maxWaitMs) {
-      throw new ArmRequestError(
-        429,
-        'QuotaExhausted',
-        `Resource Graph's query quota for this identity is used up and resets after ${Math.ceil(resetsAfter / 1000)} s, longer than the ${Math.round(this.#maxWaitMs / 1000)} s the check waits`
-      )
-    }
-    this.#remaining = Math.max(0, remaining)
-    this.#resetAt = Date.now() + resetsAfter
-    this.#startedSinceAnswer = 0
-  }
-}
-
 export interface PagedResult {
   rows: GraphRow[]
   /** Requests sent (pages). */
@@ -96,55 +39,205 @@ function malformed(what: string): ArmRequestError {
   return new ArmRequestError(200, 'MalformedResponse', `Resource Graph's answer ${what}`)
 }
 
-/**
- * Every row of `query` over the scope of `scope` (subscriptions, management groups, or neither
- * for the tenant), page after page. Throws ArmRequestError when an answer is malformed, is
- * truncated without a $skipToken, or the paging does not end; the SDK's RestError on error
- * answers.
- */
-export async function queryAllPages(
-  send: SendGraphQuery,
-  query: string,
-  scope: Pick<GraphRequest, 'subscriptions' | 'managementGroups'>,
-  gate: QuotaGate,
-  pageSize = MAX_PAGE_SIZE
-): Promise<PagedResult> {
-  const rows: GraphRow[] = []
-  const tokens = new Set<string>()
-  let skipToken: string | undefined
-  let requests = 0
-  let subscriptionLimitHit = false
-  do {
-    if (requests >= MAX_PAGES) throw malformed(`kept paging past ${MAX_PAGES} pages`)
-    await gate.beforeQuery()
-    const answer = await send({
-      query,
-      ...scope,
-      options: { top: pageSize, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) }
-    })
-    requests += 1
-    gate.afterAnswer(answer.header)
+/** Where a query runs: subscriptions, management groups, or neither (the tenant). */
+type QueryScope = Pick<GraphRequest, 'subscriptions' | 'managementGroups'>
+
+/** One query read page after page: `next` sends the next page, until `done`. */
+class Pager {
+  readonly rows: GraphRow[] = []
+  requests = 0
+  subscriptionLimitHit = false
+  /** The rows the query holds, as its last answer said (`totalRecords`). */
+  totalRecords = 0
+  #skipToken: string | undefined
+  readonly #tokens = new Set<string>()
+
+  readonly #send: SendGraphQuery
+  readonly #request: Omit<GraphRequest, 'options'>
+  readonly #gate: QuotaGate
+  readonly #pageSize: number
+
+  constructor(
+    send: SendGraphQuery,
+    query: string,
+    scope: QueryScope,
+    gate: QuotaGate,
+    pageSize: number
+  ) {
+    this.#send = send
+    this.#request = { query, ...scope }
+    this.#gate = gate
+    this.#pageSize = pageSize
+  }
+
+  get done(): boolean {
+    return this.requests > 0 && this.#skipToken === undefined
+  }
+
+  async next(): Promise<void> {
+    if (this.requests >= MAX_PAGES) throw malformed(`kept paging past ${MAX_PAGES} pages`)
+    const skipToken = this.#skipToken
+    await this.#gate.beforeQuery()
+    let answer: Awaited<ReturnType<SendGraphQuery>>
+    try {
+      answer = await this.#send({
+        ...this.#request,
+        options: {
+          top: this.#pageSize,
+          resultFormat: 'objectArray',
+          ...(skipToken ? { skipToken } : {})
+        }
+      })
+    } catch (error) {
+      this.#gate.afterFailure()
+      throw error
+    }
+    this.requests += 1
+    this.#gate.afterAnswer(answer.header)
     if (answer.header('x-ms-tenant-subscription-limit-hit')?.toLowerCase() === 'true') {
-      subscriptionLimitHit = true
+      this.subscriptionLimitHit = true
     }
     if (!Array.isArray(answer.data)) throw malformed('had no `data` list of rows')
     for (const row of answer.data as unknown[]) {
       if (typeof row !== 'object' || row === null || typeof (row as GraphRow).id !== 'string') {
         throw malformed('had a row without an `id`')
       }
-      rows.push(row as GraphRow)
+      this.rows.push(row as GraphRow)
     }
-    skipToken = answer.skipToken || undefined
+    this.totalRecords = Number(answer.totalRecords) || this.rows.length
+    this.#skipToken = answer.skipToken || undefined
     const truncated = String(answer.resultTruncated).toLowerCase() === 'true'
-    if (truncated && skipToken === undefined) {
+    if (truncated && this.#skipToken === undefined) {
       throw malformed(
-        `was truncated at ${rows.length} of ${answer.totalRecords} rows without a $skipToken`
+        `was truncated at ${this.rows.length} of ${answer.totalRecords} rows without a $skipToken`
       )
     }
-    if (skipToken !== undefined) {
-      if (tokens.has(skipToken)) throw malformed('repeated a $skipToken')
-      tokens.add(skipToken)
+    if (this.#skipToken !== undefined) {
+      if (this.#tokens.has(this.#skipToken)) throw malformed('repeated a $skipToken')
+      this.#tokens.add(this.#skipToken)
     }
-  } while (skipToken !== undefined)
-  return { rows, requests, subscriptionLimitHit }
+  }
+
+  async all(): Promise<PagedResult> {
+    while (!this.done) await this.next()
+    return {
+      rows: this.rows,
+      requests: this.requests,
+      subscriptionLimitHit: this.subscriptionLimitHit
+    }
+  }
+}
+
+/**
+ * Every row of `query` over `scope` (subscriptions, management groups, or neither for the
+ * tenant), page after page, minding `gate`. Throws ArmRequestError when an answer is malformed, is
+ * truncated without a $skipToken, or the paging does not end; the SDK's RestError on error
+ * answers; what the gate throws.
+ */
+export async function queryAllPages(
+  send: SendGraphQuery,
+  query: string,
+  scope: QueryScope,
+  gate: QuotaGate,
+  pageSize = MAX_PAGE_SIZE
+): Promise<PagedResult> {
+  return new Pager(send, query, scope, gate, pageSize).all()
+}
+
+/** Pages a query reads one after another before it is split: up to 3 pages cost no more
+ * queries of the quota than a split (which reads the first page's rows again in at least 2
+ * parts), for a round trip or two more. */
+export const MAX_SEQUENTIAL_PAGES = 3
+/** Share of a page a part of a split query is sized to hold on average. Subscription ids are
+ * random GUIDs, spread evenly over the prefixes, so a part's rows vary like a binomial count:
+ * about 850 ± 30 at pages of 1,000, a second page rarely needed (a part that needs one pages
+ * like any query). */
+const PART_FILL = 0.85
+/** The most parts: every two-hex-digit prefix of a subscription id its own. */
+export const MAX_PARTS = 256
+
+/** A query over some of its rows: those whose subscription id starts with one of `prefixes`
+ * (hex digits, lower case), or every row when absent (queries.ts). */
+export type SplittableQuery = (prefixes?: readonly string[]) => string
+
+export interface QueryRowsOptions {
+  /** Rows a page; default MAX_PAGE_SIZE. */
+  pageSize?: number
+  /** The most parts worth splitting into (a query over a few subscriptions cannot be split
+   * finer than they are); default MAX_PARTS. */
+  maxParts?: number
+  /** Called with the first answer's rows, before the rest is read. */
+  onFirstPage?(rows: readonly GraphRow[]): void
+}
+
+/**
+ * Every row of `query()` over `scope`, as queryAllPages reads them, but when the first answer
+ * says the query holds more than MAX_SEQUENTIAL_PAGES pages, the rest comes from `query` over
+ * parts of the subscription ids instead (subscriptionIdParts), each part paged on its own and
+ * all sent at once under `gate`; the first page's rows are then left for the parts' own.
+ * Throws what queryAllPages throws, and ArmRequestError when the parts hold fewer rows than the
+ * first answer said the whole does (a row whose subscription id is in no part, or rows deleted
+ * meanwhile: what was read cannot be trusted to be whole).
+ */
+export async function queryRows(
+  send: SendGraphQuery,
+  query: SplittableQuery,
+  scope: QueryScope,
+  gate: QuotaGate,
+  options: QueryRowsOptions = {}
+): Promise<PagedResult> {
+  const pageSize = options.pageSize ?? MAX_PAGE_SIZE
+  const whole = new Pager(send, query(), scope, gate, pageSize)
+  await whole.next()
+  options.onFirstPage?.(whole.rows)
+  const pages = Math.ceil(whole.totalRecords / pageSize)
+  const maxParts = Math.min(options.maxParts ?? MAX_PARTS, MAX_PARTS)
+  if (whole.done || pages <= MAX_SEQUENTIAL_PAGES || maxParts < 2) return whole.all()
+  const count = Math.min(maxParts, Math.ceil(whole.totalRecords / (pageSize * PART_FILL)))
+  const parts = await Promise.all(
+    subscriptionIdParts(count).map((prefixes) =>
+      queryAllPages(send, query(prefixes), scope, gate, pageSize)
+    )
+  )
+  const rows = parts.flatMap((part) => part.rows)
+  if (rows.length < whole.totalRecords) {
+    throw malformed(
+      `held ${whole.totalRecords} rows, and the same query in ${parts.length} parts by subscription id ${rows.length}`
+    )
+  }
+  return {
+    rows,
+    requests: whole.requests + parts.reduce((sum, part) => sum + part.requests, 0),
+    subscriptionLimitHit:
+      whole.subscriptionLimitHit || parts.some((part) => part.subscriptionLimitHit)
+  }
+}
+
+const HEX = '0123456789abcdef'
+
+/**
+ * The two-hex-digit prefixes of subscription ids (00 to ff) in `count` runs of consecutive
+ * prefixes, as even as 256 allows (`count` from 1 to MAX_PARTS), each run written shortly: a
+ * whole first digit as that digit alone. Together the runs cover every id made of hex digits,
+ * each once.
+ */
+export function subscriptionIdParts(count: number): string[][] {
+  const parts: string[][] = []
+  for (let part = 0; part < count; part += 1) {
+    const from = Math.floor((part * 256) / count)
+    const to = Math.floor(((part + 1) * 256) / count)
+    const prefixes: string[] = []
+    for (let at = from; at < to;) {
+      const first = HEX.charAt(at >> 4)
+      if (at % 16 === 0 && at + 16 <= to) {
+        prefixes.push(first)
+        at += 16
+      } else {
+        prefixes.push(first + HEX.charAt(at % 16))
+        at += 1
+      }
+    }
+    parts.push(prefixes)
+  }
+  return parts
 }

@@ -22,15 +22,28 @@ function kqlList(values: readonly string[]): string {
   return `(${values.map(kqlString).join(', ')})`
 }
 
+/** A `where` line that keeps the rows whose subscription id starts with one of `prefixes` (hex
+ * digits; `startswith` ignores case), or none at all without prefixes: a part of a query split by
+ * subscription id (paging.ts, queryRows). */
+function subscriptionIdPart(prefixes: readonly string[] | undefined): string[] {
+  if (prefixes === undefined) return []
+  if (prefixes.length === 0) throw new Error('a part of a query needs a prefix')
+  return [
+    `| where ${prefixes.map((p) => `subscriptionId startswith ${kqlString(p)}`).join(' or ')}`
+  ]
+}
+
 /** Subscriptions in scope, from `resourcecontainers`: `name` is the display name; `properties`
  * holds `state` and `managementGroupAncestorsChain` (nearest parent first). Each carries its
  * own Defender for Servers pricing from `securityresources` (a leftouter join: null columns
  * without one; a plan set on a resource inside it, whose row has a resource group, is left out) in `serversPricingId`, `serversPricingName` and `serversPricing` (its properties): one row
- * per subscription, so the plans cost no query of their own under the per-user quota. */
-export function subscriptionsQuery(): string {
+ * per subscription, so the plans cost no query of their own under the per-user quota. With
+ * `prefixes`, only the subscriptions whose id starts with one of them. */
+export function subscriptionsQuery(prefixes?: readonly string[]): string {
   return [
     'resourcecontainers',
     `| where type =~ ${kqlString(SUBSCRIPTION_TYPE)}`,
+    ...subscriptionIdPart(prefixes),
     '| project id, name, type, subscriptionId, properties',
     '| join kind=leftouter (',
     '    securityresources',
@@ -47,30 +60,29 @@ export function subscriptionsQuery(): string {
 
 /** Policy assignments and exemptions made at a subscription or inside it (resource groups and
  * resources), from `policyresources`. Rows at management groups are read by
- * managementGroupPolicyQuery, since a subscription scope does not return them. */
-export function subscriptionPolicyQuery(): string {
+ * managementGroupPolicyQuery, since a subscription scope does not return them. With `prefixes`,
+ * only those in subscriptions whose id starts with one of them. */
+export function subscriptionPolicyQuery(prefixes?: readonly string[]): string {
   return [
     'policyresources',
     `| where type in~ ${kqlList([POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE])}`,
     `| where id startswith '/subscriptions/'`,
+    ...subscriptionIdPart(prefixes),
     '| project id, name, type, subscriptionId, properties',
     '| order by id asc'
   ].join('\n')
 }
 
-/** Policy assignments and exemptions made at the named management groups (names, not ids). */
-export function managementGroupPolicyQuery(managementGroups: readonly string[]): string {
-  if (managementGroups.length === 0) throw new Error('managementGroupPolicyQuery needs a group')
-  const at = managementGroups
-    .map(
-      (group) =>
-        `id startswith ${kqlString(`${managementGroupId(group)}/providers/Microsoft.Authorization/`)}`
-    )
-    .join(' or ')
+/** Policy assignments and exemptions made at management groups, every group's the scope shows
+ * (at the tenant's scope, every group the identity may read): they do not depend on which
+ * subscriptions are asked for, so they are read at once, and each subscription keeps those of the
+ * groups above it (group.ts). */
+export function managementGroupPolicyQuery(): string {
   return [
     'policyresources',
     `| where type in~ ${kqlList([POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE])}`,
-    `| where ${at}`,
+    // Every management group's id starts so: managementGroupId of the empty name.
+    `| where id startswith ${kqlString(managementGroupId(''))}`,
     '| project id, name, type, properties',
     '| order by id asc'
   ].join('\n')

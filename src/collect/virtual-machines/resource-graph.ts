@@ -4,7 +4,6 @@
 // more flagged machines than its row lists, their rows, paged. The queries share the run's quota
 // gate and paging (resource-graph/paging.ts) with the engine's own queries.
 import type { VirtualMachineRecord } from '../../model.ts'
-import { mapLimit } from '../concurrency.ts'
 import type { SendGraphQuery } from '../resource-graph/client.ts'
 import { queryAllPages, type GraphRow, type QuotaGate } from '../resource-graph/paging.ts'
 import { MAX_SUBSCRIPTIONS_PER_REQUEST, chunks } from '../resource-graph/read.ts'
@@ -16,9 +15,6 @@ import {
   policyStatesQuery
 } from './queries.ts'
 import { countOf, distinctMachines, flaggedMachine } from './rows.ts'
-
-/** Queries in flight at once (the engine's own default). */
-const CONCURRENCY = 4
 
 export interface GraphMachines {
   /** Each subscription asked for (lower case) with its record. */
@@ -54,7 +50,8 @@ export async function readMachinesThroughGraph(
   const tasks = batches.flatMap((batch) =>
     [statesText, machinesText, offByPolicyText].map((query) => ({ query, batch }))
   )
-  const answers = await mapLimit(tasks, CONCURRENCY, ({ query, batch }) => run(query, batch))
+  // All at once: the gate holds them to the quota, shared with the engine's queries.
+  const answers = await Promise.all(tasks.map(({ query, batch }) => run(query, batch)))
   const bySubscription = (query: string) =>
     new Map(
       answers
