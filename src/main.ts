@@ -8,6 +8,7 @@
 import { startRunDeadline, type RunDeadline } from './deadline.ts'
 import { UserError } from './errors.ts'
 import { readSettings } from './inputs/index.ts'
+import { describePlanRead, readPlannedChanges } from './plan/index.ts'
 import { runHeadline, stepOutcome } from './outcome.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
 import type { Runner } from './runner-interface.ts'
@@ -34,6 +35,12 @@ export async function run(runner: Runner): Promise<void> {
     )
     deadline = startRunDeadline(settings.deadlineMs)
     for (const notice of settings.notices) log.warning(notice)
+    // Plan files are read before any request, so that a wrong one fails the step at once.
+    const plans =
+      settings.plannedChanges.length > 0
+        ? await readPlannedChanges(settings.plannedChanges, runContext.workspace)
+        : null
+    for (const read of plans ?? []) log.info(describePlanRead(read))
     let assertion: OidcAssertion | null = null
     if (signIn.kind === 'github-oidc') {
       const oidc = requestOidcAssertion({

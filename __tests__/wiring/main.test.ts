@@ -1,7 +1,7 @@
 // main.ts in-process, with @actions/core replaced by a recording fake and Azure by the stand-in:
 // the wiring from the inputs to the step's outcome, without the bundle.
 import { describe, expect, test } from '@jest/globals'
-import { mkdir, readFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from 'sarif'
 import { WORKFLOW_PATH } from '../../scripts/run-action.ts'
@@ -17,6 +17,12 @@ const run = () => main.run(actionsRunner)
 const SAMPLE_IDS = SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId)
 const wiring = useWiring()
 const { runner } = wiring
+
+/** Copies the plan fixture `fixture` into the workspace as plans/`name`. */
+async function placePlan(fixture: string, name: string): Promise<void> {
+  await mkdir(path.join(wiring.workspace, 'plans'), { recursive: true })
+  await copyFile(`fixtures/plans/${fixture}`, path.join(wiring.workspace, 'plans', name))
+}
 
 describe('run', () => {
   test('checks every subscription, writes every report, then fails the step once', async () => {
@@ -101,6 +107,36 @@ describe('run', () => {
     )
     expect(recorded.failed[0]).toContain('`max-concurrency` "0"')
     expect(wiring.standIn.requests.length).toBe(before)
+  })
+
+  test('a plan file that is no plan fails the step before any request, naming the file', async () => {
+    await placePlan('bad/not-a-plan.json', 'x.json')
+    const before = wiring.standIn.requests.length
+    await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'plans/x.json' })
+    await run()
+    expect(recorded.failed).toEqual([expect.stringMatching(/^planned-changes: plans\/x\.json: /)])
+    expect(wiring.standIn.requests.length).toBe(before)
+  })
+
+  test('a glob that matches no file fails the step before any request', async () => {
+    const before = wiring.standIn.requests.length
+    await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'nowhere/*.json' })
+    await run()
+    expect(recorded.failed).toEqual([
+      expect.stringMatching(/^planned-changes: nowhere\/\*\.json: matches no file\./)
+    ])
+    expect(wiring.standIn.requests.length).toBe(before)
+  })
+
+  test('a plan with no policy or pricing resource says that it changes no verdict', async () => {
+    await placePlan('terraform/unrelated.json', 'unrelated.json')
+    await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'plans/unrelated.json' })
+    await run()
+    expect(logged('info')).toContainEqual(
+      expect.stringMatching(
+        /^planned-changes: plans\/unrelated\.json \(Terraform plan\) changes no policy/
+      )
+    )
   })
 
   test('without an OIDC endpoint, says how to get a token', async () => {
