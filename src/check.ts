@@ -6,6 +6,7 @@
 // grace. main loads this module (and with it the Azure SDK) once it has asked the runner for its
 // OIDC token, and decides the step's outcome (src/outcome.ts; docs/design.md, "Architecture").
 import packageJson from '../package.json' with { type: 'json' }
+import { managementGroupId } from './azure-ids.ts'
 import { openScope, type Discovery } from './collect/index.ts'
 import {
   NOTIFICATION_GRACE_MS,
@@ -32,6 +33,10 @@ import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import type { Runner } from './runner-interface.ts'
 import { signIn, signInLocally } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
+import { overlayChanges } from './plan/overlay.ts'
+import type { PlanFileRead, PlannedChange } from './plan/types.ts'
+import { changeScopes, managementGroupsAbove, scopeOfChanges } from './planned-scope.ts'
+import type { Overlay } from './planned-verdicts.ts'
 
 /** What the run checked (its results in the order discovery gave the subscriptions,
  * collect/discover.ts) and what the reports wrote. */
@@ -48,14 +53,17 @@ export interface Checked extends ScopeVerdicts {
  * `deadline`: a subscription not read by then is `error`, and the reports are written. Throws
  * SignInError when sign-in fails and DiscoveryError when the scope cannot be resolved; a
  * subscription that cannot be read or decided is an `error` verdict, not a throw; a notification
- * that cannot be written is a warning.
+ * that cannot be written is a warning. With `plans` (the planned changes read), each subscription
+ * is decided now and after the changes (planned-verdicts.ts), and without scope inputs the scope is
+ * every subscription the changes reach.
  */
 export async function checkSubscriptions(
   settings: Settings,
   runContext: RunContext,
   assertion: OidcAssertion | null,
   runner: Runner,
-  deadline: RunDeadline
+  deadline: RunDeadline,
+  plans: readonly PlanFileRead[] | null = null
 ): Promise<Checked> {
   const { log } = runner
   const { cloud, clientId, engine } = settings
@@ -86,22 +94,35 @@ export async function checkSubscriptions(
     return credential
   })
   const userAgent = `${packageJson.name}/${packageJson.version}`
-  const scope = await log.group('Scope', async () => {
-    const opened = await openScope(
-      credential,
-      { ...settings, deadline: deadline.signal },
-      userAgent,
-      log
-    )
+  const changes = plans?.flatMap((read) => read.changes) ?? []
+  const scopeSettings = {
+    ...settings,
+    scope: plans === null ? settings.scope : scopeOfChanges(settings.scope, changes),
+    deadline: deadline.signal
+  }
+  const { scope, overlay } = await log.group('Scope', async () => {
+    const opened = await openScope(credential, scopeSettings, userAgent, log)
     logDiscovery(opened.discovery, settings.scope.excludeSubscriptionIds, log)
-    return opened
+    const overlay =
+      plans === null
+        ? undefined
+        : await plannedOverlay(changes, (group) =>
+            openScope(
+              credential,
+              { ...scopeSettings, engine: 'resource-manager', scope: groupScope(group) },
+              userAgent,
+              log
+            ).then(({ discovery }) => discovery.subscriptions.map((s) => s.subscriptionId))
+          )
+    return { scope: opened, overlay }
   })
   const { subscriptions, skipped } = scope.discovery
   let results = await log.group(
     `Reads: ${subscriptions.length} subscription(s), ${engine} engine`,
     () => {
       log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
-      return readEach(scope, deadline, { failOn: settings.failOn, ...settings.exemptionRules }, log)
+      const options = { failOn: settings.failOn, ...settings.exemptionRules }
+      return readEach(scope, deadline, options, log, overlay)
     }
   )
   await log.group('Verdicts', async () => {
@@ -123,6 +144,30 @@ export async function checkSubscriptions(
     else log.info(NOT_ON_GITHUB.notifications)
   })
   return { results, skipped, reports }
+}
+
+/** The scope of the management group named `name` alone, to list the subscriptions under it. */
+function groupScope(name: string) {
+  return {
+    subscriptionIds: [],
+    allSubscriptions: false,
+    managementGroups: [name],
+    excludeSubscriptionIds: []
+  }
+}
+
+/** Lays `changes` over each subscription's snapshot, knowing which subscriptions lie under each
+ * management group the changes are at (`listGroup`: the ids of those under the group named). */
+async function plannedOverlay(
+  changes: readonly PlannedChange[],
+  listGroup: (name: string) => Promise<string[]>
+): Promise<Overlay> {
+  const members = new Map<string, Set<string>>()
+  for (const name of changeScopes(changes).managementGroups) {
+    const ids = await listGroup(name)
+    members.set(managementGroupId(name), new Set(ids.map((id) => id.toLowerCase())))
+  }
+  return (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members))
 }
 
 /** What a run outside a GitHub workflow (a terminal) leaves out, as it says so. */

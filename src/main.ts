@@ -52,8 +52,20 @@ export async function run(runner: Runner): Promise<void> {
       assertion = oidc.assertion
     }
     const { checkSubscriptions } = await import('./check.ts')
-    const checked = await checkSubscriptions(settings, runContext, assertion, runner, deadline)
-    const outcome = stepOutcome(checked, settings.failOn, checked.reports.unwritten)
+    const checked = await checkSubscriptions(
+      settings,
+      runContext,
+      assertion,
+      runner,
+      deadline,
+      plans
+    )
+    const outcome = stepOutcome(
+      checked,
+      settings.failOn,
+      checked.reports.unwritten,
+      plans === null ? null : { failOnExisting: settings.failOnExisting }
+    )
     for (const warning of outcome.warnings) log.warning(warning)
     log.info(runHeadline(checked, outcome.failure))
     if (outcome.failure !== null) runner.setFailed(outcome.failure)

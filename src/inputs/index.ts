@@ -122,7 +122,8 @@ export function readSettings(
       managementGroups: splitList(input('management-groups')),
       excludeSubscriptions: splitList(input('exclude-subscriptions'))
     },
-    problems
+    problems,
+    input('planned-changes') !== ''
   )
   // GitHub passes undeclared `with:` keys on too: a step copied from Azure/login keeps its
   // `subscription-id`, which this action would otherwise ignore without a word.
