@@ -34,6 +34,7 @@ import type { Runner } from './runner-interface.ts'
 import { signIn, signInLocally } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 import { overlayChanges } from './plan/overlay.ts'
+import { indexDeclarations, type DeclarationIndex } from './plan/locate.ts'
 import type { PlanFileRead, PlannedChange } from './plan/types.ts'
 import { changeScopes, managementGroupsAbove, scopeOfChanges } from './planned-scope.ts'
 import type { Overlay } from './planned-verdicts.ts'
@@ -106,7 +107,7 @@ export async function checkSubscriptions(
     const overlay =
       plans === null
         ? undefined
-        : await plannedOverlay(changes, (group) =>
+        : await plannedOverlay(changes, await indexDeclarations(runContext.workspace), (group) =>
             openScope(
               credential,
               { ...scopeSettings, engine: 'resource-manager', scope: groupScope(group) },
@@ -157,9 +158,11 @@ function groupScope(name: string) {
 }
 
 /** Lays `changes` over each subscription's snapshot, knowing which subscriptions lie under each
- * management group the changes are at (`listGroup`: the ids of those under the group named). */
+ * management group the changes are at (`listGroup`: the ids of those under the group named), and
+ * where each change is declared in the repository (`declarations`). */
 async function plannedOverlay(
   changes: readonly PlannedChange[],
+  declarations: DeclarationIndex,
   listGroup: (name: string) => Promise<string[]>
 ): Promise<Overlay> {
   const members = new Map<string, Set<string>>()
@@ -167,7 +170,10 @@ async function plannedOverlay(
     const ids = await listGroup(name)
     members.set(managementGroupId(name), new Set(ids.map((id) => id.toLowerCase())))
   }
-  return (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members))
+  return {
+    lay: (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members)),
+    declaredAt: (change) => declarations.find(change)
+  }
 }
 
 /** What a run outside a GitHub workflow (a terminal) leaves out, as it says so. */

@@ -252,6 +252,9 @@ export interface PlannedResource {
   format: string
   /** `create`, `update`, `replace` or `delete`. */
   action: string
+  /** Where the resource is declared in the repository (a Terraform `resource` block or module
+   * call, an EPAC definition file): the file relative to the workspace and its 1-based line. */
+  declaredAt?: { file: string; line: number }
 }
 
 export interface SubscriptionResult {

@@ -3,6 +3,7 @@
 // (docs/design.md, "The action's contract"). Pure; main logs the warnings and fails the step.
 import type { SkippedSubscription, SubscriptionResult, Verdict } from './model.ts'
 import { VERDICT_PHRASES, countVerdicts, describeCounts } from './report/counts.ts'
+import { VERDICT_RANK } from './report/planned-change.ts'
 
 /**
  * The one-line message the step fails with, e.g. `2 of 5 subscriptions noncompliant, 1 could not
@@ -16,20 +17,12 @@ export function failureMessage(
   return describeCounts(countVerdicts(results), failOn)
 }
 
-/** How bad each verdict is, for what a change makes worse: a new `error` is worse than anything
- * but `error` (issue 22, "Results and gate"). */
-const RANK: Readonly<Record<Verdict, number>> = {
-  compliant: 0,
-  partial: 1,
-  noncompliant: 2,
-  error: 3
-}
-
 /** Whether the planned changes make `result` worse, in `failOn`: its verdict after is in `failOn`
- * and ranks worse than its verdict now (`currentVerdict`). */
+ * and ranks worse than its verdict now (`currentVerdict`; VERDICT_RANK: a new `error` is worse
+ * than anything but `error`). */
 export function madeWorse(result: SubscriptionResult, failOn: ReadonlySet<Verdict>): boolean {
   const now = result.currentVerdict ?? result.verdict
-  return failOn.has(result.verdict) && RANK[result.verdict] > RANK[now]
+  return failOn.has(result.verdict) && VERDICT_RANK[result.verdict] > VERDICT_RANK[now]
 }
 
 /**

@@ -8,23 +8,32 @@ import {
   type EvaluationOptions
 } from './evaluate/index.ts'
 import type { PlannedResource, SubscriptionResult, SubscriptionSnapshot } from './model.ts'
+import type { Declaration } from './plan/locate.ts'
 import { plannedResourceLabel, type Overlaid } from './plan/overlay.ts'
 import type { PlannedChange } from './plan/types.ts'
 
-/** Lays the planned changes over one subscription's snapshot (overlayChanges with the run's plans
- * and the subscription's management groups). */
-export type Overlay = (snapshot: SubscriptionSnapshot) => Overlaid
+/** The run's planned changes, as the reads need them. */
+export interface Overlay {
+  /** Lays the planned changes over one subscription's snapshot (overlayChanges with the run's
+   * plans and the subscription's management groups). */
+  lay: (snapshot: SubscriptionSnapshot) => Overlaid
+  /** Where a change is declared in the repository (src/plan/locate.ts), or null. */
+  declaredAt: (change: PlannedChange) => Declaration | null
+}
 
-/** How a result names a planned change. */
-export function plannedResource(change: PlannedChange): PlannedResource {
+/** How a result names a planned change declared at `declaredAt` (null: not found). */
+export function plannedResource(
+  change: PlannedChange,
+  declaredAt: Declaration | null
+): PlannedResource {
   const { address, file, format } = change.source
-  return { address, file, format, action: change.action }
+  return { address, file, format, action: change.action, ...(declaredAt ? { declaredAt } : {}) }
 }
 
 /**
  * The result of `snapshot` after the changes `overlay` lays over it (`verdict`, evidence and
- * reason of the estate after), with `currentVerdict` the verdict of the estate now and
- * `plannedChanges` the changes that touch the subscription. The verdict after is `error`
+ * reason of the estate after), with `currentVerdict` the verdict of the estate now and, when the
+ * two differ, `plannedChanges` the changes that touch the subscription (where each is declared). The verdict after is `error`
  * (`undecidable`) when a change cannot be laid over, or when a value known only after apply
  * gives different verdicts for the values it could take; it names the resource and the field.
  * Pure.
@@ -35,12 +44,15 @@ export function decideNowAndAfter(
   options: EvaluationOptions
 ): SubscriptionResult {
   const now = evaluateSubscription(snapshot, options)
-  const overlaid = overlay(snapshot)
-  const changes = overlaid.changes.map(plannedResource)
+  const overlaid = overlay.lay(snapshot)
+  const changes = overlaid.changes.map((change) =>
+    plannedResource(change, overlay.declaredAt(change))
+  )
+  // The changes are named where they change the verdict: there they are its cause.
   const withNow = (after: SubscriptionResult): SubscriptionResult => ({
     ...after,
     currentVerdict: now.verdict,
-    ...(changes.length > 0 ? { plannedChanges: changes } : {})
+    ...(changes.length > 0 && after.verdict !== now.verdict ? { plannedChanges: changes } : {})
   })
   const { subscriptionId } = snapshot
   if (overlaid.unreadable.length > 0) {

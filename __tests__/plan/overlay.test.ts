@@ -60,9 +60,12 @@ function decide(
   above: string[] = []
 ) {
   const groups = new Set(above.map((id) => id.toLowerCase()))
-  return decideNowAndAfter(estate, (live) => overlayChanges(live, changes, groups), {
-    failOn: new Set(['noncompliant', 'error'])
-  })
+  const overlay = {
+    lay: (live: SubscriptionSnapshot) => overlayChanges(live, changes, groups),
+    declaredAt: (found: PlannedChange) =>
+      found.source.address === 'azurerm_x.y' ? { file: 'policy.tf', line: 3 } : null
+  }
+  return decideNowAndAfter(estate, overlay, { failOn: new Set(['noncompliant', 'error']) })
 }
 
 describe('each way a change turns JIT off is decided after the change', () => {
@@ -86,7 +89,13 @@ describe('each way a change turns JIT off is decided after the change', () => {
     expect(result.currentVerdict).toBe('compliant')
     expect(['noncompliant', 'partial']).toContain(result.verdict)
     expect(result.plannedChanges).toEqual([
-      { address: 'azurerm_x.y', file: 'plan.json', format: 'terraform', action: 'update' }
+      {
+        address: 'azurerm_x.y',
+        file: 'plan.json',
+        format: 'terraform',
+        action: 'update',
+        declaredAt: { file: 'policy.tf', line: 3 }
+      }
     ])
   })
 
