@@ -199,6 +199,12 @@ describe('values known only after apply', () => {
     expect(result.currentVerdict).toBe('compliant')
   })
 
+  test('parameters known only after apply, whole: cannot be decided before apply', () => {
+    const result = decide([updateAssignment({ parameters: {} }, ['$.properties.parameters'])])
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+    expect(result.reason).toContain('`$.properties.parameters`')
+  })
+
   test('a value the verdict does not depend on (metadata, id) counts for nothing', () => {
     const result = decide([updateAssignment({}, ['$.properties.metadata', '$.id'])])
     expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'compliant' })

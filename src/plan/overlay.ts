@@ -36,7 +36,8 @@ export interface Overlaid {
 }
 
 /** Values tried for a value known only after apply: absent, the effects that decide JIT, an empty
- * list; and the value before the change, when there was one. */
+ * list; and the value before the change, when there was one. A `parameters` object and one
+ * parameter get their own (triedValues). */
 const TRIED_VALUES: readonly unknown[] = [undefined, 'AuditIfNotExists', 'Disabled', []]
 
 /** How a message names a planned resource: its address in the plan, and the file. */
@@ -120,7 +121,10 @@ export function overlayChanges(
     variants.filter((variant): variant is SubscriptionSnapshot => variant !== null)
   for (const change of touching) {
     for (const path of change.unknown.filter((path) => !KNOWN_PLACE.has(path))) {
-      const values = [...TRIED_VALUES, valueAt(change.before, path)]
+      const values = [
+        ...triedValues(path, parameterNames(snapshot, change)),
+        valueAt(change.before, path)
+      ]
       const variants = values.map((value) =>
         apply(touching, { change, after: withValue(change.after, path, value) })
       )
@@ -134,6 +138,37 @@ export function overlayChanges(
     unknowns.push({ change, path: '$.id', variants: tried(variants) })
   }
   return { after, changes: [...touching, ...placeUnknown], unknowns, unreadable }
+}
+
+/** The values tried for the value at `path`: a whole `parameters` object with every parameter
+ * the assignment could set (`names`) at each effect that decides JIT, one parameter at each, or
+ * TRIED_VALUES. */
+function triedValues(path: string, names: readonly string[]): readonly unknown[] {
+  const every = (effect: string) =>
+    Object.fromEntries(names.map((name) => [name, { value: effect }]))
+  if (path.endsWith('.parameters')) return [undefined, every(EFFECTS[0]), every(EFFECTS[1])]
+  if (/\.parameters(\.[^.[]+|\["[^"]*"\])$/.test(path)) {
+    return [undefined, ...EFFECTS.map((value) => ({ value }))]
+  }
+  return TRIED_VALUES
+}
+
+const EFFECTS = ['AuditIfNotExists', 'Disabled'] as const
+
+/** The parameter names an assignment's `parameters` could hold that bear on JIT: the JIT
+ * definition's, the initiatives' in the snapshot, and those the change names before and after. */
+function parameterNames(snapshot: SubscriptionSnapshot, change: PlannedChange): string[] {
+  const names = new Set(Object.keys(snapshot.jitPolicyDefinition.parameters))
+  for (const set of Object.values(snapshot.setDefinitions)) {
+    for (const name of Object.keys(set?.parameters ?? {})) names.add(name)
+  }
+  for (const resource of [change.before, change.after]) {
+    const parameters = resource?.properties.parameters
+    if (typeof parameters === 'object' && parameters !== null) {
+      for (const name of Object.keys(parameters)) names.add(name)
+    }
+  }
+  return [...names]
 }
 
 // Terraform marks `id` unknown on every create and replace; the readers build it from the scope
