@@ -6,7 +6,6 @@
 // grace. main loads this module (and with it the Azure SDK) once it has asked the runner for its
 // OIDC token, and decides the step's outcome (src/outcome.ts; docs/design.md, "Architecture").
 import packageJson from '../package.json' with { type: 'json' }
-import { managementGroupId } from './azure-ids.ts'
 import { openScope, type Discovery } from './collect/index.ts'
 import {
   NOTIFICATION_GRACE_MS,
@@ -33,11 +32,9 @@ import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import type { Runner } from './runner-interface.ts'
 import { signIn, signInLocally } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
-import { overlayChanges } from './plan/overlay.ts'
-import { indexDeclarations, type DeclarationIndex } from './plan/locate.ts'
-import type { PlanFileRead, PlannedChange } from './plan/types.ts'
-import { changeScopes, managementGroupsAbove, scopeOfChanges } from './planned-scope.ts'
-import type { Overlay } from './planned-verdicts.ts'
+import { indexDeclarations } from './plan/locate.ts'
+import type { PlanFileRead } from './plan/types.ts'
+import { groupScope, plannedOverlay, scopeOfChanges } from './planned-scope.ts'
 
 /** What the run checked (its results in the order discovery gave the subscriptions,
  * collect/discover.ts) and what the reports wrote. */
@@ -145,35 +142,6 @@ export async function checkSubscriptions(
     else log.info(NOT_ON_GITHUB.notifications)
   })
   return { results, skipped, reports }
-}
-
-/** The scope of the management group named `name` alone, to list the subscriptions under it. */
-function groupScope(name: string) {
-  return {
-    subscriptionIds: [],
-    allSubscriptions: false,
-    managementGroups: [name],
-    excludeSubscriptionIds: []
-  }
-}
-
-/** Lays `changes` over each subscription's snapshot, knowing which subscriptions lie under each
- * management group the changes are at (`listGroup`: the ids of those under the group named), and
- * where each change is declared in the repository (`declarations`). */
-async function plannedOverlay(
-  changes: readonly PlannedChange[],
-  declarations: DeclarationIndex,
-  listGroup: (name: string) => Promise<string[]>
-): Promise<Overlay> {
-  const members = new Map<string, Set<string>>()
-  for (const name of changeScopes(changes).managementGroups) {
-    const ids = await listGroup(name)
-    members.set(managementGroupId(name), new Set(ids.map((id) => id.toLowerCase())))
-  }
-  return {
-    lay: (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members)),
-    declaredAt: (change) => declarations.find(change)
-  }
 }
 
 /** What a run outside a GitHub workflow (a terminal) leaves out, as it says so. */

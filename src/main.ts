@@ -10,7 +10,7 @@ import { UserError } from './errors.ts'
 import { readSettings } from './inputs/index.ts'
 import { describePlanRead, readPlannedChanges } from './plan/index.ts'
 import { runHeadline, stepOutcome } from './outcome.ts'
-import { errorStack, inertErrorMessage } from './report/text.ts'
+import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import type { Runner } from './runner-interface.ts'
 import { requestOidcAssertion, type OidcAssertion } from './signin/oidc.ts'
 
@@ -40,7 +40,12 @@ export async function run(runner: Runner): Promise<void> {
       settings.plannedChanges.length > 0
         ? await readPlannedChanges(settings.plannedChanges, runContext.workspace)
         : null
-    for (const read of plans ?? []) log.info(describePlanRead(read))
+    for (const read of plans ?? []) {
+      log.info(inertLogText(describePlanRead(read)))
+      for (const change of read.changes) {
+        for (const note of change.notes) log.info(inertLogText(`${change.source.address}: ${note}`))
+      }
+    }
     let assertion: OidcAssertion | null = null
     if (signIn.kind === 'github-oidc') {
       const oidc = requestOidcAssertion({

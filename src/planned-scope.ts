@@ -1,11 +1,13 @@
 // Where planned changes reach (issue 22, "Now and after"): the subscriptions and management
 // groups they are at, the scope a run checks when the scope inputs name none, and the management
 // groups above each subscription, which the overlay needs to place a change at a management group.
-import { GUID_SOURCE, managementGroupName, normalizeId } from './azure-ids.ts'
+import { GUID_SOURCE, managementGroupId, managementGroupName, normalizeId } from './azure-ids.ts'
 import type { Scope } from './inputs/scope.ts'
 import type { SubscriptionSnapshot } from './model.ts'
-import { scopeOfPlannedId } from './plan/overlay.ts'
+import type { DeclarationIndex } from './plan/locate.ts'
+import { overlayChanges, scopeOfPlannedId } from './plan/overlay.ts'
 import type { PlannedChange } from './plan/types.ts'
+import type { Overlay } from './planned-verdicts.ts'
 
 const SUBSCRIPTION_SCOPE = new RegExp(`^/subscriptions/(${GUID_SOURCE})(/|$)`, 'i')
 
@@ -56,4 +58,33 @@ export function managementGroupsAbove(
     if (subscriptions.has(subscription)) above.add(normalizeId(group))
   }
   return above
+}
+
+/** The scope of the management group named `name` alone, to list the subscriptions under it. */
+export function groupScope(name: string): Scope {
+  return {
+    subscriptionIds: [],
+    allSubscriptions: false,
+    managementGroups: [name],
+    excludeSubscriptionIds: []
+  }
+}
+
+/** Lays `changes` over each subscription's snapshot, knowing which subscriptions lie under each
+ * management group the changes are at (`listGroup`: the ids of those under the group named), and
+ * where each change is declared in the repository (`declarations`). */
+export async function plannedOverlay(
+  changes: readonly PlannedChange[],
+  declarations: DeclarationIndex,
+  listGroup: (name: string) => Promise<string[]>
+): Promise<Overlay> {
+  const members = new Map<string, Set<string>>()
+  for (const name of changeScopes(changes).managementGroups) {
+    const ids = await listGroup(name)
+    members.set(managementGroupId(name), new Set(ids.map((id) => id.toLowerCase())))
+  }
+  return {
+    lay: (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members)),
+    declaredAt: (change) => declarations.find(change)
+  }
 }
