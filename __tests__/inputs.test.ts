@@ -79,6 +79,7 @@ describe('readSettings', () => {
       deadlineMs: 15 * 60_000,
       resultsFile: path.join(WORKSPACE, '_temp', 'jit-network-access-results.json'),
       defenderPlanCheck: true,
+      virtualMachines: true,
       category: '',
       githubToken: '',
       issue: 'auto',
@@ -254,6 +255,14 @@ describe('readSettings', () => {
     expect(settingsFrom({ 'defender-plan-check': 'False' }).defenderPlanCheck).toBe(false)
     expect(() => settingsFrom({ 'defender-plan-check': 'off' })).toThrow(
       /`defender-plan-check` "off" is not `true` or `false`/
+    )
+  })
+
+  test('reads virtual-machines: true by default, false in any letter case, nothing else', () => {
+    expect(settingsFrom({}).virtualMachines).toBe(true)
+    expect(settingsFrom({ 'virtual-machines': 'FALSE' }).virtualMachines).toBe(false)
+    expect(() => settingsFrom({ 'virtual-machines': 'no' })).toThrow(
+      /`virtual-machines` "no" is not `true` or `false`/
     )
   })
 

@@ -1,7 +1,10 @@
 // A sample estate of a dozen subscriptions that shows every verdict, for `npm run demo` and the
 // end-to-end tests: Microsoft cloud security benchmark at a management group, an initiative
 // disabled through a parameter and through an override, exemptions at and below a subscription,
-// a notScope, another initiative that still audits, nothing assigned, no access, an unreadable set.
+// a notScope, another initiative that still audits, nothing assigned, no access, an unreadable set;
+// and virtual machines with what Azure records of them: some flagged, and in corp-dev one that
+// Azure never evaluated and whose Defender assessment says the policy is off (Azure's record
+// disagrees with the compliant verdict).
 import { readFileSync } from 'node:fs'
 import {
   CIS_SET_DEFINITION_ID,
@@ -14,7 +17,9 @@ import {
   resourceGroupScope,
   serversPricing,
   subscriptionScope,
-  type Estate
+  virtualMachine,
+  type Estate,
+  type VirtualMachine
 } from '../standin/estate/index.ts'
 
 export const SAMPLE_TENANT_ID = guid('sample/tenant')
@@ -141,8 +146,50 @@ export function sampleEstate(): Estate {
     // Defender for Servers Plan 2 everywhere: the verdicts above come from policy alone.
     pricings: SAMPLE_SUBSCRIPTIONS.map((entry) =>
       serversPricing(entry.subscriptionId, 'Standard', 'P2')
-    )
+    ),
+    virtualMachines: sampleMachines(landingZonesBenchmark.id)
   }
+}
+
+/** The sample's virtual machines and what Azure records of them; `benchmark` is the landing
+ * zones' assignment of Microsoft cloud security benchmark. */
+function sampleMachines(benchmark: string): VirtualMachine[] {
+  const jit = `${subscriptionScope(idOf('platform-identity'))}/providers/Microsoft.Authorization/policyAssignments/jit-audit`
+  const vm = (
+    name: string,
+    machine: string,
+    states: [string, string][] = [],
+    extra: Partial<VirtualMachine> = {}
+  ) =>
+    virtualMachine(idOf(name), machine.startsWith('bastion') ? 'rg-bastion' : 'rg-app', machine, {
+      policyStates: states.map(([policyAssignmentId, complianceState]) => ({
+        policyAssignmentId,
+        complianceState,
+        ...(policyAssignmentId === benchmark
+          ? {
+              policySetDefinitionId: MCSB_SET_DEFINITION_ID,
+              policyDefinitionReferenceId: 'jitNetworkAccessMonitoring'
+            }
+          : {})
+      })),
+      ...extra
+    })
+  return [
+    vm('corp-prod', 'app-1', [[benchmark, 'Compliant']]),
+    vm('corp-prod', 'app-2', [[benchmark, 'NonCompliant']]),
+    vm('corp-prod', 'bastion-1', [[benchmark, 'Compliant']]),
+    // Azure's record disagrees: a machine it never evaluated, and Defender says the policy is off.
+    vm('corp-dev', 'app-1', [[benchmark, 'Compliant']]),
+    vm('corp-dev', 'app-new', [], {
+      jitAssessment: { code: 'NotApplicable', cause: 'OffByPolicy' }
+    }),
+    vm('platform-identity', 'dc-1', [[jit, 'NonCompliant']], { location: 'northeurope' }),
+    vm('corp-data', 'app-1', [[benchmark, 'NonCompliant']]),
+    vm('corp-data', 'bastion-1', [[benchmark, 'Exempt']]),
+    vm('online-shop', 'web-1', [[benchmark, 'Exempt']]),
+    vm('sandbox-alice', 'test-1'),
+    vm('legacy-erp', 'erp-1')
+  ]
 }
 
 /** The README's first workflow, the one a user starts from, with its `subscriptions` list replaced

@@ -21,3 +21,5 @@ export const SECURITY_PRICINGS_API_VERSION = '2024-01-01'
 export const MANAGEMENT_GROUPS_API_VERSION = '2023-04-01'
 /** `az rest` PATCH of an assignment's properties.overrides in the suggested fixes. */
 export const ASSIGNMENT_PATCH_API_VERSION = '2023-04-01'
+/** Azure Policy's policy states ("Policy States - List Query Results For Subscription"). */
+export const POLICY_STATES_API_VERSION = '2019-10-01'

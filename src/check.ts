@@ -25,6 +25,7 @@ import {
 } from './notify/index.ts'
 import type { ScopeVerdicts } from './outcome.ts'
 import { readEach } from './reads.ts'
+import { crossCheckEach, startMachineRead } from './virtual-machines.ts'
 import { verdictLogLine } from './report/counts.ts'
 import { writeReports, type ReportsWritten } from './report/index.ts'
 import { inertLogText, subscriptionLabel } from './report/text.ts'
@@ -117,10 +118,17 @@ export async function checkSubscriptions(
   const { subscriptions, skipped } = scope.discovery
   let results = await log.group(
     `Reads: ${subscriptions.length} subscription(s), ${engine} engine`,
-    () => {
+    async () => {
       log.info(`Checking ${subscriptions.length} subscription(s) with the ${engine} engine.`)
+      // Azure's record of the virtual machines is read beside the verdicts, then compared.
+      const machines = startMachineRead(scope, settings.virtualMachines, log)
       const options = { failOn: settings.failOn, ...settings.exemptionRules }
-      return readEach(scope, deadline, options, log, overlay)
+      return crossCheckEach(
+        await readEach(scope, deadline, options, log, overlay),
+        machines,
+        deadline,
+        log
+      )
     }
   )
   await log.group('Verdicts', async () => {

@@ -10,6 +10,8 @@ export interface Cloud {
    * "Configure an app to trust an external identity provider": api://AzureADTokenExchange, and
    * the USGov and China variants), which the `audience` input defaults to. */
   tokenExchangeAudience: string
+  /** The Azure portal of a cloud `environment` names, for links to resources in the reports. */
+  portal?: string
 }
 
 /** The public cloud's, also used for a cloud `environment` does not name (endpoints given). */
@@ -20,19 +22,22 @@ export const CLOUDS: readonly Cloud[] = [
     name: 'AzureCloud',
     authorityHost: 'https://login.microsoftonline.com',
     resourceManagerEndpoint: 'https://management.azure.com',
-    tokenExchangeAudience: DEFAULT_TOKEN_EXCHANGE_AUDIENCE
+    tokenExchangeAudience: DEFAULT_TOKEN_EXCHANGE_AUDIENCE,
+    portal: 'https://portal.azure.com'
   },
   {
     name: 'AzureUSGovernment',
     authorityHost: 'https://login.microsoftonline.us',
     resourceManagerEndpoint: 'https://management.usgovcloudapi.net',
-    tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov'
+    tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov',
+    portal: 'https://portal.azure.us'
   },
   {
     name: 'AzureChinaCloud',
     authorityHost: 'https://login.chinacloudapi.cn',
     resourceManagerEndpoint: 'https://management.chinacloudapi.cn',
-    tokenExchangeAudience: 'api://AzureADTokenExchangeChina'
+    tokenExchangeAudience: 'api://AzureADTokenExchangeChina',
+    portal: 'https://portal.azure.cn'
   }
 ]
 
@@ -95,6 +100,7 @@ export const INPUT_DEFAULTS = {
   'deadline-minutes': '15',
   'results-file': '',
   'defender-plan-check': 'true',
+  'virtual-machines': 'true',
   category: '',
   'github-token': '${{ github.token }}',
   issue: 'auto',

@@ -291,7 +291,55 @@ export interface SubscriptionResult {
   /** Exemptions that affect JIT and end within `exemption-expiry-days` of the check, soonest
    * first. Present when there are any. */
   expiringExemptions?: ExpiringExemption[]
+  /** Azure's own record of the JIT audit on the subscription's virtual machines, and whether it
+   * agrees with the verdict (src/evaluate/cross-check.ts); absent when the run did not look. */
+  virtualMachines?: VirtualMachineCounts | null
+  /** The machines the JIT policy flags (results file only). */
+  flaggedVirtualMachines?: FlaggedVirtualMachine[]
+  crossCheck?: CrossCheck
+  /** Why the cross-check says what it says, for people. */
+  crossCheckReason?: string
 }
+
+/** What Azure Policy recorded of the JIT definition on a subscription's virtual machines. */
+export interface VirtualMachineCounts {
+  /** Machines with a policy state of the JIT definition under some assignment. */
+  evaluated: number
+  /** Of those, the machines some assignment records as NonCompliant. */
+  flagged: number
+  /** Machines with no such state; null when the machines could not be listed. */
+  notAudited: number | null
+}
+
+/** A machine the JIT policy flags, and one assignment that flagged it (values from Azure). */
+export interface FlaggedVirtualMachine {
+  id: string
+  resourceGroup: string
+  location: string
+  policyAssignmentId: string
+}
+
+/** Whether Azure's record of the machines agrees with the verdict decided from the assignments. */
+export type CrossCheck = 'agrees' | 'disagrees' | 'unavailable'
+
+/** The cross-check's reason when the run was told not to read the machines. */
+export const MACHINES_NOT_ASKED = 'Not read: `virtual-machines` is false.'
+
+/** A subscription's machines as the collector read them (src/collect/virtual-machines/), or why
+ * they could not be. */
+export type VirtualMachineRecord =
+  | {
+      /** Machines with a JIT policy state, and those flagged (every one, by id). */
+      evaluated: number
+      flagged: FlaggedVirtualMachine[]
+      /** Machines in the subscription, those without a JIT policy state, and those whose
+       * Defender assessment is NotApplicable because the policy is off for them (OffByPolicy);
+       * null when Resource Graph could not be read (Policy Insights gave the states alone). */
+      machines: { total: number; notAudited: number; offByPolicy: number } | null
+      /** Why `machines` is null. */
+      machinesUnread?: string
+    }
+  | { unavailable: string }
 
 /** An exemption as a result names it. */
 export interface ExemptionSummary {

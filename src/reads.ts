@@ -23,7 +23,7 @@ import { errorStack, inertErrorMessage } from './report/text.ts'
  * the reads wait; never throws for a subscription (its failure is its `error` verdict).
  */
 export async function readEach(
-  scope: ScopeReader,
+  scope: Pick<ScopeReader, 'discovery' | 'decideEach'>,
   deadline: RunDeadline,
   options: EvaluationOptions,
   log: Log,

@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describeFailure } from '../../src/collect/errors.ts'
 import { ArmRequestError } from '../../src/collect/errors.ts'
-import { SUBSCRIPTION_READ_ACTIONS, listedActions } from '../../src/collect/permissions.ts'
+import {
+  MACHINE_READ_ACTIONS,
+  SUBSCRIPTION_READ_ACTIONS,
+  listedActions
+} from '../../src/collect/permissions.ts'
+import { MACHINE_READ_PERMISSION } from '../../src/collect/virtual-machines/index.ts'
 
 const ROOT = path.join(import.meta.dirname, '..', '..')
 
@@ -20,11 +25,15 @@ test("a 403 on a subscription's read names every action its reads need", () => {
   expect(message).toMatch(/Reader role/)
 })
 
-test("docs/setup.md's least-privilege role lists exactly these actions", () => {
+test('a refused read of the virtual machines names every action it needs', () => {
+  for (const action of MACHINE_READ_ACTIONS) expect(MACHINE_READ_PERMISSION).toContain(action)
+})
+
+test("docs/setup.md's least-privilege role lists exactly these actions, then the machines' reads", () => {
   const setup = readFileSync(path.join(ROOT, 'docs', 'setup.md'), 'utf8')
   const role = /"Actions": \[([^\]]*)\]/.exec(setup)?.[1] ?? ''
   const actions = [...role.matchAll(/"([^"]+)"/g)].map((match) => match[1])
-  expect(actions).toEqual([...SUBSCRIPTION_READ_ACTIONS])
+  expect(actions).toEqual([...SUBSCRIPTION_READ_ACTIONS, ...MACHINE_READ_ACTIONS])
 })
 
 test('a sentence lists them with a final "and"', () => {

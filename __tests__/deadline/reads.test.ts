@@ -16,7 +16,9 @@ const A = '11111111-1111-4111-8111-111111111111'
 const B = '22222222-2222-4222-8222-222222222222'
 
 /** A scope of A (named) and B whose reads are `reads`, yielded in order, each after its wait. */
-function scopeOf(reads: { index: number; read: Collected; afterMs: number }[]): ScopeReader {
+function scopeOf(
+  reads: { index: number; read: Collected; afterMs: number }[]
+): Pick<ScopeReader, 'discovery' | 'decideEach'> {
   return {
     discovery: {
       subscriptions: [{ subscriptionId: A, displayName: 'prod' }, { subscriptionId: B }],

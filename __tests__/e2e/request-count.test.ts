@@ -89,6 +89,11 @@ const SUBSCRIPTION_REQUESTS = 3
  * run, the JIT definition, the descendants of the one management group a notScope names, and
  * (discovery) one page of the subscription list, for display names and states. */
 const SHARED_REQUESTS = 2 + 1 + 1 + 1
+/** What Azure records of the virtual machines (`virtual-machines`, on by default): three Resource
+ * Graph queries for the 12 subscriptions, as for any batch of up to 1,000 (the JIT policy states,
+ * the machines without one, Defender's OffByPolicy assessments), each a POST of one page. With
+ * `virtual-machines: false` the run makes exactly the requests it made before the read existed. */
+const MACHINE_QUERIES = 3
 
 let standIn: StandIn
 let run: ActionRun
@@ -136,12 +141,17 @@ describe('the bundled action against 12 subscriptions in 2 management groups', (
     expect(run.stderr).toBe('')
   })
 
-  test(`makes exactly ${SUBSCRIPTION_REQUESTS} ARM requests per subscription plus ${SHARED_REQUESTS} shared ones`, () => {
-    expect(arm).toHaveLength(SUBSCRIPTION_REQUESTS * SUBSCRIPTIONS.length + SHARED_REQUESTS)
+  test(`makes exactly ${SUBSCRIPTION_REQUESTS} ARM requests per subscription plus ${SHARED_REQUESTS} shared ones and ${MACHINE_QUERIES} machine queries`, () => {
+    expect(arm).toHaveLength(
+      SUBSCRIPTION_REQUESTS * SUBSCRIPTIONS.length + SHARED_REQUESTS + MACHINE_QUERIES
+    )
   })
 
-  test('every ARM request is a GET that was answered 200', () => {
-    expect(arm.filter((request) => request.method !== 'GET')).toEqual([])
+  test('every ARM request is a GET but the machine queries (POSTs to Resource Graph), each answered 200', () => {
+    const posts = arm.filter((request) => request.method !== 'GET')
+    expect(posts.map((request) => lower(request.path))).toEqual(
+      Array(MACHINE_QUERIES).fill('/providers/microsoft.resourcegraph/resources')
+    )
     expect(arm.filter((request) => request.status !== 200)).toEqual([])
   })
 
@@ -162,7 +172,7 @@ describe('the bundled action against 12 subscriptions in 2 management groups', (
 
   test('the shared reads: each set definition once, the JIT definition once, one descendants read, the subscription list', () => {
     const shared = arm
-      .filter((request) => request.subscriptionId === undefined)
+      .filter((request) => request.subscriptionId === undefined && request.method === 'GET')
       .map((request) => lower(request.path))
       .sort()
     // Each set at the version its assignments run (ARM reports it: no version list is needed).
@@ -180,11 +190,30 @@ describe('the bundled action against 12 subscriptions in 2 management groups', (
   })
 })
 
+describe('with virtual-machines: false', () => {
+  let withoutMachines: RequestRecord[]
+  beforeAll(async () => {
+    await standIn.close()
+    withoutMachines = await armRequestsOf({ 'virtual-machines': 'false' })
+  })
+
+  test(`makes the requests of a run before the machine read: ${SUBSCRIPTION_REQUESTS} per subscription plus ${SHARED_REQUESTS} shared ones, all GETs`, () => {
+    expect(withoutMachines).toHaveLength(
+      SUBSCRIPTION_REQUESTS * SUBSCRIPTIONS.length + SHARED_REQUESTS
+    )
+    expect(withoutMachines.filter((request) => request.method !== 'GET')).toEqual([])
+    expect(run.stderr).toBe('')
+  })
+})
+
 describe('with defender-plan-check: false', () => {
   let withoutPlan: RequestRecord[]
   beforeAll(async () => {
     await standIn.close()
-    withoutPlan = await armRequestsOf({ 'defender-plan-check': 'false' })
+    withoutPlan = await armRequestsOf({
+      'defender-plan-check': 'false',
+      'virtual-machines': 'false'
+    })
   })
 
   test(`makes ${SUBSCRIPTION_REQUESTS - 1} ARM requests per subscription plus the same shared ones, none to Microsoft.Security`, () => {

@@ -173,7 +173,18 @@ describe('management-groups', () => {
 
   test('the results file holds the results in full, and its path is an output', () => {
     expect(action.outputs['results-file']).toMatch(/_temp\/jit-network-access-results\.json$/)
-    expect(JSON.parse(action.file ?? 'null')).toEqual(action.results)
+    // The file is the output in full, with each subscription's flagged machines besides.
+    const file = JSON.parse(action.file ?? 'null') as Record<string, unknown>[]
+    expect(file.map((result) => result.flaggedVirtualMachines)).toEqual(
+      action.results.map(() => [])
+    )
+    expect(
+      file.map((result) => {
+        const rest = { ...result }
+        delete rest.flaggedVirtualMachines
+        return rest
+      })
+    ).toEqual(action.results)
     expect(action.outputs['results-trimmed']).toBe('false')
   })
 })

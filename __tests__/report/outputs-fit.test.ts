@@ -41,6 +41,28 @@ describe('fitResults', () => {
     expect(trimmedWarning(fitResults(all), '/tmp/r.json')).toBeNull()
   })
 
+  test("the cross-check's reason is evidence: trimmed with the assignments, the counts kept", () => {
+    const all = Array.from({ length: 40 }, (_, n) =>
+      resultOutput(
+        result(id(n), 'noncompliant', {
+          virtualMachines: { evaluated: 5, flagged: 1, notAudited: 0 },
+          crossCheck: 'agrees',
+          crossCheckReason: `Azure's record: ${'5 virtual machines evaluated, '.repeat(20)}`
+        })
+      )
+    )
+    const bare = all.map((entry) => ({ ...entry, assignments: null, crossCheckReason: null }))
+    // Room for every subscription only once the reasons go too.
+    const budget = outputBytes(JSON.stringify(bare)) + 200
+    const fitted = fitResults(all, budget)
+    expect(fitted.subscriptionsLeftOut).toBe(0)
+    const parsed = JSON.parse(fitted.json) as FittedResult[]
+    expect(parsed).toHaveLength(40)
+    expect(parsed.filter((entry) => entry.crossCheckReason === null).length).toBeGreaterThan(30)
+    expect(parsed.every((entry) => entry.crossCheck === 'agrees')).toBe(true)
+    expect(parsed[0]?.virtualMachines).toEqual({ evaluated: 5, flagged: 1, notAudited: 0 })
+  })
+
   test('counts bytes as GitHub does: UTF-16 code units, two bytes each', () => {
     expect(outputBytes('a')).toBe(2)
     expect(outputBytes('🚀')).toBe(4)

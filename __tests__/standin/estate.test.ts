@@ -69,7 +69,18 @@ describe('estate validation', () => {
         })
       ],
       pageSize: 0,
-      surprise: true
+      surprise: true,
+      virtualMachines: [
+        {
+          id: `/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines/vm`,
+          location: 'x'
+        },
+        {
+          id: `/subscriptions/${subscriptionId(99)}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`,
+          policyStates: [{ complianceState: 'NonCompliant' }],
+          jitAssessment: {}
+        }
+      ]
     }
     let error: EstateError | undefined
     try {
@@ -93,7 +104,12 @@ describe('estate validation', () => {
         ),
         `policyAssignments[1].id: subscription '${subscriptionId(99)}' is not in subscriptions`,
         'pageSize: must be an integer from 1 to 1000, got 0',
-        'surprise: is not an estate field (tenantId, clientId, federatedSubjects, oidc, entra, pageSize, latencyMs, rootManagementGroupDisplayName, managementGroups, subscriptions, policyAssignments, policyExemptions, policySetDefinitions, policyDefinitions, pricings, faults, reshapes, answers, resourceGraph)'
+        `virtualMachines[0].id: '/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines/vm' is not a /subscriptions/S/resourceGroups/R/providers/Microsoft.Compute/virtualMachines/NAME id`,
+        `virtualMachines[1].id: subscription '${subscriptionId(99)}' is not in subscriptions`,
+        'virtualMachines[1].location: is required (a region name)',
+        'virtualMachines[1].policyStates[0]: must be {policyAssignmentId, complianceState}',
+        'virtualMachines[1].jitAssessment: must be {code, cause?}',
+        'surprise: is not an estate field (tenantId, clientId, federatedSubjects, oidc, entra, pageSize, latencyMs, rootManagementGroupDisplayName, managementGroups, subscriptions, policyAssignments, policyExemptions, policySetDefinitions, policyDefinitions, pricings, virtualMachines, faults, reshapes, answers, resourceGraph)'
       ])
     )
   })

@@ -11,11 +11,15 @@ import type { Verdict } from '../model.ts'
 import type { Scope } from '../inputs/scope.ts'
 import { discoverSubscriptions, type Discovery } from './discover.ts'
 import { requestLimits } from './limits.ts'
+import { createGraphQuery, type SendGraphQuery } from './resource-graph/client.ts'
 import { exemptionCheck } from './resource-graph/exemptions.ts'
 import { openResourceGraph } from './resource-graph/index.ts'
+import { QuotaGate } from './resource-graph/paging.ts'
 import { createResourceManager } from './resource-manager.ts'
 import { collectSubscriptions, type CollectedAt } from './resource-manager-engine.ts'
 import { subscriptionReader, type Collected } from './subscription.ts'
+import { readVirtualMachines } from './virtual-machines/index.ts'
+import type { VirtualMachineRecord } from '../model.ts'
 
 export type { Collected } from './subscription.ts'
 export type { DiscoveredSubscription, Discovery } from './discover.ts'
@@ -65,6 +69,9 @@ export interface ScopeReader {
   decideEach<R extends { verdict: Verdict }>(
     decide: (read: Collected) => R
   ): AsyncGenerator<DecidedAt<R>, void, undefined>
+  /** What Azure records of the virtual machines of every subscription of `discovery`, by
+   * lower-case id (virtual-machines/index.ts); logs to `log` where it read them. Never throws. */
+  readVirtualMachines(log: Log): Promise<Map<string, VirtualMachineRecord>>
 }
 
 /**
@@ -150,5 +157,23 @@ export async function openScope(
     }
   }
 
-  return { discovery, decideEach }
+  // The machines go through the engine's Resource Graph connection and quota, else one of their
+  // own, opened on first use (docs/design.md, "Architecture").
+  let machineGraph: Promise<{ send: SendGraphQuery; gate: QuotaGate }> | undefined
+  const machineConnection = {
+    resourceManager,
+    clientId,
+    graph: () =>
+      (machineGraph ??= graph
+        ? Promise.resolve(graph.connection)
+        : createGraphQuery(credential, endpoint, limits, userAgentPrefix).then((send) => ({
+            send,
+            gate: new QuotaGate(limits.maxRetryAfterMs, limits.deadline)
+          })))
+  }
+  return {
+    discovery,
+    decideEach,
+    readVirtualMachines: (machineLog) => readVirtualMachines(machineConnection, ids, machineLog)
+  }
 }

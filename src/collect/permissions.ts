@@ -13,6 +13,17 @@ export const SUBSCRIPTION_READ_ACTIONS: readonly string[] = [
   'Microsoft.Security/pricings/read'
 ]
 
+/** The Azure RBAC actions of what Azure records of a subscription's virtual machines
+ * (`virtual-machines`), listed after SUBSCRIPTION_READ_ACTIONS in docs/setup.md: Policy Insights'
+ * query of policy states (a POST that Azure's operations list as a read), and what Resource Graph
+ * needs to show a machine and its Defender for Cloud assessment. Without them the cross-check is
+ * `unavailable`; nothing else changes. */
+export const MACHINE_READ_ACTIONS: readonly string[] = [
+  'Microsoft.PolicyInsights/policyStates/queryResults/read',
+  'Microsoft.Compute/virtualMachines/read',
+  'Microsoft.Security/assessments/read'
+]
+
 /** "A, B and C": the actions as a sentence lists them. */
 export function listedActions(actions: readonly string[] = SUBSCRIPTION_READ_ACTIONS): string {
   return actions.length < 2

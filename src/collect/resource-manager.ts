@@ -72,6 +72,9 @@ export interface ResourceManager {
   /** GETs one resource; its parsed JSON body. Throws ArmRequestError for an error answer or a body
    * that is not JSON. */
   getJson(pathAndQuery: string): Promise<unknown>
+  /** POSTs a read with an empty body (Policy Insights' queryResults); its parsed JSON body, as
+   * getJson. `pathAndQuery` may be a URL on the endpoint (a page's nextLink). */
+  postJson(pathAndQuery: string): Promise<unknown>
 }
 
 /**
@@ -100,10 +103,10 @@ export function createResourceManager(
 
   const tenantClient = policyClient()
 
-  async function getJson(url: string): Promise<unknown> {
+  async function getJson(url: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
     const response = await tenantClient.pipeline.sendRequest(
       httpClient,
-      createPipelineRequest({ url, method: 'GET' })
+      createPipelineRequest({ url, method })
     )
     let body: unknown
     try {
@@ -144,6 +147,7 @@ export function createResourceManager(
     limits,
     policyClient,
     listAll: async (pathAndQuery, onPage) => listAll(onEndpoint(pathAndQuery, endpoint), onPage),
-    getJson: async (pathAndQuery) => getJson(onEndpoint(pathAndQuery, endpoint))
+    getJson: async (pathAndQuery) => getJson(onEndpoint(pathAndQuery, endpoint)),
+    postJson: async (pathAndQuery) => getJson(onEndpoint(pathAndQuery, endpoint), 'POST')
   }
 }

@@ -19,6 +19,8 @@ import type { SubscriptionContext } from './types.ts'
 import { decideTogether } from './union.ts'
 import { evaluateAssignment } from './versions.ts'
 
+export { crossCheck, type CrossChecked } from './cross-check.ts'
+
 /** The rules when the caller gives none: no exemption is accepted, no exemption's end named. */
 export const STRICT_EXEMPTION_RULES: ExemptionRules = { acceptMitigated: 'none', expiryDays: 0 }
 

@@ -54,6 +54,9 @@ export interface Settings {
   resultsFile: string
   /** Read each subscription's Defender for Servers plan (one request per subscription). */
   defenderPlanCheck: boolean
+  /** Read what Azure records of the virtual machines and cross-check the verdicts with it
+   * (`virtual-machines`; src/virtual-machines.ts). */
+  virtualMachines: boolean
   /** The `category` input as given (checked); '' to derive one per scope (src/category.ts). */
   category: string
   /** `github-token`, masked once read; '' when the workflow gives none. */
@@ -169,6 +172,8 @@ export function readSettings(
     problems
   )
 
+  const virtualMachines = readBoolean('virtual-machines', input('virtual-machines'), problems)
+
   const concurrencyInput = input('max-concurrency') || INPUT_DEFAULTS['max-concurrency']
   const maxConcurrency = Number(concurrencyInput)
   if (
@@ -226,6 +231,7 @@ export function readSettings(
     deadlineMs,
     resultsFile,
     defenderPlanCheck,
+    virtualMachines,
     category,
     githubToken,
     issue,

@@ -82,10 +82,19 @@ function tableRow(result: SubscriptionResult, view: NotificationView): string {
     codeSpan(result.subscriptionId, { table: true, max: MAX_ID }),
     name ? escapeInline(name, MAX_NAME_LENGTH) : '—',
     verdictCell(result, view),
-    escapeInline(result.reason, MAX_REASON) || '—',
+    escapeInline(withMachines(result), MAX_REASON) || '—',
     fixCell(result, view)
   ]
   return `| ${cells.join(' | ')} |`
+}
+
+/** The reason, and before it (short, so that a long reason's end is what a cut takes) how many
+ * machines the JIT policy flags, when the run read them. */
+function withMachines(result: SubscriptionResult): string {
+  const counts = result.virtualMachines
+  if (!counts) return result.reason
+  const disagrees = result.crossCheck === 'disagrees' ? "; Azure's record disagrees" : ''
+  return `${counts.flagged} of ${counts.evaluated} VMs flagged${disagrees}. ${result.reason}`
 }
 
 const TABLE_HEADER = '| Subscription | Name | Verdict | Reason | Fix |\n|---|---|---|---|---|'

@@ -6,6 +6,7 @@ import type { Verdict } from '../model.ts'
 import type { RunContext } from '../run-context.ts'
 import type { Scope } from '../inputs/scope.ts'
 import { scanCategory } from '../category.ts'
+import { CLOUDS } from '../defaults.ts'
 
 export interface ReportContext {
   /** This action's version, e.g. `1.2.0` (package.json). */
@@ -32,15 +33,20 @@ export interface ReportContext {
   /** Verdicts that fail the step (the `fail-on` input); decides the summary's headline mark.
    * Defaults to noncompliant and error. */
   failOn?: ReadonlySet<Verdict> | undefined
+  /** `https://PORTAL/#@TENANT`: a resource's page is this, `/resource`, and its id (the Azure
+   * portal's link form); absent for a cloud `environment` does not name. */
+  portalTenantUrl?: string | undefined
 }
 
 /** The report context of a run: its identifiers, this action's version (package.json), the
  * settings the reports mention (`client-id`, `fail-on`) and the category of the checked scope. */
 export function reportContext(
   runContext: RunContext,
-  settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'scope'>,
+  settings: Pick<Settings, 'clientId' | 'failOn' | 'category' | 'scope'> &
+    Partial<Pick<Settings, 'tenantId' | 'cloud'>>,
   actionVersion: string
 ): ReportContext {
+  const portal = CLOUDS.find((cloud) => cloud.name === settings.cloud?.name)?.portal
   return {
     actionVersion,
     category: runCategory(runContext, settings),
@@ -52,7 +58,10 @@ export function reportContext(
     repository: runContext.repository,
     actionRepository: runContext.actionRepository,
     clientId: settings.clientId,
-    failOn: settings.failOn
+    failOn: settings.failOn,
+    ...(portal && settings.tenantId
+      ? { portalTenantUrl: `${portal}/#@${encodeURIComponent(settings.tenantId)}` }
+      : {})
   }
 }
 

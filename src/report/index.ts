@@ -17,6 +17,7 @@ import { workflowLocation } from './locate.ts'
 import {
   buildOutputs,
   resultOutput,
+  resultsFileEntry,
   resultsFilePieces,
   trimmedWarning,
   type OutputName
@@ -61,7 +62,8 @@ export async function writeReports(
   settings: Pick<
     Settings,
     'sarifFile' | 'resultsFile' | 'jobSummary' | 'clientId' | 'failOn' | 'category' | 'scope'
-  >,
+  > &
+    Partial<Pick<Settings, 'tenantId' | 'cloud'>>,
   runContext: RunContext,
   actionVersion: string,
   runner: Pick<Runner, 'log' | 'annotate' | 'setOutput' | 'showSummary'>
@@ -82,7 +84,7 @@ export async function writeReports(
   }
   const roots = { workspace: runContext.workspace, runnerTemp: runContext.runnerTemp }
 
-  // The results file and the `results` output from one set of entries.
+  // The `results` output from these entries; the results file from them and the flagged machines.
   const entries = results.map(resultOutput)
   const lengths = entries.map((entry) => JSON.stringify(entry).length)
   const outputs = buildOutputs(results, skipped, written, { entries, lengths })
@@ -149,7 +151,7 @@ export async function writeReports(
       'SARIF'
     ])
   }
-  const resultsText = () => resultsFilePieces(entries, [])
+  const resultsText = () => resultsFilePieces(results.map(resultsFileEntry), [])
   written.resultsFile = await reportFile('results-file', settings.resultsFile, resultsText, [
     'the results file',
     'Results'

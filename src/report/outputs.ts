@@ -42,7 +42,8 @@ export const ASSIGNMENT_OUTPUT_FIELDS = [
 ] as const satisfies readonly (keyof AssignmentEvidence)[]
 
 /** The fields of each subscription in the `results` output, in this order, before `assignments`
- * (the exemption lists only when a result has them). */
+ * (the exemption lists only when a result has them; the virtual machines' counts and the
+ * cross-check when the run compared). */
 export const RESULT_OUTPUT_FIELDS = [
   'subscriptionId',
   'displayName',
@@ -52,7 +53,10 @@ export const RESULT_OUTPUT_FIELDS = [
   'reason',
   'effectiveEffect',
   'acceptedExemptions',
-  'expiringExemptions'
+  'expiringExemptions',
+  'virtualMachines',
+  'crossCheck',
+  'crossCheckReason'
 ] as const satisfies readonly (keyof SubscriptionResult)[]
 
 export type AssignmentOutput = Pick<AssignmentEvidence, (typeof ASSIGNMENT_OUTPUT_FIELDS)[number]>
@@ -75,6 +79,18 @@ export function resultOutput(result: SubscriptionResult): ResultOutput {
   })
 }
 
+/** One subscription as the results file gives it: resultOutput, and the machines the JIT policy
+ * flags when the run read them (only their count is in the `results` output: a subscription can
+ * hold thousands), redacted. */
+export function resultsFileEntry(
+  result: SubscriptionResult
+): ResultOutput & Pick<SubscriptionResult, 'flaggedVirtualMachines'> {
+  const entry = resultOutput(result)
+  return result.flaggedVirtualMachines === undefined
+    ? entry
+    : { ...entry, flaggedVirtualMachines: redactDeep(result.flaggedVirtualMachines) }
+}
+
 /** What the reports wrote, for the outputs that name it. */
 export interface OutputFiles {
   /** The SARIF file written, null when none was. */
@@ -94,7 +110,7 @@ export const RESULTS_PIECE_CHARACTERS = 32 * 1024
  * at once. Pushes each entry's JSON length onto `lengths` as it goes (fitResults takes them).
  */
 export function* resultsFilePieces(
-  entries: readonly ResultOutput[],
+  entries: readonly object[],
   lengths: number[]
 ): Generator<string, void, undefined> {
   let piece = '['
@@ -114,9 +130,11 @@ export function* resultsFilePieces(
  * units, two bytes each. */
 export const RESULTS_OUTPUT_MAX_BYTES = 512 * 1024
 
-/** A result in the output whose evidence was trimmed: `assignments` is null. */
-export type FittedResult = Omit<ResultOutput, 'assignments'> & {
+/** A result in the output whose evidence was trimmed: `assignments` is null, and so is
+ * `crossCheckReason` where the run compared (the counts and `crossCheck` stay). */
+export type FittedResult = Omit<ResultOutput, 'assignments' | 'crossCheckReason'> & {
   assignments: ResultOutput['assignments'] | null
+  crossCheckReason?: string | null
 }
 
 /** The shortest a string of the `results` output is cut to before evidence is trimmed, in UTF-16
@@ -202,7 +220,7 @@ function longestCut(
  * fit; else, first, the longest strings cut (cutText, marked) to the greatest length that makes
  * them fit, not under MIN_CUT_LENGTH, every subscription kept whole otherwise: one value of a
  * megabyte costs that value, not the others. When that is not enough (many subscriptions), every
- * entry loses its evidence (`assignments: null`), then evidence is given back to the entries that
+ * entry loses its evidence (`assignments: null`, and `crossCheckReason: null`), then evidence is given back to the entries that
  * need action first (error, noncompliant, partial, compliant; in order within each) while it fits,
  * and, when even the entries without evidence do not fit, compliant entries first are left out
  * from the end. The entries kept stay in their order. `lengths`, when given, is each entry's JSON
@@ -245,7 +263,11 @@ function trimmed(
   lengths?: readonly number[]
 ): Fitted {
   const sized = entries.map((entry, index) => {
-    const bare: FittedResult = { ...entry, assignments: null }
+    const bare: FittedResult = {
+      ...entry,
+      assignments: null,
+      ...(entry.crossCheckReason === undefined ? {} : { crossCheckReason: null })
+    }
     const bareLength = JSON.stringify(bare).length
     return {
       entry,
@@ -321,7 +343,7 @@ export function trimmedWarning(fitted: Fitted, resultsFile: string | null): stri
   }
   if (evidenceTrimmed > 0) {
     dropped.push(
-      `the evidence (assignments) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
+      `the evidence (${fitted.json.includes('"crossCheckReason":null') ? "assignments, and the cross-check's reason" : 'assignments'}) of ${evidenceTrimmed} subscription(s) (${tally(byVerdict.evidenceTrimmed)})`
     )
   }
   if (subscriptionsLeftOut > 0) {

@@ -23,6 +23,7 @@ import {
 } from '../model.ts'
 import { repositoryUrl, type ReportContext } from './context.ts'
 import { locateResult, type WorkflowFile } from './locate.ts'
+import { machineCounts } from './machines.ts'
 import { VERDICT_STATES } from './counts.ts'
 import { fitReason, oneLine, subscriptionLabel } from './text.ts'
 
@@ -231,11 +232,12 @@ export const LAST_RESULT_MARK = '; last result: '
  * MAX_SARIF_MESSAGE. */
 const MAX_CARRIED_PART = 440
 
-/** `Subscription ID (NAME) is noncompliant: REASON`, within MAX_SARIF_MESSAGE. */
-function message(subscription: SubscriptionResult, state: string): string {
+/** `Subscription ID (NAME) is noncompliant: REASON` and `after` (a sentence of the action's),
+ * within MAX_SARIF_MESSAGE. */
+function message(subscription: SubscriptionResult, state: string, after = ''): string {
   const subject = `Subscription ${subscriptionLabel(subscription)} ${state}`
   const reason = oneLine(subscription.reason, MAX_SARIF_MESSAGE)
-  return sarifText(reason ? `${subject}: ${subscription.reason}` : `${subject}.`)
+  return sarifText(reason ? `${subject}: ${subscription.reason}${after}` : `${subject}.${after}`)
 }
 
 /** `Subscription ID (NAME) could not be checked now: REASON; last result: LAST`, within
@@ -288,13 +290,18 @@ function ruleResult(
 function resultFor(subscription: SubscriptionResult, file: WorkflowFile): Result {
   const partial = subscription.verdict === 'partial'
   const state = VERDICT_STATES[partial ? 'partial' : 'noncompliant']
+  // What Azure records of the machines: a sentence after the reason, and the counts.
+  const machines = machineCounts(subscription)
   return ruleResult(
     subscription,
     file,
     partial ? PARTIAL_RULE : RULE,
     LEVELS[subscription.verdict] ?? 'error',
-    message(subscription, state),
+    message(subscription, state, machines === null ? '' : ` ${machines}.`),
     {
+      ...(subscription.virtualMachines !== undefined
+        ? { virtualMachines: subscription.virtualMachines, crossCheck: subscription.crossCheck }
+        : {}),
       effectiveEffect:
         subscription.effectiveEffect === null ? null : oneLine(subscription.effectiveEffect, 100),
       assignmentIds: subscription.assignments

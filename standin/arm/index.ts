@@ -25,6 +25,7 @@ import {
   listGroupExemptions,
   policyType
 } from './policy.ts'
+import { queryPolicyStates } from './policy-insights.ts'
 import type { ArmRequest, ArmRoute } from './request.ts'
 import { getPricing } from './security.ts'
 import { getSubscription, listSubscriptions } from './subscriptions.ts'
@@ -127,6 +128,16 @@ export const ARM_ROUTES = new RouteTable<ArmRoute>([
     scope: SUBSCRIPTION,
     requires: 'subscription',
     answer: getPricing
+  },
+  {
+    method: 'POST',
+    path: `${SUBSCRIPTION}/providers/Microsoft.PolicyInsights/policyStates/{policyStatesResource}/queryResults`,
+    kind: 'policy-states',
+    action: 'Microsoft.PolicyInsights/policyStates/queryResults/read',
+    scope: SUBSCRIPTION,
+    paged: true,
+    requires: 'subscription',
+    answer: queryPolicyStates
   },
   {
     method: 'GET',

@@ -2,7 +2,7 @@
 // policy resources in ARM's shape.
 
 import { createHash } from 'node:crypto'
-import type { ArmResource } from './types.ts'
+import type { ArmResource, VirtualMachine } from './types.ts'
 
 /** A deterministic GUID (version-4 layout) derived from a seed. */
 export function guid(seed: string): string {
@@ -98,5 +98,21 @@ export function serversPricing(
     name: 'VirtualMachines',
     type: 'Microsoft.Security/pricings',
     properties: { pricingTier, ...(subPlan ? { subPlan } : {}) }
+  }
+}
+
+/** A virtual machine `name` in `resourceGroup` of `subscription` at `location`, with its JIT
+ * policy states and Defender's JIT assessment (types.ts, VirtualMachine). */
+export function virtualMachine(
+  subscription: string,
+  resourceGroup: string,
+  name: string,
+  options: Omit<VirtualMachine, 'id' | 'location'> & { location?: string } = {}
+): VirtualMachine {
+  const { location = 'westeurope', ...rest } = options
+  return {
+    id: `${resourceGroupScope(subscription, resourceGroup)}/providers/Microsoft.Compute/virtualMachines/${name}`,
+    location,
+    ...rest
   }
 }

@@ -40,7 +40,14 @@ export interface ManagementGroup {
 /** Which ARM requests a fault applies to. `definitions` are policy (set) definition reads,
  * `ancestry` the Microsoft.Management reads (getEntities, managementGroups/...). */
 export type RequestKind =
-  'assignments' | 'exemptions' | 'subscription' | 'ancestry' | 'definitions' | 'pricings' | 'any'
+  | 'assignments'
+  | 'exemptions'
+  | 'subscription'
+  | 'ancestry'
+  | 'definitions'
+  | 'pricings'
+  | 'policy-states'
+  | 'any'
 
 export type FaultKind =
   | 'throttle'
@@ -122,6 +129,31 @@ export interface EntraSettings {
   accessTokenExpiresAfterRequests?: number
 }
 
+/** A virtual machine of the estate, with what Azure records of the JIT audit on it. Resource
+ * Graph serves it in `resources`, its states in `policyresources` and its assessment in
+ * `securityresources`; Policy Insights serves its states (machines.ts). */
+export interface VirtualMachine {
+  /** `/subscriptions/S/resourceGroups/R/providers/Microsoft.Compute/virtualMachines/NAME`. */
+  id: string
+  location: string
+  /** Azure Policy's latest state of the JIT definition for the machine under each assignment
+   * that evaluated it; none: no assignment did (not audited by Azure's own record). */
+  policyStates?: VirtualMachinePolicyState[]
+  /** The status of Defender for Cloud's JIT assessment of the machine
+   * (805651bc-6ecd-4c73-9b55-97a19d0582d0); absent: Defender has none. */
+  jitAssessment?: { code: string; cause?: string }
+}
+
+export interface VirtualMachinePolicyState {
+  /** The assignment that evaluated the machine (of the JIT definition or an initiative). */
+  policyAssignmentId: string
+  /** `Compliant`, `NonCompliant`, `Exempt`, `Unknown`, ... as Policy Insights names them. */
+  complianceState: string
+  /** The initiative the assignment runs, when it runs one. */
+  policySetDefinitionId?: string
+  policyDefinitionReferenceId?: string
+}
+
 export interface Estate {
   tenantId: string
   clientId: string
@@ -151,6 +183,8 @@ export interface Estate {
    * pricings/NAME`, `properties.pricingTier` Free or Standard, `subPlan`); a plan a subscription
    * has no entry for is Free, as ARM answers it. Served by ARM and by Resource Graph. */
   pricings?: ArmResource[]
+  /** Virtual machines, with their JIT policy states and assessment (VirtualMachine). */
+  virtualMachines?: VirtualMachine[]
   /** Faults for ARM requests that concern no subscription (built-in definitions, definitions and
    * reads at management groups). */
   faults?: Fault[]

@@ -2,6 +2,7 @@
 // estate files (docs/design.md, "The stand-in").
 
 import { readFile } from 'node:fs/promises'
+import { machineProblems } from './machines.ts'
 import { rewriteProblems } from './rewrites.ts'
 import {
   EstateError,
@@ -22,6 +23,7 @@ const REQUEST_KINDS: readonly string[] = [
   'ancestry',
   'definitions',
   'pricings',
+  'policy-states',
   'any'
 ]
 const FAULT_KINDS: readonly string[] = [
@@ -318,6 +320,8 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     str(`${p}.properties.subPlan`, r.properties.subPlan)
   })
 
+  machineProblems(e.virtualMachines, new Set(subscriptions.keys()), problem)
+
   const known = [
     'tenantId',
     'clientId',
@@ -334,6 +338,7 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
     'policySetDefinitions',
     'policyDefinitions',
     'pricings',
+    'virtualMachines',
     'faults',
     'reshapes',
     'answers',

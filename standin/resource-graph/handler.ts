@@ -224,7 +224,7 @@ export function createResourceGraph(
     }
     const page = rows.slice(offset, offset + top)
     const more = offset + page.length < rows.length
-    const pageable = compiled.columns.some((column) => column.string)
+    const pageable = compiled.columns.some((column) => column.type === 'string')
     return answer(200, {
       totalRecords: rows.length,
       count: page.length,

@@ -1,79 +1,35 @@
 // The stand-in's Kusto: each query is parsed by Microsoft's own KQL parser
 // (@kusto/language-service-next) and its syntax tree interpreted here, for exactly the operators
-// the action's queries use (src/collect/resource-graph/queries.ts). Anything else is refused, so
-// a query the action starts sending cannot pass the stand-in without the stand-in learning it.
+// the action's queries use (src/collect/resource-graph/queries.ts,
+// src/collect/virtual-machines/queries.ts): where, project, extend, summarize (summarize.ts),
+// join kind=leftouter, order by; scalar expressions in expressions.ts. Anything else is refused,
+// so a query the action starts sending cannot pass the stand-in without the stand-in learning it.
 // Semantics follow the KQL reference: `==` compares strings case-sensitively, `=~` and `in~`
-// case-insensitively,
-// `startswith` is case-insensitive, `order by` sorts descending unless told `asc`.
-import { createRequire } from 'node:module'
+// case-insensitively, `startswith` is case-insensitive, `order by` sorts descending unless told
+// `asc`.
+import { compilePredicate, compileScalar } from './expressions.ts'
+import { compileSummarize } from './summarize.ts'
+import {
+  QueryError,
+  children,
+  columnNamed,
+  compiling,
+  kindOf,
+  kusto,
+  listItems,
+  notInterpreted,
+  textOf,
+  type Column,
+  type KustoNode,
+  type Row
+} from './syntax.ts'
 
-/** A syntax node of Kusto.Language (Bridge.NET build): the members used here. */
-interface KustoNode {
-  Kind: number
-  IsToken: boolean
-  ChildCount: number
-  GetChild(index: number): KustoNode | null
-  TextStart: number
-  Width: number
-  Text?: string
-  SimpleName?: string
-  LiteralValue?: unknown
-}
-interface KustoDiagnostic {
-  Message: string
-  Start: number
-}
-interface KustoLanguage {
-  KustoCode: {
-    Parse(text: string): {
-      Syntax: KustoNode
-      GetDiagnostics(): { Count: number; getItem(index: number): KustoDiagnostic }
-    }
-  }
-  Syntax: { SyntaxKind: Record<string, unknown> }
-}
-
-let language: { kusto: KustoLanguage; kinds: Map<number, string> } | undefined
-
-// Loaded on first use: the parser is a 16 MB script that defines globals through Bridge.NET.
-function kusto() {
-  if (!language) {
-    const require = createRequire(import.meta.url)
-    const bridge = require('@kusto/language-service-next/bridge.js') as {
-      global: { Kusto: { Language: KustoLanguage } }
-    }
-    require('@kusto/language-service-next/Kusto.Language.Bridge.js')
-    const kusto = bridge.global.Kusto.Language
-    const kinds = new Map<number, string>()
-    for (const [name, value] of Object.entries(kusto.Syntax.SyntaxKind)) {
-      if (typeof value === 'number') kinds.set(value, name)
-    }
-    language = { kusto, kinds }
-  }
-  return language
-}
+export { QueryError, type Row } from './syntax.ts'
 
 /** Loads the KQL parser now (about 2 s), so that the first query does not wait for it. */
 export function loadKqlParser(): void {
   kusto()
 }
-
-/** Why a query cannot run: a syntax error, or something the stand-in does not interpret. */
-export class QueryError extends Error {
-  readonly code: 'ParserFailure' | 'NotInterpreted' | 'UnknownColumn' | 'UnknownTable'
-  /** Offset of the offending text in the query. */
-  readonly position: number
-  readonly token: string
-  constructor(code: QueryError['code'], message: string, position: number, token: string) {
-    super(message)
-    this.name = 'QueryError'
-    this.code = code
-    this.position = position
-    this.token = token
-  }
-}
-
-export type Row = Record<string, unknown>
 
 /** The columns every Resource Graph table has (the `resources` schema); the first ones are
  * strings, the rest `dynamic`. */
@@ -101,55 +57,16 @@ export const DYNAMIC_COLUMNS = [
 export interface CompiledQuery {
   /** The table the query reads first, lower case. */
   table: string
-  /** The output columns and whether each is a string (paging needs one that is). */
-  columns: { name: string; string: boolean }[]
+  /** The output columns and their types (paging needs a string one). */
+  columns: Column[]
   /** Runs the query over the rows of each table it reads (`rowsOf`, by lower-case name), those
    * the request's scope lets it see. */
   run(rowsOf: (table: string) => readonly Row[]): Row[]
 }
 
-type Column = { name: string; string: boolean }
-
-type Predicate = (row: Row) => boolean
-type Value = (row: Row) => unknown
-
-const kindOf = (node: KustoNode) => kusto().kinds.get(node.Kind) ?? String(node.Kind)
-
-function children(node: KustoNode): KustoNode[] {
-  const out: KustoNode[] = []
-  for (let i = 0; i < node.ChildCount; i += 1) {
-    const child = node.GetChild(i)
-    if (child && !child.IsToken) out.push(child)
-  }
-  return out
-}
-
-/** The elements of a separated list (SyntaxList of SeparatedElement). */
-function listItems(list: KustoNode): KustoNode[] {
-  return children(list).map((element) => children(element)[0] as KustoNode)
-}
-
-// The query being compiled: compileQuery is synchronous, so one at a time.
-let source = ''
-
-/** The query text a node spans (the parser's ToString drops the whitespace). */
-function textOf(node: KustoNode): string {
-  return source.slice(node.TextStart, node.TextStart + node.Width).trim()
-}
-
-function notInterpreted(node: KustoNode, what = kindOf(node)): QueryError {
-  const text = textOf(node)
-  return new QueryError(
-    'NotInterpreted',
-    `the local Azure stand-in does not interpret ${what} (\`${text.slice(0, 60)}\`); teach standin/resource-graph/kql.ts before the action sends it`,
-    node.TextStart,
-    text
-  )
-}
-
 /** Parses and checks `text` against `tables` (lower-case names). Throws QueryError. */
 export function compileQuery(text: string, tables: readonly string[]): CompiledQuery {
-  source = text
+  compiling(text)
   const code = kusto().kusto.KustoCode.Parse(text)
   const diagnostics = code.GetDiagnostics()
   if (diagnostics.Count > 0) {
@@ -193,58 +110,69 @@ function compilePipeline(expression: KustoNode, tables: readonly string[]): Comp
     )
   }
   let columns: Column[] = [
-    ...STRING_COLUMNS.map((name) => ({ name, string: true })),
-    ...DYNAMIC_COLUMNS.map((name) => ({ name, string: false }))
+    ...STRING_COLUMNS.map((name): Column => ({ name, type: 'string' })),
+    ...DYNAMIC_COLUMNS.map((name): Column => ({ name, type: 'dynamic' }))
   ]
   const steps: ((rows: Row[], rowsOf: (table: string) => readonly Row[]) => Row[])[] = []
   for (const stage of stages) {
-    const column = (node: KustoNode): Value => {
-      if (kindOf(node) !== 'NameReference') throw notInterpreted(node)
-      const name = String(node.SimpleName)
-      if (!columns.some((c) => c.name === name)) {
-        throw new QueryError(
-          'UnknownColumn',
-          `'${name}' is not a column here (${columns.map((c) => c.name).join(', ')})`,
-          node.TextStart,
-          name
-        )
-      }
-      return (row) => row[name] ?? null
-    }
     const parts = children(stage)
     switch (kindOf(stage)) {
       case 'FilterOperator': {
         const [parameters, condition] = parts as [KustoNode, KustoNode]
         if (children(parameters).length > 0) throw notInterpreted(parameters, 'where parameters')
-        const predicate = compilePredicate(condition, column)
+        const predicate = compilePredicate(condition, columns)
         steps.push((rows) => rows.filter(predicate))
         break
       }
-      case 'ProjectOperator': {
-        // `name` or `newName = name` (a column renamed).
-        const projected = listItems(parts[0] as KustoNode).map((item) => {
-          if (kindOf(item) !== 'SimpleNamedExpression') {
-            column(item)
-            return { name: String(item.SimpleName), from: String(item.SimpleName) }
+      case 'ProjectOperator':
+      case 'ExtendOperator': {
+        // `name`, or `newName = expression`; extend keeps the columns it does not name, and each
+        // of its expressions sees the columns the ones before it made.
+        const extend = kindOf(stage) === 'ExtendOperator'
+        let scope = columns
+        const computed = listItems(parts[0] as KustoNode).map((item) => {
+          let name: string
+          let scalar
+          if (kindOf(item) === 'SimpleNamedExpression') {
+            const [declaration, value] = children(item) as [KustoNode, KustoNode]
+            name = String(declaration.SimpleName)
+            scalar = compileScalar(value, scope)
+          } else {
+            if (extend) throw notInterpreted(item, 'an unnamed extend')
+            name = columnNamed(item, scope).name
+            scalar = compileScalar(item, scope)
           }
-          const [declaration, value] = children(item) as [KustoNode, KustoNode]
-          column(value)
-          return { name: String(declaration.SimpleName), from: String(value.SimpleName) }
+          const column: Column = { name, type: scalar.type }
+          if (extend) scope = [...scope.filter((c) => c.name !== name), column]
+          return { column, value: scalar.value }
         })
-        const names = projected.map((p) => p.name)
+        const names = computed.map((c) => c.column.name)
         if (new Set(names).size !== names.length)
           throw notInterpreted(stage, 'a column projected twice')
-        columns = projected.map(({ name, from }) => ({
-          name,
-          string: (columns.find((c) => c.name === from) as Column).string
-        }))
+        const kept = extend ? columns.filter((c) => !names.includes(c.name)) : []
+        columns = [...kept, ...computed.map((c) => c.column)]
         steps.push((rows) =>
-          rows.map((row) => Object.fromEntries(projected.map((p) => [p.name, row[p.from] ?? null])))
+          rows.map((row) => {
+            const out: Row = extend ? { ...row } : {}
+            const seen: Row = { ...row }
+            for (const { column, value } of computed) {
+              const result = value(extend ? seen : row)
+              out[column.name] = result
+              if (extend) seen[column.name] = result
+            }
+            return out
+          })
         )
         break
       }
+      case 'SummarizeOperator': {
+        const summarize = compileSummarize(stage, columns)
+        columns = summarize.columns
+        steps.push(summarize.step)
+        break
+      }
       case 'JoinOperator': {
-        const join = compileJoin(stage, parts, columns, tables, column)
+        const join = compileJoin(stage, parts, columns, tables)
         columns = join.columns
         steps.push(join.step)
         break
@@ -258,7 +186,8 @@ function compilePipeline(expression: KustoNode, tables: readonly string[]): Comp
           const direction = ordering ? children(ordering) : []
           if (direction.length > 0) throw notInterpreted(ordering as KustoNode, 'nulls first/last')
           const keyword = ordering?.GetChild(0)?.Text?.toLowerCase()
-          return { value: column(expression), ascending: keyword === 'asc' }
+          columnNamed(expression, columns)
+          return { value: compileScalar(expression, columns).value, ascending: keyword === 'asc' }
         })
         steps.push((rows) =>
           [...rows].sort((a, b) => {
@@ -292,8 +221,7 @@ function compileJoin(
   stage: KustoNode,
   parts: KustoNode[],
   left: Column[],
-  tables: readonly string[],
-  column: (node: KustoNode) => Value
+  tables: readonly string[]
 ) {
   const [parameters, parenthesized, on] = parts as [KustoNode, KustoNode, KustoNode]
   const flavour = children(parameters).map((p) => textOf(p).replace(/\s+/g, '').toLowerCase())
@@ -305,14 +233,14 @@ function compileJoin(
   if (kindOf(on) !== 'JoinOnClause' || keys.length !== 1 || kindOf(keys[0]!) !== 'NameReference')
     throw notInterpreted(on, 'a join on anything but one column')
   const key = String(keys[0]!.SimpleName)
-  column(keys[0]!)
+  columnNamed(keys[0]!, left)
   if (!right.columns.some((c) => c.name === key)) throw notInterpreted(on, 'a key the right lacks')
   const renamed = right.columns.map((c) => ({
     ...c,
     from: c.name,
     name: left.some((l) => l.name === c.name) ? `${c.name}1` : c.name
   }))
-  const columns = [...left, ...renamed.map(({ name, string }) => ({ name, string }))]
+  const columns = [...left, ...renamed.map(({ name, type }) => ({ name, type }))]
   const step = (rows: Row[], rowsOf: (table: string) => readonly Row[]): Row[] => {
     const byKey = new Map<unknown, Row[]>()
     for (const row of right.run(rowsOf)) {
@@ -338,53 +266,4 @@ function compareValues(a: unknown, b: unknown): number {
   if (b === null || b === undefined) return 1
   const [x, y] = [String(a), String(b)]
   return x < y ? -1 : x > y ? 1 : 0
-}
-
-function stringLiteral(node: KustoNode): string {
-  if (kindOf(node) !== 'StringLiteralExpression') throw notInterpreted(node)
-  return String(node.LiteralValue)
-}
-
-function compilePredicate(node: KustoNode, column: (node: KustoNode) => Value): Predicate {
-  const parts = children(node)
-  const text = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined)
-  switch (kindOf(node)) {
-    case 'OrExpression': {
-      const [left, right] = parts.map((part) => compilePredicate(part, column)) as [
-        Predicate,
-        Predicate
-      ]
-      return (row) => left(row) || right(row)
-    }
-    case 'EqualTildeExpression': {
-      const [left, right] = parts as [KustoNode, KustoNode]
-      const value = column(left)
-      const expected = stringLiteral(right).toLowerCase()
-      return (row) => text(value(row)) === expected
-    }
-    case 'EqualExpression': {
-      // `==` on strings is case-sensitive; a null column equals no string.
-      const [left, right] = parts as [KustoNode, KustoNode]
-      const value = column(left)
-      const expected = stringLiteral(right)
-      return (row) => value(row) === expected
-    }
-    case 'StartsWithExpression': {
-      const [left, right] = parts as [KustoNode, KustoNode]
-      const value = column(left)
-      const prefix = stringLiteral(right).toLowerCase()
-      return (row) => text(value(row))?.startsWith(prefix) ?? false
-    }
-    case 'InCsExpression': {
-      // Kusto.Language names `in~` (case-insensitive) InCs: see its SyntaxFacts table.
-      const [left, list] = parts as [KustoNode, KustoNode]
-      const value = column(left)
-      const wanted = new Set(
-        listItems(children(list)[0] as KustoNode).map((item) => stringLiteral(item).toLowerCase())
-      )
-      return (row) => wanted.has(text(value(row)) ?? '\u0000')
-    }
-    default:
-      throw notInterpreted(node, `the expression '${textOf(node).slice(0, 40)}'`)
-  }
 }

@@ -1,12 +1,13 @@
 // The stand-in's Resource Graph tables, derived from the same estate its Resource Manager serves:
-// `resourcecontainers` (subscriptions and resource groups), `policyresources` (policy assignments,
-// exemptions, custom definitions and set definitions) and `securityresources` (Defender for Cloud
-// pricings). Rows carry the columns of Resource Graph's resources schema; `type` is lower case,
+// `resourcecontainers` (subscriptions and resource groups), `resources` (virtual machines),
+// `policyresources` (policy assignments, exemptions, custom definitions and set definitions, and
+// the JIT definition's policy states) and `securityresources` (Defender for Cloud pricings and
+// JIT assessments). Rows carry the columns of Resource Graph's resources schema; `type` is lower case,
 // as Resource Graph gives it. Built-in definitions are left out: Microsoft documents no table
 // holding them.
 import { latestOf, newestFirst } from '../arm/model.ts'
 import type { ArmResource, Estate, Fault } from '../estate/index.ts'
-import { parseScope } from '../estate/index.ts'
+import { jitAssessmentsOf, parseScope, policyStatesOf } from '../estate/index.ts'
 import type { Row } from './kql.ts'
 
 /** The estate Resource Graph serves: the one ARM serves, `pricings` included, and in
@@ -206,6 +207,58 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
     .map((resource) => placed(resource, 'Microsoft.Security/pricings', scopeOf(resource.id)))
     .filter((row) => row !== undefined)
 
+  // Virtual machines, their policy states (rows of policyresources, their properties in Policy
+  // Insights' shape) and Defender's JIT assessment of each. States the identity may not read
+  // (a `policy-states` fault for good) are no rows.
+  const machines = (estate.virtualMachines ?? [])
+    .map((vm) =>
+      placed(
+        {
+          id: vm.id,
+          name: vm.id.split('/').pop() ?? '',
+          type: 'Microsoft.Compute/virtualMachines',
+          properties: { provisioningState: 'Succeeded' }
+        },
+        'Microsoft.Compute/virtualMachines',
+        vm.id
+      )
+    )
+    .filter((row) => row !== undefined)
+  for (const [index, vm] of (estate.virtualMachines ?? []).entries()) {
+    const row = machines[index]
+    if (row) row.row.location = vm.location
+  }
+  const statesHidden = new Set(
+    estate.subscriptions
+      .filter((s) => (s.faults ?? []).some((f) => refusedForGood(f, 'policy-states')))
+      .map((s) => s.subscriptionId.toLowerCase())
+  )
+  for (const { rowId, subscriptionId, state } of policyStatesOf(estate)) {
+    if (statesHidden.has(subscriptionId.toLowerCase())) continue
+    const row = placed(
+      {
+        id: rowId,
+        name: rowId.split('/').pop() ?? '',
+        type: 'Microsoft.PolicyInsights/policyStates',
+        properties: state
+      },
+      'Microsoft.PolicyInsights/policyStates',
+      String(state.resourceId)
+    )
+    if (row) shown.push(row)
+  }
+  for (const assessment of jitAssessmentsOf(estate)) {
+    const row = placed(
+      assessment,
+      'Microsoft.Security/assessments',
+      assessment.id.slice(
+        0,
+        assessment.id.toLowerCase().lastIndexOf('/providers/microsoft.security/')
+      )
+    )
+    if (row) security.push(row)
+  }
+
   // Resource Graph returns only what the identity may read: a subscription whose every ARM read
   // is refused for good (a `forbidden` or `not-found` fault on all its requests, without `times`)
   // is absent, as it is from ARM's list of subscriptions. Other faults are ARM's transport.
@@ -220,6 +273,7 @@ export function buildTables(estate: ResourceGraphEstate): ResourceGraphTables {
   return {
     tables: new Map([
       ['resourcecontainers', readable(containers)],
+      ['resources', readable(machines)],
       ['policyresources', readable(shown)],
       ['securityresources', readable(security)]
     ]),

@@ -41,9 +41,13 @@ export async function createGraphQuery(
   userAgentPrefix: string
 ): Promise<SendGraphQuery> {
   const { ResourceGraphClient } = await import('@azure/arm-resourcegraph')
+  // The SDK asks for a token of the public cloud's Resource Manager unless told the scope: the
+  // run's endpoint's, the one token every client of the run shares (and the right audience in
+  // other clouds).
   const client = new ResourceGraphClient(credential, {
     endpoint,
-    userAgentOptions: { userAgentPrefix }
+    userAgentOptions: { userAgentPrefix },
+    credentials: { scopes: [`${endpoint}/.default`] }
   })
   useBoundedRetries(client.pipeline, limits, new Semaphore(limits.maxConcurrency))
   return async (request) => {

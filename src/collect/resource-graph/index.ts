@@ -40,6 +40,8 @@ export interface ResourceGraphEngine {
   /** The scope's subscriptions as Resource Graph listed them; absent when a management group or
    * the tenant is over Resource Graph's cap, for Resource Manager's lists to resolve. */
   discovery?: Discovery
+  /** The engine's Resource Graph connection and quota, for other reads of the run to share. */
+  connection: { send: SendGraphQuery; gate: QuotaGate }
   /** Reads `subscriptionIds` as collectThroughResourceGraph does, with the quota and subscription
    * rows discovery left. */
   collect(
@@ -79,6 +81,7 @@ export async function openResourceGraph(
   }
   return {
     ...(discovered ? { discovery: discovered.discovery } : {}),
+    connection: { send, gate },
     collect: (subscriptionIds, options) =>
       collectThroughResourceGraph(resourceManager, send, subscriptionIds, {
         ...options,

@@ -26,6 +26,7 @@ import { remediationFor, type Remediation } from '../remediation/index.ts'
 import { PORTAL_PATH_SEPARATOR, type RemediationStep } from '../remediation/step.ts'
 import { MAX_DISPLAY_NAME, MAX_ID, TABLE_HEADER, evidenceDetails, tableRow } from './evidence.ts'
 import { exemptionsSection } from './exemptions.ts'
+import { virtualMachinesSection } from './virtual-machines.ts'
 
 /** Up to this many subscriptions, the table lists every one; above it, only those that are not
  * compliant (the compliant ones are counted). */
@@ -320,6 +321,10 @@ export function buildJobSummary(
   const exemptions = exemptionsSection(ordered)
   if (exemptions !== '' && !spend(parts, budget, exemptions)) {
     parts.push(`The accepted exemptions and those that end soon are in ${whole}.`, '')
+  }
+  const machines = virtualMachinesSection(ordered, context)
+  if (machines !== '' && !spend(parts, budget, machines)) {
+    parts.push(`What Azure records of the virtual machines is in ${whole}.`, '')
   }
 
   parts.push(HOW_DECIDED, '', footer(context), '')
