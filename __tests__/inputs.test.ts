@@ -86,8 +86,25 @@ describe('readSettings', () => {
       issueLabels: ['jit-network-access'],
       pullRequestComment: false,
       engine: 'resource-manager',
-      exemptionRules: { acceptMitigated: 'none', expiryDays: 30 }
+      exemptionRules: { acceptMitigated: 'none', expiryDays: 30 },
+      plannedChanges: [],
+      failOnExisting: false
     })
+  })
+
+  test('planned-changes: one path or glob a line, kept as written (spaces and commas too)', () => {
+    const settings = settingsFrom({
+      'planned-changes': '  plans/tf plan.json \r\n\nplans/*.json,x\n',
+      'fail-on-existing': 'TRUE'
+    })
+    expect(settings.plannedChanges).toEqual(['plans/tf plan.json', 'plans/*.json,x'])
+    expect(settings.failOnExisting).toBe(true)
+  })
+
+  test('fail-on-existing: anything but true or false is refused, naming the value', () => {
+    expect(problemsFrom({ 'fail-on-existing': 'yes' })).toEqual([
+      '`fail-on-existing` "yes" is not `true` or `false`.'
+    ])
   })
 
   test('deadline-minutes: minutes, fractions allowed, in milliseconds', () => {

@@ -1,7 +1,7 @@
 // The step's outcome (src/outcome.ts): which runs fail, with what line, and what is only a warning.
 import { describe, expect, test } from '@jest/globals'
 import type { SkippedSubscription, Verdict } from '../src/model.ts'
-import { stepOutcome } from '../src/outcome.ts'
+import { changeFailureMessage, madeWorse, stepOutcome } from '../src/outcome.ts'
 import { SUB1, SUB2, mixedResults, result } from './report/helpers.ts'
 
 const failOn = (...verdicts: Verdict[]) => new Set<Verdict>(verdicts)
@@ -66,5 +66,45 @@ describe('stepOutcome', () => {
     expect(
       stepOutcome({ results: [], skipped: [disabled(SUB1), disabled(SUB2)] }, DEFAULT, []).warnings
     ).toEqual([expect.stringMatching(/^No subscription was checked: all 2 in scope are Disabled/)])
+  })
+})
+
+describe('the gate on a change (planned-changes)', () => {
+  const changed = (subscriptionId: string, from: Verdict, to: Verdict) => ({
+    ...result(subscriptionId, to),
+    currentVerdict: from
+  })
+
+  test.each<[Verdict, Verdict, boolean]>([
+    ['compliant', 'noncompliant', true],
+    ['partial', 'noncompliant', true],
+    ['compliant', 'error', true],
+    ['noncompliant', 'error', true],
+    ['error', 'error', false],
+    ['noncompliant', 'noncompliant', false],
+    ['error', 'noncompliant', false],
+    ['compliant', 'partial', false],
+    ['noncompliant', 'compliant', false]
+  ])('%s -> %s fails the step under the default fail-on: %s', (from, to, fails) => {
+    expect(madeWorse(changed(SUB1, from, to), DEFAULT)).toBe(fails)
+    const outcome = stepOutcome({ results: [changed(SUB1, from, to)], skipped: [] }, DEFAULT, [], {
+      failOnExisting: false
+    })
+    expect(outcome.failure !== null).toBe(fails)
+  })
+
+  test('the failure names what got worse, and fail-on-existing fails on what the estate has', () => {
+    const results = [
+      changed(SUB1, 'compliant', 'noncompliant'),
+      changed(SUB2, 'noncompliant', 'noncompliant')
+    ]
+    expect(changeFailureMessage(results, DEFAULT)).toBe(
+      `The planned changes make 1 of 2 subscriptions worse: ${SUB1} compliant -> noncompliant`
+    )
+    const existing = stepOutcome({ results: results.slice(1), skipped: [] }, DEFAULT, [], {
+      failOnExisting: true
+    })
+    expect(existing.failure).toMatch(/noncompliant/)
+    expect(changeFailureMessage(results.slice(1), DEFAULT)).toBeNull()
   })
 })

@@ -3,13 +3,15 @@
 // Azure stand-in serving a sample estate of a dozen subscriptions that shows every verdict.
 // `npm run demo -- --engine resource-graph --fail-on none`: the flags are the command line's
 // (src/cli/flags.ts: every input of action.yml), passed to the action as its inputs; a flag that
-// is no input is refused, as the command line refuses it.
-import { mkdir, readFile, rm } from 'node:fs/promises'
+// is no input is refused, as the command line refuses it. Then, unless `--planned-changes` is
+// given, the same estate with a pull request's Terraform plan (sample-plan.ts) that turns JIT off.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startStandIn } from '../standin/server.ts'
 import { runAction, WORKFLOW_PATH } from './run-action.ts'
 import { SAMPLE_SUBSCRIPTIONS, sampleEstate, sampleWorkflow } from './sample-estate.ts'
+import { samplePullRequestPlan } from './sample-plan.ts'
 import { readActionInputs } from '../src/cli/action-inputs.ts'
 import { helpText, readCommandLine, UsageError } from '../src/cli/flags.ts'
 import { renderForTerminal } from '../src/cli/terminal-markdown.ts'
@@ -51,14 +53,15 @@ try {
   console.log(
     `Running dist/index.js as a runner would, with ${WORKFLOW_PATH} listing them${given ? `; inputs given: ${given}` : ''}.\n`
   )
+  const inputs = {
+    subscriptions: SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId).join('\n'),
+    'authority-host': standIn.authorityHost,
+    'resource-manager-endpoint': standIn.resourceManagerEndpoint,
+    ...Object.fromEntries(flags)
+  }
   const run = await runAction({
     standIn,
-    inputs: {
-      subscriptions: SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId).join('\n'),
-      'authority-host': standIn.authorityHost,
-      'resource-manager-endpoint': standIn.resourceManagerEndpoint,
-      ...Object.fromEntries(flags)
-    },
+    inputs,
     workflowContent: sampleWorkflow(SAMPLE_SUBSCRIPTIONS),
     workspace
   })
@@ -79,12 +82,32 @@ try {
   console.log(
     `Outputs: compliant=${run.outputs.compliant}, noncompliant-subscriptions=${run.outputs['noncompliant-subscriptions']}`
   )
-  const failure = /^::error::(\d+ of \d+ .*)$/m.exec(run.stdout)?.[1]
-  console.log(
-    run.exitCode === 0
-      ? 'The step would pass (exit code 0).'
-      : `The step would fail (exit code ${run.exitCode}): ${failure ?? 'see the log above'}.`
-  )
+  console.log(outcomeLine(run))
+  if (!flags.has('planned-changes')) {
+    const plan = 'plans/pull-request.json'
+    await mkdir(path.join(workspace, 'plans'), { recursive: true })
+    await writeFile(path.join(workspace, plan), JSON.stringify(samplePullRequestPlan(), null, 2))
+    console.log(
+      `\n--- a pull request that turns JIT off: the same estate with planned-changes: ${plan} (a Terraform plan) ---\n`
+    )
+    const planned = await runAction({
+      standIn,
+      inputs: { ...inputs, 'planned-changes': plan },
+      workflowContent: sampleWorkflow(SAMPLE_SUBSCRIPTIONS),
+      workspace
+    })
+    console.log(renderForTerminal(planned.summary.split('\n### After the change')[0] ?? ''))
+    console.log(`Outputs: changed-subscriptions=${planned.outputs['changed-subscriptions']}`)
+    console.log(outcomeLine(planned))
+  }
 } finally {
   await standIn.close()
+}
+
+/** Whether the step would pass, and the line it fails with. */
+function outcomeLine(run: { exitCode: number | null; stdout: string }): string {
+  const failure = /^::error::(.*)$/m.exec(run.stdout)?.[1]
+  return run.exitCode === 0
+    ? 'The step would pass (exit code 0).'
+    : `The step would fail (exit code ${run.exitCode}): ${failure ?? 'see the log above'}.`
 }

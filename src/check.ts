@@ -33,6 +33,9 @@ import { readPullRequestNumber, type RunContext } from './run-context.ts'
 import type { Runner } from './runner-interface.ts'
 import { signIn, signInLocally } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
+import { indexDeclarations } from './plan/locate.ts'
+import type { PlanFileRead } from './plan/types.ts'
+import { groupScope, plannedOverlay, scopeOfChanges } from './planned-scope.ts'
 
 /** What the run checked (its results in the order discovery gave the subscriptions,
  * collect/discover.ts) and what the reports wrote. */
@@ -49,14 +52,17 @@ export interface Checked extends ScopeVerdicts {
  * `deadline`: a subscription not read by then is `error`, and the reports are written. Throws
  * SignInError when sign-in fails and DiscoveryError when the scope cannot be resolved; a
  * subscription that cannot be read or decided is an `error` verdict, not a throw; a notification
- * that cannot be written is a warning.
+ * that cannot be written is a warning. With `plans` (the planned changes read), each subscription
+ * is decided now and after the changes (planned-verdicts.ts), and without scope inputs the scope is
+ * every subscription the changes reach.
  */
 export async function checkSubscriptions(
   settings: Settings,
   runContext: RunContext,
   assertion: OidcAssertion | null,
   runner: Runner,
-  deadline: RunDeadline
+  deadline: RunDeadline,
+  plans: readonly PlanFileRead[] | null = null
 ): Promise<Checked> {
   const { log } = runner
   const { cloud, clientId, engine } = settings
@@ -87,15 +93,27 @@ export async function checkSubscriptions(
     return credential
   })
   const userAgent = `${packageJson.name}/${packageJson.version}`
-  const scope = await log.group('Scope', async () => {
-    const opened = await openScope(
-      credential,
-      { ...settings, deadline: deadline.signal },
-      userAgent,
-      log
-    )
+  const changes = plans?.flatMap((read) => read.changes) ?? []
+  const scopeSettings = {
+    ...settings,
+    scope: plans === null ? settings.scope : scopeOfChanges(settings.scope, changes),
+    deadline: deadline.signal
+  }
+  const { scope, overlay } = await log.group('Scope', async () => {
+    const opened = await openScope(credential, scopeSettings, userAgent, log)
     logDiscovery(opened.discovery, settings.scope.excludeSubscriptionIds, log)
-    return opened
+    const overlay =
+      plans === null
+        ? undefined
+        : await plannedOverlay(changes, await indexDeclarations(runContext.workspace), (group) =>
+            openScope(
+              credential,
+              { ...scopeSettings, engine: 'resource-manager', scope: groupScope(group) },
+              userAgent,
+              log
+            ).then(({ discovery }) => discovery.subscriptions.map((s) => s.subscriptionId))
+          )
+    return { scope: opened, overlay }
   })
   const { subscriptions, skipped } = scope.discovery
   let results = await log.group(
@@ -105,7 +123,12 @@ export async function checkSubscriptions(
       // Azure's record of the virtual machines is read beside the verdicts, then compared.
       const machines = startMachineRead(scope, settings.virtualMachines, log)
       const options = { failOn: settings.failOn, ...settings.exemptionRules }
-      return crossCheckEach(await readEach(scope, deadline, options, log), machines, deadline, log)
+      return crossCheckEach(
+        await readEach(scope, deadline, options, log, overlay),
+        machines,
+        deadline,
+        log
+      )
     }
   )
   await log.group('Verdicts', async () => {

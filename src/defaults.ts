@@ -108,5 +108,7 @@ export const INPUT_DEFAULTS = {
   'pr-comment': 'false',
   engine: 'resource-manager',
   'accept-mitigated-exemptions': 'false',
-  'exemption-expiry-days': '30'
+  'exemption-expiry-days': '30',
+  'planned-changes': '',
+  'fail-on-existing': 'false'
 } as const

@@ -8,8 +8,9 @@
 import { startRunDeadline, type RunDeadline } from './deadline.ts'
 import { UserError } from './errors.ts'
 import { readSettings } from './inputs/index.ts'
+import { describePlanRead, readPlannedChanges } from './plan/index.ts'
 import { runHeadline, stepOutcome } from './outcome.ts'
-import { errorStack, inertErrorMessage } from './report/text.ts'
+import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import type { Runner } from './runner-interface.ts'
 import { requestOidcAssertion, type OidcAssertion } from './signin/oidc.ts'
 
@@ -34,6 +35,17 @@ export async function run(runner: Runner): Promise<void> {
     )
     deadline = startRunDeadline(settings.deadlineMs)
     for (const notice of settings.notices) log.warning(notice)
+    // Plan files are read before any request, so that a wrong one fails the step at once.
+    const plans =
+      settings.plannedChanges.length > 0
+        ? await readPlannedChanges(settings.plannedChanges, runContext.workspace)
+        : null
+    for (const read of plans ?? []) {
+      log.info(inertLogText(describePlanRead(read)))
+      for (const change of read.changes) {
+        for (const note of change.notes) log.info(inertLogText(`${change.source.address}: ${note}`))
+      }
+    }
     let assertion: OidcAssertion | null = null
     if (signIn.kind === 'github-oidc') {
       const oidc = requestOidcAssertion({
@@ -45,8 +57,20 @@ export async function run(runner: Runner): Promise<void> {
       assertion = oidc.assertion
     }
     const { checkSubscriptions } = await import('./check.ts')
-    const checked = await checkSubscriptions(settings, runContext, assertion, runner, deadline)
-    const outcome = stepOutcome(checked, settings.failOn, checked.reports.unwritten)
+    const checked = await checkSubscriptions(
+      settings,
+      runContext,
+      assertion,
+      runner,
+      deadline,
+      plans
+    )
+    const outcome = stepOutcome(
+      checked,
+      settings.failOn,
+      checked.reports.unwritten,
+      plans === null ? null : { failOnExisting: settings.failOnExisting }
+    )
     for (const warning of outcome.warnings) log.warning(warning)
     log.info(runHeadline(checked, outcome.failure))
     if (outcome.failure !== null) runner.setFailed(outcome.failure)

@@ -242,11 +242,33 @@ export interface UnreadableInitiative {
   status: number | null
 }
 
+/** A planned change a result names (src/plan): the resource as the plan names it. */
+export interface PlannedResource {
+  /** Terraform's resource address, what-if's resource id, EPAC's assignment or exemption key. */
+  address: string
+  /** The plan file, relative to the workspace. */
+  file: string
+  /** `terraform`, `what-if` or `epac`. */
+  format: string
+  /** `create`, `update`, `replace` or `delete`. */
+  action: string
+  /** Where the resource is declared in the repository (a Terraform `resource` block or module
+   * call, an EPAC definition file): the file relative to the workspace and its 1-based line. */
+  declaredAt?: { file: string; line: number }
+}
+
 export interface SubscriptionResult {
   subscriptionId: string
   /** The subscription's display name, when the run learnt it (a value from Azure: escape it). */
   displayName?: string
+  /** The verdict after the planned changes, when `planned-changes` names plans; else the verdict
+   * of the estate as it is. */
   verdict: Verdict
+  /** With `planned-changes`: the verdict of the estate as it is now, before the change. */
+  currentVerdict?: Verdict
+  /** With `planned-changes`, when the verdict changes: the planned changes that touch the
+   * subscription (the cause of the change). */
+  plannedChanges?: PlannedResource[]
   /** One sentence a person can act on. */
   reason: string
   /** The effect in force over the subscription, or null when nothing runs the JIT definition. */

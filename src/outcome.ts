@@ -3,6 +3,7 @@
 // (docs/design.md, "The action's contract"). Pure; main logs the warnings and fails the step.
 import type { SkippedSubscription, SubscriptionResult, Verdict } from './model.ts'
 import { VERDICT_PHRASES, countVerdicts, describeCounts } from './report/counts.ts'
+import { VERDICT_RANK } from './report/planned-change.ts'
 
 /**
  * The one-line message the step fails with, e.g. `2 of 5 subscriptions noncompliant, 1 could not
@@ -14,6 +15,36 @@ export function failureMessage(
   failOn: ReadonlySet<Verdict>
 ): string | null {
   return describeCounts(countVerdicts(results), failOn)
+}
+
+/** Whether the planned changes make `result` worse, in `failOn`: its verdict after is in `failOn`
+ * and ranks worse than its verdict now (`currentVerdict`; VERDICT_RANK: a new `error` is worse
+ * than anything but `error`). */
+export function madeWorse(result: SubscriptionResult, failOn: ReadonlySet<Verdict>): boolean {
+  const now = result.currentVerdict ?? result.verdict
+  return failOn.has(result.verdict) && VERDICT_RANK[result.verdict] > VERDICT_RANK[now]
+}
+
+/**
+ * The one-line message the step fails with when it judges a change (`planned-changes` without
+ * `fail-on-existing`): how many subscriptions the change makes worse (madeWorse), e.g. `The
+ * planned changes make 2 of 5 subscriptions worse: S1 compliant -> noncompliant, …`; null when
+ * they make none worse.
+ */
+export function changeFailureMessage(
+  results: readonly SubscriptionResult[],
+  failOn: ReadonlySet<Verdict>
+): string | null {
+  const worse = results.filter((result) => madeWorse(result, failOn))
+  if (worse.length === 0) return null
+  const listed = worse
+    .slice(0, 5)
+    .map(
+      (result) => `${result.subscriptionId} ${result.currentVerdict ?? '?'} -> ${result.verdict}`
+    )
+  const more = worse.length > listed.length ? `, and ${worse.length - listed.length} more` : ''
+  const noun = results.length === 1 ? 'subscription' : 'subscriptions'
+  return `The planned changes make ${worse.length} of ${results.length} ${noun} worse: ${listed.join(', ')}${more}`
 }
 
 /** The verdicts of a run's scope, as check.ts decides them. */
@@ -39,7 +70,8 @@ const EMPTY_SCOPE =
 /**
  * The step's outcome for what was `checked`, the verdicts that fail the step (`failOn`, empty for
  * `fail-on: none`) and what the reports could not write (`unwritten`, each "the SARIF file F
- * (why)"):
+ * (why)"). With `plans` (the run weighs planned changes) and not `plans.failOnExisting`, the
+ * verdicts fail the step only where the change makes them worse (changeFailureMessage):
  * - `failure`: the failureMessage of the verdicts listed in `failOn`; or, when no subscription was
  *   checked and none was skipped, that the scope resolved to no subscription (a warning instead
  *   under `fail-on: none`); followed by what could not be written, which fails the step on its own;
@@ -49,11 +81,15 @@ const EMPTY_SCOPE =
 export function stepOutcome(
   checked: ScopeVerdicts,
   failOn: ReadonlySet<Verdict>,
-  unwritten: readonly string[]
+  unwritten: readonly string[],
+  plans: { failOnExisting: boolean } | null = null
 ): StepOutcome {
   const { results, skipped } = checked
   const warnings: string[] = []
-  let failure = failureMessage(results, failOn)
+  let failure =
+    plans !== null && !plans.failOnExisting
+      ? changeFailureMessage(results, failOn)
+      : failureMessage(results, failOn)
   if (results.length === 0 && skipped.length === 0) {
     if (failOn.size > 0) failure = `${EMPTY_SCOPE}. \`fail-on: none\` lets an empty scope pass.`
     else warnings.push(`${EMPTY_SCOPE}.`)

@@ -12,10 +12,12 @@ import {
 } from './evaluate/index.ts'
 import type { Log } from './log.ts'
 import type { SubscriptionResult } from './model.ts'
+import { decideNowAndAfter, type Overlay } from './planned-verdicts.ts'
 import { errorStack, inertErrorMessage } from './report/text.ts'
 
 /**
- * Reads and decides (for the run's evaluation `options`) every subscription of `scope`'s discovery, in its order, with each result's
+ * Reads and decides (for the run's evaluation `options`; with `overlay`, now and after the planned
+ * changes, decideNowAndAfter) every subscription of `scope`'s discovery, in its order, with each result's
  * display name; logs to `log` what the evaluator could not decide (debug) and, when the deadline
  * passed first, how many subscriptions it left unread (warning). Resolves by the deadline, however
  * the reads wait; never throws for a subscription (its failure is its `error` verdict).
@@ -24,14 +26,20 @@ export async function readEach(
   scope: Pick<ScopeReader, 'discovery' | 'decideEach'>,
   deadline: RunDeadline,
   options: EvaluationOptions,
-  log: Log
+  log: Log,
+  overlay?: Overlay
 ): Promise<SubscriptionResult[]> {
   const { subscriptions } = scope.discovery
   const decided = new Array<SubscriptionResult | undefined>(subscriptions.length)
   const reading = (async () => {
-    for await (const { index, decided: result } of scope.decideEach((read) =>
-      decide(read, log, options)
-    )) {
+    // Resource Graph's reads short of compliant are read again through Resource Manager: with
+    // plans, a subscription short of compliant now or after is, so both engines agree on both.
+    for await (const { index, decided: weighed } of scope.decideEach((read) => {
+      const result = decide(read, log, options, overlay)
+      const now = result.currentVerdict ?? result.verdict
+      return { verdict: now === 'compliant' ? result.verdict : now, result }
+    })) {
+      const { result } = weighed
       // A read that comes after the watchdog decided is not taken: the reports have the watchdog's.
       if (deadline.signal.aborted) return
       decided[index] = named(result, subscriptions[index])
@@ -73,11 +81,18 @@ function named(
 
 /** The verdict of one subscription for the run's `options` (evaluate/index.ts); a defect met on
  * its data costs that subscription alone. */
-function decide(read: Collected, log: Log, options: EvaluationOptions): SubscriptionResult {
+function decide(
+  read: Collected,
+  log: Log,
+  options: EvaluationOptions,
+  overlay: Overlay | undefined
+): SubscriptionResult {
   if (!('snapshot' in read)) {
-    return collectionErrorResult(read.subscriptionId, read.failure, read.cause)
+    const failed = collectionErrorResult(read.subscriptionId, read.failure, read.cause)
+    return overlay === undefined ? failed : { ...failed, currentVerdict: 'error' }
   }
   try {
+    if (overlay !== undefined) return decideNowAndAfter(read.snapshot, overlay, options)
     return evaluateSubscription(read.snapshot, options)
   } catch (error) {
     log.debug(errorStack(error))

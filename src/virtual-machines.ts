@@ -15,6 +15,10 @@ import { inertLogText, subscriptionLabel } from './report/text.ts'
  * this many, one more counts the rest (GitHub shows 10 warning annotations a step). */
 export const MAX_DISAGREEMENT_WARNINGS = 5
 
+/** Why a verdict the planned changes change is not compared with Azure's record. */
+export const PLANNED_CHANGE_UNCOMPARED =
+  "Azure's record is of the estate as it is, and the verdict is the one after the planned changes, which change it: the record is compared again after apply."
+
 /** Starts reading Azure's record of the machines of `scope` when `asked` (the
  * `virtual-machines` input); undefined when not. Never rejects. */
 export function startMachineRead(
@@ -44,9 +48,14 @@ export async function crossCheckEach(
       "The run's deadline passed before Azure's record of the virtual machines was read; re-run the check, or raise `deadline-minutes`."
     if (await settledBefore(reading, deadline.signal)) records = await reading
   }
+  // Azure's record is of the estate now: it cannot speak to a verdict a planned change changes.
+  const changed = (result: SubscriptionResult) =>
+    result.currentVerdict !== undefined && result.currentVerdict !== result.verdict
   const checked = results.map((result) => ({
     ...result,
-    ...crossCheck(result, records?.get(result.subscriptionId.toLowerCase()), unread)
+    ...(changed(result)
+      ? crossCheck(result, undefined, PLANNED_CHANGE_UNCOMPARED)
+      : crossCheck(result, records?.get(result.subscriptionId.toLowerCase()), unread))
   }))
   if (reading === undefined) return checked
   const count = (check: string) => checked.filter((result) => result.crossCheck === check).length

@@ -11,6 +11,7 @@ import {
 } from '../../src/model.ts'
 import {
   MAX_DISAGREEMENT_WARNINGS,
+  PLANNED_CHANGE_UNCOMPARED,
   crossCheckEach,
   startMachineRead
 } from '../../src/virtual-machines.ts'
@@ -80,6 +81,23 @@ describe('crossCheckEach', () => {
     expect(checked[0]?.crossCheck).toBe('disagrees')
     expect(log.lines.filter((line) => line.kind === 'warning')).toEqual([])
     expect(log.lines.some((line) => line.text.includes('No assignment audits JIT here'))).toBe(true)
+  })
+
+  test('a verdict a planned change changes is not compared with the record of the estate now', async () => {
+    const changed = { ...result(1, 'compliant'), currentVerdict: 'noncompliant' as const }
+    const same = { ...result(2, 'compliant'), currentVerdict: 'compliant' as const }
+    const records = new Map([changed, same].map((r) => [r.subscriptionId, offByPolicy]))
+    const checked = await crossCheckEach(
+      [changed, same],
+      Promise.resolve(records),
+      startRunDeadline(10_000),
+      recordingLog()
+    )
+    expect(checked[0]).toMatchObject({
+      crossCheck: 'unavailable',
+      crossCheckReason: PLANNED_CHANGE_UNCOMPARED
+    })
+    expect(checked[1]?.crossCheck).toBe('disagrees')
   })
 
   test('not asked: nothing read or logged, every result unavailable with why', async () => {

@@ -78,6 +78,7 @@ describe('a mixed estate', () => {
     // The failure comes after the outputs were set and the summary written.
     expect(run.summary.length).toBeGreaterThan(0)
     expect(Object.keys(run.outputs).sort()).toEqual([
+      'changed-subscriptions',
       'compliant',
       'noncompliant-subscriptions',
       'results',

@@ -99,3 +99,20 @@ export function onlyChange(
   expect(changes).toHaveLength(1)
   return changes[0] as PlannedChange
 }
+
+/** A planned change built in a test: nothing known but `fields` (an update of an assignment
+ * at `azurerm_x.y` in plan.json by default). */
+export function plannedChange(fields: Partial<PlannedChange> = {}): PlannedChange {
+  return {
+    action: 'update',
+    kind: 'assignment',
+    id: null,
+    before: null,
+    after: null,
+    unknown: [],
+    sensitive: [],
+    notes: [],
+    source: { format: 'terraform', file: 'plan.json', address: 'azurerm_x.y' },
+    ...fields
+  }
+}

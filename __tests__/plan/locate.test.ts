@@ -10,7 +10,7 @@ import {
   type DeclarationIndex,
   type PlannedChange
 } from '../../src/plan/index.ts'
-import { FIXTURES } from './helpers.ts'
+import { FIXTURES, plannedChange } from './helpers.ts'
 
 const WORKSPACE = FIXTURES.pathname
 
@@ -121,17 +121,8 @@ describe('scanning a workspace', () => {
     await rm(workspace, { recursive: true, force: true })
   })
 
-  const change = (address: string, file: string): PlannedChange => ({
-    action: 'update',
-    kind: 'assignment',
-    id: null,
-    before: null,
-    after: null,
-    unknown: [],
-    sensitive: [],
-    notes: [],
-    source: { format: 'terraform', file, address }
-  })
+  const change = (address: string, file: string): PlannedChange =>
+    plannedChange({ source: { format: 'terraform', file, address } })
 
   test('the block in the plan file’s folder comes first, then the shallowest', async () => {
     const index = await indexDeclarations(workspace)

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import {
   FALLBACK_WORKFLOW_PATH,
   findSubscriptionLine,
+  locateResult,
   locateSubscription,
   workflowLocation
 } from '../../src/report/locate.ts'
@@ -116,6 +117,25 @@ describe('workflowLocation and locateSubscription', () => {
     expect(file.fromWorkflowRef).toBe(true)
     expect(locateSubscription(file, SUB2)).toEqual({ file: WORKFLOW_PATH, startLine: LINES.sub2 })
     expect(locateSubscription(file, SUB_UNLISTED)).toEqual({ file: WORKFLOW_PATH, startLine: 1 })
+  })
+
+  test('a result whose verdict a planned change changes: where the change is declared', () => {
+    const file = workflowLocation(parseWorkflowRef(WORKFLOW_REF), WORKFLOW_CONTENT)
+    const change = {
+      address: 'azurerm_x.y',
+      file: 'plan.json',
+      format: 'terraform',
+      action: 'update'
+    }
+    const declared = { ...change, declaredAt: { file: 'infra/policy.tf', line: 12 } }
+    expect(
+      locateResult(file, { subscriptionId: SUB2, plannedChanges: [change, declared] })
+    ).toEqual({ file: 'infra/policy.tf', startLine: 12 })
+    // A change that is not found in the repository (a what-if result): the workflow line.
+    expect(locateResult(file, { subscriptionId: SUB2, plannedChanges: [change] })).toEqual({
+      file: WORKFLOW_PATH,
+      startLine: LINES.sub2
+    })
   })
 
   test('unreadable workflow file: its path at line 1', () => {

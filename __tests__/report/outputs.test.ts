@@ -28,15 +28,28 @@ describe('buildOutputs', () => {
         'results-trimmed',
         'results-file',
         'skipped-subscriptions',
+        'changed-subscriptions',
         'sarif-file'
       ].sort()
     )
+    expect(outputs['changed-subscriptions']).toBe('[]')
     expect(outputs['results-trimmed']).toBe('false')
     expect(outputs['results-file']).toBe('/tmp/results.json')
     expect(outputs['skipped-subscriptions']).toBe('[]')
     expect(outputs.compliant).toBe('false')
     expect(JSON.parse(outputs['noncompliant-subscriptions'])).toEqual([SUB2, SUBA])
     expect(outputs['sarif-file']).toBe('/work/jit-network-access.sarif')
+  })
+
+  test('changed-subscriptions: each subscription whose verdict the planned changes change', () => {
+    const results = [
+      result(SUB1, 'noncompliant', { currentVerdict: 'compliant' }),
+      result(SUB2, 'noncompliant', { currentVerdict: 'noncompliant' }),
+      result(SUB3, 'compliant')
+    ]
+    expect(JSON.parse(outputsOf(results)['changed-subscriptions'])).toEqual([
+      { subscriptionId: SUB1, from: 'compliant', to: 'noncompliant' }
+    ])
   })
 
   test('results: one object per subscription with exactly the DESIGN.md fields, in order', () => {

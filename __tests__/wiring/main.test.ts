@@ -1,7 +1,7 @@
 // main.ts in-process, with @actions/core replaced by a recording fake and Azure by the stand-in:
 // the wiring from the inputs to the step's outcome, without the bundle.
 import { describe, expect, test } from '@jest/globals'
-import { mkdir, readFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from 'sarif'
 import { WORKFLOW_PATH } from '../../scripts/run-action.ts'
@@ -17,6 +17,46 @@ const run = () => main.run(actionsRunner)
 const SAMPLE_IDS = SAMPLE_SUBSCRIPTIONS.map((entry) => entry.subscriptionId)
 const wiring = useWiring()
 const { runner } = wiring
+
+/** A Terraform plan (`terraform show -json`) that deletes the sample's benchmark assignment at
+ * the landing-zones management group, written to plans/delete.json. */
+async function placeDeletePlan(): Promise<void> {
+  const id =
+    '/providers/Microsoft.Management/managementGroups/landing-zones/providers/Microsoft.Authorization/policyAssignments/mcsb-landing-zones'
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.5',
+    resource_changes: [
+      {
+        address: 'module.alz.azurerm_management_group_policy_assignment.mcsb',
+        mode: 'managed',
+        type: 'azurerm_management_group_policy_assignment',
+        name: 'mcsb',
+        provider_name: 'registry.terraform.io/hashicorp/azurerm',
+        change: {
+          actions: ['delete'],
+          before: {
+            id,
+            name: 'mcsb-landing-zones',
+            management_group_id: '/providers/Microsoft.Management/managementGroups/landing-zones',
+            policy_definition_id:
+              '/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8'
+          },
+          after: null,
+          after_unknown: {}
+        }
+      }
+    ]
+  }
+  await mkdir(path.join(wiring.workspace, 'plans'), { recursive: true })
+  await writeFile(path.join(wiring.workspace, 'plans/delete.json'), JSON.stringify(plan))
+}
+
+/** Copies the plan fixture `fixture` into the workspace as plans/`name`. */
+async function placePlan(fixture: string, name: string): Promise<void> {
+  await mkdir(path.join(wiring.workspace, 'plans'), { recursive: true })
+  await copyFile(`fixtures/plans/${fixture}`, path.join(wiring.workspace, 'plans', name))
+}
 
 describe('run', () => {
   test('checks every subscription, writes every report, then fails the step once', async () => {
@@ -101,6 +141,83 @@ describe('run', () => {
     )
     expect(recorded.failed[0]).toContain('`max-concurrency` "0"')
     expect(wiring.standIn.requests.length).toBe(before)
+  })
+
+  test('a plan file that is no plan fails the step before any request, naming the file', async () => {
+    await placePlan('bad/not-a-plan.json', 'x.json')
+    const before = wiring.standIn.requests.length
+    await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'plans/x.json' })
+    await run()
+    expect(recorded.failed).toEqual([expect.stringMatching(/^planned-changes: plans\/x\.json: /)])
+    expect(wiring.standIn.requests.length).toBe(before)
+  })
+
+  test('a glob that matches no file fails the step before any request', async () => {
+    const before = wiring.standIn.requests.length
+    await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'nowhere/*.json' })
+    await run()
+    expect(recorded.failed).toEqual([
+      expect.stringMatching(/^planned-changes: nowhere\/\*\.json: matches no file\./)
+    ])
+    expect(wiring.standIn.requests.length).toBe(before)
+  })
+
+  test('a plan with no policy or pricing resource says that it changes no verdict', async () => {
+    await placePlan('terraform/unrelated.json', 'unrelated.json')
+    await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'plans/unrelated.json' })
+    await run()
+    expect(logged('info')).toContainEqual(
+      expect.stringMatching(
+        /^planned-changes: plans\/unrelated\.json \(Terraform plan\) changes no policy/
+      )
+    )
+  })
+
+  test('a plan that deletes an assignment: decided now and after, failing on what it makes worse', async () => {
+    await placeDeletePlan()
+    // No scope inputs: the scope is every subscription the change reaches.
+    await runner({ subscriptions: '', 'planned-changes': 'plans/delete.json' })
+    await run()
+    const changed = JSON.parse(recorded.outputs['changed-subscriptions']!) as unknown[]
+    expect(changed.length).toBeGreaterThan(0)
+    expect(changed).toContainEqual({
+      subscriptionId: SAMPLE_IDS[0],
+      from: 'compliant',
+      to: 'noncompliant'
+    })
+    const results = JSON.parse(recorded.outputs.results!) as {
+      subscriptionId: string
+      currentVerdict: string
+      plannedChanges?: { address: string }[]
+    }[]
+    expect(results.every((result) => result.currentVerdict !== undefined)).toBe(true)
+    expect(results.find((result) => result.subscriptionId === SAMPLE_IDS[0])).toMatchObject({
+      verdict: 'noncompliant',
+      currentVerdict: 'compliant',
+      plannedChanges: [
+        expect.objectContaining({
+          address: 'module.alz.azurerm_management_group_policy_assignment.mcsb'
+        })
+      ]
+    })
+    expect(recorded.failed).toEqual([
+      expect.stringMatching(/^The planned changes make \d+ of \d+ subscriptions worse: /)
+    ])
+  })
+
+  test('an unrelated plan changes nothing and passes; fail-on-existing fails on what the estate has', async () => {
+    await placePlan('terraform/unrelated.json', 'unrelated.json')
+    const inputs = {
+      subscriptions: SAMPLE_IDS.join('\n'),
+      'planned-changes': 'plans/unrelated.json'
+    }
+    await runner(inputs)
+    await run()
+    expect(recorded.outputs['changed-subscriptions']).toBe('[]')
+    expect(recorded.failed).toEqual([])
+    await runner({ ...inputs, 'fail-on-existing': 'true' })
+    await run()
+    expect(recorded.failed).toEqual([expect.stringMatching(/noncompliant/)])
   })
 
   test('without an OIDC endpoint, says how to get a token', async () => {

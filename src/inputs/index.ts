@@ -69,6 +69,12 @@ export interface Settings {
   engine: Engine
   /** `accept-mitigated-exemptions` and `exemption-expiry-days` (exemptions.ts). */
   exemptionRules: ExemptionRules
+  /** `planned-changes`: the plan files' paths and globs as given, one a line, relative to the
+   * workspace (src/plan/files.ts reads them); empty: no planned change is weighed. */
+  plannedChanges: string[]
+  /** `fail-on-existing`: with planned changes, fail on the failures the estate already has too,
+   * not only on what the change makes worse. */
+  failOnExisting: boolean
 }
 
 /** Inputs that cannot be used: every problem at once, each naming the value and the fix. */
@@ -119,7 +125,8 @@ export function readSettings(
       managementGroups: splitList(input('management-groups')),
       excludeSubscriptions: splitList(input('exclude-subscriptions'))
     },
-    problems
+    problems,
+    input('planned-changes') !== ''
   )
   // GitHub passes undeclared `with:` keys on too: a step copied from Azure/login keeps its
   // `subscription-id`, which this action would otherwise ignore without a word.
@@ -202,6 +209,12 @@ export function readSettings(
   const issueLabels = readLabels(input('issue-labels'), problems)
   const pullRequestComment = readBoolean('pr-comment', input('pr-comment'), problems)
   const exemptionRules = readExemptionRules(input, problems)
+  // One path or glob a line: a path may hold spaces and commas, so lines are not split further.
+  const plannedChanges = input('planned-changes')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+  const failOnExisting = readBoolean('fail-on-existing', input('fail-on-existing'), problems)
 
   if (problems.length > 0 || !issue || !engine) throw new InputError(problems)
   return {
@@ -225,6 +238,8 @@ export function readSettings(
     issueLabels,
     pullRequestComment,
     engine,
-    exemptionRules
+    exemptionRules,
+    plannedChanges,
+    failOnExisting
   }
 }

@@ -121,11 +121,12 @@ function managementGroupName(item: string): string | null {
 /**
  * The scope of a run from its inputs (each already split into items, comments removed). Pushes
  * onto `problems` a sentence for each bad item, and one when neither `subscriptions` nor
- * `management-groups` names anything; the returned scope is only meaningful when none was pushed.
+ * `management-groups` names anything (unless `fromPlans`: the planned changes give the scope); the
+ * returned scope is only meaningful when none was pushed.
  * `subscriptions` holds GUIDs, or `*` alone; `management-groups` holds names or ids
  * (`/providers/Microsoft.Management/managementGroups/NAME`).
  */
-export function readScope(inputs: ScopeInputs, problems: string[]): Scope {
+export function readScope(inputs: ScopeInputs, problems: string[], fromPlans = false): Scope {
   const allSubscriptions = inputs.subscriptions.includes(ALL_SUBSCRIPTIONS)
   if (allSubscriptions && inputs.subscriptions.length > 1) {
     problems.push(
@@ -148,7 +149,7 @@ export function readScope(inputs: ScopeInputs, problems: string[]): Scope {
     }
   }
 
-  if (inputs.subscriptions.length === 0 && inputs.managementGroups.length === 0) {
+  if (!fromPlans && inputs.subscriptions.length === 0 && inputs.managementGroups.length === 0) {
     problems.push(
       '`subscriptions` and `management-groups` are both empty; give subscription ids (or `*` for every subscription the identity can read), management groups, or both.'
     )

@@ -20,7 +20,8 @@ export function quote(value: string): string {
 
 /** `true` or `false`, any case; empty: the input's default. */
 export function readBoolean(
-  name: 'job-summary' | 'pr-comment' | 'defender-plan-check' | 'virtual-machines',
+  name:
+    'job-summary' | 'pr-comment' | 'defender-plan-check' | 'virtual-machines' | 'fail-on-existing',
   value: string,
   problems: string[]
 ): boolean {

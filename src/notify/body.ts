@@ -1,6 +1,7 @@
 // The Markdown of the issue, its comments and the pull-request comment. Every string from Azure
 // goes through the job summary's escaping (../report/markdown.ts); every body stays under GitHub's
 // limit on issue and comment bodies, cutting at a whole row and saying how many were left out.
+import { plannedChangeSection } from '../report/planned-change.ts'
 import type { SubscriptionResult, Verdict } from '../model.ts'
 import { codeSpan, escapeInline, link } from '../report/markdown.ts'
 import { byAttention, countVerdicts, describeCounts, VERDICT_PHRASES } from '../report/counts.ts'
@@ -205,16 +206,21 @@ function scopeChangedLine(issues: readonly number[]): string {
   return `The scope changed: ${which} ${issues.length === 1 ? 'tracks' : 'track'} the previous scope of this workflow job. Close ${issues.length === 1 ? 'it' : 'them'} by hand if that scope is no longer checked; set the \`category\` input to keep one category (and one issue) across edits of the scope.`
 }
 
-/** The pull-request comment: the marker and either the failing table or that everything passes. */
+/** The pull-request comment: the marker, what planned changes change (when the run weighed
+ * any), and either the failing table or that everything passes. */
 export function pullRequestBody(view: NotificationView, marker: string): string {
+  // With planned changes, what the pull request changes leads (report/planned-change.ts).
+  const change = plannedChangeSection(view.results)
+  const lead = change === '' ? [] : [change]
   if (failingResults(view).length === 0) {
     return [
       marker,
       '### ✅ Just-in-time network access audit',
+      ...lead,
       `${countsLine(view)} ${runLine(view)}`
     ].join('\n\n')
   }
-  const head = [marker, '### ❌ Just-in-time network access audit', runLine(view)]
+  const head = [marker, '### ❌ Just-in-time network access audit', ...lead, runLine(view)]
   return withTable(head, [countsLine(view)], view)
 }
 

@@ -4,7 +4,7 @@
 // declared in the repository, for annotations on a pull request's diff (locate.ts).
 import { expandPlanPaths, readPlanBytes } from './files.ts'
 import { readPlanContent } from './recognize.ts'
-import type { PlanFileRead } from './types.ts'
+import { PLAN_FORMAT_NAMES, type PlanFileRead } from './types.ts'
 
 export {
   indexDeclarations,
@@ -33,4 +33,16 @@ export async function readPlannedChanges(
     reads.push(readPlanContent(await readPlanBytes(file), file.relative))
   }
   return reads
+}
+
+/**
+ * One line for the log about a plan file as read: its format and how many policy and pricing
+ * changes it holds, or that it holds none and so changes nothing the check weighs.
+ */
+export function describePlanRead(read: PlanFileRead): string {
+  const format = PLAN_FORMAT_NAMES[read.format]
+  if (read.changes.length === 0) {
+    return `planned-changes: ${read.file} (${format}) changes no policy assignment, exemption, initiative, definition or Defender for Servers plan, so it changes no verdict.`
+  }
+  return `planned-changes: ${read.file} (${format}): ${read.changes.length} change(s) to policy or Defender for Servers resources.`
 }

@@ -11,7 +11,7 @@
 // recognised anywhere in a line) are broken with a zero-width space, so the text stays inert even
 // if it is also logged with core.info or printed by other code.
 import type { SubscriptionResult, Verdict } from '../model.ts'
-import { locateSubscription, type WorkflowFile } from './locate.ts'
+import { locateResult, type WorkflowFile } from './locate.ts'
 import { VERDICT_PHRASES, VERDICT_STATES, byAttention } from './counts.ts'
 import { MAX_LOG_TEXT_LENGTH, fitReason, inertLogText, subscriptionLabel } from './text.ts'
 
@@ -50,7 +50,7 @@ function individual(
   level: Annotation['level']
 ): Annotation {
   const verdict = failingVerdict(result.verdict)
-  const location = locateSubscription(file, result.subscriptionId)
+  const location = locateResult(file, result)
   const label = subscriptionLabel(result)
   const subject = `Subscription ${label} ${VERDICT_STATES[verdict]}: `
   const reason = fitReason(result.reason, MAX_ANNOTATION_MESSAGE - Array.from(subject).length)
@@ -88,7 +88,7 @@ function aggregate(
       ? (single[kinds[0] as string] as string)
       : `${n} more ${level === 'error' ? 'failing' : 'not compliant'} ${noun} (${kinds.map((verdict) => `${counts.get(verdict)} ${VERDICT_PHRASES[verdict]}`).join(', ')})`
   const first = rest[0] as SubscriptionResult
-  const location = locateSubscription(file, first.subscriptionId)
+  const location = locateResult(file, first)
   // The title names what the message counts: "2 more subscriptions that could not be checked".
   return {
     level,

@@ -4,6 +4,7 @@
 // subscription id when the id is written there.
 
 import { GUID, GUID_SOURCE } from '../azure-ids.ts'
+import type { SubscriptionResult } from '../model.ts'
 import type { WorkflowRef } from '../workflow-ref.ts'
 
 /**
@@ -107,7 +108,20 @@ export interface ResultLocation {
   startLine: number
 }
 
-/** Where the finding for `subscriptionId` goes: the same place for SARIF and annotations. */
+/** Where the finding for `result` goes: where the planned change that changes its verdict is
+ * declared in the repository (the first of them found), so that it shows on the pull request's
+ * diff; else its line in the workflow (locateSubscription). The same place for SARIF and
+ * annotations. */
+export function locateResult(
+  file: WorkflowFile,
+  result: Pick<SubscriptionResult, 'subscriptionId' | 'plannedChanges'>
+): ResultLocation {
+  const declared = result.plannedChanges?.find((change) => change.declaredAt)?.declaredAt
+  if (declared) return { file: declared.file, startLine: declared.line }
+  return locateSubscription(file, result.subscriptionId)
+}
+
+/** Where the finding for `subscriptionId` goes in the workflow file. */
 export function locateSubscription(file: WorkflowFile, subscriptionId: string): ResultLocation {
   if (!file.fromWorkflowRef || file.content === null) return { file: file.path, startLine: 1 }
   const line = GUID.test(subscriptionId)

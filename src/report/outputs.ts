@@ -24,6 +24,7 @@ export type OutputName =
   | 'results-trimmed'
   | 'results-file'
   | 'skipped-subscriptions'
+  | 'changed-subscriptions'
   | 'sarif-file'
 
 /** The fields of each assignment in the `results` output, in this order: AssignmentEvidence's,
@@ -47,6 +48,8 @@ export const RESULT_OUTPUT_FIELDS = [
   'subscriptionId',
   'displayName',
   'verdict',
+  'currentVerdict',
+  'plannedChanges',
   'reason',
   'effectiveEffect',
   'acceptedExemptions',
@@ -364,6 +367,8 @@ export function trimmedWarning(fitted: Fitted, resultsFile: string | null): stri
  * - `results-trimmed`: 'true' when `results` cuts or leaves out anything, else 'false';
  * - `results-file`: the path of the results file written, '' when it was not;
  * - `skipped-subscriptions`: JSON array of `skipped` (subscriptionId, displayName, state);
+ * - `changed-subscriptions`: JSON array of `{subscriptionId, from, to}`, one per subscription
+ *   whose verdict the planned changes change (`currentVerdict` to `verdict`); `[]` without plans;
  * - `sarif-file`: the path of the SARIF file written, '' when none was.
  * `written`: the entries (resultOutput of each result) and their JSON lengths the results file
  * was written with (resultsFilePieces), to fit without serializing them again.
@@ -395,6 +400,18 @@ export function buildOutputs(
         displayName,
         state
       }))
+    ),
+    'changed-subscriptions': JSON.stringify(
+      results
+        .filter(
+          (result) =>
+            result.currentVerdict !== undefined && result.currentVerdict !== result.verdict
+        )
+        .map(({ subscriptionId, currentVerdict, verdict }) => ({
+          subscriptionId,
+          from: currentVerdict,
+          to: verdict
+        }))
     ),
     'sarif-file': files.sarifFile ?? ''
   }

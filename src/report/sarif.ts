@@ -22,7 +22,7 @@ import {
   type Verdict
 } from '../model.ts'
 import { repositoryUrl, type ReportContext } from './context.ts'
-import { locateSubscription, type WorkflowFile } from './locate.ts'
+import { locateResult, type WorkflowFile } from './locate.ts'
 import { machineCounts } from './machines.ts'
 import { VERDICT_STATES } from './counts.ts'
 import { fitReason, oneLine, subscriptionLabel } from './text.ts'
@@ -213,8 +213,8 @@ function informationUri(context: ReportContext): string {
   )
 }
 
-function workflowLocation(file: WorkflowFile, subscriptionId: string): Location {
-  const location = locateSubscription(file, subscriptionId)
+function workflowLocation(file: WorkflowFile, subscription: SubscriptionResult): Location {
+  const location = locateResult(file, subscription)
   return {
     physicalLocation: {
       artifactLocation: { uri: pathToUri(location.file) },
@@ -273,7 +273,7 @@ function ruleResult(
     level,
     kind: 'fail',
     message: { text },
-    locations: [workflowLocation(file, subscription.subscriptionId)],
+    locations: [workflowLocation(file, subscription)],
     partialFingerprints: {
       [FINGERPRINT_KEY]: fingerprint,
       primaryLocationLineHash: fingerprint
@@ -331,7 +331,7 @@ function notificationFor(subscription: SubscriptionResult, file: WorkflowFile): 
     level: 'error',
     descriptor: { id: NOT_CHECKED_ID, index: 0 },
     message: { text: message(subscription, VERDICT_STATES.error) },
-    locations: [workflowLocation(file, subscription.subscriptionId)],
+    locations: [workflowLocation(file, subscription)],
     properties: {
       subscriptionId: oneLine(subscription.subscriptionId, 100),
       ...(subscription.displayName ? { displayName: oneLine(subscription.displayName, 128) } : {}),

@@ -5,6 +5,7 @@
 // (src/collect/discover.ts, SKIPPED_STATES). Markdown that GitHub renders; every string from Azure
 // goes through markdown.ts first. Its size is bounded whatever the number of subscriptions or the
 // length of the strings Azure returns: GitHub refuses summaries over 1 MiB.
+import { plannedChangeSection } from '../planned-change.ts'
 import { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import {
@@ -257,7 +258,8 @@ export function renderFix(remediation: Remediation): string {
 
 /**
  * The job summary in Markdown for `results`, in the order a person should look at them
- * (ATTENTION_ORDER): a headline sentence; a table of short cells; past COMPLIANT_ROWS_SHOWN
+ * (ATTENTION_ORDER): with planned changes, first what they change (plannedChangeSection), the rest
+ * being the estate after them; a headline sentence; a table of short cells; past COMPLIANT_ROWS_SHOWN
  * compliant subscriptions, those in a collapsed table of their own; then, for each subscription
  * that is not compliant, its whole reason and evidence in a `<details>`; the exemptions the run
  * accepts and those that end soon (exemptions.ts); remediation steps (those
@@ -276,7 +278,11 @@ export function buildJobSummary(
   const ordered = byAttention(results)
   const failing = ordered.filter((result) => result.verdict !== 'compliant')
   const compliant = ordered.filter((result) => result.verdict === 'compliant')
-  const parts: string[] = ['## Azure JIT network access audit', '', headline(results, failOn), '']
+  const parts: string[] = ['## Azure JIT network access audit', '']
+  // With planned changes, what the change does leads: the estate as it is comes after.
+  const change = plannedChangeSection(results)
+  if (change !== '') parts.push(change, '', '### After the change', '')
+  parts.push(headline(results, failOn), '')
   const budget: Budget = { left: SUMMARY_BYTE_BUDGET }
 
   const large = results.length > DETAIL_THRESHOLD

@@ -1,0 +1,259 @@
+// The estate after a change (src/plan/overlay.ts) decided now and after (src/planned-verdicts.ts):
+// each way a change turns JIT off, a change that fixes a subscription, one that does not reach it,
+// and values known only after apply.
+import { describe, expect, test } from '@jest/globals'
+import type { PolicyAssignment, SubscriptionSnapshot } from '../../src/model.ts'
+import { overlayChanges, scopeReaches } from '../../src/plan/overlay.ts'
+import type { PlannedChange } from '../../src/plan/types.ts'
+import { decideNowAndAfter } from '../../src/planned-verdicts.ts'
+import { plannedChange } from './helpers.ts'
+import {
+  OTHER_SUBSCRIPTION,
+  SUBSCRIPTION,
+  SUBSCRIPTION_SCOPE,
+  assignment,
+  groupId,
+  snapshot
+} from '../evaluate/builders.ts'
+
+const AUDITED = assignment({ name: 'jit', parameters: { effect: { value: 'AuditIfNotExists' } } })
+const PLAN_2 = { pricingTier: 'Standard', subPlan: 'P2' }
+
+/** An assignment in ARM's REST shape, as the plan readers write it. */
+function armAssignment(fields: PolicyAssignment) {
+  const { id, name, displayName, scope, policyDefinitionId, notScopes, parameters } = fields
+  const { enforcementMode, overrides, resourceSelectors } = fields
+  return {
+    id,
+    name,
+    type: 'Microsoft.Authorization/policyAssignments',
+    properties: {
+      displayName,
+      scope,
+      policyDefinitionId,
+      notScopes,
+      parameters,
+      enforcementMode,
+      overrides,
+      resourceSelectors
+    }
+  }
+}
+
+const change = (fields: Partial<PlannedChange>) => plannedChange(fields)
+
+function updateAssignment(fields: Partial<PolicyAssignment>, unknown: string[] = []) {
+  const after = { ...AUDITED, ...fields }
+  return change({
+    kind: 'assignment',
+    action: 'update',
+    id: AUDITED.id,
+    before: armAssignment(AUDITED),
+    after: armAssignment(after),
+    unknown
+  })
+}
+
+function decide(
+  changes: PlannedChange[],
+  estate: SubscriptionSnapshot = snapshot([AUDITED], [], { defenderForServers: PLAN_2 }),
+  above: string[] = []
+) {
+  const groups = new Set(above.map((id) => id.toLowerCase()))
+  const overlay = {
+    lay: (live: SubscriptionSnapshot) => overlayChanges(live, changes, groups),
+    declaredAt: (found: PlannedChange) =>
+      found.source.address === 'azurerm_x.y' ? { file: 'policy.tf', line: 3 } : null
+  }
+  return decideNowAndAfter(estate, overlay, { failOn: new Set(['noncompliant', 'error']) })
+}
+
+describe('each way a change turns JIT off is decided after the change', () => {
+  test.each([
+    ['a Disabled parameter', { parameters: { effect: { value: 'Disabled' } } }],
+    ['an override to Disabled', { overrides: [{ kind: 'policyEffect', value: 'Disabled' }] }],
+    ['a notScope of the subscription', { notScopes: [SUBSCRIPTION_SCOPE] }],
+    [
+      'resource selectors that leave out virtual machines',
+      {
+        resourceSelectors: [
+          {
+            name: 'storage only',
+            selectors: [{ kind: 'resourceType', in: ['Microsoft.Storage/storageAccounts'] }]
+          }
+        ]
+      }
+    ]
+  ])('%s', (_, fields) => {
+    const result = decide([updateAssignment(fields as Partial<PolicyAssignment>)])
+    expect(result.currentVerdict).toBe('compliant')
+    expect(['noncompliant', 'partial']).toContain(result.verdict)
+    expect(result.plannedChanges).toEqual([
+      {
+        address: 'azurerm_x.y',
+        file: 'plan.json',
+        format: 'terraform',
+        action: 'update',
+        declaredAt: { file: 'policy.tf', line: 3 }
+      }
+    ])
+  })
+
+  test('a deleted assignment', () => {
+    const result = decide([change({ kind: 'assignment', action: 'delete', id: AUDITED.id })])
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'noncompliant' })
+  })
+
+  test('an exemption of the subscription', () => {
+    const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyExemptions/waive`
+    const exemption = change({
+      kind: 'exemption',
+      action: 'create',
+      id,
+      after: {
+        id,
+        name: 'waive',
+        type: 'Microsoft.Authorization/policyExemptions',
+        properties: { policyAssignmentId: AUDITED.id, exemptionCategory: 'Waiver' }
+      }
+    })
+    expect(decide([exemption])).toMatchObject({
+      currentVerdict: 'compliant',
+      verdict: 'noncompliant'
+    })
+  })
+
+  test('Defender for Servers off Plan 2, and a deleted pricing (the Free tier)', () => {
+    const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Security/pricings/VirtualMachines`
+    const pricing = (properties: Record<string, unknown>) =>
+      change({
+        kind: 'pricing',
+        action: 'update',
+        id,
+        after: { id, name: 'VirtualMachines', type: 'Microsoft.Security/pricings', properties }
+      })
+    const p1 = decide([pricing({ pricingTier: 'Standard', subPlan: 'P1' })])
+    expect(p1.currentVerdict).toBe('compliant')
+    expect(p1.verdict).not.toBe('compliant')
+    const deleted = decide([change({ kind: 'pricing', action: 'delete', id })])
+    expect(deleted.verdict).not.toBe('compliant')
+  })
+})
+
+describe('what a change does not make worse', () => {
+  test('a change that fixes the subscription shows the improvement', () => {
+    const disabled = assignment({ name: 'jit', parameters: { effect: { value: 'Disabled' } } })
+    const result = decide(
+      [updateAssignment({ parameters: { effect: { value: 'AuditIfNotExists' } } })],
+      snapshot([disabled], [], { defenderForServers: PLAN_2 })
+    )
+    expect(result).toMatchObject({ currentVerdict: 'noncompliant', verdict: 'compliant' })
+  })
+
+  test('a change at another subscription or a management group above none changes nothing', () => {
+    const elsewhere = assignment({
+      name: 'jit',
+      scope: `/subscriptions/${OTHER_SUBSCRIPTION}`
+    })
+    const result = decide([
+      change({ kind: 'assignment', action: 'delete', id: elsewhere.id }),
+      change({
+        kind: 'assignment',
+        action: 'delete',
+        id: `${groupId('other')}/providers/Microsoft.Authorization/policyAssignments/jit`
+      })
+    ])
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'compliant' })
+    expect(result.plannedChanges).toBeUndefined()
+  })
+
+  test('an assignment created at a management group above the subscription reaches it', () => {
+    const id = `${groupId('corp')}/providers/Microsoft.Authorization/policyAssignments/jit`
+    const created = assignment({ name: 'jit', scope: groupId('corp') })
+    const result = decide(
+      [
+        change({
+          kind: 'assignment',
+          action: 'create',
+          id,
+          after: armAssignment({ ...created, id })
+        })
+      ],
+      snapshot([], [], { defenderForServers: PLAN_2 }),
+      [groupId('corp')]
+    )
+    expect(result).toMatchObject({ currentVerdict: 'noncompliant', verdict: 'compliant' })
+  })
+})
+
+describe('values known only after apply', () => {
+  test('an effect known only after apply: cannot be decided before apply, naming it', () => {
+    const result = decide([
+      updateAssignment({ parameters: {} }, ['$.properties.parameters.effect.value'])
+    ])
+    expect(result.verdict).toBe('error')
+    expect(result.errorCause).toBe('undecidable')
+    expect(result.reason).toContain('cannot be decided before apply')
+    expect(result.reason).toContain('azurerm_x.y (plan.json)')
+    expect(result.reason).toContain('`$.properties.parameters.effect.value`')
+    expect(result.currentVerdict).toBe('compliant')
+  })
+
+  test('parameters known only after apply, whole: cannot be decided before apply', () => {
+    const result = decide([updateAssignment({ parameters: {} }, ['$.properties.parameters'])])
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+    expect(result.reason).toContain('`$.properties.parameters`')
+  })
+
+  test('a value the verdict does not depend on (metadata, id) counts for nothing', () => {
+    const result = decide([updateAssignment({}, ['$.properties.metadata', '$.id'])])
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'compliant' })
+  })
+
+  test('a pricing whose subscription the plan does not say is not guessed', () => {
+    const after = {
+      id: null,
+      name: 'VirtualMachines',
+      type: 'Microsoft.Security/pricings',
+      properties: { pricingTier: 'Free' }
+    }
+    const result = decide([change({ kind: 'pricing', action: 'create', id: null, after })])
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain('where it is (its subscription or scope)')
+    const same = decide([
+      change({
+        kind: 'pricing',
+        action: 'create',
+        id: null,
+        after: { ...after, properties: { pricingTier: 'Standard', subPlan: 'P2' } }
+      })
+    ])
+    expect(same.verdict).toBe('compliant')
+  })
+})
+
+test('a resource after the change that ARM would refuse: error naming it', () => {
+  const bad = change({
+    kind: 'assignment',
+    action: 'update',
+    id: AUDITED.id,
+    after: {
+      id: AUDITED.id,
+      name: 'jit',
+      type: 'Microsoft.Authorization/policyAssignments',
+      properties: { policyDefinitionId: 42 }
+    }
+  })
+  const result = decide([bad])
+  expect(result).toMatchObject({ verdict: 'error', errorCause: 'undecidable' })
+  expect(result.reason).toContain('azurerm_x.y (plan.json)')
+})
+
+test('scopeReaches: the subscription, what is inside it, management groups above, the root', () => {
+  const above = new Set([groupId('corp').toLowerCase()])
+  expect(scopeReaches(SUBSCRIPTION_SCOPE.toUpperCase(), SUBSCRIPTION, above)).toBe(true)
+  expect(scopeReaches(`${SUBSCRIPTION_SCOPE}/resourceGroups/rg`, SUBSCRIPTION, above)).toBe(true)
+  expect(scopeReaches(groupId('Corp'), SUBSCRIPTION, above)).toBe(true)
+  expect(scopeReaches(groupId('other'), SUBSCRIPTION, above)).toBe(false)
+  expect(scopeReaches(`/subscriptions/${OTHER_SUBSCRIPTION}`, SUBSCRIPTION, above)).toBe(false)
+})

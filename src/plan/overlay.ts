@@ -1,0 +1,277 @@
+// The estate after a change: the planned changes laid over one subscription's live snapshot, as
+// Azure would hold it once the plan is applied. Pure: it builds snapshots, and the caller decides
+// each (the evaluator), so that data still flows one way. A value the plan knows only after apply
+// is not guessed: each is tried with the values it could plausibly take, and the caller weighs
+// whether the verdict depends on it.
+import { normalizeId, sameId, setDefinitionKey } from '../azure-ids.ts'
+import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../collect/map.ts'
+import type { SubscriptionSnapshot } from '../model.ts'
+import {
+  PRICING_TYPE,
+  SERVERS_PRICING_NAME,
+  type ArmResource,
+  type PlannedChange
+} from './types.ts'
+
+/** One value known only after apply, and the estates after for the values it could take. */
+export interface UnknownValue {
+  change: PlannedChange
+  /** The JSON path into the change's `after` (`$.properties.parameters.effect.value`), or `$.id`
+   * when the plan does not say where the resource is. */
+  path: string
+  /** The snapshot after for each value tried. */
+  variants: SubscriptionSnapshot[]
+}
+
+/** One subscription's estate after the planned changes. */
+export interface Overlaid {
+  /** The estate after, each unknown value as the plan writes it (absent). */
+  after: SubscriptionSnapshot
+  /** The changes that touch the subscription, in plan order. */
+  changes: PlannedChange[]
+  unknowns: UnknownValue[]
+  /** A change that cannot be laid over (a resource ARM would refuse as the plan writes it): the
+   * resource, and why. The estate after cannot be decided. */
+  unreadable: string[]
+}
+
+/** Values tried for a value known only after apply: absent, the effects that decide JIT, an empty
+ * list; and the value before the change, when there was one. A `parameters` object and one
+ * parameter get their own (triedValues). */
+const TRIED_VALUES: readonly unknown[] = [undefined, 'AuditIfNotExists', 'Disabled', []]
+
+/** How a message names a planned resource: its address in the plan, and the file. */
+export function plannedResourceLabel(change: PlannedChange): string {
+  return `${change.source.address} (${change.source.file})`
+}
+
+/** Whether a resource at `scope` (a management group, subscription, resource group or resource
+ * id) applies to the subscription `subscriptionId`, whose management groups above are `above`
+ * (normalized ids). */
+export function scopeReaches(
+  scope: string,
+  subscriptionId: string,
+  above: ReadonlySet<string>
+): boolean {
+  const normalized = normalizeId(scope)
+  const subscription = `/subscriptions/${subscriptionId.toLowerCase()}`
+  return (
+    normalized === subscription ||
+    normalized.startsWith(`${subscription}/`) ||
+    above.has(normalized) ||
+    normalized === '/'
+  )
+}
+
+/** The scope of a resource id: the part before `/providers/Microsoft.Authorization/` or
+ * `/providers/Microsoft.Security/`. */
+export function scopeOfPlannedId(id: string): string {
+  const index = id.toLowerCase().search(/\/providers\/microsoft\.(authorization|security)\//)
+  return index > 0 ? id.slice(0, index) : '/'
+}
+
+/**
+ * The estate of `snapshot`'s subscription after `changes` (in plan order; later ones win), the
+ * subscription lying under the management groups `above` (normalized ids). Changes whose scope
+ * does not reach the subscription are left out; one whose place the plan does not say (`id` null)
+ * is an unknown value at `$.id`, tried as reaching it and not. Unknown values in `after` are tried
+ * one at a time with TRIED_VALUES and the value before.
+ */
+export function overlayChanges(
+  snapshot: SubscriptionSnapshot,
+  changes: readonly PlannedChange[],
+  above: ReadonlySet<string>
+): Overlaid {
+  const touching: PlannedChange[] = []
+  const placeUnknown: PlannedChange[] = []
+  for (const change of changes) {
+    if (change.kind === 'definition') continue
+    if (change.id === null) placeUnknown.push(change)
+    else if (scopeReaches(scopeOfPlannedId(change.id), snapshot.subscriptionId, above))
+      touching.push(change)
+  }
+  const unreadable: string[] = []
+  // `replaced`: a change whose resource after is tried with another value; null when ARM would
+  // refuse the resource so (a value the resource could not take).
+  const apply = (
+    list: readonly PlannedChange[],
+    replaced?: { change: PlannedChange; after: ArmResource | null }
+  ): SubscriptionSnapshot | null => {
+    let estate = snapshot
+    for (const change of list) {
+      try {
+        estate = applyChange(
+          estate,
+          change,
+          replaced?.change === change ? replaced.after : change.after
+        )
+      } catch (error) {
+        if (replaced !== undefined) return null
+        unreadable.push(
+          `${plannedResourceLabel(change)}: ${error instanceof Error ? error.message : String(error)}`
+        )
+      }
+    }
+    return estate
+  }
+  // Without `replaced`, apply never gives null: what cannot be laid over goes to `unreadable`.
+  const after = apply(touching) ?? snapshot
+  const unknowns: UnknownValue[] = []
+  const tried = (variants: (SubscriptionSnapshot | null)[]) =>
+    variants.filter((variant): variant is SubscriptionSnapshot => variant !== null)
+  for (const change of touching) {
+    for (const path of change.unknown.filter((path) => !KNOWN_PLACE.has(path))) {
+      const values = [
+        ...triedValues(path, parameterNames(snapshot, change)),
+        valueAt(change.before, path)
+      ]
+      const variants = values.map((value) =>
+        apply(touching, { change, after: withValue(change.after, path, value) })
+      )
+      unknowns.push({ change, path, variants: tried(variants) })
+    }
+  }
+  for (const change of placeUnknown) {
+    const placed = placeAt(change, snapshot.subscriptionId)
+    if (placed === null) continue
+    const variants = [after, apply([...touching, placed], { change: placed, after: placed.after })]
+    unknowns.push({ change, path: '$.id', variants: tried(variants) })
+  }
+  return { after, changes: [...touching, ...placeUnknown], unknowns, unreadable }
+}
+
+/** The values tried for the value at `path`: a whole `parameters` object with every parameter
+ * the assignment could set (`names`) at each effect that decides JIT, one parameter at each, or
+ * TRIED_VALUES. */
+function triedValues(path: string, names: readonly string[]): readonly unknown[] {
+  const every = (effect: string) =>
+    Object.fromEntries(names.map((name) => [name, { value: effect }]))
+  if (path.endsWith('.parameters')) return [undefined, every(EFFECTS[0]), every(EFFECTS[1])]
+  if (/\.parameters(\.[^.[]+|\["[^"]*"\])$/.test(path)) {
+    return [undefined, ...EFFECTS.map((value) => ({ value }))]
+  }
+  return TRIED_VALUES
+}
+
+const EFFECTS = ['AuditIfNotExists', 'Disabled'] as const
+
+/** The parameter names an assignment's `parameters` could hold that bear on JIT: the JIT
+ * definition's, the initiatives' in the snapshot, and those the change names before and after. */
+function parameterNames(snapshot: SubscriptionSnapshot, change: PlannedChange): string[] {
+  const names = new Set(Object.keys(snapshot.jitPolicyDefinition.parameters))
+  for (const set of Object.values(snapshot.setDefinitions)) {
+    for (const name of Object.keys(set?.parameters ?? {})) names.add(name)
+  }
+  for (const resource of [change.before, change.after]) {
+    const parameters = resource?.properties.parameters
+    if (typeof parameters === 'object' && parameters !== null) {
+      for (const name of Object.keys(parameters)) names.add(name)
+    }
+  }
+  return [...names]
+}
+
+// Terraform marks `id` unknown on every create and replace; the readers build it from the scope
+// and name the plan does say (a null `id` when it does not), so these say nothing more.
+const KNOWN_PLACE = new Set(['$.id', '$.name'])
+
+/** `change` placed at the subscription: a pricing whose subscription the plan does not say, or
+ * an assignment or exemption created at it. Null when its name is unknown too. */
+function placeAt(change: PlannedChange, subscriptionId: string): PlannedChange | null {
+  const name = change.after?.name ?? (change.kind === 'pricing' ? SERVERS_PRICING_NAME : null)
+  if (name === null || change.after === null) return null
+  const type = change.after.type
+  const id = `/subscriptions/${subscriptionId}/providers/${type}/${name}`
+  return { ...change, id, after: { ...change.after, id, name } }
+}
+
+/** The value at a JSON path (`$.properties.notScopes[1]`) of `resource`; undefined when absent. */
+function valueAt(resource: ArmResource | null, path: string): unknown {
+  let value: unknown = resource
+  for (const step of pathSteps(path)) {
+    if (typeof value !== 'object' || value === null) return undefined
+    value = (value as Record<string | number, unknown>)[step]
+  }
+  return value
+}
+
+function pathSteps(path: string): (string | number)[] {
+  return [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g)].map((match) =>
+    match[2] !== undefined ? Number(match[2]) : (match[1] ?? match[3] ?? '')
+  )
+}
+
+/** A copy of `resource` with `value` at `path` (undefined: removed). */
+function withValue(resource: ArmResource | null, path: string, value: unknown): ArmResource | null {
+  if (resource === null) return null
+  const steps = pathSteps(path)
+  if (steps.length === 0) return resource
+  const copy = structuredClone(resource) as unknown as Record<string | number, unknown>
+  let at: Record<string | number, unknown> = copy
+  for (const [index, step] of steps.entries()) {
+    if (index === steps.length - 1) {
+      if (value === undefined) Reflect.deleteProperty(at, step)
+      else at[step] = structuredClone(value)
+      break
+    }
+    const next = at[step]
+    at[step] =
+      typeof next === 'object' && next !== null
+        ? next
+        : typeof steps[index + 1] === 'number'
+          ? []
+          : {}
+    at = at[step] as Record<string | number, unknown>
+  }
+  return copy as unknown as ArmResource
+}
+
+/** `snapshot` with one change applied, `after` standing for the change's resource after. Throws
+ * (a ShapeError from collect/map.ts) when the resource after is not in ARM's documented shape. */
+function applyChange(
+  snapshot: SubscriptionSnapshot,
+  change: PlannedChange,
+  after: ArmResource | null
+): SubscriptionSnapshot {
+  const id = change.id ?? ''
+  const keep = change.action !== 'delete' && after !== null
+  const resource = keep
+    ? { ...after, id, name: after.name ?? id.slice(id.lastIndexOf('/') + 1) }
+    : null
+  switch (change.kind) {
+    case 'assignment': {
+      const others = snapshot.assignments.filter((assignment) => !sameId(assignment.id, id))
+      return {
+        ...snapshot,
+        assignments: resource === null ? others : [...others, mapAssignment(resource)]
+      }
+    }
+    case 'exemption': {
+      const others = snapshot.exemptions.filter((exemption) => !sameId(exemption.id, id))
+      return {
+        ...snapshot,
+        exemptions: resource === null ? others : [...others, mapExemption(resource)]
+      }
+    }
+    case 'setDefinition': {
+      const setDefinitions = { ...snapshot.setDefinitions }
+      for (const key of Object.keys(setDefinitions)) {
+        if (key === normalizeId(id) || key.startsWith(`${normalizeId(id)}@`)) {
+          setDefinitions[key] = resource === null ? undefined : mapSetDefinition(resource)
+        }
+      }
+      if (resource !== null) setDefinitions[setDefinitionKey(id, null)] = mapSetDefinition(resource)
+      return { ...snapshot, setDefinitions }
+    }
+    case 'pricing': {
+      if (!id.toLowerCase().endsWith(`/${SERVERS_PRICING_NAME.toLowerCase()}`)) return snapshot
+      if (resource === null) {
+        // Deleting a pricing returns the subscription to the Free tier.
+        return { ...snapshot, defenderForServers: { pricingTier: 'Free' } }
+      }
+      return { ...snapshot, defenderForServers: mapPricing({ ...resource, type: PRICING_TYPE }) }
+    }
+    default:
+      return snapshot
+  }
+}

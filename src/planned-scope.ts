@@ -1,0 +1,90 @@
+// Where planned changes reach (issue 22, "Now and after"): the subscriptions and management
+// groups they are at, the scope a run checks when the scope inputs name none, and the management
+// groups above each subscription, which the overlay needs to place a change at a management group.
+import { GUID_SOURCE, managementGroupId, managementGroupName, normalizeId } from './azure-ids.ts'
+import type { Scope } from './inputs/scope.ts'
+import type { SubscriptionSnapshot } from './model.ts'
+import type { DeclarationIndex } from './plan/locate.ts'
+import { overlayChanges, scopeOfPlannedId } from './plan/overlay.ts'
+import type { PlannedChange } from './plan/types.ts'
+import type { Overlay } from './planned-verdicts.ts'
+
+const SUBSCRIPTION_SCOPE = new RegExp(`^/subscriptions/(${GUID_SOURCE})(/|$)`, 'i')
+
+/** Where `changes` are: the subscriptions (lower-cased ids; a resource group's, a resource's) and
+ * the management groups (lower-cased names), each once, in plan order. A change whose place the
+ * plan does not say adds nothing. */
+export function changeScopes(changes: readonly PlannedChange[]): {
+  subscriptionIds: string[]
+  managementGroups: string[]
+} {
+  const subscriptionIds = new Set<string>()
+  const managementGroups = new Set<string>()
+  for (const change of changes) {
+    if (change.id === null) continue
+    const scope = scopeOfPlannedId(change.id)
+    const subscription = SUBSCRIPTION_SCOPE.exec(scope)?.[1]
+    if (subscription !== undefined) subscriptionIds.add(subscription.toLowerCase())
+    const group = managementGroupName(scope)
+    if (group !== null) managementGroups.add(group)
+  }
+  return { subscriptionIds: [...subscriptionIds], managementGroups: [...managementGroups] }
+}
+
+/** The scope to check: `scope` as the inputs give it, or, when they name nothing, every
+ * subscription the changes reach (changeScopes: their subscriptions, and their management groups'
+ * descendants through discovery). */
+export function scopeOfChanges(scope: Scope, changes: readonly PlannedChange[]): Scope {
+  if (scope.allSubscriptions || scope.subscriptionIds.length > 0) return scope
+  if (scope.managementGroups.length > 0) return scope
+  return { ...scope, ...changeScopes(changes) }
+}
+
+/**
+ * The management groups above the subscription of `snapshot` (normalized ids), from what the run
+ * knows: the snapshot's ancestry, the management groups its inherited assignments and exemptions
+ * are at, and `members` (management group id -> the subscription ids under it, lower-cased).
+ */
+export function managementGroupsAbove(
+  snapshot: SubscriptionSnapshot,
+  members: ReadonlyMap<string, ReadonlySet<string>>
+): Set<string> {
+  const above = new Set((snapshot.managementGroupAncestry ?? []).map(normalizeId))
+  for (const { scope } of [...snapshot.assignments, ...snapshot.exemptions]) {
+    if (managementGroupName(scope) !== null) above.add(normalizeId(scope))
+  }
+  const subscription = snapshot.subscriptionId.toLowerCase()
+  for (const [group, subscriptions] of members) {
+    if (subscriptions.has(subscription)) above.add(normalizeId(group))
+  }
+  return above
+}
+
+/** The scope of the management group named `name` alone, to list the subscriptions under it. */
+export function groupScope(name: string): Scope {
+  return {
+    subscriptionIds: [],
+    allSubscriptions: false,
+    managementGroups: [name],
+    excludeSubscriptionIds: []
+  }
+}
+
+/** Lays `changes` over each subscription's snapshot, knowing which subscriptions lie under each
+ * management group the changes are at (`listGroup`: the ids of those under the group named), and
+ * where each change is declared in the repository (`declarations`). */
+export async function plannedOverlay(
+  changes: readonly PlannedChange[],
+  declarations: DeclarationIndex,
+  listGroup: (name: string) => Promise<string[]>
+): Promise<Overlay> {
+  const members = new Map<string, Set<string>>()
+  for (const name of changeScopes(changes).managementGroups) {
+    const ids = await listGroup(name)
+    members.set(managementGroupId(name), new Set(ids.map((id) => id.toLowerCase())))
+  }
+  return {
+    lay: (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members)),
+    declaredAt: (change) => declarations.find(change)
+  }
+}
