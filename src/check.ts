@@ -35,7 +35,7 @@ import { signIn, signInLocally } from './signin/index.ts'
 import type { OidcAssertion } from './signin/oidc.ts'
 import { indexDeclarations } from './plan/locate.ts'
 import type { PlanFileRead } from './plan/types.ts'
-import { groupScope, plannedOverlay, scopeOfChanges } from './planned-scope.ts'
+import { groupScope, plannedAssignments, plannedOverlay, scopeOfChanges } from './planned-scope.ts'
 
 /** What the run checked (its results in the order discovery gave the subscriptions,
  * collect/discover.ts) and what the reports wrote. */
@@ -97,6 +97,7 @@ export async function checkSubscriptions(
   const scopeSettings = {
     ...settings,
     scope: plans === null ? settings.scope : scopeOfChanges(settings.scope, changes),
+    plannedAssignments: plannedAssignments(changes),
     deadline: deadline.signal
   }
   const { scope, overlay } = await log.group('Scope', async () => {

@@ -3,8 +3,9 @@
 // groups above each subscription, which the overlay needs to place a change at a management group.
 import { GUID_SOURCE, managementGroupId, managementGroupName, normalizeId } from './azure-ids.ts'
 import type { Scope } from './inputs/scope.ts'
-import type { SubscriptionSnapshot } from './model.ts'
+import type { PolicyAssignment, SubscriptionSnapshot } from './model.ts'
 import type { DeclarationIndex } from './plan/locate.ts'
+import { mapAssignment } from './collect/map.ts'
 import { overlayChanges, scopeOfPlannedId } from './plan/overlay.ts'
 import type { PlannedChange } from './plan/types.ts'
 import type { Overlay } from './planned-verdicts.ts'
@@ -87,4 +88,21 @@ export async function plannedOverlay(
     lay: (snapshot) => overlayChanges(snapshot, changes, managementGroupsAbove(snapshot, members)),
     declaredAt: (change) => declarations.find(change)
   }
+}
+
+/**
+ * The assignments `changes` create, update or replace, as the collector maps Azure's (collect/
+ * map.ts), so that the initiatives they run are read with the estate: an initiative no assignment
+ * of the estate runs yet would otherwise leave the verdict after the change undecidable. One whose
+ * shape cannot be read is left out; the overlay then says why (overlay.ts).
+ */
+export function plannedAssignments(changes: readonly PlannedChange[]): PolicyAssignment[] {
+  return changes.flatMap((change) => {
+    if (change.kind !== 'assignment' || change.after === null) return []
+    try {
+      return [mapAssignment(change.after)]
+    } catch {
+      return []
+    }
+  })
 }

@@ -260,6 +260,43 @@ describe('Terraform plans', () => {
     expect(planned.run.summary).toContain('improves 1 subscription')
   })
 
+  test.each(['resource-manager', 'resource-graph'])(
+    'a new assignment of an initiative no assignment of the subscription runs yet is decided, not undecidable (%s engine)',
+    async (engine) => {
+      // sandbox-alice has no assignment: Microsoft cloud security benchmark is read for it only
+      // because the plan assigns it there.
+      const planned = await runPlanned(
+        terraformPlan([
+          {
+            address: 'azurerm_subscription_policy_assignment.mcsb',
+            type: 'azurerm_subscription_policy_assignment',
+            actions: ['create'],
+            before: null,
+            after: {
+              name: 'mcsb',
+              subscription_id: sub('sandbox-alice'),
+              policy_definition_id: MCSB,
+              enforce: true,
+              not_scopes: [],
+              overrides: [],
+              resource_selectors: []
+            },
+            after_unknown: { id: true }
+          }
+        ]),
+        { engine }
+      )
+      expect(resultOf(planned, 'sandbox-alice')).toMatchObject({
+        currentVerdict: 'noncompliant',
+        verdict: 'compliant'
+      })
+      expect(planned.changed).toEqual([
+        { subscriptionId: id('sandbox-alice'), from: 'noncompliant', to: 'compliant' }
+      ])
+      expect(planned.run.exitCode).toBe(0)
+    }
+  )
+
   test('an unrelated plan changes nothing and passes, though the estate already fails', async () => {
     const planned = await runPlanned('terraform/unrelated.json')
     expect(planned.changed).toEqual([])

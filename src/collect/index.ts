@@ -7,7 +7,7 @@
 import type { TokenCredential } from '@azure/identity'
 import type { Engine } from '../defaults.ts'
 import type { Log } from '../log.ts'
-import type { Verdict } from '../model.ts'
+import type { PolicyAssignment, Verdict } from '../model.ts'
 import type { Scope } from '../inputs/scope.ts'
 import { discoverSubscriptions, type Discovery } from './discover.ts'
 import { requestLimits } from './limits.ts'
@@ -38,6 +38,8 @@ export interface ScopeSettings {
   cloud: { resourceManagerEndpoint: string }
   /** The run's deadline (src/deadline.ts): every request and wait ends when it aborts. */
   deadline: AbortSignal
+  /** Assignments planned changes make, whose initiatives are read too (subscription.ts). */
+  plannedAssignments?: readonly PolicyAssignment[]
 }
 
 /** A subscription to read again through Resource Manager, with its index in
@@ -99,9 +101,13 @@ export async function openScope(
       : undefined
   const discovery =
     graph?.discovery ?? (await discoverSubscriptions(resourceManager, settings.scope))
-  const { clientId, defenderPlanCheck } = settings
+  const { clientId, defenderPlanCheck, plannedAssignments } = settings
   // One reader for the run: both engines and the re-checks share its definition reads.
-  const reader = subscriptionReader(resourceManager, { clientId, defenderPlanCheck })
+  const reader = subscriptionReader(resourceManager, {
+    clientId,
+    defenderPlanCheck,
+    ...(plannedAssignments ? { plannedAssignments } : {})
+  })
   const ids = discovery.subscriptions.map((subscription) => subscription.subscriptionId)
   const exemptions = exemptionCheck(resourceManager, settings.scope.managementGroups)
 

@@ -50,6 +50,10 @@ export interface ReaderOptions {
   clientId: string
   /** Read each subscription's Defender for Servers plan (`defender-plan-check`); default true. */
   defenderPlanCheck?: boolean
+  /** Assignments that planned changes make (`planned-changes`): the initiatives they run are read
+   * into every snapshot too, so that the verdict after the change can be decided (one that cannot
+   * be read stays out, and the verdict after says so). Default none. */
+  plannedAssignments?: readonly PolicyAssignment[]
 }
 
 /** The read of a subscription that failed on `error` while reading `context.what`: the sentence
@@ -87,7 +91,7 @@ const ASSIGNMENTS_QUERY = `$expand=${encodeURIComponent('LatestDefinitionVersion
  */
 export function subscriptionReader(
   resourceManager: ResourceManager,
-  { clientId, defenderPlanCheck = true }: ReaderOptions
+  { clientId, defenderPlanCheck = true, plannedAssignments = [] }: ReaderOptions
 ): SubscriptionReader {
   const setDefinitions = setDefinitionReader(resourceManager)
   const descendants = new SharedFetches<ReadonlySet<string>>()
@@ -134,6 +138,14 @@ export function subscriptionReader(
     return complete(snapshot, planRead)
   }
 
+  /** The initiatives the planned assignments run, into `snapshot.setDefinitions` (the same
+   * object: add writes there); what cannot be read is left out, not marked unreadable, since no
+   * assignment of the estate now runs it. */
+  async function addPlannedSets(snapshot: PartialSnapshot): Promise<void> {
+    if (plannedAssignments.length === 0) return
+    await setDefinitions.add({ ...snapshot, assignments: [...plannedAssignments] })
+  }
+
   /** The snapshot with the shared reads; `planRead`, when given, is the plan read alongside. */
   async function complete(
     snapshot: PartialSnapshot,
@@ -144,6 +156,7 @@ export function subscriptionReader(
         jitDefinition,
         planRead,
         setDefinitions.add(snapshot),
+        addPlannedSets(snapshot),
         addAncestry(snapshot)
       ])
       return {
