@@ -140,6 +140,19 @@ describe('each way a change turns JIT off is decided after the change', () => {
   })
 })
 
+describe('a scope known only after apply', () => {
+  test.each([['the whole notScopes list', '$.properties.notScopes', { notScopes: [] }]])(
+    '%s (a resource group the plan creates, say) cannot be decided before apply',
+    (_, path, fields) => {
+      const result = decide([updateAssignment(fields, [path])])
+      expect(result.currentVerdict).toBe('compliant')
+      expect(result.verdict).toBe('error')
+      expect(result.reason).toMatch(/cannot be decided before apply/)
+      expect(result.reason).toContain('notScopes')
+    }
+  )
+})
+
 describe('what a change does not make worse', () => {
   test('a change that fixes the subscription shows the improvement', () => {
     const disabled = assignment({ name: 'jit', parameters: { effect: { value: 'Disabled' } } })

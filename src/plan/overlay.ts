@@ -122,7 +122,7 @@ export function overlayChanges(
   for (const change of touching) {
     for (const path of change.unknown.filter((path) => !KNOWN_PLACE.has(path))) {
       const values = [
-        ...triedValues(path, parameterNames(snapshot, change)),
+        ...triedValues(path, parameterNames(snapshot, change), snapshot.subscriptionId),
         valueAt(change.before, path)
       ]
       const variants = values.map((value) =>
@@ -141,9 +141,20 @@ export function overlayChanges(
 }
 
 /** The values tried for the value at `path`: a whole `parameters` object with every parameter
- * the assignment could set (`names`) at each effect that decides JIT, one parameter at each, or
- * TRIED_VALUES. */
-function triedValues(path: string, names: readonly string[]): readonly unknown[] {
+ * the assignment could set (`names`) at each effect that decides JIT, one parameter at each; for a
+ * notScope or an exemption's or assignment's scope, the subscription `subscriptionId` itself and
+ * a resource group in it (a scope known only after apply is often a resource group the same plan
+ * creates: Terraform's `not_scopes = [azurerm_resource_group.x.id]`); else TRIED_VALUES. */
+function triedValues(
+  path: string,
+  names: readonly string[],
+  subscriptionId: string
+): readonly unknown[] {
+  const subscription = `/subscriptions/${subscriptionId}`
+  const scopes = [subscription, `${subscription}/resourceGroups/known-after-apply`]
+  if (/\.notScopes\[\d+\]$/.test(path)) return [undefined, ...scopes]
+  if (/\.notScopes$/.test(path)) return [undefined, [], ...scopes.map((scope) => [scope])]
+  if (/^\$\.properties\.scope$/.test(path)) return [undefined, ...scopes]
   const every = (effect: string) =>
     Object.fromEntries(names.map((name) => [name, { value: effect }]))
   if (path.endsWith('.parameters')) return [undefined, every(EFFECTS[0]), every(EFFECTS[1])]
