@@ -103,7 +103,7 @@ export function overlayChanges(
         estate = applyChange(
           estate,
           change,
-          replaced?.change === change ? replaced.after : change.after
+          replaced?.change === change ? replaced.after : writtenAfter(change)
         )
       } catch (error) {
         if (replaced !== undefined) return null
@@ -126,7 +126,7 @@ export function overlayChanges(
         valueAt(change.before, path)
       ]
       const variants = values.map((value) =>
-        apply(touching, { change, after: withValue(change.after, path, value) })
+        apply(touching, { change, after: withoutHoles(withValue(change.after, path, value)) })
       )
       unknowns.push({ change, path, variants: tried(variants) })
     }
@@ -197,6 +197,28 @@ function placeAt(change: PlannedChange, subscriptionId: string): PlannedChange |
 }
 
 /** The value at a JSON path (`$.properties.notScopes[1]`) of `resource`; undefined when absent. */
+/** `change.after` as laid over before any value known only after apply is tried: such a value
+ * the plan writes as null (Terraform writes an unknown element of a list so: `not_scopes =
+ * [null]`) is left out, since null is no value Azure would take and the values it could take are
+ * tried instead. */
+function writtenAfter(change: PlannedChange): ArmResource | null {
+  let after = change.after
+  for (const path of change.unknown) {
+    if (!KNOWN_PLACE.has(path) && valueAt(after, path) === null)
+      after = withValue(after, path, undefined)
+  }
+  return after === change.after ? after : withoutHoles(after)
+}
+
+/** `value` with the elements withValue removed from its lists taken out (a list keeps no hole). */
+function withoutHoles<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter(() => true).map(withoutHoles) as T
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value).map(([key, entry]) => [key, withoutHoles(entry)])
+  ) as T
+}
+
 function valueAt(resource: ArmResource | null, path: string): unknown {
   let value: unknown = resource
   for (const step of pathSteps(path)) {
