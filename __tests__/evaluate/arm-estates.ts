@@ -1,17 +1,11 @@
 // Estates as Resource Manager returns them (fixtures/union-estates.json: assignments and exemptions
-// in ARM's GET shape, `{ id, type, name, properties }`), flattened to the model as the collector
-// flattens them, into snapshots of SUBSCRIPTION with the real built-in sets they name.
+// in ARM's GET shape, `{ id, type, name, properties }`), flattened to the model by the collector's
+// own mapping (src/collect/map.ts), into snapshots of SUBSCRIPTION with the real built-in sets
+// they name.
 import { readFileSync } from 'node:fs'
 import { setDefinitionKey } from '../../src/azure-ids.ts'
-import type {
-  Override,
-  ParameterValues,
-  PolicyAssignment,
-  PolicyExemption,
-  PolicySetDefinition,
-  ResourceSelector,
-  SubscriptionSnapshot
-} from '../../src/model.ts'
+import { mapAssignment, mapExemption } from '../../src/collect/map.ts'
+import type { PolicySetDefinition, SubscriptionSnapshot } from '../../src/model.ts'
 import { builtInSet, MCSB_V1, MCSB_V2, snapshot } from './builders.ts'
 
 export interface ArmResource {
@@ -36,43 +30,6 @@ export function armEstate(name: string): ArmEstate {
   return structuredClone(estate)
 }
 
-function scopeOf(id: string): string {
-  return id.slice(0, id.toLowerCase().lastIndexOf('/providers/microsoft.authorization/'))
-}
-
-export function armAssignment({ id, name, properties }: ArmResource): PolicyAssignment {
-  const version = properties.definitionVersion
-  return {
-    id,
-    name,
-    displayName: properties.displayName as string | undefined,
-    scope: (properties.scope as string | undefined) ?? scopeOf(id),
-    policyDefinitionId: properties.policyDefinitionId as string,
-    ...(typeof version === 'string' ? { definitionVersion: version } : {}),
-    notScopes: (properties.notScopes as string[] | undefined) ?? [],
-    parameters: (properties.parameters as ParameterValues | undefined) ?? {},
-    enforcementMode: (properties.enforcementMode as string | undefined) ?? 'Default',
-    overrides: (properties.overrides as Override[] | undefined) ?? [],
-    resourceSelectors: (properties.resourceSelectors as ResourceSelector[] | undefined) ?? []
-  }
-}
-
-export function armExemption({ id, name, properties }: ArmResource): PolicyExemption {
-  const expiresOn = properties.expiresOn
-  return {
-    id,
-    name,
-    displayName: properties.displayName as string | undefined,
-    scope: scopeOf(id),
-    policyAssignmentId: properties.policyAssignmentId as string,
-    policyDefinitionReferenceIds:
-      (properties.policyDefinitionReferenceIds as string[] | undefined) ?? [],
-    exemptionCategory: properties.exemptionCategory as string,
-    ...(typeof expiresOn === 'string' ? { expiresOn } : {}),
-    resourceSelectors: (properties.resourceSelectors as ResourceSelector[] | undefined) ?? []
-  }
-}
-
 const BUILT_IN_SETS = [MCSB_V1, MCSB_V2].map(builtInSet)
 
 /** The snapshot of `estate`: each built-in set an assignment names, stored under the version it
@@ -81,7 +38,7 @@ export function estateSnapshot(
   estate: ArmEstate,
   fields: Partial<SubscriptionSnapshot> = {}
 ): SubscriptionSnapshot {
-  const assignments = estate.assignments.map(armAssignment)
+  const assignments = estate.assignments.map((resource) => mapAssignment(resource))
   const setDefinitions: Record<string, PolicySetDefinition> = {}
   for (const assignment of assignments) {
     const set = BUILT_IN_SETS.find(
@@ -92,7 +49,7 @@ export function estateSnapshot(
     }
   }
   return snapshot(assignments, [], {
-    exemptions: estate.exemptions.map(armExemption),
+    exemptions: estate.exemptions.map((resource) => mapExemption(resource)),
     setDefinitions,
     ...fields
   })
