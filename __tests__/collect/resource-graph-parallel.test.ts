@@ -54,7 +54,12 @@ async function runEngine(bench: BenchEstate, latencyMs: number) {
 describe('the resource-graph engine at tenant scale', () => {
   it('reads 10,000 subscriptions under one group in 2 Resource Graph round trips, within the quota, with the verdicts they are built to get', async () => {
     const bench = oneGroupEstate(10_000)
-    const { verdicts, traffic } = await runEngine(bench, 100)
+    // The stand-in answers on this test's own thread, so on a loaded machine (CI's two cores, the
+    // other suites' garbage) one batch of sends can stretch past a 100 ms answer and read as a
+    // chain the client never waited on: a CI run measured 3. An answer slower than any such pause
+    // keeps the measure on the order the client sends in; `npm run bench` times 100 ms answers
+    // with the stand-in in its own process (docs/performance.md).
+    const { verdicts, traffic } = await runEngine(bench, 1_000)
 
     expect(verdicts).toEqual(bench.expected)
     expect(traffic.throttled).toBe(0)
