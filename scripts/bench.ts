@@ -33,7 +33,7 @@ import { writeProbeScript } from './bench/probe-report.ts'
 import { runOnce } from './bench/run.ts'
 import type { BenchEstate } from './bench/scenarios/index.ts'
 import { startBenchStandIn, type BenchStandIn } from './bench/standin.ts'
-import { DEFAULT_QUOTA } from '../standin/resource-graph/handler.ts'
+import { DEFAULT_QUOTA } from '../standin/resource-graph/index.ts'
 
 /** The stand-in's Resource Graph quota window for `estate`, in milliseconds. */
 function quotaWindowMs({ estate }: BenchEstate): number {

@@ -17,7 +17,7 @@ import {
   RESOURCE_GRAPH_PATH,
   createResourceGraph,
   type ResourceGraphHandler
-} from '../../standin/resource-graph/handler.ts'
+} from '../../standin/resource-graph/index.ts'
 import { OTHER_SUB, SUB, baseEstate } from '../standin/helpers.ts'
 
 const credential: TokenCredential = {

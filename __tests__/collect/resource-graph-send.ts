@@ -9,7 +9,7 @@ import type {
 import {
   createResourceGraph,
   type ResourceGraphOptions
-} from '../../standin/resource-graph/handler.ts'
+} from '../../standin/resource-graph/index.ts'
 import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 
 /** A SendGraphQuery that calls the stand-in's handler in process, as the REST API would be. */

@@ -11,7 +11,7 @@ import { ONE_GROUP, oneGroupEstate } from '../../scripts/bench/scenarios/one-gro
 import { runAction, type ActionRun } from '../../scripts/run-action.ts'
 import { sampleEstate } from '../../scripts/sample-estate.ts'
 import { loadEstate, type Estate } from '../../standin/estate/index.ts'
-import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/index.ts'
 import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 import { startStandIn, type RequestRecord, type StandIn } from '../../standin/server.ts'
 import { randomEstate } from './random-estate.ts'

@@ -17,7 +17,7 @@ import {
   subscriptionScope,
   type Estate
 } from '../../standin/estate/index.ts'
-import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/index.ts'
 import type { RequestRecord } from '../../standin/server.ts'
 import { runOnFreshStandIn } from './fresh-run.ts'
 

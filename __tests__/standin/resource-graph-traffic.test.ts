@@ -1,7 +1,7 @@
 // What the stand-in's Resource Graph reports of a client's queries, from its request log alone:
 // the critical path (queries that waited for each other's answers), the most in flight, the 429s.
 import { describe, expect, it } from '@jest/globals'
-import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/index.ts'
 import { resourceGraphTraffic, type LoggedRequest } from '../../standin/resource-graph/traffic.ts'
 
 const query = (startedAt: number, endedAt: number, status = 200): LoggedRequest => ({

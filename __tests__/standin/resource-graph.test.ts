@@ -15,7 +15,7 @@ import {
   createResourceGraph,
   formatResetsAfter,
   type ResourceGraphOptions
-} from '../../standin/resource-graph/handler.ts'
+} from '../../standin/resource-graph/index.ts'
 import type { ResourceGraphEstate } from '../../standin/resource-graph/tables.ts'
 import { OTHER_SUB, SUB, TENANT, baseEstate, customSetId } from './helpers.ts'
 

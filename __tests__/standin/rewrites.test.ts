@@ -12,7 +12,7 @@ import {
   type Estate
 } from '../../standin/estate/index.ts'
 import { subscriptionPolicyQuery } from '../../src/collect/resource-graph/queries.ts'
-import { createResourceGraph } from '../../standin/resource-graph/handler.ts'
+import { createResourceGraph } from '../../standin/resource-graph/index.ts'
 import { startStandIn, type StandIn } from '../../standin/server.ts'
 import { trustStandIn } from '../../standin/trust.ts'
 import {

@@ -1,7 +1,7 @@
 // Whether the action did its job on the bench's estate: every subscription got the verdict it was
 // built for, the step failed only for those verdicts, and it only read Resource Manager.
 import { VERDICTS, type SubscriptionResult, type Verdict } from '../../src/model.ts'
-import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/handler.ts'
+import { RESOURCE_GRAPH_PATH } from '../../standin/resource-graph/index.ts'
 import type { RequestRecord } from '../../standin/server.ts'
 import type { ActionRun } from '../run-action.ts'
 import type { BenchEstate } from './scenarios/index.ts'

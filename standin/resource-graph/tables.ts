@@ -11,7 +11,7 @@ import { jitAssessmentsOf, parseScope, policyStatesOf } from '../estate/index.ts
 import type { Row } from './kql.ts'
 
 /** The estate Resource Graph serves: the one ARM serves, `pricings` included, and in
- * `resourceGraph` its per-user quota and the subscriptions one scope covers (handler.ts). */
+ * `resourceGraph` its per-user quota and the subscriptions one scope covers (index.ts). */
 export type ResourceGraphEstate = Estate & {
   resourceGraph?: {
     quota?: { queriesPerWindow: number; windowMs: number }

@@ -6,7 +6,7 @@
 // $skipToken, a query that needs the rows of another) adds a link to the chain; queries sent at
 // once do not. So the critical path counts the Resource Graph round trips the client waited for
 // one after another, whatever made it wait (a dependency, the quota's reset, a slow client).
-import { RESOURCE_GRAPH_PATH } from './handler.ts'
+import { RESOURCE_GRAPH_PATH } from './index.ts'
 
 /** A request as the stand-in's request log holds it (standin/server.ts's RequestRecord). */
 export interface LoggedRequest {
