@@ -39,26 +39,31 @@ export interface ManagementGroup {
 
 /** Which ARM requests a fault applies to. `definitions` are policy (set) definition reads,
  * `ancestry` the Microsoft.Management reads (getEntities, managementGroups/...). */
-export type RequestKind =
-  | 'assignments'
-  | 'exemptions'
-  | 'subscription'
-  | 'ancestry'
-  | 'definitions'
-  | 'pricings'
-  | 'policy-states'
-  | 'any'
+export const REQUEST_KINDS = [
+  'assignments',
+  'exemptions',
+  'subscription',
+  'ancestry',
+  'definitions',
+  'pricings',
+  'policy-states',
+  'any'
+] as const
+export type RequestKind = (typeof REQUEST_KINDS)[number]
 
-export type FaultKind =
-  | 'throttle'
-  | 'unavailable'
-  | 'reset'
-  | 'hang'
-  | 'malformed-json'
-  | 'nextlink-loop'
-  | 'forbidden'
-  | 'not-found'
-  | 'echo-headers'
+/** What a fault does to the requests it applies to. */
+export const FAULT_KINDS = [
+  'throttle',
+  'unavailable',
+  'reset',
+  'hang',
+  'malformed-json',
+  'nextlink-loop',
+  'forbidden',
+  'not-found',
+  'echo-headers'
+] as const
+export type FaultKind = (typeof FAULT_KINDS)[number]
 
 export interface Fault {
   fault: FaultKind

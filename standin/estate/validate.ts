@@ -6,7 +6,9 @@ import { machineProblems } from './machines.ts'
 import { rewriteProblems } from './rewrites.ts'
 import {
   EstateError,
+  FAULT_KINDS,
   GUID_PATTERN,
+  REQUEST_KINDS,
   SUBSCRIPTION_STATES,
   definitionVersion,
   isVersion,
@@ -16,28 +18,6 @@ import {
 } from './types.ts'
 
 const MG_NAME = /^[A-Za-z0-9\-_().]{1,90}$/
-const REQUEST_KINDS: readonly string[] = [
-  'assignments',
-  'exemptions',
-  'subscription',
-  'ancestry',
-  'definitions',
-  'pricings',
-  'policy-states',
-  'any'
-]
-const FAULT_KINDS: readonly string[] = [
-  'throttle',
-  'unavailable',
-  'reset',
-  'hang',
-  'malformed-json',
-  'nextlink-loop',
-  'forbidden',
-  'not-found',
-  'echo-headers'
-]
-
 const PRICING_ID = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -77,9 +57,12 @@ export function validateEstate(value: unknown, source = 'the estate'): Estate {
       const p = `${path}[${i}]`
       if (!isObject(f))
         return problem(p, 'must be an object like {"fault": "throttle", "on": "any"}')
-      if (typeof f.fault !== 'string' || !FAULT_KINDS.includes(f.fault))
+      if (typeof f.fault !== 'string' || !(FAULT_KINDS as readonly string[]).includes(f.fault))
         problem(`${p}.fault`, `must be one of ${FAULT_KINDS.join(', ')}, got ${show(f.fault)}`)
-      if (f.on !== undefined && (typeof f.on !== 'string' || !REQUEST_KINDS.includes(f.on)))
+      if (
+        f.on !== undefined &&
+        (typeof f.on !== 'string' || !(REQUEST_KINDS as readonly string[]).includes(f.on))
+      )
         problem(`${p}.on`, `must be one of ${REQUEST_KINDS.join(', ')}, got ${show(f.on)}`)
       int(`${p}.times`, f.times, 0)
       int(`${p}.retryAfterSeconds`, f.retryAfterSeconds, 0)
