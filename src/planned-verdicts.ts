@@ -9,7 +9,7 @@ import {
 } from './evaluate/index.ts'
 import type { PlannedResource, SubscriptionResult, SubscriptionSnapshot } from './model.ts'
 import type { Declaration } from './plan/locate.ts'
-import { plannedResourceLabel, type Overlaid } from './plan/overlay.ts'
+import { isWhollyUnknown, plannedResourceLabel, type Overlaid } from './plan/overlay.ts'
 import type { PlannedChange } from './plan/types.ts'
 
 /** The run's planned changes, as the reads need them. */
@@ -71,15 +71,12 @@ export function decideNowAndAfter(
     )
     verdicts.add(after.verdict)
     if (verdicts.size > 1) {
-      const field =
-        unknown.path === '$.id' ? 'where it is (its subscription or scope)' : `\`${unknown.path}\``
-      return withNow(
-        collectionErrorResult(
-          subscriptionId,
-          `The verdict after the change cannot be decided before apply: ${plannedResourceLabel(unknown.change)} sets ${field} only on apply, and the verdict depends on it (${[...verdicts].sort().join(' or ')}). Give the value in the configuration, or check again after apply.`,
-          'undecidable'
-        )
-      )
+      const label = plannedResourceLabel(unknown.change)
+      const depends = `the verdict depends on it (${[...verdicts].sort().join(' or ')})`
+      const reason = isWhollyUnknown(unknown.change)
+        ? `The verdict after the change cannot be decided before apply: the plan does not say what ${label} becomes, and ${depends}. ${unknown.change.notes.join(' ')}`.trim()
+        : `The verdict after the change cannot be decided before apply: ${label} sets ${unknown.path === '$.id' ? 'where it is (its subscription or scope)' : `\`${unknown.path}\``} only on apply, and ${depends}. Give the value in the configuration, or check again after apply.`
+      return withNow(collectionErrorResult(subscriptionId, reason, 'undecidable'))
     }
   }
   return withNow(after)

@@ -113,12 +113,6 @@ describe('azapi_resource', () => {
         actions: ['create'],
         after: assignment({ type: null }),
         afterUnknown: { type: true }
-      },
-      {
-        address: 'azapi_update_resource.c',
-        type: 'azapi_update_resource',
-        actions: ['create'],
-        after: assignment()
       }
     ])
     expect(readValue(others).changes).toEqual([])
@@ -205,5 +199,61 @@ describe('azapi_resource', () => {
     expect(change.unknown).toEqual([
       "$.properties.parameters['effect-b0f33259-77d7-4c9e-aac6-3aabcfae693c\\'s'].value"
     ])
+  })
+})
+
+describe('azapi_update_resource', () => {
+  const PRICING = `/subscriptions/${SUB2}/providers/Microsoft.Security/pricings/VirtualMachines`
+  const toFree = {
+    type: 'Microsoft.Security/pricings@2024-01-01',
+    resource_id: PRICING,
+    body: { properties: { pricingTier: 'Free' } }
+  }
+
+  test('an update of the resource at resource_id, whose resource after the plan does not describe', () => {
+    for (const actions of [['create'], ['update'], ['delete', 'create']]) {
+      const change = onlyChange({
+        address: 'azapi_update_resource.servers',
+        type: 'azapi_update_resource',
+        actions,
+        after: toFree
+      })
+      expect(change).toMatchObject({ kind: 'pricing', action: 'update', id: PRICING })
+      expect(change.unknown).toContain('$')
+      expect(change.notes.join(' ')).toContain('merges its body')
+    }
+  })
+
+  test('the id from parent_id and name when resource_id is not given', () => {
+    const change = onlyChange({
+      address: 'azapi_update_resource.jit',
+      type: 'azapi_update_resource',
+      actions: ['create'],
+      after: {
+        type: 'Microsoft.Authorization/policyAssignments@2024-04-01',
+        parent_id: mg('alz'),
+        name: 'jit',
+        body: { properties: { parameters: { effect: { value: 'Disabled' } } } }
+      }
+    })
+    expect(change).toMatchObject({
+      kind: 'assignment',
+      action: 'update',
+      id: `${mg('alz')}/providers/Microsoft.Authorization/policyAssignments/jit`
+    })
+  })
+
+  test('destroying it changes nothing in Azure ("no operation will be performed")', () => {
+    const read = readValue(
+      terraformPlan([
+        {
+          address: 'azapi_update_resource.servers',
+          type: 'azapi_update_resource',
+          actions: ['delete'],
+          before: toFree
+        }
+      ])
+    )
+    expect(read.changes).toEqual([])
   })
 })

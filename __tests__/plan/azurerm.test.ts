@@ -500,3 +500,40 @@ describe('azurerm_security_center_subscription_pricing', () => {
     expect(readValue(plan).changes).toEqual([])
   })
 })
+
+describe('azurerm 2: azurerm_policy_assignment at any scope', () => {
+  const values = {
+    id: `/subscriptions/${SUB1}/providers/Microsoft.Authorization/policyAssignments/jit`,
+    name: 'jit',
+    scope: `/subscriptions/${SUB1}`,
+    policy_definition_id: JIT,
+    enforcement_mode: false,
+    parameters: JSON.stringify({ effect: { value: 'AuditIfNotExists' } }),
+    not_scopes: [`/subscriptions/${SUB1}/resourceGroups/lab`]
+  }
+
+  const legacy = (actions: string[], side: 'before' | 'after') =>
+    onlyChange({
+      address: 'azurerm_policy_assignment.jit',
+      type: 'azurerm_policy_assignment',
+      actions,
+      [side]: values
+    })
+
+  test('created: scope, enforcement_mode and the rest as azurerm 3 sends them; destroyed: deleted', () => {
+    const created = legacy(['create'], 'after')
+    expect(created).toMatchObject({ kind: 'assignment', action: 'create', id: values.id })
+    expect(mapAssignment(created.after)).toMatchObject({
+      scope: `/subscriptions/${SUB1}`,
+      policyDefinitionId: JIT,
+      enforcementMode: 'DoNotEnforce',
+      notScopes: values.not_scopes,
+      parameters: { effect: { value: 'AuditIfNotExists' } }
+    })
+    expect(legacy(['delete'], 'before')).toMatchObject({
+      kind: 'assignment',
+      action: 'delete',
+      id: values.id
+    })
+  })
+})

@@ -6,12 +6,13 @@ import type { PolicyAssignment, SubscriptionSnapshot } from '../../src/model.ts'
 import { overlayChanges, scopeReaches } from '../../src/plan/overlay.ts'
 import type { PlannedChange } from '../../src/plan/types.ts'
 import { decideNowAndAfter } from '../../src/planned-verdicts.ts'
-import { plannedChange } from './helpers.ts'
+import { plannedChange, readValue, terraformPlan } from './helpers.ts'
 import {
   OTHER_SUBSCRIPTION,
   SUBSCRIPTION,
   SUBSCRIPTION_SCOPE,
   assignment,
+  exemption,
   groupId,
   snapshot
 } from '../evaluate/builders.ts'
@@ -140,6 +141,29 @@ describe('each way a change turns JIT off is decided after the change', () => {
   })
 })
 
+test('a replacement that moves the auditing assignment to another subscription leaves this one unaudited', () => {
+  const values = (subscription: string) => ({
+    name: 'jit',
+    subscription_id: `/subscriptions/${subscription}`,
+    policy_definition_id: AUDITED.policyDefinitionId,
+    enforce: true,
+    parameters: JSON.stringify(AUDITED.parameters)
+  })
+  const { changes } = readValue(
+    terraformPlan([
+      {
+        address: 'azurerm_subscription_policy_assignment.jit',
+        type: 'azurerm_subscription_policy_assignment',
+        actions: ['create', 'delete'],
+        before: { ...values(SUBSCRIPTION), id: AUDITED.id },
+        after: values(OTHER_SUBSCRIPTION),
+        afterUnknown: { id: true }
+      }
+    ])
+  )
+  expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'noncompliant' })
+})
+
 describe('a scope known only after apply', () => {
   test.each([
     // Terraform writes an element known only after apply as null.
@@ -246,6 +270,122 @@ describe('values known only after apply', () => {
       })
     ])
     expect(same.verdict).toBe('compliant')
+  })
+})
+
+describe('a resource the plan does not describe is tried as kept, gone and at its widest', () => {
+  const WAIVER_ID = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyExemptions/jit-waiver`
+  const waived = snapshot([AUDITED], [], {
+    defenderForServers: PLAN_2,
+    exemptions: [exemption(AUDITED, { name: 'jit-waiver' })]
+  })
+  const whatIf = (changes: unknown[], potentialChanges: unknown[] = []) =>
+    readValue({ status: 'Succeeded', properties: { changes, potentialChanges } }).changes
+
+  test('a Modify without resource payloads (ResourceIdOnly) of a waiver: not decided, never compliant', () => {
+    const result = decide(whatIf([{ resourceId: WAIVER_ID, changeType: 'Modify' }]), waived)
+    expect(result).toMatchObject({ currentVerdict: 'noncompliant', verdict: 'error' })
+    expect(result.reason).toContain('the plan does not say what')
+    expect(result.reason).toContain('ResourceIdOnly')
+  })
+
+  test("a resource what-if cannot analyse (Unsupported): not decided, with what-if's reason", () => {
+    const changes = whatIf([
+      { resourceId: WAIVER_ID, changeType: 'Unsupported', unsupportedReason: 'nested template' }
+    ])
+    const result = decide(changes, waived)
+    expect(result).toMatchObject({ currentVerdict: 'noncompliant', verdict: 'error' })
+    expect(result.reason).toContain('nested template')
+  })
+
+  test('a Modify without payloads of the auditing assignment: not decided, not a confident noncompliant', () => {
+    const result = decide(whatIf([{ resourceId: AUDITED.id, changeType: 'Modify' }]))
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+  })
+
+  test('a Create without payloads of an exemption: it could waive the audit', () => {
+    const result = decide(whatIf([{ resourceId: WAIVER_ID, changeType: 'Create' }]))
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+  })
+
+  test('an expired exemption rewritten by an azapi body known only after apply: it could waive JIT again', () => {
+    const narrow = exemption(AUDITED, { name: 'jit-waiver', expiresOn: '2020-01-01T00:00:00Z' })
+    const estate = snapshot([AUDITED], [], { defenderForServers: PLAN_2, exemptions: [narrow] })
+    const armNarrow = {
+      id: narrow.id,
+      name: narrow.name,
+      type: 'Microsoft.Authorization/policyExemptions',
+      properties: {
+        policyAssignmentId: AUDITED.id,
+        exemptionCategory: 'Waiver',
+        expiresOn: '2020-01-01T00:00:00Z'
+      }
+    }
+    const update = change({
+      kind: 'exemption',
+      action: 'update',
+      id: narrow.id,
+      before: armNarrow,
+      after: { ...armNarrow, properties: {} },
+      unknown: ['$.properties']
+    })
+    const result = decide([update], estate)
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+    expect(result.reason).toContain('cannot be decided before apply')
+  })
+
+  test('a potential change that would fix the subscription does not pass it: it may not be made', () => {
+    const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyAssignments/jit`
+    const potential = whatIf(
+      [],
+      [
+        {
+          resourceId: id,
+          changeType: 'Create',
+          after: {
+            id,
+            name: 'jit',
+            type: 'Microsoft.Authorization/policyAssignments',
+            properties: armAssignment(AUDITED).properties
+          }
+        }
+      ]
+    )
+    const bare = snapshot([], [], { defenderForServers: PLAN_2 })
+    expect(decide(potential, bare)).toMatchObject({
+      currentVerdict: 'noncompliant',
+      verdict: 'error'
+    })
+  })
+
+  test('azapi_update_resource of the auditing assignment: not decided, never passed as it was', () => {
+    const { changes } = readValue(
+      terraformPlan([
+        {
+          address: 'azapi_update_resource.jit_off',
+          type: 'azapi_update_resource',
+          actions: ['create'],
+          after: {
+            type: 'Microsoft.Authorization/policyAssignments@2024-04-01',
+            resource_id: AUDITED.id,
+            body: { properties: { parameters: { effect: { value: 'Disabled' } } } }
+          }
+        }
+      ])
+    )
+    const result = decide(changes)
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+    expect(result.reason).toContain('azapi_update_resource.jit_off')
+  })
+
+  test('where no way the resource could turn out changes the verdict, the verdict stands', () => {
+    const off = assignment({ name: 'jit', parameters: { effect: { value: 'Disabled' } } })
+    const estate = snapshot([off], [], {
+      defenderForServers: PLAN_2,
+      exemptions: [exemption(off, { name: 'jit-waiver' })]
+    })
+    const result = decide(whatIf([{ resourceId: WAIVER_ID, changeType: 'Modify' }]), estate)
+    expect(result).toMatchObject({ currentVerdict: 'noncompliant', verdict: 'noncompliant' })
   })
 })
 

@@ -280,6 +280,55 @@ describe('actions', () => {
     expect(change.after === null).toBe(action === 'delete')
   })
 
+  test.each([[['delete', 'create']], [['create', 'delete']]])(
+    '%j to a new name or subscription destroys the old object: a delete of it, then a create',
+    (actions) => {
+      const moved = {
+        ...assignmentValues('jit-v2', { subscription_id: `/subscriptions/${SUB2}` }),
+        parameters: JSON.stringify({ effect: { value: 'Disabled' } })
+      }
+      const { changes } = readValue(
+        terraformPlan([
+          {
+            address: `${ASSIGNMENT}.jit`,
+            type: ASSIGNMENT,
+            actions,
+            before,
+            after: moved,
+            afterUnknown: { id: true }
+          }
+        ])
+      )
+      const newId = `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyAssignments/jit-v2`
+      expect(changes.map(({ action, id }) => ({ action, id }))).toEqual([
+        { action: 'delete', id: assignmentId('jit') },
+        { action: 'create', id: newId }
+      ])
+      expect(changes[0]?.notes).toContain(
+        `Terraform replaces ${assignmentId('jit')} with an object at ${newId}: the old one is destroyed.`
+      )
+    }
+  )
+
+  test('a replacement whose new place is known only after apply still destroys the old object', () => {
+    const { changes } = readValue(
+      terraformPlan([
+        {
+          address: `${ASSIGNMENT}.jit`,
+          type: ASSIGNMENT,
+          actions: ['delete', 'create'],
+          before,
+          after: { ...after, subscription_id: null },
+          afterUnknown: { id: true, subscription_id: true }
+        }
+      ])
+    )
+    expect(changes.map(({ action, id }) => ({ action, id }))).toEqual([
+      { action: 'delete', id: assignmentId('jit') },
+      { action: 'create', id: null }
+    ])
+  })
+
   test.each([[['no-op']], [['read']], [['forget']]])('%j changes nothing in Azure', (actions) => {
     expect(
       readValue(
@@ -368,13 +417,15 @@ describe('unknown and sensitive values inside blocks and lists', () => {
       },
       afterSensitive: { overrides: [{ value: true }] }
     })
-    expect(change.unknown).toEqual([
-      '$.properties.enforcementMode',
-      '$.properties.notScopes[1]',
-      '$.properties.overrides[0].value',
-      '$.properties.overrides[0].selectors[0].in[1]',
-      '$.properties.resourceSelectors[0].selectors[0].in'
-    ])
+    expect([...change.unknown].sort()).toEqual(
+      [
+        '$.properties.enforcementMode',
+        '$.properties.notScopes[1]',
+        '$.properties.overrides[0].value',
+        '$.properties.overrides[0].selectors[0].in[1]',
+        '$.properties.resourceSelectors[0].selectors[0].in'
+      ].sort()
+    )
     expect(change.sensitive).toEqual(['$.properties.overrides[0].value'])
   })
 

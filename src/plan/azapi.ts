@@ -3,9 +3,18 @@
 // (Azure/terraform-azurerm-avm-ptn-alz) deploys policy with: `type` is `<resource-type>@<api-version>`,
 // `parent_id` the scope and `name` the name, so the id is `{parent_id}/providers/{type}/{name}`;
 // `body` is the request body in ARM's shape (`{ properties: … }`), an object, or a JSON string up to
-// azapi 1.12.
+// azapi 1.12. And its `azapi_update_resource` (…/docs/resources/update_resource), which merges a
+// body into an existing resource (`resource_id`, or `parent_id` and `name`): what the resource
+// becomes depends on what it holds, so the plan does not describe it; destroying it leaves the
+// resource as it is ("no operation will be performed").
 import { jsonPath, kindOfType, nonEmptyString, objectOrUndefined, resourceId } from './arm.ts'
-import { markedPaths, markOf, type ObjectReader, type ReadObject } from './terraform-object.ts'
+import {
+  markedPaths,
+  markOf,
+  type ObjectContext,
+  type ObjectReader,
+  type ReadObject
+} from './terraform-object.ts'
 import { KIND_TYPES } from './types.ts'
 
 /** The body as an object: azapi 2 gives it as one, azapi up to 1.12 as a JSON string. */
@@ -54,5 +63,33 @@ export const azapiReader: ObjectReader = {
     if (body === true) out.push(jsonPath(['properties']))
     else markedPaths(body, [], out)
     return [...new Set(out)]
+  }
+}
+
+/** What azapi_update_resource leaves unknown: the resource after, merged from what Azure holds. */
+const MERGED =
+  'azapi_update_resource merges its body into the resource as Azure holds it, so the plan does not describe the resource after.'
+
+/** Reads `azapi_update_resource` objects of the types the check weighs: the resource it updates,
+ * wholly unknown after (`$`); Terraform's actions on it are updates (readers' `merges`). */
+export const azapiUpdateReader: ObjectReader = {
+  merges: true,
+  read(values, unknownMarks, context: ObjectContext): ReadObject | undefined {
+    const read = azapiReader.read(values, unknownMarks, context)
+    if (read === undefined) return undefined
+    const given =
+      markOf(unknownMarks, 'resource_id') === true ? undefined : nonEmptyString(values.resource_id)
+    const id = given ?? read.resource.id
+    const name = id === null ? read.resource.name : id.slice(id.lastIndexOf('/') + 1)
+    return {
+      ...read,
+      resource: { ...read.resource, id, name },
+      unknown: ['$', ...read.unknown],
+      notes: [MERGED, ...read.notes]
+    }
+  },
+  paths(marks): string[] {
+    const paths = azapiReader.paths(marks)
+    return markOf(marks, 'resource_id') === true ? [...new Set([...paths, '$.id'])] : paths
   }
 }

@@ -63,12 +63,18 @@ const COMMON: Fields = {
   metadata: json(['properties', 'metadata'])
 }
 
-const ASSIGNMENT: Fields = {
+/** What every assignment resource has; `enforcementMode` from a boolean, named by the version. */
+const ASSIGNMENT_CORE: Fields = {
   ...COMMON,
   policy_definition_id: text(['properties', 'policyDefinitionId']),
-  enforce: { arm: ['properties', 'enforcementMode'], convert: 'enforce' },
   not_scopes: strings(['properties', 'notScopes']),
-  parameters: json(['properties', 'parameters']),
+  parameters: json(['properties', 'parameters'])
+}
+const enforcement: Field = { arm: ['properties', 'enforcementMode'], convert: 'enforce' }
+
+const ASSIGNMENT: Fields = {
+  ...ASSIGNMENT_CORE,
+  enforce: enforcement,
   non_compliance_message: {
     arm: ['properties', 'nonComplianceMessages'],
     block: {
@@ -86,6 +92,10 @@ const ASSIGNMENT: Fields = {
     block: { name: text(['name']), selectors: { arm: ['selectors'], block: SELECTOR } }
   }
 }
+
+/** azurerm 2's one assignment resource at any `scope` (`azurerm_policy_assignment`, removed in
+ * azurerm 3): `enforcement_mode` the boolean that azurerm 3 calls `enforce`. */
+const LEGACY_ASSIGNMENT: Fields = { ...ASSIGNMENT_CORE, enforcement_mode: enforcement }
 
 const EXEMPTION: Fields = {
   ...COMMON,
@@ -160,6 +170,7 @@ const SPECS: Readonly<Record<string, Spec>> = {
   azurerm_subscription_policy_assignment: assignmentAt('subscription_id'),
   azurerm_resource_group_policy_assignment: assignmentAt('resource_group_id'),
   azurerm_resource_policy_assignment: assignmentAt('resource_id'),
+  azurerm_policy_assignment: { ...assignmentAt('scope'), fields: LEGACY_ASSIGNMENT },
   azurerm_management_group_policy_exemption: exemptionAt('management_group_id'),
   azurerm_subscription_policy_exemption: exemptionAt('subscription_id'),
   azurerm_resource_group_policy_exemption: exemptionAt('resource_group_id'),

@@ -7,6 +7,7 @@ import { normalizeId, sameId, setDefinitionKey } from '../azure-ids.ts'
 import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../collect/map.ts'
 import type { SubscriptionSnapshot } from '../model.ts'
 import {
+  EXEMPTION_TYPE,
   PRICING_TYPE,
   SERVERS_PRICING_NAME,
   type ArmResource,
@@ -107,6 +108,8 @@ export function overlayChanges(
         )
       } catch (error) {
         if (replaced !== undefined) return null
+        // A resource the plan does not describe is tried below (wholeResourceVariants), not refused.
+        if (isWhollyUnknown(change)) continue
         unreadable.push(
           `${plannedResourceLabel(change)}: ${error instanceof Error ? error.message : String(error)}`
         )
@@ -120,6 +123,18 @@ export function overlayChanges(
   const tried = (variants: (SubscriptionSnapshot | null)[]) =>
     variants.filter((variant): variant is SubscriptionSnapshot => variant !== null)
   for (const change of touching) {
+    if (isWhollyUnknown(change)) {
+      const path = change.unknown.find((path) => WHOLE_RESOURCE.has(path)) as string
+      const others = touching.filter((other) => other !== change)
+      const variants = [
+        apply(others),
+        ...wholeResourceVariants(change, snapshot).map((after) =>
+          apply(touching, { change, after })
+        )
+      ]
+      unknowns.push({ change, path, variants: tried(variants) })
+      continue
+    }
     for (const path of change.unknown.filter((path) => !KNOWN_PLACE.has(path))) {
       const values = [
         ...triedValues(path, parameterNames(snapshot, change), snapshot.subscriptionId),
@@ -180,6 +195,51 @@ function parameterNames(snapshot: SubscriptionSnapshot, change: PlannedChange): 
     }
   }
   return [...names]
+}
+
+/** Paths that say the plan does not describe the resource after at all (what-if without resource
+ * payloads, a resource what-if cannot analyse, a potential change, a deferred change, a change
+ * azapi merges into the resource) or hides all its properties (an azapi body known only after
+ * apply). */
+const WHOLE_RESOURCE: ReadonlySet<string> = new Set(['$', '$.properties'])
+
+/** Whether the plan leaves the whole of `change`'s resource after unknown. */
+export function isWhollyUnknown(change: PlannedChange): boolean {
+  return change.unknown.some((path) => WHOLE_RESOURCE.has(path))
+}
+
+/**
+ * The resources after tried for a change whose resource after the plan does not describe, besides
+ * the change not made at all (the caller's): the resource as the plan writes it, when it does
+ * (a potential change); gone (an assignment or initiative that no longer audits, a pricing back
+ * at Free); and, for an exemption, the widest it could be: a waiver of every policy of the
+ * assignment it names (or, when the plan does not say which, of each assignment in the
+ * subscription's estate), on every resource, never expiring. Together they reach the verdicts
+ * the change could give where it matters to JIT: whether the audit stays, goes, or is waived.
+ */
+function wholeResourceVariants(
+  change: PlannedChange,
+  snapshot: SubscriptionSnapshot
+): (ArmResource | null)[] {
+  const variants: (ArmResource | null)[] = [null]
+  if (change.after !== null && change.action !== 'delete') variants.push(change.after)
+  if (change.kind !== 'exemption' || change.id === null) return variants
+  const known =
+    change.after?.properties.policyAssignmentId ?? change.before?.properties.policyAssignmentId
+  const assignmentIds =
+    typeof known === 'string' && known !== ''
+      ? [known]
+      : snapshot.assignments.map((assignment) => assignment.id)
+  const name = change.id.slice(change.id.lastIndexOf('/') + 1)
+  for (const policyAssignmentId of assignmentIds) {
+    variants.push({
+      id: change.id,
+      name,
+      type: EXEMPTION_TYPE,
+      properties: { policyAssignmentId, exemptionCategory: 'Waiver' }
+    })
+  }
+  return variants
 }
 
 // Terraform marks `id` unknown on every create and replace; the readers build it from the scope

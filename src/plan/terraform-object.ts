@@ -22,6 +22,10 @@ export interface ReadObject {
 
 /** Reads one Terraform resource type into ARM's shape. */
 export interface ObjectReader {
+  /** True for a type that changes part of a resource another tool manages (azapi's
+   * `azapi_update_resource`): creating or replacing it updates the resource, and destroying it
+   * changes nothing in Azure. */
+  merges?: boolean
   /**
    * The ARM resource `values` (a change's `before` or `after`) becomes, with `unknownMarks` (the
    * change's `after_unknown`, or undefined for `before`) telling which values are not known yet;

@@ -4,10 +4,10 @@
 // (`actions`, `before`, `after`, `after_unknown`, `before_sensitive`, `after_sensitive`), and
 // `configuration` for the provider configuration a resource uses. Only the managed resources the
 // check weighs are parsed; the rest of the file is skimmed (json-skim.ts).
-import { GUID } from '../azure-ids.ts'
+import { GUID, sameId } from '../azure-ids.ts'
 import { parseResourceAddress } from './address.ts'
 import { isWeighed, objectOrUndefined } from './arm.ts'
-import { azapiReader } from './azapi.ts'
+import { azapiReader, azapiUpdateReader } from './azapi.ts'
 import { azurermReader, PRICING_RESOURCE_TYPE } from './azurerm.ts'
 import { PlanFileError } from './errors.ts'
 import type { JsonSkim, Range } from './json-skim.ts'
@@ -51,7 +51,9 @@ function actionOf(actions: unknown): PlannedAction | null | undefined {
 
 function readerOf(type: string | undefined): ObjectReader | undefined {
   if (type === undefined) return undefined
-  return type === 'azapi_resource' ? azapiReader : azurermReader(type)
+  if (type === 'azapi_resource') return azapiReader
+  if (type === 'azapi_update_resource') return azapiUpdateReader
+  return azurermReader(type)
 }
 
 /**
@@ -100,13 +102,14 @@ interface ChangeContext {
   deferred?: string
 }
 
-/** One resource change of a type the check weighs, as a planned change; null when it changes
- * nothing in Azure or is not a resource the check weighs. */
+/** One resource change of a type the check weighs, as planned changes: one, or for a replacement
+ * that puts the new object at another id, the delete of the old and the create of the new; null
+ * when it changes nothing in Azure or is not a resource the check weighs. */
 function plannedChange(
   raw: unknown,
   reader: ObjectReader,
   { file, context, deferred }: ChangeContext
-): PlannedChange | null {
+): PlannedChange[] | null {
   const resourceChange = objectOrUndefined(raw)
   const address = resourceChange?.address
   const change = objectOrUndefined(resourceChange?.change)
@@ -126,6 +129,10 @@ function plannedChange(
     )
   }
   if (action === null) return null
+  if (reader.merges) {
+    if (action === 'delete') return null
+    action = 'update'
+  }
   const beforeValues = objectOrUndefined(change.before)
   const afterValues = objectOrUndefined(change.after)
   const before =
@@ -161,7 +168,7 @@ function plannedChange(
   const sensitive = [
     ...new Set([...reader.paths(change.before_sensitive), ...reader.paths(change.after_sensitive)])
   ]
-  return {
+  const planned: PlannedChange = {
     action,
     kind,
     id: action === 'delete' ? (before?.resource.id ?? null) : (afterResource?.id ?? null),
@@ -172,6 +179,25 @@ function plannedChange(
     notes,
     source: { format: 'terraform', file, address }
   }
+  const formerId = before?.resource.id ?? null
+  if (action !== 'replace' || formerId === null || sameId(formerId, planned.id ?? '')) {
+    return [planned]
+  }
+  // A replacement destroys the object it replaces wherever the new one goes ("JSON Output
+  // Format": ["delete","create"] and ["create","delete"]); a new name, scope or subscription puts
+  // the new one elsewhere, so the old one is a delete of its own.
+  const moved = `Terraform replaces ${formerId} with an object at ${planned.id ?? 'a place known only after apply'}: the old one is destroyed.`
+  return [
+    {
+      ...planned,
+      action: 'delete',
+      id: formerId,
+      after: null,
+      unknown: [],
+      notes: [...notes, moved]
+    },
+    { ...planned, action: 'create', notes: [...notes, moved] }
+  ]
 }
 
 function checkVersion(skim: JsonSkim, members: Map<string, Range>, file: string): void {
@@ -261,7 +287,7 @@ export function readTerraformPlan(
       context,
       ...(deferred !== undefined ? { deferred } : {})
     })
-    if (change) changes.push(change)
+    if (change) changes.push(...change)
   }
   const resourceChanges = arrayMember(skim, members, 'resource_changes', file)
   if (resourceChanges) {
