@@ -1,7 +1,7 @@
 // The virtual-machine read through Resource Graph (src/collect/virtual-machines/), against the
 // stand-in's Resource Graph in process: the three queries per batch of 1,000 subscriptions,
 // one row per subscription, the flagged machines listed (and paged past what a row lists), the
-// machines without a JIT policy state, and Defender's OffByPolicy assessments.
+// machines never evaluated (no Compliant or NonCompliant JIT policy state), and Defender's OffByPolicy assessments.
 import { describe, expect, it, test } from '@jest/globals'
 import { QuotaGate } from '../../src/collect/resource-graph/paging.ts'
 import { readMachinesThroughGraph } from '../../src/collect/virtual-machines/resource-graph.ts'
@@ -93,10 +93,33 @@ describe('reading the machines through Resource Graph', () => {
           policyAssignmentId: ASSIGNMENT
         }
       ],
-      machines: { total: 4, notAudited: 1, offByPolicy: 0 }
+      // db-1, only Exempt, was never evaluated, as db-2.
+      machines: { total: 4, notAudited: 2, offByPolicy: 0 }
     })
     expect(records.get(B)).toEqual(noneFlagged(1, [2, 1, 1]))
     expect(records.get(C)).toEqual(noneFlagged(0, [0, 0, 0]))
+  })
+
+  it('counts a machine evaluated only by a Compliant or NonCompliant state: one whose JIT states are all Exempt, Unknown, Conflict or Error is not audited', async () => {
+    const others = ['Exempt', 'Unknown', 'Conflict', 'Error']
+    const { send } = sendTo(
+      estate([
+        ...others.map((name) => virtualMachine(A, 'rg', name, { policyStates: [state(name)] })),
+        virtualMachine(A, 'rg', 'all-others', { policyStates: others.map((name) => state(name)) }),
+        virtualMachine(A, 'rg', 'compliant-too', {
+          policyStates: [state('Unknown'), state('Compliant', OTHER)]
+        }),
+        virtualMachine(A, 'rg', 'flagged-too', {
+          policyStates: [state('Exempt'), state('NonCompliant', OTHER)]
+        })
+      ])
+    )
+    const { records } = await readMachinesThroughGraph(send, [A], new QuotaGate(60_000))
+    expect(records.get(A)).toMatchObject({
+      evaluated: 2,
+      flagged: [{ id: expect.stringMatching(/\/flagged-too$/), policyAssignmentId: OTHER }],
+      machines: { total: 7, notAudited: 5, offByPolicy: 0 }
+    })
   })
 
   it('three queries per batch of 1,000 subscriptions, one page each', async () => {

@@ -27,7 +27,7 @@ describe('a compliant verdict', () => {
       flaggedVirtualMachines: [flagged],
       crossCheck: 'agrees',
       crossCheckReason:
-        "Azure's record: 3 virtual machines evaluated against the JIT policy, 1 flagged, 0 of 3 virtual machines with no JIT policy state, 0 that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)."
+        "Azure's record: 3 virtual machines evaluated against the JIT policy, 1 flagged, 0 of 3 virtual machines with no Compliant or NonCompliant JIT policy state, 0 that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)."
     })
   })
 

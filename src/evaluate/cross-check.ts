@@ -2,7 +2,8 @@
 // machines"). The verdict is decided from the assignments and stays so; Azure Policy's policy
 // states of the JIT definition (and Defender for Cloud's JIT assessment) say what Azure last
 // evaluated. They disagree when:
-// - the verdict is compliant but some machine has no JIT policy state, or Defender says the
+// - the verdict is compliant but some machine has no Compliant or NonCompliant JIT policy state
+//   (never evaluated: none at all, or only Exempt, Unknown, Conflict or Error), or Defender says the
 //   policy is off for it (assessment NotApplicable, cause OffByPolicy);
 // - the verdict is noncompliant (from policy, not from the Defender for Servers plan) but Azure
 //   evaluated machines against the JIT definition.
@@ -68,11 +69,11 @@ export function crossCheck(
   if (record.machines === null) {
     return checked(
       'unavailable',
-      `${record.machinesUnread ?? 'The machines could not be listed'}: Azure's record was read in part (${evaluated}), so the machines without a JIT policy state and those Defender for Cloud says the policy is off for are unknown.`
+      `${record.machinesUnread ?? 'The machines could not be listed'}: Azure's record was read in part (${evaluated}), so the machines with no Compliant or NonCompliant JIT policy state and those Defender for Cloud says the policy is off for are unknown.`
     )
   }
   const { total, notAudited, offByPolicy } = record.machines
-  const recorded = `Azure's record: ${evaluated}, ${notAudited} of ${machines(total)} with no JIT policy state, ${offByPolicy} that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)`
+  const recorded = `Azure's record: ${evaluated}, ${notAudited} of ${machines(total)} with no Compliant or NonCompliant JIT policy state, ${offByPolicy} that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)`
   switch (result.verdict) {
     case 'compliant': {
       if (notAudited === 0 && offByPolicy === 0) return checked('agrees', `${recorded}.`)
