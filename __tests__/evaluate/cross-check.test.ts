@@ -133,6 +133,28 @@ describe('cannot be compared', () => {
     )
   })
 
+  test('when the verdict cannot be compared (a planned change changes it): the record as read, and why', () => {
+    const why = 'The verdict is the one after the planned changes.'
+    expect(crossCheck({ verdict: 'noncompliant' }, record(all), '', why)).toEqual({
+      virtualMachines: { evaluated: 3, flagged: 1, notAudited: 0 },
+      flaggedVirtualMachines: [flagged],
+      crossCheck: 'unavailable',
+      crossCheckReason: why
+    })
+    expect(crossCheck({ verdict: 'compliant' }, record(null), '', why)).toMatchObject({
+      virtualMachines: { evaluated: 3, flagged: 1, notAudited: null },
+      crossCheckReason: why
+    })
+    // A record not read, or unavailable, says its own reason.
+    expect(crossCheck({ verdict: 'compliant' }, undefined, 'Not read.', why)).toMatchObject({
+      virtualMachines: null,
+      crossCheckReason: 'Not read.'
+    })
+    expect(
+      crossCheck({ verdict: 'compliant' }, { unavailable: 'Refused: add Reader.' }, '', why)
+    ).toMatchObject({ virtualMachines: null, crossCheckReason: 'Refused: add Reader.' })
+  })
+
   test('when the verdict is error', () => {
     const checked = crossCheck({ verdict: 'error' }, record(all), '')
     expect(checked.crossCheck).toBe('unavailable')

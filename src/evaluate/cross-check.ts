@@ -34,13 +34,16 @@ const machines = (count: number) => `${count} virtual machine${count === 1 ? '' 
 
 /**
  * The cross-check of `result` (its verdict decided from the assignments) against `record`, what
- * Azure records of its machines; `record` absent: not read, `unread` saying why. Counts are null
- * when nothing was read, `notAudited` null when the machines could not be listed.
+ * Azure records of its machines; `record` absent: not read, `unread` saying why. With
+ * `uncompared` (why the verdict cannot be compared, e.g. a planned change changes it), the record
+ * read is reported as it is, `unavailable` with that reason. Counts are null when nothing was
+ * read, `notAudited` null when the machines could not be listed.
  */
 export function crossCheck(
   result: Pick<SubscriptionResult, 'verdict' | 'defenderForServers'>,
   record: VirtualMachineRecord | undefined,
-  unread: string
+  unread: string,
+  uncompared?: string
 ): CrossChecked {
   if (record === undefined || 'unavailable' in record) {
     return {
@@ -62,6 +65,7 @@ export function crossCheck(
     crossCheck: check,
     crossCheckReason: reason
   })
+  if (uncompared !== undefined) return checked('unavailable', uncompared)
   const evaluated = `${machines(counts.evaluated)} evaluated against the JIT policy, ${counts.flagged} flagged`
   if (result.verdict === 'error') {
     return checked('unavailable', `No verdict to compare Azure's record with (${evaluated}).`)
