@@ -329,10 +329,12 @@ export const MACHINES_NOT_ASKED = 'Not read: `virtual-machines` is false.'
  * they could not be. */
 export type VirtualMachineRecord =
   | {
-      /** Machines with a JIT policy state, and those flagged (every one, by id). */
+      /** Machines with a Compliant or NonCompliant JIT policy state (evaluated), and those
+       * flagged (every one, by id). */
       evaluated: number
       flagged: FlaggedVirtualMachine[]
-      /** Machines in the subscription, those without a JIT policy state, and those whose
+      /** Machines in the subscription, those never evaluated (no Compliant or NonCompliant JIT
+       * policy state: none, or only Exempt, Unknown, Conflict or Error ones), and those whose
        * Defender assessment is NotApplicable because the policy is off for them (OffByPolicy);
        * null when Resource Graph could not be read (Policy Insights gave the states alone). */
       machines: { total: number; notAudited: number; offByPolicy: number } | null

@@ -48,14 +48,18 @@ export async function crossCheckEach(
       "The run's deadline passed before Azure's record of the virtual machines was read; re-run the check, or raise `deadline-minutes`."
     if (await settledBefore(reading, deadline.signal)) records = await reading
   }
-  // Azure's record is of the estate now: it cannot speak to a verdict a planned change changes.
+  // Azure's record is of the estate now: it cannot speak to a verdict a planned change changes,
+  // but what it holds is reported as read.
   const changed = (result: SubscriptionResult) =>
     result.currentVerdict !== undefined && result.currentVerdict !== result.verdict
   const checked = results.map((result) => ({
     ...result,
-    ...(changed(result)
-      ? crossCheck(result, undefined, PLANNED_CHANGE_UNCOMPARED)
-      : crossCheck(result, records?.get(result.subscriptionId.toLowerCase()), unread))
+    ...crossCheck(
+      result,
+      records?.get(result.subscriptionId.toLowerCase()),
+      unread,
+      changed(result) ? PLANNED_CHANGE_UNCOMPARED : undefined
+    )
   }))
   if (reading === undefined) return checked
   const count = (check: string) => checked.filter((result) => result.crossCheck === check).length

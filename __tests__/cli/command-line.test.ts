@@ -37,6 +37,13 @@ describe('runCommandLine', () => {
     expect(run.output).toMatch(/^Usage: jit-check \[--INPUT VALUE\]\.\.\./)
   })
 
+  test("-h as a flag's value is the value: the check runs (here to refuse the empty scope), no help", async () => {
+    const run = await commandLine(['--category', '-h', '--management-groups', ''])
+    expect(run.code).toBe(EXIT.failed)
+    expect(run.output).not.toMatch(/Usage:/)
+    expect(run.errors).toMatch(/`subscriptions` and `management-groups` are both empty/)
+  })
+
   test('an unknown flag: the message on standard error, exit code 2', async () => {
     expect(await commandLine(['--subscription', 'x'])).toEqual({
       code: EXIT.usage,

@@ -52,6 +52,29 @@ describe('readCommandLine', () => {
     expect(readCommandLine(['-h'], INPUTS)).toEqual({ help: true })
   })
 
+  test("-h or --help as a flag's value is the value, not the help", () => {
+    const inputs = [...INPUTS, input('category')]
+    expect(readCommandLine(['--category', '-h'], inputs)).toEqual({
+      help: false,
+      inputs: new Map([['category', '-h']])
+    })
+    expect(readCommandLine(['--category=--help', '--engine', '-h'], inputs)).toEqual({
+      help: false,
+      inputs: new Map([
+        ['category', '--help'],
+        ['engine', '-h']
+      ])
+    })
+    // In a flag's place it is the help, after a value of -h too.
+    expect(readCommandLine(['--category', '-h', '-h'], inputs)).toEqual({ help: true })
+    expect(readCommandLine(['--category', '--help'], inputs)).toEqual({ help: true })
+  })
+
+  test("--help in a flag's place is the help, whatever else the line cannot be read for", () => {
+    expect(readCommandLine(['--enigne', 'x', '--help'], INPUTS)).toEqual({ help: true })
+    expect(readCommandLine(['corp', '-h', '--engine'], INPUTS)).toEqual({ help: true })
+  })
+
   test('an unknown flag is named, with the input it is closest to when it looks like a typo', () => {
     expect(refusal(['--enigne', 'resource-graph'])).toBe(
       'Unknown flag --enigne; did you mean --engine? Run with --help for the flags.'

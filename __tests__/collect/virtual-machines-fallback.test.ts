@@ -101,6 +101,29 @@ describe('without Resource Graph', () => {
     })
   })
 
+  test('counts a machine evaluated only by a Compliant or NonCompliant state, as Resource Graph does', async () => {
+    const state = (complianceState: string) => ({ policyAssignmentId: JIT, complianceState })
+    const others = ['Exempt', 'Unknown', 'Conflict', 'Error']
+    const machines = [
+      ...others.map((name) => virtualMachine(C, 'rg', name, { policyStates: [state(name)] })),
+      virtualMachine(C, 'rg', 'compliant-too', {
+        policyStates: [state('Unknown'), state('Compliant')]
+      })
+    ]
+    await withStandIn({ ...estate(), virtualMachines: machines }, async (standIn) => {
+      const records = await readVirtualMachines(
+        {
+          resourceManager: await resourceManagerFor(standIn),
+          clientId: CLIENT_ID,
+          graph: () => Promise.reject(new RestError('refused', { statusCode: 403 }))
+        },
+        [C],
+        recordingLog()
+      )
+      expect(records.get(C)).toMatchObject({ evaluated: 1, flagged: [], machines: null })
+    })
+  })
+
   test('falls back to Policy Insights when a Resource Graph query fails past its retries', async () => {
     await withStandIn(estate(), async (standIn) => {
       const resourceManager = await resourceManagerFor(standIn)

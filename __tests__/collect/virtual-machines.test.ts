@@ -1,12 +1,13 @@
 // The virtual-machine read through Resource Graph (src/collect/virtual-machines/), against the
 // stand-in's Resource Graph in process: the three queries per batch of 1,000 subscriptions,
 // one row per subscription, the flagged machines listed (and paged past what a row lists), the
-// machines without a JIT policy state, and Defender's OffByPolicy assessments.
-import { describe, expect, it } from '@jest/globals'
+// machines never evaluated (no Compliant or NonCompliant JIT policy state), and Defender's OffByPolicy assessments.
+import { describe, expect, it, test } from '@jest/globals'
 import { QuotaGate } from '../../src/collect/resource-graph/paging.ts'
 import { readMachinesThroughGraph } from '../../src/collect/virtual-machines/resource-graph.ts'
 import {
   MAX_LISTED_PER_SUBSCRIPTION,
+  flaggedMachinesQuery,
   machinesQuery,
   offByPolicyQuery,
   policyStatesQuery
@@ -39,6 +40,14 @@ function estate(machines: VirtualMachine[], subscriptions = [A, B, C]): Estate {
 const state = (complianceState: string, policyAssignmentId = ASSIGNMENT) => ({
   policyAssignmentId,
   complianceState
+})
+
+/** The record of a subscription with no flagged machine: `evaluated`, and [total, notAudited,
+ * offByPolicy] of its machines. */
+const noneFlagged = (evaluated: number, [total, notAudited, offByPolicy]: number[]) => ({
+  evaluated,
+  flagged: [],
+  machines: { total, notAudited, offByPolicy }
 })
 
 describe('reading the machines through Resource Graph', () => {
@@ -84,17 +93,32 @@ describe('reading the machines through Resource Graph', () => {
           policyAssignmentId: ASSIGNMENT
         }
       ],
-      machines: { total: 4, notAudited: 1, offByPolicy: 0 }
+      // db-1, only Exempt, was never evaluated, as db-2.
+      machines: { total: 4, notAudited: 2, offByPolicy: 0 }
     })
-    expect(records.get(B)).toEqual({
-      evaluated: 1,
-      flagged: [],
-      machines: { total: 2, notAudited: 1, offByPolicy: 1 }
-    })
-    expect(records.get(C)).toEqual({
-      evaluated: 0,
-      flagged: [],
-      machines: { total: 0, notAudited: 0, offByPolicy: 0 }
+    expect(records.get(B)).toEqual(noneFlagged(1, [2, 1, 1]))
+    expect(records.get(C)).toEqual(noneFlagged(0, [0, 0, 0]))
+  })
+
+  it('counts a machine evaluated only by a Compliant or NonCompliant state: one whose JIT states are all Exempt, Unknown, Conflict or Error is not audited', async () => {
+    const others = ['Exempt', 'Unknown', 'Conflict', 'Error']
+    const { send } = sendTo(
+      estate([
+        ...others.map((name) => virtualMachine(A, 'rg', name, { policyStates: [state(name)] })),
+        virtualMachine(A, 'rg', 'all-others', { policyStates: others.map((name) => state(name)) }),
+        virtualMachine(A, 'rg', 'compliant-too', {
+          policyStates: [state('Unknown'), state('Compliant', OTHER)]
+        }),
+        virtualMachine(A, 'rg', 'flagged-too', {
+          policyStates: [state('Exempt'), state('NonCompliant', OTHER)]
+        })
+      ])
+    )
+    const { records } = await readMachinesThroughGraph(send, [A], new QuotaGate(60_000))
+    expect(records.get(A)).toMatchObject({
+      evaluated: 2,
+      flagged: [{ id: expect.stringMatching(/\/flagged-too$/), policyAssignmentId: OTHER }],
+      machines: { total: 7, notAudited: 5, offByPolicy: 0 }
     })
   })
 
@@ -146,5 +170,165 @@ describe('reading the machines through Resource Graph', () => {
     await expect(readMachinesThroughGraph(malformed, [A], new QuotaGate(60_000))).rejects.toThrow(
       /evaluated .* is a string, not a whole number/
     )
+  })
+})
+
+/** A SendGraphQuery answering each of the read's queries with the given rows (none by default),
+ * as the stand-in answers otherwise: rows of shapes Resource Graph should never give. */
+function answering(rows: {
+  states?: unknown[]
+  machines?: unknown[]
+  offByPolicy?: unknown[]
+  flagged?: unknown[]
+}) {
+  const { send } = sendTo(estate([]))
+  const answered: typeof send = async (request) => {
+    const answer = await send(request)
+    const data =
+      request.query === policyStatesQuery()
+        ? rows.states
+        : request.query === machinesQuery()
+          ? rows.machines
+          : request.query === offByPolicyQuery()
+            ? rows.offByPolicy
+            : request.query === flaggedMachinesQuery()
+              ? rows.flagged
+              : undefined
+    return {
+      ...answer,
+      data: data ?? [],
+      count: data?.length ?? 0,
+      totalRecords: data?.length ?? 0
+    }
+  }
+  return answered
+}
+
+const statesRow = {
+  id: `/subscriptions/${A}`,
+  subscriptionId: A,
+  evaluated: 3,
+  flagged: 0,
+  flaggedVirtualMachines: []
+}
+const machinesRow = {
+  id: `/subscriptions/${A}`,
+  subscriptionId: A,
+  virtualMachines: 5,
+  notAudited: 2
+}
+const offByPolicyRow = { id: `/subscriptions/${A}`, subscriptionId: A, offByPolicy: 1 }
+const read = (send: ReturnType<typeof answering>, subscriptions = [A]) =>
+  readMachinesThroughGraph(send, subscriptions, new QuotaGate(60_000))
+
+describe('every Resource Graph row of the machine read is strict', () => {
+  test('the rows as the queries give them are read', async () => {
+    const { records } = await read(
+      answering({ states: [statesRow], machines: [machinesRow], offByPolicy: [offByPolicyRow] })
+    )
+    expect(records.get(A)).toEqual(noneFlagged(3, [5, 2, 1]))
+  })
+
+  test.each([
+    ['states', 'evaluated'],
+    ['states', 'flagged'],
+    ['states', 'flaggedVirtualMachines'],
+    ['machines', 'virtualMachines'],
+    ['machines', 'notAudited'],
+    ['offByPolicy', 'offByPolicy']
+  ] as const)(
+    'a row of the %s query without %s, or with it null, is a ShapeError (Policy Insights is read instead), never 0',
+    async (query, column) => {
+      const rows = { states: statesRow, machines: machinesRow, offByPolicy: offByPolicyRow }
+      for (const odd of [{ [column]: undefined }, { [column]: null }]) {
+        const send = answering({
+          states: [statesRow],
+          machines: [machinesRow],
+          offByPolicy: [offByPolicyRow],
+          [query]: [{ ...rows[query], ...odd }]
+        })
+        await expect(read(send)).rejects.toMatchObject({
+          name: 'ShapeError',
+          message: expect.stringMatching(new RegExp(`^${column} of .* is (missing|null), not `))
+        })
+      }
+    }
+  )
+
+  test.each([
+    ['without a subscriptionId', { subscriptionId: undefined }, /missing, not a string/],
+    [
+      'with SubscriptionId in another case',
+      { subscriptionId: undefined, SubscriptionId: A },
+      /missing/
+    ],
+    ['with a number for subscriptionId', { subscriptionId: 7 }, /a number, not a string/],
+    ['with an empty subscriptionId', { subscriptionId: '' }, /empty, not a subscription id/]
+  ])('a row %s is a ShapeError, never dropped', async (_, odd, message) => {
+    const send = answering({ states: [statesRow], machines: [{ ...machinesRow, ...odd }] })
+    await expect(read(send)).rejects.toMatchObject({
+      name: 'ShapeError',
+      message: expect.stringMatching(message)
+    })
+  })
+
+  test('two rows of one query for a subscription are a ShapeError, whichever comes last', async () => {
+    const second = {
+      ...machinesRow,
+      subscriptionId: A.toUpperCase(),
+      virtualMachines: 1,
+      notAudited: 0
+    }
+    await expect(
+      read(answering({ states: [statesRow], machines: [machinesRow, second] }))
+    ).rejects.toMatchObject({
+      name: 'ShapeError',
+      message: `there is more than one Resource Graph row of virtual machines for subscription ${A}`
+    })
+  })
+
+  test('a subscription with no row of a query has none of what it counts', async () => {
+    const { records } = await read(answering({ machines: [machinesRow] }), [A, B])
+    expect(records.get(A)).toEqual(noneFlagged(0, [5, 2, 0]))
+    expect(records.get(B)).toEqual(noneFlagged(0, [0, 0, 0]))
+  })
+
+  test('a subscription whose flagged machines are listed fewer than its row counts is unavailable, never fewer flagged', async () => {
+    const machine = (name: string) => ({
+      id: `/subscriptions/${A}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
+      location: 'westeurope',
+      policyAssignmentId: ASSIGNMENT
+    })
+    const states = [{ ...statesRow, flagged: 3, flaggedVirtualMachines: [machine('a')] }]
+    // The follow-up lists one more, and the same machine again: two of three.
+    const flagged = [machine('a'), machine('b'), machine('a')].map((row) => ({
+      ...row,
+      subscriptionId: A
+    }))
+    const { records } = await read(answering({ states, machines: [machinesRow], flagged }))
+    expect(records.get(A)).toEqual({
+      unavailable: `Azure Resource Graph counted 3 flagged virtual machine(s) in /subscriptions/${A} but listed 2 of them; re-run the check to compare again.`
+    })
+    // All three listed: the record has them.
+    const all = await read(
+      answering({
+        states,
+        machines: [machinesRow],
+        flagged: [...flagged, { ...machine('c'), subscriptionId: A }]
+      })
+    )
+    const record = all.records.get(A)
+    expect(
+      record && 'flagged' in record && record.flagged.map((m) => m.id.split('/').pop())
+    ).toEqual(['a', 'b', 'c'])
+  })
+
+  test('a flagged machine row of the follow-up without a subscriptionId is a ShapeError', async () => {
+    const states = [{ ...statesRow, flagged: 1 }]
+    const flagged = [{ id: `/subscriptions/${A}/x`, location: '', policyAssignmentId: ASSIGNMENT }]
+    await expect(read(answering({ states, flagged }))).rejects.toMatchObject({
+      name: 'ShapeError',
+      message: expect.stringMatching(/^subscriptionId of flagged virtual machine .* is missing/)
+    })
   })
 })

@@ -83,21 +83,41 @@ describe('crossCheckEach', () => {
     expect(log.lines.some((line) => line.text.includes('No assignment audits JIT here'))).toBe(true)
   })
 
-  test('a verdict a planned change changes is not compared with the record of the estate now', async () => {
+  test('a verdict a planned change changes is not compared with the record of the estate now, whose counts and flagged machines are kept', async () => {
     const changed = { ...result(1, 'compliant'), currentVerdict: 'noncompliant' as const }
     const same = { ...result(2, 'compliant'), currentVerdict: 'compliant' as const }
-    const records = new Map([changed, same].map((r) => [r.subscriptionId, offByPolicy]))
+    const unreadable = { ...result(3, 'noncompliant'), currentVerdict: 'compliant' as const }
+    const flagged = {
+      id: `/subscriptions/${changed.subscriptionId}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      policyAssignmentId: `/subscriptions/${changed.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/jit`
+    }
+    const refused = 'The identity may not read the JIT policy states.'
+    const records = new Map<string, VirtualMachineRecord>([
+      [changed.subscriptionId, { ...offByPolicy, flagged: [flagged] }],
+      [same.subscriptionId, offByPolicy],
+      [unreadable.subscriptionId, { unavailable: refused }]
+    ])
     const checked = await crossCheckEach(
-      [changed, same],
+      [changed, same, unreadable],
       Promise.resolve(records),
       startRunDeadline(10_000),
       recordingLog()
     )
     expect(checked[0]).toMatchObject({
+      virtualMachines: { evaluated: 1, flagged: 1, notAudited: 0 },
+      flaggedVirtualMachines: [flagged],
       crossCheck: 'unavailable',
       crossCheckReason: PLANNED_CHANGE_UNCOMPARED
     })
     expect(checked[1]?.crossCheck).toBe('disagrees')
+    expect(checked[2]).toMatchObject({
+      virtualMachines: null,
+      flaggedVirtualMachines: [],
+      crossCheck: 'unavailable',
+      crossCheckReason: refused
+    })
   })
 
   test('not asked: nothing read or logged, every result unavailable with why', async () => {

@@ -56,7 +56,8 @@ describe.each(['resource-manager', 'resource-graph'])('the sample estate, %s eng
         const output = byName(JSON.parse(run.outputs.results ?? '[]') as Result[])
         expect(output['corp-data']).toMatchObject({
           verdict: 'partial',
-          virtualMachines: { evaluated: 1, flagged: 1, notAudited: 0 },
+          // bastion-1's only JIT state is Exempt: never evaluated.
+          virtualMachines: { evaluated: 1, flagged: 1, notAudited: 1 },
           crossCheck: 'agrees'
         })
         expect(output['corp-data']).not.toHaveProperty('flaggedVirtualMachines')
@@ -171,5 +172,31 @@ test('a throttled Resource Graph query is retried after its Retry-After', async 
     expect(graph.length).toBe(4)
     const corpDev = byName(JSON.parse(run.outputs.results ?? '[]') as Result[])['corp-dev']
     expect(corpDev).toMatchObject({ crossCheck: 'disagrees' })
+  })
+})
+
+test('a compliant subscription whose machines have only Exempt or Unknown JIT states: not audited, and Azure disagrees', async () => {
+  const estate = sampleEstate()
+  const corpProd = (estate.virtualMachines ?? []).filter((vm) => vm.id.includes(idOf('corp-prod')))
+  corpProd.forEach((vm, n) => {
+    vm.policyStates = vm.policyStates?.map((state) => ({
+      ...state,
+      complianceState: n === 0 ? 'Exempt' : 'Unknown'
+    }))
+  })
+  await runOnFreshStandIn(estate, { subscriptions: idOf('corp-prod') }, (run) => {
+    expect(run.stderr).toBe('')
+    const result = byName(JSON.parse(run.outputs.results ?? '[]') as Result[])['corp-prod']
+    expect(result).toMatchObject({
+      verdict: 'compliant',
+      virtualMachines: { evaluated: 0, flagged: 0, notAudited: corpProd.length },
+      crossCheck: 'disagrees',
+      crossCheckReason: expect.stringContaining(
+        `${corpProd.length} of ${corpProd.length} virtual machines with no Compliant or NonCompliant JIT policy state`
+      )
+    })
+    expect(run.stdout).toMatch(
+      /::warning::Subscription .*corp-prod.* is compliant by its assignments, but Azure's own record disagrees/
+    )
   })
 })

@@ -27,7 +27,7 @@ describe('a compliant verdict', () => {
       flaggedVirtualMachines: [flagged],
       crossCheck: 'agrees',
       crossCheckReason:
-        "Azure's record: 3 virtual machines evaluated against the JIT policy, 1 flagged, 0 of 3 virtual machines with no JIT policy state, 0 that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)."
+        "Azure's record: 3 virtual machines evaluated against the JIT policy, 1 flagged, 0 of 3 virtual machines with no Compliant or NonCompliant JIT policy state, 0 that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)."
     })
   })
 
@@ -131,6 +131,28 @@ describe('cannot be compared', () => {
     expect(crossCheck({ verdict: 'compliant' }, record(null), '').crossCheckReason).toMatch(
       /^The machines could not be listed/
     )
+  })
+
+  test('when the verdict cannot be compared (a planned change changes it): the record as read, and why', () => {
+    const why = 'The verdict is the one after the planned changes.'
+    expect(crossCheck({ verdict: 'noncompliant' }, record(all), '', why)).toEqual({
+      virtualMachines: { evaluated: 3, flagged: 1, notAudited: 0 },
+      flaggedVirtualMachines: [flagged],
+      crossCheck: 'unavailable',
+      crossCheckReason: why
+    })
+    expect(crossCheck({ verdict: 'compliant' }, record(null), '', why)).toMatchObject({
+      virtualMachines: { evaluated: 3, flagged: 1, notAudited: null },
+      crossCheckReason: why
+    })
+    // A record not read, or unavailable, says its own reason.
+    expect(crossCheck({ verdict: 'compliant' }, undefined, 'Not read.', why)).toMatchObject({
+      virtualMachines: null,
+      crossCheckReason: 'Not read.'
+    })
+    expect(
+      crossCheck({ verdict: 'compliant' }, { unavailable: 'Refused: add Reader.' }, '', why)
+    ).toMatchObject({ virtualMachines: null, crossCheckReason: 'Refused: add Reader.' })
   })
 
   test('when the verdict is error', () => {

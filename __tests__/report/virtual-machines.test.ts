@@ -134,7 +134,7 @@ test('SARIF: the counts in the message and the properties', () => {
   const sarif = buildSarif(checked(), workflowFile(), context())
   const partial = sarif.runs[0]?.results?.find((r) => r.properties?.subscriptionId === SUB2)
   expect(partial?.message.text).toMatch(
-    /Azure Policy flags 7 of the 9 virtual machine\(s\) it evaluated against the JIT policy, 0 have no JIT policy state\.$/
+    /Azure Policy flags 7 of the 9 virtual machine\(s\) it evaluated against the JIT policy, 0 have no Compliant or NonCompliant JIT policy state\.$/
   )
   expect(partial?.properties).toMatchObject({
     virtualMachines: { evaluated: 9, flagged: 7, notAudited: 0 },

@@ -18,44 +18,57 @@ const HELP_FLAGS = new Set(['--help', '-h'])
 
 /**
  * Reads `argv` (the arguments after the script) against `inputs`: `--name value` or
- * `--name=value` for each input given, at most once; `--help` or `-h` alone asks for the help.
- * Returns the inputs given by name, as given (readSettings trims and checks them). Throws
- * UsageError for anything else.
+ * `--name=value` for each input given, at most once; `--help` or `-h` in a flag's place asks for
+ * the help, whatever else the line holds (as a flag's value, e.g. `--category -h`, it is the
+ * value). Returns the inputs given by name, as given (readSettings trims and checks them).
+ * Throws UsageError for anything else, the first found.
  */
 export function readCommandLine(
   argv: readonly string[],
   inputs: readonly ActionInput[]
 ): CommandLine {
-  if (argv.some((argument) => HELP_FLAGS.has(argument))) return { help: true }
   const known = new Set(inputs.map((input) => input.name))
   const given = new Map<string, string>()
+  let help = false
+  let problem: UsageError | undefined
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index] ?? ''
+    if (HELP_FLAGS.has(argument)) {
+      help = true
+      continue
+    }
     const flag = /^--([^=]+)(?:=([\s\S]*))?$/.exec(argument)
     if (!flag) {
-      throw new UsageError(`\`${argument}\` is not a flag; every input is given as --name value.`)
+      problem ??= new UsageError(
+        `\`${argument}\` is not a flag; every input is given as --name value.`
+      )
+      continue
     }
     const [, name, inline] = flag as unknown as [string, string, string | undefined]
-    if (!known.has(name)) {
-      const near = nearestName(name, [...known])
-      throw new UsageError(`Unknown flag --${name}${near ? `; did you mean --${near}?` : '.'}`)
-    }
-    if (given.has(name)) {
-      throw new UsageError(
-        `--${name} is given twice; give it once (a list takes its items in one value, separated by commas, spaces or newlines).`
-      )
-    }
+    // A value is what follows the flag, unless it is a flag itself (`--help` among them).
     let value = inline
-    if (value === undefined) {
-      const next = argv[index + 1]
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-        throw new UsageError(`--${name} needs a value (--${name} VALUE; '' for an empty one).`)
-      }
+    const next = argv[index + 1]
+    if (value === undefined && next !== undefined && !(next.startsWith('--') && next.length > 2)) {
       value = next
       index += 1
     }
-    given.set(name, value)
+    if (!known.has(name)) {
+      const near = nearestName(name, [...known])
+      problem ??= new UsageError(
+        `Unknown flag --${name}${near ? `; did you mean --${near}?` : '.'}`
+      )
+    } else if (value === undefined) {
+      problem ??= new UsageError(`--${name} needs a value (--${name} VALUE; '' for an empty one).`)
+    } else if (given.has(name)) {
+      problem ??= new UsageError(
+        `--${name} is given twice; give it once (a list takes its items in one value, separated by commas, spaces or newlines).`
+      )
+    } else {
+      given.set(name, value)
+    }
   }
+  if (help) return { help: true }
+  if (problem) throw problem
   return { help: false, inputs: given }
 }
 

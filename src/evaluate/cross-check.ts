@@ -2,7 +2,8 @@
 // machines"). The verdict is decided from the assignments and stays so; Azure Policy's policy
 // states of the JIT definition (and Defender for Cloud's JIT assessment) say what Azure last
 // evaluated. They disagree when:
-// - the verdict is compliant but some machine has no JIT policy state, or Defender says the
+// - the verdict is compliant but some machine has no Compliant or NonCompliant JIT policy state
+//   (never evaluated: none at all, or only Exempt, Unknown, Conflict or Error), or Defender says the
 //   policy is off for it (assessment NotApplicable, cause OffByPolicy);
 // - the verdict is noncompliant (from policy, not from the Defender for Servers plan) but Azure
 //   evaluated machines against the JIT definition.
@@ -33,13 +34,16 @@ const machines = (count: number) => `${count} virtual machine${count === 1 ? '' 
 
 /**
  * The cross-check of `result` (its verdict decided from the assignments) against `record`, what
- * Azure records of its machines; `record` absent: not read, `unread` saying why. Counts are null
- * when nothing was read, `notAudited` null when the machines could not be listed.
+ * Azure records of its machines; `record` absent: not read, `unread` saying why. With
+ * `uncompared` (why the verdict cannot be compared, e.g. a planned change changes it), the record
+ * read is reported as it is, `unavailable` with that reason. Counts are null when nothing was
+ * read, `notAudited` null when the machines could not be listed.
  */
 export function crossCheck(
   result: Pick<SubscriptionResult, 'verdict' | 'defenderForServers'>,
   record: VirtualMachineRecord | undefined,
-  unread: string
+  unread: string,
+  uncompared?: string
 ): CrossChecked {
   if (record === undefined || 'unavailable' in record) {
     return {
@@ -61,6 +65,7 @@ export function crossCheck(
     crossCheck: check,
     crossCheckReason: reason
   })
+  if (uncompared !== undefined) return checked('unavailable', uncompared)
   const evaluated = `${machines(counts.evaluated)} evaluated against the JIT policy, ${counts.flagged} flagged`
   if (result.verdict === 'error') {
     return checked('unavailable', `No verdict to compare Azure's record with (${evaluated}).`)
@@ -68,11 +73,11 @@ export function crossCheck(
   if (record.machines === null) {
     return checked(
       'unavailable',
-      `${record.machinesUnread ?? 'The machines could not be listed'}: Azure's record was read in part (${evaluated}), so the machines without a JIT policy state and those Defender for Cloud says the policy is off for are unknown.`
+      `${record.machinesUnread ?? 'The machines could not be listed'}: Azure's record was read in part (${evaluated}), so the machines with no Compliant or NonCompliant JIT policy state and those Defender for Cloud says the policy is off for are unknown.`
     )
   }
   const { total, notAudited, offByPolicy } = record.machines
-  const recorded = `Azure's record: ${evaluated}, ${notAudited} of ${machines(total)} with no JIT policy state, ${offByPolicy} that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)`
+  const recorded = `Azure's record: ${evaluated}, ${notAudited} of ${machines(total)} with no Compliant or NonCompliant JIT policy state, ${offByPolicy} that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)`
   switch (result.verdict) {
     case 'compliant': {
       if (notAudited === 0 && offByPolicy === 0) return checked('agrees', `${recorded}.`)

@@ -4,7 +4,7 @@
 import type { SubscriptionResult } from '../model.ts'
 
 /** `Azure Policy flags 3 of the 5 virtual machines it evaluated against the JIT policy, 2 have no
- * JIT policy state`, and that Azure's record disagrees with the verdict when it does; null when
+ * Compliant or NonCompliant JIT policy state`, and that Azure's record disagrees with the verdict when it does; null when
  * the machines were not read. */
 export function machineCounts(
   result: Pick<SubscriptionResult, 'virtualMachines' | 'crossCheck'>
@@ -12,7 +12,9 @@ export function machineCounts(
   const counts = result.virtualMachines
   if (!counts) return null
   const noState =
-    counts.notAudited === null ? '' : `, ${counts.notAudited} have no JIT policy state`
+    counts.notAudited === null
+      ? ''
+      : `, ${counts.notAudited} have no Compliant or NonCompliant JIT policy state`
   const disagrees =
     result.crossCheck === 'disagrees' ? "; Azure's own record disagrees with the verdict" : ''
   return `Azure Policy flags ${counts.flagged} of the ${counts.evaluated} virtual machine(s) it evaluated against the JIT policy${noState}${disagrees}`

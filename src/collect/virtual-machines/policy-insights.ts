@@ -9,8 +9,12 @@ import { JIT_POLICY_DEFINITION_ID, JIT_POLICY_DEFINITION_NAME } from '../../mode
 import { ArmRequestError, PagingLoopError } from '../errors.ts'
 import { MAX_PAGES, nextPageUrl, type ResourceManager } from '../resource-manager.ts'
 import { Field } from '../shape.ts'
+import { EVALUATION_STATES } from './queries.ts'
 import { distinctMachines, flaggedMachine } from './rows.ts'
 import type { FlaggedVirtualMachine } from '../../model.ts'
+
+/** EVALUATION_STATES, lower case: Policy Insights' states are compared without case. */
+const EVALUATED = new Set<string>(EVALUATION_STATES.map((state) => state.toLowerCase()))
 
 /** The fields of a policy state the read needs. */
 const SELECTED = [
@@ -53,9 +57,9 @@ export async function readStatesThroughPolicyInsights(
       // The filter is by name: a custom definition of the same name is not the built-in one.
       if (definition.toLowerCase() !== JIT_POLICY_DEFINITION_ID.toLowerCase()) continue
       const resourceId = item.at('resourceId').string()
-      // Exempt and Unknown states are no evaluation of the machine (queries.ts, as Resource Graph).
+      // Only a Compliant or NonCompliant state is an evaluation of the machine, as in Resource Graph.
       const state = item.at('complianceState').optionalString()?.toLowerCase()
-      if (state !== 'compliant' && state !== 'noncompliant') continue
+      if (state === undefined || !EVALUATED.has(state)) continue
       evaluated.add(resourceId.toLowerCase())
       if (state === 'noncompliant') {
         flagged.push(

@@ -4,12 +4,13 @@
 // - policyStatesQuery: `policyresources` rows of type microsoft.policyinsights/policystates for the
 //   JIT definition (columns as Microsoft Learn's "Azure Resource Graph sample queries for Azure
 //   Policy" reads them: properties.complianceState, policyAssignmentId, policyDefinitionId,
-//   resourceId), one per machine (any assignment; a state Exempt or Unknown is not an
-//   evaluation), then per subscription: machines evaluated,
+//   resourceId), one per machine (any assignment; only a Compliant or NonCompliant state is an
+//   evaluation, EVALUATION_STATES), then per subscription: machines evaluated,
 //   flagged (NonCompliant under some assignment), and the flagged ones' details (make_list_if,
 //   at most MAX_LISTED_PER_SUBSCRIPTION; flaggedMachinesQuery pages through the rest);
 // - machinesQuery: `resources` of type microsoft.compute/virtualmachines joined (leftouter, one of
-//   Resource Graph's join flavours) to the machines with a JIT state: machines, and those without;
+//   Resource Graph's join flavours) to the machines evaluated (the same states): machines, and
+//   those never evaluated (no state, or only Exempt, Unknown, Conflict or Error ones);
 // - offByPolicyQuery: `securityresources` Defender for Cloud assessments 805651bc… whose status is
 //   NotApplicable with cause OffByPolicy.
 // Each ends in `| order by id asc` on a string `id` (paging needs it; queries.ts of the engine).
@@ -33,6 +34,17 @@ const JIT_STATES = [
   '| extend resourceKey = tolower(tostring(properties.resourceId))'
 ]
 
+/** The compliance states that are an evaluation of a machine against the JIT definition
+ * (docs/reading-results.md, "Virtual machines"): Exempt is an exemption, and Unknown, Conflict
+ * and Error say Azure Policy could not evaluate it. */
+export const EVALUATION_STATES = ['Compliant', 'NonCompliant'] as const
+
+/** The JIT definition's states that are an evaluation of the machine (EVALUATION_STATES). */
+const JIT_EVALUATIONS = [
+  ...JIT_STATES,
+  `| where tostring(properties.complianceState) in~ (${EVALUATION_STATES.map(kqlString).join(', ')})`
+]
+
 const PER_SUBSCRIPTION = [
   "| extend id = strcat('/subscriptions/', subscriptionId)",
   '| order by id asc'
@@ -42,8 +54,7 @@ const PER_SUBSCRIPTION = [
  * policyAssignmentId}], at most MAX_LISTED_PER_SUBSCRIPTION). */
 export function policyStatesQuery(): string {
   return [
-    ...JIT_STATES,
-    "| where tostring(properties.complianceState) in~ ('Compliant', 'NonCompliant')",
+    ...JIT_EVALUATIONS,
     "| extend flaggedBy = iff(tostring(properties.complianceState) =~ 'NonCompliant', tostring(properties.policyAssignmentId), '')",
     "| summarize resourceId = take_any(tostring(properties.resourceId)), location = take_any(tostring(properties.resourceLocation)), flaggedBy = take_anyif(flaggedBy, flaggedBy != '') by subscriptionId, resourceKey",
     "| summarize evaluated = count(), flagged = countif(flaggedBy != ''), flaggedVirtualMachines = make_list_if(bag_pack('id', resourceId, 'location', location, 'policyAssignmentId', flaggedBy), flaggedBy != '', " +
@@ -63,14 +74,15 @@ export function flaggedMachinesQuery(): string {
   ].join('\n')
 }
 
-/** Per subscription: `virtualMachines` and `notAudited` (those without a JIT policy state). */
+/** Per subscription: `virtualMachines` and `notAudited` (those without a Compliant or
+ * NonCompliant JIT policy state: never evaluated). */
 export function machinesQuery(): string {
   return [
     'resources',
     `| where type =~ ${kqlString(VIRTUAL_MACHINE_TYPE)}`,
     '| extend resourceKey = tolower(id)',
     '| join kind=leftouter (',
-    ...JIT_STATES.map((line) => `    ${line}`),
+    ...JIT_EVALUATIONS.map((line) => `    ${line}`),
     '    | summarize by resourceKey',
     '  ) on resourceKey',
     '| summarize virtualMachines = count(), notAudited = countif(isempty(resourceKey1)) by subscriptionId',

@@ -14,7 +14,18 @@ import {
   offByPolicyQuery,
   policyStatesQuery
 } from './queries.ts'
-import { countOf, distinctMachines, flaggedMachine } from './rows.ts'
+import {
+  countOf,
+  distinctMachines,
+  flaggedMachine,
+  rowsBySubscription,
+  subscriptionOf
+} from './rows.ts'
+
+const STATES_ROW = 'Resource Graph row of policy states'
+const MACHINES_ROW = 'Resource Graph row of virtual machines'
+const ASSESSMENTS_ROW = 'Resource Graph row of assessments'
+const FLAGGED_ROW = 'flagged virtual machine'
 
 export interface GraphMachines {
   /** Each subscription asked for (lower case) with its record. */
@@ -26,9 +37,11 @@ export interface GraphMachines {
 /**
  * The record of every subscription of `subscriptionIds` from Resource Graph (`send`), every query
  * under `gate`. A subscription Resource Graph returns no row of has no machine, state or
- * assessment there. Throws what queryAllPages throws (a query that failed past its retries, a
- * malformed answer) and ShapeError for a row without the shape the queries give: the caller
- * reads the states through Policy Insights instead.
+ * assessment there; a subscription whose flagged machines could not all be listed is
+ * `unavailable`, saying so. Throws what queryAllPages throws (a query that failed past its
+ * retries, a malformed answer) and ShapeError for a row without the shape the queries give (a
+ * count absent or not a whole number, no `subscriptionId`, two rows of one subscription): the
+ * caller reads the states through Policy Insights instead.
  */
 export async function readMachinesThroughGraph(
   send: SendGraphQuery,
@@ -52,59 +65,60 @@ export async function readMachinesThroughGraph(
   )
   // All at once: the gate holds them to the quota, shared with the engine's queries.
   const answers = await Promise.all(tasks.map(({ query, batch }) => run(query, batch)))
-  const bySubscription = (query: string) =>
-    new Map(
-      answers
-        .filter((_, index) => tasks[index]?.query === query)
-        .flat()
-        .map((row) => [String(row.subscriptionId ?? '').toLowerCase(), row])
-    )
-  const states = bySubscription(statesText)
-  const machines = bySubscription(machinesText)
-  const offByPolicy = bySubscription(offByPolicyText)
+  const rowsOf = (query: string, what: string) =>
+    rowsBySubscription(answers.filter((_, index) => tasks[index]?.query === query).flat(), what)
+  const states = rowsOf(statesText, STATES_ROW)
+  const machines = rowsOf(machinesText, MACHINES_ROW)
+  const offByPolicy = rowsOf(offByPolicyText, ASSESSMENTS_ROW)
+  // A subscription without a row has nothing of that query; a row has every count.
+  const countIn = (rows: Map<string, unknown>, key: string, column: string, what: string) => {
+    const row = rows.get(key)
+    return row === undefined ? 0 : countOf(row, column, what)
+  }
 
   const records = new Map<string, VirtualMachineRecord>()
-  const unlisted: string[] = []
+  /** Flagged machines each subscription's row counts, where it lists fewer. */
+  const unlisted = new Map<string, number>()
   for (const id of subscriptionIds) {
     const key = id.toLowerCase()
     const row = states.get(key)
-    const what = 'Resource Graph row of policy states'
-    const flagged = (
-      row ? Field.of(row, what).at('flaggedVirtualMachines').optionalList() : []
-    ).map((item) => flaggedMachine(item.value, 'flagged virtual machine'))
-    const flaggedCount = row ? countOf(row, 'flagged', what) : 0
-    if (flaggedCount > flagged.length) unlisted.push(id)
-    const machineRow = machines.get(key)
+    const evaluated = countIn(states, key, 'evaluated', STATES_ROW)
+    const flaggedCount = countIn(states, key, 'flagged', STATES_ROW)
+    const flagged = distinctMachines(
+      (row === undefined ? [] : Field.of(row, STATES_ROW).at('flaggedVirtualMachines').list()).map(
+        (item) => flaggedMachine(item.value, FLAGGED_ROW)
+      )
+    )
+    if (flaggedCount > flagged.length) unlisted.set(key, flaggedCount)
     records.set(key, {
-      evaluated: row ? countOf(row, 'evaluated', what) : 0,
-      flagged: distinctMachines(flagged),
+      evaluated,
+      flagged,
       machines: {
-        total: machineRow
-          ? countOf(machineRow, 'virtualMachines', 'Resource Graph row of virtual machines')
-          : 0,
-        notAudited: machineRow
-          ? countOf(machineRow, 'notAudited', 'Resource Graph row of virtual machines')
-          : 0,
-        offByPolicy: countOf(
-          offByPolicy.get(key) ?? {},
-          'offByPolicy',
-          'Resource Graph row of assessments'
-        )
+        total: countIn(machines, key, 'virtualMachines', MACHINES_ROW),
+        notAudited: countIn(machines, key, 'notAudited', MACHINES_ROW),
+        offByPolicy: countIn(offByPolicy, key, 'offByPolicy', ASSESSMENTS_ROW)
       }
     })
   }
   // A subscription with more flagged machines than its row lists (MAX_LISTED_PER_SUBSCRIPTION):
   // all of them, a row each.
-  for (const batch of chunks(unlisted, MAX_SUBSCRIPTIONS_PER_REQUEST)) {
+  for (const batch of chunks([...unlisted.keys()], MAX_SUBSCRIPTIONS_PER_REQUEST)) {
     const rows = await run(flaggedMachinesQuery(), batch)
     for (const row of rows) {
-      const record = records.get(String(row.subscriptionId ?? '').toLowerCase())
+      const record = records.get(subscriptionOf(row, FLAGGED_ROW))
       if (record && 'flagged' in record) {
-        record.flagged = distinctMachines([
-          ...record.flagged,
-          flaggedMachine(row, 'flagged virtual machine')
-        ])
+        record.flagged = distinctMachines([...record.flagged, flaggedMachine(row, FLAGGED_ROW)])
       }
+    }
+  }
+  // Fewer machines listed than counted (their states changed between the queries, or rows the
+  // identity may not read): the flagged machines are not known, never reported as fewer.
+  for (const [key, counted] of unlisted) {
+    const record = records.get(key)
+    if (record && 'flagged' in record && record.flagged.length < counted) {
+      records.set(key, {
+        unavailable: `Azure Resource Graph counted ${counted} flagged virtual machine(s) in /subscriptions/${key} but listed ${record.flagged.length} of them; re-run the check to compare again.`
+      })
     }
   }
   return { records, requests }

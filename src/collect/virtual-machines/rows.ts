@@ -4,7 +4,7 @@
 // where they enter (azure-text.ts).
 import { azureText } from '../../azure-text.ts'
 import type { FlaggedVirtualMachine } from '../../model.ts'
-import { Field } from '../shape.ts'
+import { Field, ShapeError } from '../shape.ts'
 
 /** Longest resource id kept, in UTF-16 code units: ARM's ids are far shorter. */
 export const MAX_RESOURCE_ID = 2048
@@ -44,12 +44,35 @@ export function distinctMachines(
   )
 }
 
-/** A whole number of a row (`count()`), strictly. */
+/** A whole number of a row (`count()`), strictly: every row of the queries has each of its
+ * counts, so an absent or null one is a ShapeError, never 0. */
 export function countOf(row: unknown, key: string, what: string): number {
   const value = Field.of(row, what).at(key)
-  if (value.absent) return 0
   const number = value.value
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 0)
     return value.fail('a whole number')
   return number
+}
+
+/** The `subscriptionId` of a row (`what` naming it in errors), lower case: a row is per
+ * subscription, so one without a non-empty string there is a ShapeError, never dropped. */
+export function subscriptionOf(row: unknown, what: string): string {
+  const field = Field.of(row, what).at('subscriptionId')
+  const id = field.string()
+  if (id === '') return field.fail('a subscription id', 'empty')
+  return id.toLowerCase()
+}
+
+/** The rows of one per-subscription query (`what` naming them in errors), keyed by
+ * subscriptionOf. Throws ShapeError for a row without a subscription, or for a second row of
+ * the same subscription: which one to believe cannot be told. */
+export function rowsBySubscription(rows: readonly unknown[], what: string): Map<string, unknown> {
+  const bySubscription = new Map<string, unknown>()
+  for (const row of rows) {
+    const key = subscriptionOf(row, what)
+    if (bySubscription.has(key))
+      throw new ShapeError(`there is more than one ${what} for subscription ${key}`)
+    bySubscription.set(key, row)
+  }
+  return bySubscription
 }
