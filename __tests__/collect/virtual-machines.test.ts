@@ -293,6 +293,21 @@ describe('every Resource Graph row of the machine read is strict', () => {
     expect(records.get(B)).toEqual(noneFlagged(0, [0, 0, 0]))
   })
 
+  test('policy states of more machines than Resource Graph lists: the machines are unread, never 0 of 0', async () => {
+    // The identity may read policy states but not virtual machines: Resource Graph leaves their
+    // rows out and says nothing.
+    const { records } = await read(answering({ states: [statesRow] }), [A])
+    expect(records.get(A)).toMatchObject({
+      evaluated: 3,
+      machines: null,
+      machinesUnread: expect.stringContaining(
+        'lists 0 virtual machine(s) in /subscriptions/' +
+          A.toLowerCase() +
+          ' but policy states of 3 (it shows only what the identity may read: give it Microsoft.Compute/virtualMachines/read)'
+      )
+    })
+  })
+
   test('a subscription whose flagged machines are listed fewer than its row counts is unavailable, never fewer flagged', async () => {
     const machine = (name: string) => ({
       id: `/subscriptions/${A}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,

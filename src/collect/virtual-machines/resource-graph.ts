@@ -90,15 +90,25 @@ export async function readMachinesThroughGraph(
       )
     )
     if (flaggedCount > flagged.length) unlisted.set(key, flaggedCount)
-    records.set(key, {
-      evaluated,
-      flagged,
-      machines: {
-        total: countIn(machines, key, 'virtualMachines', MACHINES_ROW),
-        notAudited: countIn(machines, key, 'notAudited', MACHINES_ROW),
-        offByPolicy: countIn(offByPolicy, key, 'offByPolicy', ASSESSMENTS_ROW)
-      }
-    })
+    const total = countIn(machines, key, 'virtualMachines', MACHINES_ROW)
+    const counts = {
+      total,
+      notAudited: countIn(machines, key, 'notAudited', MACHINES_ROW),
+      offByPolicy: countIn(offByPolicy, key, 'offByPolicy', ASSESSMENTS_ROW)
+    }
+    // Policy states of more machines than Resource Graph lists: it leaves out the rows the
+    // identity may not read, so the machines it shows are not all there are.
+    records.set(
+      key,
+      evaluated > total
+        ? {
+            evaluated,
+            flagged,
+            machines: null,
+            machinesUnread: `Azure Resource Graph lists ${total} virtual machine(s) in /subscriptions/${key} but policy states of ${evaluated} (it shows only what the identity may read: give it Microsoft.Compute/virtualMachines/read)`
+          }
+        : { evaluated, flagged, machines: counts }
+    )
   }
   // A subscription with more flagged machines than its row lists (MAX_LISTED_PER_SUBSCRIPTION):
   // all of them, a row each.
