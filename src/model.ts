@@ -336,8 +336,10 @@ export type VirtualMachineRecord =
       /** Machines in the subscription, those never evaluated (no Compliant or NonCompliant JIT
        * policy state: none, or only Exempt, Unknown, Conflict or Error ones), and those whose
        * Defender assessment is NotApplicable because the policy is off for them (OffByPolicy);
-       * null when Resource Graph could not be read (Policy Insights gave the states alone). */
-      machines: { total: number; notAudited: number; offByPolicy: number } | null
+       * null when Resource Graph could not be read (Policy Insights gave the states alone).
+       * `exempt`: those never evaluated that have an Exempt JIT policy state (counted in
+       * `notAudited` too). */
+      machines: { total: number; notAudited: number; exempt: number; offByPolicy: number } | null
       /** Why `machines` is null. */
       machinesUnread?: string
     }

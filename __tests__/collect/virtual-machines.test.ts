@@ -44,10 +44,13 @@ const state = (complianceState: string, policyAssignmentId = ASSIGNMENT) => ({
 
 /** The record of a subscription with no flagged machine: `evaluated`, and [total, notAudited,
  * offByPolicy] of its machines. */
-const noneFlagged = (evaluated: number, [total, notAudited, offByPolicy]: number[]) => ({
+const noneFlagged = (
+  evaluated: number,
+  [total, notAudited, offByPolicy, exempt = 0]: number[]
+) => ({
   evaluated,
   flagged: [],
-  machines: { total, notAudited, offByPolicy }
+  machines: { total, notAudited, exempt, offByPolicy }
 })
 
 describe('reading the machines through Resource Graph', () => {
@@ -94,7 +97,7 @@ describe('reading the machines through Resource Graph', () => {
         }
       ],
       // db-1, only Exempt, was never evaluated, as db-2.
-      machines: { total: 4, notAudited: 2, offByPolicy: 0 }
+      machines: { total: 4, notAudited: 2, exempt: 1, offByPolicy: 0 }
     })
     expect(records.get(B)).toEqual(noneFlagged(1, [2, 1, 1]))
     expect(records.get(C)).toEqual(noneFlagged(0, [0, 0, 0]))
@@ -118,7 +121,8 @@ describe('reading the machines through Resource Graph', () => {
     expect(records.get(A)).toMatchObject({
       evaluated: 2,
       flagged: [{ id: expect.stringMatching(/\/flagged-too$/), policyAssignmentId: OTHER }],
-      machines: { total: 7, notAudited: 5, offByPolicy: 0 }
+      // Exempt and all-others have an Exempt state and no evaluation.
+      machines: { total: 7, notAudited: 5, exempt: 2, offByPolicy: 0 }
     })
   })
 
@@ -215,7 +219,8 @@ const machinesRow = {
   id: `/subscriptions/${A}`,
   subscriptionId: A,
   virtualMachines: 5,
-  notAudited: 2
+  notAudited: 2,
+  exempt: 0
 }
 const offByPolicyRow = { id: `/subscriptions/${A}`, subscriptionId: A, offByPolicy: 1 }
 const read = (send: ReturnType<typeof answering>, subscriptions = [A]) =>
@@ -235,6 +240,7 @@ describe('every Resource Graph row of the machine read is strict', () => {
     ['states', 'flaggedVirtualMachines'],
     ['machines', 'virtualMachines'],
     ['machines', 'notAudited'],
+    ['machines', 'exempt'],
     ['offByPolicy', 'offByPolicy']
   ] as const)(
     'a row of the %s query without %s, or with it null, is a ShapeError (Policy Insights is read instead), never 0',

@@ -40,7 +40,7 @@ const result = (n: number, verdict: SubscriptionResult['verdict']): Subscription
 const offByPolicy: VirtualMachineRecord = {
   evaluated: 1,
   flagged: [],
-  machines: { total: 2, notAudited: 0, offByPolicy: 1 }
+  machines: { total: 2, notAudited: 0, exempt: 0, offByPolicy: 1 }
 }
 
 describe('crossCheckEach', () => {

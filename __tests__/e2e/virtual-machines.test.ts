@@ -200,3 +200,25 @@ test('a compliant subscription whose machines have only Exempt or Unknown JIT st
     )
   })
 })
+
+test('corp-data compliant by its accepted Mitigated exemption: its Exempt bastion is no disagreement, on both engines', async () => {
+  for (const engine of ['resource-manager', 'resource-graph']) {
+    await runOnFreshStandIn(
+      sampleEstate(),
+      { subscriptions: idOf('corp-data'), engine, 'accept-mitigated-exemptions': 'true' },
+      (run) => {
+        expect(run.stderr).toBe('')
+        const result = byName(JSON.parse(run.outputs.results ?? '[]') as Result[])['corp-data']
+        expect(result).toMatchObject({
+          verdict: 'compliant',
+          virtualMachines: { evaluated: 1, flagged: 1, notAudited: 1 },
+          crossCheck: 'agrees',
+          crossCheckReason: expect.stringContaining(
+            '(1 of them Exempt, under exemptions this run accepts)'
+          )
+        })
+        expect(run.stdout).not.toMatch(/::warning::Subscription .*corp-data/)
+      }
+    )
+  }
+})

@@ -13,9 +13,13 @@ const flagged: FlaggedVirtualMachine = {
 }
 
 const record = (
-  machines: { total: number; notAudited: number; offByPolicy: number } | null,
+  machines: { total: number; notAudited: number; offByPolicy: number; exempt?: number } | null,
   evaluated = 3
-): VirtualMachineRecord => ({ evaluated, flagged: [flagged], machines })
+): VirtualMachineRecord => ({
+  evaluated,
+  flagged: [flagged],
+  machines: machines && { exempt: 0, ...machines }
+})
 
 const all = { total: 3, notAudited: 0, offByPolicy: 0 }
 
@@ -42,6 +46,32 @@ describe('a compliant verdict', () => {
     )
     expect(checked.crossCheckReason?.endsWith(EVALUATION_LAG)).toBe(true)
     expect(EVALUATION_LAG).toMatch(/about 5 minutes after it is made and every 24 hours/)
+  })
+
+  test('machines Azure records Exempt: no disagreement when the verdict accepts the exemptions, else one', () => {
+    const exempt = record({ total: 3, notAudited: 2, exempt: 2, offByPolicy: 0 })
+    const accepted = {
+      verdict: 'compliant' as const,
+      acceptedExemptions: [
+        {
+          id: '/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/bastion',
+          displayName: 'Bastion',
+          exemptionCategory: 'Mitigated',
+          expiresOn: null
+        }
+      ]
+    }
+    const agreed = crossCheck(accepted, exempt, '')
+    expect(agreed.crossCheck).toBe('agrees')
+    expect(agreed.crossCheckReason).toContain(
+      '2 of 3 virtual machines with no Compliant or NonCompliant JIT policy state (2 of them Exempt, under exemptions this run accepts)'
+    )
+    const notAccepted = crossCheck({ verdict: 'compliant' }, exempt, '')
+    expect(notAccepted.crossCheck).toBe('disagrees')
+    expect(notAccepted.crossCheckReason).toContain('(2 of them Exempt)')
+    // Accepting exemptions explains the Exempt machines, not the others.
+    const more = record({ total: 3, notAudited: 3, exempt: 2, offByPolicy: 0 })
+    expect(crossCheck(accepted, more, '').crossCheck).toBe('disagrees')
   })
 
   test('agrees vacuously when the subscription holds no machine', () => {

@@ -3,8 +3,9 @@
 // states of the JIT definition (and Defender for Cloud's JIT assessment) say what Azure last
 // evaluated. They disagree when:
 // - the verdict is compliant but some machine has no Compliant or NonCompliant JIT policy state
-//   (never evaluated: none at all, or only Exempt, Unknown, Conflict or Error), or Defender says the
-//   policy is off for it (assessment NotApplicable, cause OffByPolicy);
+//   (never evaluated: none at all, or only Exempt, Unknown, Conflict or Error; an Exempt one is
+//   no disagreement when the verdict accepts exemptions, `accept-mitigated-exemptions`), or
+//   Defender says the policy is off for it (assessment NotApplicable, cause OffByPolicy);
 // - the verdict is noncompliant (from policy, not from the Defender for Servers plan) but Azure
 //   evaluated machines against the JIT definition.
 // A partial verdict says part of the subscription is not audited: any record fits it. Azure
@@ -40,7 +41,7 @@ const machines = (count: number) => `${count} virtual machine${count === 1 ? '' 
  * read, `notAudited` null when the machines could not be listed.
  */
 export function crossCheck(
-  result: Pick<SubscriptionResult, 'verdict' | 'defenderForServers'>,
+  result: Pick<SubscriptionResult, 'verdict' | 'defenderForServers' | 'acceptedExemptions'>,
   record: VirtualMachineRecord | undefined,
   unread: string,
   uncompared?: string
@@ -76,11 +77,18 @@ export function crossCheck(
       `${record.machinesUnread ?? 'The machines could not be listed'}: Azure's record was read in part (${evaluated}), so the machines with no Compliant or NonCompliant JIT policy state and those Defender for Cloud says the policy is off for are unknown.`
     )
   }
-  const { total, notAudited, offByPolicy } = record.machines
-  const recorded = `Azure's record: ${evaluated}, ${notAudited} of ${machines(total)} with no Compliant or NonCompliant JIT policy state, ${offByPolicy} that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)`
+  const { total, notAudited, exempt, offByPolicy } = record.machines
+  // The verdict counts the exemptions it accepts as audited: Azure records their machines Exempt.
+  const accepted = (result.acceptedExemptions?.length ?? 0) > 0
+  const exemptNote =
+    exempt === 0
+      ? ''
+      : ` (${exempt} of them Exempt${accepted ? ', under exemptions this run accepts' : ''})`
+  const recorded = `Azure's record: ${evaluated}, ${notAudited} of ${machines(total)} with no Compliant or NonCompliant JIT policy state${exemptNote}, ${offByPolicy} that Defender for Cloud says the policy is off for (NotApplicable, OffByPolicy)`
   switch (result.verdict) {
     case 'compliant': {
-      if (notAudited === 0 && offByPolicy === 0) return checked('agrees', `${recorded}.`)
+      const unexplained = notAudited - (accepted ? exempt : 0)
+      if (unexplained === 0 && offByPolicy === 0) return checked('agrees', `${recorded}.`)
       return checked(
         'disagrees',
         `The assignments audit JIT on every virtual machine, but ${recorded}. ${EVALUATION_LAG}`

@@ -39,11 +39,11 @@ const JIT_STATES = [
  * and Error say Azure Policy could not evaluate it. */
 export const EVALUATION_STATES = ['Compliant', 'NonCompliant'] as const
 
-/** The JIT definition's states that are an evaluation of the machine (EVALUATION_STATES). */
-const JIT_EVALUATIONS = [
-  ...JIT_STATES,
-  `| where tostring(properties.complianceState) in~ (${EVALUATION_STATES.map(kqlString).join(', ')})`
-]
+/** Whether a JIT state is an evaluation of the machine (EVALUATION_STATES). */
+const IS_EVALUATION = `tostring(properties.complianceState) in~ (${EVALUATION_STATES.map(kqlString).join(', ')})`
+
+/** The JIT definition's states that are an evaluation of the machine. */
+const JIT_EVALUATIONS = [...JIT_STATES, `| where ${IS_EVALUATION}`]
 
 const PER_SUBSCRIPTION = [
   "| extend id = strcat('/subscriptions/', subscriptionId)",
@@ -74,18 +74,19 @@ export function flaggedMachinesQuery(): string {
   ].join('\n')
 }
 
-/** Per subscription: `virtualMachines` and `notAudited` (those without a Compliant or
- * NonCompliant JIT policy state: never evaluated). */
+/** Per subscription: `virtualMachines`, `notAudited` (those without a Compliant or NonCompliant
+ * JIT policy state: never evaluated) and `exempt` (those of them with an Exempt JIT policy state:
+ * an exemption, which the run may accept). */
 export function machinesQuery(): string {
   return [
     'resources',
     `| where type =~ ${kqlString(VIRTUAL_MACHINE_TYPE)}`,
     '| extend resourceKey = tolower(id)',
     '| join kind=leftouter (',
-    ...JIT_EVALUATIONS.map((line) => `    ${line}`),
-    '    | summarize by resourceKey',
+    ...JIT_STATES.map((line) => `    ${line}`),
+    `    | summarize evaluatedKey = take_anyif(resourceKey, ${IS_EVALUATION}), exemptKey = take_anyif(resourceKey, tostring(properties.complianceState) =~ 'Exempt') by resourceKey`,
     '  ) on resourceKey',
-    '| summarize virtualMachines = count(), notAudited = countif(isempty(resourceKey1)) by subscriptionId',
+    '| summarize virtualMachines = count(), notAudited = countif(isempty(evaluatedKey)), exempt = countif(isempty(evaluatedKey) and isnotempty(exemptKey)) by subscriptionId',
     ...PER_SUBSCRIPTION
   ].join('\n')
 }

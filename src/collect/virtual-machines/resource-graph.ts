@@ -94,6 +94,7 @@ export async function readMachinesThroughGraph(
     const counts = {
       total,
       notAudited: countIn(machines, key, 'notAudited', MACHINES_ROW),
+      exempt: countIn(machines, key, 'exempt', MACHINES_ROW),
       offByPolicy: countIn(offByPolicy, key, 'offByPolicy', ASSESSMENTS_ROW)
     }
     // Policy states of more machines than Resource Graph lists: it leaves out the rows the
