@@ -161,6 +161,53 @@ const ASSIGNMENT_ROWS: Row[] = [
     [{ ...disabledOverride, selectors: [{ kind: 'resourceLocation', in: [{ name: 'eastus' }] }] }],
     ofAssignment('properties.overrides[0].selectors[0].in[0]', 'is an object, not a string')
   ),
+  // Learn: a selector's `in` "can't be used with `notIn`", and it has one of them.
+  assignmentRow(
+    'an override selector with both in and notIn',
+    {},
+    ['properties', 'overrides'],
+    [
+      {
+        ...disabledOverride,
+        selectors: [{ kind: 'resourceLocation', in: ['eastus'], notIn: ['eastus'] }]
+      }
+    ],
+    ofAssignment(
+      'properties.overrides[0].selectors[0]',
+      'is a selector with both `in` and `notIn`, not a selector with one list, `in` or `notIn`'
+    )
+  ),
+  assignmentRow(
+    'an override selector with neither in nor notIn',
+    {},
+    ['properties', 'overrides'],
+    [{ ...disabledOverride, selectors: [{ kind: 'resourceLocation' }] }],
+    ofAssignment(
+      'properties.overrides[0].selectors[0]',
+      'is a selector with neither `in` nor `notIn`, not a selector with one list, `in` or `notIn`'
+    )
+  ),
+  assignmentRow(
+    'a resource selector with both in and notIn',
+    {},
+    ['properties', 'resourceSelectors'],
+    [
+      {
+        name: 'vms',
+        selectors: [
+          {
+            kind: 'resourceType',
+            in: ['Microsoft.Compute/virtualMachines'],
+            notIn: ['Microsoft.Compute/virtualMachines']
+          }
+        ]
+      }
+    ],
+    ofAssignment(
+      'properties.resourceSelectors[0].selectors[0]',
+      'is a selector with both `in` and `notIn`, not a selector with one list, `in` or `notIn`'
+    )
+  ),
   assignmentRow(
     'override selectors as an object',
     {},
@@ -344,6 +391,26 @@ const EXEMPTION_ROWS: Row[] = [
     ['properties', 'resourceSelectors'],
     { name: 'vms', selectors: [] },
     ofExemption('properties.resourceSelectors', 'is an object, not a list')
+  ),
+  exemptionRow(
+    'a resource selector with both in and notIn',
+    ['properties', 'resourceSelectors'],
+    [
+      {
+        name: 'storage',
+        selectors: [
+          {
+            kind: 'resourceType',
+            in: ['Microsoft.Storage/storageAccounts'],
+            notIn: ['Microsoft.Storage/storageAccounts']
+          }
+        ]
+      }
+    ],
+    ofExemption(
+      'properties.resourceSelectors[0].selectors[0]',
+      'is a selector with both `in` and `notIn`, not a selector with one list, `in` or `notIn`'
+    )
   ),
   exemptionRow(
     'policyAssignmentId as a number',

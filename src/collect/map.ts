@@ -84,6 +84,17 @@ function parameterDefinitions(field: Field): Record<string, ParameterDefinition>
 function selectors(field: Field): Selector[] {
   return field.optionalList().map((entry) => {
     entry.object()
+    // Learn's assignment structure: each selector has `in` or `notIn`, and either "can't be used
+    // with" the other. A selector with both, or neither, is not one Azure would apply as written.
+    const given = (['in', 'notIn'] as const).filter((key) => !entry.at(key).absent)
+    if (given.length !== 1) {
+      entry.fail(
+        'a selector with one list, `in` or `notIn`',
+        given.length === 0
+          ? 'a selector with neither `in` nor `notIn`'
+          : 'a selector with both `in` and `notIn`'
+      )
+    }
     const listed = (key: 'in' | 'notIn') =>
       entry.at(key).absent ? {} : { [key]: entry.at(key).optionalStrings() }
     return { kind: entry.at('kind').string(), ...listed('in'), ...listed('notIn') }
