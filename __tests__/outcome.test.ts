@@ -82,7 +82,9 @@ describe('the gate on a change (planned-changes)', () => {
     ['noncompliant', 'error', true],
     ['error', 'error', false],
     ['noncompliant', 'noncompliant', false],
-    ['error', 'noncompliant', false],
+    // Not decided now is no excuse: a change that leaves it noncompliant fails.
+    ['error', 'noncompliant', true],
+    ['error', 'compliant', false],
     ['compliant', 'partial', false],
     ['noncompliant', 'compliant', false]
   ])('%s -> %s fails the step under the default fail-on: %s', (from, to, fails) => {

@@ -3,7 +3,7 @@
 // (docs/design.md, "The action's contract"). Pure; main logs the warnings and fails the step.
 import type { SkippedSubscription, SubscriptionResult, Verdict } from './model.ts'
 import { VERDICT_PHRASES, countVerdicts, describeCounts } from './report/counts.ts'
-import { VERDICT_RANK } from './report/planned-change.ts'
+import { worsens } from './report/planned-change.ts'
 
 /**
  * The one-line message the step fails with, e.g. `2 of 5 subscriptions noncompliant, 1 could not
@@ -18,11 +18,12 @@ export function failureMessage(
 }
 
 /** Whether the planned changes make `result` worse, in `failOn`: its verdict after is in `failOn`
- * and ranks worse than its verdict now (`currentVerdict`; VERDICT_RANK: a new `error` is worse
- * than anything but `error`). */
+ * and worse than its verdict now (`currentVerdict`; worsens: a new `error` is worse than anything
+ * but `error`, and from `error` now a partial or noncompliant verdict after is worse, since what
+ * could not be decided now cannot excuse it). */
 export function madeWorse(result: SubscriptionResult, failOn: ReadonlySet<Verdict>): boolean {
   const now = result.currentVerdict ?? result.verdict
-  return failOn.has(result.verdict) && VERDICT_RANK[result.verdict] > VERDICT_RANK[now]
+  return failOn.has(result.verdict) && worsens(now, result.verdict)
 }
 
 /**

@@ -42,6 +42,17 @@ describe('the planned change', () => {
     expect(changeSentence([changed(SUB4, 'compliant', 'compliant')])).toBe(
       'The planned changes change no verdict.'
     )
+    // From a verdict not decided now, noncompliant after is no improvement; compliant is.
+    expect(
+      changeSentence([changed(SUB1, 'error', 'noncompliant'), changed(SUB2, 'error', 'compliant')])
+    ).toBe('This change stops JIT auditing on 1 subscription, improves 1 subscription.')
+    expect(
+      changedResults([
+        changed(SUB2, 'error', 'compliant'),
+        changed(SUB3, 'compliant', 'partial'),
+        changed(SUB1, 'error', 'noncompliant')
+      ]).map((r) => r.subscriptionId)
+    ).toEqual([SUB1, SUB3, SUB2])
   })
 
   test('the table: worst change first, before, after and the planned resource', () => {

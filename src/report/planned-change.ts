@@ -13,16 +13,40 @@ export const VERDICT_RANK: Readonly<Record<Verdict, number>> = {
   error: 3
 }
 
+/** Whether the verdict `after` a change is worse than the verdict `now`: it ranks worse
+ * (VERDICT_RANK), or `now` is `error` (not decided, so no excuse) and `after` is short of
+ * compliant and decided. */
+export function worsens(now: Verdict, after: Verdict): boolean {
+  if (now === 'error') return after === 'partial' || after === 'noncompliant'
+  return VERDICT_RANK[after] > VERDICT_RANK[now]
+}
+
+/** Whether the verdict `after` a change is better than the verdict `now`: it ranks better, and
+ * from `error` only `compliant` is. */
+export function improves(now: Verdict, after: Verdict): boolean {
+  if (now === 'error') return after === 'compliant'
+  return VERDICT_RANK[after] < VERDICT_RANK[now]
+}
+
 /** Most changed subscriptions listed; the others are counted. */
 export const MAX_CHANGED_ROWS = 50
 
 /** The results whose verdict the planned changes change, worst change first. */
 export function changedResults(results: readonly SubscriptionResult[]): SubscriptionResult[] {
-  const delta = (result: SubscriptionResult) =>
-    VERDICT_RANK[result.verdict] - VERDICT_RANK[result.currentVerdict ?? result.verdict]
+  const now = (result: SubscriptionResult) => result.currentVerdict ?? result.verdict
+  // Worse first, the worst verdict after first; then better.
+  const order = (result: SubscriptionResult) =>
+    worsens(now(result), result.verdict)
+      ? -1 - VERDICT_RANK[result.verdict]
+      : VERDICT_RANK[result.verdict]
   return results
-    .filter((result) => result.currentVerdict !== undefined && delta(result) !== 0)
-    .sort((a, b) => delta(b) - delta(a))
+    .filter(
+      (result) =>
+        result.currentVerdict !== undefined &&
+        (worsens(result.currentVerdict, result.verdict) ||
+          improves(result.currentVerdict, result.verdict))
+    )
+    .sort((a, b) => order(a) - order(b))
 }
 
 const plural = (count: number, noun: string) =>
@@ -38,7 +62,7 @@ export function changeSentence(results: readonly SubscriptionResult[]): string {
   const stops = count((r) => r.verdict === 'noncompliant')
   const undecided = count((r) => r.verdict === 'error')
   const weakens = count((r) => r.verdict === 'partial' && now(r) === 'compliant')
-  const better = count((r) => VERDICT_RANK[r.verdict] < VERDICT_RANK[now(r)])
+  const better = count((r) => improves(now(r), r.verdict))
   const clauses = [
     ...(stops > 0 ? [`stops JIT auditing on ${plural(stops, '')}`] : []),
     ...(undecided > 0
