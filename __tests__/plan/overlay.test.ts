@@ -3,6 +3,7 @@
 // and values known only after apply.
 import { describe, expect, test } from '@jest/globals'
 import type { PolicyAssignment, SubscriptionSnapshot } from '../../src/model.ts'
+import { jsonPath } from '../../src/plan/arm.ts'
 import { overlayChanges, scopeReaches } from '../../src/plan/overlay.ts'
 import type { PlannedChange } from '../../src/plan/types.ts'
 import { decideNowAndAfter } from '../../src/planned-verdicts.ts'
@@ -11,7 +12,9 @@ import {
   OTHER_SUBSCRIPTION,
   SUBSCRIPTION,
   SUBSCRIPTION_SCOPE,
+  CMMC_L3,
   assignment,
+  builtInSet,
   exemption,
   groupId,
   snapshot
@@ -238,6 +241,31 @@ describe('values known only after apply', () => {
     expect(result.reason).toContain('azurerm_x.y (plan.json)')
     expect(result.reason).toContain('`$.properties.parameters.effect.value`')
     expect(result.currentVerdict).toBe('compliant')
+  })
+
+  test("a parameter whose name is no identifier (CMMC's effect-b0f33259-…), known only after apply: tried, not read as null", () => {
+    const name = 'effect-b0f33259-77d7-4c9e-aac6-3aabcfae693c'
+    const cmmc = assignment({
+      name: 'cmmc',
+      policyDefinitionId: builtInSet(CMMC_L3).id,
+      parameters: { [name]: { value: 'AuditIfNotExists' } }
+    })
+    const estate = snapshot([cmmc], [builtInSet(CMMC_L3)], { defenderForServers: PLAN_2 })
+    const armCmmc = armAssignment(cmmc)
+    const update = change({
+      kind: 'assignment',
+      action: 'update',
+      id: cmmc.id,
+      before: armCmmc,
+      after: {
+        ...armCmmc,
+        properties: { ...armCmmc.properties, parameters: { [name]: { value: null } } }
+      },
+      unknown: [jsonPath(['properties', 'parameters', name, 'value'])]
+    })
+    const result = decide([update], estate)
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+    expect(result.reason).toContain(`\`$.properties.parameters['${name}'].value\``)
   })
 
   test('parameters known only after apply, whole: cannot be decided before apply', () => {

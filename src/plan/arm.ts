@@ -21,6 +21,19 @@ export function jsonPath(segments: readonly PathSegment[]): string {
   return path
 }
 
+/** The segments of a path jsonPath wrote (`$.properties.parameters['effect-b0f33259-…'].value`);
+ * also reads `["name"]`, the other quoting RFC 9535 allows. */
+export function pathSegments(path: string): PathSegment[] {
+  const steps = path
+    .slice(1)
+    .matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/g)
+  return [...steps].map((match) => {
+    if (match[2] !== undefined) return Number(match[2])
+    const quoted = match[3] ?? match[4]
+    return quoted === undefined ? (match[1] ?? '') : quoted.replace(/\\(.)/g, '$1')
+  })
+}
+
 /** `value` when it is a JSON object (not an array, not null), else undefined. */
 export function objectOrUndefined(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

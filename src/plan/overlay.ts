@@ -6,6 +6,7 @@
 import { normalizeId, sameId, setDefinitionKey } from '../azure-ids.ts'
 import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../collect/map.ts'
 import type { SubscriptionSnapshot } from '../model.ts'
+import { pathSegments } from './arm.ts'
 import {
   EXEMPTION_TYPE,
   PRICING_TYPE,
@@ -173,7 +174,8 @@ function triedValues(
   const every = (effect: string) =>
     Object.fromEntries(names.map((name) => [name, { value: effect }]))
   if (path.endsWith('.parameters')) return [undefined, every(EFFECTS[0]), every(EFFECTS[1])]
-  if (/\.parameters(\.[^.[]+|\["[^"]*"\])$/.test(path)) {
+  const steps = pathSegments(path)
+  if (steps.length >= 2 && steps.at(-2) === 'parameters' && typeof steps.at(-1) === 'string') {
     return [undefined, ...EFFECTS.map((value) => ({ value }))]
   }
   return TRIED_VALUES
@@ -281,30 +283,37 @@ function withoutHoles<T>(value: T): T {
 
 function valueAt(resource: ArmResource | null, path: string): unknown {
   let value: unknown = resource
-  for (const step of pathSteps(path)) {
+  for (const step of pathSegments(path)) {
     if (typeof value !== 'object' || value === null) return undefined
     value = (value as Record<string | number, unknown>)[step]
   }
   return value
 }
 
-function pathSteps(path: string): (string | number)[] {
-  return [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g)].map((match) =>
-    match[2] !== undefined ? Number(match[2]) : (match[1] ?? match[3] ?? '')
-  )
-}
-
-/** A copy of `resource` with `value` at `path` (undefined: removed). */
+/** A copy of `resource` with `value` at `path`. Undefined removes it, and the objects it leaves
+ * empty below a property (a parameter's `{ value }` without its value is no parameter ARM takes:
+ * the parameter is left out instead, as if unset). */
 function withValue(resource: ArmResource | null, path: string, value: unknown): ArmResource | null {
   if (resource === null) return null
-  const steps = pathSteps(path)
+  const steps = pathSegments(path)
   if (steps.length === 0) return resource
   const copy = structuredClone(resource) as unknown as Record<string | number, unknown>
   let at: Record<string | number, unknown> = copy
+  const containers: Record<string | number, unknown>[] = []
   for (const [index, step] of steps.entries()) {
+    containers.push(at)
     if (index === steps.length - 1) {
-      if (value === undefined) Reflect.deleteProperty(at, step)
-      else at[step] = structuredClone(value)
+      if (value !== undefined) {
+        at[step] = structuredClone(value)
+        break
+      }
+      Reflect.deleteProperty(at, step)
+      // containers[k] holds steps[k]; keep `properties` and the property itself.
+      for (let k = steps.length - 1; k >= 3; k -= 1) {
+        const emptied = containers[k]
+        if (Array.isArray(emptied) || Object.keys(emptied ?? {}).length > 0) break
+        Reflect.deleteProperty(containers[k - 1] ?? {}, steps[k - 1] as string | number)
+      }
       break
     }
     const next = at[step]
