@@ -151,6 +151,39 @@ describe('change details', () => {
     expect(changes[0]).toMatchObject({ id: null, unknown: ['$.id', '$.name'] })
   })
 
+  test("an initiative's policy-language expressions are its content, not unresolved template expressions", () => {
+    const setId = `${mg('alz')}/providers/Microsoft.Authorization/policySetDefinitions/baseline`
+    const { changes } = readValue(
+      result({
+        resourceId: setId,
+        changeType: 'Modify',
+        after: {
+          properties: {
+            description: 'changed',
+            parameters: { jitEffect: { type: 'String', defaultValue: 'AuditIfNotExists' } },
+            policyDefinitions: [
+              {
+                policyDefinitionId: JIT,
+                policyDefinitionReferenceId: 'jit',
+                parameters: { effect: { value: "[parameters('jitEffect')]" } }
+              }
+            ]
+          }
+        }
+      })
+    )
+    expect(changes[0]).toMatchObject({ kind: 'setDefinition', unknown: [] })
+    // An assignment's parameter is no policy language: an expression there is unresolved.
+    const assignment = readValue(
+      result({
+        resourceId: id,
+        changeType: 'Modify',
+        after: { properties: { parameters: { effect: { value: "[parameters('jitEffect')]" } } } }
+      })
+    )
+    expect(assignment.changes[0]?.unknown).toEqual(['$.properties.parameters.effect.value'])
+  })
+
   test('an undocumented change type is refused; a change without a type is refused', () => {
     expect(() => readValue(result({ resourceId: id, changeType: 'Replace' }))).toThrow(
       /has changeType "Replace", which the what-if API does not document/

@@ -34,8 +34,19 @@ export function isArmExpression(value: unknown): boolean {
   )
 }
 
+/** Whether `path` in a resource holds Azure Policy's own language, whose expressions look like a
+ * template's (`[parameters('effect')]`) and are stored as written: a definition's `policyRule`,
+ * and the values an initiative passes to its definitions. A template writes them escaped (`[[`);
+ * ARM removes the escape, so what-if shows the resource with them as Azure will store it. */
+function inPolicyLanguage(path: readonly PathSegment[]): boolean {
+  const [properties, member, , parameters] = path
+  if (properties !== 'properties') return false
+  return member === 'policyRule' || (member === 'policyDefinitions' && parameters === 'parameters')
+}
+
 /** Adds the paths of the template expressions what-if left unresolved in `value`. */
 function expressionPaths(value: unknown, prefix: readonly PathSegment[], out: string[]): void {
+  if (inPolicyLanguage(prefix)) return
   if (isArmExpression(value)) out.push(jsonPath(prefix))
   else if (Array.isArray(value))
     value.forEach((item, index) => expressionPaths(item, [...prefix, index], out))
