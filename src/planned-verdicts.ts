@@ -59,7 +59,7 @@ export function decideNowAndAfter(
     return withNow(
       collectionErrorResult(
         subscriptionId,
-        `The planned changes to /subscriptions/${subscriptionId} cannot be laid over the estate: ${overlaid.unreadable.join('; ')}. Correct the resource in the plan.`,
+        `The planned changes to /subscriptions/${subscriptionId} cannot be laid over the estate: ${overlaid.unreadable.join('; ')}.`,
         'undecidable'
       )
     )

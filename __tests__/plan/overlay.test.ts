@@ -432,6 +432,34 @@ test('a resource after the change that ARM would refuse: error naming it', () =>
   const result = decide([bad])
   expect(result).toMatchObject({ verdict: 'error', errorCause: 'undecidable' })
   expect(result.reason).toContain('azurerm_x.y (plan.json)')
+  expect(result.reason).toMatch(/; correct the resource in the plan\.$/)
+})
+
+test('one resource changed by two plan files: not decided, whichever file comes last', () => {
+  const deleted = change({
+    kind: 'assignment',
+    action: 'delete',
+    id: AUDITED.id,
+    source: { format: 'terraform', file: 'a/tfplan.json', address: 'azurerm_x.jit' }
+  })
+  const renamed = change({
+    ...updateAssignment({ displayName: 'renamed' }),
+    source: { format: 'what-if', file: 'b/what-if.json', address: AUDITED.id }
+  })
+  for (const order of [
+    [deleted, renamed],
+    [renamed, deleted]
+  ]) {
+    const result = decide(order)
+    expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+    expect(result.reason).toContain('azurerm_x.jit (a/tfplan.json)')
+    expect(result.reason).toContain(
+      'which applies last depends on the order the deployments run in'
+    )
+  }
+  // Two changes of one resource in one plan keep the plan's order.
+  const sameFile = { ...renamed, source: { ...renamed.source, file: 'a/tfplan.json' } }
+  expect(decide([sameFile, deleted]).verdict).toBe('noncompliant')
 })
 
 test('scopeReaches: the subscription, what is inside it, management groups above, the root', () => {

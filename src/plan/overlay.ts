@@ -32,8 +32,8 @@ export interface Overlaid {
   /** The changes that touch the subscription, in plan order. */
   changes: PlannedChange[]
   unknowns: UnknownValue[]
-  /** A change that cannot be laid over (a resource ARM would refuse as the plan writes it): the
-   * resource, and why. The estate after cannot be decided. */
+  /** Why the estate after cannot be decided, each a sentence naming the resource and what to do:
+   * a resource ARM would refuse as the plan writes it, or one that two plan files both change. */
   unreadable: string[]
 }
 
@@ -92,12 +92,14 @@ export function overlayChanges(
     else if (scopeReaches(scopeOfPlannedId(change.id), snapshot.subscriptionId, above))
       touching.push(change)
   }
-  const unreadable: string[] = []
+  const unreadable = conflicts(touching)
   // `replaced`: a change whose resource after is tried with another value; null when ARM would
-  // refuse the resource so (a value the resource could not take).
+  // refuse the resource so (a value the resource could not take). Only the estate as the plan
+  // writes it (neither `replaced` nor `tried`) records what cannot be laid over.
   const apply = (
     list: readonly PlannedChange[],
-    replaced?: { change: PlannedChange; after: ArmResource | null }
+    replaced?: { change: PlannedChange; after: ArmResource | null },
+    tried = replaced !== undefined
   ): SubscriptionSnapshot | null => {
     let estate = snapshot
     for (const change of list) {
@@ -109,10 +111,11 @@ export function overlayChanges(
         )
       } catch (error) {
         if (replaced !== undefined) return null
+        if (tried) continue
         // A resource the plan does not describe is tried below (wholeResourceVariants), not refused.
         if (isWhollyUnknown(change)) continue
         unreadable.push(
-          `${plannedResourceLabel(change)}: ${error instanceof Error ? error.message : String(error)}`
+          `${plannedResourceLabel(change)}: ${error instanceof Error ? error.message : String(error)}; correct the resource in the plan`
         )
       }
     }
@@ -128,7 +131,7 @@ export function overlayChanges(
       const path = change.unknown.find((path) => WHOLE_RESOURCE.has(path)) as string
       const others = touching.filter((other) => other !== change)
       const variants = [
-        apply(others),
+        apply(others, undefined, true),
         ...wholeResourceVariants(change, snapshot).map((after) =>
           apply(touching, { change, after })
         )
@@ -154,6 +157,24 @@ export function overlayChanges(
     unknowns.push({ change, path: '$.id', variants: tried(variants) })
   }
   return { after, changes: [...touching, ...placeUnknown], unknowns, unreadable }
+}
+
+/** The resources that changes from more than one plan file change: which file's change Azure
+ * would see last depends on the order the deployments run in, which no plan says. One sentence
+ * each, naming them and what to do. */
+function conflicts(changes: readonly PlannedChange[]): string[] {
+  const byId = new Map<string, PlannedChange[]>()
+  for (const change of changes) {
+    if (change.id === null) continue
+    const key = normalizeId(change.id)
+    byId.set(key, [...(byId.get(key) ?? []), change])
+  }
+  return [...byId.values()]
+    .filter((same) => new Set(same.map((change) => change.source.file)).size > 1)
+    .map(
+      (same) =>
+        `${same[0]?.id} is changed by ${same.map(plannedResourceLabel).join(' and ')}, and which applies last depends on the order the deployments run in; give the plans of one deployment in one run, or plan them one after the other`
+    )
 }
 
 /** The values tried for the value at `path`: a whole `parameters` object with every parameter
