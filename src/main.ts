@@ -10,6 +10,7 @@ import { UserError } from './errors.ts'
 import { readSettings } from './inputs/index.ts'
 import { describePlanRead, readPlannedChanges } from './plan/index.ts'
 import { runHeadline, stepOutcome } from './outcome.ts'
+import { requireChangesPlaced } from './planned-scope.ts'
 import { errorStack, inertErrorMessage, inertLogText } from './report/text.ts'
 import type { Runner } from './runner-interface.ts'
 import { requestOidcAssertion, type OidcAssertion } from './signin/oidc.ts'
@@ -46,6 +47,7 @@ export async function run(runner: Runner): Promise<void> {
         for (const note of change.notes) log.info(inertLogText(`${change.source.address}: ${note}`))
       }
     }
+    requireChangesPlaced(settings.scope, plans?.flatMap((read) => read.changes) ?? [])
     let assertion: OidcAssertion | null = null
     if (signIn.kind === 'github-oidc') {
       const oidc = requestOidcAssertion({

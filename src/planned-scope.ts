@@ -2,11 +2,12 @@
 // groups they are at, the scope a run checks when the scope inputs name none, and the management
 // groups above each subscription, which the overlay needs to place a change at a management group.
 import { GUID_SOURCE, managementGroupId, managementGroupName, normalizeId } from './azure-ids.ts'
-import type { Scope } from './inputs/scope.ts'
+import { ALL_SUBSCRIPTIONS, type Scope } from './inputs/scope.ts'
 import type { PolicyAssignment, SubscriptionSnapshot } from './model.ts'
 import type { DeclarationIndex } from './plan/locate.ts'
 import { mapAssignment } from './collect/map.ts'
-import { overlayChanges, scopeOfPlannedId } from './plan/overlay.ts'
+import { overlayChanges, plannedResourceLabel, scopeOfPlannedId } from './plan/overlay.ts'
+import { InputError } from './inputs/index.ts'
 import type { PlannedChange } from './plan/types.ts'
 import type { Overlay } from './planned-verdicts.ts'
 
@@ -30,6 +31,26 @@ export function changeScopes(changes: readonly PlannedChange[]): {
     if (group !== null) managementGroups.add(group)
   }
   return { subscriptionIds: [...subscriptionIds], managementGroups: [...managementGroups] }
+}
+
+/**
+ * Throws InputError when the scope inputs name nothing (`scope`) and some of `changes` does not
+ * say where it is (an azurerm pricing whose provider names no subscription, an assignment whose
+ * scope is known only after apply): the scope would be only what the other changes name, and
+ * the subscriptions that change reaches would never be checked. What the plan does not say is
+ * not guessed: the inputs must name where to try it.
+ */
+export function requireChangesPlaced(scope: Scope, changes: readonly PlannedChange[]): void {
+  if (scope.allSubscriptions || scope.subscriptionIds.length > 0) return
+  if (scope.managementGroups.length > 0) return
+  const unplaced = changes.filter((change) => change.id === null && change.kind !== 'definition')
+  if (unplaced.length === 0) return
+  const named = unplaced.slice(0, 3).map(plannedResourceLabel).join(', ')
+  const more = unplaced.length > 3 ? ` and ${unplaced.length - 3} more` : ''
+  const verb = unplaced.length === 1 ? 'does' : 'do'
+  throw new InputError([
+    `planned-changes: ${named}${more} ${verb} not say which subscription or scope ${unplaced.length === 1 ? 'it is' : 'they are'} in, and \`subscriptions\` and \`management-groups\` are empty, so the subscriptions ${unplaced.length === 1 ? 'it reaches' : 'they reach'} are not known. Name the subscriptions or management groups ${unplaced.length === 1 ? 'it' : 'they'} may reach (for a Terraform plan, the provider's subscription), or \`subscriptions: '${ALL_SUBSCRIPTIONS}'\`, so that each is tried there.`
+  ])
 }
 
 /** The scope to check: `scope` as the inputs give it, or, when they name nothing, every

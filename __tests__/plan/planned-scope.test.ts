@@ -1,7 +1,12 @@
 // Where planned changes reach (src/planned-scope.ts): the scope a run checks without scope inputs,
 // and the management groups above a subscription.
 import { describe, expect, test } from '@jest/globals'
-import { changeScopes, managementGroupsAbove, scopeOfChanges } from '../../src/planned-scope.ts'
+import {
+  changeScopes,
+  managementGroupsAbove,
+  requireChangesPlaced,
+  scopeOfChanges
+} from '../../src/planned-scope.ts'
 import { assignment, groupId, snapshot, SUBSCRIPTION } from '../evaluate/builders.ts'
 import { SUB1, SUB2, assignmentId, mg, plannedChange } from './helpers.ts'
 
@@ -37,6 +42,24 @@ describe('changeScopes and scopeOfChanges', () => {
     expect(scopeOfChanges(given, changes)).toBe(given)
     const all = { ...NO_SCOPE, allSubscriptions: true }
     expect(scopeOfChanges(all, changes)).toBe(all)
+  })
+
+  test('a change that does not say where it is needs the scope inputs: refused without them, naming it', () => {
+    expect(() => requireChangesPlaced(NO_SCOPE, changes)).toThrow(
+      /^Invalid input: planned-changes: azurerm_x\.y \(plan\.json\) does not say which subscription or scope it is in, .* or `subscriptions: '\*'`/
+    )
+    for (const given of [
+      { ...NO_SCOPE, subscriptionIds: [SUB1] },
+      { ...NO_SCOPE, managementGroups: ['corp'] },
+      { ...NO_SCOPE, allSubscriptions: true }
+    ]) {
+      expect(() => requireChangesPlaced(given, changes)).not.toThrow()
+    }
+    expect(() => requireChangesPlaced(NO_SCOPE, changes.slice(0, 4))).not.toThrow()
+    // A definition weighs on no verdict wherever it is.
+    expect(() =>
+      requireChangesPlaced(NO_SCOPE, [plannedChange({ id: null, kind: 'definition' })])
+    ).not.toThrow()
   })
 })
 

@@ -162,6 +162,37 @@ describe('run', () => {
     expect(wiring.standIn.requests.length).toBe(before)
   })
 
+  test('a change that does not say its subscription, without scope inputs: refused before any request', async () => {
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        {
+          address: 'azurerm_security_center_subscription_pricing.servers',
+          mode: 'managed',
+          type: 'azurerm_security_center_subscription_pricing',
+          name: 'servers',
+          change: {
+            actions: ['create'],
+            before: null,
+            after: { tier: 'Free', resource_type: 'VirtualMachines' },
+            after_unknown: { id: true }
+          }
+        }
+      ]
+    }
+    await mkdir(path.join(wiring.workspace, 'plans'), { recursive: true })
+    await writeFile(path.join(wiring.workspace, 'plans/free.json'), JSON.stringify(plan))
+    const before = wiring.standIn.requests.length
+    await runner({ subscriptions: '', 'planned-changes': 'plans/free.json' })
+    await run()
+    expect(recorded.failed).toEqual([
+      expect.stringMatching(
+        /^Invalid input: planned-changes: azurerm_security_center_subscription_pricing\.servers \(plans\/free\.json\) does not say which subscription/
+      )
+    ])
+    expect(wiring.standIn.requests.length).toBe(before)
+  })
+
   test('a plan with no policy or pricing resource says that it changes no verdict', async () => {
     await placePlan('terraform/unrelated.json', 'unrelated.json')
     await runner({ subscriptions: SAMPLE_IDS[0]!, 'planned-changes': 'plans/unrelated.json' })
