@@ -1,6 +1,7 @@
 // Exemptions: of which assignment, for which references, where, and whether they have expired.
 import { describe, expect, test } from '@jest/globals'
 import { evaluateSubscription } from '../../src/evaluate/index.ts'
+import { isoTime } from '../../src/evaluate/exemptions.ts'
 import type { PolicyExemption } from '../../src/model.ts'
 import {
   assignment,
@@ -254,4 +255,29 @@ test('an exemption of one assignment leaves another that audits: compliant', () 
   expect(result.verdict).toBe('compliant')
   expect(result.reason).toContain("'JIT'")
   expect(result.assignments.map((item) => item.id)).toEqual([alone.id, mcsb.id])
+})
+
+describe('an expiresOn that names no instant cannot be read, never rolled over to another', () => {
+  test.each([
+    ['2026-02-30T00:00:00Z', false],
+    ['2025-02-29T00:00:00Z', false],
+    ['2026-13-01T00:00:00Z', false],
+    ['2026-05-01T24:00:00Z', false],
+    ['2026-05-01T12:60:00Z', false],
+    ['2026-05-01T12:00:60Z', false],
+    ['2026-05-01T12:00:00+15:00', false],
+    ['2024-02-29T00:00:00Z', true],
+    ['2026-05-01T23:59:59.9999999+14:00', true],
+    ['2026-05-01', true]
+  ])('isoTime(%s) is a time: %s', (value, readable) => {
+    expect(Number.isNaN(isoTime(value))).toBe(!readable)
+  })
+
+  test('a waiver whose expiresOn is 2099-02-30: undecidable, not a waiver in force until March', () => {
+    const jit = assignment({ name: 'jit' })
+    const waiver = exemption(jit, { name: 'w', expiresOn: '2099-02-30T00:00:00Z' })
+    const result = evaluateSubscription(snapshot([jit], [], { exemptions: [waiver] }))
+    expect(result.verdict).toBe('error')
+    expect(result.reason).toContain("expiresOn '2099-02-30T00:00:00Z' this check cannot read")
+  })
 })

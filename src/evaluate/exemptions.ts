@@ -69,6 +69,26 @@ export function isoTime(value: string): number {
     )
   if (match === null) return Number.NaN
   const [, date, time, offset] = match
+  // Date.parse rolls impossible fields over (2026-02-30 is 2026-03-02, T24:00 the next day): a
+  // time that names no instant is unreadable, not another time.
+  const [year, month, day] = (date ?? '').split('-').map(Number) as [number, number, number]
+  const [hour = 0, minute = 0, second = 0] = (time ?? 'T00:00').slice(1).split(':').map(Number)
+  const [offsetHours = 0, offsetMinutes = 0] = /^[+-]/.test(offset ?? '')
+    ? (offset ?? '').slice(1).split(':').map(Number)
+    : []
+  const calendar = new Date(Date.UTC(year, month - 1, day))
+  if (
+    calendar.getUTCFullYear() !== year ||
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second >= 60 ||
+    offsetHours > 14 ||
+    offsetMinutes > 59
+  ) {
+    return Number.NaN
+  }
   return Date.parse(`${date}${time ?? 'T00:00'}${offset ?? 'Z'}`)
 }
 
