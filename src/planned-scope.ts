@@ -7,6 +7,7 @@ import type { PolicyAssignment, SubscriptionSnapshot } from './model.ts'
 import type { DeclarationIndex } from './plan/locate.ts'
 import { mapAssignment } from './collect/map.ts'
 import { overlayChanges, plannedResourceLabel, scopeOfPlannedId } from './plan/overlay.ts'
+import { movedBy } from './plan/placement.ts'
 import { InputError } from './inputs/index.ts'
 import type { PlannedChange } from './plan/types.ts'
 import type { Overlay } from './planned-verdicts.ts'
@@ -24,6 +25,12 @@ export function changeScopes(changes: readonly PlannedChange[]): {
   const managementGroups = new Set<string>()
   for (const change of changes) {
     if (change.id === null) continue
+    if (change.kind === 'placement') {
+      const moved = movedBy(change)
+      if (moved.subscriptionId !== undefined) subscriptionIds.add(moved.subscriptionId)
+      if (moved.managementGroup !== undefined) managementGroups.add(moved.managementGroup)
+      continue
+    }
     const scope = scopeOfPlannedId(change.id)
     const subscription = SUBSCRIPTION_SCOPE.exec(scope)?.[1]
     if (subscription !== undefined) subscriptionIds.add(subscription.toLowerCase())

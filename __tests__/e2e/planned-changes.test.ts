@@ -410,6 +410,32 @@ describe('ARM/Bicep what-if results', () => {
   })
 })
 
+test('a subscription moved to a management group that does not audit JIT: not passed, on both engines', async () => {
+  // corp-prod is compliant only through mcsb-landing-zones, assigned at landing-zones above it.
+  for (const engine of ['resource-manager', 'resource-graph']) {
+    const planned = await runPlanned(
+      whatIf([
+        {
+          resourceId: `/providers/Microsoft.Management/managementGroups/sandbox/subscriptions/${id('corp-prod')}`,
+          changeType: 'Create'
+        }
+      ]),
+      { engine }
+    )
+    expect(resultOf(planned, 'corp-prod')).toMatchObject({
+      currentVerdict: 'compliant',
+      verdict: 'error',
+      reason: expect.stringContaining('to another management group')
+    })
+    expect(planned.changed).toContainEqual({
+      subscriptionId: id('corp-prod'),
+      from: 'compliant',
+      to: 'error'
+    })
+    expect(planned.run.exitCode).toBe(1)
+  }
+})
+
 describe('EPAC policy plans', () => {
   const epacPlan = (update: Record<string, unknown>) => ({
     createdOn: '2026-05-04 09:12:44Z',

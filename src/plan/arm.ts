@@ -1,7 +1,7 @@
 // ARM's side of every plan format: resource ids as Azure builds them, the kinds of resource the check
 // weighs, and the JSON paths that name a value inside a resource.
 import { GUID } from '../azure-ids.ts'
-import { KIND_TYPES, SERVERS_PRICING_NAME, type PlannedKind } from './types.ts'
+import { KIND_TYPES, SERVERS_PRICING_NAME, type PlannedKind, type PolicyKind } from './types.ts'
 
 export type PathSegment = string | number
 
@@ -86,10 +86,10 @@ export function parseResourceId(
 }
 
 /** The kind of a resource type (any case), or undefined for the types the check does not weigh. */
-export function kindOfType(type: string): PlannedKind | undefined {
+export function kindOfType(type: string): PolicyKind | undefined {
   const wanted = type.toLowerCase()
   for (const [kind, kindType] of Object.entries(KIND_TYPES)) {
-    if (kindType.toLowerCase() === wanted) return kind as PlannedKind
+    if (kindType.toLowerCase() === wanted) return kind as PolicyKind
   }
   return undefined
 }

@@ -23,7 +23,7 @@ import {
   type ObjectReader,
   type ReadObject
 } from './terraform-object.ts'
-import { KIND_TYPES, type ArmResource, type PlannedKind } from './types.ts'
+import { KIND_TYPES, type ArmResource, type PolicyKind } from './types.ts'
 
 type Convert = 'string' | 'json' | 'strings' | 'enforce'
 
@@ -40,7 +40,7 @@ interface Field {
 type Fields = Readonly<Record<string, Field>>
 
 interface Spec {
-  kind: PlannedKind
+  kind: PolicyKind
   /** The attribute that holds the scope (a management group, subscription, resource group or
    * resource id); absent: the provider's subscription. */
   scope?: string

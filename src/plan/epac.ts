@@ -13,11 +13,11 @@ import {
   type ArmResource,
   type PlannedAction,
   type PlannedChange,
-  type PlannedKind
+  type PolicyKind
 } from './types.ts'
 
 /** EPAC deploys policy resources; Defender for Cloud's plans are not among them. */
-type EpacKind = Exclude<PlannedKind, 'pricing'>
+type EpacKind = Exclude<PolicyKind, 'pricing'>
 
 const SECTIONS: readonly [string, EpacKind][] = [
   ['assignments', 'assignment'],

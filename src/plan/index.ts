@@ -42,7 +42,7 @@ export async function readPlannedChanges(
 export function describePlanRead(read: PlanFileRead): string {
   const format = PLAN_FORMAT_NAMES[read.format]
   if (read.changes.length === 0) {
-    return `planned-changes: ${read.file} (${format}) changes no policy assignment, exemption, initiative, definition or Defender for Servers plan, so it changes no verdict.`
+    return `planned-changes: ${read.file} (${format}) changes no policy assignment, exemption, initiative, definition, Defender for Servers plan or management-group placement, so it changes no verdict.`
   }
-  return `planned-changes: ${read.file} (${format}): ${read.changes.length} change(s) to policy or Defender for Servers resources.`
+  return `planned-changes: ${read.file} (${format}): ${read.changes.length} change(s) to policy or Defender for Servers resources or management-group placement.`
 }

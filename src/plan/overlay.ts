@@ -7,6 +7,7 @@ import { normalizeId, sameId, setDefinitionKey } from '../azure-ids.ts'
 import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../collect/map.ts'
 import type { SubscriptionSnapshot } from '../model.ts'
 import { pathSegments } from './arm.ts'
+import { placementReaches, placementReason } from './placement.ts'
 import {
   EXEMPTION_TYPE,
   PRICING_TYPE,
@@ -86,13 +87,21 @@ export function overlayChanges(
 ): Overlaid {
   const touching: PlannedChange[] = []
   const placeUnknown: PlannedChange[] = []
+  const moves: PlannedChange[] = []
   for (const change of changes) {
     if (change.kind === 'definition') continue
+    if (change.kind === 'placement') {
+      if (placementReaches(change, snapshot.subscriptionId, above)) moves.push(change)
+      continue
+    }
     if (change.id === null) placeUnknown.push(change)
     else if (scopeReaches(scopeOfPlannedId(change.id), snapshot.subscriptionId, above))
       touching.push(change)
   }
-  const unreadable = conflicts(touching)
+  const unreadable = [
+    ...conflicts(touching),
+    ...moves.map((move) => placementReason(move, plannedResourceLabel(move)))
+  ]
   // `replaced`: a change whose resource after is tried with another value; null when ARM would
   // refuse the resource so (a value the resource could not take). Only the estate as the plan
   // writes it (neither `replaced` nor `tried`) records what cannot be laid over.
@@ -156,7 +165,7 @@ export function overlayChanges(
     const variants = [after, apply([...touching, placed], { change: placed, after: placed.after })]
     unknowns.push({ change, path: '$.id', variants: tried(variants) })
   }
-  return { after, changes: [...touching, ...placeUnknown], unknowns, unreadable }
+  return { after, changes: [...touching, ...placeUnknown, ...moves], unknowns, unreadable }
 }
 
 /** The resources that changes from more than one plan file change: which file's change Azure

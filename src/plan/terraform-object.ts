@@ -2,7 +2,7 @@
 // gives: the ARM resource it becomes, and where Terraform's marks (`after_unknown`,
 // `before_sensitive`, `after_sensitive`) fall in it.
 import { jsonPath, type PathSegment } from './arm.ts'
-import type { ArmResource, PlannedKind } from './types.ts'
+import type { ArmResource, PolicyKind } from './types.ts'
 
 /** What a reader may need from the plan around the object. */
 export interface ObjectContext {
@@ -12,7 +12,7 @@ export interface ObjectContext {
 }
 
 export interface ReadObject {
-  kind: PlannedKind
+  kind: PolicyKind
   resource: ArmResource
   /** Paths known only after apply that the marks do not show: an id whose subscription the plan
    * does not name. */

@@ -10,6 +10,7 @@ import { isWeighed, objectOrUndefined } from './arm.ts'
 import { azapiReader, azapiUpdateReader } from './azapi.ts'
 import { azurermReader, PRICING_RESOURCE_TYPE } from './azurerm.ts'
 import { PlanFileError } from './errors.ts'
+import { PLACEMENT_TYPES, terraformPlacements } from './placement.ts'
 import type { JsonSkim, Range } from './json-skim.ts'
 import type { ObjectContext, ObjectReader, ReadObject } from './terraform-object.ts'
 import type { ArmResource, PlannedAction, PlannedChange } from './types.ts'
@@ -47,6 +48,20 @@ function actionOf(actions: unknown): PlannedAction | null | undefined {
     default:
       return undefined
   }
+}
+
+/** The moves in the management-group hierarchy of a resource change of a PLACEMENT_TYPES type. */
+function placementsOf(type: string, raw: unknown, file: string, address: string): PlannedChange[] {
+  const change = objectOrUndefined(objectOrUndefined(raw)?.change)
+  const action = actionOf(change?.actions)
+  if (action === undefined) {
+    throw new PlanFileError(
+      file,
+      `${address} has change.actions ${JSON.stringify(change?.actions)}, which the Terraform JSON output format does not document.`,
+      'Produce the plan with a released Terraform version, or report the actions to the action.'
+    )
+  }
+  return change && action ? terraformPlacements(type, action, change, { file, address }) : []
 }
 
 function readerOf(type: string | undefined): ObjectReader | undefined {
@@ -269,10 +284,14 @@ export function readTerraformPlan(
     deferred?: string
   ) => {
     if (!resourceChange || skim.string(resourceChange.get('mode')) !== 'managed') return
-    const reader = readerOf(skim.string(resourceChange.get('type')))
-    if (!reader) return
+    const type = skim.string(resourceChange.get('type'))
+    const reader = readerOf(type)
+    const moves = type !== undefined && PLACEMENT_TYPES.has(type)
+    if (!reader && !moves) return
     const raw = skim.parse(range)
     const address = String(objectOrUndefined(raw)?.address ?? '')
+    if (moves) changes.push(...placementsOf(type, raw, file, address))
+    if (!reader) return
     const context: ObjectContext = {
       providerSubscription() {
         if (configuration === null) {

@@ -17,7 +17,15 @@ export const PLAN_FORMAT_NAMES: Readonly<Record<PlanFormat, string>> = {
  * round); the resource after is `after`. No-op and read changes are left out. */
 export type PlannedAction = 'create' | 'update' | 'replace' | 'delete'
 
-export type PlannedKind = 'assignment' | 'exemption' | 'setDefinition' | 'definition' | 'pricing'
+/** The policy and Defender for Cloud resources the check weighs. */
+export type PolicyKind = 'assignment' | 'exemption' | 'setDefinition' | 'definition' | 'pricing'
+
+/** `placement`: a subscription or a management group moved in the management-group hierarchy,
+ * which changes the assignments and exemptions the subscriptions below inherit. Its id is the
+ * membership's (`/providers/Microsoft.Management/managementGroups/G/subscriptions/S`) or the
+ * moved group's (`/providers/Microsoft.Management/managementGroups/G`); null when the plan does
+ * not say which. It has no resource before or after (placement.ts). */
+export type PlannedKind = PolicyKind | 'placement'
 
 /** A resource as ARM's REST API returns it (`GET` of the resource). `id` and `name` are null when
  * the plan knows them only after apply (and the change's `unknown` says so). */
@@ -80,8 +88,8 @@ export const SET_DEFINITION_TYPE = 'Microsoft.Authorization/policySetDefinitions
 export const DEFINITION_TYPE = 'Microsoft.Authorization/policyDefinitions'
 export const PRICING_TYPE = 'Microsoft.Security/pricings'
 
-/** The ARM resource type of each kind. */
-export const KIND_TYPES: Readonly<Record<PlannedKind, string>> = {
+/** The ARM resource type of each kind of policy resource. */
+export const KIND_TYPES: Readonly<Record<PolicyKind, string>> = {
   assignment: ASSIGNMENT_TYPE,
   exemption: EXEMPTION_TYPE,
   setDefinition: SET_DEFINITION_TYPE,

@@ -15,12 +15,13 @@ import {
   type PathSegment
 } from './arm.ts'
 import { PlanFileError } from './errors.ts'
+import { whatIfPlacement } from './placement.ts'
 import {
   KIND_TYPES,
   type ArmResource,
   type PlannedAction,
   type PlannedChange,
-  type PlannedKind
+  type PolicyKind
 } from './types.ts'
 
 /** True for a string ARM evaluates as a template expression (`[reference(…)]`); `[[` escapes a
@@ -78,7 +79,7 @@ function actionOf(changeType: string): PlannedAction | null | undefined {
 /** What-if's snapshot of a resource in the shape the check's mapping reads. */
 function armResource(
   snapshot: unknown,
-  kind: PlannedKind,
+  kind: PolicyKind,
   id: string | null,
   name: string,
   scope: string
@@ -115,6 +116,11 @@ function plannedChange(raw: unknown, file: string, potential: boolean): PlannedC
   }
   // Changes to Bicep extensible resources have `identifiers` and no resource id: not ARM resources.
   if (typeof resourceId !== 'string') return null
+  const moveAction = actionOf(changeType)
+  const move = moveAction
+    ? whatIfPlacement(resourceId, moveAction, change?.before, change?.after, file)
+    : null
+  if (move) return potential ? { ...move, notes: [...move.notes, POTENTIAL] } : move
   const parsed = parseResourceId(resourceId)
   const kind = parsed ? kindOfType(parsed.type) : undefined
   if (!parsed || !kind || !isWeighed(kind, parsed.name)) return null
