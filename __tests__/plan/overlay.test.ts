@@ -167,6 +167,26 @@ test('a replacement that moves the auditing assignment to another subscription l
   expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'noncompliant' })
 })
 
+test('an exemption whose name is known only after apply (random_uuid) still waives JIT where its scope says', () => {
+  const { changes } = readValue(
+    terraformPlan([
+      {
+        address: 'azurerm_subscription_policy_exemption.waiver',
+        type: 'azurerm_subscription_policy_exemption',
+        actions: ['create'],
+        after: {
+          name: null,
+          subscription_id: SUBSCRIPTION_SCOPE,
+          policy_assignment_id: AUDITED.id,
+          exemption_category: 'Waiver'
+        },
+        afterUnknown: { id: true, name: true }
+      }
+    ])
+  )
+  expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'noncompliant' })
+})
+
 describe('a scope known only after apply', () => {
   test.each([
     // Terraform writes an element known only after apply as null.

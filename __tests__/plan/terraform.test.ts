@@ -2,6 +2,7 @@
 // landing-zone module addresses, azapi bodies, actions, values known only after apply, the
 // subscription a provider configuration names, and the plans that are refused.
 import { describe, expect, test } from '@jest/globals'
+import { NAME_KNOWN_AFTER_APPLY } from '../../src/plan/arm.ts'
 import { PlanFileError } from '../../src/plan/errors.ts'
 import {
   byAddress,
@@ -429,7 +430,7 @@ describe('unknown and sensitive values inside blocks and lists', () => {
     expect(change.sensitive).toEqual(['$.properties.overrides[0].value'])
   })
 
-  test('a name known only after apply leaves the id unknown', () => {
+  test('a name known only after apply: placed at its known scope, the name unknown', () => {
     const change = onlyChange({
       address: `${ASSIGNMENT}.jit`,
       type: ASSIGNMENT,
@@ -437,7 +438,11 @@ describe('unknown and sensitive values inside blocks and lists', () => {
       after: assignmentValues('x', { name: null }),
       afterUnknown: { name: true }
     })
-    expect(change).toMatchObject({ id: null, unknown: ['$.name', '$.id'] })
+    expect(change).toMatchObject({
+      id: assignmentId(NAME_KNOWN_AFTER_APPLY),
+      after: { name: null },
+      unknown: ['$.name', '$.id']
+    })
   })
 
   test('a JSON attribute that does not parse is unknown, with a note', () => {

@@ -61,6 +61,21 @@ export function resourceId(scope: string, type: string, name: string): string {
   return `${scopePrefix(scope)}/providers/${type}/${name}`
 }
 
+/** The name a planned resource's id carries when the plan knows its scope but not its name
+ * (Terraform's `name = random_uuid.x.result`): the resource is placed where it will be, and its
+ * name, which decides nothing, stays unknown. No ARM name has parentheses and spaces. */
+export const NAME_KNOWN_AFTER_APPLY = '(known after apply)'
+
+/** The id of a planned resource at `scope` (undefined: not known) named `name` (null: known only
+ * after apply, NAME_KNOWN_AFTER_APPLY stands for it); null when the scope is not known. */
+export function plannedId(
+  scope: string | undefined,
+  type: string,
+  name: string | null
+): string | null {
+  return scope === undefined ? null : resourceId(scope, type, name ?? NAME_KNOWN_AFTER_APPLY)
+}
+
 /** `/subscriptions/{id}` for a subscription GUID; a scope that already is an id stays as written. */
 export function subscriptionScope(value: string): string {
   return GUID.test(value) ? `/subscriptions/${value}` : value

@@ -7,7 +7,7 @@
 // body into an existing resource (`resource_id`, or `parent_id` and `name`): what the resource
 // becomes depends on what it holds, so the plan does not describe it; destroying it leaves the
 // resource as it is ("no operation will be performed").
-import { jsonPath, kindOfType, nonEmptyString, objectOrUndefined, resourceId } from './arm.ts'
+import { jsonPath, kindOfType, nonEmptyString, objectOrUndefined, plannedId } from './arm.ts'
 import {
   markedPaths,
   markOf,
@@ -51,7 +51,7 @@ export const azapiReader: ObjectReader = {
     if (kind === 'assignment' && parent !== undefined && properties.scope === undefined) {
       properties.scope = parent
     }
-    const id = parent !== undefined && name !== null ? resourceId(parent, type, name) : null
+    const id = plannedId(parent, type, name)
     return { kind, resource: { id, name, type, properties }, unknown, notes }
   },
   paths(marks): string[] {

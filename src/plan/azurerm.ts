@@ -11,7 +11,7 @@ import {
   nonEmptyString,
   objectOrUndefined,
   parseResourceId,
-  resourceId,
+  plannedId,
   setAt,
   subscriptionScope,
   type PathSegment
@@ -346,7 +346,7 @@ function readerFor(spec: Spec): ObjectReader {
         unknown.push(path)
         notes.push(`${path} is not valid JSON in the plan, so its value after apply is not known.`)
       }
-      const id = scope !== undefined && name !== null ? resourceId(scope, type, name) : null
+      const id = plannedId(scope, type, name)
       const resource: ArmResource = { id, name, type, properties }
       return { kind: spec.kind, resource, unknown, notes }
     },
