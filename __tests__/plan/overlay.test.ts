@@ -187,6 +187,44 @@ test('an exemption whose name is known only after apply (random_uuid) still waiv
   expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'noncompliant' })
 })
 
+describe("the Defender for Servers plan: the subscription's and a resource's own", () => {
+  const SUBSCRIPTION_PRICING = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Security/pricings/VirtualMachines`
+  const pricing = (id: string, properties: Record<string, unknown>) =>
+    change({
+      kind: 'pricing',
+      action: 'update',
+      id,
+      after: { id, name: 'VirtualMachines', type: 'Microsoft.Security/pricings', properties }
+    })
+  const partlyCovered = snapshot([AUDITED], [], {
+    defenderForServers: { ...PLAN_2, resourcesCoverageStatus: 'PartiallyCovered' }
+  })
+
+  test("an update of the subscription's plan keeps the resources' own plans, unless it enforces", () => {
+    const kept = decide([pricing(SUBSCRIPTION_PRICING, PLAN_2)], partlyCovered)
+    expect(kept).toMatchObject({ currentVerdict: 'partial', verdict: 'partial' })
+    const enforced = decide(
+      [pricing(SUBSCRIPTION_PRICING, { ...PLAN_2, enforce: 'True' })],
+      partlyCovered
+    )
+    expect(enforced).toMatchObject({ currentVerdict: 'partial', verdict: 'compliant' })
+  })
+
+  test("a resource's own plan is not the subscription's: Standard on one machine does not cover the rest", () => {
+    const vm = `${SUBSCRIPTION_SCOPE}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1`
+    const onOne = pricing(`${vm}/providers/Microsoft.Security/pricings/VirtualMachines`, {
+      pricingTier: 'Standard',
+      subPlan: 'P1'
+    })
+    const free = snapshot([AUDITED], [], { defenderForServers: { pricingTier: 'Free' } })
+    expect(decide([onOne], free).verdict).toBe(decide([], free).verdict)
+    // Under Plan 2, a machine set apart on P1 leaves the subscription partly covered.
+    expect(decide([onOne])).toMatchObject({ currentVerdict: 'compliant', verdict: 'partial' })
+    const removed = change({ kind: 'pricing', action: 'delete', id: onOne.id })
+    expect(decide([removed])).toMatchObject({ currentVerdict: 'compliant', verdict: 'compliant' })
+  })
+})
+
 describe('a scope known only after apply', () => {
   test.each([
     // Terraform writes an element known only after apply as null.

@@ -138,3 +138,10 @@ export function setAt(
   }
   node[segments[segments.length - 1] as string] = value
 }
+
+/** The scope of a resource id: the part before `/providers/Microsoft.Authorization/` or
+ * `/providers/Microsoft.Security/`. */
+export function scopeOfPlannedId(id: string): string {
+  const index = id.toLowerCase().search(/\/providers\/microsoft\.(authorization|security)\//)
+  return index > 0 ? id.slice(0, index) : '/'
+}

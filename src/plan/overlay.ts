@@ -3,14 +3,13 @@
 // each (the evaluator), so that data still flows one way. A value the plan knows only after apply
 // is not guessed: each is tried with the values it could plausibly take, and the caller weighs
 // whether the verdict depends on it.
-import { normalizeId, sameId, setDefinitionKey } from '../azure-ids.ts'
-import { mapAssignment, mapExemption, mapPricing, mapSetDefinition } from '../collect/map.ts'
+import { normalizeId } from '../azure-ids.ts'
 import type { SubscriptionSnapshot } from '../model.ts'
-import { pathSegments } from './arm.ts'
+import { pathSegments, scopeOfPlannedId } from './arm.ts'
+import { applyChange } from './apply.ts'
 import { placementReaches, placementReason } from './placement.ts'
 import {
   EXEMPTION_TYPE,
-  PRICING_TYPE,
   SERVERS_PRICING_NAME,
   type ArmResource,
   type PlannedChange
@@ -64,13 +63,6 @@ export function scopeReaches(
     above.has(normalized) ||
     normalized === '/'
   )
-}
-
-/** The scope of a resource id: the part before `/providers/Microsoft.Authorization/` or
- * `/providers/Microsoft.Security/`. */
-export function scopeOfPlannedId(id: string): string {
-  const index = id.toLowerCase().search(/\/providers\/microsoft\.(authorization|security)\//)
-  return index > 0 ? id.slice(0, index) : '/'
 }
 
 /**
@@ -356,54 +348,4 @@ function withValue(resource: ArmResource | null, path: string, value: unknown): 
     at = at[step] as Record<string | number, unknown>
   }
   return copy as unknown as ArmResource
-}
-
-/** `snapshot` with one change applied, `after` standing for the change's resource after. Throws
- * (a ShapeError from collect/map.ts) when the resource after is not in ARM's documented shape. */
-function applyChange(
-  snapshot: SubscriptionSnapshot,
-  change: PlannedChange,
-  after: ArmResource | null
-): SubscriptionSnapshot {
-  const id = change.id ?? ''
-  const keep = change.action !== 'delete' && after !== null
-  const resource = keep
-    ? { ...after, id, name: after.name ?? id.slice(id.lastIndexOf('/') + 1) }
-    : null
-  switch (change.kind) {
-    case 'assignment': {
-      const others = snapshot.assignments.filter((assignment) => !sameId(assignment.id, id))
-      return {
-        ...snapshot,
-        assignments: resource === null ? others : [...others, mapAssignment(resource)]
-      }
-    }
-    case 'exemption': {
-      const others = snapshot.exemptions.filter((exemption) => !sameId(exemption.id, id))
-      return {
-        ...snapshot,
-        exemptions: resource === null ? others : [...others, mapExemption(resource)]
-      }
-    }
-    case 'setDefinition': {
-      const setDefinitions = { ...snapshot.setDefinitions }
-      for (const key of Object.keys(setDefinitions)) {
-        if (key === normalizeId(id) || key.startsWith(`${normalizeId(id)}@`)) {
-          setDefinitions[key] = resource === null ? undefined : mapSetDefinition(resource)
-        }
-      }
-      if (resource !== null) setDefinitions[setDefinitionKey(id, null)] = mapSetDefinition(resource)
-      return { ...snapshot, setDefinitions }
-    }
-    case 'pricing': {
-      if (!id.toLowerCase().endsWith(`/${SERVERS_PRICING_NAME.toLowerCase()}`)) return snapshot
-      if (resource === null) {
-        // Deleting a pricing returns the subscription to the Free tier.
-        return { ...snapshot, defenderForServers: { pricingTier: 'Free' } }
-      }
-      return { ...snapshot, defenderForServers: mapPricing({ ...resource, type: PRICING_TYPE }) }
-    }
-    default:
-      return snapshot
-  }
 }
