@@ -493,6 +493,29 @@ test('a resource after the change that ARM would refuse: error naming it', () =>
   expect(result.reason).toMatch(/; correct the resource in the plan\.$/)
 })
 
+test('a required field known only after apply: not decided before apply, not a plan to correct', () => {
+  const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyExemptions/waive`
+  const result = decide([
+    change({
+      kind: 'exemption',
+      action: 'create',
+      id,
+      after: {
+        id,
+        name: 'waive',
+        type: 'Microsoft.Authorization/policyExemptions',
+        properties: { policyAssignmentId: AUDITED.id, exemptionCategory: null }
+      },
+      unknown: ['$.properties.exemptionCategory']
+    })
+  ])
+  expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+  expect(result.reason).toContain(
+    'cannot be read before apply: `$.properties.exemptionCategory` known only after apply'
+  )
+  expect(result.reason).not.toContain('correct the resource')
+})
+
 test('one resource changed by two plan files: not decided, whichever file comes last', () => {
   const deleted = change({
     kind: 'assignment',

@@ -115,8 +115,12 @@ export function overlayChanges(
         if (tried) continue
         // A resource the plan does not describe is tried below (wholeResourceVariants), not refused.
         if (isWhollyUnknown(change)) continue
+        const message = error instanceof Error ? error.message : String(error)
+        const later = change.unknown.filter((path) => !KNOWN_PLACE.has(path))
         unreadable.push(
-          `${plannedResourceLabel(change)}: ${error instanceof Error ? error.message : String(error)}; correct the resource in the plan`
+          later.length > 0
+            ? `${plannedResourceLabel(change)} cannot be read before apply: ${later.map((path) => `\`${path}\``).join(', ')} known only after apply (${message}); decide the verdict again after apply`
+            : `${plannedResourceLabel(change)}: ${message}; correct the resource in the plan`
         )
       }
     }
