@@ -58,6 +58,23 @@ function updateAssignment(fields: Partial<PolicyAssignment>, unknown: string[] =
   })
 }
 
+/** An exemption `waive` of AUDITED created at the subscription, of `exemptionCategory`. */
+function createdWaiver(exemptionCategory: string | null, unknown: string[] = []) {
+  const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyExemptions/waive`
+  return change({
+    kind: 'exemption',
+    action: 'create',
+    id,
+    after: {
+      id,
+      name: 'waive',
+      type: 'Microsoft.Authorization/policyExemptions',
+      properties: { policyAssignmentId: AUDITED.id, exemptionCategory }
+    },
+    unknown
+  })
+}
+
 function decide(
   changes: PlannedChange[],
   estate: SubscriptionSnapshot = snapshot([AUDITED], [], { defenderForServers: PLAN_2 }),
@@ -109,19 +126,7 @@ describe('each way a change turns JIT off is decided after the change', () => {
   })
 
   test('an exemption of the subscription', () => {
-    const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyExemptions/waive`
-    const exemption = change({
-      kind: 'exemption',
-      action: 'create',
-      id,
-      after: {
-        id,
-        name: 'waive',
-        type: 'Microsoft.Authorization/policyExemptions',
-        properties: { policyAssignmentId: AUDITED.id, exemptionCategory: 'Waiver' }
-      }
-    })
-    expect(decide([exemption])).toMatchObject({
+    expect(decide([createdWaiver('Waiver')])).toMatchObject({
       currentVerdict: 'compliant',
       verdict: 'noncompliant'
     })
@@ -494,21 +499,7 @@ test('a resource after the change that ARM would refuse: error naming it', () =>
 })
 
 test('a required field known only after apply: not decided before apply, not a plan to correct', () => {
-  const id = `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/policyExemptions/waive`
-  const result = decide([
-    change({
-      kind: 'exemption',
-      action: 'create',
-      id,
-      after: {
-        id,
-        name: 'waive',
-        type: 'Microsoft.Authorization/policyExemptions',
-        properties: { policyAssignmentId: AUDITED.id, exemptionCategory: null }
-      },
-      unknown: ['$.properties.exemptionCategory']
-    })
-  ])
+  const result = decide([createdWaiver(null, ['$.properties.exemptionCategory'])])
   expect(result).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
   expect(result.reason).toContain(
     'cannot be read before apply: `$.properties.exemptionCategory` known only after apply'
