@@ -230,6 +230,26 @@ describe("the Defender for Servers plan: the subscription's and a resource's own
   })
 })
 
+test('an exemption whose name and subscription are both known only after apply: not decided where it may be', () => {
+  const { changes } = readValue(
+    terraformPlan([
+      {
+        address: 'azurerm_subscription_policy_exemption.waiver',
+        type: 'azurerm_subscription_policy_exemption',
+        actions: ['create'],
+        after: {
+          name: null,
+          subscription_id: null,
+          policy_assignment_id: AUDITED.id,
+          exemption_category: 'Waiver'
+        },
+        afterUnknown: { id: true, name: true, subscription_id: true }
+      }
+    ])
+  )
+  expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
+})
+
 describe('a scope known only after apply', () => {
   test.each([
     // Terraform writes an element known only after apply as null.

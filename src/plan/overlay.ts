@@ -5,7 +5,7 @@
 // whether the verdict depends on it.
 import { normalizeId } from '../azure-ids.ts'
 import type { SubscriptionSnapshot } from '../model.ts'
-import { pathSegments, scopeOfPlannedId } from './arm.ts'
+import { NAME_KNOWN_AFTER_APPLY, pathSegments, scopeOfPlannedId } from './arm.ts'
 import { applyChange } from './apply.ts'
 import { placementReaches, placementReason } from './placement.ts'
 import {
@@ -157,7 +157,12 @@ export function overlayChanges(
   }
   for (const change of placeUnknown) {
     const placed = placeAt(change, snapshot.subscriptionId)
-    if (placed === null) continue
+    if (placed === null) {
+      unreadable.push(
+        `${plannedResourceLabel(change)} says neither where it is nor what it is, so it may reach /subscriptions/${snapshot.subscriptionId}; decide the verdict again after apply`
+      )
+      continue
+    }
     const variants = [after, apply([...touching, placed], { change: placed, after: placed.after })]
     unknowns.push({ change, path: '$.id', variants: tried(variants) })
   }
@@ -275,16 +280,16 @@ function wholeResourceVariants(
 const KNOWN_PLACE = new Set(['$.id', '$.name'])
 
 /** `change` placed at the subscription: a pricing whose subscription the plan does not say, or
- * an assignment or exemption created at it. Null when its name is unknown too. */
+ * an assignment or exemption created at it. A name known only after apply is NAME_KNOWN_AFTER_APPLY; null when the plan has no resource after. */
 function placeAt(change: PlannedChange, subscriptionId: string): PlannedChange | null {
-  const name = change.after?.name ?? (change.kind === 'pricing' ? SERVERS_PRICING_NAME : null)
-  if (name === null || change.after === null) return null
+  if (change.after === null) return null
+  const name =
+    change.after.name ?? (change.kind === 'pricing' ? SERVERS_PRICING_NAME : NAME_KNOWN_AFTER_APPLY)
   const type = change.after.type
   const id = `/subscriptions/${subscriptionId}/providers/${type}/${name}`
   return { ...change, id, after: { ...change.after, id, name } }
 }
 
-/** The value at a JSON path (`$.properties.notScopes[1]`) of `resource`; undefined when absent. */
 /** `change.after` as laid over before any value known only after apply is tried: such a value
  * the plan writes as null (Terraform writes an unknown element of a list so: `not_scopes =
  * [null]`) is left out, since null is no value Azure would take and the values it could take are
@@ -307,6 +312,7 @@ function withoutHoles<T>(value: T): T {
   ) as T
 }
 
+/** The value at a JSON path (`$.properties.notScopes[1]`) of `resource`; undefined when absent. */
 function valueAt(resource: ArmResource | null, path: string): unknown {
   let value: unknown = resource
   for (const step of pathSegments(path)) {
