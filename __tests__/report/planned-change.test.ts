@@ -45,7 +45,13 @@ describe('the planned change', () => {
     // From a verdict not decided now, noncompliant after is no improvement; compliant is.
     expect(
       changeSentence([changed(SUB1, 'error', 'noncompliant'), changed(SUB2, 'error', 'compliant')])
-    ).toBe('This change stops JIT auditing on 1 subscription, improves 1 subscription.')
+    ).toBe(
+      'This change leaves JIT unaudited on 1 subscription that could not be decided now, improves 1 subscription.'
+    )
+    // Every change the table lists has its clause: error -> partial too.
+    expect(changeSentence([changed(SUB1, 'error', 'partial')])).toBe(
+      'This change leaves JIT audited on part of 1 subscription.'
+    )
     expect(
       changedResults([
         changed(SUB2, 'error', 'compliant'),

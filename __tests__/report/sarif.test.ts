@@ -189,6 +189,8 @@ describe('buildSarif', () => {
         `^Subscription ${SUB4} could not be checked now: The identity .*; last result: Subscription ${SUB4} is noncompliant: ASC Default`
       )
     )
+    // The reason's own full stop does not run into the mark.
+    expect(carried!.message.text).not.toContain('.;')
     // Still a notification of the run, which did not complete.
     const invocation = now.runs[0]!.invocations![0]!
     expect(invocation.executionSuccessful).toBe(false)

@@ -59,12 +59,16 @@ export function changeSentence(results: readonly SubscriptionResult[]): string {
   if (changed.length === 0) return 'The planned changes change no verdict.'
   const now = (result: SubscriptionResult) => result.currentVerdict ?? result.verdict
   const count = (test: (result: SubscriptionResult) => boolean) => changed.filter(test).length
-  const stops = count((r) => r.verdict === 'noncompliant')
+  const stops = count((r) => r.verdict === 'noncompliant' && now(r) !== 'error')
+  const unaudited = count((r) => r.verdict === 'noncompliant' && now(r) === 'error')
   const undecided = count((r) => r.verdict === 'error')
-  const weakens = count((r) => r.verdict === 'partial' && now(r) === 'compliant')
+  const weakens = count((r) => r.verdict === 'partial' && worsens(now(r), r.verdict))
   const better = count((r) => improves(now(r), r.verdict))
   const clauses = [
     ...(stops > 0 ? [`stops JIT auditing on ${plural(stops, '')}`] : []),
+    ...(unaudited > 0
+      ? [`leaves JIT unaudited on ${plural(unaudited, '')} that could not be decided now`]
+      : []),
     ...(undecided > 0
       ? [`leaves ${plural(undecided, '')} that cannot be decided before apply`]
       : []),

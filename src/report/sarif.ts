@@ -244,7 +244,8 @@ function message(subscription: SubscriptionResult, state: string, after = ''): s
  * MAX_SARIF_MESSAGE: LAST is the open alert's message, or says that the alerts could not be read. */
 function carriedMessage(subscription: SubscriptionResult, last: LastFinding): string {
   const subject = `Subscription ${subscriptionLabel(subscription)} ${CARRIED_STATE}`
-  const now = oneLine(subscription.reason, MAX_CARRIED_PART)
+  // The reason is a sentence and the mark goes on with it: no ".;".
+  const now = oneLine(subscription.reason, MAX_CARRIED_PART).replace(/\.$/, '')
   const before =
     last.verdict === 'unknown'
       ? `unknown, the open code scanning alerts could not be read (${last.why})`
