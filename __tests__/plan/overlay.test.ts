@@ -75,6 +75,31 @@ function createdWaiver(exemptionCategory: string | null, unknown: string[] = [])
   })
 }
 
+/** A Terraform plan's waiver of AUDITED whose name is known only after apply (random_uuid), at
+ * `subscriptionId` (null: known only after apply too). */
+function waiverNamedAtApply(subscriptionId: string | null) {
+  return readValue(
+    terraformPlan([
+      {
+        address: 'azurerm_subscription_policy_exemption.waiver',
+        type: 'azurerm_subscription_policy_exemption',
+        actions: ['create'],
+        after: {
+          name: null,
+          subscription_id: subscriptionId,
+          policy_assignment_id: AUDITED.id,
+          exemption_category: 'Waiver'
+        },
+        afterUnknown: {
+          id: true,
+          name: true,
+          ...(subscriptionId === null ? { subscription_id: true } : {})
+        }
+      }
+    ])
+  ).changes
+}
+
 function decide(
   changes: PlannedChange[],
   estate: SubscriptionSnapshot = snapshot([AUDITED], [], { defenderForServers: PLAN_2 }),
@@ -173,22 +198,7 @@ test('a replacement that moves the auditing assignment to another subscription l
 })
 
 test('an exemption whose name is known only after apply (random_uuid) still waives JIT where its scope says', () => {
-  const { changes } = readValue(
-    terraformPlan([
-      {
-        address: 'azurerm_subscription_policy_exemption.waiver',
-        type: 'azurerm_subscription_policy_exemption',
-        actions: ['create'],
-        after: {
-          name: null,
-          subscription_id: SUBSCRIPTION_SCOPE,
-          policy_assignment_id: AUDITED.id,
-          exemption_category: 'Waiver'
-        },
-        afterUnknown: { id: true, name: true }
-      }
-    ])
-  )
+  const changes = waiverNamedAtApply(SUBSCRIPTION_SCOPE)
   expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'noncompliant' })
 })
 
@@ -231,22 +241,7 @@ describe("the Defender for Servers plan: the subscription's and a resource's own
 })
 
 test('an exemption whose name and subscription are both known only after apply: not decided where it may be', () => {
-  const { changes } = readValue(
-    terraformPlan([
-      {
-        address: 'azurerm_subscription_policy_exemption.waiver',
-        type: 'azurerm_subscription_policy_exemption',
-        actions: ['create'],
-        after: {
-          name: null,
-          subscription_id: null,
-          policy_assignment_id: AUDITED.id,
-          exemption_category: 'Waiver'
-        },
-        afterUnknown: { id: true, name: true, subscription_id: true }
-      }
-    ])
-  )
+  const changes = waiverNamedAtApply(null)
   expect(decide(changes)).toMatchObject({ currentVerdict: 'compliant', verdict: 'error' })
 })
 
